@@ -1,0 +1,13 @@
+import middy from '@middy/core';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { TenantContext } from '../shared/http/types.js';
+import { authorize } from '../shared/services/authorize.js';
+import { awsServices } from '../shared/wiring.js';
+
+type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<TenantContext>>;
+
+/** API Gateway Lambda authorizer (simple responses): a known token's hash → its tenant. */
+export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>().handler(async (event): Promise<Result> => {
+  const tenant = await authorize(awsServices().tokens, event.headers?.authorization ?? event.identitySource?.[0]);
+  return tenant === undefined ? { isAuthorized: false, context: {} } : { isAuthorized: true, context: { tenant } };
+});

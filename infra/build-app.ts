@@ -1,0 +1,56 @@
+import { App, type Environment, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TaskfleetStack, type TaskfleetStackProps } from './taskfleet-stack.js';
+
+export interface BuildAppOptions {
+  /**
+   * Skip esbuild: NodejsFunction assets point at the source instead of a bundle.
+   * For tests, which need the template, not the code. @default false
+   */
+  readonly skipBundling?: boolean;
+  /** Run cdk-nag's AwsSolutions pack on synth; a finding fails it. @default true */
+  readonly nag?: boolean;
+  /**
+   * Account and region of the stack.
+   * @default CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION when set, else environment-agnostic
+   */
+  readonly env?: Environment;
+  /** Where synth writes the cloud assembly. @default - the CLI's, or a temp directory */
+  readonly outdir?: string;
+  /** Extra CDK context. @default - none */
+  readonly context?: Record<string, unknown>;
+  /** Passed to the stack (e.g. `tableRemovalPolicy`). @default - none */
+  readonly stackProps?: Omit<TaskfleetStackProps, 'env'>;
+}
+
+export interface TaskfleetApp {
+  readonly app: App;
+  readonly stack: TaskfleetStack;
+}
+
+/** The stack id, which is also its CloudFormation name. */
+export const STACK_ID = 'Taskfleet';
+
+/** The CDK app `cdk.json` runs and the infra tests build. */
+export function buildApp(options: BuildAppOptions = {}): TaskfleetApp {
+  const context: Record<string, unknown> = { ...options.context };
+  if (options.skipBundling) context['aws:cdk:bundling-stacks'] = [];
+  const app = new App({
+    context,
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+  });
+  const env = options.env ?? envFromCdkDefaults();
+  const stack = new TaskfleetStack(app, STACK_ID, {
+    ...options.stackProps,
+    ...(env === undefined ? {} : { env }),
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function envFromCdkDefaults(): Environment | undefined {
+  const account = process.env.CDK_DEFAULT_ACCOUNT;
+  const region = process.env.CDK_DEFAULT_REGION;
+  if (!account && !region) return undefined;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+}

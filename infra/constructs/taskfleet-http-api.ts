@@ -1,0 +1,132 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteSpec } from '../../shared/topology/routes.js';
+
+export interface TaskfleetHttpApiProps {
+  /** Every route of the API: `ROUTES`. */
+  readonly routes: readonly RouteSpec[];
+  /** The function behind each route, by `routeKey`. */
+  readonly handlers: ReadonlyMap<string, IFunction>;
+  /** Guards every route whose spec says `authorized`. */
+  readonly authorizerFunction: IFunction;
+  /** How long API Gateway caches an authorizer answer per token. @default Duration.seconds(300) */
+  readonly authorizerCacheTtl?: Duration;
+  /** Steady-state requests per second across the stage. @default 100 */
+  readonly throttleRateLimit?: number;
+  /** Burst requests across the stage. @default 200 */
+  readonly throttleBurstLimit?: number;
+  /** @default RetentionDays.THREE_MONTHS */
+  readonly accessLogRetention?: RetentionDays;
+}
+
+/** One JSON line per request: what the HTTP API variables can tell about it. */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latencyMs: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    userAgent: '$context.identity.userAgent',
+  }),
+);
+
+/**
+ * The API Gateway v2 HTTP API: one route per spec, a `$default` stage with
+ * access logs and throttling, and a simple-response Lambda authorizer on every
+ * route marked `authorized` (all but /health).
+ */
+export class TaskfleetHttpApi extends Construct {
+  public readonly api: HttpApi;
+  public readonly stage: HttpStage;
+  public readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: TaskfleetHttpApiProps) {
+    super(scope, id);
+    // The default stage is created here rather than by HttpApi so it can carry
+    // access logging (cdk-nag APIG1) and throttling.
+    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'taskfleet HTTP API' });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+      throttle: {
+        rateLimit: props.throttleRateLimit ?? 100,
+        burstLimit: props.throttleBurstLimit ?? 200,
+      },
+    });
+
+    const authorizer = new HttpLambdaAuthorizer('BearerToken', props.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(300),
+    });
+    const none = new HttpNoneAuthorizer();
+
+    for (const route of props.routes) {
+      const handler = props.handlers.get(route.routeKey);
+      if (!handler) throw new Error(`no function for route "${route.routeKey}"`);
+      this.addRoute(route, handler, route.authorized ? authorizer : none);
+    }
+  }
+
+  /** The stage's invoke URL, `https://<id>.execute-api.<region>.amazonaws.com/`. */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  private addRoute(route: RouteSpec, handler: IFunction, authorizer: IHttpRouteAuthorizer): void {
+    const { method, path } = parseRouteKey(route.routeKey);
+    const httpRoute = new HttpRoute(this, route.functionName, {
+      httpApi: this.api,
+      routeKey: HttpRouteKey.with(path, method),
+      integration: new HttpLambdaIntegration(`${route.functionName}Integration`, handler),
+      authorizer,
+    });
+    if (!route.authorized) {
+      Validations.of(httpRoute).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: `${route.routeKey} is public by design (RouteSpec.authorized = false): a liveness probe that reads no data.`,
+      });
+    }
+  }
+}
+
+const METHODS = new Set<string>(Object.values(HttpMethod));
+
+/** `GET /tasks/{id}` → `{ method: GET, path: /tasks/{id} }`; throws on anything else. */
+export function parseRouteKey(routeKey: string): { method: HttpMethod; path: string } {
+  const match = /^([A-Z]+) (\/\S*)$/.exec(routeKey);
+  if (!match || !METHODS.has(match[1]!)) {
+    throw new Error(`route key "${routeKey}" must be "<METHOD> /<path>"`);
+  }
+  return { method: match[1] as HttpMethod, path: match[2]! };
+}

@@ -1,0 +1,104 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { TABLE } from '../shared/topology/table.js';
+import type { Topology } from '../shared/topology/topology.js';
+
+export interface ProvisionedQueues {
+  /** `pool:priority` → URL, as the functions read them from QUEUE_URLS. */
+  readonly queueUrls: Record<string, string>;
+  readonly dlqUrls: Record<string, string>;
+}
+
+/**
+ * The stack's queues, made from the same topology the CDK stack reads: each work
+ * queue with its DLQ and redrive policy. Repeatable: CreateQueue with the same
+ * attributes returns the existing queue.
+ */
+export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix: string): Promise<ProvisionedQueues> {
+  const queueUrls: Record<string, string> = {};
+  const dlqUrls: Record<string, string> = {};
+  await Promise.all(
+    topology.queues.map(async (spec) => {
+      const dlq = await sqs.send(
+        new CreateQueueCommand({ QueueName: `${prefix}${spec.dlqName}`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }),
+      );
+      const dlqUrl = required(dlq.QueueUrl, spec.dlqName);
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
+      const queue = await sqs.send(
+        new CreateQueueCommand({
+          QueueName: `${prefix}${spec.name}`,
+          Attributes: {
+            VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+            RedrivePolicy: JSON.stringify({
+              deadLetterTargetArn: required(Attributes?.QueueArn, `${spec.dlqName} ARN`),
+              maxReceiveCount: spec.maxReceiveCount,
+            }),
+          },
+        }),
+      );
+      queueUrls[spec.key] = required(queue.QueueUrl, spec.name);
+      dlqUrls[spec.key] = dlqUrl;
+    }),
+  );
+  return { queueUrls, dlqUrls };
+}
+
+/** The task table as the CDK stack declares it (keys, GSIs, TTL). Repeatable. */
+export async function provisionTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  const indexes = Object.values(TABLE.indexes);
+  const attributeNames = new Set<string>([TABLE.partitionKey, TABLE.sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+  const globalSecondaryIndexes: GlobalSecondaryIndex[] = indexes.map((index) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection:
+      index.name === TABLE.indexes.outbox.name
+        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.outboxAttributes] }
+        : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.listAttributes] },
+  }));
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributeNames].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: globalSecondaryIndexes,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    return;
+  }
+  await waitForActive(dynamodb, tableName);
+  await dynamodb.send(
+    new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true } }),
+  );
+}
+
+async function waitForActive(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`table ${tableName} did not become ACTIVE`);
+}
+
+function required(value: string | undefined, what: string): string {
+  if (value === undefined) throw new Error(`provisioning ${what} returned nothing`);
+  return value;
+}

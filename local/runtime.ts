@@ -1,0 +1,129 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createSqsClient } from '../shared/adapters/aws-clients.js';
+import { ENV } from '../shared/config-keys.js';
+import { generateToken, hashToken } from '../shared/domain/token.js';
+import { RECONCILE_EVERY_MINUTES, RECONCILER_ENTRY } from '../shared/topology/routes.js';
+import { TOPOLOGY } from '../shared/topology/topology.js';
+import { awsServices } from '../shared/wiring.js';
+import { startApiServer } from './api-server.js';
+import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
+import { startSqsEmulator } from './emulators/sqs-emulator.js';
+import { freePort } from './free-port.js';
+import { provisionQueues, provisionTable, type ProvisionedQueues } from './provision.js';
+
+export interface LocalStackOptions {
+  /** HTTP API port; 0 picks a free one. */
+  readonly port: number;
+  /** fauxqs port (4566, like LocalStack); 0 picks a free one. */
+  readonly sqsPort: number;
+  /** DynamoDB Local port; 0 picks a free one. */
+  readonly dynamoDbPort: number;
+  /** Use this endpoint (LocalStack, or AWS) instead of starting emulators. */
+  readonly externalEndpoint?: string;
+  readonly region: string;
+  /** Prefix of queue names and the table name, so several stacks can share an endpoint. */
+  readonly prefix: string;
+  /** The API token; generated when absent. */
+  readonly token?: string;
+  readonly tenant: string;
+  /** Run the outbox reconciler on its schedule, as EventBridge does on AWS. */
+  readonly schedule: boolean;
+}
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly token: string;
+  readonly tenant: string;
+  readonly tableName: string;
+  readonly queues: ProvisionedQueues;
+  readonly sqsEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+  /** "started fauxqs and DynamoDB Local" or "using <endpoint>" */
+  readonly backend: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole stack on this machine: emulators (or AWS_ENDPOINT_URL), the table and
+ * queues provisioned from the topology, and the HTTP API serving the same handler
+ * modules the CDK stack deploys. One per process: handlers read their
+ * configuration from this process's environment.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    // Any credentials work with emulators, but the SDK must have some to sign.
+    process.env.AWS_REGION = options.region;
+    if (options.externalEndpoint === undefined || /localhost|127\.0\.0\.1/.test(options.externalEndpoint)) {
+      process.env.AWS_ACCESS_KEY_ID ??= 'local';
+      process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    }
+    let sqsEndpoint: string;
+    let dynamoDbEndpoint: string;
+    if (options.externalEndpoint !== undefined) {
+      sqsEndpoint = dynamoDbEndpoint = options.externalEndpoint;
+    } else {
+      const [sqs, dynamodb] = await Promise.all([
+        startSqsEmulator(options.sqsPort, options.region),
+        (async () => startDynamoDbEmulator({ port: options.dynamoDbPort || (await freePort()) }))(),
+      ]);
+      stops.push(() => sqs.stop(), () => dynamodb.stop());
+      sqsEndpoint = sqs.endpoint;
+      dynamoDbEndpoint = dynamodb.endpoint;
+    }
+
+    const tableName = `${options.prefix}tasks`;
+    const dynamodb = new DynamoDBClient({ region: options.region, endpoint: dynamoDbEndpoint });
+    const sqs = createSqsClient({ region: options.region, sqsEndpoint });
+    const [queues] = await Promise.all([provisionQueues(sqs, TOPOLOGY, options.prefix), provisionTable(dynamodb, tableName)]);
+    dynamodb.destroy();
+    sqs.destroy();
+
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+      [ENV.tableName]: tableName,
+      [ENV.queueUrls]: JSON.stringify(queues.queueUrls),
+      [ENV.dlqUrls]: JSON.stringify(queues.dlqUrls),
+    });
+
+    const token = options.token ?? generateToken();
+    await awsServices().tokens.put(hashToken(token), options.tenant, 'local');
+
+    const api = await startApiServer(options.port);
+    stops.push(() => api.close());
+    if (options.schedule) stops.push(await scheduleReconciler());
+
+    return {
+      apiUrl: api.url,
+      token,
+      tenant: options.tenant,
+      tableName,
+      queues,
+      sqsEndpoint,
+      dynamoDbEndpoint,
+      backend: options.externalEndpoint === undefined ? 'fauxqs (SQS) and DynamoDB Local' : options.externalEndpoint,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Invokes the reconciler function every RECONCILE_EVERY_MINUTES, like the stack's EventBridge rule. */
+async function scheduleReconciler(): Promise<() => Promise<void>> {
+  const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', RECONCILER_ENTRY)).href)) as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
+  const timer = setInterval(() => {
+    module.handler({}, {}).catch((error: unknown) => console.error('reconciler failed', error));
+  }, RECONCILE_EVERY_MINUTES * 60_000);
+  timer.unref();
+  return async () => clearInterval(timer);
+}

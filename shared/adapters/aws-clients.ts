@@ -1,0 +1,40 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export interface AwsClientOptions {
+  readonly region?: string;
+  /**
+   * Where SQS answers. Always explicit when not AWS itself: the queue URLs an
+   * emulator returns name hosts (`sqs.<region>.localhost`) that do not resolve.
+   */
+  readonly sqsEndpoint?: string;
+  readonly dynamoDbEndpoint?: string;
+}
+
+/** Endpoints from the environment: the service's own variable, else AWS_ENDPOINT_URL. */
+export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClientOptions {
+  const common = env.AWS_ENDPOINT_URL;
+  const sqsEndpoint = env.AWS_ENDPOINT_URL_SQS ?? common;
+  const dynamoDbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? common;
+  return {
+    ...(env.AWS_REGION !== undefined ? { region: env.AWS_REGION } : {}),
+    ...(sqsEndpoint !== undefined ? { sqsEndpoint } : {}),
+    ...(dynamoDbEndpoint !== undefined ? { dynamoDbEndpoint } : {}),
+  };
+}
+
+export function createSqsClient(options: AwsClientOptions): SQSClient {
+  return new SQSClient({
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.sqsEndpoint !== undefined ? { endpoint: options.sqsEndpoint } : {}),
+  });
+}
+
+export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.dynamoDbEndpoint !== undefined ? { endpoint: options.dynamoDbEndpoint } : {}),
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}

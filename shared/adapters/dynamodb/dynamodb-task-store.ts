@@ -1,0 +1,260 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { transition, type TaskEvent } from '../../domain/state-machine.js';
+import type { Task } from '../../domain/task.js';
+import { DuplicateTaskIdError, NotFoundError, ValidationError } from '../../errors.js';
+import type {
+  CreateTaskResult,
+  ListTasksQuery,
+  OutboxEntry,
+  Page,
+  TaskStore,
+  TaskSummary,
+} from '../../ports/task-store.js';
+import { TABLE } from '../../topology/table.js';
+import { mapWithConcurrency } from '../../services/concurrency.js';
+import { fromTaskItem, outboxKeys, outboxShard, taskKey, toTaskItem, type TaskItem } from './task-item.js';
+import { diffUpdate } from './diff-update.js';
+
+/** How long an idempotency key keeps answering with its task. */
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+/** Lost races on one record before giving up; each retry re-reads. */
+const MAX_APPLY_RACES = 8;
+
+export class DynamoDbTaskStore implements TaskStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(task: Task): Promise<CreateTaskResult> {
+    const item = { ...toTaskItem(task, 1), ...outboxKeys(task) };
+    const putTask = {
+      TableName: this.tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+    if (task.idempotencyKey === undefined) {
+      try {
+        await this.db.send(new PutCommand(putTask));
+        return { created: true, task };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new DuplicateTaskIdError(task.id);
+        throw error;
+      }
+    }
+    return this.createIdempotent(task, putTask);
+  }
+
+  /**
+   * The key and the task are written in one transaction: either both exist or
+   * neither, so a replay always finds the task its key points at.
+   */
+  private async createIdempotent(task: Task, putTask: PutCommand['input']): Promise<CreateTaskResult> {
+    const idemKey = {
+      [TABLE.partitionKey]: `IDEM#${task.tenant}#${task.idempotencyKey}`,
+      [TABLE.sortKey]: 'IDEM',
+    };
+    for (let race = 0; ; race++) {
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    ...idemKey,
+                    taskId: task.id,
+                    [TABLE.ttlAttribute]: Math.floor(Date.parse(task.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS,
+                  },
+                  ConditionExpression: 'attribute_not_exists(#pk)',
+                  ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+                },
+              },
+              { Put: putTask as NonNullable<PutCommand['input']> },
+            ],
+          }),
+        );
+        return { created: true, task };
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [keyReason, taskReason] = error.CancellationReasons ?? [];
+        if (keyReason?.Code === 'ConditionalCheckFailed') {
+          const existing = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idemKey, ConsistentRead: true }));
+          const replayed = await this.get(String(existing.Item?.taskId));
+          if (replayed !== undefined) return { created: false, task: replayed };
+        } else if (taskReason?.Code === 'ConditionalCheckFailed') {
+          throw new DuplicateTaskIdError(task.id);
+        }
+        // A concurrent transaction on the same key: try again, it will have settled.
+        if (race >= MAX_APPLY_RACES) throw error;
+        await sleep(10 * 2 ** race);
+      }
+    }
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(id), ConsistentRead: true }));
+    return Item === undefined ? undefined : fromTaskItem(Item);
+  }
+
+  /**
+   * Optimistic concurrency: read, apply the pure transition, write only the
+   * changed attributes under `version = <read version>`. A lost race re-reads,
+   * and the state machine then decides whether the event still applies.
+   */
+  async apply(id: string, event: TaskEvent, now: Date): Promise<Task> {
+    for (let race = 0; ; race++) {
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(id), ConsistentRead: true }));
+      if (Item === undefined) throw new NotFoundError('task', id);
+      const before = fromTaskItem(Item);
+      const version = Number(Item.version ?? 0);
+      const after = transition(before, event, now);
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: taskKey(id),
+            ...diffUpdate(Item, toTaskItem(after, version + 1), { '#version': 'version' }, { ':expected': version }),
+            ConditionExpression: '#version = :expected',
+          }),
+        );
+        return after;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException) || race >= MAX_APPLY_RACES) throw error;
+      }
+    }
+  }
+
+  async list(query: ListTasksQuery): Promise<Page<TaskSummary>> {
+    const { byStatus, byPool, byTenant } = TABLE.indexes;
+    let input: Omit<QueryCommandInput, 'TableName'>;
+    if (query.pool !== undefined) {
+      input = {
+        IndexName: byPool.name,
+        KeyConditionExpression:
+          query.status !== undefined ? '#pk = :pk AND begins_with(#sk, :status)' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byPool.partitionKey, ...(query.status !== undefined ? { '#sk': byPool.sortKey } : {}) },
+        ExpressionAttributeValues: {
+          ':pk': `${query.tenant}#${query.pool}`,
+          ...(query.status !== undefined ? { ':status': `${query.status}#` } : {}),
+        },
+      };
+    } else if (query.status !== undefined) {
+      input = {
+        IndexName: byStatus.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
+        ExpressionAttributeValues: { ':pk': `${query.tenant}#${query.status}` },
+      };
+    } else {
+      input = {
+        IndexName: byTenant.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
+        ExpressionAttributeValues: { ':pk': query.tenant },
+      };
+    }
+    const startKey = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    try {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...input,
+          Limit: query.limit,
+          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const items = (page.Items ?? []).map(toSummaryItem);
+      return page.LastEvaluatedKey === undefined ? { items } : { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    } catch (error) {
+      // A cursor from another query or tenant does not fit this index's key.
+      if (startKey !== undefined && (error as Error).name === 'ValidationException') throw invalidCursor();
+      throw error;
+    }
+  }
+
+  async markEnqueued(ids: readonly string[]): Promise<void> {
+    const { outbox } = TABLE.indexes;
+    await mapWithConcurrency(ids, 16, async (id) => {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: taskKey(id),
+          UpdateExpression: 'REMOVE #opk, #osk',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#opk': outbox.partitionKey, '#osk': outbox.sortKey, '#pk': TABLE.partitionKey },
+        }),
+      );
+    });
+  }
+
+  async listOutbox(createdBefore: Date, limit: number): Promise<readonly OutboxEntry[]> {
+    const { outbox } = TABLE.indexes;
+    const shards = Array.from({ length: TABLE.outboxShards }, (_, n) => outboxShard(n));
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: outbox.name,
+            KeyConditionExpression: '#pk = :shard AND #sk <= :cutoff',
+            ExpressionAttributeNames: { '#pk': outbox.partitionKey, '#sk': outbox.sortKey },
+            // `~` sorts after every id character, so the cutoff instant is included.
+            ExpressionAttributeValues: { ':shard': shard, ':cutoff': `${createdBefore.toISOString()}#~` },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .map(
+        (item): OutboxEntry => ({
+          id: String(item.id),
+          tenant: String(item.tenant),
+          pool: String(item.pool),
+          priority: item.priority as OutboxEntry['priority'],
+          delaySeconds: Number(item.delaySeconds ?? 0),
+          createdAt: String(item.createdAt),
+        }),
+      )
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(0, limit);
+  }
+}
+
+function toSummaryItem(item: TaskItem): TaskSummary {
+  const summary: Record<string, unknown> = {};
+  for (const name of TABLE.listAttributes) if (item[name] !== undefined && name !== 'tenant') summary[name] = item[name];
+  return summary as unknown as TaskSummary;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof key === 'object' && key !== null && !Array.isArray(key)) return key as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw invalidCursor();
+}
+
+const invalidCursor = (): ValidationError =>
+  new ValidationError([{ field: 'cursor', message: 'is not a cursor this list returned' }]);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,68 @@
+import { transition } from '../../domain/state-machine.js';
+import type { Task } from '../../domain/task.js';
+import { DuplicateTaskIdError, NotFoundError } from '../../errors.js';
+import type { TaskEvent } from '../../domain/state-machine.js';
+import type {
+  CreateTaskResult,
+  ListTasksQuery,
+  OutboxEntry,
+  Page,
+  TaskStore,
+  TaskSummary,
+} from '../../ports/task-store.js';
+import { toSummary, toOutboxEntry } from '../task-projections.js';
+
+/** In-memory TaskStore for unit tests of the services; same contract as DynamoDB. */
+export class MemoryTaskStore implements TaskStore {
+  readonly tasks = new Map<string, Task>();
+  private readonly idempotency = new Map<string, string>();
+  private readonly outbox = new Set<string>();
+
+  async create(task: Task): Promise<CreateTaskResult> {
+    const key = task.idempotencyKey === undefined ? undefined : `${task.tenant}#${task.idempotencyKey}`;
+    const replayOf = key === undefined ? undefined : this.idempotency.get(key);
+    if (replayOf !== undefined) return { created: false, task: this.tasks.get(replayOf)! };
+    if (this.tasks.has(task.id)) throw new DuplicateTaskIdError(task.id);
+    this.tasks.set(task.id, task);
+    if (key !== undefined) this.idempotency.set(key, task.id);
+    this.outbox.add(task.id);
+    return { created: true, task };
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    return this.tasks.get(id);
+  }
+
+  async list(query: ListTasksQuery): Promise<Page<TaskSummary>> {
+    const all = [...this.tasks.values()]
+      .filter((t) => t.tenant === query.tenant)
+      .filter((t) => query.status === undefined || t.status === query.status)
+      .filter((t) => query.pool === undefined || t.pool === query.pool)
+      .sort((a, b) => (a.createdAt + a.id).localeCompare(b.createdAt + b.id));
+    const start = query.cursor === undefined ? 0 : Number(query.cursor);
+    const items = all.slice(start, start + query.limit).map(toSummary);
+    const next = start + query.limit;
+    return next < all.length ? { items, nextCursor: String(next) } : { items };
+  }
+
+  async apply(id: string, event: TaskEvent, now: Date): Promise<Task> {
+    const current = this.tasks.get(id);
+    if (current === undefined) throw new NotFoundError('task', id);
+    const next = transition(current, event, now);
+    this.tasks.set(id, next);
+    return next;
+  }
+
+  async markEnqueued(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.outbox.delete(id);
+  }
+
+  async listOutbox(createdBefore: Date, limit: number): Promise<readonly OutboxEntry[]> {
+    return [...this.outbox]
+      .map((id) => this.tasks.get(id)!)
+      .filter((t) => Date.parse(t.createdAt) <= createdBefore.getTime())
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(0, limit)
+      .map(toOutboxEntry);
+  }
+}

@@ -1,0 +1,24 @@
+/** Limits of a submission; the API's 4xx answers quote them. */
+export const LIMITS = {
+  /** Serialized JSON; leaves room in the 400 KB DynamoDB item for the record itself. */
+  payloadBytes: 256 * 1024,
+  batchItems: 500,
+  maxAttempts: 100,
+  /** SQS's own limit on DelaySeconds. */
+  delaySeconds: 900,
+  /** 12 hours: SQS's largest visibility timeout, so a lease can always cover it. */
+  timeoutSeconds: 43_200,
+  requires: 20,
+  listPageSize: 100,
+} as const;
+
+export const TASK_DEFAULTS = {
+  maxAttempts: 3,
+  timeoutSeconds: 300,
+  delaySeconds: 0,
+} as const;
+
+/** Bytes of a value once serialized as JSON (UTF-8). */
+export function jsonByteLength(value: unknown): number {
+  return new TextEncoder().encode(JSON.stringify(value) ?? '').byteLength;
+}

@@ -1,0 +1,28 @@
+/** What routing needs of a pool. */
+export interface RoutablePool {
+  readonly name: string;
+  readonly capabilities: readonly string[];
+}
+
+export type RouteResult<P> =
+  | { readonly ok: true; readonly pool: P }
+  /** `missing`: capabilities no pool offers, or, when each is offered somewhere but never together, all of `requires`. */
+  | { readonly ok: false; readonly missing: readonly string[] };
+
+/**
+ * The most specific pool offering every required capability: among pools whose
+ * capabilities include all of `requires`, the one with fewest capabilities; on a
+ * tie, the one declared first. No requirements → the smallest pool.
+ */
+export function routeToPool<P extends RoutablePool>(pools: readonly P[], requires: readonly string[]): RouteResult<P> {
+  let best: P | undefined;
+  for (const pool of pools) {
+    const offered = new Set(pool.capabilities);
+    if (!requires.every((capability) => offered.has(capability))) continue;
+    if (best === undefined || pool.capabilities.length < best.capabilities.length) best = pool;
+  }
+  if (best !== undefined) return { ok: true, pool: best };
+  const offeredAnywhere = new Set(pools.flatMap((pool) => pool.capabilities));
+  const unknown = requires.filter((capability) => !offeredAnywhere.has(capability));
+  return { ok: false, missing: unknown.length > 0 ? unknown : [...requires] };
+}

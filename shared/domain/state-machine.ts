@@ -1,0 +1,80 @@
+import type { Json, Progress, Task, TaskError } from './task.js';
+import { TASK_STATUS, type TaskStatus } from './task-status.js';
+
+/**
+ * The task lifecycle of DESIGN.md as data: which status each event may leave
+ * from. Stores enforce the same `from` with a conditional write, so a duplicate
+ * delivery can never run a finished task again or move one backwards.
+ */
+export type TaskEvent =
+  | { readonly type: 'start'; readonly worker: string }
+  | { readonly type: 'progress'; readonly progress: Progress }
+  | { readonly type: 'complete'; readonly result: Json }
+  | { readonly type: 'fail'; readonly error: TaskError }
+  | { readonly type: 'cancel' }
+  | { readonly type: 'expire' };
+
+export const ALLOWED_FROM: { readonly [E in TaskEvent['type']]: readonly TaskStatus[] } = {
+  start: [TASK_STATUS.PENDING],
+  progress: [TASK_STATUS.ACTIVE],
+  complete: [TASK_STATUS.ACTIVE],
+  fail: [TASK_STATUS.ACTIVE],
+  cancel: [TASK_STATUS.PENDING, TASK_STATUS.ACTIVE],
+  expire: [TASK_STATUS.PENDING],
+};
+
+export class InvalidTransitionError extends Error {
+  constructor(
+    readonly event: TaskEvent['type'],
+    readonly from: TaskStatus,
+  ) {
+    super(`cannot ${event} a task that is ${from}`);
+    this.name = 'InvalidTransitionError';
+  }
+}
+
+export function canApply(event: TaskEvent['type'], from: TaskStatus): boolean {
+  return ALLOWED_FROM[event].includes(from);
+}
+
+/**
+ * Applies one event. Pure: `now` is passed in. Throws InvalidTransitionError when
+ * the task's status does not allow the event.
+ *
+ * A failure goes back to PENDING while attempts remain and the error is
+ * retryable; otherwise it is final (FAILED).
+ */
+export function transition(task: Task, event: TaskEvent, now: Date): Task {
+  if (!canApply(event.type, task.status)) throw new InvalidTransitionError(event.type, task.status);
+  const at = now.toISOString();
+  switch (event.type) {
+    case 'start':
+      return {
+        ...task,
+        status: TASK_STATUS.ACTIVE,
+        attempts: task.attempts + 1,
+        worker: event.worker,
+        startedAt: at,
+        updatedAt: at,
+      };
+    case 'progress':
+      return { ...task, progress: event.progress, updatedAt: at };
+    case 'complete':
+      return { ...task, status: TASK_STATUS.COMPLETED, result: event.result, finishedAt: at, updatedAt: at };
+    case 'fail': {
+      const retry = event.error.retryable !== false && task.attempts < task.maxAttempts;
+      return retry
+        ? { ...task, status: TASK_STATUS.PENDING, error: event.error, updatedAt: at }
+        : { ...task, status: TASK_STATUS.FAILED, error: event.error, finishedAt: at, updatedAt: at };
+    }
+    case 'cancel':
+      return { ...task, status: TASK_STATUS.CANCELLED, finishedAt: at, updatedAt: at };
+    case 'expire':
+      return { ...task, status: TASK_STATUS.EXPIRED, finishedAt: at, updatedAt: at };
+  }
+}
+
+/** A PENDING task whose deadline has passed must expire instead of starting. */
+export function isPastDeadline(task: Pick<Task, 'deadline'>, now: Date): boolean {
+  return task.deadline !== undefined && Date.parse(task.deadline) <= now.getTime();
+}

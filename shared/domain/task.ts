@@ -1,0 +1,104 @@
+import type { Priority } from './priority.js';
+import { TASK_STATUS, type TaskStatus } from './task-status.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Resources {
+  readonly cpu?: number;
+  readonly gpu?: number;
+  readonly memoryMb?: number;
+}
+
+export interface Progress {
+  /** 0…1 */
+  readonly fraction: number;
+  readonly message?: string;
+}
+
+export interface TaskError {
+  readonly message: string;
+  readonly type?: string;
+  readonly retryable?: boolean;
+}
+
+/** The task record: what is stored, and (less tenant) what `GET /tasks/{id}` shows. */
+export interface Task {
+  readonly id: string;
+  readonly tenant: string;
+  readonly type: string;
+  readonly payload: Json;
+  readonly priority: Priority;
+  readonly requires: readonly string[];
+  readonly pool: string;
+  readonly status: TaskStatus;
+  /** Attempts started so far; decides retry vs FAILED (not SQS's receive count). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly timeoutSeconds: number;
+  readonly delaySeconds: number;
+  readonly deadline?: string;
+  readonly resources?: Resources;
+  readonly idempotencyKey?: string;
+  readonly progress?: Progress;
+  readonly result?: Json;
+  readonly error?: TaskError;
+  readonly worker?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+}
+
+/** Validated submission, defaults applied: the output of `parseTaskInput`. */
+export interface TaskInput {
+  readonly id?: string;
+  readonly type: string;
+  readonly payload: Json;
+  readonly priority: Priority;
+  readonly requires: readonly string[];
+  readonly idempotencyKey?: string;
+  readonly maxAttempts: number;
+  readonly timeoutSeconds: number;
+  readonly deadline?: string;
+  readonly delaySeconds: number;
+  readonly resources?: Resources;
+}
+
+export interface NewTaskContext {
+  readonly id: string;
+  readonly tenant: string;
+  readonly pool: string;
+  readonly now: Date;
+}
+
+/** A fresh PENDING task from a validated input. Pure: id and clock are passed in. */
+export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
+  const at = ctx.now.toISOString();
+  return {
+    id: input.id ?? ctx.id,
+    tenant: ctx.tenant,
+    type: input.type,
+    payload: input.payload,
+    priority: input.priority,
+    requires: [...input.requires],
+    pool: ctx.pool,
+    status: TASK_STATUS.PENDING,
+    attempts: 0,
+    maxAttempts: input.maxAttempts,
+    timeoutSeconds: input.timeoutSeconds,
+    delaySeconds: input.delaySeconds,
+    ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
+    ...(input.resources !== undefined ? { resources: input.resources } : {}),
+    ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** The public view of a task: everything but the tenant. */
+export type TaskView = Omit<Task, 'tenant'>;
+
+export function toTaskView(task: Task): TaskView {
+  const { tenant: _tenant, ...view } = task;
+  return view;
+}

@@ -1,0 +1,85 @@
+/**
+ * Errors of the domain and its edges. Each carries the HTTP status it maps to,
+ * a stable machine-readable `code`, and, for bad input, every wrong field.
+ */
+export interface FieldError {
+  /** Dotted path of the field, e.g. `priority`, `tasks.3.requires`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export class TaskfleetError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: readonly FieldError[] = [],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+
+  toJSON(): { error: { code: string; message: string; fields?: readonly FieldError[] } } {
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.fields.length > 0 ? { fields: this.fields } : {}),
+      },
+    };
+  }
+}
+
+export class ValidationError extends TaskfleetError {
+  constructor(fields: readonly FieldError[], message?: string) {
+    super(400, 'invalid_request', message ?? `invalid ${fields.map((f) => f.field).join(', ')}`, fields);
+  }
+}
+
+export class MalformedJsonError extends TaskfleetError {
+  constructor(cause?: unknown) {
+    super(400, 'malformed_json', 'the request body is not valid JSON', [{ field: 'body', message: 'not valid JSON' }], {
+      cause,
+    });
+  }
+}
+
+/** No pool offers every capability a task requires. */
+export class UnroutableError extends TaskfleetError {
+  constructor(readonly missing: readonly string[], field = 'requires') {
+    super(422, 'no_pool_for_capabilities', `no pool offers: ${missing.join(', ')}`, [
+      { field, message: `no pool offers ${missing.join(', ')}` },
+    ]);
+  }
+}
+
+export class UnauthorizedError extends TaskfleetError {
+  constructor() {
+    super(401, 'unauthorized', 'a valid "Authorization: Bearer <token>" header is required');
+  }
+}
+
+export class NotFoundError extends TaskfleetError {
+  constructor(what: string, id: string) {
+    super(404, 'not_found', `${what} ${id} not found`);
+  }
+}
+
+export class ConflictError extends TaskfleetError {
+  constructor(code: string, message: string, fields: readonly FieldError[] = []) {
+    super(409, code, message, fields);
+  }
+}
+
+export class RouteNotFoundError extends TaskfleetError {
+  constructor(routeKey: string) {
+    super(404, 'no_such_route', `no route ${routeKey}`);
+  }
+}
+
+export class DuplicateTaskIdError extends ConflictError {
+  constructor(id: string, field = 'id') {
+    super('duplicate_id', `a task with id ${id} already exists`, [{ field, message: `${id} is already taken` }]);
+  }
+}

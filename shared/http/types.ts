@@ -1,0 +1,9 @@
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/** What the Lambda authorizer puts in the request context. */
+export interface TenantContext {
+  readonly tenant: string;
+}
+
+export type ApiEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<TenantContext>;
+export type ApiResult = APIGatewayProxyStructuredResultV2;

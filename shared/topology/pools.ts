@@ -1,0 +1,39 @@
+import type { Priority } from '../domain/priority.js';
+
+/**
+ * A pool is a named set of capabilities with its own queues (one per priority,
+ * each with a DLQ) and its own workers. A task goes to the most specific pool
+ * that offers every capability it `requires`.
+ */
+export interface PoolConfig {
+  /** Lower-case name, used in queue and function names. */
+  readonly name: string;
+  /** What this pool's workers can do; a task's `requires` must be a subset. */
+  readonly capabilities: readonly string[];
+  /** Lambda worker timeout. The queues' visibility timeout is 6× this. @default 60 */
+  readonly workerTimeoutSeconds?: number;
+  /** The largest `maxAttempts` a task in this pool may ask for. @default 25 */
+  readonly maxAttempts?: number;
+  /**
+   * How many times a message may be handed back without burning an attempt
+   * (circuit open, lease released, backoff). Added to `maxAttempts` to derive
+   * the SQS `maxReceiveCount` backstop. @default 25
+   */
+  readonly maxReleases?: number;
+  /** Lambda event-source-mapping MaximumConcurrency per priority queue. */
+  readonly concurrency?: Partial<Record<Priority, number>>;
+  /** Messages per worker invocation. @default 10 */
+  readonly batchSize?: number;
+  /** Seconds to gather a batch. @default 0 */
+  readonly batchingWindowSeconds?: number;
+}
+
+/**
+ * The pools of this deployment. Edit this list to add a pool: the CDK stack and
+ * the local runtime both read it, so queues, DLQs and workers follow.
+ */
+export const POOLS: readonly PoolConfig[] = [
+  { name: 'general', capabilities: ['shell', 'node', 'http'] },
+  { name: 'gpu', capabilities: ['gpu', 'cuda', 'shell', 'node'], workerTimeoutSeconds: 300 },
+  { name: 'database', capabilities: ['database', 'postgres', 'shell', 'node'] },
+];

@@ -1,0 +1,70 @@
+/**
+ * The HTTP API: one Lambda per entry. The CDK stack makes a NodejsFunction and an
+ * API Gateway route from each; the local runtime imports the same entry.
+ */
+export interface RouteSpec {
+  /** API Gateway v2 route key. */
+  readonly routeKey: string;
+  /** Construct id of the function, PascalCase. */
+  readonly functionName: string;
+  /** Handler module, relative to the repo root; it exports `handler`. */
+  readonly entry: string;
+  /** false only for /health. */
+  readonly authorized: boolean;
+  /** What the function may do; the stack grants exactly this. */
+  readonly access: {
+    readonly table: 'read' | 'readwrite' | 'none';
+    readonly sendToQueues: boolean;
+  };
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    routeKey: 'GET /health',
+    functionName: 'Health',
+    entry: 'functions/health.ts',
+    authorized: false,
+    access: { table: 'none', sendToQueues: false },
+  },
+  {
+    routeKey: 'POST /tasks',
+    functionName: 'SubmitTask',
+    entry: 'functions/submit-task.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: true },
+  },
+  {
+    routeKey: 'POST /tasks/batch',
+    functionName: 'SubmitBatch',
+    entry: 'functions/submit-batch.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: true },
+  },
+  {
+    routeKey: 'GET /tasks/{id}',
+    functionName: 'GetTask',
+    entry: 'functions/get-task.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /tasks',
+    functionName: 'ListTasks',
+    entry: 'functions/list-tasks.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'DELETE /tasks/{id}',
+    functionName: 'CancelTask',
+    entry: 'functions/cancel-task.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+];
+
+/** Functions that are not behind a route. */
+export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
+/** Re-sends tasks whose enqueue did not complete; scheduled every minute on AWS. */
+export const RECONCILER_ENTRY = 'functions/reconcile-outbox.ts';
+export const RECONCILE_EVERY_MINUTES = 1;

@@ -1,0 +1,107 @@
+import { PRIORITIES, type Priority } from '../domain/priority.js';
+import { POOLS, type PoolConfig } from './pools.js';
+
+/** A pool with every default filled in: what the stack and the runtime use. */
+export interface Pool {
+  readonly name: string;
+  readonly capabilities: readonly string[];
+  readonly workerTimeoutSeconds: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxAttempts: number;
+  readonly maxReleases: number;
+  readonly maxReceiveCount: number;
+  readonly concurrency: Readonly<Record<Priority, number>>;
+  readonly batchSize: number;
+  readonly batchingWindowSeconds: number;
+}
+
+/** One work queue: a pool × priority, with its DLQ. */
+export interface QueueSpec {
+  readonly pool: string;
+  readonly priority: Priority;
+  /** Stable logical key, `${pool}:${priority}`: the key of QUEUE_URLS. */
+  readonly key: string;
+  /** Name suffix, `${pool}-${priority}`; the local runtime prefixes it. */
+  readonly name: string;
+  readonly dlqName: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+}
+
+export const DEFAULT_CONCURRENCY: Readonly<Record<Priority, number>> = {
+  critical: 8,
+  high: 4,
+  normal: 2,
+  low: 2,
+};
+
+export const POOL_DEFAULTS = {
+  workerTimeoutSeconds: 60,
+  maxAttempts: 25,
+  maxReleases: 25,
+  batchSize: 10,
+  batchingWindowSeconds: 0,
+} as const;
+
+/** SQS caps maxReceiveCount at 1000 and visibility at 12 hours. */
+const SQS_MAX_RECEIVE_COUNT = 1000;
+const SQS_MAX_VISIBILITY_SECONDS = 43_200;
+
+export function resolvePool(config: PoolConfig): Pool {
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(config.name)) {
+    throw new Error(`pool name "${config.name}" must be lower-case letters, digits and dashes`);
+  }
+  const workerTimeoutSeconds = config.workerTimeoutSeconds ?? POOL_DEFAULTS.workerTimeoutSeconds;
+  const maxAttempts = config.maxAttempts ?? POOL_DEFAULTS.maxAttempts;
+  const maxReleases = config.maxReleases ?? POOL_DEFAULTS.maxReleases;
+  return {
+    name: config.name,
+    capabilities: [...new Set(config.capabilities)].sort(),
+    workerTimeoutSeconds,
+    // Lambda's guidance for SQS sources: visibility ≥ 6× the function timeout,
+    // so a throttled batch is not redelivered while still being retried.
+    visibilityTimeoutSeconds: Math.min(6 * workerTimeoutSeconds, SQS_MAX_VISIBILITY_SECONDS),
+    maxAttempts,
+    maxReleases,
+    // Attempts are counted in DynamoDB; SQS redrive is only the backstop for
+    // messages that kill a worker before it records anything, so it must allow
+    // every attempt plus every release a message can see.
+    maxReceiveCount: Math.min(maxAttempts + maxReleases, SQS_MAX_RECEIVE_COUNT),
+    concurrency: { ...DEFAULT_CONCURRENCY, ...config.concurrency },
+    batchSize: config.batchSize ?? POOL_DEFAULTS.batchSize,
+    batchingWindowSeconds: config.batchingWindowSeconds ?? POOL_DEFAULTS.batchingWindowSeconds,
+  };
+}
+
+export interface Topology {
+  readonly pools: readonly Pool[];
+  readonly queues: readonly QueueSpec[];
+}
+
+export function buildTopology(configs: readonly PoolConfig[]): Topology {
+  const pools = configs.map(resolvePool);
+  const names = new Set<string>();
+  for (const pool of pools) {
+    if (names.has(pool.name)) throw new Error(`pool "${pool.name}" is declared twice`);
+    names.add(pool.name);
+  }
+  const queues = pools.flatMap((pool) =>
+    PRIORITIES.map((priority) => ({
+      pool: pool.name,
+      priority,
+      key: queueKey(pool.name, priority),
+      name: `${pool.name}-${priority}`,
+      dlqName: `${pool.name}-${priority}-dlq`,
+      visibilityTimeoutSeconds: pool.visibilityTimeoutSeconds,
+      maxReceiveCount: pool.maxReceiveCount,
+    })),
+  );
+  return { pools, queues };
+}
+
+export function queueKey(pool: string, priority: Priority): string {
+  return `${pool}:${priority}`;
+}
+
+/** The topology of this deployment, from `pools.ts`. */
+export const TOPOLOGY: Topology = buildTopology(POOLS);

@@ -66,15 +66,18 @@ export function parseTaskInput(raw: unknown, now: Date, prefix = ''): ParseResul
   };
 }
 
-/** zod issues → one FieldError per wrong field (unknown keys named one by one). */
+/** zod issues → one FieldError per wrong field (unknown keys named one by one; a field's first issue wins). */
 export function toFieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
-  return error.issues.flatMap((issue) => {
+  const byField = new Map<string, FieldError>();
+  for (const issue of error.issues) {
     const path = join(prefix, issue.path.map(String).join('.'));
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: join(path, key), message: 'is not a known field' }));
-    }
-    return [{ field: path || 'body', message: issue.message }];
-  });
+    const found =
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({ field: join(path, key), message: 'is not a known field' }))
+        : [{ field: path || 'body', message: issue.message }];
+    for (const fieldError of found) if (!byField.has(fieldError.field)) byField.set(fieldError.field, fieldError);
+  }
+  return [...byField.values()];
 }
 
 function join(prefix: string, field: string): string {

@@ -58,7 +58,7 @@ export async function submitTask(services: Services, tenant: string, raw: unknow
   const [result] = await submitTasks(services, tenant, [raw]);
   if (result === undefined) throw new Error('submitTasks returned no result');
   if (!result.ok) throw result.error;
-  return result;
+  return { created: result.created, task: result.task };
 }
 
 type Prepared = { ok: true; task: Task; prefix: string } | { ok: false; error: TaskfleetError };

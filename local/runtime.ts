@@ -20,8 +20,8 @@ export interface LocalStackOptions {
   readonly sqsPort: number;
   /** DynamoDB Local port; 0 picks a free one. */
   readonly dynamoDbPort: number;
-  /** Use this endpoint (LocalStack, or AWS) instead of starting emulators. */
-  readonly externalEndpoint?: string;
+  /** Use these endpoints (LocalStack, emulators already running) instead of starting emulators. */
+  readonly endpoints?: { readonly sqs: string; readonly dynamodb: string };
   readonly region: string;
   /** Prefix of queue names and the table name, so several stacks can share an endpoint. */
   readonly prefix: string;
@@ -59,14 +59,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Any credentials work with emulators, but the SDK must have some to sign.
     process.env.AWS_REGION = options.region;
-    if (options.externalEndpoint === undefined || /localhost|127\.0\.0\.1/.test(options.externalEndpoint)) {
+    if (options.endpoints === undefined || isLoopback(options.endpoints.sqs)) {
       process.env.AWS_ACCESS_KEY_ID ??= 'local';
       process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
     }
     let sqsEndpoint: string;
     let dynamoDbEndpoint: string;
-    if (options.externalEndpoint !== undefined) {
-      sqsEndpoint = dynamoDbEndpoint = options.externalEndpoint;
+    if (options.endpoints !== undefined) {
+      sqsEndpoint = options.endpoints.sqs;
+      dynamoDbEndpoint = options.endpoints.dynamodb;
     } else {
       const [sqs, dynamodb] = await Promise.all([
         startSqsEmulator(options.sqsPort, options.region),
@@ -107,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queues,
       sqsEndpoint,
       dynamoDbEndpoint,
-      backend: options.externalEndpoint === undefined ? 'fauxqs (SQS) and DynamoDB Local' : options.externalEndpoint,
+      backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
       stop: stopAll,
     };
   } catch (error) {
@@ -115,6 +116,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
 }
+
+const isLoopback = (endpoint: string): boolean => /^https?:\/\/(localhost|127\.|\[::1\])/.test(endpoint);
 
 /** Invokes the reconciler function every RECONCILE_EVERY_MINUTES, like the stack's EventBridge rule. */
 async function scheduleReconciler(): Promise<() => Promise<void>> {

@@ -39,10 +39,10 @@ try {
     port: port('PORT', 3000),
     sqsPort: port('SQS_PORT', 4566),
     dynamoDbPort: port('DYNAMODB_PORT', 8000),
-    ...(env.AWS_ENDPOINT_URL !== undefined && env.AWS_ENDPOINT_URL !== '' ? { externalEndpoint: env.AWS_ENDPOINT_URL } : {}),
+    ...(env.AWS_ENDPOINT_URL ? { endpoints: { sqs: env.AWS_ENDPOINT_URL, dynamodb: env.AWS_ENDPOINT_URL } } : {}),
     region: env.AWS_REGION ?? 'us-east-1',
     prefix: 'taskfleet-',
-    ...(env.TASKFLEET_TOKEN !== undefined && env.TASKFLEET_TOKEN !== '' ? { token: env.TASKFLEET_TOKEN } : {}),
+    ...(env.TASKFLEET_TOKEN ? { token: env.TASKFLEET_TOKEN } : {}),
     tenant: 'local',
     schedule: true,
   });

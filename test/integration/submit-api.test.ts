@@ -1,0 +1,181 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsClient } from '../../shared/adapters/aws-clients.js';
+import { hashToken } from '../../shared/domain/token.js';
+import { LIMITS } from '../../shared/domain/limits.js';
+import { awsServices } from '../../shared/wiring.js';
+import type { LocalStack } from '../../local/runtime.js';
+import { apiClient, startTestStack } from '../helpers/local-stack.js';
+
+let stack: LocalStack;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  api = apiClient(stack.apiUrl, stack.token);
+});
+afterAll(async () => stack?.stop());
+
+describe('POST /tasks, GET /tasks/{id}', () => {
+  it('accepts an echo task with 202 and reads it back', async () => {
+    const submitted = await api('POST', '/tasks', { type: 'echo', payload: { hello: 'world' } });
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toEqual({ id: expect.any(String), status: 'PENDING', pool: 'general', priority: 'normal' });
+
+    const read = await api('GET', `/tasks/${submitted.body.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: submitted.body.id, status: 'PENDING', attempts: 0, payload: { hello: 'world' } });
+    expect(read.body.tenant).toBeUndefined();
+  });
+
+  it('puts the task on its pool × priority queue', async () => {
+    const { body } = await api('POST', '/tasks', { type: 'render', requires: ['gpu'], priority: 'critical' });
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['gpu:critical'], WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
+    );
+    const bodies = (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}'));
+    expect(bodies).toContainEqual({ taskId: body.id, tenant: 'acme' });
+    sqs.destroy();
+  });
+
+  it('answers 200 with the same id for a replayed idempotencyKey', async () => {
+    const first = await api('POST', '/tasks', { type: 'echo', idempotencyKey: 'order-42' });
+    const second = await api('POST', '/tasks', { type: 'echo', idempotencyKey: 'order-42' });
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(200);
+    expect(second.body.id).toBe(first.body.id);
+  });
+
+  it('gives one task to concurrent submissions of one idempotencyKey', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => api('POST', '/tasks', { type: 'echo', idempotencyKey: 'race' })));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+  });
+
+  it('answers 409 naming id for a duplicate client id', async () => {
+    expect((await api('POST', '/tasks', { type: 'echo', id: 'dup-1' })).status).toBe(202);
+    const again = await api('POST', '/tasks', { type: 'echo', id: 'dup-1' });
+    expect(again.status).toBe(409);
+    expect(again.body.error.fields).toEqual([{ field: 'id', message: 'dup-1 is already taken' }]);
+  });
+});
+
+describe('bad input', () => {
+  it('answers 400 naming priority', async () => {
+    const answer = await api('POST', '/tasks', { type: 'echo', priority: 'urgent' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['priority']);
+  });
+
+  it('answers 422 naming an unknown capability', async () => {
+    const answer = await api('POST', '/tasks', { type: 'echo', requires: ['quantum'] });
+    expect(answer.status).toBe(422);
+    expect(JSON.stringify(answer.body)).toContain('quantum');
+  });
+
+  it('answers 400 naming payload when it is over 256 KiB', async () => {
+    const answer = await api('POST', '/tasks', { type: 'echo', payload: 'x'.repeat(LIMITS.payloadBytes) });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields[0].field).toBe('payload');
+  });
+
+  it('answers 400 for a body that is not JSON, or missing', async () => {
+    const notJson = await api('POST', '/tasks', undefined, 'not json');
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.code).toBe('malformed_json');
+    expect((await api('POST', '/tasks')).status).toBe(400);
+  });
+
+  it('answers 401 without a token and 403 with a wrong one', async () => {
+    expect((await apiClient(stack.apiUrl, undefined)('POST', '/tasks', { type: 'echo' })).status).toBe(401);
+    expect((await apiClient(stack.apiUrl, 'wrong')('GET', '/tasks')).status).toBe(403);
+  });
+
+  it('serves /health without a token', async () => {
+    expect(await apiClient(stack.apiUrl, undefined)('GET', '/health')).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('answers 404 for an unknown id and an unknown route', async () => {
+    expect((await api('GET', '/tasks/no-such-task')).status).toBe(404);
+    expect((await api('GET', '/nowhere')).status).toBe(404);
+  });
+
+  it('writes nothing for a refused task', async () => {
+    await api('POST', '/tasks', { type: 'half-written', priority: 'urgent' });
+    await api('POST', '/tasks', { type: 'half-written', requires: ['quantum'] });
+    const page = await api('GET', '/tasks?limit=100');
+    expect(page.body.items.filter((t: { type: string }) => t.type === 'half-written')).toEqual([]);
+  });
+});
+
+describe('POST /tasks/batch', () => {
+  it('accepts the valid items and names the bad item and field', async () => {
+    const answer = await api('POST', '/tasks/batch', {
+      tasks: [{ type: 'echo' }, { type: 'echo', priority: 'urgent' }, { type: 'echo', requires: ['gpu'] }],
+    });
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ accepted: 2, rejected: 1 });
+    expect(answer.body.items[0]).toMatchObject({ index: 0, status: 202, taskStatus: 'PENDING', pool: 'general' });
+    expect(answer.body.items[1]).toMatchObject({ index: 1, status: 400, error: { fields: [{ field: 'tasks.1.priority' }] } });
+    expect(answer.body.items[2]).toMatchObject({ index: 2, status: 202, pool: 'gpu' });
+    expect((await api('GET', `/tasks/${answer.body.items[2].id}`)).status).toBe(200);
+  });
+
+  it('refuses more than 500 items, and an empty batch', async () => {
+    const tooMany = await api('POST', '/tasks/batch', { tasks: Array.from({ length: LIMITS.batchItems + 1 }, () => ({ type: 'echo' })) });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.error.fields[0].field).toBe('tasks');
+    expect((await api('POST', '/tasks/batch', { tasks: [] })).status).toBe(400);
+  });
+
+  it('accepts a full batch of 500', async () => {
+    const answer = await api('POST', '/tasks/batch', { tasks: Array.from({ length: 500 }, (_, i) => ({ type: 'bulk', payload: { i } })) });
+    expect(answer.body.accepted).toBe(500);
+  });
+});
+
+describe('tenants', () => {
+  it("cannot see or cancel another tenant's task", async () => {
+    const { body } = await api('POST', '/tasks', { type: 'secret' });
+    await awsServices().tokens.put(hashToken('globex-token'), 'globex', 'test');
+    const globex = apiClient(stack.apiUrl, 'globex-token');
+    expect((await globex('GET', `/tasks/${body.id}`)).status).toBe(404);
+    expect((await globex('DELETE', `/tasks/${body.id}`)).status).toBe(404);
+    expect((await globex('GET', '/tasks')).body.items).toEqual([]);
+  });
+});
+
+describe('GET /tasks and DELETE /tasks/{id}', () => {
+  it('cancels a PENDING task, then answers 409', async () => {
+    const { body } = await api('POST', '/tasks', { type: 'to-cancel' });
+    const cancelled = await api('DELETE', `/tasks/${body.id}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('CANCELLED');
+    expect((await api('DELETE', `/tasks/${body.id}`)).status).toBe(409);
+    expect((await api('DELETE', '/tasks/no-such-task')).status).toBe(404);
+  });
+
+  it('filters by status and pool and pages with a cursor', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await api('POST', '/tasks', { type: 'db', requires: ['database'] })).body.id);
+    await api('DELETE', `/tasks/${ids[0]}`);
+
+    const pending = await api('GET', '/tasks?pool=database&status=PENDING');
+    expect(pending.body.items.map((t: { id: string }) => t.id)).toEqual(ids.slice(1));
+    const cancelled = await api('GET', '/tasks?status=CANCELLED&pool=database');
+    expect(cancelled.body.items.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
+
+    const first = await api('GET', '/tasks?pool=database&limit=2');
+    expect(first.body.items).toHaveLength(2);
+    const rest = await api('GET', `/tasks?pool=database&limit=2&cursor=${first.body.nextCursor}`);
+    expect([...first.body.items, ...rest.body.items].map((t: { id: string }) => t.id).sort()).toEqual([...ids].sort());
+  });
+
+  it('names bad query parameters and a forged cursor', async () => {
+    const bad = await api('GET', '/tasks?status=DONE&pool=moon');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['status', 'pool']);
+    expect((await api('GET', '/tasks?cursor=not-a-cursor')).status).toBe(400);
+  });
+});

@@ -7,7 +7,7 @@ import { TASK_STATUS, type TaskStatus } from './task-status.js';
  * delivery can never run a finished task again or move one backwards.
  */
 export type TaskEvent =
-  | { readonly type: 'start'; readonly worker: string }
+  | { readonly type: 'start'; readonly worker: string; readonly leaseExpiresAt: string }
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'complete'; readonly result: Json }
   | { readonly type: 'fail'; readonly error: TaskError }
@@ -54,24 +54,34 @@ export function transition(task: Task, event: TaskEvent, now: Date): Task {
         status: TASK_STATUS.ACTIVE,
         attempts: task.attempts + 1,
         worker: event.worker,
+        leaseExpiresAt: event.leaseExpiresAt,
         startedAt: at,
         updatedAt: at,
       };
     case 'progress':
       return { ...task, progress: event.progress, updatedAt: at };
     case 'complete':
-      return { ...task, status: TASK_STATUS.COMPLETED, result: event.result, finishedAt: at, updatedAt: at };
+      return { ...endLease(task), status: TASK_STATUS.COMPLETED, result: event.result, finishedAt: at, updatedAt: at };
     case 'fail': {
-      const retry = event.error.retryable !== false && task.attempts < task.maxAttempts;
-      return retry
-        ? { ...task, status: TASK_STATUS.PENDING, error: event.error, updatedAt: at }
-        : { ...task, status: TASK_STATUS.FAILED, error: event.error, finishedAt: at, updatedAt: at };
+      return willRetry(task, event.error)
+        ? { ...endLease(task), status: TASK_STATUS.PENDING, error: event.error, updatedAt: at }
+        : { ...endLease(task), status: TASK_STATUS.FAILED, error: event.error, finishedAt: at, updatedAt: at };
     }
     case 'cancel':
-      return { ...task, status: TASK_STATUS.CANCELLED, finishedAt: at, updatedAt: at };
+      return { ...endLease(task), status: TASK_STATUS.CANCELLED, finishedAt: at, updatedAt: at };
     case 'expire':
       return { ...task, status: TASK_STATUS.EXPIRED, finishedAt: at, updatedAt: at };
   }
+}
+
+/** Would this failure of an ACTIVE task send it back to PENDING (rather than FAILED)? */
+export function willRetry(task: Pick<Task, 'attempts' | 'maxAttempts'>, error: TaskError): boolean {
+  return error.retryable !== false && task.attempts < task.maxAttempts;
+}
+
+function endLease(task: Task): Task {
+  const { leaseExpiresAt: _lease, ...rest } = task;
+  return rest;
 }
 
 /** A PENDING task whose deadline has passed must expire instead of starting. */

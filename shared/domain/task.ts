@@ -43,6 +43,8 @@ export interface Task {
   readonly result?: Json;
   readonly error?: TaskError;
   readonly worker?: string;
+  /** While ACTIVE: when the running attempt is presumed lost if it has not finished. */
+  readonly leaseExpiresAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly startedAt?: string;

@@ -26,6 +26,10 @@ export interface PoolConfig {
   readonly batchSize?: number;
   /** Seconds to gather a batch. @default 0 */
   readonly batchingWindowSeconds?: number;
+  /** Backoff between attempts: full jitter over base·2^(attempt-1), capped. @default { baseSeconds: 2, capSeconds: 300 } */
+  readonly retry?: { readonly baseSeconds?: number; readonly capSeconds?: number };
+  /** The pool's circuit breaker. @default { failureThreshold: 5, cooldownSeconds: 30 } */
+  readonly circuit?: { readonly failureThreshold?: number; readonly cooldownSeconds?: number };
 }
 
 /**

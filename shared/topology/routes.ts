@@ -15,6 +15,8 @@ export interface RouteSpec {
   readonly access: {
     readonly table: 'read' | 'readwrite' | 'none';
     readonly sendToQueues: boolean;
+    /** GetQueueAttributes on every work queue and DLQ (for /stats). */
+    readonly readQueueStats?: boolean;
   };
 }
 
@@ -61,6 +63,13 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: true,
     access: { table: 'readwrite', sendToQueues: false },
   },
+  {
+    routeKey: 'GET /stats',
+    functionName: 'Stats',
+    entry: 'functions/stats.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false, readQueueStats: true },
+  },
 ];
 
 /** Functions that are not behind a route. */
@@ -68,3 +77,13 @@ export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
 /** Re-sends tasks whose enqueue did not complete; scheduled every minute on AWS. */
 export const RECONCILER_ENTRY = 'functions/reconcile-outbox.ts';
 export const RECONCILE_EVERY_MINUTES = 1;
+
+/**
+ * The pool worker: one function per pool from this entry, fed by its four
+ * priority queues (event-source mappings with ReportBatchItemFailures and a
+ * MaximumConcurrency per priority). It reads and writes the table, consumes its
+ * pool's queues, and sends to their DLQs.
+ */
+export const WORKER_ENTRY = 'functions/worker.ts';
+/** Env var telling a worker function which pool it serves. */
+export const WORKER_POOL_ENV = 'POOL_NAME';

@@ -1,4 +1,6 @@
 import { PRIORITIES, type Priority } from '../domain/priority.js';
+import type { BackoffPolicy } from '../domain/backoff.js';
+import type { CircuitPolicy } from '../domain/circuit-breaker.js';
 import { POOLS, type PoolConfig } from './pools.js';
 
 /** A pool with every default filled in: what the stack and the runtime use. */
@@ -13,6 +15,8 @@ export interface Pool {
   readonly concurrency: Readonly<Record<Priority, number>>;
   readonly batchSize: number;
   readonly batchingWindowSeconds: number;
+  readonly retry: BackoffPolicy;
+  readonly circuit: CircuitPolicy;
 }
 
 /** One work queue: a pool × priority, with its DLQ. */
@@ -41,7 +45,12 @@ export const POOL_DEFAULTS = {
   maxReleases: 25,
   batchSize: 10,
   batchingWindowSeconds: 0,
+  retry: { baseSeconds: 2, capSeconds: 300 },
+  circuit: { failureThreshold: 5, cooldownSeconds: 30 },
 } as const;
+
+/** Lambda's floor for an SQS event source's MaximumConcurrency. */
+const MIN_MAPPING_CONCURRENCY = 2;
 
 /** SQS caps maxReceiveCount at 1000 and visibility at 12 hours. */
 const SQS_MAX_RECEIVE_COUNT = 1000;
@@ -54,6 +63,12 @@ export function resolvePool(config: PoolConfig): Pool {
   const workerTimeoutSeconds = config.workerTimeoutSeconds ?? POOL_DEFAULTS.workerTimeoutSeconds;
   const maxAttempts = config.maxAttempts ?? POOL_DEFAULTS.maxAttempts;
   const maxReleases = config.maxReleases ?? POOL_DEFAULTS.maxReleases;
+  const concurrency = { ...DEFAULT_CONCURRENCY, ...config.concurrency };
+  for (const [priority, n] of Object.entries(concurrency)) {
+    if (!Number.isInteger(n) || n < MIN_MAPPING_CONCURRENCY || n > 1000) {
+      throw new Error(`pool "${config.name}": concurrency.${priority} must be an integer from 2 to 1000 (Lambda's limits)`);
+    }
+  }
   return {
     name: config.name,
     capabilities: [...new Set(config.capabilities)].sort(),
@@ -67,9 +82,11 @@ export function resolvePool(config: PoolConfig): Pool {
     // messages that kill a worker before it records anything, so it must allow
     // every attempt plus every release a message can see.
     maxReceiveCount: Math.min(maxAttempts + maxReleases, SQS_MAX_RECEIVE_COUNT),
-    concurrency: { ...DEFAULT_CONCURRENCY, ...config.concurrency },
+    concurrency,
     batchSize: config.batchSize ?? POOL_DEFAULTS.batchSize,
     batchingWindowSeconds: config.batchingWindowSeconds ?? POOL_DEFAULTS.batchingWindowSeconds,
+    retry: { ...POOL_DEFAULTS.retry, ...config.retry },
+    circuit: { ...POOL_DEFAULTS.circuit, ...config.circuit },
   };
 }
 

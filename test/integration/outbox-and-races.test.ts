@@ -47,7 +47,7 @@ describe('conditional writes on DynamoDB', () => {
     const { task } = await submitTask(services, 'acme', { type: 'echo' });
     const store = new DynamoDbTaskStore(createDocumentClient({ region: 'us-east-1', dynamoDbEndpoint: stack.dynamoDbEndpoint }), stack.tableName);
     const outcomes = await Promise.allSettled(
-      Array.from({ length: 10 }, (_, i) => store.apply(task.id, { type: 'start', worker: `w${i}` }, new Date())),
+      Array.from({ length: 10 }, (_, i) => store.apply(task.id, { type: 'start', worker: `w${i}`, leaseExpiresAt: new Date().toISOString() }, new Date())),
     );
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
     for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(InvalidTransitionError);
@@ -57,7 +57,7 @@ describe('conditional writes on DynamoDB', () => {
   it('never lets a cancel and a completion both win', async () => {
     for (let round = 0; round < 5; round++) {
       const { task } = await submitTask(services, 'acme', { type: 'echo' });
-      await services.store.apply(task.id, { type: 'start', worker: 'w' }, new Date());
+      await services.store.apply(task.id, { type: 'start', worker: 'w', leaseExpiresAt: new Date().toISOString() }, new Date());
       const [cancel, complete] = await Promise.allSettled([
         services.store.apply(task.id, { type: 'cancel' }, new Date()),
         services.store.apply(task.id, { type: 'complete', result: { round } }, new Date()),

@@ -18,7 +18,7 @@ const error = { message: 'boom' };
 
 describe('transition', () => {
   it('starts a PENDING task: ACTIVE, one more attempt, the worker recorded', () => {
-    const started = transition(task(), { type: 'start', worker: 'w1' }, t1);
+    const started = transition(task(), { type: 'start', worker: 'w1', leaseExpiresAt: t1.toISOString() }, t1);
     expect(started).toMatchObject({ status: 'ACTIVE', attempts: 1, worker: 'w1', startedAt: t1.toISOString() });
   });
 
@@ -59,7 +59,7 @@ describe('transition', () => {
 
   const terminal: TaskStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
   const events: TaskEvent[] = [
-    { type: 'start', worker: 'w' },
+    { type: 'start', worker: 'w', leaseExpiresAt: t1.toISOString() },
     { type: 'progress', progress: { fraction: 1 } },
     { type: 'complete', result: null },
     { type: 'fail', error },
@@ -73,7 +73,7 @@ describe('transition', () => {
   });
 
   it('cannot start an ACTIVE task twice (a duplicate delivery)', () => {
-    expect(() => transition(task({ status: 'ACTIVE' }), { type: 'start', worker: 'w2' }, t1)).toThrow(
+    expect(() => transition(task({ status: 'ACTIVE' }), { type: 'start', worker: 'w2', leaseExpiresAt: t1.toISOString() }, t1)).toThrow(
       'cannot start a task that is ACTIVE',
     );
   });

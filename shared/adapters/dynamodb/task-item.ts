@@ -58,7 +58,7 @@ export function toTaskItem(task: Task, version: number): TaskItem {
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
   'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'idempotencyKey', 'progress', 'error',
-  'worker', 'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
+  'worker', 'leaseExpiresAt', 'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
 ] as const;
 
 export function fromTaskItem(item: TaskItem): Task {

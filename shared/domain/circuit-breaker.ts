@@ -1,0 +1,54 @@
+/**
+ * A pool's circuit breaker, as pure functions over its state. After
+ * `failureThreshold` consecutive failed attempts the circuit opens: workers put
+ * tasks back untouched (no attempt burned) for `cooldownSeconds`; then one
+ * probe runs (half-open) and its outcome closes or re-opens the circuit.
+ */
+export interface CircuitPolicy {
+  readonly failureThreshold: number;
+  readonly cooldownSeconds: number;
+}
+
+export const CIRCUIT = { CLOSED: 'CLOSED', OPEN: 'OPEN', HALF_OPEN: 'HALF_OPEN' } as const;
+export type CircuitStatus = (typeof CIRCUIT)[keyof typeof CIRCUIT];
+
+export interface CircuitState {
+  readonly status: CircuitStatus;
+  readonly consecutiveFailures: number;
+  /** When it last opened (OPEN) or when the probe started (HALF_OPEN). */
+  readonly since?: string;
+}
+
+export const CLOSED_CIRCUIT: CircuitState = { status: CIRCUIT.CLOSED, consecutiveFailures: 0 };
+
+export type Admission =
+  | { readonly allowed: true; /** the state to store first: set when this caller takes the half-open probe */ readonly next?: CircuitState }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/** May a worker start a task now? */
+export function admit(state: CircuitState, now: Date, policy: CircuitPolicy): Admission {
+  if (state.status === CIRCUIT.CLOSED) return { allowed: true };
+  const elapsed = (now.getTime() - Date.parse(state.since ?? new Date(0).toISOString())) / 1000;
+  const remaining = Math.max(1, Math.ceil(policy.cooldownSeconds - elapsed));
+  // OPEN and cooling down, or HALF_OPEN with a probe out that is not yet overdue.
+  if (elapsed < policy.cooldownSeconds) return { allowed: false, retryAfterSeconds: remaining };
+  return { allowed: true, next: { ...state, status: CIRCUIT.HALF_OPEN, since: now.toISOString() } };
+}
+
+export function recordSuccess(_state: CircuitState): CircuitState {
+  return CLOSED_CIRCUIT;
+}
+
+export function recordFailure(state: CircuitState, now: Date, policy: CircuitPolicy): CircuitState {
+  const consecutiveFailures = state.consecutiveFailures + 1;
+  if (state.status === CIRCUIT.HALF_OPEN) return { status: CIRCUIT.OPEN, consecutiveFailures, since: now.toISOString() };
+  if (state.status === CIRCUIT.OPEN) return { ...state, consecutiveFailures };
+  return consecutiveFailures >= policy.failureThreshold
+    ? { status: CIRCUIT.OPEN, consecutiveFailures, since: now.toISOString() }
+    : { status: CIRCUIT.CLOSED, consecutiveFailures };
+}
+
+/** Whether a success must be written (a closed circuit with no failures need not be). */
+export function isClean(state: CircuitState): boolean {
+  return state.status === CIRCUIT.CLOSED && state.consecutiveFailures === 0;
+}

@@ -95,7 +95,7 @@ export function toAuthorizerEvent(request: RawRequest, routeKey: string, identit
 }
 
 /** A Lambda context good enough for middy and Powertools. */
-export function lambdaContext(functionName: string): Context {
+export function lambdaContext(functionName: string, timeoutMs = 30_000): Context {
   const started = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -106,7 +106,7 @@ export function lambdaContext(functionName: string): Context {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, 30_000 - (Date.now() - started)),
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

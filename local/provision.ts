@@ -14,6 +14,8 @@ export interface ProvisionedQueues {
   /** `pool:priority` → URL, as the functions read them from QUEUE_URLS. */
   readonly queueUrls: Record<string, string>;
   readonly dlqUrls: Record<string, string>;
+  /** `pool:priority` → work queue ARN, for the event-source mappings. */
+  readonly queueArns: Record<string, string>;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface ProvisionedQueues {
 export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix: string): Promise<ProvisionedQueues> {
   const queueUrls: Record<string, string> = {};
   const dlqUrls: Record<string, string> = {};
+  const queueArns: Record<string, string> = {};
   await Promise.all(
     topology.queues.map(async (spec) => {
       const dlq = await sqs.send(
@@ -45,9 +48,11 @@ export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix
       );
       queueUrls[spec.key] = required(queue.QueueUrl, spec.name);
       dlqUrls[spec.key] = dlqUrl;
+      const arn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrls[spec.key], AttributeNames: ['QueueArn'] }));
+      queueArns[spec.key] = required(arn.Attributes?.QueueArn, `${spec.name} ARN`);
     }),
   );
-  return { queueUrls, dlqUrls };
+  return { queueUrls, dlqUrls, queueArns };
 }
 
 /** The task table as the CDK stack declares it (keys, GSIs, TTL). Repeatable. */

@@ -11,6 +11,7 @@ import { startApiServer } from './api-server.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator } from './emulators/sqs-emulator.js';
 import { freePort } from './free-port.js';
+import { startEventSourceMappings } from './event-source-mappings.js';
 import { provisionQueues, provisionTable, type ProvisionedQueues } from './provision.js';
 
 export interface LocalStackOptions {
@@ -30,6 +31,8 @@ export interface LocalStackOptions {
   readonly tenant: string;
   /** Run the outbox reconciler on its schedule, as EventBridge does on AWS. */
   readonly schedule: boolean;
+  /** Run the pool workers' event-source mappings (tasks execute). */
+  readonly workers: boolean;
 }
 
 export interface LocalStack {
@@ -98,6 +101,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = await startApiServer(options.port);
     stops.push(() => api.close());
+    if (options.workers) {
+      const mappings = await startEventSourceMappings({
+        sqsEndpoint,
+        region: options.region,
+        topology: TOPOLOGY,
+        queueUrls: queues.queueUrls,
+        queueArns: queues.queueArns,
+      });
+      stops.push(() => mappings.stop());
+    }
     if (options.schedule) stops.push(await scheduleReconciler());
 
     return {

@@ -45,6 +45,7 @@ try {
     ...(env.TASKFLEET_TOKEN ? { token: env.TASKFLEET_TOKEN } : {}),
     tenant: 'local',
     schedule: true,
+    workers: true,
   });
 } catch (error) {
   if (error instanceof JavaMissingError) {
@@ -89,6 +90,11 @@ const submitted = await fetch(`${apiUrl}/tasks`, {
 const sample = (await submitted.json()) as { id?: string };
 console.log(`sample task: POST /tasks → ${submitted.status} ${JSON.stringify(sample)}`);
 if (sample.id !== undefined) {
-  const read = await fetch(`${apiUrl}/tasks/${sample.id}`, { headers });
-  console.log(`             GET /tasks/${sample.id} → ${read.status} ${await read.text()}`);
+  // The pool's worker picks it up within a moment; show where it got to.
+  let task: { status?: string; result?: unknown } = {};
+  for (let i = 0; i < 20 && !['COMPLETED', 'FAILED'].includes(task.status ?? ''); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    task = (await (await fetch(`${apiUrl}/tasks/${sample.id}`, { headers })).json()) as typeof task;
+  }
+  console.log(`             GET /tasks/${sample.id} → ${task.status} ${JSON.stringify(task.result ?? null)}`);
 }

@@ -32,3 +32,26 @@ function jsonMap(env: NodeJS.ProcessEnv, name: string): Readonly<Record<string, 
   }
   return parsed as Record<string, string>;
 }
+
+/**
+ * Overrides of every pool's retry and circuit policies, for tests and local
+ * experiments (the pools file holds the real settings).
+ */
+export interface PolicyOverrides {
+  readonly retry?: { baseSeconds?: number; capSeconds?: number };
+  readonly circuit?: { failureThreshold?: number; cooldownSeconds?: number };
+}
+
+export function policyOverrides(env: NodeJS.ProcessEnv = process.env): PolicyOverrides {
+  const num = (name: string): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`environment variable ${name} must be a number ≥ 0`);
+    return value;
+  };
+  const retry = { baseSeconds: num('TASKFLEET_RETRY_BASE_SECONDS'), capSeconds: num('TASKFLEET_RETRY_CAP_SECONDS') };
+  const circuit = { failureThreshold: num('TASKFLEET_CIRCUIT_THRESHOLD'), cooldownSeconds: num('TASKFLEET_CIRCUIT_COOLDOWN_SECONDS') };
+  const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { retry: defined(retry), circuit: defined(circuit) };
+}

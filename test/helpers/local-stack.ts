@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
  * The local stack for one test file: its own table and queues (a fresh prefix)
  * in the shared emulators, and its own HTTP API on a free port.
  */
-export async function startTestStack(): Promise<LocalStack> {
+export async function startTestStack(options: { workers?: boolean } = {}): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
     sqsPort: 0,
@@ -17,6 +17,7 @@ export async function startTestStack(): Promise<LocalStack> {
     token: `test-${randomUUID()}`,
     tenant: 'acme',
     schedule: false,
+    workers: options.workers ?? false,
   });
 }
 

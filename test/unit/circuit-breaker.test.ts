@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { admit, CLOSED_CIRCUIT, recordFailure, recordSuccess, type CircuitState } from '../../shared/domain/circuit-breaker.js';
+
+const policy = { failureThreshold: 3, cooldownSeconds: 10 };
+const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
+
+function failTimes(n: number, state: CircuitState = CLOSED_CIRCUIT): CircuitState {
+  let s = state;
+  for (let i = 0; i < n; i++) s = recordFailure(s, at(0), policy);
+  return s;
+}
+
+describe('circuit breaker', () => {
+  it('stays closed below the threshold', () => {
+    expect(failTimes(2)).toEqual({ status: 'CLOSED', consecutiveFailures: 2 });
+    expect(admit(failTimes(2), at(0), policy)).toEqual({ allowed: true });
+  });
+
+  it('opens after N consecutive failures and holds for the cool-down', () => {
+    const open = failTimes(3);
+    expect(open.status).toBe('OPEN');
+    expect(admit(open, at(0), policy)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(admit(open, at(9), policy)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  it('half-opens after the cool-down: one probe, the others wait', () => {
+    const admission = admit(failTimes(3), at(10), policy);
+    expect(admission).toEqual({ allowed: true, next: { status: 'HALF_OPEN', consecutiveFailures: 3, since: at(10).toISOString() } });
+    const halfOpen = admission.allowed && admission.next ? admission.next : CLOSED_CIRCUIT;
+    expect(admit(halfOpen, at(11), policy)).toMatchObject({ allowed: false });
+  });
+
+  it('closes when the probe succeeds', () => {
+    const halfOpen: CircuitState = { status: 'HALF_OPEN', consecutiveFailures: 3, since: at(10).toISOString() };
+    expect(recordSuccess(halfOpen)).toEqual(CLOSED_CIRCUIT);
+  });
+
+  it('re-opens when the probe fails', () => {
+    const halfOpen: CircuitState = { status: 'HALF_OPEN', consecutiveFailures: 3, since: at(10).toISOString() };
+    expect(recordFailure(halfOpen, at(12), policy)).toEqual({ status: 'OPEN', consecutiveFailures: 4, since: at(12).toISOString() });
+  });
+
+  it('a success resets the count of consecutive failures', () => {
+    expect(failTimes(2, recordSuccess(failTimes(2))).status).toBe('CLOSED');
+  });
+});

@@ -1,36 +1,45 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
+import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { DynamoDbTaskStore } from './adapters/dynamodb/dynamodb-task-store.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
-import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
-import { loadConfig, policyOverrides } from './config.js';
-import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
-import type { ExecutionDeps } from './services/execute-task.js';
-import type { Pool } from './topology/topology.js';
+import { SqsQueueStats } from './adapters/sqs/sqs-queue-stats.js';
+import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
+import { loadConfig, policyOverrides, type FunctionConfig } from './config.js';
 import type { HandlerRegistry } from './handlers.js';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CircuitStore } from './ports/circuit-store.js';
 import type { Services } from './services/deps.js';
-import { TOPOLOGY } from './topology/topology.js';
+import type { ExecutionDeps } from './services/execute-task.js';
+import type { getStats } from './services/get-stats.js';
+import { TOPOLOGY, type Pool } from './topology/topology.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
-let services: Services | undefined;
-let sqs: SQSClient | undefined;
-let execution: Omit<ExecutionDeps, 'remainingMs'> | undefined;
-
 /**
- * The AWS-backed services, built once per container (or local process) from the
- * environment: config is read on first use so a missing variable fails loudly.
+ * The AWS-backed adapters, built once per container (or local process) from the
+ * environment on first use, so a missing variable fails loudly and early.
  */
-export function awsServices(): Services {
-  if (services !== undefined) return services;
+interface Wired {
+  readonly config: FunctionConfig;
+  readonly db: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly services: Services;
+  readonly circuits: CircuitStore;
+}
+
+let wired: Wired | undefined;
+
+function wire(): Wired {
+  if (wired !== undefined) return wired;
   const config = loadConfig();
   const endpoints = endpointsFromEnv();
   const db = createDocumentClient(endpoints);
-  sqs = createSqsClient(endpoints);
-  services = {
+  const sqs = createSqsClient(endpoints);
+  const services: Services = {
     store: new DynamoDbTaskStore(db, config.tableName),
     queue: new SqsTaskQueue(sqs, config.queueUrls),
     tokens: new DynamoDbTokenStore(db, config.tableName),
@@ -39,13 +48,17 @@ export function awsServices(): Services {
     now: () => new Date(),
     warn: (message, details) => logger.warn(message, details),
   };
-  return services;
+  wired = { config, db, sqs, services, circuits: new DynamoDbCircuitStore(db, config.tableName) };
+  return wired;
 }
 
-/** The SQS client the services use (built with them). */
+/** The use cases' dependencies on DynamoDB and SQS. */
+export function awsServices(): Services {
+  return wire().services;
+}
+
 export function awsSqsClient(): SQSClient {
-  awsServices();
-  return sqs as SQSClient;
+  return wire().sqs;
 }
 
 /** Pools with the environment's policy overrides applied. */
@@ -58,21 +71,36 @@ function effectivePools(): readonly Pool[] {
   }));
 }
 
-/** What a worker needs, built once per container; `remainingMs` comes per invocation. */
+/** What a worker needs; `remainingMs` comes per invocation. */
 export function workerDeps(handlers: HandlerRegistry): Omit<ExecutionDeps, 'remainingMs'> {
-  if (execution !== undefined) return execution;
-  const base = awsServices();
-  const config = loadConfig();
-  const db = createDocumentClient(endpointsFromEnv());
-  execution = {
-    store: base.store,
-    circuits: new DynamoDbCircuitStore(db, config.tableName),
-    deadLetters: new SqsDeadLetters(awsSqsClient(), config.dlqUrls),
+  const { services, sqs, config, circuits } = wire();
+  return {
+    store: services.store,
+    circuits,
+    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
     handlers,
     pools: effectivePools(),
-    workerId: `${process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local'}/${randomUUID().slice(0, 8)}`,
+    workerId: workerId(),
     now: () => new Date(),
     random: Math.random,
   };
-  return execution;
+}
+
+let id: string | undefined;
+/** This container's worker id: the function name and a random suffix. */
+function workerId(): string {
+  id ??= `${process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local'}/${randomUUID().slice(0, 8)}`;
+  return id;
+}
+
+/** What GET /stats reads. */
+export function statsDeps(): Parameters<typeof getStats>[0] {
+  const { services, sqs, config, circuits } = wire();
+  return {
+    store: services.store,
+    queueStats: new SqsQueueStats(sqs, TOPOLOGY.queues, config.queueUrls, config.dlqUrls),
+    circuits,
+    pools: TOPOLOGY.pools,
+    now: () => new Date(),
+  };
 }

@@ -60,6 +60,10 @@ export interface TaskStore {
    * NotFoundError when there is no such task.
    */
   apply(id: string, event: TaskEvent, now: Date): Promise<Task>;
+  /** The tenant's task count in each status. */
+  countByStatus(tenant: string): Promise<Readonly<Record<TaskStatus, number>>>;
+  /** The tenant's most recently created tasks, newest first. */
+  recent(tenant: string, limit: number): Promise<readonly TaskSummary[]>;
   /** Takes enqueued tasks out of the outbox. */
   markEnqueued(ids: readonly string[]): Promise<void>;
   /** Outbox entries created at or before `createdBefore`, oldest first. */

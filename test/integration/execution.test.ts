@@ -96,4 +96,16 @@ describe('Lambda workers, through the local event-source mappings', () => {
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect((await api('GET', `/tasks/${body.id}`)).body).toMatchObject({ status: 'CANCELLED', attempts: 1 });
   });
+
+  it('reports queues, counts, circuits and queue times in GET /stats', async () => {
+    await submitAndFinish({ type: 'echo' });
+    const { status, body } = await api('GET', '/stats');
+    expect(status).toBe(200);
+    expect(body.queues).toHaveLength(12);
+    expect(body.queues[0]).toEqual({ pool: expect.any(String), priority: expect.any(String), visible: expect.any(Number), inFlight: expect.any(Number), delayed: expect.any(Number), deadLetters: expect.any(Number) });
+    expect(body.queues.find((q: { pool: string; priority: string }) => q.pool === 'general' && q.priority === 'high').deadLetters).toBeGreaterThanOrEqual(1);
+    expect(body.tasks.COMPLETED).toBeGreaterThanOrEqual(1);
+    expect(body.circuits.general).toEqual({ status: 'CLOSED', consecutiveFailures: expect.any(Number) });
+    expect(body.recent.queueTimeMs.p50).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { transition, type TaskEvent } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/task.js';
+import { TASK_STATUSES, type TaskStatus } from '../../domain/task-status.js';
 import { DuplicateTaskIdError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
   CreateTaskResult,
@@ -182,6 +183,50 @@ export class DynamoDbTaskStore implements TaskStore {
       if (startKey !== undefined && (error as Error).name === 'ValidationException') throw invalidCursor();
       throw error;
     }
+  }
+
+  /** One COUNT query per status on the byStatus index (paged; counts are not sampled). */
+  async countByStatus(tenant: string): Promise<Record<TaskStatus, number>> {
+    const { byStatus } = TABLE.indexes;
+    const entries = await Promise.all(
+      TASK_STATUSES.map(async (status) => {
+        let count = 0;
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: byStatus.name,
+              KeyConditionExpression: '#pk = :pk',
+              ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
+              ExpressionAttributeValues: { ':pk': `${tenant}#${status}` },
+              Select: 'COUNT',
+              ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          );
+          count += page.Count ?? 0;
+          startKey = page.LastEvaluatedKey;
+        } while (startKey !== undefined);
+        return [status, count] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<TaskStatus, number>;
+  }
+
+  async recent(tenant: string, limit: number): Promise<readonly TaskSummary[]> {
+    const { byTenant } = TABLE.indexes;
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: byTenant.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
+        ExpressionAttributeValues: { ':pk': tenant },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map(toSummaryItem);
   }
 
   async markEnqueued(ids: readonly string[]): Promise<void> {

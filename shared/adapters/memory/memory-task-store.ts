@@ -2,6 +2,7 @@ import { transition } from '../../domain/state-machine.js';
 import type { Task } from '../../domain/task.js';
 import { DuplicateTaskIdError, NotFoundError } from '../../errors.js';
 import type { TaskEvent } from '../../domain/state-machine.js';
+import { TASK_STATUSES, type TaskStatus } from '../../domain/task-status.js';
 import type {
   CreateTaskResult,
   ListTasksQuery,
@@ -51,6 +52,20 @@ export class MemoryTaskStore implements TaskStore {
     const next = transition(current, event, now);
     this.tasks.set(id, next);
     return next;
+  }
+
+  async countByStatus(tenant: string): Promise<Record<TaskStatus, number>> {
+    const counts = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+    for (const task of this.tasks.values()) if (task.tenant === tenant) counts[task.status] += 1;
+    return counts;
+  }
+
+  async recent(tenant: string, limit: number): Promise<readonly TaskSummary[]> {
+    return [...this.tasks.values()]
+      .filter((t) => t.tenant === tenant)
+      .sort((a, b) => (b.createdAt + b.id).localeCompare(a.createdAt + a.id))
+      .slice(0, limit)
+      .map(toSummary);
   }
 
   async markEnqueued(ids: readonly string[]): Promise<void> {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { countCalls } from '../shared/adapters/aws-call-counter.js';
 import { WORKER_ENTRY } from '../shared/topology/routes.js';
 import type { Topology } from '../shared/topology/topology.js';
 import { lambdaContext } from './apigw-event.js';
@@ -40,11 +41,14 @@ const STOP_GRACE_MS = 5_000;
 export async function startEventSourceMappings(options: MappingOptions): Promise<RunningMappings> {
   const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', WORKER_ENTRY)).href)) as { handler: WorkerHandler };
   // Each poller holds a connection open for its long poll.
-  const sqs = new SQSClient({
-    region: options.region,
-    endpoint: options.sqsEndpoint,
-    requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
-  });
+  const sqs = countCalls(
+    new SQSClient({
+      region: options.region,
+      endpoint: options.sqsEndpoint,
+      requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
+    }),
+    'SQS (event-source mapping)',
+  );
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one listener per poller's pending receive
   const invocations: Record<string, number> = {};

@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
+import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { DynamoDbTaskStore } from './adapters/dynamodb/dynamodb-task-store.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
@@ -18,6 +19,9 @@ import type { getStats } from './services/get-stats.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
+
+/** How stale a worker's view of its pool's circuit may be. */
+const CIRCUIT_CACHE_MS = 1_000;
 
 /**
  * The AWS-backed adapters, built once per container (or local process) from the
@@ -48,7 +52,8 @@ function wire(): Wired {
     now: () => new Date(),
     warn: (message, details) => logger.warn(message, details),
   };
-  wired = { config, db, sqs, services, circuits: new DynamoDbCircuitStore(db, config.tableName) };
+  const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
+  wired = { config, db, sqs, services, circuits };
   return wired;
 }
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { countCalls } from './aws-call-counter.js';
 
 export interface AwsClientOptions {
   readonly region?: string;
@@ -25,10 +26,11 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClien
 }
 
 export function createSqsClient(options: AwsClientOptions): SQSClient {
-  return new SQSClient({
+  const client = new SQSClient({
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.sqsEndpoint !== undefined ? { endpoint: options.sqsEndpoint } : {}),
   });
+  return countCalls(client, 'SQS');
 }
 
 export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
@@ -36,5 +38,6 @@ export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumen
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.dynamoDbEndpoint !== undefined ? { endpoint: options.dynamoDbEndpoint } : {}),
   });
+  countCalls(client, 'DynamoDB');
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

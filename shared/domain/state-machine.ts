@@ -46,7 +46,10 @@ export function canApply(event: TaskEvent['type'], from: TaskStatus): boolean {
  */
 export function transition(task: Task, event: TaskEvent, now: Date): Task {
   if (!canApply(event.type, task.status)) throw new InvalidTransitionError(event.type, task.status);
-  const at = now.toISOString();
+  return { ...apply(task, event, now.toISOString()), revision: task.revision + 1 };
+}
+
+function apply(task: Task, event: TaskEvent, at: string): Task {
   switch (event.type) {
     case 'start':
       return {

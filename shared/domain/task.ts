@@ -47,6 +47,8 @@ export interface Task {
   readonly leaseExpiresAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Bumped by every change; stores write only if it is still the one they read. */
+  readonly revision: number;
   readonly startedAt?: string;
   readonly finishedAt?: string;
 }
@@ -94,6 +96,7 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
     createdAt: at,
     updatedAt: at,
+    revision: 0,
   };
 }
 

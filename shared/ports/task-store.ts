@@ -54,12 +54,13 @@ export interface TaskStore {
   get(id: string): Promise<Task | undefined>;
   list(query: ListTasksQuery): Promise<Page<TaskSummary>>;
   /**
-   * Applies `event` to the current record and stores the result, only if no one
-   * changed the record in between (retried on a lost race). Throws
+   * Applies `event` to the record and stores the result, only if no one changed
+   * the record in between (re-read and retried on a lost race). `current`, the
+   * record as the caller last saw it, saves a read. Throws
    * InvalidTransitionError when the status does not allow the event and
    * NotFoundError when there is no such task.
    */
-  apply(id: string, event: TaskEvent, now: Date): Promise<Task>;
+  apply(id: string, event: TaskEvent, now: Date, current?: Task): Promise<Task>;
   /** The tenant's task count in each status. */
   countByStatus(tenant: string): Promise<Readonly<Record<TaskStatus, number>>>;
   /** The tenant's most recently created tasks, newest first. */

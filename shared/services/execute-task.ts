@@ -78,6 +78,7 @@ export async function executeDelivery(deps: ExecutionDeps, taskId: string): Prom
       task.id,
       { type: 'start', worker: deps.workerId, leaseExpiresAt: new Date(now.getTime() + timeoutMs + LEASE_GRACE_SECONDS * 1000).toISOString() },
       now,
+      task,
     );
   } catch (error) {
     if (!(error instanceof InvalidTransitionError)) throw error;
@@ -90,10 +91,10 @@ export async function executeDelivery(deps: ExecutionDeps, taskId: string): Prom
     return settleFailure(deps, active, { message: `no handler for task type "${active.type}"`, type: 'UnknownTaskType', retryable: false });
   }
   const outcome = await runHandler(deps, active, handler, timeoutMs);
-  if (outcome.ok) return complete(deps, active, pool, outcome.result);
+  if (outcome.ok) return complete(deps, outcome.latest, pool, outcome.result);
   if (outcome.cancelled) return done('cancelled while running');
   if (outcome.error.retryable !== false) await recordOutcome(deps.circuits, pool.name, pool.circuit, false, deps.now());
-  return settleFailure(deps, active, outcome.error);
+  return settleFailure(deps, outcome.latest, outcome.error);
 }
 
 async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Json): Promise<DeliveryOutcome> {
@@ -107,7 +108,7 @@ async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Jso
   }
   await recordOutcome(deps.circuits, pool.name, pool.circuit, true, deps.now());
   try {
-    await deps.store.apply(task.id, { type: 'complete', result }, deps.now());
+    await deps.store.apply(task.id, { type: 'complete', result }, deps.now(), task);
     return done('completed');
   } catch (error) {
     if (error instanceof InvalidTransitionError) return done(`finished as ${error.from} meanwhile`);
@@ -124,7 +125,7 @@ async function settleFailure(deps: ExecutionDeps, task: Task, error: TaskError):
   if (!willRetry(task, error)) await deps.deadLetters.send(task, error, deps.now());
   let after: Task;
   try {
-    after = await deps.store.apply(task.id, { type: 'fail', error }, deps.now());
+    after = await deps.store.apply(task.id, { type: 'fail', error }, deps.now(), task);
   } catch (caught) {
     if (caught instanceof InvalidTransitionError) return done(`finished as ${caught.from} meanwhile`);
     throw caught;
@@ -136,7 +137,7 @@ async function settleFailure(deps: ExecutionDeps, task: Task, error: TaskError):
 
 async function transitionOrDone(deps: ExecutionDeps, task: Task, event: 'expire', reason: string): Promise<DeliveryOutcome> {
   try {
-    await deps.store.apply(task.id, { type: event }, deps.now());
+    await deps.store.apply(task.id, { type: event }, deps.now(), task);
     return done(reason);
   } catch (error) {
     if (error instanceof InvalidTransitionError) return executeDelivery(deps, task.id);
@@ -144,7 +145,8 @@ async function transitionOrDone(deps: ExecutionDeps, task: Task, event: 'expire'
   }
 }
 
-type HandlerOutcome = { ok: true; result: Json } | { ok: false; error: TaskError; cancelled: boolean };
+/** `latest`: the record as this worker last wrote it, so the outcome's write needs no read. */
+type HandlerOutcome = { ok: true; result: Json; latest: Task } | { ok: false; error: TaskError; cancelled: boolean; latest: Task };
 
 /** Progress writes closer together than this are dropped (the last one, 1.0, always goes). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -158,6 +160,7 @@ async function runHandler(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
   let lastProgress = 0;
+  let latest = task;
   const ctx: TaskContext = {
     signal: controller.signal,
     attempt: task.attempts,
@@ -168,7 +171,12 @@ async function runHandler(
       lastProgress = now;
       const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
       try {
-        await deps.store.apply(task.id, { type: 'progress', progress: { fraction: clamped, ...(message ? { message } : {}) } }, deps.now());
+        latest = await deps.store.apply(
+          task.id,
+          { type: 'progress', progress: { fraction: clamped, ...(message ? { message } : {}) } },
+          deps.now(),
+          latest,
+        );
       } catch (error) {
         // No longer ACTIVE: cancelled (or timed out and settled). Tell the handler to stop.
         if (error instanceof InvalidTransitionError) controller.abort(new CancelledError(error.from));
@@ -181,9 +189,9 @@ async function runHandler(
   });
   try {
     const result = await Promise.race([Promise.resolve().then(() => handler(task.payload, ctx)), aborted]);
-    return { ok: true, result: result === undefined ? null : result };
+    return { ok: true, result: result === undefined ? null : result, latest };
   } catch (error) {
-    return { ok: false, error: toTaskError(error), cancelled: controller.signal.reason instanceof CancelledError };
+    return { ok: false, error: toTaskError(error), cancelled: controller.signal.reason instanceof CancelledError, latest };
   } finally {
     clearTimeout(timer);
     aborted.catch(() => undefined);

@@ -37,7 +37,7 @@ export class DynamoDbTaskStore implements TaskStore {
   ) {}
 
   async create(task: Task): Promise<CreateTaskResult> {
-    const item = { ...toTaskItem(task, 1), ...outboxKeys(task) };
+    const item = { ...toTaskItem(task), ...outboxKeys(task) };
     const putTask = {
       TableName: this.tableName,
       Item: item,
@@ -110,29 +110,30 @@ export class DynamoDbTaskStore implements TaskStore {
   }
 
   /**
-   * Optimistic concurrency: read, apply the pure transition, write only the
-   * changed attributes under `version = <read version>`. A lost race re-reads,
-   * and the state machine then decides whether the event still applies.
+   * Optimistic concurrency: apply the pure transition to the record as last seen
+   * (`current`, or a fresh read) and write only the changed attributes under
+   * `revision = <seen revision>`. A lost race re-reads, and the state machine
+   * then decides whether the event still applies.
    */
-  async apply(id: string, event: TaskEvent, now: Date): Promise<Task> {
+  async apply(id: string, event: TaskEvent, now: Date, current?: Task): Promise<Task> {
+    let before = current;
     for (let race = 0; ; race++) {
-      const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(id), ConsistentRead: true }));
-      if (Item === undefined) throw new NotFoundError('task', id);
-      const before = fromTaskItem(Item);
-      const version = Number(Item.version ?? 0);
+      before ??= await this.get(id);
+      if (before === undefined) throw new NotFoundError('task', id);
       const after = transition(before, event, now);
       try {
         await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: taskKey(id),
-            ...diffUpdate(Item, toTaskItem(after, version + 1), { '#version': 'version' }, { ':expected': version }),
-            ConditionExpression: '#version = :expected',
+            ...diffUpdate(toTaskItem(before), toTaskItem(after), { '#revision': 'revision' }, { ':seen': before.revision }),
+            ConditionExpression: '#revision = :seen',
           }),
         );
         return after;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || race >= MAX_APPLY_RACES) throw error;
+        before = undefined;
       }
     }
   }

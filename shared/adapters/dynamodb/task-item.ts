@@ -42,7 +42,7 @@ export function outboxKeys(task: Pick<Task, 'id' | 'createdAt'>): Record<string,
 
 export const outboxShard = (n: number): string => `OUTBOX#${n}`;
 
-/** The record's own attributes (no keys, no version). */
+/** The record's own attributes (no keys). */
 export function taskAttributes(task: Task): TaskItem {
   const { payload, result, ...rest } = task;
   const item: TaskItem = { ...rest, payloadJson: JSON.stringify(payload) };
@@ -51,19 +51,20 @@ export function taskAttributes(task: Task): TaskItem {
   return item;
 }
 
-export function toTaskItem(task: Task, version: number): TaskItem {
-  return { ...taskKey(task.id), ...taskAttributes(task), ...indexKeys(task), version };
+export function toTaskItem(task: Task): TaskItem {
+  return { ...taskKey(task.id), ...taskAttributes(task), ...indexKeys(task) };
 }
 
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
   'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'idempotencyKey', 'progress', 'error',
-  'worker', 'leaseExpiresAt', 'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
+  'worker', 'leaseExpiresAt', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
 ] as const;
 
 export function fromTaskItem(item: TaskItem): Task {
   const task: Record<string, unknown> = {};
   for (const name of RECORD_ATTRIBUTES) if (item[name] !== undefined) task[name] = item[name];
+  task.revision = Number(item.revision ?? 0);
   task.payload = JSON.parse(String(item.payloadJson ?? 'null')) as Json;
   if (typeof item.resultJson === 'string') task.result = JSON.parse(item.resultJson) as Json;
   return task as unknown as Task & { status: TaskStatus; priority: Priority };

@@ -46,9 +46,11 @@ export class MemoryTaskStore implements TaskStore {
     return next < all.length ? { items, nextCursor: String(next) } : { items };
   }
 
-  async apply(id: string, event: TaskEvent, now: Date): Promise<Task> {
-    const current = this.tasks.get(id);
-    if (current === undefined) throw new NotFoundError('task', id);
+  async apply(id: string, event: TaskEvent, now: Date, seen?: Task): Promise<Task> {
+    const stored = this.tasks.get(id);
+    if (stored === undefined) throw new NotFoundError('task', id);
+    // A stale `seen` loses the race, as the DynamoDB store's condition would make it.
+    const current = seen !== undefined && seen.revision === stored.revision ? seen : stored;
     const next = transition(current, event, now);
     this.tasks.set(id, next);
     return next;

@@ -8,6 +8,7 @@
  * DYNAMODB_PORT (8000), AWS_ENDPOINT_URL (start no emulators), AWS_REGION (us-east-1).
  */
 import { JavaMissingError } from './emulators/dynamodb-emulator.js';
+import { forgetConnection, rememberConnection } from './connection-file.js';
 import { startLocalStack, type LocalStack } from './runtime.js';
 
 const env = process.env;
@@ -27,6 +28,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping taskfleet…`);
+  forgetConnection();
   await stack?.stop();
   console.log('stopped.');
   process.exit(0);
@@ -62,6 +64,7 @@ try {
 
 if (stopping) process.exit(0);
 const { apiUrl, token } = stack;
+rememberConnection(apiUrl, token);
 const auth = `-H "Authorization: Bearer ${token}"`;
 console.log(`
 taskfleet is running locally
@@ -77,6 +80,7 @@ Try it:
   curl -s ${apiUrl}/tasks/<id> ${auth}
   curl -s "${apiUrl}/tasks?status=PENDING" ${auth}
 
+See it work:  npm run demo     (another terminal; finds this stack by itself)
 Press Ctrl-C to stop.
 `);
 

@@ -6,11 +6,13 @@ import {
   RECONCILER_ENTRY,
   RECONCILE_EVERY_MINUTES,
   ROUTES,
+  WORKER_ENTRY,
 } from '../shared/topology/routes.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { ApiFunctions } from './constructs/api-functions.js';
 import { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
+import { PoolWorker } from './constructs/pool-worker.js';
 import { TaskTable } from './constructs/task-table.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 
@@ -21,8 +23,9 @@ export interface TaskfleetStackProps extends StackProps {
 
 /**
  * taskfleet on AWS: the pool × priority queues, the task table, the HTTP API
- * with its Lambdas and authorizer, and the scheduled outbox reconciler. Queues,
- * table, routes and grants all come from shared/topology.
+ * with its Lambdas and authorizer, a worker Lambda per pool fed by that pool's
+ * queues, and the scheduled outbox reconciler. Queues, table, routes, workers
+ * and grants all come from shared/topology.
  */
 export class TaskfleetStack extends Stack {
   public readonly queues: PoolQueues;
@@ -30,6 +33,8 @@ export class TaskfleetStack extends Stack {
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
+  /** By pool name. */
+  public readonly workers: ReadonlyMap<string, PoolWorker>;
 
   constructor(scope: Construct, id: string, props: TaskfleetStackProps = {}) {
     super(scope, id, {
@@ -54,6 +59,7 @@ export class TaskfleetStack extends Stack {
       authorizerEntry: AUTHORIZER_ENTRY,
       table: this.table.table,
       workQueues,
+      deadLetterQueues: this.queues.deadLetterQueues,
       environment,
     });
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
@@ -68,6 +74,18 @@ export class TaskfleetStack extends Stack {
       workQueues,
       environment,
     });
+    this.workers = new Map(
+      TOPOLOGY.pools.map((pool) => [
+        pool.name,
+        new PoolWorker(this, `Worker-${pool.name}`, {
+          pool,
+          entry: WORKER_ENTRY,
+          queues: this.queues.forPool(pool.name),
+          table: this.table.table,
+          environment,
+        }),
+      ]),
+    );
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The task table' });

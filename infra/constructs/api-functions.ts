@@ -1,4 +1,5 @@
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '../../shared/topology/routes.js';
@@ -10,8 +11,10 @@ export interface ApiFunctionsProps {
   /** The Lambda authorizer's handler module: `AUTHORIZER_ENTRY`. */
   readonly authorizerEntry: string;
   readonly table: ITable;
-  /** The work queues a `sendToQueues` route may send to (not the DLQs). */
+  /** The work queues a `sendToQueues` route may send to (not the DLQs); `readQueueStats` reads them. */
   readonly workQueues: readonly IQueue[];
+  /** The DLQs: only `readQueueStats` reads them; no route sends to them. */
+  readonly deadLetterQueues: readonly IQueue[];
   /** Set on every function (TABLE_NAME, QUEUE_URLS, DLQ_URLS). */
   readonly environment: Readonly<Record<string, string>>;
 }
@@ -19,7 +22,8 @@ export interface ApiFunctionsProps {
 /**
  * The API's Lambdas: one per route plus the authorizer, each granted exactly
  * what its `access` says — `read` → grantReadData, `readwrite` →
- * grantReadWriteData, `sendToQueues` → SendMessage on the work queues.
+ * grantReadWriteData, `sendToQueues` → SendMessage on the work queues,
+ * `readQueueStats` → GetQueueAttributes (only) on every work queue and DLQ.
  */
 export class ApiFunctions extends Construct {
   /** By `RouteSpec.routeKey`. */
@@ -41,6 +45,16 @@ export class ApiFunctions extends Construct {
       if (route.access.table === 'readwrite') fn.grantTableReadWrite(props.table);
       if (route.access.sendToQueues) {
         for (const queue of props.workQueues) queue.grantSendMessages(fn.role);
+      }
+      if (route.access.readQueueStats) {
+        // Not grantConsumeMessages / grantSendMessages: the depth counters need
+        // GetQueueAttributes alone, and the URLs come from QUEUE_URLS / DLQ_URLS.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            actions: ['sqs:GetQueueAttributes'],
+            resources: [...props.workQueues, ...props.deadLetterQueues].map((q) => q.queueArn),
+          }),
+        );
       }
       byRouteKey.set(route.routeKey, fn);
     }

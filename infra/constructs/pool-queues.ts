@@ -52,6 +52,16 @@ export class PoolQueues extends Construct {
     return [...this.byKey.values()].map((q) => q.queue);
   }
 
+  /** The DLQs, one per work queue. */
+  get deadLetterQueues(): Queue[] {
+    return [...this.byKey.values()].map((q) => q.dlq);
+  }
+
+  /** One pool's work queues with their DLQs, one per priority. */
+  forPool(pool: string): PoolQueue[] {
+    return [...this.byKey.values()].filter((q) => q.spec.pool === pool);
+  }
+
   /** `{"<pool>:<priority>": url}` for the work queues, still holding tokens. */
   queueUrls(): Record<string, string> {
     return Object.fromEntries([...this.byKey].map(([key, q]) => [key, q.queue.queueUrl]));

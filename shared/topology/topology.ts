@@ -69,6 +69,12 @@ export function resolvePool(config: PoolConfig): Pool {
       throw new Error(`pool "${config.name}": concurrency.${priority} must be an integer from 2 to 1000 (Lambda's limits)`);
     }
   }
+  const batchSize = config.batchSize ?? POOL_DEFAULTS.batchSize;
+  const batchingWindowSeconds = config.batchingWindowSeconds ?? POOL_DEFAULTS.batchingWindowSeconds;
+  // Lambda's SQS mapping: above 10 a batch needs a batching window to fill it.
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000 || (batchSize > 10 && batchingWindowSeconds <= 0)) {
+    throw new Error(`pool "${config.name}": batchSize must be 1-10 (up to 10000 with batchingWindowSeconds > 0)`);
+  }
   return {
     name: config.name,
     capabilities: [...new Set(config.capabilities)].sort(),
@@ -83,8 +89,8 @@ export function resolvePool(config: PoolConfig): Pool {
     // every attempt plus every release a message can see.
     maxReceiveCount: Math.min(maxAttempts + maxReleases, SQS_MAX_RECEIVE_COUNT),
     concurrency,
-    batchSize: config.batchSize ?? POOL_DEFAULTS.batchSize,
-    batchingWindowSeconds: config.batchingWindowSeconds ?? POOL_DEFAULTS.batchingWindowSeconds,
+    batchSize,
+    batchingWindowSeconds,
     retry: { ...POOL_DEFAULTS.retry, ...config.retry },
     circuit: { ...POOL_DEFAULTS.circuit, ...config.circuit },
   };

@@ -30,8 +30,14 @@ describe('buildApp', () => {
     const { app, stack } = buildApp({ nag: false });
     const assembly = app.synth();
     const resources = assembly.getStackArtifact(stack.artifactId).template.Resources;
-    const { functions, reconciler } = stack;
-    for (const fn of [...functions.byRouteKey.values(), functions.authorizer, reconciler.function]) {
+    const { functions, reconciler, workers } = stack;
+    const all = [
+      ...functions.byRouteKey.values(),
+      functions.authorizer,
+      reconciler.function,
+      ...[...workers.values()].map((w) => w.function),
+    ];
+    for (const fn of all) {
       const props = resources[stack.getLogicalId(fn.function.node.defaultChild as CfnElement)].Properties;
       expect(props.Handler).toBe('index.handler');
       const assetDir = join(assembly.directory, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);

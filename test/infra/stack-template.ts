@@ -79,10 +79,22 @@ export class StackTemplate {
     return fn;
   }
 
-  /** The route functions, the authorizer and the reconciler. */
+  /** The worker function of a pool. */
+  worker(pool: string): TaskfleetFunction {
+    const worker = this.stack.workers.get(pool);
+    if (!worker) throw new Error(`no worker for pool ${pool}`);
+    return worker.function;
+  }
+
+  /** The route functions, the authorizer, the reconciler and the pool workers. */
   allFunctions(): TaskfleetFunction[] {
-    const { functions, reconciler } = this.stack;
-    return [...functions.byRouteKey.values(), functions.authorizer, reconciler.function];
+    const { functions, reconciler, workers } = this.stack;
+    return [
+      ...functions.byRouteKey.values(),
+      functions.authorizer,
+      reconciler.function,
+      ...[...workers.values()].map((w) => w.function),
+    ];
   }
 }
 

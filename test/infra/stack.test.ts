@@ -7,7 +7,8 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { ENV } from '../../shared/config-keys.js';
-import { RECONCILE_EVERY_MINUTES, ROUTES } from '../../shared/topology/routes.js';
+import { PRIORITIES } from '../../shared/domain/priority.js';
+import { RECONCILE_EVERY_MINUTES, ROUTES, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { flattenJoin, parseUrlMap, StackTemplate } from './stack-template.js';
@@ -19,6 +20,11 @@ let t: StackTemplate;
 beforeAll(() => {
   t = new StackTemplate(buildApp({ skipBundling: true, nag: false }).stack);
 });
+
+/** An ARN intrinsic as a comparable string; `arnKeys` sorts a list of them. */
+const arnKey = (arn: unknown) => JSON.stringify(arn);
+const arnKeys = (arns: readonly unknown[]) => arns.map(arnKey).sort();
+const isEqual = (a: unknown, b: unknown) => arnKey(a) === arnKey(b);
 
 function routeResource(routeKey: string) {
   const [route] = Object.values(
@@ -174,8 +180,8 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer and the reconciler', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2);
+  it('has one function per route, plus the authorizer, the reconciler and a worker per pool', () => {
+    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2 + TOPOLOGY.pools.length);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -244,7 +250,23 @@ describe('least privilege', () => {
     }
     const sqs = [...actions].filter((a) => a.startsWith('sqs:'));
     if (spec.access.sendToQueues) expect(sqs).toContain('sqs:SendMessage');
-    else expect(sqs).toEqual([]);
+    else expect(sqs).not.toContain('sqs:SendMessage');
+    if (spec.access.readQueueStats) expect(sqs).toContain('sqs:GetQueueAttributes');
+    if (!spec.access.sendToQueues) expect(sqs).toEqual(spec.access.readQueueStats ? ['sqs:GetQueueAttributes'] : []);
+  });
+
+  it('Stats may GetQueueAttributes on every work queue and DLQ, and nothing else on SQS', () => {
+    const stats = ROUTES.find((r) => r.access.readQueueStats);
+    expect(stats?.routeKey).toBe('GET /stats');
+    const grants = t.grants(t.byRoute(stats!.routeKey));
+    const sqs = grants.filter((g) => g.action.startsWith('sqs:'));
+    expect(new Set(sqs.map((g) => g.action))).toEqual(new Set(['sqs:GetQueueAttributes']));
+    expect(arnKeys(sqs.map((g) => g.resource))).toEqual(arnKeys([...workQueueArns(), ...dlqArns()]));
+    const actions = new Set(grants.map((g) => g.action));
+    expect(actions).not.toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:ReceiveMessage');
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(writes(actions)).toEqual([]);
   });
 
   it('the authorizer only reads the table', () => {
@@ -269,6 +291,107 @@ describe('least privilege', () => {
       for (const grant of logs) expect(grant.resource).toEqual(t.arnOf(fn.logGroup));
     }
   });
+});
+
+describe('pool workers', () => {
+  const poolOf = (name: string) => TOPOLOGY.pools.find((p) => p.name === name)!;
+  const mappings = () => Object.values(t.template.findResources('AWS::Lambda::EventSourceMapping'));
+  const ownQueues = (pool: string) => t.stack.queues.forPool(pool);
+
+  it('has one worker per pool, and only the workers carry POOL_NAME', () => {
+    expect([...t.stack.workers.keys()].sort()).toEqual(TOPOLOGY.pools.map((p) => p.name).sort());
+    const withPoolName = Object.values(t.template.findResources('AWS::Lambda::Function')).filter(
+      (fn) => fn.Properties.Environment?.Variables?.[WORKER_POOL_ENV] !== undefined,
+    );
+    expect(withPoolName).toHaveLength(TOPOLOGY.pools.length);
+  });
+
+  it.each(TOPOLOGY.pools.map((p) => [p.name, p] as const))(
+    '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, no reserved concurrency',
+    (name, pool) => {
+      const props = t.resource(t.worker(name).function).Properties;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Timeout: pool.workerTimeoutSeconds,
+        MemorySize: 1024,
+        Environment: { Variables: { [WORKER_POOL_ENV]: name } },
+      });
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+    },
+  );
+
+  it('has an event-source mapping per work queue and none on a DLQ', () => {
+    t.template.resourceCountIs('AWS::Lambda::EventSourceMapping', TOPOLOGY.queues.length);
+    const sources = arnKeys(mappings().map((m) => m.Properties.EventSourceArn));
+    expect(sources).toEqual(arnKeys([...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue))));
+  });
+
+  it.each(TOPOLOGY.queues.map((spec) => [spec.key, spec] as const))(
+    '%s feeds its pool’s worker: batch size, partial failures, the priority’s MaximumConcurrency',
+    (key, spec) => {
+      const pool = poolOf(spec.pool);
+      const { queue } = t.stack.queues.byKey.get(key)!;
+      const [mapping, ...more] = mappings().filter((m) => isEqual(m.Properties.EventSourceArn, t.arnOf(queue)));
+      expect(more).toEqual([]);
+      expect(mapping!.Properties).toMatchObject({
+        FunctionName: { Ref: t.logicalId(t.worker(spec.pool).function) },
+        BatchSize: pool.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: pool.concurrency[spec.priority] },
+      });
+      expect(mapping!.Properties.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+      expect(mapping!.Properties.MaximumBatchingWindowInSeconds).toBe(
+        pool.batchingWindowSeconds > 0 ? pool.batchingWindowSeconds : undefined,
+      );
+    },
+  );
+
+  it.each(TOPOLOGY.pools.map((p) => [p.name] as const))(
+    '%s: every queue’s visibility timeout is at least 6× the worker’s timeout',
+    (name) => {
+      const timeout = t.resource(t.worker(name).function).Properties.Timeout as number;
+      expect(ownQueues(name)).toHaveLength(PRIORITIES.length);
+      for (const { queue } of ownQueues(name)) {
+        expect(t.resource(queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+      }
+    },
+  );
+
+  it.each(TOPOLOGY.pools.map((p) => [p.name] as const))(
+    '%s: consumes its own work queues, sends to its own DLQs only, reads and writes the table',
+    (name) => {
+      const grants = t.grants(t.worker(name));
+      const resourcesOf = (action: string) => arnKeys(grants.filter((g) => g.action === action).map((g) => g.resource));
+      const queues = ownQueues(name).map(({ queue }) => t.arnOf(queue));
+      const dlqs = ownQueues(name).map(({ dlq }) => t.arnOf(dlq));
+      for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']) {
+        expect(resourcesOf(action), action).toEqual(arnKeys(queues));
+      }
+      expect(resourcesOf('sqs:SendMessage')).toEqual(arnKeys(dlqs));
+      // Nothing at all on another pool's queues or DLQs.
+      const foreign = new Set(
+        arnKeys(TOPOLOGY.pools.filter((p) => p.name !== name).flatMap((p) =>
+          ownQueues(p.name).flatMap(({ queue, dlq }) => [t.arnOf(queue), t.arnOf(dlq)]),
+        )),
+      );
+      for (const grant of grants.filter((g) => g.action.startsWith('sqs:'))) {
+        expect(foreign.has(arnKey(grant.resource)), `${grant.action} on ${arnKey(grant.resource)}`).toBe(false);
+      }
+      expect(new Set(grants.filter((g) => g.action.startsWith('sqs:')).map((g) => g.action))).toEqual(
+        new Set([
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ]),
+      );
+      expect(grants.map((g) => g.action)).toEqual(
+        expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem']),
+      );
+    },
+  );
 });
 
 describe('outbox reconciler', () => {

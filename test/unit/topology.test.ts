@@ -24,6 +24,12 @@ describe('topology', () => {
     expect(resolvePool({ name: 'p', capabilities: [], concurrency: { low: 5 } }).concurrency.low).toBe(5);
   });
 
+  it('refuses settings Lambda would refuse', () => {
+    expect(() => resolvePool({ name: 'p', capabilities: [], concurrency: { low: 1 } })).toThrow('concurrency.low');
+    expect(() => resolvePool({ name: 'p', capabilities: [], batchSize: 50 })).toThrow('batchSize');
+    expect(resolvePool({ name: 'p', capabilities: [], batchSize: 50, batchingWindowSeconds: 5 }).batchSize).toBe(50);
+  });
+
   it('refuses a bad or repeated pool name', () => {
     expect(() => resolvePool({ name: 'Bad Name', capabilities: [] })).toThrow('pool name');
     expect(() => buildTopology([{ name: 'a', capabilities: [] }, { name: 'a', capabilities: [] }])).toThrow('declared twice');

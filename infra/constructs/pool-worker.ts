@@ -1,0 +1,97 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { PRIORITIES, type Priority } from '../../shared/domain/priority.js';
+import { WORKER_POOL_ENV } from '../../shared/topology/routes.js';
+import type { Pool } from '../../shared/topology/topology.js';
+import type { PoolQueue } from './pool-queues.js';
+import { TaskfleetFunction } from './taskfleet-function.js';
+
+export interface PoolWorkerProps {
+  /** The pool this worker serves (a resolved `TOPOLOGY.pools` entry). */
+  readonly pool: Pool;
+  /** The worker's handler module: `WORKER_ENTRY`. */
+  readonly entry: string;
+  /** The pool's queues, exactly one per priority, each with its DLQ. */
+  readonly queues: readonly PoolQueue[];
+  readonly table: ITable;
+  /** Set on the function (TABLE_NAME, QUEUE_URLS, DLQ_URLS); `POOL_NAME` is added. */
+  readonly environment: Readonly<Record<string, string>>;
+  /** @default 1024 */
+  readonly memorySize?: number;
+}
+
+/**
+ * One pool's worker: a Lambda fed by the pool's four priority queues, one
+ * event-source mapping each, with partial batch responses and a
+ * MaximumConcurrency per priority (critical gets the most concurrent
+ * invocations; every priority keeps at least two, so low is never starved).
+ *
+ * It reads and writes the table, consumes (receive, delete, change visibility)
+ * its own pool's work queues, and sends to its own pool's DLQs — the worker
+ * dead-letters a task itself when its attempts run out. It cannot send to any
+ * work queue, nor touch another pool's queues.
+ */
+export class PoolWorker extends Construct {
+  public readonly pool: Pool;
+  public readonly function: TaskfleetFunction;
+  /** The event sources, by priority. */
+  public readonly eventSources: ReadonlyMap<Priority, SqsEventSource>;
+
+  constructor(scope: Construct, id: string, props: PoolWorkerProps) {
+    super(scope, id);
+    const { pool } = props;
+    this.pool = pool;
+    const byPriority = queuesByPriority(pool, props.queues);
+
+    this.function = new TaskfleetFunction(this, 'Function', {
+      entry: props.entry,
+      description: `taskfleet worker for pool ${pool.name}`,
+      environment: { ...props.environment, [WORKER_POOL_ENV]: pool.name },
+      memorySize: props.memorySize ?? 1024,
+      timeout: Duration.seconds(pool.workerTimeoutSeconds),
+      // No reserved concurrency: the MaximumConcurrency of the four mappings
+      // already bounds the worker (at most the sum of pool.concurrency), and
+      // reserving would carve that much out of the account's unreserved pool
+      // for every pool even when idle — and, if set below the sum, would make
+      // Lambda throttle batches the mappings already polled instead of
+      // leaving them on the queue.
+    });
+    this.function.grantTableReadWrite(props.table);
+
+    const eventSources = new Map<Priority, SqsEventSource>();
+    for (const priority of PRIORITIES) {
+      const { queue, dlq } = byPriority.get(priority)!;
+      // Receive, delete and ChangeMessageVisibility (backoff, release). The
+      // event source grants the same on bind; granting here keeps the role
+      // right even if the mapping were made differently.
+      queue.grantConsumeMessages(this.function.role);
+      dlq.grantSendMessages(this.function.role);
+      const source = new SqsEventSource(queue, {
+        batchSize: pool.batchSize,
+        ...(pool.batchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(pool.batchingWindowSeconds) } : {}),
+        reportBatchItemFailures: true,
+        maxConcurrency: pool.concurrency[priority],
+      });
+      this.function.function.addEventSource(source);
+      eventSources.set(priority, source);
+    }
+    this.eventSources = eventSources;
+  }
+}
+
+/** The pool's queues by priority; throws unless there is exactly one per priority, all of this pool. */
+function queuesByPriority(pool: Pool, queues: readonly PoolQueue[]): Map<Priority, PoolQueue> {
+  const byPriority = new Map<Priority, PoolQueue>();
+  for (const q of queues) {
+    if (q.spec.pool !== pool.name) {
+      throw new Error(`queue "${q.spec.key}" does not belong to pool "${pool.name}"`);
+    }
+    if (byPriority.has(q.spec.priority)) throw new Error(`pool "${pool.name}" has two ${q.spec.priority} queues`);
+    byPriority.set(q.spec.priority, q);
+  }
+  const missing = PRIORITIES.filter((p) => !byPriority.has(p));
+  if (missing.length > 0) throw new Error(`pool "${pool.name}" has no queue for ${missing.join(', ')}`);
+  return byPriority;
+}

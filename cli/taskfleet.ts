@@ -1,0 +1,151 @@
+/**
+ * `taskfleet`: submit, inspect, cancel and watch tasks from a terminal.
+ * Connects to TASKFLEET_URL with TASKFLEET_TOKEN, or to the stack `npm start`
+ * is running on this machine; `--url` and `--token` override both.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { findConnection } from '../local/connection-file.js';
+import { PRIORITIES } from '../shared/domain/priority.js';
+import { TASK_STATUSES, type TaskStatus } from '../shared/domain/task-status.js';
+import { TaskfleetApiError } from '../sdk/errors.js';
+import { TaskfleetClient, type SubmitTask } from '../sdk/client.js';
+import { watchTasks } from './watch.js';
+
+const program = new Command('taskfleet')
+  .description('Submit, inspect, cancel and watch taskfleet tasks.')
+  .option('--url <url>', 'API base URL (default: TASKFLEET_URL, or the local `npm start` stack)')
+  .option('--token <token>', 'API token (default: TASKFLEET_TOKEN, or the local stack’s)')
+  .showHelpAfterError();
+
+function client(): TaskfleetClient {
+  const { url, token } = program.opts<{ url?: string; token?: string }>();
+  const found = findConnection();
+  const resolvedUrl = url ?? found?.url;
+  const resolvedToken = token ?? found?.token;
+  if (resolvedUrl === undefined || resolvedToken === undefined) {
+    throw new Error('no API to talk to: set TASKFLEET_URL and TASKFLEET_TOKEN, pass --url/--token, or run `npm start`');
+  }
+  return new TaskfleetClient({ url: resolvedUrl, token: resolvedToken });
+}
+
+const int = (name: string) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+const json = (value: string): unknown => {
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('must be JSON, e.g. \'{"n": 1}\'');
+  }
+};
+const print = (value: unknown): void => console.log(JSON.stringify(value, null, 2));
+
+program
+  .command('submit')
+  .description('submit one task; prints its id, status, pool and priority')
+  .argument('<type>', 'task type, e.g. echo')
+  .option('-p, --payload <json>', 'payload (JSON)', json)
+  .addOption(new Option('--priority <priority>', 'priority').choices(PRIORITIES).default('normal'))
+  .option('-r, --requires <capabilities>', 'required capabilities, comma-separated', (v: string) => v.split(',').filter(Boolean))
+  .option('--id <id>', 'your own task id')
+  .option('--idempotency-key <key>', 'a replay returns the first task')
+  .option('--max-attempts <n>', 'attempts before FAILED (1-100)', int('--max-attempts'))
+  .option('--timeout <seconds>', 'timeout of one attempt', int('--timeout'))
+  .option('--delay <seconds>', 'seconds before it may start (0-900)', int('--delay'))
+  .option('--deadline <iso>', 'not started by then → EXPIRED')
+  .option('-w, --wait', 'wait for it to finish, with a progress bar')
+  .action(async (type: string, o: Record<string, unknown>) => {
+    const task: SubmitTask = {
+      type,
+      ...(o.payload !== undefined ? { payload: o.payload as SubmitTask['payload'] } : {}),
+      priority: o.priority as SubmitTask['priority'],
+      ...(o.requires !== undefined ? { requires: o.requires as string[] } : {}),
+      ...(o.id !== undefined ? { id: o.id as string } : {}),
+      ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey as string } : {}),
+      ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts as number } : {}),
+      ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout as number } : {}),
+      ...(o.delay !== undefined ? { delaySeconds: o.delay as number } : {}),
+      ...(o.deadline !== undefined ? { deadline: o.deadline as string } : {}),
+    };
+    const submitted = await client().submit(task);
+    print(submitted);
+    if (o.wait === true) await watchTasks(client(), [submitted.id]);
+  });
+
+program
+  .command('get')
+  .description('show a task: status, attempts, progress, result or error')
+  .argument('<id>')
+  .action(async (id: string) => print(await client().get(id)));
+
+program
+  .command('list')
+  .description('list tasks, oldest first')
+  .addOption(new Option('-s, --status <status>', 'only this status').choices(TASK_STATUSES))
+  .option('--pool <pool>', 'only this pool')
+  .option('-n, --limit <n>', 'at most this many', int('--limit'), 50)
+  .action(async (o: { status?: TaskStatus; pool?: string; limit: number }) => {
+    const rows: string[] = [];
+    for await (const t of client().listAll({ ...(o.status ? { status: o.status } : {}), ...(o.pool ? { pool: o.pool } : {}) })) {
+      rows.push([t.id.padEnd(36), t.status.padEnd(9), t.pool.padEnd(10), t.priority.padEnd(8), String(t.attempts).padStart(3), t.type, t.createdAt].join('  '));
+      if (rows.length >= o.limit) break;
+    }
+    console.log(['id'.padEnd(36), 'status'.padEnd(9), 'pool'.padEnd(10), 'priority', 'att', 'type', 'created'].join('  '));
+    for (const row of rows) console.log(row);
+  });
+
+program
+  .command('cancel')
+  .description('cancel a PENDING or running task')
+  .argument('<id>')
+  .action(async (id: string) => {
+    const task = await client().cancel(id);
+    console.log(`${task.id} ${task.status}`);
+  });
+
+program
+  .command('watch')
+  .description('live progress bars until the tasks finish')
+  .argument('[ids...]', 'task ids')
+  .option('-a, --all', 'every PENDING or ACTIVE task')
+  .action(async (ids: string[], o: { all?: boolean }) => {
+    const api = client();
+    let watched = ids;
+    if (o.all === true) {
+      watched = [];
+      for (const status of ['PENDING', 'ACTIVE'] as const) for await (const t of api.listAll({ status })) watched.push(t.id);
+    }
+    if (watched.length === 0) throw new Error(o.all ? 'no PENDING or ACTIVE tasks' : 'name task ids, or use --all');
+    await watchTasks(api, watched);
+  });
+
+program
+  .command('stats')
+  .description('queue depths, counts by status, circuits, throughput and queue times')
+  .option('--json', 'print the raw JSON')
+  .action(async (o: { json?: boolean }) => {
+    const stats = await client().stats();
+    if (o.json === true) return print(stats);
+    console.log('queue                  visible  in-flight  delayed  dead');
+    for (const q of stats.queues) {
+      console.log(`${`${q.pool}/${q.priority}`.padEnd(22)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters).padStart(4)}`);
+    }
+    console.log(`\ntasks     ${Object.entries(stats.tasks).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    console.log(`circuits  ${Object.entries(stats.circuits).map(([p, c]) => `${p} ${c.status}`).join(', ')}`);
+    const q = stats.recent.queueTimeMs;
+    console.log(`recent    ${stats.recent.throughputPerSecond}/s finished; queue time p50 ${q?.p50 ?? '-'} ms, p95 ${q?.p95 ?? '-'} ms, p99 ${q?.p99 ?? '-'} ms`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  if (error instanceof TaskfleetApiError) {
+    console.error(`error: ${error.message}`);
+    for (const f of error.fields) console.error(`  ${f.field}: ${f.message}`);
+  } else {
+    console.error(`error: ${(error as Error).message}`);
+  }
+  process.exitCode = 1;
+}

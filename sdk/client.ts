@@ -1,0 +1,137 @@
+import type { Priority } from '../shared/domain/priority.js';
+import type { Json, Resources, TaskView } from '../shared/domain/task.js';
+import type { TaskStatus } from '../shared/domain/task-status.js';
+import type { Page, TaskSummary } from '../shared/ports/task-store.js';
+import type { Stats } from '../shared/services/get-stats.js';
+import { TaskfleetApiError } from './errors.js';
+
+/** What `submit` takes; see the README for each field's limits. */
+export interface SubmitTask {
+  readonly type: string;
+  readonly payload?: Json;
+  readonly priority?: Priority;
+  readonly requires?: readonly string[];
+  readonly id?: string;
+  readonly idempotencyKey?: string;
+  readonly maxAttempts?: number;
+  readonly timeoutSeconds?: number;
+  readonly deadline?: string;
+  readonly delaySeconds?: number;
+  readonly resources?: Resources;
+}
+
+export interface Submitted {
+  readonly id: string;
+  readonly status: TaskStatus;
+  readonly pool: string;
+  readonly priority: Priority;
+  /** false when an idempotencyKey replay returned an earlier task. */
+  readonly created: boolean;
+}
+
+export type BatchItem =
+  | { readonly index: number; readonly status: 200 | 202; readonly id: string; readonly taskStatus: TaskStatus; readonly pool: string; readonly priority: Priority }
+  | { readonly index: number; readonly status: number; readonly error: { code: string; message: string; fields?: { field: string; message: string }[] } };
+
+export interface ClientOptions {
+  /** e.g. http://127.0.0.1:3000 or the stack's ApiUrl. */
+  readonly url: string;
+  readonly token: string;
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+}
+
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+
+/** A typed client of the taskfleet HTTP API. Every method throws TaskfleetApiError on a 4xx/5xx. */
+export class TaskfleetClient {
+  private readonly url: string;
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: ClientOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  async submit(task: SubmitTask): Promise<Submitted> {
+    const { status, body } = await this.request<Omit<Submitted, 'created'>>('POST', '/tasks', task);
+    return { ...body, created: status === 202 };
+  }
+
+  /** Up to 500 tasks; each item is accepted or refused on its own. */
+  async submitBatch(tasks: readonly SubmitTask[]): Promise<{ accepted: number; rejected: number; items: BatchItem[] }> {
+    return (await this.request<{ accepted: number; rejected: number; items: BatchItem[] }>('POST', '/tasks/batch', { tasks }, [400])).body;
+  }
+
+  async get(id: string): Promise<TaskView> {
+    return (await this.request<TaskView>('GET', `/tasks/${encodeURIComponent(id)}`)).body;
+  }
+
+  async list(query: { status?: TaskStatus; pool?: string; limit?: number; cursor?: string } = {}): Promise<Page<TaskSummary>> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    const qs = params.toString();
+    return (await this.request<Page<TaskSummary>>('GET', `/tasks${qs ? `?${qs}` : ''}`)).body;
+  }
+
+  /** Every matching task, page by page. */
+  async *listAll(query: { status?: TaskStatus; pool?: string } = {}): AsyncGenerator<TaskSummary> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ ...query, limit: 100, ...(cursor !== undefined ? { cursor } : {}) });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor !== undefined);
+  }
+
+  async cancel(id: string): Promise<TaskView> {
+    return (await this.request<TaskView>('DELETE', `/tasks/${encodeURIComponent(id)}`)).body;
+  }
+
+  /**
+   * Polls until the task is COMPLETED, FAILED, CANCELLED or EXPIRED and returns
+   * it; `onUpdate` sees every poll (for progress bars).
+   */
+  async wait(
+    id: string,
+    options: { intervalMs?: number; timeoutMs?: number; onUpdate?: (task: TaskView) => void; signal?: AbortSignal } = {},
+  ): Promise<TaskView> {
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    for (;;) {
+      const task = await this.get(id);
+      options.onUpdate?.(task);
+      if (TERMINAL.has(task.status)) return task;
+      if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status} after ${options.timeoutMs} ms`);
+      options.signal?.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
+    }
+  }
+
+  async stats(): Promise<Stats> {
+    return (await this.request<Stats>('GET', '/stats')).body;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, alsoOk: readonly number[] = []): Promise<{ status: number; body: T }> {
+    const response = await this.fetch(`${this.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.options.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = { message: text };
+    }
+    if (!response.ok && !alsoOk.includes(response.status)) throw toApiError(response.status, parsed);
+    return { status: response.status, body: parsed as T };
+  }
+}
+
+function toApiError(status: number, body: unknown): TaskfleetApiError {
+  const error = (body as { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } } | undefined)?.error;
+  if (error !== undefined) return new TaskfleetApiError(status, error.code ?? 'error', error.message ?? '', error.fields ?? []);
+  const message = (body as { message?: string } | undefined)?.message ?? 'request failed';
+  return new TaskfleetApiError(status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'http_error', message);
+}

@@ -53,7 +53,7 @@ const headers = { authorization: `Bearer ${stack.token}`, 'content-type': 'appli
 try {
   resetCallCounts();
   const bar = new cliProgress.MultiBar(
-    { format: ' {phase} |{bar}| {value}/{total} {rate}', hideCursor: true, clearOnComplete: false, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
+    { format: ' {phase} |{bar}| {value}/{total} {rate}', hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
   );
   const submitBar = bar.create(total, 0, { phase: 'submitted', rate: '' });

@@ -1,39 +1,46 @@
 import cliProgress from 'cli-progress';
 import type { TaskfleetClient } from '../sdk/client.js';
+import { isTerminal } from '../shared/domain/task-status.js';
 
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+export interface WatchOptions {
+  /** What to call each task instead of its id. */
+  readonly labels?: ReadonlyMap<string, string>;
+  readonly intervalMs?: number;
+}
 
 /**
  * Follows tasks until each is finished: a progress bar per task on a terminal,
  * a line per change otherwise. Resolves with how many did not complete.
  */
-export async function watchTasks(client: TaskfleetClient, ids: readonly string[], intervalMs = 500): Promise<number> {
+export async function watchTasks(client: TaskfleetClient, ids: readonly string[], options: WatchOptions = {}): Promise<number> {
   const tty = process.stdout.isTTY === true;
+  const label = (id: string): string => options.labels?.get(id) ?? id;
+  const width = Math.max(...ids.map((id) => label(id).length));
   const bars = new cliProgress.MultiBar(
-    { format: ' {id} |{bar}| {percentage}% {status} {note}', hideCursor: true, clearOnComplete: false, barsize: 30 },
+    { format: ' {label} |{bar}| {percentage}% {status} {note}', hideCursor: true, clearOnComplete: false, barsize: 24, stream: process.stdout },
     cliProgress.Presets.shades_classic,
   );
-  const rows = new Map(ids.map((id) => [id, tty ? bars.create(100, 0, { id: id.slice(0, 8), status: '…', note: '' }) : undefined]));
+  const rows = new Map(ids.map((id) => [id, tty ? bars.create(100, 0, { label: label(id).padEnd(width), status: '…', note: '' }) : undefined]));
   const last = new Map<string, string>();
   const pending = new Set(ids);
   let notCompleted = 0;
   while (pending.size > 0) {
     for (const id of [...pending]) {
       const task = await client.get(id);
-      const done = TERMINAL.has(task.status);
       const fraction = task.status === 'COMPLETED' ? 1 : (task.progress?.fraction ?? 0);
-      const note = task.error?.message ?? task.progress?.message ?? '';
+      const note =
+        task.status === 'COMPLETED' ? JSON.stringify(task.result ?? null).slice(0, 40) : (task.error?.message ?? task.progress?.message ?? '');
       const status = `${task.status} (attempt ${task.attempts})`;
       rows.get(id)?.update(Math.round(fraction * 100), { status, note });
-      const line = `${id} ${status} ${Math.round(fraction * 100)}% ${note}`;
+      const line = `${label(id)}: ${status} ${Math.round(fraction * 100)}% ${note}`;
       if (!tty && last.get(id) !== line) console.log(line);
       last.set(id, line);
-      if (done) {
+      if (isTerminal(task.status)) {
         pending.delete(id);
         if (task.status !== 'COMPLETED') notCompleted++;
       }
     }
-    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
   bars.stop();
   return notCompleted;

@@ -1,6 +1,6 @@
 import type { Priority } from '../shared/domain/priority.js';
 import type { Json, Resources, TaskView } from '../shared/domain/task.js';
-import type { TaskStatus } from '../shared/domain/task-status.js';
+import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
 import type { Page, TaskSummary } from '../shared/ports/task-store.js';
 import type { Stats } from '../shared/services/get-stats.js';
 import { TaskfleetApiError } from './errors.js';
@@ -40,8 +40,6 @@ export interface ClientOptions {
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
-
-const TERMINAL: ReadonlySet<TaskStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
 
 /** A typed client of the taskfleet HTTP API. Every method throws TaskfleetApiError on a 4xx/5xx. */
 export class TaskfleetClient {
@@ -100,7 +98,7 @@ export class TaskfleetClient {
     for (;;) {
       const task = await this.get(id);
       options.onUpdate?.(task);
-      if (TERMINAL.has(task.status)) return task;
+      if (isTerminal(task.status)) return task;
       if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status} after ${options.timeoutMs} ms`);
       options.signal?.throwIfAborted();
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));

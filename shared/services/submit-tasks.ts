@@ -27,7 +27,7 @@ export async function submitTasks(
 ): Promise<SubmitResult[]> {
   const now = services.now();
   const prepared = rawItems.map((raw, index) => prepare(services, tenant, raw, now, fieldPrefix(index)));
-  markDuplicateIds(prepared, rawItems.length > 1 ? fieldPrefix : () => '');
+  markDuplicateIds(prepared, fieldPrefix);
 
   const results = await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (item): Promise<SubmitResult> => {
     if (!item.ok) return item;
@@ -61,7 +61,7 @@ export async function submitTask(services: Services, tenant: string, raw: unknow
   return { created: result.created, task: result.task };
 }
 
-type Prepared = { ok: true; task: Task; prefix: string } | { ok: false; error: TaskfleetError };
+type Prepared = { ok: true; task: Task } | { ok: false; error: TaskfleetError };
 
 function prepare(services: Services, tenant: string, raw: unknown, now: Date, prefix: string): Prepared {
   const parsed = parseTaskInput(raw, now, prefix);
@@ -78,7 +78,7 @@ function prepare(services: Services, tenant: string, raw: unknown, now: Date, pr
     };
   }
   const task = newTask(input, { id: services.newId(), tenant, pool: route.pool.name, now });
-  return { ok: true, task, prefix };
+  return { ok: true, task };
 }
 
 /** Two items of one batch naming the same id: the later ones are refused. */

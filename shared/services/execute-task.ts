@@ -118,8 +118,9 @@ async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Jso
 
 /**
  * A failed attempt: back to PENDING with a backoff, or FAILED with a dead letter.
- * The dead letter is sent before FAILED is recorded, so a crash in between
- * leaves a task that is retried, never a FAILED task missing from its DLQ.
+ * The dead letter is sent before FAILED is recorded: a crash in between makes the
+ * redelivery settle the task again (a second letter, at worst), never a FAILED
+ * task missing from its DLQ.
  */
 async function settleFailure(deps: ExecutionDeps, task: Task, error: TaskError): Promise<DeliveryOutcome> {
   if (!willRetry(task, error)) await deps.deadLetters.send(task, error, deps.now());

@@ -6,7 +6,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Messa
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countCalls } from '../shared/adapters/aws-call-counter.js';
 import { WORKER_ENTRY } from '../shared/topology/routes.js';
-import type { Topology } from '../shared/topology/topology.js';
+import type { Pool, Topology } from '../shared/topology/topology.js';
 import { lambdaContext } from './apigw-event.js';
 
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -64,17 +64,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
       while (!abort.signal.aborted) {
         let messages: Message[];
         try {
-          const received = await sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: url,
-              MaxNumberOfMessages: Math.min(10, pool.batchSize),
-              WaitTimeSeconds: WAIT_SECONDS,
-              MessageSystemAttributeNames: ['All'],
-              MessageAttributeNames: ['All'],
-            }),
-            { abortSignal: abort.signal },
-          );
-          messages = received.Messages ?? [];
+          messages = await receiveBatch(sqs, url, pool, abort.signal);
         } catch (error) {
           if (abort.signal.aborted) return;
           console.error(`event-source mapping ${spec.key}: receive failed`, error);
@@ -85,14 +75,10 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
         invocations[spec.key] = (invocations[spec.key] ?? 0) + 1;
         const failed = await invoke(module.handler, messages, arn, options.region, pool.workerTimeoutSeconds, `worker-${pool.name}`);
         const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-        if (done.length > 0) {
+        for (let i = 0; i < done.length; i += 10) {
+          const chunk = done.slice(i, i + 10);
           await sqs
-            .send(
-              new DeleteMessageBatchCommand({
-                QueueUrl: url,
-                Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-              }),
-            )
+            .send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle ?? '' })) }))
             .catch((error: unknown) => console.error(`event-source mapping ${spec.key}: delete failed`, error));
         }
       }
@@ -110,6 +96,34 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
       sqs.destroy();
     },
   };
+}
+
+/**
+ * One batch, as Lambda's poller gathers it: a long poll, then, with a batching
+ * window, more receives until `batchSize` messages or the window ends.
+ */
+async function receiveBatch(sqs: SQSClient, url: string, pool: Pool, signal: AbortSignal): Promise<Message[]> {
+  const receive = async (max: number, waitSeconds: number): Promise<Message[]> =>
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: Math.min(10, max),
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+        { abortSignal: signal },
+      )
+    ).Messages ?? [];
+  const batch = await receive(pool.batchSize, WAIT_SECONDS);
+  if (batch.length === 0 || pool.batchingWindowSeconds <= 0) return batch;
+  const windowEnds = Date.now() + pool.batchingWindowSeconds * 1000;
+  while (batch.length < pool.batchSize && Date.now() < windowEnds && !signal.aborted) {
+    const waitSeconds = Math.min(WAIT_SECONDS, Math.floor((windowEnds - Date.now()) / 1000));
+    batch.push(...(await receive(pool.batchSize - batch.length, waitSeconds)));
+  }
+  return batch;
 }
 
 /** One invocation; returns the message ids to keep. */

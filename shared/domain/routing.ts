@@ -12,9 +12,10 @@ export type RouteResult<P> =
 /**
  * The most specific pool offering every required capability: among pools whose
  * capabilities include all of `requires`, the one with fewest capabilities; on a
- * tie, the one declared first. No requirements → the smallest pool.
+ * tie, the one declared first. No requirements → the first pool (the default).
  */
 export function routeToPool<P extends RoutablePool>(pools: readonly P[], requires: readonly string[]): RouteResult<P> {
+  if (requires.length === 0 && pools[0] !== undefined) return { ok: true, pool: pools[0] };
   let best: P | undefined;
   for (const pool of pools) {
     const offered = new Set(pool.capabilities);

@@ -10,6 +10,11 @@ export interface PoolConfig {
   readonly name: string;
   /** What this pool's workers can do; a task's `requires` must be a subset. */
   readonly capabilities: readonly string[];
+  /**
+   * Who runs its tasks: a worker Lambda fed by the queues (`lambda`), or external
+   * agents leasing them over the HTTP API (`agents`). @default 'lambda'
+   */
+  readonly runsOn?: 'lambda' | 'agents';
   /** Lambda worker timeout. The queues' visibility timeout is 6× this. @default 60 */
   readonly workerTimeoutSeconds?: number;
   /** The largest `maxAttempts` a task in this pool may ask for. @default 25 */
@@ -34,10 +39,12 @@ export interface PoolConfig {
 
 /**
  * The pools of this deployment. Edit this list to add a pool: the CDK stack and
- * the local runtime both read it, so queues, DLQs and workers follow.
+ * the local runtime both read it, so queues, DLQs and workers follow. The first
+ * pool is the default: tasks that require nothing go there.
  */
 export const POOLS: readonly PoolConfig[] = [
-  { name: 'general', capabilities: ['shell', 'node', 'http'] },
-  { name: 'gpu', capabilities: ['gpu', 'cuda', 'shell', 'node'], workerTimeoutSeconds: 300 },
-  { name: 'database', capabilities: ['database', 'postgres', 'shell', 'node'] },
+  { name: 'general', capabilities: ['node', 'http'] },
+  { name: 'gpu', capabilities: ['gpu', 'cuda'], runsOn: 'agents' },
+  { name: 'database', capabilities: ['database', 'postgres'], runsOn: 'agents' },
+  { name: 'shell', capabilities: ['shell'], runsOn: 'agents' },
 ];

@@ -17,7 +17,13 @@ export interface RouteSpec {
     readonly sendToQueues: boolean;
     /** GetQueueAttributes on every work queue and DLQ (for /stats). */
     readonly readQueueStats?: boolean;
+    /** Receive, ChangeMessageVisibility and Delete on the work queues of `runsOn: 'agents'` pools. */
+    readonly consumeAgentQueues?: boolean;
+    /** SendMessage on the DLQs of `runsOn: 'agents'` pools (a task that fails for good). */
+    readonly sendToAgentDeadLetters?: boolean;
   };
+  /** Lambda timeout. @default 10 */
+  readonly timeoutSeconds?: number;
 }
 
 export const ROUTES: readonly RouteSpec[] = [
@@ -70,6 +76,57 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: true,
     access: { table: 'read', sendToQueues: false, readQueueStats: true },
   },
+  {
+    routeKey: 'POST /workers',
+    functionName: 'RegisterWorker',
+    entry: 'functions/register-worker.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+  {
+    routeKey: 'POST /workers/{id}/heartbeat',
+    functionName: 'WorkerHeartbeat',
+    entry: 'functions/worker-heartbeat.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+  {
+    routeKey: 'POST /workers/{id}/lease',
+    functionName: 'LeaseTasks',
+    entry: 'functions/lease-tasks.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true, sendToAgentDeadLetters: true },
+    // A long poll of up to 20 s, inside API Gateway's 30 s integration limit.
+    timeoutSeconds: 28,
+  },
+  {
+    routeKey: 'POST /tasks/{id}/heartbeat',
+    functionName: 'HeartbeatTask',
+    entry: 'functions/heartbeat-task.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true },
+  },
+  {
+    routeKey: 'POST /tasks/{id}/progress',
+    functionName: 'ReportProgress',
+    entry: 'functions/report-progress.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+  {
+    routeKey: 'POST /tasks/{id}/complete',
+    functionName: 'CompleteTask',
+    entry: 'functions/complete-task.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true },
+  },
+  {
+    routeKey: 'POST /tasks/{id}/fail',
+    functionName: 'FailTask',
+    entry: 'functions/fail-task.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true, sendToAgentDeadLetters: true },
+  },
 ];
 
 /** Functions that are not behind a route. */
@@ -79,7 +136,7 @@ export const RECONCILER_ENTRY = 'functions/reconcile-outbox.ts';
 export const RECONCILE_EVERY_MINUTES = 1;
 
 /**
- * The pool worker: one function per pool from this entry, fed by its four
+ * The pool worker: one function per `runsOn: 'lambda'` pool from this entry, fed by its four
  * priority queues (event-source mappings with ReportBatchItemFailures and a
  * MaximumConcurrency per priority). It reads and writes the table, consumes its
  * pool's queues, and sends to their DLQs.

@@ -7,6 +7,7 @@ import { POOLS, type PoolConfig } from './pools.js';
 export interface Pool {
   readonly name: string;
   readonly capabilities: readonly string[];
+  readonly runsOn: 'lambda' | 'agents';
   readonly workerTimeoutSeconds: number;
   readonly visibilityTimeoutSeconds: number;
   readonly maxAttempts: number;
@@ -78,6 +79,7 @@ export function resolvePool(config: PoolConfig): Pool {
   return {
     name: config.name,
     capabilities: [...new Set(config.capabilities)].sort(),
+    runsOn: config.runsOn ?? 'lambda',
     workerTimeoutSeconds,
     // Lambda's guidance for SQS sources: visibility ≥ 6× the function timeout,
     // so a throttled batch is not redelivered while still being retried.

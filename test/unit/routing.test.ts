@@ -9,7 +9,7 @@ const pools = [
 ];
 
 describe('routeToPool', () => {
-  it('sends a task with no requirements to the smallest pool', () => {
+  it('sends a task with no requirements to the first (default) pool', () => {
     expect(routeToPool(pools, [])).toMatchObject({ ok: true, pool: { name: 'general' } });
   });
 

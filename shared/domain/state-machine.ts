@@ -1,4 +1,4 @@
-import type { Json, Progress, Task, TaskError } from './task.js';
+import type { AgentLease, Json, Progress, Task, TaskError } from './task.js';
 import { TASK_STATUS, type TaskStatus } from './task-status.js';
 
 /**
@@ -7,7 +7,11 @@ import { TASK_STATUS, type TaskStatus } from './task-status.js';
  * delivery can never run a finished task again or move one backwards.
  */
 export type TaskEvent =
-  | { readonly type: 'start'; readonly worker: string; readonly leaseExpiresAt: string }
+  | { readonly type: 'start'; readonly worker: string; readonly leaseExpiresAt: string; readonly lease?: AgentLease }
+  /** An agent's heartbeat: the lease lasts longer. */
+  | { readonly type: 'extend'; readonly leaseExpiresAt: string }
+  /** Handed back unfinished (an agent shutting down): PENDING again, and the attempt does not count. */
+  | { readonly type: 'release' }
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'complete'; readonly result: Json }
   | { readonly type: 'fail'; readonly error: TaskError }
@@ -16,6 +20,8 @@ export type TaskEvent =
 
 export const ALLOWED_FROM: { readonly [E in TaskEvent['type']]: readonly TaskStatus[] } = {
   start: [TASK_STATUS.PENDING],
+  extend: [TASK_STATUS.ACTIVE],
+  release: [TASK_STATUS.ACTIVE],
   progress: [TASK_STATUS.ACTIVE],
   complete: [TASK_STATUS.ACTIVE],
   fail: [TASK_STATUS.ACTIVE],
@@ -58,9 +64,14 @@ function apply(task: Task, event: TaskEvent, at: string): Task {
         attempts: task.attempts + 1,
         worker: event.worker,
         leaseExpiresAt: event.leaseExpiresAt,
+        ...(event.lease !== undefined ? { lease: event.lease } : {}),
         startedAt: at,
         updatedAt: at,
       };
+    case 'extend':
+      return { ...task, leaseExpiresAt: event.leaseExpiresAt, updatedAt: at };
+    case 'release':
+      return { ...endLease(task), status: TASK_STATUS.PENDING, attempts: Math.max(0, task.attempts - 1), updatedAt: at };
     case 'progress':
       return { ...task, progress: event.progress, updatedAt: at };
     case 'complete':
@@ -83,7 +94,7 @@ export function willRetry(task: Pick<Task, 'attempts' | 'maxAttempts'>, error: T
 }
 
 function endLease(task: Task): Task {
-  const { leaseExpiresAt: _lease, ...rest } = task;
+  const { leaseExpiresAt: _expires, lease: _lease, ...rest } = task;
   return rest;
 }
 

@@ -15,6 +15,14 @@ export interface Progress {
   readonly message?: string;
 }
 
+/** An agent's hold on a running task: the token it proves itself with and the SQS message it came in. */
+export interface AgentLease {
+  readonly token: string;
+  readonly receipt: string;
+  /** `pool:priority` of the queue the message is on. */
+  readonly queueKey: string;
+}
+
 export interface TaskError {
   readonly message: string;
   readonly type?: string;
@@ -45,6 +53,8 @@ export interface Task {
   readonly worker?: string;
   /** While ACTIVE: when the running attempt is presumed lost if it has not finished. */
   readonly leaseExpiresAt?: string;
+  /** While ACTIVE on an external agent: what its lease-token calls must show, and its message. Never shown. */
+  readonly lease?: AgentLease;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Bumped by every change; stores write only if it is still the one they read. */
@@ -100,10 +110,10 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
   };
 }
 
-/** The public view of a task: everything but the tenant. */
-export type TaskView = Omit<Task, 'tenant'>;
+/** The public view of a task: everything but the tenant and the lease's secrets. */
+export type TaskView = Omit<Task, 'tenant' | 'lease'>;
 
 export function toTaskView(task: Task): TaskView {
-  const { tenant: _tenant, ...view } = task;
+  const { tenant: _tenant, lease: _lease, ...view } = task;
   return view;
 }

@@ -29,6 +29,11 @@ export interface Page<T> {
   readonly nextCursor?: string;
 }
 
+export interface ApplyOptions {
+  readonly seen?: Task;
+  readonly guard?: (task: Task) => void;
+}
+
 /** A task written but not yet confirmed on its queue. */
 export interface OutboxEntry {
   readonly id: string;
@@ -55,12 +60,13 @@ export interface TaskStore {
   list(query: ListTasksQuery): Promise<Page<TaskSummary>>;
   /**
    * Applies `event` to the record and stores the result, only if no one changed
-   * the record in between (re-read and retried on a lost race). `current`, the
-   * record as the caller last saw it, saves a read. Throws
-   * InvalidTransitionError when the status does not allow the event and
-   * NotFoundError when there is no such task.
+   * the record in between (re-read and retried on a lost race). `seen`, the
+   * record as the caller last saw it, saves a read; `guard` runs on every
+   * version the event is applied to and may throw to refuse it (e.g. a stale
+   * lease token). Throws InvalidTransitionError when the status does not allow
+   * the event and NotFoundError when there is no such task.
    */
-  apply(id: string, event: TaskEvent, now: Date, current?: Task): Promise<Task>;
+  apply(id: string, event: TaskEvent, now: Date, options?: ApplyOptions): Promise<Task>;
   /** The tenant's task count in each status. */
   countByStatus(tenant: string): Promise<Readonly<Record<TaskStatus, number>>>;
   /** The tenant's most recently created tasks, newest first. */

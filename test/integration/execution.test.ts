@@ -1,6 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
+import { TOPOLOGY } from '../../shared/topology/topology.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { apiClient, startTestStack } from '../helpers/local-stack.js';
 import { TERMINAL, waitFor } from '../helpers/wait.js';
@@ -101,7 +102,7 @@ describe('Lambda workers, through the local event-source mappings', () => {
     await submitAndFinish({ type: 'echo' });
     const { status, body } = await api('GET', '/stats');
     expect(status).toBe(200);
-    expect(body.queues).toHaveLength(12);
+    expect(body.queues).toHaveLength(TOPOLOGY.queues.length);
     expect(body.queues[0]).toEqual({ pool: expect.any(String), priority: expect.any(String), visible: expect.any(Number), inFlight: expect.any(Number), delayed: expect.any(Number), deadLetters: expect.any(Number) });
     expect(body.queues.find((q: { pool: string; priority: string }) => q.pool === 'general' && q.priority === 'high').deadLetters).toBeGreaterThanOrEqual(1);
     expect(body.tasks.COMPLETED).toBeGreaterThanOrEqual(1);

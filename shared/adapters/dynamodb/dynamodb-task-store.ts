@@ -13,6 +13,7 @@ import type { Task } from '../../domain/task.js';
 import { TASK_STATUSES, type TaskStatus } from '../../domain/task-status.js';
 import { DuplicateTaskIdError, NotFoundError, ValidationError } from '../../errors.js';
 import type {
+  ApplyOptions,
   CreateTaskResult,
   ListTasksQuery,
   OutboxEntry,
@@ -111,15 +112,16 @@ export class DynamoDbTaskStore implements TaskStore {
 
   /**
    * Optimistic concurrency: apply the pure transition to the record as last seen
-   * (`current`, or a fresh read) and write only the changed attributes under
+   * (`seen`, or a fresh read) and write only the changed attributes under
    * `revision = <seen revision>`. A lost race re-reads, and the state machine
    * then decides whether the event still applies.
    */
-  async apply(id: string, event: TaskEvent, now: Date, current?: Task): Promise<Task> {
-    let before = current;
+  async apply(id: string, event: TaskEvent, now: Date, options: ApplyOptions = {}): Promise<Task> {
+    let before = options.seen;
     for (let race = 0; ; race++) {
       before ??= await this.get(id);
       if (before === undefined) throw new NotFoundError('task', id);
+      options.guard?.(before);
       const after = transition(before, event, now);
       try {
         await this.db.send(

@@ -58,7 +58,7 @@ export function toTaskItem(task: Task): TaskItem {
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
   'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'idempotencyKey', 'progress', 'error',
-  'worker', 'leaseExpiresAt', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
+  'worker', 'leaseExpiresAt', 'lease', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
 ] as const;
 
 export function fromTaskItem(item: TaskItem): Task {

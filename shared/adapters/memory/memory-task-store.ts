@@ -4,6 +4,7 @@ import { DuplicateTaskIdError, NotFoundError } from '../../errors.js';
 import type { TaskEvent } from '../../domain/state-machine.js';
 import { TASK_STATUSES, type TaskStatus } from '../../domain/task-status.js';
 import type {
+  ApplyOptions,
   CreateTaskResult,
   ListTasksQuery,
   OutboxEntry,
@@ -46,11 +47,12 @@ export class MemoryTaskStore implements TaskStore {
     return next < all.length ? { items, nextCursor: String(next) } : { items };
   }
 
-  async apply(id: string, event: TaskEvent, now: Date, seen?: Task): Promise<Task> {
+  async apply(id: string, event: TaskEvent, now: Date, options: ApplyOptions = {}): Promise<Task> {
     const stored = this.tasks.get(id);
     if (stored === undefined) throw new NotFoundError('task', id);
     // A stale `seen` loses the race, as the DynamoDB store's condition would make it.
-    const current = seen !== undefined && seen.revision === stored.revision ? seen : stored;
+    const current = options.seen !== undefined && options.seen.revision === stored.revision ? options.seen : stored;
+    options.guard?.(current);
     const next = transition(current, event, now);
     this.tasks.set(id, next);
     return next;

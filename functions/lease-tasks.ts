@@ -1,2 +1,11 @@
-// placeholder: replaced by the real handler
-export const handler = async (): Promise<{ statusCode: number }> => ({ statusCode: 501 });
+import { httpHandler, json } from '../shared/http/http-handler.js';
+import { jsonBody, pathParameter, tenantOf } from '../shared/http/request.js';
+import { leaseTasks } from '../shared/services/agents.js';
+import { agentDeps } from '../shared/wiring.js';
+
+/** POST /workers/{id}/lease {max, waitSeconds} → {tasks: [{id, type, payload, leaseToken, leaseExpiresAt, …}]}. */
+export const handler = httpHandler(async (event) => {
+  const body = event.body === undefined || event.body === '' ? {} : jsonBody(event);
+  const tasks = await leaseTasks(agentDeps(), tenantOf(event), pathParameter(event, 'id'), body);
+  return json(200, { tasks });
+});

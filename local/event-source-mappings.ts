@@ -31,7 +31,8 @@ const WAIT_SECONDS = 2;
 const STOP_GRACE_MS = 5_000;
 
 /**
- * Lambda's SQS event-source mappings, in this process: per queue, as many
+ * Lambda's SQS event-source mappings, in this process: per queue of a
+ * `runsOn: 'lambda'` pool, as many
  * pollers as the pool's MaximumConcurrency for that priority, each receiving a
  * batch, invoking the pool's worker handler with an SQS event, and deleting the
  * records not reported in `batchItemFailures` (a thrown error keeps them all).
@@ -56,6 +57,8 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
 
   for (const spec of options.topology.queues) {
     const pool = options.topology.pools.find((p) => p.name === spec.pool);
+    // Agent pools have no worker Lambda: agents lease their tasks over the API.
+    if (pool?.runsOn === 'agents') continue;
     const url = options.queueUrls[spec.key];
     const arn = options.queueArns[spec.key];
     if (pool === undefined || url === undefined || arn === undefined) throw new Error(`queue ${spec.key} is not provisioned`);

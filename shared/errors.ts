@@ -83,3 +83,12 @@ export class DuplicateTaskIdError extends ConflictError {
     super('duplicate_id', `a task with id ${id} already exists`, [{ field, message: `${id} is already taken` }]);
   }
 }
+
+/** A lease-token call whose token is not the task's current lease. */
+export class StaleLeaseError extends ConflictError {
+  constructor(id: string) {
+    super('stale_lease', `the lease token does not hold task ${id} (finished, lapsed and re-leased, or never leased)`, [
+      { field: 'leaseToken', message: 'is not the current lease of this task' },
+    ]);
+  }
+}

@@ -15,6 +15,10 @@ import type { HandlerRegistry } from './handlers.js';
 import type { CircuitStore } from './ports/circuit-store.js';
 import type { Services } from './services/deps.js';
 import type { ExecutionDeps } from './services/execute-task.js';
+import type { AgentDeps } from './services/agents.js';
+import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
+import { SqsAgentQueue } from './adapters/sqs/sqs-agent-queue.js';
+import { generateToken } from './domain/token.js';
 import type { getStats } from './services/get-stats.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 
@@ -33,6 +37,7 @@ interface Wired {
   readonly sqs: SQSClient;
   readonly services: Services;
   readonly circuits: CircuitStore;
+  readonly agents: DynamoDbAgentStore;
 }
 
 let wired: Wired | undefined;
@@ -53,7 +58,7 @@ function wire(): Wired {
     warn: (message, details) => logger.warn(message, details),
   };
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
-  wired = { config, db, sqs, services, circuits };
+  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName) };
   return wired;
 }
 
@@ -98,10 +103,28 @@ function workerId(): string {
   return id;
 }
 
+/** What the agent routes (registry, leases, lease-token calls) need. */
+export function agentDeps(): AgentDeps {
+  const { services, sqs, config, circuits, agents } = wire();
+  return {
+    store: services.store,
+    circuits,
+    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
+    pools: effectivePools(),
+    now: () => new Date(),
+    random: Math.random,
+    agents,
+    agentQueue: new SqsAgentQueue(sqs, config.queueUrls),
+    newId: randomUUID,
+    newToken: generateToken,
+  };
+}
+
 /** What GET /stats reads. */
 export function statsDeps(): Parameters<typeof getStats>[0] {
-  const { services, sqs, config, circuits } = wire();
+  const { services, sqs, config, circuits, agents } = wire();
   return {
+    agents,
     store: services.store,
     queueStats: new SqsQueueStats(sqs, TOPOLOGY.queues, config.queueUrls, config.dlqUrls),
     circuits,

@@ -1,6 +1,7 @@
 import type { CircuitState } from '../domain/circuit-breaker.js';
 import { summarizeRecent, type RecentActivity } from '../domain/stats.js';
 import type { TaskStatus } from '../domain/task-status.js';
+import type { AgentStore } from '../ports/agent-store.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { QueueDepth, QueueStats } from '../ports/queue-stats.js';
 import type { TaskStore } from '../ports/task-store.js';
@@ -10,6 +11,8 @@ export interface Stats {
   readonly queues: readonly QueueDepth[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
   readonly circuits: Readonly<Record<string, CircuitState>>;
+  /** The tenant's registered agents. */
+  readonly workers: { readonly online: number; readonly offline: number };
   readonly recent: RecentActivity;
   readonly at: string;
 }
@@ -19,19 +22,20 @@ const SAMPLE = 500;
 
 /**
  * What `GET /stats` shows: queue depths per pool × priority (shared by every
- * tenant), the tenant's counts by status, each pool's circuit, and throughput
+ * tenant), the tenant's counts by status and agents online, each pool's circuit, and throughput
  * and queue-time percentiles over the tenant's most recent tasks.
  */
 export async function getStats(
-  deps: { store: TaskStore; queueStats: QueueStats; circuits: CircuitStore; pools: readonly Pool[]; now: () => Date },
+  deps: { store: TaskStore; queueStats: QueueStats; circuits: CircuitStore; agents: Pick<AgentStore, 'countByStatus'>; pools: readonly Pool[]; now: () => Date },
   tenant: string,
 ): Promise<Stats> {
-  const [queues, tasks, circuits, recent] = await Promise.all([
+  const [queues, tasks, circuits, recent, workers] = await Promise.all([
     deps.queueStats.depths(),
     deps.store.countByStatus(tenant),
     Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)),
     deps.store.recent(tenant, SAMPLE),
+    deps.agents.countByStatus(tenant, deps.now()),
   ]);
   const now = deps.now();
-  return { queues, tasks, circuits: Object.fromEntries(circuits), recent: summarizeRecent(recent, now), at: now.toISOString() };
+  return { queues, tasks, circuits: Object.fromEntries(circuits), workers, recent: summarizeRecent(recent, now), at: now.toISOString() };
 }

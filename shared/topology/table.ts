@@ -7,6 +7,8 @@
  *   TASK#<id>            / TASK      the task record (payload included)
  *   IDEM#<tenant>#<key>  / IDEM      idempotency key → task id
  *   TOKEN#<sha256>       / TOKEN     an API token's hash → tenant
+ *   AGENT#<id>           / AGENT     a registered external agent and its leases
+ *   CIRCUIT#<pool>       / CIRCUIT   a pool's circuit breaker
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -29,6 +31,8 @@ export const TABLE = {
   listAttributes: [
     'id', 'tenant', 'type', 'status', 'pool', 'priority', 'attempts', 'maxAttempts',
     'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
+    // agents share the byTenant index (under `<tenant>#agents`) for /stats
+    'lastSeenAt',
   ],
   /** What the outbox index carries: enough to enqueue without reading the record. */
   outboxAttributes: ['id', 'tenant', 'pool', 'priority', 'delaySeconds', 'createdAt'],

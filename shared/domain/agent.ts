@@ -1,0 +1,31 @@
+import type { AgentCapacity, HeldLease } from './leasing.js';
+
+/** A registered external agent. */
+export interface Agent {
+  readonly id: string;
+  readonly tenant: string;
+  readonly name?: string;
+  readonly capabilities: readonly string[];
+  readonly capacity: AgentCapacity;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly registeredAt: string;
+  readonly lastSeenAt: string;
+  /** taskId → the lease it holds. Lapsed entries are ignored and pruned over time. */
+  readonly leases: Readonly<Record<string, HeldLease>>;
+}
+
+/** How often an agent should show it is alive (a lease call or a heartbeat). */
+export const AGENT_HEARTBEAT_SECONDS = 20;
+/** Silent for this long: offline. */
+export const AGENT_OFFLINE_AFTER_SECONDS = 3 * AGENT_HEARTBEAT_SECONDS;
+
+export function isOnline(agent: Pick<Agent, 'lastSeenAt'>, now: Date): boolean {
+  return now.getTime() - Date.parse(agent.lastSeenAt) <= AGENT_OFFLINE_AFTER_SECONDS * 1000;
+}
+
+/** The public view of an agent: its leases as a count of live ones. */
+export function toAgentView(agent: Agent, now: Date): Omit<Agent, 'tenant' | 'leases'> & { status: 'online' | 'offline'; activeLeases: number } {
+  const { tenant: _tenant, leases, ...rest } = agent;
+  const activeLeases = Object.values(leases).filter((lease) => Date.parse(lease.expiresAt) > now.getTime()).length;
+  return { ...rest, status: isOnline(agent, now) ? 'online' : 'offline', activeLeases };
+}

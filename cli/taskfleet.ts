@@ -9,7 +9,9 @@ import { PRIORITIES } from '../shared/domain/priority.js';
 import { TASK_STATUSES, type TaskStatus } from '../shared/domain/task-status.js';
 import { TaskfleetApiError } from '../sdk/errors.js';
 import { TaskfleetClient, type SubmitTask } from '../sdk/client.js';
+import { Worker, type WorkerEvent } from '../sdk/worker.js';
 import { watchTasks } from './watch.js';
+import { commandHandler } from './work.js';
 
 const program = new Command('taskfleet')
   .description('Submit, inspect, cancel and watch taskfleet tasks.')
@@ -17,7 +19,7 @@ const program = new Command('taskfleet')
   .option('--token <token>', 'API token (default: TASKFLEET_TOKEN, or the local stack’s)')
   .showHelpAfterError();
 
-function client(): TaskfleetClient {
+function connection(): { url: string; token: string } {
   const { url, token } = program.opts<{ url?: string; token?: string }>();
   const found = findConnection();
   const resolvedUrl = url ?? found?.url;
@@ -25,8 +27,10 @@ function client(): TaskfleetClient {
   if (resolvedUrl === undefined || resolvedToken === undefined) {
     throw new Error('no API to talk to: set TASKFLEET_URL and TASKFLEET_TOKEN, pass --url/--token, or run `npm start`');
   }
-  return new TaskfleetClient({ url: resolvedUrl, token: resolvedToken });
+  return { url: resolvedUrl, token: resolvedToken };
 }
+
+const client = (): TaskfleetClient => new TaskfleetClient(connection());
 
 const int = (name: string) => (value: string): number => {
   const n = Number(value);
@@ -137,6 +141,61 @@ program
     const q = stats.recent.queueTimeMs;
     console.log(`recent    ${stats.recent.throughputPerSecond}/s finished; queue time p50 ${q?.p50 ?? '-'} ms, p95 ${q?.p95 ?? '-'} ms, p99 ${q?.p99 ?? '-'} ms`);
   });
+
+program
+  .command('work')
+  .description('run as an agent: lease tasks and run <command> once per task (task JSON on stdin and in TASKFLEET_TASK)')
+  .requiredOption('-c, --capabilities <list>', 'what this agent can do, comma-separated', (v: string) => v.split(',').filter(Boolean))
+  .option('-n, --concurrency <n>', 'tasks at once', int('--concurrency'), 1)
+  .option('--name <name>', 'a name shown in stats')
+  .option('--gpu <n>', 'GPUs this agent has', int('--gpu'))
+  .option('--cpu <n>', 'CPUs this agent has', Number)
+  .option('--memory-mb <n>', 'memory this agent has', int('--memory-mb'))
+  .option('--grace <seconds>', 'on SIGTERM, how long running tasks may finish', int('--grace'), 30)
+  .argument('<command...>', 'the command to run per task, after --')
+  .addHelpText('after', `
+Exit code 0 completes the task with stdout as its result (JSON if it parses);
+anything else fails the attempt with the end of stderr. Example:
+  taskfleet work --capabilities shell --concurrency 4 -- sh -c 'cat'`)
+  .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number }) => {
+    const { url, token } = connection();
+    const worker = new Worker({
+      url,
+      token,
+      capabilities: o.capabilities,
+      concurrency: o.concurrency,
+      ...(o.name !== undefined ? { name: o.name } : {}),
+      resources: { ...(o.gpu !== undefined ? { gpu: o.gpu } : {}), ...(o.cpu !== undefined ? { cpu: o.cpu } : {}), ...(o.memoryMb !== undefined ? { memoryMb: o.memoryMb } : {}) },
+      gracePeriodMs: o.grace * 1000,
+      handlers: { '*': commandHandler(command) },
+      log: (event) => console.log(describe(event)),
+    });
+    await worker.run();
+  });
+
+function describe(event: WorkerEvent): string {
+  const at = new Date().toISOString().slice(11, 19);
+  switch (event.kind) {
+    case 'registered':
+      return `${at} registered as worker ${event.workerId}; waiting for tasks (Ctrl-C to stop)`;
+    case 'leased':
+      return `${at} ${event.task.id} ${event.task.type} leased (attempt ${event.task.attempt})`;
+    case 'completed':
+      return `${at} ${event.task.id} completed`;
+    case 'failed':
+      return `${at} ${event.task.id} failed: ${event.error}`;
+    case 'released':
+      return `${at} ${event.task.id} handed back (shutting down)`;
+    case 'lease-lost':
+      return `${at} ${event.task.id} lease lost; its result is discarded`;
+    case 'circuit-open':
+      return `${at} ${event.retryAfterSeconds} s pause: too many failures in a row`;
+    case 'error':
+      return `${at} error: ${event.error}`;
+    case 'stopped':
+      return `${at} stopped`;
+  }
+}
 
 try {
   await program.parseAsync();

@@ -3,6 +3,7 @@ import type { Json, Resources, TaskView } from '../shared/domain/task.js';
 import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
 import type { Page, TaskSummary } from '../shared/ports/task-store.js';
 import type { Stats } from '../shared/services/get-stats.js';
+import type { LeasedTask } from '../shared/services/agents.js';
 import { TaskfleetApiError } from './errors.js';
 
 /** What `submit` takes; see the README for each field's limits. */
@@ -32,6 +33,20 @@ export interface Submitted {
 export type BatchItem =
   | { readonly index: number; readonly status: 200 | 202; readonly id: string; readonly taskStatus: TaskStatus; readonly pool: string; readonly priority: Priority }
   | { readonly index: number; readonly status: number; readonly error: { code: string; message: string; fields?: { field: string; message: string }[] } };
+
+export interface RegisterWorker {
+  readonly name?: string;
+  readonly capabilities: readonly string[];
+  readonly capacity?: { readonly slots: number; readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+export interface RegisteredWorker {
+  readonly id: string;
+  readonly heartbeatIntervalSeconds: number;
+}
+
+export type { LeasedTask } from '../shared/services/agents.js';
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:3000 or the stack's ApiUrl. */
@@ -107,6 +122,40 @@ export class TaskfleetClient {
 
   async stats(): Promise<Stats> {
     return (await this.request<Stats>('GET', '/stats')).body;
+  }
+
+  // ── for agents ────────────────────────────────────────────────────────────
+
+  /** Registers an agent: its capabilities and what it can run at once. */
+  async registerWorker(agent: RegisterWorker): Promise<RegisteredWorker> {
+    return (await this.request<RegisteredWorker>('POST', '/workers', agent)).body;
+  }
+
+  async heartbeatWorker(workerId: string): Promise<void> {
+    await this.request('POST', `/workers/${encodeURIComponent(workerId)}/heartbeat`, {});
+  }
+
+  /** Long-polls (up to `waitSeconds`, ≤ 20) for up to `max` tasks this agent can run now. */
+  async lease(workerId: string, request: { max?: number; waitSeconds?: number } = {}): Promise<LeasedTask[]> {
+    return (await this.request<{ tasks: LeasedTask[] }>('POST', `/workers/${encodeURIComponent(workerId)}/lease`, request)).body.tasks;
+  }
+
+  /** Extends a lease by the task's timeout; throws a 409 TaskfleetApiError once the lease is lost. */
+  async heartbeatTask(taskId: string, leaseToken: string): Promise<{ leaseExpiresAt: string }> {
+    return (await this.request<{ leaseExpiresAt: string }>('POST', `/tasks/${encodeURIComponent(taskId)}/heartbeat`, { leaseToken })).body;
+  }
+
+  async progress(taskId: string, leaseToken: string, fraction: number, message?: string): Promise<void> {
+    await this.request('POST', `/tasks/${encodeURIComponent(taskId)}/progress`, { leaseToken, fraction, ...(message !== undefined ? { message } : {}) });
+  }
+
+  async complete(taskId: string, leaseToken: string, result: Json): Promise<TaskView> {
+    return (await this.request<TaskView>('POST', `/tasks/${encodeURIComponent(taskId)}/complete`, { leaseToken, result })).body;
+  }
+
+  /** A failed attempt (`retryable: false` fails the task for good); `release: true` hands it back unrun. */
+  async fail(taskId: string, leaseToken: string, error: string, options: { retryable?: boolean; release?: boolean } = {}): Promise<TaskView> {
+    return (await this.request<TaskView>('POST', `/tasks/${encodeURIComponent(taskId)}/fail`, { leaseToken, error, ...options })).body;
   }
 
   private async request<T>(method: string, path: string, body?: unknown, alsoOk: readonly number[] = []): Promise<{ status: number; body: T }> {

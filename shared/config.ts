@@ -40,6 +40,7 @@ function jsonMap(env: NodeJS.ProcessEnv, name: string): Readonly<Record<string, 
 export interface PolicyOverrides {
   readonly retry?: { baseSeconds?: number; capSeconds?: number };
   readonly circuit?: { failureThreshold?: number; cooldownSeconds?: number };
+  readonly leaseGraceSeconds?: number;
 }
 
 export function policyOverrides(env: NodeJS.ProcessEnv = process.env): PolicyOverrides {
@@ -53,5 +54,6 @@ export function policyOverrides(env: NodeJS.ProcessEnv = process.env): PolicyOve
   const retry = { baseSeconds: num('TASKFLEET_RETRY_BASE_SECONDS'), capSeconds: num('TASKFLEET_RETRY_CAP_SECONDS') };
   const circuit = { failureThreshold: num('TASKFLEET_CIRCUIT_THRESHOLD'), cooldownSeconds: num('TASKFLEET_CIRCUIT_COOLDOWN_SECONDS') };
   const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-  return { retry: defined(retry), circuit: defined(circuit) };
+  const leaseGraceSeconds = num('TASKFLEET_LEASE_GRACE_SECONDS');
+  return { retry: defined(retry), circuit: defined(circuit), ...(leaseGraceSeconds !== undefined ? { leaseGraceSeconds } : {}) };
 }

@@ -1,5 +1,8 @@
 import type { Json, TaskView } from './domain/task.js';
 
+/** What a handler is told about its task, the same on Lambda and on an agent. */
+export type TaskInfo = Pick<TaskView, 'id' | 'type' | 'payload' | 'priority' | 'pool' | 'timeoutSeconds'>;
+
 /** What a task handler gets besides its payload. */
 export interface TaskContext {
   /** Reports progress (0…1); shown by GET /tasks/{id}. Cheap to call often: writes are throttled. */
@@ -8,7 +11,7 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** 1 on the first attempt. */
   readonly attempt: number;
-  readonly task: TaskView;
+  readonly task: TaskInfo;
 }
 
 export type TaskHandler = (payload: Json, ctx: TaskContext) => Promise<Json | void> | Json | void;

@@ -93,7 +93,13 @@ export function workerDeps(handlers: HandlerRegistry): Omit<ExecutionDeps, 'rema
     workerId: workerId(),
     now: () => new Date(),
     random: Math.random,
+    ...leaseGraceOverride(),
   };
+}
+
+function leaseGraceOverride(): { leaseGraceSeconds?: number } {
+  const { leaseGraceSeconds } = policyOverrides();
+  return leaseGraceSeconds !== undefined ? { leaseGraceSeconds } : {};
 }
 
 let id: string | undefined;
@@ -117,6 +123,7 @@ export function agentDeps(): AgentDeps {
     agentQueue: new SqsAgentQueue(sqs, config.queueUrls),
     newId: randomUUID,
     newToken: generateToken,
+    ...leaseGraceOverride(),
   };
 }
 

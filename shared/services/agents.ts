@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AgentQueue, ReceivedTask } from '../ports/agent-queue.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import { queueKey, type Pool } from '../topology/topology.js';
-import { claimDelivery, LEASE_GRACE_SECONDS, SQS_MAX_VISIBILITY, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
+import { claimDelivery, leaseGrace, SQS_MAX_VISIBILITY, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
 
 export interface AgentDeps extends DeliveryDeps {
   readonly agents: AgentStore;
@@ -184,7 +184,7 @@ async function tryLease(deps: AgentDeps, tenant: string, agent: Agent, candidate
   }
   const task = claim.claimed;
   const leaseExpiresAt = task.leaseExpiresAt as string;
-  await deps.agentQueue.setVisibility(candidate.queueKey, candidate.receipt, Math.min(SQS_MAX_VISIBILITY, task.timeoutSeconds + LEASE_GRACE_SECONDS));
+  await deps.agentQueue.setVisibility(candidate.queueKey, candidate.receipt, Math.min(SQS_MAX_VISIBILITY, task.timeoutSeconds + leaseGrace(deps)));
   await deps.agents.addLease(agent.id, { taskId: task.id, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
   return {
     task: {

@@ -17,6 +17,8 @@ export interface DeliveryDeps {
   readonly now: () => Date;
   /** 0 ≤ r < 1, for backoff jitter. */
   readonly random: () => number;
+  /** Extra time past the timeout before an ACTIVE task is presumed lost. @default DEFAULT_LEASE_GRACE_SECONDS */
+  readonly leaseGraceSeconds?: number;
 }
 
 /** What to do with the message that carried the task. */
@@ -26,8 +28,10 @@ export type DeliveryOutcome =
   /** Keep the message and make it visible again after `delaySeconds`. */
   | { readonly action: 'retry'; readonly delaySeconds: number; readonly reason: string };
 
-/** Extra time past the timeout before an ACTIVE task is presumed lost. */
-export const LEASE_GRACE_SECONDS = 30;
+export const DEFAULT_LEASE_GRACE_SECONDS = 30;
+
+/** How long past its timeout a running attempt is still presumed alive. */
+export const leaseGrace = (deps: Pick<DeliveryDeps, 'leaseGraceSeconds'>): number => deps.leaseGraceSeconds ?? DEFAULT_LEASE_GRACE_SECONDS;
 export const SQS_MAX_VISIBILITY = 43_200;
 
 export const done = (reason: string): DeliveryOutcome => ({ action: 'delete', reason });
@@ -92,7 +96,7 @@ export async function claimDelivery(deps: DeliveryDeps, taskId: string, options:
   }
 
   const timeoutMs = options.timeoutMs(task);
-  const leaseExpiresAt = new Date(now.getTime() + timeoutMs + LEASE_GRACE_SECONDS * 1000).toISOString();
+  const leaseExpiresAt = new Date(now.getTime() + timeoutMs + leaseGrace(deps) * 1000).toISOString();
   try {
     const claimed = await deps.store.apply(
       task.id,

@@ -6,7 +6,7 @@ import type { AgentLease, Task } from '../domain/task.js';
 import { StaleLeaseError, ValidationError } from '../errors.js';
 import type { AgentDeps } from './agents.js';
 import { settleMessage } from './agents.js';
-import { LEASE_GRACE_SECONDS, settleFailure, SQS_MAX_VISIBILITY } from './claim-delivery.js';
+import { leaseGrace, settleFailure, SQS_MAX_VISIBILITY } from './claim-delivery.js';
 import { getTask } from './read-tasks.js';
 
 /**
@@ -48,9 +48,9 @@ export async function heartbeatTask(deps: AgentDeps, tenant: string, id: string,
   const { leaseToken } = parse(z.object({ leaseToken: token }), raw);
   const { task, guard } = await leased(deps, tenant, id, leaseToken);
   const now = deps.now();
-  const leaseExpiresAt = new Date(now.getTime() + (task.timeoutSeconds + LEASE_GRACE_SECONDS) * 1000).toISOString();
+  const leaseExpiresAt = new Date(now.getTime() + (task.timeoutSeconds + leaseGrace(deps)) * 1000).toISOString();
   await underLease(id, () => deps.store.apply(id, { type: 'extend', leaseExpiresAt }, now, { seen: task, guard }));
-  await deps.agentQueue.setVisibility(task.lease.queueKey, task.lease.receipt, Math.min(SQS_MAX_VISIBILITY, task.timeoutSeconds + LEASE_GRACE_SECONDS));
+  await deps.agentQueue.setVisibility(task.lease.queueKey, task.lease.receipt, Math.min(SQS_MAX_VISIBILITY, task.timeoutSeconds + leaseGrace(deps)));
   if (task.worker !== undefined) {
     await deps.agents.touch(task.worker, now);
     await deps.agents.addLease(task.worker, { taskId: id, ...(task.resources ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });

@@ -1,0 +1,227 @@
+import { admit, CLOSED_CIRCUIT, recordFailure, recordSuccess, type CircuitPolicy, type CircuitState } from '../shared/domain/circuit-breaker.js';
+import type { Json } from '../shared/domain/task.js';
+import { UnrecoverableError, type HandlerRegistry, type TaskContext } from '../shared/handlers.js';
+import { TaskfleetClient, type ClientOptions, type LeasedTask, type RegisterWorker } from './client.js';
+import { TaskfleetApiError } from './errors.js';
+
+export interface WorkerOptions extends ClientOptions, Omit<RegisterWorker, 'capacity'> {
+  /** task `type` → handler; `'*'` handles every other type. */
+  readonly handlers: HandlerRegistry;
+  /** Tasks run at once (the agent's slots). @default 1 */
+  readonly concurrency?: number;
+  /** Resources the agent has; tasks stating `resources` only come when they fit. */
+  readonly resources?: { readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  /** Long-poll wait of one lease call. @default 10 */
+  readonly leaseWaitSeconds?: number;
+  /** On stop, how long running tasks may finish before they are handed back. @default 30000 */
+  readonly gracePeriodMs?: number;
+  /** Stop on SIGTERM and SIGINT. @default true */
+  readonly handleSignals?: boolean;
+  /** Stop leasing after this many consecutive failures, for the cool-down. @default 5 failures, 30 s */
+  readonly circuit?: CircuitPolicy;
+  /** Where the worker reports what it does (default: nothing). */
+  readonly log?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { readonly kind: 'registered'; readonly workerId: string }
+  | { readonly kind: 'leased'; readonly task: LeasedTask }
+  | { readonly kind: 'completed'; readonly task: LeasedTask }
+  | { readonly kind: 'failed'; readonly task: LeasedTask; readonly error: string }
+  | { readonly kind: 'released'; readonly task: LeasedTask }
+  | { readonly kind: 'lease-lost'; readonly task: LeasedTask }
+  | { readonly kind: 'circuit-open'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'error'; readonly error: string }
+  | { readonly kind: 'stopped' };
+
+/** Why a running task's signal was aborted. */
+class Stop extends Error {
+  constructor(readonly reason: 'timeout' | 'lease-lost' | 'shutdown', message: string) {
+    super(message);
+    this.name = reason === 'timeout' ? 'TimeoutError' : 'AbortError';
+  }
+}
+
+/**
+ * An external agent: registers, leases tasks its capabilities and free
+ * capacity allow, runs them with your handlers (progress, heartbeats and
+ * timeouts handled), and reports the outcome. `stop()` (or SIGTERM) stops
+ * leasing, lets running tasks finish within the grace period and hands the rest
+ * back without counting their attempt.
+ */
+export class Worker {
+  readonly client: TaskfleetClient;
+  private id: string | undefined;
+  private running = false;
+  private readonly inFlight = new Map<string, { task: LeasedTask; controller: AbortController; done: Promise<void> }>();
+  private circuit: CircuitState = CLOSED_CIRCUIT;
+  private stopping: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly options: WorkerOptions) {
+    this.client = new TaskfleetClient(options);
+  }
+
+  get workerId(): string | undefined {
+    return this.id;
+  }
+
+  /** Registers and works until `stop()`; resolves once stopped. */
+  async run(): Promise<void> {
+    const { capabilities, name, labels } = this.options;
+    const concurrency = this.options.concurrency ?? 1;
+    const registered = await this.client.registerWorker({
+      capabilities,
+      ...(name !== undefined ? { name } : {}),
+      ...(labels !== undefined ? { labels } : {}),
+      capacity: { slots: concurrency, ...this.options.resources },
+    });
+    this.id = registered.id;
+    this.emit({ kind: 'registered', workerId: registered.id });
+    this.running = true;
+    const onSignal = (): void => void this.stop();
+    if (this.options.handleSignals !== false) {
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+    }
+    const heartbeat = setInterval(() => {
+      this.client.heartbeatWorker(registered.id).catch((error: unknown) => this.emit({ kind: 'error', error: String(error) }));
+    }, registered.heartbeatIntervalSeconds * 1000);
+    heartbeat.unref();
+    try {
+      while (this.running) await this.leaseRound(registered.id, concurrency);
+    } finally {
+      clearInterval(heartbeat);
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
+    }
+    await this.stopping;
+  }
+
+  /** Stops leasing; running tasks get the grace period, then are handed back. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.running = false;
+      this.wake?.();
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, this.options.gracePeriodMs ?? 30_000).unref());
+      await Promise.race([Promise.all([...this.inFlight.values()].map((f) => f.done)), grace]);
+      for (const flight of this.inFlight.values()) flight.controller.abort(new Stop('shutdown', 'the worker is shutting down'));
+      await Promise.all([...this.inFlight.values()].map((f) => f.done));
+      this.emit({ kind: 'stopped' });
+    })();
+    return this.stopping;
+  }
+
+  private async leaseRound(workerId: string, concurrency: number): Promise<void> {
+    const free = concurrency - this.inFlight.size;
+    if (free <= 0) return this.sleepUntilWoken(60_000);
+    const gate = admit(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
+    if (!gate.allowed) {
+      this.emit({ kind: 'circuit-open', retryAfterSeconds: gate.retryAfterSeconds });
+      return this.sleepUntilWoken(gate.retryAfterSeconds * 1000);
+    }
+    if (gate.next !== undefined) this.circuit = gate.next;
+    let tasks: LeasedTask[];
+    try {
+      // The half-open probe takes a single task.
+      tasks = await this.client.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: this.options.leaseWaitSeconds ?? 10 });
+    } catch (error) {
+      this.emit({ kind: 'error', error: String(error) });
+      return this.sleepUntilWoken(1000);
+    }
+    if (!this.running) {
+      // Stopped during the long poll: hand these back untouched.
+      await Promise.all(tasks.map((t) => this.client.fail(t.id, t.leaseToken, 'the worker is shutting down', { release: true }).catch(() => undefined)));
+      return;
+    }
+    for (const task of tasks) this.start(task);
+  }
+
+  private start(task: LeasedTask): void {
+    this.emit({ kind: 'leased', task });
+    const controller = new AbortController();
+    const done = this.execute(task, controller).finally(() => {
+      this.inFlight.delete(task.id);
+      this.wake?.();
+    });
+    this.inFlight.set(task.id, { task, controller, done });
+  }
+
+  private async execute(task: LeasedTask, controller: AbortController): Promise<void> {
+    const timeout = setTimeout(() => controller.abort(new Stop('timeout', `timed out after ${task.timeoutSeconds} s`)), task.timeoutSeconds * 1000);
+    // Heartbeat at a third of the timeout: the lease survives two missed beats.
+    const beat = setInterval(() => {
+      this.client.heartbeatTask(task.id, task.leaseToken).catch((error: unknown) => {
+        if (error instanceof TaskfleetApiError && error.status === 409) controller.abort(new Stop('lease-lost', 'the lease was lost'));
+      });
+    }, Math.max(1000, (task.timeoutSeconds * 1000) / 3));
+    let lastProgress = 0;
+    const ctx: TaskContext = {
+      signal: controller.signal,
+      attempt: task.attempt,
+      task: { id: task.id, type: task.type, payload: task.payload, priority: task.priority, pool: task.pool, timeoutSeconds: task.timeoutSeconds },
+      progress: async (fraction, message) => {
+        if (fraction < 1 && Date.now() - lastProgress < 250) return;
+        lastProgress = Date.now();
+        await this.client.progress(task.id, task.leaseToken, Math.min(1, Math.max(0, fraction)), message).catch((error: unknown) => {
+          if (error instanceof TaskfleetApiError && error.status === 409) controller.abort(new Stop('lease-lost', 'the lease was lost'));
+        });
+      },
+    };
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    aborted.catch(() => undefined);
+    try {
+      const handler = this.options.handlers[task.type] ?? this.options.handlers['*'];
+      if (handler === undefined) throw new UnrecoverableError(`this worker has no handler for task type "${task.type}"`);
+      const result = await Promise.race([Promise.resolve().then(() => handler(task.payload, ctx)), aborted]);
+      await this.client.complete(task.id, task.leaseToken, (result ?? null) as Json);
+      this.circuit = recordSuccess(this.circuit);
+      this.emit({ kind: 'completed', task });
+    } catch (error) {
+      await this.settle(task, error);
+    } finally {
+      clearTimeout(timeout);
+      clearInterval(beat);
+    }
+  }
+
+  private async settle(task: LeasedTask, error: unknown): Promise<void> {
+    try {
+      if (error instanceof Stop && error.reason === 'lease-lost') {
+        this.emit({ kind: 'lease-lost', task });
+      } else if (error instanceof Stop && error.reason === 'shutdown') {
+        await this.client.fail(task.id, task.leaseToken, error.message, { release: true });
+        this.emit({ kind: 'released', task });
+      } else if (error instanceof TaskfleetApiError && error.status === 409) {
+        this.emit({ kind: 'lease-lost', task });
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.client.fail(task.id, task.leaseToken, message, { retryable: !(error instanceof UnrecoverableError) });
+        if (!(error instanceof UnrecoverableError)) this.circuit = recordFailure(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
+        this.emit({ kind: 'failed', task, error: message });
+      }
+    } catch (reportError) {
+      // The lease lapses and the task is retried elsewhere: nothing is lost.
+      this.emit({ kind: 'error', error: `could not report task ${task.id}: ${String(reportError)}` });
+    }
+  }
+
+  private sleepUntilWoken(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done(): void {
+        clearTimeout(timer);
+        self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private emit(event: WorkerEvent): void {
+    this.options.log?.(event);
+  }
+}
+
+const DEFAULT_CIRCUIT: CircuitPolicy = { failureThreshold: 5, cooldownSeconds: 30 };

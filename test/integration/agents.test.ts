@@ -1,0 +1,207 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TaskfleetApiError, TaskfleetClient, Worker } from '../../sdk/index.js';
+import type { LocalStack } from '../../local/runtime.js';
+import { startTestStack } from '../helpers/local-stack.js';
+import { waitFor } from '../helpers/wait.js';
+
+// Lapsed leases come back within seconds, and retries need no backoff.
+process.env.TASKFLEET_LEASE_GRACE_SECONDS = '1';
+process.env.TASKFLEET_RETRY_BASE_SECONDS = '0';
+
+let stack: LocalStack;
+let client: TaskfleetClient;
+
+beforeAll(async () => {
+  stack = await startTestStack({ workers: false });
+  client = new TaskfleetClient({ url: stack.apiUrl, token: stack.token });
+});
+afterAll(async () => stack?.stop());
+
+const register = async (capabilities: string[], capacity: { slots: number; gpu?: number } = { slots: 1 }): Promise<string> =>
+  (await client.registerWorker({ capabilities, capacity })).id;
+
+describe('routing by capability', () => {
+  it('never gives a ["gpu"] task to a ["database"] agent, and gives it to a ["gpu"] one', async () => {
+    const db = await register(['database']);
+    const gpu = await register(['gpu']);
+    const { id } = await client.submit({ type: 'render', requires: ['gpu'] });
+    expect(await client.lease(db, { max: 5, waitSeconds: 1 })).toEqual([]);
+    const leased = await client.lease(gpu, { max: 5 });
+    expect(leased.map((t) => t.id)).toEqual([id]);
+    await client.complete(id, leased[0]!.leaseToken, null);
+  });
+});
+
+describe('capacity', () => {
+  it('never leases more than the agent’s free slots', async () => {
+    const agent = await register(['postgres'], { slots: 2 });
+    const ids = await Promise.all(Array.from({ length: 5 }, async () => (await client.submit({ type: 'q', requires: ['postgres'] })).id));
+    const first = await client.lease(agent, { max: 10 });
+    expect(first).toHaveLength(2);
+    expect(await client.lease(agent, { max: 10 })).toEqual([]);
+    await client.complete(first[0]!.id, first[0]!.leaseToken, 'ok');
+    const next = await client.lease(agent, { max: 10 });
+    expect(next).toHaveLength(1);
+    // tidy: finish everything so other tests see empty queues
+    for (const t of [first[1]!, next[0]!]) await client.complete(t.id, t.leaseToken, 'ok');
+    for (let rest = await client.lease(agent, { max: 2 }); rest.length > 0; rest = await client.lease(agent, { max: 2 })) {
+      for (const t of rest) await client.complete(t.id, t.leaseToken, 'ok');
+    }
+    expect(ids).toHaveLength(5);
+  });
+
+  it('never leases tasks whose resources do not fit what is free', async () => {
+    const agent = await register(['cuda'], { slots: 3, gpu: 1 });
+    for (let i = 0; i < 2; i++) await client.submit({ type: 'train', requires: ['cuda'], resources: { gpu: 1 } });
+    const first = await client.lease(agent, { max: 3 });
+    expect(first).toHaveLength(1);
+    expect(await client.lease(agent, { max: 3 })).toEqual([]);
+    await client.complete(first[0]!.id, first[0]!.leaseToken, null);
+    const second = await client.lease(agent, { max: 3 });
+    expect(second).toHaveLength(1);
+    await client.complete(second[0]!.id, second[0]!.leaseToken, null);
+  });
+});
+
+describe('lease tokens', () => {
+  it('answers 409 to a stale or foreign token and changes nothing; the right one completes', async () => {
+    const agent = await register(['gpu']);
+    const { id } = await client.submit({ type: 'render', requires: ['gpu'] });
+    const [task] = await client.lease(agent, { max: 1 });
+    const stale = await client.complete(id, 'tf_not-the-token', { forged: true }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(TaskfleetApiError);
+    expect(stale).toMatchObject({ status: 409, code: 'stale_lease' });
+    expect((await client.get(id)).status).toBe('ACTIVE');
+    expect(await client.complete(id, task!.leaseToken, { frames: 3 })).toMatchObject({ status: 'COMPLETED', result: { frames: 3 } });
+    expect(await client.complete(id, task!.leaseToken, { again: true }).catch((e: unknown) => e)).toMatchObject({ status: 409 });
+  });
+
+  it('returns a lapsed lease to the queue: another agent gets it, and the old token is refused', async () => {
+    const a = await register(['gpu']);
+    const b = await register(['gpu']);
+    const { id } = await client.submit({ type: 'render', requires: ['gpu'], timeoutSeconds: 1, maxAttempts: 3 });
+    const [first] = await client.lease(a, { max: 1 });
+    const [second] = await waitFor(() => client.lease(b, { max: 1, waitSeconds: 2 }), (tasks) => tasks.length > 0, 15_000, 0);
+    expect(second).toMatchObject({ id, attempt: 2 });
+    expect(await client.complete(id, first!.leaseToken, 'late').catch((e: unknown) => e)).toMatchObject({ status: 409 });
+    await client.complete(id, second!.leaseToken, 'on time');
+    expect(await client.get(id)).toMatchObject({ status: 'COMPLETED', attempts: 2, result: 'on time' });
+  });
+
+  it('heartbeats extend a lease; progress shows; fail retries then dead-letters', async () => {
+    const agent = await register(['gpu']);
+    const { id } = await client.submit({ type: 'render', requires: ['gpu'], maxAttempts: 2 });
+    const [task] = await client.lease(agent, { max: 1 });
+    const { leaseExpiresAt } = await client.heartbeatTask(id, task!.leaseToken);
+    expect(Date.parse(leaseExpiresAt)).toBeGreaterThanOrEqual(Date.parse(task!.leaseExpiresAt));
+    await client.progress(id, task!.leaseToken, 0.4, 'rendering');
+    expect((await client.get(id)).progress).toEqual({ fraction: 0.4, message: 'rendering' });
+    expect(await client.fail(id, task!.leaseToken, 'GPU fell off the bus')).toMatchObject({ status: 'PENDING', attempts: 1 });
+    const [again] = await waitFor(() => client.lease(agent, { max: 1, waitSeconds: 1 }), (t) => t.length > 0, 10_000, 0);
+    expect(await client.fail(id, again!.leaseToken, 'still broken')).toMatchObject({ status: 'FAILED', attempts: 2, error: { message: 'still broken' } });
+    expect((await client.stats()).queues.find((q) => q.pool === 'gpu' && q.priority === 'normal')?.deadLetters).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('the SDK Worker', () => {
+  it('shares 100 equal tasks among 5 idle equal agents: each completes 20 ± 4', async () => {
+    const ids = (await client.submitBatch(Array.from({ length: 100 }, () => ({ type: 'fair', requires: ['shell'] })))).items.map((i) => ('id' in i ? i.id : ''));
+    const workers = Array.from({ length: 5 }, (_, n) => {
+      const worker = new Worker({
+        url: stack.apiUrl,
+        token: stack.token,
+        capabilities: ['shell'],
+        leaseWaitSeconds: 1,
+        handleSignals: false,
+        handlers: { fair: async () => { await new Promise((r) => setTimeout(r, 40)); return `w${n}`; } },
+      });
+      return { worker, running: worker.run() };
+    });
+    const results = await waitFor(
+      () => Promise.all(ids.map((id) => client.get(id))),
+      (tasks) => tasks.every((t) => t.status === 'COMPLETED'),
+      60_000,
+      500,
+    );
+    await Promise.all(workers.map(async ({ worker, running }) => { await worker.stop(); await running; }));
+    const counts = new Map<string, number>();
+    for (const t of results) counts.set(String(t.result), (counts.get(String(t.result)) ?? 0) + 1);
+    console.log('tasks per agent', Object.fromEntries(counts));
+    expect(counts.size).toBe(5);
+    for (const n of counts.values()) expect(n).toBeGreaterThanOrEqual(16), expect(n).toBeLessThanOrEqual(24);
+  });
+
+  it('hands running tasks back on stop, without counting their attempt', async () => {
+    const worker = new Worker({
+      url: stack.apiUrl,
+      token: stack.token,
+      capabilities: ['shell'],
+      gracePeriodMs: 200,
+      handleSignals: false,
+      leaseWaitSeconds: 1,
+      handlers: { slow: (_p, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))) },
+    });
+    const running = worker.run();
+    const { id } = await client.submit({ type: 'slow', requires: ['shell'] });
+    await waitFor(() => client.get(id), (t) => t.status === 'ACTIVE');
+    await worker.stop();
+    await running;
+    expect(await client.get(id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    await client.cancel(id);
+  });
+});
+
+describe('agents that die', () => {
+  it('re-leases the task of an agent killed mid-task, and it completes exactly once', async () => {
+    const { id } = await client.submit({ type: 'crashy', requires: ['database'], timeoutSeconds: 2, maxAttempts: 3 });
+    const doomed: ChildProcess = spawn(
+      'node',
+      ['bin/taskfleet.mjs', '--url', stack.apiUrl, '--token', stack.token, 'work', '--capabilities', 'database', '--', 'sh', '-c', 'sleep 30'],
+      { detached: true, stdio: 'ignore' },
+    );
+    await waitFor(() => client.get(id), (t) => t.status === 'ACTIVE', 20_000);
+    process.kill(-(doomed.pid as number), 'SIGKILL');
+
+    let runs = 0;
+    const survivor = new Worker({
+      url: stack.apiUrl,
+      token: stack.token,
+      capabilities: ['database'],
+      handleSignals: false,
+      leaseWaitSeconds: 1,
+      handlers: { crashy: () => { runs++; return 'survived'; } },
+    });
+    const running = survivor.run();
+    const done = await waitFor(() => client.get(id), (t) => t.status === 'COMPLETED', 30_000, 200);
+    await survivor.stop();
+    await running;
+    expect(done).toMatchObject({ result: 'survived', attempts: 2 });
+    expect(runs).toBe(1);
+  });
+});
+
+describe('taskfleet work', () => {
+  const work = (...command: string[]): ChildProcess =>
+    spawn('node', ['bin/taskfleet.mjs', '--url', stack.apiUrl, '--token', stack.token, 'work', '--capabilities', 'shell', '--', ...command], { stdio: 'ignore' });
+
+  it('completes tasks with the command’s output, and fails them with its stderr', async () => {
+    const cat = work('sh', '-c', 'cat');
+    try {
+      const { id } = await client.submit({ type: 'anything', requires: ['shell'], payload: { n: 42 } });
+      const done = await client.wait(id, { timeoutMs: 20_000, intervalMs: 200 });
+      expect(done).toMatchObject({ status: 'COMPLETED', result: { id, payload: { n: 42 } } });
+    } finally {
+      cat.kill('SIGTERM');
+    }
+    const failing = work('sh', '-c', 'echo broken pipe dream >&2; exit 2');
+    try {
+      const { id } = await client.submit({ type: 'anything', requires: ['shell'], maxAttempts: 1 });
+      const failed = await client.wait(id, { timeoutMs: 20_000, intervalMs: 200 });
+      expect(failed.status).toBe('FAILED');
+      expect(failed.error?.message).toContain('broken pipe dream');
+    } finally {
+      failing.kill('SIGTERM');
+    }
+  });
+});

@@ -1,10 +1,15 @@
 /**
  * `npm run demo`, with `npm start` running: submits a mix of priorities, pools
  * and example task types, and shows them finish — live progress bars on a
- * terminal, a line per change otherwise.
+ * terminal, a line per change otherwise. The Lambda pool's tasks run on its
+ * worker; for the agent pools the demo starts three agents of its own (a GPU
+ * box, a database box and a shell runner), as SDK Workers in this process.
  */
 import { watchTasks } from '../cli/watch.js';
+import { commandHandler } from '../cli/work.js';
+import { HANDLERS } from '../handlers/index.js';
 import { TaskfleetClient, type SubmitTask } from '../sdk/client.js';
+import { Worker } from '../sdk/worker.js';
 import { findConnection } from './connection-file.js';
 
 const connection = findConnection();
@@ -19,8 +24,9 @@ const mix: { label: string; task: SubmitTask }[] = [
     label: `echo (${priority})`,
     task: { type: 'echo', priority, payload: { hello: priority } },
   })),
-  { label: 'sleep 2 s on gpu', task: { type: 'sleep', requires: ['gpu'], priority: 'high', payload: { ms: 2000 } } },
-  { label: 'sleep 4 s on database', task: { type: 'sleep', requires: ['database'], payload: { ms: 4000 } } },
+  { label: 'sleep 2 s on a GPU agent', task: { type: 'sleep', requires: ['gpu'], priority: 'high', payload: { ms: 2000 }, resources: { gpu: 1 } } },
+  { label: 'sleep 4 s on a database agent', task: { type: 'sleep', requires: ['database'], payload: { ms: 4000 } } },
+  { label: 'shell agent runs `wc -c`', task: { type: 'shell', requires: ['shell'], payload: { text: 'hello from the demo' } } },
   { label: 'sleep 6 s (low)', task: { type: 'sleep', priority: 'low', payload: { ms: 6000 } } },
   { label: 'sleep 3 s (critical)', task: { type: 'sleep', priority: 'critical', payload: { ms: 3000 } } },
   { label: 'fail once, then succeed', task: { type: 'fail', payload: { times: 1 }, maxAttempts: 3 } },
@@ -28,6 +34,13 @@ const mix: { label: string; task: SubmitTask }[] = [
   { label: 'unknown type → FAILED', task: { type: 'no-such-handler' } },
   { label: 'cancelled before start', task: { type: 'echo', delaySeconds: 5 } },
 ];
+
+const agents = [
+  new Worker({ ...connection, name: 'demo-gpu-box', capabilities: ['gpu', 'cuda'], resources: { gpu: 1 }, handlers: HANDLERS, leaseWaitSeconds: 2, handleSignals: false }),
+  new Worker({ ...connection, name: 'demo-db-box', capabilities: ['database', 'postgres'], concurrency: 2, handlers: HANDLERS, leaseWaitSeconds: 2, handleSignals: false }),
+  new Worker({ ...connection, name: 'demo-shell', capabilities: ['shell'], handlers: { '*': commandHandler(['wc', '-c']) }, leaseWaitSeconds: 2, handleSignals: false }),
+];
+const running = agents.map((agent) => agent.run());
 
 const { items } = await client.submitBatch(mix.map((m) => m.task));
 const labels = new Map<string, string>();
@@ -40,4 +53,6 @@ await client.cancel(ids.at(-1) as string);
 console.log(`submitted ${ids.length} tasks to ${connection.url}\n`);
 
 await watchTasks(client, ids, { labels, intervalMs: 300 });
+await Promise.all(agents.map((agent) => agent.stop()));
+await Promise.all(running);
 console.log(`\nall ${ids.length} tasks finished. Queues and counts: npx taskfleet stats`);

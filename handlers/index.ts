@@ -1,5 +1,6 @@
 import type { HandlerRegistry } from '../shared/handlers.js';
 import { echo, fail, sleep } from './examples.js';
+import { countWordsHandler, mergeCountsHandler } from './word-count.js';
 
 /**
  * Your task handlers: task `type` → `async (payload, ctx) => result`. Add yours
@@ -10,4 +11,6 @@ export const HANDLERS: HandlerRegistry = {
   echo,
   sleep,
   fail,
+  'count-words': countWordsHandler,
+  'merge-counts': mergeCountsHandler,
 };

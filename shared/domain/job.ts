@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import type { FieldError } from '../errors.js';
+import { DEFAULT_PRIORITY, PRIORITIES, type Priority } from './priority.js';
+import { jsonByteLength, LIMITS } from './limits.js';
+import { toFieldErrors, type ParseResult } from './task-input.js';
+import type { Json } from './task.js';
+
+/**
+ * A job: many map tasks (children) and, once every child is finished, exactly
+ * one reduce task over their results. Pure model and fan-in decisions; the
+ * bookkeeping that feeds them (sharded counters) lives in the store.
+ */
+export const JOB_STATUS = {
+  RUNNING: 'RUNNING',
+  REDUCING: 'REDUCING',
+  COMPLETED: 'COMPLETED',
+  FAILED: 'FAILED',
+  CANCELLED: 'CANCELLED',
+} as const;
+export type JobStatus = (typeof JOB_STATUS)[keyof typeof JOB_STATUS];
+
+export interface FailurePolicy {
+  /** The share of children that may fail with the job still reducing over the rest. @default 0 */
+  readonly maxFailedFraction: number;
+}
+
+export interface JobInput {
+  readonly map: { readonly type: string; readonly items: readonly Json[] };
+  readonly reduce?: { readonly type: string };
+  /** A stage after the reduce (or after the children, without one), fed its result. */
+  readonly then?: { readonly type: string };
+  readonly priority: Priority;
+  readonly requires: readonly string[];
+  readonly failurePolicy: FailurePolicy;
+}
+
+/** Children per job: enough for real fan-outs, few enough to submit in minutes. */
+export const MAX_JOB_ITEMS = 10_000;
+/** Counter shards per job: completions spread over this many items, none hot. */
+export const JOB_SHARDS = 16;
+
+const typeName = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", ":", "_" or "-"');
+
+const jobSchema = z.strictObject({
+  map: z.strictObject({ type: typeName, items: z.array(z.json()).min(1).max(MAX_JOB_ITEMS) }),
+  reduce: z.strictObject({ type: typeName }).optional(),
+  then: z.strictObject({ type: typeName }).optional(),
+  priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default(DEFAULT_PRIORITY),
+  requires: z.array(z.string().min(1).max(64)).max(LIMITS.requires).default([]),
+  failurePolicy: z.strictObject({ maxFailedFraction: z.number().min(0).max(1).default(0) }).default({ maxFailedFraction: 0 }),
+});
+
+/** Validates a job submission; each oversized item is named (`map.items.7`). */
+export function parseJobInput(raw: unknown): ParseResult<JobInput> {
+  const parsed = jobSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, fields: toFieldErrors(parsed.error) };
+  const fields: FieldError[] = [];
+  parsed.data.map.items.forEach((item, index) => {
+    const bytes = jsonByteLength(item);
+    if (bytes > LIMITS.payloadBytes) fields.push({ field: `map.items.${index}`, message: `is ${bytes} bytes serialized; the limit is ${LIMITS.payloadBytes}` });
+  });
+  if (fields.length > 0) return { ok: false, fields };
+  const { map, reduce, then, priority, requires, failurePolicy } = parsed.data;
+  return {
+    ok: true,
+    value: {
+      map: { type: map.type, items: map.items as Json[] },
+      ...(reduce !== undefined ? { reduce } : {}),
+      ...(then !== undefined ? { then } : {}),
+      priority,
+      requires: [...new Set(requires)],
+      failurePolicy,
+    },
+  };
+}
+
+/** Finished children so far, summed over the shards. */
+export interface ChildCounts {
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+}
+
+export const NO_CHILDREN_DONE: ChildCounts = { completed: 0, failed: 0, cancelled: 0 };
+
+export function sumShards(shards: readonly Partial<ChildCounts>[]): ChildCounts {
+  return shards.reduce<ChildCounts>(
+    (sum, s) => ({ completed: sum.completed + (s.completed ?? 0), failed: sum.failed + (s.failed ?? 0), cancelled: sum.cancelled + (s.cancelled ?? 0) }),
+    NO_CHILDREN_DONE,
+  );
+}
+
+/** Which counter shard a child's outcome is added to. */
+export function shardOf(childIndex: number, shards = JOB_SHARDS): number {
+  return childIndex % shards;
+}
+
+/** Failed (or cancelled) children a job tolerates before it fails. */
+export function allowedFailures(total: number, policy: FailurePolicy): number {
+  return Math.floor(total * policy.maxFailedFraction + 1e-9);
+}
+
+export type FanInDecision =
+  /** Children still running. */
+  | 'wait'
+  /** Every child finished within tolerance: start the reduce (exactly once). */
+  | 'reduce'
+  /** Every child finished and there is no reduce: the job is done. */
+  | 'complete'
+  /** Beyond the failure tolerance: fail the job and cancel what is pending. */
+  | 'fail';
+
+/**
+ * What a running job should do now. Decided from counts alone, so every worker
+ * that finishes a child reaches the same answer; only the store's conditional
+ * write decides which of them acts on it.
+ */
+export function fanInDecision(job: { total: number; reduce?: unknown; failurePolicy: FailurePolicy }, counts: ChildCounts): FanInDecision {
+  if (counts.failed + counts.cancelled > allowedFailures(job.total, job.failurePolicy)) return 'fail';
+  if (counts.completed + counts.failed + counts.cancelled < job.total) return 'wait';
+  return job.reduce !== undefined ? 'reduce' : 'complete';
+}
+
+/** The children's share of a job's progress: finished over total. */
+export function jobProgress(total: number, counts: ChildCounts): number {
+  return total === 0 ? 1 : (counts.completed + counts.failed + counts.cancelled) / total;
+}

@@ -27,9 +27,18 @@ export const countWordsHandler: TaskHandler = (payload) => {
   return countWords(text);
 };
 
-/** reduce: `{results: [counts, …]}` → the summed counts. */
-export const mergeCountsHandler: TaskHandler = (payload) => {
+/** reduce: the job's children's counts (`ctx.childResults`), or `{results: [counts, …]}`, summed. */
+export const mergeCountsHandler: TaskHandler = async (payload, ctx) => {
+  const all: WordCounts[] = [];
+  if (ctx.childResults !== undefined) {
+    for await (const { result } of ctx.childResults()) if (isCounts(result)) all.push(result);
+    return mergeCounts(all);
+  }
   const results = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload.results : undefined;
-  if (!Array.isArray(results)) throw new UnrecoverableError('merge-counts needs a payload {"results": [...]}');
-  return mergeCounts(results.filter((r): r is { [k: string]: Json } => typeof r === 'object' && r !== null && !Array.isArray(r)) as WordCounts[]);
+  if (!Array.isArray(results)) throw new UnrecoverableError('merge-counts runs as a job reduce, or needs a payload {"results": [...]}');
+  return mergeCounts(results.filter(isCounts));
 };
+
+function isCounts(value: Json): value is WordCounts {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((n) => typeof n === 'number');
+}

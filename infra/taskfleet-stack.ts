@@ -23,9 +23,11 @@ export interface TaskfleetStackProps extends StackProps {
 
 /**
  * taskfleet on AWS: the pool × priority queues, the task table, the HTTP API
- * with its Lambdas and authorizer, a worker Lambda per pool fed by that pool's
- * queues, and the scheduled outbox reconciler. Queues, table, routes, workers
- * and grants all come from shared/topology.
+ * with its Lambdas and authorizer, a worker Lambda per `runsOn: 'lambda'` pool
+ * fed by that pool's queues, and the scheduled outbox reconciler. The queues of
+ * `runsOn: 'agents'` pools have no worker: the lease API functions consume them
+ * for the external agents. Queues, table, routes, workers and grants all come
+ * from shared/topology.
  */
 export class TaskfleetStack extends Stack {
   public readonly queues: PoolQueues;
@@ -33,7 +35,7 @@ export class TaskfleetStack extends Stack {
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
-  /** By pool name. */
+  /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
 
   constructor(scope: Construct, id: string, props: TaskfleetStackProps = {}) {
@@ -53,6 +55,10 @@ export class TaskfleetStack extends Stack {
       [ENV.dlqUrls]: this.toJsonString(this.queues.dlqUrls()),
     };
     const workQueues = this.queues.workQueues;
+    const lambdaPools = TOPOLOGY.pools.filter((pool) => pool.runsOn === 'lambda');
+    const agentQueues = TOPOLOGY.pools
+      .filter((pool) => pool.runsOn === 'agents')
+      .flatMap((pool) => this.queues.forPool(pool.name));
 
     this.functions = new ApiFunctions(this, 'Functions', {
       routes: ROUTES,
@@ -60,6 +66,8 @@ export class TaskfleetStack extends Stack {
       table: this.table.table,
       workQueues,
       deadLetterQueues: this.queues.deadLetterQueues,
+      agentWorkQueues: agentQueues.map((q) => q.queue),
+      agentDeadLetterQueues: agentQueues.map((q) => q.dlq),
       environment,
     });
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
@@ -75,7 +83,7 @@ export class TaskfleetStack extends Stack {
       environment,
     });
     this.workers = new Map(
-      TOPOLOGY.pools.map((pool) => [
+      lambdaPools.map((pool) => [
         pool.name,
         new PoolWorker(this, `Worker-${pool.name}`, {
           pool,

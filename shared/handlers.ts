@@ -1,5 +1,10 @@
 import type { Json, TaskView } from './domain/task.js';
 
+export interface ChildResult {
+  readonly index: number;
+  readonly result: Json;
+}
+
 /** What a handler is told about its task, the same on Lambda and on an agent. */
 export type TaskInfo = Pick<TaskView, 'id' | 'type' | 'payload' | 'priority' | 'pool' | 'timeoutSeconds'>;
 
@@ -12,6 +17,8 @@ export interface TaskContext {
   /** 1 on the first attempt. */
   readonly attempt: number;
   readonly task: TaskInfo;
+  /** For a job's reduce task: the children's results, read page by page (completed children only). */
+  readonly childResults?: () => AsyncIterable<ChildResult>;
 }
 
 export type TaskHandler = (payload: Json, ctx: TaskContext) => Promise<Json | void> | Json | void;

@@ -19,6 +19,11 @@ import type { AgentDeps } from './services/agents.js';
 import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
 import { SqsAgentQueue } from './adapters/sqs/sqs-agent-queue.js';
 import { generateToken } from './domain/token.js';
+import { routeToPool } from './domain/routing.js';
+import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
+import { FollowThroughTaskStore } from './adapters/follow-through-task-store.js';
+import { onTaskFinished } from './services/fan-in.js';
+import type { JobDeps } from './services/jobs.js';
 import type { getStats } from './services/get-stats.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 
@@ -38,6 +43,7 @@ interface Wired {
   readonly services: Services;
   readonly circuits: CircuitStore;
   readonly agents: DynamoDbAgentStore;
+  readonly jobs: JobDeps;
 }
 
 let wired: Wired | undefined;
@@ -48,17 +54,30 @@ function wire(): Wired {
   const endpoints = endpointsFromEnv();
   const db = createDocumentClient(endpoints);
   const sqs = createSqsClient(endpoints);
+  const route = (requires: readonly string[]): string | undefined => {
+    const routed = routeToPool(TOPOLOGY.pools, requires);
+    return routed.ok ? routed.pool.name : undefined;
+  };
+  const warn = (message: string, details: Record<string, unknown>): void => logger.warn(message, details);
+  // Fan-in and next stages follow every final transition; they need the job services, built below.
+  let jobs: JobDeps | undefined;
+  const store = new FollowThroughTaskStore(
+    new DynamoDbTaskStore(db, config.tableName, route),
+    (task) => onTaskFinished(jobs as JobDeps, task),
+    warn,
+  );
   const services: Services = {
-    store: new DynamoDbTaskStore(db, config.tableName),
+    store,
     queue: new SqsTaskQueue(sqs, config.queueUrls),
     tokens: new DynamoDbTokenStore(db, config.tableName),
     pools: TOPOLOGY.pools,
     newId: randomUUID,
     now: () => new Date(),
-    warn: (message, details) => logger.warn(message, details),
+    warn,
   };
+  jobs = { ...services, jobs: new DynamoDbJobStore(db, config.tableName) };
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
-  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName) };
+  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName), jobs };
   return wired;
 }
 
@@ -125,6 +144,11 @@ export function agentDeps(): AgentDeps {
     newToken: generateToken,
     ...leaseGraceOverride(),
   };
+}
+
+/** What the job routes and the reconciler need. */
+export function jobDeps(): JobDeps {
+  return wire().jobs;
 }
 
 /** What GET /stats reads. */

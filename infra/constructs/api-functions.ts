@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -13,17 +14,32 @@ export interface ApiFunctionsProps {
   readonly table: ITable;
   /** The work queues a `sendToQueues` route may send to (not the DLQs); `readQueueStats` reads them. */
   readonly workQueues: readonly IQueue[];
-  /** The DLQs: only `readQueueStats` reads them; no route sends to them. */
+  /** Every DLQ: `readQueueStats` reads them. */
   readonly deadLetterQueues: readonly IQueue[];
+  /**
+   * The work queues of the `runsOn: 'agents'` pools (no Lambda worker consumes
+   * them): what `consumeAgentQueues` grants. Never a Lambda pool's queue.
+   */
+  readonly agentWorkQueues: readonly IQueue[];
+  /** The DLQs of the `runsOn: 'agents'` pools: what `sendToAgentDeadLetters` grants. */
+  readonly agentDeadLetterQueues: readonly IQueue[];
   /** Set on every function (TABLE_NAME, QUEUE_URLS, DLQ_URLS). */
   readonly environment: Readonly<Record<string, string>>;
 }
+
+/** The default `RouteSpec.timeoutSeconds`. */
+export const DEFAULT_ROUTE_TIMEOUT_SECONDS = 10;
+/** API Gateway gives up on a Lambda integration after 29 s (CDK's cap; 30 s in the service). */
+const MAX_ROUTE_TIMEOUT_SECONDS = 29;
 
 /**
  * The API's Lambdas: one per route plus the authorizer, each granted exactly
  * what its `access` says — `read` → grantReadData, `readwrite` →
  * grantReadWriteData, `sendToQueues` → SendMessage on the work queues,
- * `readQueueStats` → GetQueueAttributes (only) on every work queue and DLQ.
+ * `readQueueStats` → GetQueueAttributes (only) on every work queue and DLQ,
+ * `consumeAgentQueues` → receive / change visibility / delete on the agent
+ * pools' work queues, `sendToAgentDeadLetters` → SendMessage on the agent
+ * pools' DLQs. Each function's timeout is `timeoutSeconds` (default 10 s).
  */
 export class ApiFunctions extends Construct {
   /** By `RouteSpec.routeKey`. */
@@ -40,6 +56,7 @@ export class ApiFunctions extends Construct {
         entry: route.entry,
         description: route.routeKey,
         environment: props.environment,
+        timeout: Duration.seconds(routeTimeoutSeconds(route)),
       });
       if (route.access.table === 'read') fn.grantTableRead(props.table);
       if (route.access.table === 'readwrite') fn.grantTableReadWrite(props.table);
@@ -56,6 +73,17 @@ export class ApiFunctions extends Construct {
           }),
         );
       }
+      if (route.access.consumeAgentQueues) {
+        // Agents lease these tasks over HTTP: the function receives, extends or
+        // releases (ChangeMessageVisibility) and deletes on their behalf.
+        // grantConsumeMessages adds GetQueueAttributes / GetQueueUrl on the same queues.
+        for (const queue of props.agentWorkQueues) queue.grantConsumeMessages(fn.role);
+      }
+      if (route.access.sendToAgentDeadLetters) {
+        // A lease-token call that fails a task for good dead-letters it, as a
+        // Lambda worker does for its own pool.
+        for (const dlq of props.agentDeadLetterQueues) dlq.grantSendMessages(fn.role);
+      }
       byRouteKey.set(route.routeKey, fn);
     }
     this.byRouteKey = byRouteKey;
@@ -67,4 +95,15 @@ export class ApiFunctions extends Construct {
     });
     this.authorizer.grantTableRead(props.table);
   }
+}
+
+/** `RouteSpec.timeoutSeconds` or the default; throws unless whole seconds that API Gateway waits for. */
+export function routeTimeoutSeconds(route: RouteSpec): number {
+  const seconds = route.timeoutSeconds ?? DEFAULT_ROUTE_TIMEOUT_SECONDS;
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_ROUTE_TIMEOUT_SECONDS) {
+    throw new Error(
+      `route "${route.routeKey}": timeoutSeconds must be a whole number from 1 to ${MAX_ROUTE_TIMEOUT_SECONDS} (API Gateway's integration limit)`,
+    );
+  }
+  return seconds;
 }

@@ -9,7 +9,7 @@ import type { PoolQueue } from './pool-queues.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface PoolWorkerProps {
-  /** The pool this worker serves (a resolved `TOPOLOGY.pools` entry). */
+  /** The pool this worker serves (a resolved `TOPOLOGY.pools` entry with `runsOn: 'lambda'`). */
   readonly pool: Pool;
   /** The worker's handler module: `WORKER_ENTRY`. */
   readonly entry: string;
@@ -23,8 +23,8 @@ export interface PoolWorkerProps {
 }
 
 /**
- * One pool's worker: a Lambda fed by the pool's four priority queues, one
- * event-source mapping each, with partial batch responses and a
+ * One `runsOn: 'lambda'` pool's worker: a Lambda fed by the pool's four
+ * priority queues, one event-source mapping each, with partial batch responses and a
  * MaximumConcurrency per priority (critical gets the most concurrent
  * invocations; every priority keeps at least two, so low is never starved).
  *
@@ -32,6 +32,9 @@ export interface PoolWorkerProps {
  * its own pool's work queues, and sends to its own pool's DLQs — the worker
  * dead-letters a task itself when its attempts run out. It cannot send to any
  * work queue, nor touch another pool's queues.
+ *
+ * A `runsOn: 'agents'` pool has no worker (this construct refuses one): the
+ * lease API functions consume its queues for the external agents.
  */
 export class PoolWorker extends Construct {
   public readonly pool: Pool;
@@ -42,6 +45,9 @@ export class PoolWorker extends Construct {
   constructor(scope: Construct, id: string, props: PoolWorkerProps) {
     super(scope, id);
     const { pool } = props;
+    if (pool.runsOn !== 'lambda') {
+      throw new Error(`pool "${pool.name}" runs on ${pool.runsOn}, not on a Lambda worker`);
+    }
     this.pool = pool;
     const byPriority = queuesByPriority(pool, props.queues);
 

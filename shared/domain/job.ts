@@ -125,3 +125,29 @@ export function fanInDecision(job: { total: number; reduce?: unknown; failurePol
 export function jobProgress(total: number, counts: ChildCounts): number {
   return total === 0 ? 1 : (counts.completed + counts.failed + counts.cancelled) / total;
 }
+
+/** A job as stored. */
+export interface Job {
+  readonly id: string;
+  readonly tenant: string;
+  readonly status: JobStatus;
+  readonly total: number;
+  readonly mapType: string;
+  readonly reduceType?: string;
+  readonly thenType?: string;
+  readonly priority: Priority;
+  readonly requires: readonly string[];
+  readonly pool: string;
+  readonly failurePolicy: FailurePolicy;
+  /** All children confirmed on their queue (else the reconciler sends the PENDING ones again). */
+  readonly childrenEnqueued: boolean;
+  readonly reduceTaskId?: string;
+  readonly error?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly finishedAt?: string;
+}
+
+/** A child's id: deterministic, so writing it twice is harmless and the reduce can page through them. */
+export const childId = (jobId: string, index: number): string => `${jobId}-${index}`;
+export const reduceTaskId = (jobId: string): string => `${jobId}-reduce`;

@@ -31,6 +31,12 @@ const taskInputSchema = z.strictObject({
   deadline: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   delaySeconds: z.int().min(0).max(LIMITS.delaySeconds).default(TASK_DEFAULTS.delaySeconds),
   resources: resourcesSchema.optional(),
+  then: z
+    .strictObject({
+      type: z.string().min(1).max(128).regex(name, 'must be letters, digits, ".", ":", "_" or "-"'),
+      requires: z.array(z.string().min(1).max(64).regex(name)).max(LIMITS.requires).optional(),
+    })
+    .optional(),
 });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; fields: FieldError[] };

@@ -55,12 +55,30 @@ export interface Task {
   readonly leaseExpiresAt?: string;
   /** While ACTIVE on an external agent: what its lease-token calls must show, and its message. Never shown. */
   readonly lease?: AgentLease;
+  /** The next stage: on COMPLETED, a task of this type runs with this task's result as its payload. */
+  readonly then?: NextStage;
+  /** The job this task belongs to, and its part in it. */
+  readonly job?: JobLink;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Bumped by every change; stores write only if it is still the one they read. */
   readonly revision: number;
   readonly startedAt?: string;
   readonly finishedAt?: string;
+}
+
+export interface NextStage {
+  readonly type: string;
+  /** Capabilities the next stage needs; routed like a submission. @default the same as this task's */
+  readonly requires?: readonly string[];
+}
+
+export interface JobLink {
+  readonly id: string;
+  /** `map`: one of its children (counted by the fan-in); `reduce`: the task over their results; `then`: a stage after. */
+  readonly role: 'map' | 'reduce' | 'then';
+  /** For a child: its position among the job's items. */
+  readonly index?: number;
 }
 
 /** Validated submission, defaults applied: the output of `parseTaskInput`. */
@@ -76,6 +94,7 @@ export interface TaskInput {
   readonly deadline?: string;
   readonly delaySeconds: number;
   readonly resources?: Resources;
+  readonly then?: NextStage;
 }
 
 export interface NewTaskContext {
@@ -83,6 +102,7 @@ export interface NewTaskContext {
   readonly tenant: string;
   readonly pool: string;
   readonly now: Date;
+  readonly job?: JobLink;
 }
 
 /** A fresh PENDING task from a validated input. Pure: id and clock are passed in. */
@@ -104,6 +124,8 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
     ...(input.resources !== undefined ? { resources: input.resources } : {}),
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
+    ...(input.then !== undefined ? { then: input.then } : {}),
+    ...(ctx.job !== undefined ? { job: ctx.job } : {}),
     createdAt: at,
     updatedAt: at,
     revision: 0,

@@ -57,6 +57,14 @@ export interface TaskStore {
    */
   create(task: Task): Promise<CreateTaskResult>;
   get(id: string): Promise<Task | undefined>;
+  /** Several tasks by id, in the order asked; missing ones left out. */
+  getMany(ids: readonly string[]): Promise<readonly Task[]>;
+  /**
+   * Writes many new PENDING tasks (a job's children, right after the job is
+   * created) in bulk, without idempotency keys or the outbox: their job tracks
+   * whether they were all enqueued.
+   */
+  createMany(tasks: readonly Task[]): Promise<void>;
   list(query: ListTasksQuery): Promise<Page<TaskSummary>>;
   /**
    * Applies `event` to the record and stores the result, only if no one changed

@@ -5,6 +5,7 @@ import { UnrecoverableError, type HandlerRegistry, type TaskContext } from '../h
 import type { Pool } from '../topology/topology.js';
 import { claimDelivery, done, settleFailure, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
 import { recordOutcome } from './circuit.js';
+import { childResults } from './child-results.js';
 
 export interface ExecutionDeps extends DeliveryDeps {
   readonly handlers: HandlerRegistry;
@@ -85,6 +86,7 @@ async function runHandler(
     signal: controller.signal,
     attempt: task.attempts,
     task: toTaskView(task),
+    ...(task.job?.role === 'reduce' ? { childResults: () => childResults(deps.store, task) } : {}),
     progress: async (fraction, message) => {
       const now = Date.now();
       if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;

@@ -69,6 +69,10 @@ function prepare(services: Services, tenant: string, raw: unknown, now: Date, pr
   const input: TaskInput = parsed.value;
   const route = routeToPool(services.pools, input.requires);
   if (!route.ok) return { ok: false, error: new UnroutableError(route.missing, at(prefix, 'requires')) };
+  if (input.then !== undefined) {
+    const stage = routeToPool(services.pools, input.then.requires ?? input.requires);
+    if (!stage.ok) return { ok: false, error: new UnroutableError(stage.missing, at(prefix, 'then.requires')) };
+  }
   if (input.maxAttempts > route.pool.maxAttempts) {
     return {
       ok: false,

@@ -127,6 +127,30 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: true,
     access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true, sendToAgentDeadLetters: true },
   },
+  {
+    routeKey: 'POST /jobs',
+    functionName: 'SubmitJob',
+    entry: 'functions/submit-job.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: true },
+    // Up to 10,000 children are written and enqueued in the request.
+    timeoutSeconds: 29,
+  },
+  {
+    routeKey: 'GET /jobs/{id}',
+    functionName: 'GetJob',
+    entry: 'functions/get-job.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'DELETE /jobs/{id}',
+    functionName: 'CancelJob',
+    entry: 'functions/cancel-job.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: true },
+    timeoutSeconds: 29,
+  },
 ];
 
 /** Functions that are not behind a route. */

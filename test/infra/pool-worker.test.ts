@@ -12,6 +12,7 @@ import { WORKER_ENTRY } from '../../shared/topology/routes.js';
 const topology = buildTopology([
   { name: 'alpha', capabilities: ['a'], workerTimeoutSeconds: 120, batchSize: 50, batchingWindowSeconds: 5, concurrency: { critical: 20, low: 3 } },
   { name: 'beta', capabilities: ['b'] },
+  { name: 'gamma', capabilities: ['c'], runsOn: 'agents' },
 ]);
 
 function scaffold() {
@@ -48,6 +49,11 @@ describe('PoolWorker', () => {
     const { stack, queues, props } = scaffold();
     const mixed = [...queues.forPool('alpha').slice(0, 3), queues.forPool('beta')[3]!];
     expect(() => new PoolWorker(stack, 'Alpha', props('alpha', { queues: mixed }))).toThrow(/does not belong to pool "alpha"/);
+  });
+
+  it('refuses a pool that runs on agents', () => {
+    const { stack, props } = scaffold();
+    expect(() => new PoolWorker(stack, 'Gamma', props('gamma'))).toThrow(/"gamma" runs on agents/);
   });
 
   it('refuses a pool with a priority missing', () => {

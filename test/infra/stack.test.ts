@@ -6,9 +6,10 @@ import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import { DEFAULT_ROUTE_TIMEOUT_SECONDS } from '../../infra/constructs/api-functions.js';
 import { ENV } from '../../shared/config-keys.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
-import { RECONCILE_EVERY_MINUTES, ROUTES, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
+import { RECONCILE_EVERY_MINUTES, ROUTES, WORKER_POOL_ENV, type RouteSpec } from '../../shared/topology/routes.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { flattenJoin, parseUrlMap, StackTemplate } from './stack-template.js';
@@ -25,6 +26,24 @@ beforeAll(() => {
 const arnKey = (arn: unknown) => JSON.stringify(arn);
 const arnKeys = (arns: readonly unknown[]) => arns.map(arnKey).sort();
 const isEqual = (a: unknown, b: unknown) => arnKey(a) === arnKey(b);
+
+/** Pools fed to a Lambda worker, and pools whose tasks external agents lease over HTTP. */
+const lambdaPools = TOPOLOGY.pools.filter((p) => p.runsOn === 'lambda');
+const agentPools = TOPOLOGY.pools.filter((p) => p.runsOn === 'agents');
+const runsOn = (pool: string) => TOPOLOGY.pools.find((p) => p.name === pool)!.runsOn;
+const lambdaQueueSpecs = TOPOLOGY.queues.filter((q) => runsOn(q.pool) === 'lambda');
+const agentQueueSpecs = TOPOLOGY.queues.filter((q) => runsOn(q.pool) === 'agents');
+
+/** What leasing a task over HTTP needs on a work queue (grantConsumeMessages may add reads). */
+const CONSUME = ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'] as const;
+/** Read-only SQS actions the grant helpers add on a queue they grant something else on. */
+const SQS_INCIDENTAL = new Set(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl']);
+
+const routeNamed = (functionName: string): RouteSpec => {
+  const spec = ROUTES.find((r) => r.functionName === functionName);
+  if (!spec) throw new Error(`no route with function ${functionName}`);
+  return spec;
+};
 
 function routeResource(routeKey: string) {
   const [route] = Object.values(
@@ -180,8 +199,8 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer, the reconciler and a worker per pool', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2 + TOPOLOGY.pools.length);
+  it('has one function per route, plus the authorizer, the reconciler and a worker per Lambda pool', () => {
+    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2 + lambdaPools.length);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -195,10 +214,18 @@ describe('functions', () => {
     }
   });
 
-  it('gives the API functions and the authorizer 512 MB and 10 s', () => {
-    for (const fn of [...t.stack.functions.byRouteKey.values(), t.stack.functions.authorizer]) {
-      expect(t.resource(fn.function).Properties).toMatchObject({ MemorySize: 512, Timeout: 10 });
-    }
+  it.each(ROUTES.map((r) => [r.functionName, r] as const))(
+    '%s: 512 MB and its spec’s timeout (default 10 s)',
+    (_name, spec) => {
+      expect(t.resource(t.byRoute(spec.routeKey).function).Properties).toMatchObject({
+        MemorySize: 512,
+        Timeout: spec.timeoutSeconds ?? DEFAULT_ROUTE_TIMEOUT_SECONDS,
+      });
+    },
+  );
+
+  it('gives the authorizer 512 MB and 10 s', () => {
+    expect(t.resource(t.stack.functions.authorizer.function).Properties).toMatchObject({ MemorySize: 512, Timeout: 10 });
   });
 
   it('sets TABLE_NAME, QUEUE_URLS, DLQ_URLS (every pool:priority key) and source maps on every function', () => {
@@ -220,6 +247,21 @@ describe('functions', () => {
 describe('least privilege', () => {
   const workQueueArns = () => [...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue));
   const dlqArns = () => [...t.stack.queues.byKey.values()].map(({ dlq }) => t.arnOf(dlq));
+  const agentQueueArns = () => agentQueueSpecs.map((spec) => t.arnOf(t.stack.queues.byKey.get(spec.key)!.queue));
+  const agentDlqArns = () => agentQueueSpecs.map((spec) => t.arnOf(t.stack.queues.byKey.get(spec.key)!.dlq));
+  const sqsGrants = (spec: RouteSpec) => t.grants(t.byRoute(spec.routeKey)).filter((g) => g.action.startsWith('sqs:'));
+  /** The sorted ARNs a route's function may do `action` on. */
+  const resourcesOf = (spec: RouteSpec, action: string) =>
+    arnKeys(sqsGrants(spec).filter((g) => g.action === action).map((g) => g.resource));
+  /** Every `<action> <arn>` a route's `access` asks for on SQS. */
+  const requiredSqs = (spec: RouteSpec): string[] => {
+    const wanted: [readonly string[], unknown[]][] = [];
+    if (spec.access.sendToQueues) wanted.push([['sqs:SendMessage'], workQueueArns()]);
+    if (spec.access.readQueueStats) wanted.push([['sqs:GetQueueAttributes'], [...workQueueArns(), ...dlqArns()]]);
+    if (spec.access.consumeAgentQueues) wanted.push([CONSUME, agentQueueArns()]);
+    if (spec.access.sendToAgentDeadLetters) wanted.push([['sqs:SendMessage'], agentDlqArns()]);
+    return wanted.flatMap(([actions, arns]) => actions.flatMap((a) => arns.map((arn) => `${a} ${arnKey(arn)}`)));
+  };
   const writes = (actions: Iterable<string>) =>
     [...actions].filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a));
 
@@ -248,11 +290,51 @@ describe('least privilege', () => {
       expect(actions).toContain('dynamodb:PutItem');
       expect(actions).toContain('dynamodb:UpdateItem');
     }
-    const sqs = [...actions].filter((a) => a.startsWith('sqs:'));
-    if (spec.access.sendToQueues) expect(sqs).toContain('sqs:SendMessage');
-    else expect(sqs).not.toContain('sqs:SendMessage');
-    if (spec.access.readQueueStats) expect(sqs).toContain('sqs:GetQueueAttributes');
-    if (!spec.access.sendToQueues) expect(sqs).toEqual(spec.access.readQueueStats ? ['sqs:GetQueueAttributes'] : []);
+    // SQS: every action its flags ask for, on exactly their queues; beyond that
+    // only GetQueueAttributes / GetQueueUrl on a queue it was granted something on.
+    const required = new Set(requiredSqs(spec));
+    const granted = sqsGrants(spec).map((g) => `${g.action} ${arnKey(g.resource)}`);
+    expect([...required].filter((r) => !granted.includes(r)), 'missing').toEqual([]);
+    const touched = new Set([...required].map((r) => r.slice(r.indexOf(' ') + 1)));
+    const extra = sqsGrants(spec).filter(
+      (g) =>
+        !required.has(`${g.action} ${arnKey(g.resource)}`) &&
+        !(SQS_INCIDENTAL.has(g.action) && touched.has(arnKey(g.resource))),
+    );
+    expect(extra, 'beyond its access').toEqual([]);
+  });
+
+  it('LeaseTasks consumes exactly the agent pools’ work queues, dead-letters to exactly their DLQs, and long-polls', () => {
+    const spec = routeNamed('LeaseTasks');
+    for (const action of CONSUME) expect(resourcesOf(spec, action), action).toEqual(arnKeys(agentQueueArns()));
+    expect(resourcesOf(spec, 'sqs:SendMessage')).toEqual(arnKeys(agentDlqArns()));
+    const timeout = t.resource(t.byRoute(spec.routeKey).function).Properties.Timeout as number;
+    expect(timeout).toBe(spec.timeoutSeconds);
+    expect(timeout).toBeGreaterThan(DEFAULT_ROUTE_TIMEOUT_SECONDS);
+    expect(timeout).toBeLessThan(30); // inside API Gateway's integration timeout
+  });
+
+  it('ReportProgress has no SQS permission at all', () => {
+    expect(sqsGrants(routeNamed('ReportProgress'))).toEqual([]);
+  });
+
+  it('CompleteTask may delete from the agent pools’ work queues, but send nowhere', () => {
+    const spec = routeNamed('CompleteTask');
+    expect(resourcesOf(spec, 'sqs:DeleteMessage')).toEqual(arnKeys(agentQueueArns()));
+    expect(resourcesOf(spec, 'sqs:SendMessage')).toEqual([]);
+  });
+
+  it('no API function, the authorizer or the reconciler consumes a Lambda pool’s queue or sends to its DLQ', () => {
+    const lambdaQueues = lambdaQueueSpecs.map((spec) => t.stack.queues.byKey.get(spec.key)!);
+    const forbidden = new Set([
+      ...lambdaQueues.flatMap(({ queue }) => CONSUME.map((a) => `${a} ${arnKey(t.arnOf(queue))}`)),
+      ...lambdaQueues.map(({ dlq }) => `sqs:SendMessage ${arnKey(t.arnOf(dlq))}`),
+    ]);
+    const fns = [...t.stack.functions.byRouteKey.values(), t.stack.functions.authorizer, t.stack.reconciler.function];
+    for (const fn of fns) {
+      const bad = t.grants(fn).filter((g) => forbidden.has(`${g.action} ${arnKey(g.resource)}`));
+      expect(bad, fn.node.path).toEqual([]);
+    }
   });
 
   it('Stats may GetQueueAttributes on every work queue and DLQ, and nothing else on SQS', () => {
@@ -298,15 +380,16 @@ describe('pool workers', () => {
   const mappings = () => Object.values(t.template.findResources('AWS::Lambda::EventSourceMapping'));
   const ownQueues = (pool: string) => t.stack.queues.forPool(pool);
 
-  it('has one worker per pool, and only the workers carry POOL_NAME', () => {
-    expect([...t.stack.workers.keys()].sort()).toEqual(TOPOLOGY.pools.map((p) => p.name).sort());
+  it('has one worker per Lambda pool and none for an agent pool; only the workers carry POOL_NAME', () => {
+    expect([...t.stack.workers.keys()].sort()).toEqual(lambdaPools.map((p) => p.name).sort());
+    for (const pool of agentPools) expect(t.stack.workers.has(pool.name), pool.name).toBe(false);
     const withPoolName = Object.values(t.template.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.[WORKER_POOL_ENV] !== undefined,
     );
-    expect(withPoolName).toHaveLength(TOPOLOGY.pools.length);
+    expect(withPoolName).toHaveLength(lambdaPools.length);
   });
 
-  it.each(TOPOLOGY.pools.map((p) => [p.name, p] as const))(
+  it.each(lambdaPools.map((p) => [p.name, p] as const))(
     '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, no reserved concurrency',
     (name, pool) => {
       const props = t.resource(t.worker(name).function).Properties;
@@ -320,13 +403,22 @@ describe('pool workers', () => {
     },
   );
 
-  it('has an event-source mapping per work queue and none on a DLQ', () => {
-    t.template.resourceCountIs('AWS::Lambda::EventSourceMapping', TOPOLOGY.queues.length);
+  it('has an event-source mapping per Lambda pool work queue, and none on an agent pool’s queue or a DLQ', () => {
+    t.template.resourceCountIs('AWS::Lambda::EventSourceMapping', lambdaQueueSpecs.length);
     const sources = arnKeys(mappings().map((m) => m.Properties.EventSourceArn));
-    expect(sources).toEqual(arnKeys([...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue))));
+    expect(sources).toEqual(arnKeys(lambdaQueueSpecs.map((spec) => t.arnOf(t.stack.queues.byKey.get(spec.key)!.queue))));
   });
 
-  it.each(TOPOLOGY.queues.map((spec) => [spec.key, spec] as const))(
+  it('leaves the agent pools’ queues and DLQs without an event-source mapping (agents lease them over HTTP)', () => {
+    const sources = new Set(mappings().map((m) => arnKey(m.Properties.EventSourceArn)));
+    for (const spec of agentQueueSpecs) {
+      const { queue, dlq } = t.stack.queues.byKey.get(spec.key)!;
+      expect(sources.has(arnKey(t.arnOf(queue))), spec.key).toBe(false);
+      expect(sources.has(arnKey(t.arnOf(dlq))), `${spec.key} DLQ`).toBe(false);
+    }
+  });
+
+  it.each(lambdaQueueSpecs.map((spec) => [spec.key, spec] as const))(
     '%s feeds its pool’s worker: batch size, partial failures, the priority’s MaximumConcurrency',
     (key, spec) => {
       const pool = poolOf(spec.pool);
@@ -346,7 +438,7 @@ describe('pool workers', () => {
     },
   );
 
-  it.each(TOPOLOGY.pools.map((p) => [p.name] as const))(
+  it.each(lambdaPools.map((p) => [p.name] as const))(
     '%s: every queue’s visibility timeout is at least 6× the worker’s timeout',
     (name) => {
       const timeout = t.resource(t.worker(name).function).Properties.Timeout as number;
@@ -357,7 +449,7 @@ describe('pool workers', () => {
     },
   );
 
-  it.each(TOPOLOGY.pools.map((p) => [p.name] as const))(
+  it.each(lambdaPools.map((p) => [p.name] as const))(
     '%s: consumes its own work queues, sends to its own DLQs only, reads and writes the table',
     (name) => {
       const grants = t.grants(t.worker(name));

@@ -1,10 +1,14 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +27,8 @@ import type {
 } from '../../ports/task-store.js';
 import { TABLE } from '../../topology/table.js';
 import { mapWithConcurrency } from '../../services/concurrency.js';
-import { fromTaskItem, outboxKeys, outboxShard, taskKey, toTaskItem, type TaskItem } from './task-item.js';
+import { fromTaskItem, jobShardKey, outboxKeys, outboxShard, taskKey, toTaskItem, type TaskItem } from './task-item.js';
+import { followUpsOf, type FollowUps, type StageRouter } from '../../domain/follow-ups.js';
 import { diffUpdate } from './diff-update.js';
 
 /** How long an idempotency key keeps answering with its task. */
@@ -35,6 +40,8 @@ export class DynamoDbTaskStore implements TaskStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Routes pipeline stages created by a completion. */
+    private readonly route: StageRouter = () => undefined,
   ) {}
 
   async create(task: Task): Promise<CreateTaskResult> {
@@ -105,6 +112,34 @@ export class DynamoDbTaskStore implements TaskStore {
     }
   }
 
+  async getMany(ids: readonly string[]): Promise<readonly Task[]> {
+    const found = new Map<string, Task>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(taskKey);
+      for (let round = 0; keys !== undefined && keys.length > 0; round++) {
+        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
+        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of page.Responses?.[this.tableName] ?? []) found.set(String(item.id), fromTaskItem(item));
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async createMany(tasks: readonly Task[]): Promise<void> {
+    const chunks = Array.from({ length: Math.ceil(tasks.length / 25) }, (_, i) => tasks.slice(i * 25, (i + 1) * 25));
+    await mapWithConcurrency(chunks, 8, async (chunk) => {
+      let requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string] | undefined = chunk.map((task) => ({
+        PutRequest: { Item: toTaskItem(task) },
+      }));
+      for (let round = 0; requests !== undefined && requests.length > 0; round++) {
+        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
+        const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = result.UnprocessedItems?.[this.tableName];
+      }
+    });
+  }
+
   async get(id: string): Promise<Task | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(id), ConsistentRead: true }));
     return Item === undefined ? undefined : fromTaskItem(Item);
@@ -123,21 +158,56 @@ export class DynamoDbTaskStore implements TaskStore {
       if (before === undefined) throw new NotFoundError('task', id);
       options.guard?.(before);
       const after = transition(before, event, now);
+      const update = {
+        TableName: this.tableName,
+        Key: taskKey(id),
+        ...diffUpdate(toTaskItem(before), toTaskItem(after), { '#revision': 'revision' }, { ':seen': before.revision }),
+        ConditionExpression: '#revision = :seen',
+      };
+      const followUps = followUpsOf(after, this.route, now);
       try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: taskKey(id),
-            ...diffUpdate(toTaskItem(before), toTaskItem(after), { '#revision': 'revision' }, { ':seen': before.revision }),
-            ConditionExpression: '#revision = :seen',
-          }),
-        );
+        if (followUps.count === undefined && followUps.next === undefined) {
+          await this.db.send(new UpdateCommand(update));
+        } else {
+          // The transition and what must come with it, in one transaction.
+          await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: update as never }, ...this.followUpWrites(followUps)] }));
+        }
         return after;
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || race >= MAX_APPLY_RACES) throw error;
+        const lostRace =
+          error instanceof ConditionalCheckFailedException ||
+          (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code !== 'None');
+        if (!lostRace || race >= MAX_APPLY_RACES) throw error;
         before = undefined;
       }
     }
+  }
+
+  /** A job child's count (an ADD on its shard) and a next stage (put into the outbox). */
+  private followUpWrites(followUps: FollowUps): NonNullable<TransactWriteCommand['input']['TransactItems']> {
+    const writes: NonNullable<TransactWriteCommand['input']['TransactItems']> = [];
+    if (followUps.count !== undefined) {
+      writes.push({
+        Update: {
+          TableName: this.tableName,
+          Key: jobShardKey(followUps.count.jobId, followUps.count.shard),
+          UpdateExpression: 'ADD #outcome :one',
+          ExpressionAttributeNames: { '#outcome': followUps.count.outcome },
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+    }
+    if (followUps.next !== undefined) {
+      writes.push({
+        Put: {
+          TableName: this.tableName,
+          Item: { ...toTaskItem(followUps.next), ...outboxKeys(followUps.next) },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        },
+      });
+    }
+    return writes;
   }
 
   async list(query: ListTasksQuery): Promise<Page<TaskSummary>> {

@@ -42,6 +42,12 @@ export function outboxKeys(task: Pick<Task, 'id' | 'createdAt'>): Record<string,
 
 export const outboxShard = (n: number): string => `OUTBOX#${n}`;
 
+/** A job's counter shard: `JOB#<id>` / `SHARD#<nn>`, beside the job item (`JOB#<id>` / `JOB`). */
+export const jobShardKey = (jobId: string, shard: number): Record<string, string> => ({
+  [TABLE.partitionKey]: `JOB#${jobId}`,
+  [TABLE.sortKey]: `SHARD#${String(shard).padStart(2, '0')}`,
+});
+
 /** The record's own attributes (no keys). */
 export function taskAttributes(task: Task): TaskItem {
   const { payload, result, ...rest } = task;
@@ -58,7 +64,7 @@ export function toTaskItem(task: Task): TaskItem {
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
   'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'idempotencyKey', 'progress', 'error',
-  'worker', 'leaseExpiresAt', 'lease', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
+  'worker', 'leaseExpiresAt', 'lease', 'then', 'job', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
 ] as const;
 
 export function fromTaskItem(item: TaskItem): Task {

@@ -1,4 +1,6 @@
 import { transition } from '../../domain/state-machine.js';
+import { followUpsOf, type StageRouter } from '../../domain/follow-ups.js';
+import type { ChildCounts } from '../../domain/job.js';
 import type { Task } from '../../domain/task.js';
 import { DuplicateTaskIdError, NotFoundError } from '../../errors.js';
 import type { TaskEvent } from '../../domain/state-machine.js';
@@ -19,6 +21,10 @@ export class MemoryTaskStore implements TaskStore {
   readonly tasks = new Map<string, Task>();
   private readonly idempotency = new Map<string, string>();
   private readonly outbox = new Set<string>();
+  /** `jobId#shard` → counts: what the DynamoDB store keeps in shard items. */
+  readonly shards = new Map<string, ChildCounts>();
+
+  constructor(private readonly route: StageRouter = () => undefined) {}
 
   async create(task: Task): Promise<CreateTaskResult> {
     const key = task.idempotencyKey === undefined ? undefined : `${task.tenant}#${task.idempotencyKey}`;
@@ -33,6 +39,14 @@ export class MemoryTaskStore implements TaskStore {
 
   async get(id: string): Promise<Task | undefined> {
     return this.tasks.get(id);
+  }
+
+  async getMany(ids: readonly string[]): Promise<readonly Task[]> {
+    return ids.flatMap((id) => this.tasks.get(id) ?? []);
+  }
+
+  async createMany(tasks: readonly Task[]): Promise<void> {
+    for (const task of tasks) this.tasks.set(task.id, task);
   }
 
   async list(query: ListTasksQuery): Promise<Page<TaskSummary>> {
@@ -54,7 +68,17 @@ export class MemoryTaskStore implements TaskStore {
     const current = options.seen !== undefined && options.seen.revision === stored.revision ? options.seen : stored;
     options.guard?.(current);
     const next = transition(current, event, now);
+    const followUps = followUpsOf(next, this.route, now);
     this.tasks.set(id, next);
+    if (followUps.count !== undefined) {
+      const key = `${followUps.count.jobId}#${followUps.count.shard}`;
+      const shard = this.shards.get(key) ?? { completed: 0, failed: 0, cancelled: 0 };
+      this.shards.set(key, { ...shard, [followUps.count.outcome]: shard[followUps.count.outcome] + 1 });
+    }
+    if (followUps.next !== undefined && !this.tasks.has(followUps.next.id)) {
+      this.tasks.set(followUps.next.id, followUps.next);
+      this.outbox.add(followUps.next.id);
+    }
     return next;
   }
 

@@ -1,0 +1,21 @@
+import type { ChildCounts, Job, JobStatus } from '../domain/job.js';
+
+export interface JobPatch {
+  readonly status: JobStatus;
+  readonly reduceTaskId?: string;
+  readonly error?: string;
+  readonly finishedAt?: string;
+}
+
+/** Jobs and their sharded child counters. */
+export interface JobStore {
+  create(job: Job): Promise<void>;
+  get(id: string): Promise<Job | undefined>;
+  /** The children finished so far, summed over the shards (a consistent read). */
+  counts(id: string): Promise<ChildCounts>;
+  /** Moves the job on if its status is one of `from`; false when someone else moved it first. */
+  transition(id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean>;
+  markChildrenEnqueued(id: string): Promise<void>;
+  /** Jobs still RUNNING or REDUCING (for the reconciler), oldest first. */
+  listActive(limit: number): Promise<readonly Job[]>;
+}

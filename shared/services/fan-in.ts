@@ -1,0 +1,117 @@
+import { allowedFailures, childId, fanInDecision, reduceTaskId, type Job } from '../domain/job.js';
+import { nextStageId } from '../domain/follow-ups.js';
+import { TASK_DEFAULTS } from '../domain/limits.js';
+import { isTerminal } from '../domain/task-status.js';
+import { newTask, type Task } from '../domain/task.js';
+import { DuplicateTaskIdError } from '../errors.js';
+import { enqueueAndConfirm } from './enqueue.js';
+import { cancelUnfinished, enqueueChildren, type JobDeps } from './jobs.js';
+
+/**
+ * What follows a task's final transition (its atomic follow-ups are already
+ * written by the store): a job child may complete its job's map stage; a reduce
+ * or last stage finishes its job; a completed task's next stage is enqueued.
+ * Safe to run twice, and the reconciler runs the job checks again for any job
+ * a crash left behind.
+ */
+export async function onTaskFinished(deps: JobDeps, task: Task): Promise<void> {
+  if (!isTerminal(task.status)) return;
+  if (task.status === 'COMPLETED' && task.then !== undefined) {
+    const next = await deps.store.get(nextStageId(task.id));
+    if (next !== undefined && next.status === 'PENDING') await enqueueAndConfirm(deps, [next]);
+  }
+  if (task.job === undefined) return;
+  if (task.job.role === 'map') return fanIn(deps, task.job.id);
+  // The reduce, or the stage after it: the job ends with the last stage that runs.
+  if (task.job.role === 'reduce' && task.status === 'COMPLETED' && task.then !== undefined) return;
+  const now = deps.now();
+  await deps.jobs.transition(
+    task.job.id,
+    ['REDUCING'],
+    {
+      status: task.status === 'COMPLETED' ? 'COMPLETED' : task.status === 'CANCELLED' ? 'CANCELLED' : 'FAILED',
+      ...(task.status !== 'COMPLETED' ? { error: `${task.job.role} stage ${task.status}: ${task.error?.message ?? ''}`.trim() } : {}),
+      finishedAt: now.toISOString(),
+    },
+    now,
+  );
+}
+
+/**
+ * Checks a RUNNING job's counts and acts on the decision. Every worker that
+ * finishes a child may get here at once; the job's conditional transition lets
+ * exactly one of them start the reduce (whose id is fixed, so even a repeat
+ * cannot create a second one).
+ */
+export async function fanIn(deps: JobDeps, jobId: string): Promise<void> {
+  const job = await deps.jobs.get(jobId);
+  if (job === undefined || job.status !== 'RUNNING') return;
+  const counts = await deps.jobs.counts(jobId);
+  const decision = fanInDecision({ total: job.total, failurePolicy: job.failurePolicy, ...(job.reduceType ? { reduce: job.reduceType } : {}) }, counts);
+  const now = deps.now();
+  switch (decision) {
+    case 'wait':
+      return;
+    case 'complete':
+      await deps.jobs.transition(jobId, ['RUNNING'], { status: 'COMPLETED', finishedAt: now.toISOString() }, now);
+      return;
+    case 'fail': {
+      const error = `${counts.failed + counts.cancelled} of ${job.total} children did not complete; the failure policy allows ${allowedFailures(job.total, job.failurePolicy)}`;
+      if (await deps.jobs.transition(jobId, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) {
+        await cancelUnfinished(deps, job);
+      }
+      return;
+    }
+    case 'reduce':
+      if (await deps.jobs.transition(jobId, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(jobId) }, now)) {
+        await startReduce(deps, job, counts.completed);
+      }
+  }
+}
+
+/** Creates (once: its id is fixed) and enqueues the reduce task. */
+async function startReduce(deps: JobDeps, job: Job, completed: number): Promise<void> {
+  if (job.reduceType === undefined) return;
+  const reduce = newTask(
+    {
+      type: job.reduceType,
+      payload: { jobId: job.id, total: job.total, completed },
+      priority: job.priority,
+      requires: job.requires,
+      ...TASK_DEFAULTS,
+      ...(job.thenType !== undefined ? { then: { type: job.thenType } } : {}),
+    },
+    { id: reduceTaskId(job.id), tenant: job.tenant, pool: job.pool, now: deps.now(), job: { id: job.id, role: 'reduce' } },
+  );
+  try {
+    await deps.store.create(reduce);
+  } catch (error) {
+    if (!(error instanceof DuplicateTaskIdError)) throw error;
+  }
+  await enqueueAndConfirm(deps, [reduce]);
+}
+
+/**
+ * The scheduled sweep over active jobs: resends the children of a job whose
+ * enqueue stopped part way, re-checks fan-in (a crash between a child's last
+ * write and its check), and starts a reduce a crash left unstarted.
+ */
+export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<{ checked: number }> {
+  const jobs = await deps.jobs.listActive(100);
+  const cutoff = deps.now().getTime() - minAgeSeconds * 1000;
+  for (const job of jobs) {
+    if (Date.parse(job.updatedAt) > cutoff) continue;
+    if (job.status === 'RUNNING' && !job.childrenEnqueued) {
+      for (let i = 0; i < job.total; i += 500) {
+        const ids = Array.from({ length: Math.min(500, job.total - i) }, (_, k) => childId(job.id, i + k));
+        const pending = (await deps.store.getMany(ids)).filter((t) => t.status === 'PENDING');
+        await enqueueChildren(deps, job, pending);
+      }
+    }
+    if (job.status === 'RUNNING') await fanIn(deps, job.id);
+    if (job.status === 'REDUCING' && (await deps.store.get(reduceTaskId(job.id))) === undefined) {
+      await startReduce(deps, job, (await deps.jobs.counts(job.id)).completed);
+    }
+  }
+  return { checked: jobs.length };
+}

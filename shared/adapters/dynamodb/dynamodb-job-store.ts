@@ -67,10 +67,13 @@ export class DynamoDbJobStore implements JobStore {
     const { byStatus } = TABLE.indexes;
     const finished = patch.status !== 'RUNNING' && patch.status !== 'REDUCING';
     const values: Record<string, unknown> = { ':status': patch.status, ':now': now.toISOString() };
-    const sets = ['#status = :status', 'updatedAt = :now'];
+    // Every name through a placeholder: `error` is a DynamoDB reserved word.
+    const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
+    const sets = ['#status = :status', '#updatedAt = :now'];
     for (const field of ['reduceTaskId', 'error', 'finishedAt'] as const) {
       if (patch[field] !== undefined) {
-        sets.push(`${field} = :${field}`);
+        sets.push(`#${field} = :${field}`);
+        names[`#${field}`] = field;
         values[`:${field}`] = patch[field];
       }
     }
@@ -83,7 +86,7 @@ export class DynamoDbJobStore implements JobStore {
           // A finished job leaves the active index.
           UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE #apk, #ask' : ''}`,
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: { '#status': 'status', ...(finished ? { '#apk': byStatus.partitionKey, '#ask': byStatus.sortKey } : {}) },
+          ExpressionAttributeNames: { ...names, ...(finished ? { '#apk': byStatus.partitionKey, '#ask': byStatus.sortKey } : {}) },
           ExpressionAttributeValues: values,
         }),
       );

@@ -1,0 +1,98 @@
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqsClient } from '../../shared/adapters/aws-clients.js';
+import { childId, reduceTaskId } from '../../shared/domain/job.js';
+import { InvalidTransitionError } from '../../shared/domain/state-machine.js';
+import { submitJob } from '../../shared/services/jobs.js';
+import { jobDeps } from '../../shared/wiring.js';
+import type { LocalStack } from '../../local/runtime.js';
+import { apiClient, startTestStack } from '../helpers/local-stack.js';
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  // No workers: the test plays every worker itself, to control the races.
+  stack = await startTestStack({ workers: false });
+});
+afterAll(async () => stack?.stop());
+
+const lease = new Date(Date.now() + 3_600_000).toISOString();
+
+async function startAll(jobId: string, total: number): Promise<void> {
+  const { store } = jobDeps();
+  for (let i = 0; i < total; i++) await store.apply(childId(jobId, i), { type: 'start', worker: 'test', leaseExpiresAt: lease }, new Date());
+}
+
+describe('fan-in exactly once, on DynamoDB', () => {
+  it('starts one reduce when the last two children complete at the same moment, round after round', async () => {
+    const deps = jobDeps();
+    const rounds = 15;
+    const jobIds: string[] = [];
+    for (let round = 0; round < rounds; round++) {
+      const job = await submitJob(deps, stack.tenant, { map: { type: 'race', items: [1, 2, 3] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'low' });
+      jobIds.push(job.id);
+      await startAll(job.id, 3);
+      await deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date());
+      // the last two, concurrently
+      await Promise.all([1, 2].map((i) => deps.store.apply(childId(job.id, i), { type: 'complete', result: i + 1 }, new Date())));
+      expect(await deps.jobs.get(job.id)).toMatchObject({ status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) });
+      expect(await deps.store.get(reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { jobId: job.id, total: 3, completed: 3 } });
+    }
+    // Exactly one reduce message per job on the queue.
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
+    const reduces: string[] = [];
+    for (let empty = 0; empty < 2; ) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['general:low'], MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 60 }),
+      );
+      if (Messages.length === 0) empty++;
+      for (const m of Messages) {
+        const taskId = String(JSON.parse(m.Body ?? '{}').taskId);
+        if (taskId.endsWith('-reduce')) reduces.push(taskId);
+      }
+    }
+    sqs.destroy();
+    expect(reduces.sort()).toEqual(jobIds.map(reduceTaskId).sort());
+  });
+
+  it('never counts a child twice, whatever is delivered again', async () => {
+    const deps = jobDeps();
+    const job = await submitJob(deps, stack.tenant, { map: { type: 'dup', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'] });
+    await startAll(job.id, 2);
+    await deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date());
+    const again = await Promise.allSettled(Array.from({ length: 5 }, () => deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date())));
+    for (const outcome of again) {
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(InvalidTransitionError);
+    }
+    expect(await deps.jobs.counts(job.id)).toEqual({ completed: 1, failed: 0, cancelled: 0 });
+    expect((await deps.jobs.get(job.id))?.status).toBe('RUNNING');
+  });
+
+  it('fails a job beyond its tolerance and cancels its pending children', async () => {
+    const deps = jobDeps();
+    const job = await submitJob(deps, stack.tenant, {
+      map: { type: 'flaky', items: Array.from({ length: 10 }, (_, i) => i) },
+      reduce: { type: 'sum' },
+      requires: ['http'],
+      failurePolicy: { maxFailedFraction: 0.2 },
+    });
+    for (let i = 0; i < 3; i++) {
+      await deps.store.apply(childId(job.id, i), { type: 'start', worker: 'test', leaseExpiresAt: lease }, new Date());
+      await deps.store.apply(childId(job.id, i), { type: 'fail', error: { message: 'no', retryable: false } }, new Date());
+    }
+    expect(await deps.jobs.get(job.id)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('3 of 10 children did not complete') });
+    const children = await deps.store.getMany(Array.from({ length: 10 }, (_, i) => childId(job.id, i)));
+    expect(children.map((c) => c.status)).toEqual([...Array(3).fill('FAILED'), ...Array(7).fill('CANCELLED')]);
+    expect(await deps.store.get(reduceTaskId(job.id))).toBeUndefined();
+  });
+
+  it('cancels a job and its pending children with DELETE /jobs/{id}', async () => {
+    const api = apiClient(stack.apiUrl, stack.token);
+    const { body } = await api('POST', '/jobs', { map: { type: 'slow', items: [1, 2, 3] }, reduce: { type: 'sum' } });
+    const cancelled = await api('DELETE', `/jobs/${body.id}`);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancelled: 3 });
+    expect((await api('DELETE', `/jobs/${body.id}`)).status).toBe(409);
+  });
+});

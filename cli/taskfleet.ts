@@ -12,6 +12,7 @@ import { TaskfleetClient, type SubmitTask } from '../sdk/client.js';
 import { Worker, type WorkerEvent } from '../sdk/worker.js';
 import { watchTasks } from './watch.js';
 import { commandHandler } from './work.js';
+import { jobCommand } from './job.js';
 
 const program = new Command('taskfleet')
   .description('Submit, inspect, cancel and watch taskfleet tasks.')
@@ -141,6 +142,8 @@ program
     const q = stats.recent.queueTimeMs;
     console.log(`recent    ${stats.recent.throughputPerSecond}/s finished; queue time p50 ${q?.p50 ?? '-'} ms, p95 ${q?.p95 ?? '-'} ms, p99 ${q?.p99 ?? '-'} ms`);
   });
+
+program.addCommand(jobCommand(client, print));
 
 program
   .command('work')

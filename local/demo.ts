@@ -5,6 +5,9 @@
  * worker; for the agent pools the demo starts three agents of its own (a GPU
  * box, a database box and a shell runner), as SDK Workers in this process.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { watchJob } from '../cli/job.js';
 import { watchTasks } from '../cli/watch.js';
 import { commandHandler } from '../cli/work.js';
 import { HANDLERS } from '../handlers/index.js';
@@ -55,4 +58,18 @@ console.log(`submitted ${ids.length} tasks to ${connection.url}\n`);
 await watchTasks(client, ids, { labels, intervalMs: 300 });
 await Promise.all(agents.map((agent) => agent.stop()));
 await Promise.all(running);
-console.log(`\nall ${ids.length} tasks finished. Queues and counts: npx taskfleet stats`);
+console.log(`\nall ${ids.length} tasks finished.`);
+
+// A map-reduce job: a word count over this project's README, twenty lines a child.
+const text = readFileSync(resolve(import.meta.dirname, '..', 'README.md'), 'utf8').split('\n');
+const chunks = Array.from({ length: Math.ceil(text.length / 20) }, (_, i) => ({ text: text.slice(i * 20, (i + 1) * 20).join('\n') }));
+console.log(`\nword count of README.md: a job of ${chunks.length} count-words children and a merge-counts reduce`);
+const job = await client.submitJob({ map: { type: 'count-words', items: chunks }, reduce: { type: 'merge-counts' }, priority: 'high' });
+const done = await watchJob(client, job.id);
+const top = Object.entries((done.result ?? {}) as Record<string, number>)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 8)
+  .map(([word, n]) => `${word} ${n}`)
+  .join(', ');
+console.log(`${done.status}: the most frequent words are ${top}`);
+console.log('\nQueues and counts: npx taskfleet stats');

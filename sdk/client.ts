@@ -4,6 +4,8 @@ import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
 import type { Page, TaskSummary } from '../shared/ports/task-store.js';
 import type { Stats } from '../shared/services/get-stats.js';
 import type { LeasedTask } from '../shared/services/agents.js';
+import type { JobStatus } from '../shared/domain/job.js';
+import type { JobView } from '../shared/services/jobs.js';
 import { TaskfleetApiError } from './errors.js';
 
 /** What `submit` takes; see the README for each field's limits. */
@@ -33,6 +35,17 @@ export interface Submitted {
 export type BatchItem =
   | { readonly index: number; readonly status: 200 | 202; readonly id: string; readonly taskStatus: TaskStatus; readonly pool: string; readonly priority: Priority }
   | { readonly index: number; readonly status: number; readonly error: { code: string; message: string; fields?: { field: string; message: string }[] } };
+
+export interface SubmitJob {
+  readonly map: { readonly type: string; readonly items: readonly Json[] };
+  readonly reduce?: { readonly type: string };
+  readonly then?: { readonly type: string };
+  readonly priority?: Priority;
+  readonly requires?: readonly string[];
+  readonly failurePolicy?: { readonly maxFailedFraction: number };
+}
+
+export type { JobView } from '../shared/services/jobs.js';
 
 export interface RegisterWorker {
   readonly name?: string;
@@ -122,6 +135,31 @@ export class TaskfleetClient {
 
   async stats(): Promise<Stats> {
     return (await this.request<Stats>('GET', '/stats')).body;
+  }
+
+  // ── jobs ──────────────────────────────────────────────────────────────────
+
+  /** A map-reduce job: one child per item, then the reduce (and `then`) over their results. */
+  async submitJob(job: SubmitJob): Promise<{ id: string; status: JobStatus; total: number; pool: string }> {
+    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>('POST', '/jobs', job)).body;
+  }
+
+  async getJob(id: string): Promise<JobView> {
+    return (await this.request<JobView>('GET', `/jobs/${encodeURIComponent(id)}`)).body;
+  }
+
+  async cancelJob(id: string): Promise<JobView> {
+    return (await this.request<JobView>('DELETE', `/jobs/${encodeURIComponent(id)}`)).body;
+  }
+
+  /** Polls until the job is COMPLETED, FAILED or CANCELLED. */
+  async waitForJob(id: string, options: { intervalMs?: number; onUpdate?: (job: JobView) => void } = {}): Promise<JobView> {
+    for (;;) {
+      const job = await this.getJob(id);
+      options.onUpdate?.(job);
+      if (job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED') return job;
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
+    }
   }
 
   // ── for agents ────────────────────────────────────────────────────────────

@@ -19,6 +19,17 @@ export default defineConfig({
         },
       },
       {
+        // Load-sized tests: run on their own (see package.json), so they do not
+        // starve the emulators the other integration tests share.
+        test: {
+          name: 'scale',
+          include: ['test/scale/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.js';
 import { isOnline, type Agent } from '../../domain/agent.js';
 import type { HeldLease } from '../../domain/leasing.js';
 import type { AgentStore } from '../../ports/agent-store.js';
@@ -82,21 +83,16 @@ export class DynamoDbAgentStore implements AgentStore {
   async countByStatus(tenant: string, now: Date): Promise<{ online: number; offline: number }> {
     const { byTenant } = TABLE.indexes;
     const counts = { online: 0, offline: 0 };
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: byTenant.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
-          ExpressionAttributeValues: { ':pk': `${tenant}#agents` },
-          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: byTenant.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
+      ExpressionAttributeValues: { ':pk': `${tenant}#agents` },
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) counts[isOnline({ lastSeenAt: String(item.lastSeenAt) }, now) ? 'online' : 'offline'] += 1;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    }
     return counts;
   }
 

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPages } from './query-pages.js';
 import { sumShards, type ChildCounts, type Job, type JobStatus } from '../../domain/job.js';
 import type { JobPatch, JobStore } from '../../ports/job-store.js';
 import { TABLE } from '../../topology/table.js';
@@ -45,21 +46,14 @@ export class DynamoDbJobStore implements JobStore {
 
   async counts(id: string): Promise<ChildCounts> {
     const shards: Partial<ChildCounts>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :shard)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-          ExpressionAttributeValues: { ':pk': `JOB#${id}`, ':shard': 'SHARD#' },
-          ConsistentRead: true,
-          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) shards.push(item as Partial<ChildCounts>);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :shard)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': `JOB#${id}`, ':shard': 'SHARD#' },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) for (const item of page.Items ?? []) shards.push(item as Partial<ChildCounts>);
     return sumShards(shards);
   }
 

@@ -30,6 +30,7 @@ import { mapWithConcurrency } from '../../services/concurrency.js';
 import { fromTaskItem, jobShardKey, outboxKeys, outboxShard, taskKey, toTaskItem, type TaskItem } from './task-item.js';
 import { followUpsOf, type FollowUps, type StageRouter } from '../../domain/follow-ups.js';
 import { diffUpdate } from './diff-update.js';
+import { queryPages } from './query-pages.js';
 
 /** How long an idempotency key keeps answering with its task. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
@@ -264,22 +265,15 @@ export class DynamoDbTaskStore implements TaskStore {
     const entries = await Promise.all(
       TASK_STATUSES.map(async (status) => {
         let count = 0;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              IndexName: byStatus.name,
-              KeyConditionExpression: '#pk = :pk',
-              ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-              ExpressionAttributeValues: { ':pk': `${tenant}#${status}` },
-              Select: 'COUNT',
-              ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          );
-          count += page.Count ?? 0;
-          startKey = page.LastEvaluatedKey;
-        } while (startKey !== undefined);
+        const pages = queryPages(this.db, {
+          TableName: this.tableName,
+          IndexName: byStatus.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
+          ExpressionAttributeValues: { ':pk': `${tenant}#${status}` },
+          Select: 'COUNT',
+        });
+        for await (const page of pages) count += page.Count ?? 0;
         return [status, count] as const;
       }),
     );

@@ -7,7 +7,8 @@ import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { DynamoDbTaskStore } from './adapters/dynamodb/dynamodb-task-store.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
-import { SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
+import { SqsDeadLetterReader, SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
+import type { DeadLetterDeps } from './services/dead-letters.js';
 import { SqsQueueStats } from './adapters/sqs/sqs-queue-stats.js';
 import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
 import { loadConfig, policyOverrides, type FunctionConfig } from './config.js';
@@ -149,6 +150,12 @@ export function agentDeps(): AgentDeps {
 /** What the job routes and the reconciler need. */
 export function jobDeps(): JobDeps {
   return wire().jobs;
+}
+
+/** What the /dlq routes need. */
+export function deadLetterDeps(): DeadLetterDeps {
+  const { services, sqs, config } = wire();
+  return { ...services, reader: new SqsDeadLetterReader(sqs, config.dlqUrls) };
 }
 
 /** What GET /stats reads. */

@@ -39,7 +39,8 @@ const MAX_ROUTE_TIMEOUT_SECONDS = 29;
  * `readQueueStats` → GetQueueAttributes (only) on every work queue and DLQ,
  * `consumeAgentQueues` → receive / change visibility / delete on the agent
  * pools' work queues, `sendToAgentDeadLetters` → SendMessage on the agent
- * pools' DLQs. Each function's timeout is `timeoutSeconds` (default 10 s).
+ * pools' DLQs, `consumeDeadLetters` → receive / change visibility / delete on
+ * every DLQ. Each function's timeout is `timeoutSeconds` (default 10 s).
  */
 export class ApiFunctions extends Construct {
   /** By `RouteSpec.routeKey`. */
@@ -78,6 +79,10 @@ export class ApiFunctions extends Construct {
         // releases (ChangeMessageVisibility) and deletes on their behalf.
         // grantConsumeMessages adds GetQueueAttributes / GetQueueUrl on the same queues.
         for (const queue of props.agentWorkQueues) queue.grantConsumeMessages(fn.role);
+      }
+      if (route.access.consumeDeadLetters) {
+        // /dlq reads letters (putting them back) and, on redrive, deletes them.
+        for (const dlq of props.deadLetterQueues) dlq.grantConsumeMessages(fn.role);
       }
       if (route.access.sendToAgentDeadLetters) {
         // A lease-token call that fails a task for good dead-letters it, as a

@@ -12,6 +12,8 @@ export type TaskEvent =
   | { readonly type: 'extend'; readonly leaseExpiresAt: string }
   /** Handed back unfinished (an agent shutting down): PENDING again, and the attempt does not count. */
   | { readonly type: 'release' }
+  /** An operator replays a dead letter: a FAILED task gets a fresh set of attempts. */
+  | { readonly type: 'redrive' }
   | { readonly type: 'progress'; readonly progress: Progress }
   | { readonly type: 'complete'; readonly result: Json }
   | { readonly type: 'fail'; readonly error: TaskError }
@@ -22,6 +24,7 @@ export const ALLOWED_FROM: { readonly [E in TaskEvent['type']]: readonly TaskSta
   start: [TASK_STATUS.PENDING],
   extend: [TASK_STATUS.ACTIVE],
   release: [TASK_STATUS.ACTIVE],
+  redrive: [TASK_STATUS.FAILED],
   progress: [TASK_STATUS.ACTIVE],
   complete: [TASK_STATUS.ACTIVE],
   fail: [TASK_STATUS.ACTIVE],
@@ -72,6 +75,10 @@ function apply(task: Task, event: TaskEvent, at: string): Task {
       return { ...task, leaseExpiresAt: event.leaseExpiresAt, updatedAt: at };
     case 'release':
       return { ...endLease(task), status: TASK_STATUS.PENDING, attempts: Math.max(0, task.attempts - 1), updatedAt: at };
+    case 'redrive': {
+      const { finishedAt: _finished, ...rest } = task;
+      return { ...rest, status: TASK_STATUS.PENDING, attempts: 0, updatedAt: at };
+    }
     case 'progress':
       return { ...task, progress: event.progress, updatedAt: at };
     case 'complete':

@@ -21,6 +21,8 @@ export interface RouteSpec {
     readonly consumeAgentQueues?: boolean;
     /** SendMessage on the DLQs of `runsOn: 'agents'` pools (a task that fails for good). */
     readonly sendToAgentDeadLetters?: boolean;
+    /** Receive, ChangeMessageVisibility and Delete on every DLQ (/dlq). */
+    readonly consumeDeadLetters?: boolean;
   };
   /** Lambda timeout. @default 10 */
   readonly timeoutSeconds?: number;
@@ -149,6 +151,21 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/cancel-job.ts',
     authorized: true,
     access: { table: 'readwrite', sendToQueues: true },
+    timeoutSeconds: 29,
+  },
+  {
+    routeKey: 'GET /dlq',
+    functionName: 'ListDeadLetters',
+    entry: 'functions/list-dead-letters.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false, consumeDeadLetters: true },
+  },
+  {
+    routeKey: 'POST /dlq/redrive',
+    functionName: 'RedriveDeadLetters',
+    entry: 'functions/redrive-dead-letters.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: true, consumeDeadLetters: true },
     timeoutSeconds: 29,
   },
 ];

@@ -260,6 +260,7 @@ describe('least privilege', () => {
     if (spec.access.readQueueStats) wanted.push([['sqs:GetQueueAttributes'], [...workQueueArns(), ...dlqArns()]]);
     if (spec.access.consumeAgentQueues) wanted.push([CONSUME, agentQueueArns()]);
     if (spec.access.sendToAgentDeadLetters) wanted.push([['sqs:SendMessage'], agentDlqArns()]);
+    if (spec.access.consumeDeadLetters) wanted.push([CONSUME, dlqArns()]);
     return wanted.flatMap(([actions, arns]) => actions.flatMap((a) => arns.map((arn) => `${a} ${arnKey(arn)}`)));
   };
   const writes = (actions: Iterable<string>) =>

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { PRIORITIES } from '../domain/priority.js';
+import { InvalidTransitionError } from '../domain/state-machine.js';
+import { toFieldErrors } from '../domain/task-input.js';
+import { ValidationError } from '../errors.js';
+import type { DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
+import type { TaskQueue } from '../ports/task-queue.js';
+import type { TaskStore } from '../ports/task-store.js';
+import { queueKey, type Pool } from '../topology/topology.js';
+import { toOutboxEntry } from '../adapters/task-projections.js';
+
+export interface DeadLetterDeps {
+  readonly store: TaskStore;
+  readonly queue: TaskQueue;
+  readonly reader: DeadLetterReader;
+  readonly pools: readonly Pool[];
+  readonly now: () => Date;
+}
+
+/** How long letters being looked at stay invisible to others. */
+const LOOK_SECONDS = 20;
+/** Receives per DLQ in one call: bounds a scan past many letters of other tenants. */
+const MAX_RECEIVES_PER_QUEUE = 20;
+
+function selection(pools: readonly Pool[], extra: z.ZodRawShape) {
+  const names = pools.map((p) => p.name) as [string, ...string[]];
+  return z.strictObject({
+    pool: z.enum(names, { error: `must be one of ${names.join(', ')}` }).optional(),
+    priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).optional(),
+    ...extra,
+  });
+}
+
+function keysOf(pools: readonly Pool[], pool?: string, priority?: string): string[] {
+  return pools
+    .filter((p) => pool === undefined || p.name === pool)
+    .flatMap((p) => PRIORITIES.filter((pr) => priority === undefined || pr === priority).map((pr) => queueKey(p.name, pr)));
+}
+
+/**
+ * Receives up to `max` of the tenant's letters from the selected DLQs. Letters
+ * of other tenants (or not asked for) stay invisible while the scan goes on, so
+ * no receive sees one twice, and are put back at the end.
+ */
+async function collect(deps: DeadLetterDeps, tenant: string, keys: readonly string[], max: number, wanted?: ReadonlySet<string>): Promise<ReceivedLetter[]> {
+  const mine: ReceivedLetter[] = [];
+  const others: ReceivedLetter[] = [];
+  try {
+    for (const key of keys) {
+      for (let receives = 0; mine.length < max && receives < MAX_RECEIVES_PER_QUEUE; receives++) {
+        const batch = await deps.reader.receive(key, 10, LOOK_SECONDS);
+        if (batch.length === 0) break;
+        for (const letter of batch) {
+          const ours = letter.letter.tenant === tenant && (wanted === undefined || wanted.has(letter.letter.taskId));
+          (ours && mine.length < max ? mine : others).push(letter);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(others.map((l) => deps.reader.release(l.queueKey, l.receipt)));
+  }
+  return mine;
+}
+
+/** GET /dlq?pool=&priority=&limit=: the tenant's dead letters, left where they are. */
+export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw: Record<string, string | undefined>): Promise<{ letters: unknown[] }> {
+  const parsed = selection(deps.pools, { limit: z.coerce.number().int().min(1).max(100).default(20) }).safeParse(raw);
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
+  const { pool, priority, limit } = parsed.data as { pool?: string; priority?: string; limit: number };
+  const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), limit);
+  await Promise.all(letters.map((l) => deps.reader.release(l.queueKey, l.receipt)));
+  return { letters: letters.map((l) => ({ ...l.letter, queue: l.queueKey, messageId: l.messageId, tenant: undefined })) };
+}
+
+/**
+ * POST /dlq/redrive {pool?, priority?, taskIds?, max?}: replays dead letters. A
+ * FAILED task gets fresh attempts (a conditional write) and goes back on its
+ * work queue; only then is its letter deleted, so a failed send leaves the
+ * letter to replay again. Letters of tasks that finished otherwise are dropped.
+ */
+export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, raw: unknown): Promise<{ redriven: string[]; dropped: string[] }> {
+  const parsed = selection(deps.pools, {
+    taskIds: z.array(z.string().min(1)).min(1).max(100).optional(),
+    max: z.int().min(1).max(100).default(10),
+  }).safeParse(raw ?? {});
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
+  const { pool, priority, taskIds, max } = parsed.data as { pool?: string; priority?: string; taskIds?: string[]; max: number };
+  const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), max, taskIds ? new Set(taskIds) : undefined);
+  const redriven: string[] = [];
+  const dropped: string[] = [];
+  for (const { queueKey: key, receipt, letter } of letters) {
+    let task = await deps.store.get(letter.taskId);
+    if (task?.status === 'FAILED') {
+      try {
+        task = await deps.store.apply(task.id, { type: 'redrive' }, deps.now(), { seen: task });
+      } catch (error) {
+        if (!(error instanceof InvalidTransitionError)) throw error;
+        task = await deps.store.get(letter.taskId);
+      }
+    }
+    if (task === undefined || !(task.status === 'PENDING' || task.status === 'ACTIVE')) {
+      await deps.reader.delete(key, receipt);
+      dropped.push(letter.taskId);
+      continue;
+    }
+    const { failed } = await deps.queue.enqueue([toOutboxEntry(task)]);
+    if (failed.length > 0) {
+      await deps.reader.release(key, receipt);
+      continue;
+    }
+    await deps.reader.delete(key, receipt);
+    redriven.push(task.id);
+  }
+  return { redriven, dropped };
+}

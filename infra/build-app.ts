@@ -1,6 +1,8 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readFileSync } from 'node:fs';
 import { TaskfleetStack, type TaskfleetStackProps } from './taskfleet-stack.js';
+import { repoPath } from './paths.js';
 
 export interface BuildAppOptions {
   /**
@@ -17,7 +19,7 @@ export interface BuildAppOptions {
   readonly env?: Environment;
   /** Where synth writes the cloud assembly. @default - the CLI's, or a temp directory */
   readonly outdir?: string;
-  /** Extra CDK context. @default - none */
+  /** Extra CDK context, over cdk.json's (which tests get too, so they check what `cdk synth` makes). @default - none */
   readonly context?: Record<string, unknown>;
   /** Passed to the stack (e.g. `tableRemovalPolicy`). @default - none */
   readonly stackProps?: Omit<TaskfleetStackProps, 'env'>;
@@ -33,7 +35,7 @@ export const STACK_ID = 'Taskfleet';
 
 /** The CDK app `cdk.json` runs and the infra tests build. */
 export function buildApp(options: BuildAppOptions = {}): TaskfleetApp {
-  const context: Record<string, unknown> = { ...options.context };
+  const context: Record<string, unknown> = { ...projectContext(), ...options.context };
   if (options.skipBundling) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({
     context,
@@ -53,4 +55,10 @@ function envFromCdkDefaults(): Environment | undefined {
   const region = process.env.CDK_DEFAULT_REGION;
   if (!account && !region) return undefined;
   return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
+}
+
+/** The feature flags in cdk.json, so an app built in a test matches the CLI's. */
+function projectContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(repoPath('cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  return cdkJson.context ?? {};
 }

@@ -53,11 +53,16 @@ export class StackTemplate {
     return { 'Fn::GetAtt': [this.logicalId(construct), 'Arn'] };
   }
 
-  /** Every action on every resource the function's role is allowed, from its inline policies. */
+  /**
+   * Every action on every resource the function's role is allowed: its inline
+   * policy, and the managed overflow policies CDK adds when that grows too large.
+   */
   grants(fn: TaskfleetFunction): Grant[] {
-    const policies = this.template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: Match.arrayWith([{ Ref: this.logicalId(fn.role) }]) },
-    });
+    const attachedToRole = { Properties: { Roles: Match.arrayWith([{ Ref: this.logicalId(fn.role) }]) } };
+    const policies = {
+      ...this.template.findResources('AWS::IAM::Policy', attachedToRole),
+      ...this.template.findResources('AWS::IAM::ManagedPolicy', attachedToRole),
+    };
     return Object.values(policies).flatMap((policy) =>
       (policy.Properties.PolicyDocument.Statement as any[])
         .filter((statement) => statement.Effect === 'Allow')

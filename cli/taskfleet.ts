@@ -145,6 +145,29 @@ program
 
 program.addCommand(jobCommand(client, print));
 
+const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
+dlq
+  .command('list')
+  .description('the dead letters (left in place)')
+  .option('--pool <pool>')
+  .addOption(new Option('--priority <priority>').choices(PRIORITIES))
+  .option('-n, --limit <n>', 'at most this many', int('--limit'), 20)
+  .action(async (o: { pool?: string; priority?: (typeof PRIORITIES)[number]; limit: number }) => {
+    const letters = await client().deadLetters(o);
+    if (letters.length === 0) return console.log('no dead letters');
+    for (const l of letters) console.log(`${l.taskId}  ${l.queue.padEnd(16)}  ${String(l.attempts ?? '?').padStart(3)} attempts  ${l.type ?? ''}  ${l.error?.message ?? ''}`);
+  });
+dlq
+  .command('redrive')
+  .description('replay dead letters: their tasks get fresh attempts')
+  .argument('[task-ids...]', 'only these tasks')
+  .option('--pool <pool>')
+  .addOption(new Option('--priority <priority>').choices(PRIORITIES))
+  .option('--max <n>', 'at most this many', int('--max'), 10)
+  .action(async (ids: string[], o: { pool?: string; priority?: (typeof PRIORITIES)[number]; max: number }) => {
+    print(await client().redrive({ ...o, ...(ids.length > 0 ? { taskIds: ids } : {}) }));
+  });
+
 program
   .command('work')
   .description('run as an agent: lease tasks and run <command> once per task (task JSON on stdin and in TASKFLEET_TASK)')

@@ -4,6 +4,7 @@ import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
 import type { Page, TaskSummary } from '../shared/ports/task-store.js';
 import type { Stats } from '../shared/services/get-stats.js';
 import type { LeasedTask } from '../shared/services/agents.js';
+import type { DeadLetter } from '../shared/ports/dead-letters.js';
 import type { JobStatus } from '../shared/domain/job.js';
 import type { JobView } from '../shared/services/jobs.js';
 import { TaskfleetApiError } from './errors.js';
@@ -46,6 +47,8 @@ export interface SubmitJob {
 }
 
 export type { JobView } from '../shared/services/jobs.js';
+
+export type DeadLetterView = Omit<DeadLetter, 'tenant'> & { readonly queue: string; readonly messageId: string };
 
 export interface RegisterWorker {
   readonly name?: string;
@@ -160,6 +163,21 @@ export class TaskfleetClient {
       if (job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED') return job;
       await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
     }
+  }
+
+  // ── dead letters ──────────────────────────────────────────────────────────
+
+  /** The tenant's dead letters (left in place). */
+  async deadLetters(query: { pool?: string; priority?: Priority; limit?: number } = {}): Promise<DeadLetterView[]> {
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+    const qs = params.toString();
+    return (await this.request<{ letters: DeadLetterView[] }>('GET', `/dlq${qs ? `?${qs}` : ''}`)).body.letters;
+  }
+
+  /** Replays dead letters: FAILED tasks get fresh attempts and go back on their queue. */
+  async redrive(request: { pool?: string; priority?: Priority; taskIds?: readonly string[]; max?: number } = {}): Promise<{ redriven: string[]; dropped: string[] }> {
+    return (await this.request<{ redriven: string[]; dropped: string[] }>('POST', '/dlq/redrive', request)).body;
   }
 
   // ── for agents ────────────────────────────────────────────────────────────

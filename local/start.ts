@@ -81,6 +81,8 @@ Try it:
   curl -s "${apiUrl}/tasks?status=PENDING" ${auth}
 
 See it work:  npm run demo     (another terminal; finds this stack by itself)
+Be an agent:  npx taskfleet work --capabilities shell -- sh -c 'cat'
+              npx taskfleet submit anything --requires shell --payload '{"n":1}' --wait
 Press Ctrl-C to stop.
 `);
 

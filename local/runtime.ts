@@ -9,7 +9,7 @@ import { TOPOLOGY } from '../shared/topology/topology.js';
 import { awsServices } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
-import { startSqsEmulator } from './emulators/sqs-emulator.js';
+import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
 import { freePort } from './free-port.js';
 import { startEventSourceMappings } from './event-source-mappings.js';
 import { provisionQueues, provisionTable, type ProvisionedQueues } from './provision.js';
@@ -72,11 +72,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint = options.endpoints.sqs;
       dynamoDbEndpoint = options.endpoints.dynamodb;
     } else {
-      const [sqs, dynamodb] = await Promise.all([
+      const started = await Promise.allSettled([
         startSqsEmulator(options.sqsPort, options.region),
         (async () => startDynamoDbEmulator({ port: options.dynamoDbPort || (await freePort()) }))(),
       ]);
-      stops.push(() => sqs.stop(), () => dynamodb.stop());
+      // Stop whichever did start when the other did not (e.g. Java is missing).
+      for (const emulator of started) if (emulator.status === 'fulfilled') stops.push(() => emulator.value.stop());
+      const failure = started.find((e): e is PromiseRejectedResult => e.status === 'rejected');
+      if (failure !== undefined) throw failure.reason;
+      const [sqs, dynamodb] = started.map((e) => (e as PromiseFulfilledResult<RunningEmulator>).value) as [RunningEmulator, RunningEmulator];
       sqsEndpoint = sqs.endpoint;
       dynamoDbEndpoint = dynamodb.endpoint;
     }

@@ -102,11 +102,10 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
   for (const job of jobs) {
     if (Date.parse(job.updatedAt) > cutoff) continue;
     if (job.status === 'RUNNING' && !job.childrenEnqueued) {
-      for (let i = 0; i < job.total; i += 500) {
-        const ids = Array.from({ length: Math.min(500, job.total - i) }, (_, k) => childId(job.id, i + k));
-        const pending = (await deps.store.getMany(ids)).filter((t) => t.status === 'PENDING');
-        await enqueueChildren(deps, job, pending);
-      }
+      const ids = Array.from({ length: job.total }, (_, i) => childId(job.id, i));
+      const pending = (await deps.store.getMany(ids)).filter((t) => t.status === 'PENDING');
+      // One send of them all: the job is marked enqueued only if every one went.
+      await enqueueChildren(deps, job, pending);
     }
     if (job.status === 'RUNNING') await fanIn(deps, job.id);
     if (job.status === 'REDUCING' && (await deps.store.get(reduceTaskId(job.id))) === undefined) {

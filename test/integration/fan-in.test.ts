@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId, reduceTaskId } from '../../shared/domain/job.js';
 import { InvalidTransitionError } from '../../shared/domain/state-machine.js';
+import { reconcileJobs } from '../../shared/services/fan-in.js';
 import { submitJob } from '../../shared/services/jobs.js';
 import { jobDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
@@ -94,5 +95,30 @@ describe('fan-in exactly once, on DynamoDB', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancelled: 3 });
     expect((await api('DELETE', `/jobs/${body.id}`)).status).toBe(409);
+  });
+
+  it('has the reconciler send the children of a job whose enqueue failed, and start a reduce a crash left unstarted', async () => {
+    const deps = jobDeps();
+    const broken = { ...deps, queue: { enqueue: async (entries: readonly { id: string }[]) => ({ failed: entries.map((e) => ({ taskId: e.id, reason: 'outage' })) }) } };
+    const job = await submitJob(broken, stack.tenant, { map: { type: 'lost', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'high' });
+    expect((await deps.jobs.get(job.id))?.childrenEnqueued).toBe(false);
+
+    const later = { ...deps, now: () => new Date(Date.now() + 120_000) };
+    await reconcileJobs(later);
+    expect((await deps.jobs.get(job.id))?.childrenEnqueued).toBe(true);
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['general:high'], MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    sqs.destroy();
+    expect(Messages.map((m) => JSON.parse(m.Body ?? '{}').taskId).sort()).toEqual([childId(job.id, 0), childId(job.id, 1)]);
+
+    // A crash right after the job moved to REDUCING, before its reduce task was written:
+    await startAll(job.id, 2);
+    await deps.jobs.transition(job.id, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) }, new Date());
+    for (const i of [0, 1]) await deps.store.apply(childId(job.id, i), { type: 'complete', result: i }, new Date());
+    expect(await deps.store.get(reduceTaskId(job.id))).toBeUndefined();
+    await reconcileJobs(later);
+    expect(await deps.store.get(reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { completed: 2 } });
   });
 });

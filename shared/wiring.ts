@@ -9,6 +9,7 @@ import { DynamoDbTaskStore } from './adapters/dynamodb/dynamodb-task-store.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
 import { SqsDeadLetterReader, SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
 import type { DeadLetterDeps } from './services/dead-letters.js';
+import type { DeliveryDeps } from './services/claim-delivery.js';
 import { SqsQueueStats } from './adapters/sqs/sqs-queue-stats.js';
 import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
 import { loadConfig, policyOverrides, type FunctionConfig } from './config.js';
@@ -26,7 +27,7 @@ import { FollowThroughTaskStore } from './adapters/follow-through-task-store.js'
 import { onTaskFinished } from './services/fan-in.js';
 import type { JobDeps } from './services/jobs.js';
 import type { getStats } from './services/get-stats.js';
-import { TOPOLOGY, type Pool } from './topology/topology.js';
+import { TOPOLOGY } from './topology/topology.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
@@ -45,6 +46,8 @@ interface Wired {
   readonly circuits: CircuitStore;
   readonly agents: DynamoDbAgentStore;
   readonly jobs: JobDeps;
+  /** What both a Lambda worker and the agent routes claim and settle deliveries with. */
+  readonly delivery: DeliveryDeps;
 }
 
 let wired: Wired | undefined;
@@ -78,7 +81,22 @@ function wire(): Wired {
   };
   jobs = { ...services, jobs: new DynamoDbJobStore(db, config.tableName) };
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
-  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName), jobs };
+  const overrides = policyOverrides();
+  const delivery: DeliveryDeps = {
+    store,
+    circuits,
+    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
+    // Pools with the environment's policy overrides applied.
+    pools: TOPOLOGY.pools.map((pool) => ({
+      ...pool,
+      retry: { ...pool.retry, ...overrides.retry },
+      circuit: { ...pool.circuit, ...overrides.circuit },
+    })),
+    now: () => new Date(),
+    random: Math.random,
+    ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
+  };
+  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName), jobs, delivery };
   return wired;
 }
 
@@ -91,35 +109,9 @@ export function awsSqsClient(): SQSClient {
   return wire().sqs;
 }
 
-/** Pools with the environment's policy overrides applied. */
-function effectivePools(): readonly Pool[] {
-  const overrides = policyOverrides();
-  return TOPOLOGY.pools.map((pool) => ({
-    ...pool,
-    retry: { ...pool.retry, ...overrides.retry },
-    circuit: { ...pool.circuit, ...overrides.circuit },
-  }));
-}
-
-/** What a worker needs; `remainingMs` comes per invocation. */
+/** What a worker needs; `remainingMs` comes per invocation. Built once per container. */
 export function workerDeps(handlers: HandlerRegistry): Omit<ExecutionDeps, 'remainingMs'> {
-  const { services, sqs, config, circuits } = wire();
-  return {
-    store: services.store,
-    circuits,
-    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
-    handlers,
-    pools: effectivePools(),
-    workerId: workerId(),
-    now: () => new Date(),
-    random: Math.random,
-    ...leaseGraceOverride(),
-  };
-}
-
-function leaseGraceOverride(): { leaseGraceSeconds?: number } {
-  const { leaseGraceSeconds } = policyOverrides();
-  return leaseGraceSeconds !== undefined ? { leaseGraceSeconds } : {};
+  return { ...wire().delivery, handlers, workerId: workerId() };
 }
 
 let id: string | undefined;
@@ -129,22 +121,13 @@ function workerId(): string {
   return id;
 }
 
-/** What the agent routes (registry, leases, lease-token calls) need. */
+let agent: AgentDeps | undefined;
+/** What the agent routes (registry, leases, lease-token calls) need. Built once per container. */
 export function agentDeps(): AgentDeps {
-  const { services, sqs, config, circuits, agents } = wire();
-  return {
-    store: services.store,
-    circuits,
-    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
-    pools: effectivePools(),
-    now: () => new Date(),
-    random: Math.random,
-    agents,
-    agentQueue: new SqsAgentQueue(sqs, config.queueUrls),
-    newId: randomUUID,
-    newToken: generateToken,
-    ...leaseGraceOverride(),
-  };
+  if (agent !== undefined) return agent;
+  const { delivery, sqs, config, agents } = wire();
+  agent = { ...delivery, agents, agentQueue: new SqsAgentQueue(sqs, config.queueUrls), newId: randomUUID, newToken: generateToken };
+  return agent;
 }
 
 /** What the job routes and the reconciler need. */

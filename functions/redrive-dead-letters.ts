@@ -1,10 +1,9 @@
 import { httpHandler, json } from '../shared/http/http-handler.js';
-import { jsonBody, tenantOf } from '../shared/http/request.js';
+import { optionalJsonBody, tenantOf } from '../shared/http/request.js';
 import { redriveDeadLetters } from '../shared/services/dead-letters.js';
 import { deadLetterDeps } from '../shared/wiring.js';
 
 /** POST /dlq/redrive {pool?, priority?, taskIds?, max?} → {redriven: [ids], dropped: [ids]}. */
 export const handler = httpHandler(async (event) => {
-  const body = event.body === undefined || event.body === '' ? {} : jsonBody(event);
-  return json(200, await redriveDeadLetters(deadLetterDeps(), tenantOf(event), body));
+  return json(200, await redriveDeadLetters(deadLetterDeps(), tenantOf(event), optionalJsonBody(event)));
 });

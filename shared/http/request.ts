@@ -14,6 +14,11 @@ export function jsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): unk
   }
 }
 
+/** The JSON body, or `{}` when there is none (routes whose every field is optional). */
+export function optionalJsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): unknown {
+  return event.body === undefined || event.body === '' ? {} : jsonBody(event);
+}
+
 /** The tenant the authorizer resolved; its absence means the route was not authorized. */
 export function tenantOf(event: Pick<ApiEvent, 'requestContext'>): string {
   const tenant = event.requestContext.authorizer?.lambda?.tenant;

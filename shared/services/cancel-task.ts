@@ -10,9 +10,9 @@ import { getTask } from './read-tasks.js';
  * already finished, ConflictError (409).
  */
 export async function cancelTask(services: Pick<Services, 'store' | 'now'>, tenant: string, id: string): Promise<Task> {
-  await getTask(services, tenant, id);
+  const task = await getTask(services, tenant, id);
   try {
-    return await services.store.apply(id, { type: 'cancel' }, services.now());
+    return await services.store.apply(id, { type: 'cancel' }, services.now(), { seen: task });
   } catch (error) {
     if (error instanceof InvalidTransitionError) {
       throw new ConflictError('already_terminal', `task ${id} is already ${error.from}`);

@@ -69,7 +69,9 @@ export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw:
   const { pool, priority, limit } = parsed.data as { pool?: string; priority?: string; limit: number };
   const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), limit);
   await Promise.all(letters.map((l) => deps.reader.release(l.queueKey, l.receipt)));
-  return { letters: letters.map((l) => ({ ...l.letter, queue: l.queueKey, messageId: l.messageId, tenant: undefined })) };
+  return {
+    letters: letters.map(({ letter: { tenant: _tenant, ...letter }, queueKey: queue, messageId }) => ({ ...letter, queue, messageId })),
+  };
 }
 
 /**

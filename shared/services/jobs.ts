@@ -6,6 +6,7 @@ import { InvalidTransitionError } from '../domain/state-machine.js';
 import { newTask, toTaskView, type Task, type TaskView } from '../domain/task.js';
 import { ConflictError, NotFoundError, UnroutableError, ValidationError } from '../errors.js';
 import type { JobStore } from '../ports/job-store.js';
+import { toOutboxEntry } from '../adapters/task-projections.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { Services } from './deps.js';
 
@@ -60,7 +61,7 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
 
 /** Sends children to their queue; marks the job when all went. */
 export async function enqueueChildren(deps: JobDeps, job: Job, children: readonly Task[]): Promise<void> {
-  const { failed } = await deps.queue.enqueue(children.map((t) => ({ id: t.id, tenant: t.tenant, pool: t.pool, priority: t.priority, delaySeconds: 0, createdAt: t.createdAt })));
+  const { failed } = await deps.queue.enqueue(children.map(toOutboxEntry));
   if (failed.length === 0) await deps.jobs.markChildrenEnqueued(job.id);
   else deps.warn('some job children were not enqueued; the reconciler will send them', { jobId: job.id, failed: failed.length });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 
 /**
@@ -33,5 +33,33 @@ export function apiClient(baseUrl: string, token: string | undefined) {
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+}
+
+export type ApiClient = ReturnType<typeof apiClient>;
+
+/**
+ * The test file's stack and a client of its API: `env` is set at once (the
+ * handlers read it when first used), the stack starts before the file's tests
+ * and stops after them.
+ */
+export function useTestStack(options: { workers?: boolean; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
+  Object.assign(process.env, options.env);
+  let stack: LocalStack | undefined;
+  let api: ApiClient | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack({ workers: options.workers ?? false });
+    api = apiClient(stack.apiUrl, stack.token);
+  });
+  afterAll(async () => stack?.stop());
+  return {
+    get stack(): LocalStack {
+      if (stack === undefined) throw new Error('the stack starts in beforeAll');
+      return stack;
+    },
+    get api(): ApiClient {
+      if (api === undefined) throw new Error('the stack starts in beforeAll');
+      return api;
+    },
   };
 }

@@ -1,30 +1,21 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
-import type { LocalStack } from '../../local/runtime.js';
-import { apiClient, startTestStack } from '../helpers/local-stack.js';
+import { useTestStack } from '../helpers/local-stack.js';
 import { TERMINAL, waitFor } from '../helpers/wait.js';
 
 // Quick retries, and no circuit breaker getting in the way of the failure tests.
-process.env.TASKFLEET_RETRY_BASE_SECONDS = '1';
-process.env.TASKFLEET_RETRY_CAP_SECONDS = '1';
-process.env.TASKFLEET_CIRCUIT_THRESHOLD = '1000';
-
-let stack: LocalStack;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  stack = await startTestStack({ workers: true });
-  api = apiClient(stack.apiUrl, stack.token);
+const local = useTestStack({
+  workers: true,
+  env: { TASKFLEET_RETRY_BASE_SECONDS: '1', TASKFLEET_RETRY_CAP_SECONDS: '1', TASKFLEET_CIRCUIT_THRESHOLD: '1000' },
 });
-afterAll(async () => stack?.stop());
 
 async function submitAndFinish(task: Record<string, unknown>): Promise<Record<string, any>> {
-  const { status, body } = await api('POST', '/tasks', task);
+  const { status, body } = await local.api('POST', '/tasks', task);
   expect(status).toBe(202);
   const done = await waitFor(
-    () => api('GET', `/tasks/${body.id}`),
+    () => local.api('GET', `/tasks/${body.id}`),
     (r) => TERMINAL.includes(r.body.status),
   );
   return done.body;
@@ -46,9 +37,9 @@ describe('Lambda workers, through the local event-source mappings', () => {
     const task = await submitAndFinish({ type: 'fail', payload: { times: 99 }, maxAttempts: 2, priority: 'high' });
     expect(task).toMatchObject({ status: 'FAILED', attempts: 2, error: { message: 'planned failure 2 of 99' } });
 
-    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: local.stack.sqsEndpoint });
     const letters = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: stack.queues.dlqUrls['general:high'], WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({ QueueUrl: local.stack.queues.dlqUrls['general:high'], WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
     );
     const bodies = (letters.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}'));
     expect(bodies).toContainEqual(expect.objectContaining({ taskId: task.id, attempts: 2, error: expect.objectContaining({ message: 'planned failure 2 of 99' }) }));
@@ -56,17 +47,17 @@ describe('Lambda workers, through the local event-source mappings', () => {
   });
 
   it('never runs a task cancelled before it started', async () => {
-    const { body } = await api('POST', '/tasks', { type: 'echo', delaySeconds: 2 });
-    expect((await api('DELETE', `/tasks/${body.id}`)).body.status).toBe('CANCELLED');
+    const { body } = await local.api('POST', '/tasks', { type: 'echo', delaySeconds: 2 });
+    expect((await local.api('DELETE', `/tasks/${body.id}`)).body.status).toBe('CANCELLED');
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    const task = (await api('GET', `/tasks/${body.id}`)).body;
+    const task = (await local.api('GET', `/tasks/${body.id}`)).body;
     expect(task).toMatchObject({ status: 'CANCELLED', attempts: 0 });
     expect(task.startedAt).toBeUndefined();
   });
 
   it('answers 409 to cancelling a finished task', async () => {
     const task = await submitAndFinish({ type: 'echo' });
-    expect((await api('DELETE', `/tasks/${task.id}`)).status).toBe(409);
+    expect((await local.api('DELETE', `/tasks/${task.id}`)).status).toBe(409);
   });
 
   it('expires a task whose deadline passed before it could start', async () => {
@@ -80,27 +71,27 @@ describe('Lambda workers, through the local event-source mappings', () => {
   });
 
   it('shows a running sleep task’s progress', async () => {
-    const { body } = await api('POST', '/tasks', { type: 'sleep', payload: { ms: 3000 } });
+    const { body } = await local.api('POST', '/tasks', { type: 'sleep', payload: { ms: 3000 } });
     const running = await waitFor(
-      () => api('GET', `/tasks/${body.id}`),
+      () => local.api('GET', `/tasks/${body.id}`),
       (r) => r.body.status === 'ACTIVE' && r.body.progress?.fraction > 0 && r.body.progress?.fraction < 1,
     );
     expect(running.body.progress.message).toMatch(/^step \d+ of 10$/);
-    const done = await waitFor(() => api('GET', `/tasks/${body.id}`), (r) => r.body.status === 'COMPLETED');
+    const done = await waitFor(() => local.api('GET', `/tasks/${body.id}`), (r) => r.body.status === 'COMPLETED');
     expect(done.body.progress.fraction).toBe(1);
   });
 
   it('cancels a running task: its handler is told to stop', async () => {
-    const { body } = await api('POST', '/tasks', { type: 'sleep', payload: { ms: 4000 } });
-    await waitFor(() => api('GET', `/tasks/${body.id}`), (r) => r.body.status === 'ACTIVE');
-    expect((await api('DELETE', `/tasks/${body.id}`)).status).toBe(200);
+    const { body } = await local.api('POST', '/tasks', { type: 'sleep', payload: { ms: 4000 } });
+    await waitFor(() => local.api('GET', `/tasks/${body.id}`), (r) => r.body.status === 'ACTIVE');
+    expect((await local.api('DELETE', `/tasks/${body.id}`)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    expect((await api('GET', `/tasks/${body.id}`)).body).toMatchObject({ status: 'CANCELLED', attempts: 1 });
+    expect((await local.api('GET', `/tasks/${body.id}`)).body).toMatchObject({ status: 'CANCELLED', attempts: 1 });
   });
 
   it('reports queues, counts, circuits and queue times in GET /stats', async () => {
     await submitAndFinish({ type: 'echo' });
-    const { status, body } = await api('GET', '/stats');
+    const { status, body } = await local.api('GET', '/stats');
     expect(status).toBe(200);
     expect(body.queues).toHaveLength(TOPOLOGY.queues.length);
     expect(body.queues[0]).toEqual({ pool: expect.any(String), priority: expect.any(String), visible: expect.any(Number), inFlight: expect.any(Number), delayed: expect.any(Number), deadLetters: expect.any(Number) });

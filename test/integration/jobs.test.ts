@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countWords, mergeCounts } from '../../handlers/word-count.js';
-import type { LocalStack } from '../../local/runtime.js';
-import { apiClient, startTestStack } from '../helpers/local-stack.js';
+import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
-process.env.TASKFLEET_RETRY_BASE_SECONDS = '0';
-process.env.TASKFLEET_CIRCUIT_THRESHOLD = '1000';
-
-let stack: LocalStack;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  stack = await startTestStack({ workers: true });
-  api = apiClient(stack.apiUrl, stack.token);
-});
-afterAll(async () => stack?.stop());
+const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
 
 const finished = (id: string, timeoutMs = 60_000) =>
-  waitFor(() => api('GET', `/jobs/${id}`), (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.body.status), timeoutMs, 250);
+  waitFor(() => local.api('GET', `/jobs/${id}`), (r) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(r.body.status), timeoutMs, 250);
 
 describe('map-reduce jobs', () => {
   it('reduces 200 count-words children to the right counts', async () => {
     const words = ['taskfleet', 'queue', 'lambda', 'agent', 'priority', 'fan', 'in'];
     const texts = Array.from({ length: 200 }, (_, i) => Array.from({ length: 5 + (i % 7) }, (_, k) => words[(i * 3 + k) % words.length]).join(' '));
-    const submitted = await api('POST', '/jobs', {
+    const submitted = await local.api('POST', '/jobs', {
       map: { type: 'count-words', items: texts.map((text) => ({ text })) },
       reduce: { type: 'merge-counts' },
       priority: 'high',
@@ -39,7 +28,7 @@ describe('map-reduce jobs', () => {
 
   it('reduces over the successes when failures are within the policy', async () => {
     const items = [...Array.from({ length: 8 }, (_, i) => ({ text: `ok ${i}` })), { bad: 1 }, { bad: 2 }];
-    const { body } = await api('POST', '/jobs', {
+    const { body } = await local.api('POST', '/jobs', {
       map: { type: 'count-words', items },
       reduce: { type: 'merge-counts' },
       failurePolicy: { maxFailedFraction: 0.2 },
@@ -50,7 +39,7 @@ describe('map-reduce jobs', () => {
   });
 
   it('fails a job beyond its policy', async () => {
-    const { body } = await api('POST', '/jobs', {
+    const { body } = await local.api('POST', '/jobs', {
       map: { type: 'count-words', items: [{ text: 'fine' }, { bad: 1 }, { bad: 2 }] },
       reduce: { type: 'merge-counts' },
       failurePolicy: { maxFailedFraction: 0.4 },
@@ -61,7 +50,7 @@ describe('map-reduce jobs', () => {
   });
 
   it('runs a job’s next stage on the reduce result', async () => {
-    const { body } = await api('POST', '/jobs', {
+    const { body } = await local.api('POST', '/jobs', {
       map: { type: 'count-words', items: [{ text: 'x y' }, { text: 'x' }] },
       reduce: { type: 'merge-counts' },
       then: { type: 'echo' },
@@ -72,24 +61,24 @@ describe('map-reduce jobs', () => {
   });
 
   it('names bad job input, and answers 404 for another tenant’s or an unknown job', async () => {
-    const bad = await api('POST', '/jobs', { map: { type: 'count-words', items: [] }, priority: 'urgent' });
+    const bad = await local.api('POST', '/jobs', { map: { type: 'count-words', items: [] }, priority: 'urgent' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['map.items', 'priority']);
-    expect((await api('POST', '/jobs', { map: { type: 'x', items: [1] }, requires: ['quantum'] })).status).toBe(422);
-    expect((await api('POST', '/jobs', { map: { type: 'x', items: [1] }, then: { type: 'echo' } })).status).toBe(400);
-    expect((await api('GET', '/jobs/nope')).status).toBe(404);
+    expect((await local.api('POST', '/jobs', { map: { type: 'x', items: [1] }, requires: ['quantum'] })).status).toBe(422);
+    expect((await local.api('POST', '/jobs', { map: { type: 'x', items: [1] }, then: { type: 'echo' } })).status).toBe(400);
+    expect((await local.api('GET', '/jobs/nope')).status).toBe(404);
   });
 });
 
 describe('pipelines', () => {
   it('passes the first stage’s result to the second', async () => {
-    const { body } = await api('POST', '/tasks', { type: 'count-words', payload: { text: 'one two two' }, then: { type: 'echo' } });
-    const second = await waitFor(() => api('GET', `/tasks/${body.id}-then`), (r) => r.body?.status === 'COMPLETED', 30_000, 200);
+    const { body } = await local.api('POST', '/tasks', { type: 'count-words', payload: { text: 'one two two' }, then: { type: 'echo' } });
+    const second = await waitFor(() => local.api('GET', `/tasks/${body.id}-then`), (r) => r.body?.status === 'COMPLETED', 30_000, 200);
     expect(second.body).toMatchObject({ type: 'echo', payload: { one: 1, two: 2 }, result: { one: 1, two: 2 } });
   });
 
   it('refuses a next stage no pool can run', async () => {
-    const refused = await api('POST', '/tasks', { type: 'echo', then: { type: 'x', requires: ['quantum'] } });
+    const refused = await local.api('POST', '/tasks', { type: 'echo', then: { type: 'x', requires: ['quantum'] } });
     expect(refused.status).toBe(422);
     expect(refused.body.error.fields[0].field).toBe('then.requires');
   });

@@ -1,0 +1,15 @@
+/**
+ * The key scheme of the one table. Every item holding a tenant's data has a
+ * partition key that starts with the tenant: `<tenant>#<kind>#<id>`, with a
+ * lower-case `kind` (`task`, `idem`, `job`, `agent`, `webhook`, `schedule`, ...).
+ * System items start with an upper-case word (`TOKEN#`, `CIRCUIT#`, `SHARD#`),
+ * which no tenant name can (see domain/tenant.ts), so no two keys can collide.
+ */
+export function tenantKey(tenant: string, kind: string, id: string): string {
+  return `${tenant}#${kind}#${id}`;
+}
+
+/** The prefix of every key `tenantKey(tenant, kind, *)` makes: for begins_with queries. */
+export function tenantKeyPrefix(tenant: string, kind: string): string {
+  return `${tenant}#${kind}#`;
+}

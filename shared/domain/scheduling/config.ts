@@ -1,0 +1,26 @@
+import type { Priority } from '../priority.js';
+
+/** The knobs of the default policy and of the ready-set sort key. All defaults live here. */
+export interface SchedulingConfig {
+  /** How long a task may wait at its priority before it is served as one level higher (never more than one). */
+  readonly maxWaitSeconds: Readonly<Record<Priority, number>>;
+  /** A deadline closer than this orders a task before undated (or later-dated) peers of its effective priority (EDF); further out, fit and specialism decide first. */
+  readonly deadlineHorizonSeconds: number;
+  /** How long work may be left for its affinity owner or for an idle faster agent before any agent takes it. */
+  readonly holdbackSeconds: number;
+  /** Hold back free resources on the one agent a blocked big task fits best, so small tasks cannot starve it. */
+  readonly reserveForBlocked: boolean;
+}
+
+export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
+  // Same as the SQS-era leasing rule (domain/leasing.ts effectiveRank).
+  maxWaitSeconds: { critical: Infinity, high: 60, normal: 120, low: 300 },
+  deadlineHorizonSeconds: 300,
+  holdbackSeconds: 10,
+  reserveForBlocked: true,
+};
+
+/** The defaults with some knobs changed. */
+export function schedulingConfig(overrides: Partial<SchedulingConfig> = {}): SchedulingConfig {
+  return { ...DEFAULT_SCHEDULING_CONFIG, ...overrides };
+}

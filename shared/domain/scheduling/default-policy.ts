@@ -1,0 +1,190 @@
+import { affinityOwner } from './affinity.js';
+import { schedulingConfig, type SchedulingConfig } from './config.js';
+import { DIMENSIONS, eligible, fits, shortDimensions, shortfall, take, waste, type Dimension } from './fit.js';
+import { candidateRank, compareReady } from './order.js';
+import type { AgentProfile, Candidate, FleetView, FreeCapacity, SchedulingPolicy } from './types.js';
+
+/**
+ * The default policy of an agent pool. For an agent asking for work it takes, one
+ * task at a time while slots and resources last:
+ *
+ * 1. Hard filters: capabilities, pin, avoidAgents, the task fits the agent's free
+ *    resources, concurrency-key limits.
+ * 2. Strict priority with aging: only the best effective priority among what fits
+ *    is considered. If everything of that priority is held back (3) or reserved
+ *    (4), the agent takes nothing more rather than start lower-priority work:
+ *    so a lower priority never starts while a higher one that fits waits.
+ * 3. Holdbacks, each for at most `holdbackSeconds` of a task's wait: a task whose
+ *    `affinityKey` belongs to another online agent with room for it is left to
+ *    that agent; work an idle, faster agent could take now is left to it.
+ * 4. Reservation: the first task in ready order that no online agent has room
+ *    for reserves the resources it lacks on the one agent closest to fitting it;
+ *    that agent only backfills with tasks that leave them alone. Small tasks
+ *    cannot keep a big one out for ever.
+ * 5. Within the priority: a deadline inside the horizon first (EDF), work this
+ *    agent owns by affinity, specialist work (fewest online agents could run
+ *    it), `prefers` weights, the tenant with fewest running, best fit (least
+ *    left unused), then ready order.
+ */
+export function createDefaultPolicy(overrides: Partial<SchedulingConfig> = {}): SchedulingPolicy {
+  const config = schedulingConfig(overrides);
+  return {
+    name: 'default',
+    order: (candidates, now) => [...candidates].sort(compareReady(now, config)),
+    choose: (agent, candidates, fleet, now, max) => choose(config, agent, candidates, fleet, now, max),
+  };
+}
+
+interface Reservation {
+  readonly blocked: Candidate;
+  readonly short: readonly Dimension[];
+}
+
+function choose(config: SchedulingConfig, agent: AgentProfile, candidates: readonly Candidate[], fleet: FleetView, now: Date, max: number): Candidate[] {
+  const inOrder = [...candidates].sort(compareReady(now, config));
+  const position = new Map(inOrder.map((c, i) => [c.id, i]));
+  const online = fleet.online.some((a) => a.id === agent.id) ? fleet.online : [...fleet.online, agent];
+  const mine = inOrder.filter((c) => eligible(agent, c));
+  const rank = new Map(mine.map((c) => [c.id, candidateRank(c, now, config)]));
+  const waited = (c: Candidate): number => (now.getTime() - Date.parse(c.enqueuedAt)) / 1000;
+  const capable = new Map(mine.map((c) => [c.id, online.filter((a) => eligible(a, c))]));
+  const running = { ...fleet.runningByConcurrencyKey };
+  const tenantRunning = { ...fleet.runningByTenant };
+  const reservation = config.reserveForBlocked ? reserve(agent, mine, capable) : undefined;
+
+  const underLimit = (c: Candidate): boolean =>
+    c.concurrencyKey === undefined || (running[c.concurrencyKey] ?? 0) < (fleet.concurrencyLimits?.[c.concurrencyKey] ?? Infinity);
+  const allowedBy = (free: FreeCapacity, c: Candidate): boolean => {
+    if (reservation === undefined || (position.get(c.id) ?? 0) < (position.get(reservation.blocked.id) ?? 0)) return true;
+    const after = take(free, c.resources);
+    const blockedNeeds = (d: Dimension): number => reservation.blocked.resources?.[d] ?? 0;
+    return after.slots >= 1 && DIMENSIONS.every((d) => (reservation.short.includes(d) ? (c.resources?.[d] ?? 0) === 0 : after[d] >= blockedNeeds(d)));
+  };
+  const owner = (c: Candidate): string | undefined =>
+    c.affinityKey === undefined ? undefined : affinityOwner(c.affinityKey, (capable.get(c.id) ?? []).map((a) => a.id));
+  const leftForOwner = (c: Candidate): boolean => {
+    const id = owner(c);
+    if (id === undefined || id === agent.id || waited(c) >= config.holdbackSeconds) return false;
+    const other = online.find((a) => a.id === id);
+    return other !== undefined && fits(c.resources, other.free);
+  };
+
+  const picked: Candidate[] = [];
+  const taken = new Set<string>();
+  let free = agent.free;
+  while (picked.length < Math.min(max, agent.free.slots)) {
+    const fitting = mine.filter((c) => !taken.has(c.id) && fits(c.resources, free) && underLimit(c));
+    if (fitting.length === 0) break;
+    const best = Math.min(...fitting.map((c) => rank.get(c.id) ?? 0));
+    const band = fitting.filter((c) => rank.get(c.id) === best && allowedBy(free, c) && !leftForOwner(c));
+    const held = leftForFaster(config, agent, band, online, capable, waited);
+    const open = band.filter((c) => !held.has(c.id));
+    if (open.length === 0) break;
+    const score = scorer(config, agent, free, now, capable, owner, tenantRunning, position);
+    const next = open.reduce((a, b) => (compareScores(score(a), score(b)) <= 0 ? a : b));
+    picked.push(next);
+    taken.add(next.id);
+    free = take(free, next.resources);
+    if (next.concurrencyKey !== undefined) running[next.concurrencyKey] = (running[next.concurrencyKey] ?? 0) + 1;
+    tenantRunning[next.tenant] = (tenantRunning[next.tenant] ?? 0) + 1;
+  }
+  return picked;
+}
+
+/**
+ * The first task in ready order (of those this agent could run) that no online
+ * agent has room for now, if this agent is the one closest to fitting it
+ * (least shortfall as a share of capacity; ties to the smaller id). Shortfalls
+ * only shrink on the reserving agent, so the reservation converges on one
+ * agent and the task starts there.
+ */
+function reserve(agent: AgentProfile, mine: readonly Candidate[], capable: ReadonlyMap<string, readonly AgentProfile[]>): Reservation | undefined {
+  const blocked = mine.find((c) => !(capable.get(c.id) ?? []).some((a) => fits(c.resources, a.free)));
+  if (blocked === undefined) return undefined;
+  const closest = [...(capable.get(blocked.id) ?? [])].sort(
+    (a, b) => shortfall(blocked.resources, a.free, a.capacity) - shortfall(blocked.resources, b.free, b.capacity) || (a.id < b.id ? -1 : 1),
+  )[0];
+  if (closest?.id !== agent.id) return undefined;
+  return { blocked, short: shortDimensions(blocked.resources, agent.free) };
+}
+
+/**
+ * Work to leave for idle agents faster than the asker: each idle faster agent's
+ * free room is filled, fastest first, with the band's tasks it could run, and
+ * those are held back (each for at most `holdbackSeconds` of its wait).
+ */
+function leftForFaster(
+  config: SchedulingConfig,
+  agent: AgentProfile,
+  band: readonly Candidate[],
+  online: readonly AgentProfile[],
+  capable: ReadonlyMap<string, readonly AgentProfile[]>,
+  waited: (c: Candidate) => number,
+): Set<string> {
+  const held = new Set<string>();
+  const faster = online
+    .filter((a) => a.id !== agent.id && a.weight > agent.weight && a.free.slots >= a.capacity.slots)
+    .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1));
+  for (const other of faster) {
+    let room = other.free;
+    for (const c of band) {
+      if (held.has(c.id) || waited(c) >= config.holdbackSeconds) continue;
+      if ((capable.get(c.id) ?? []).includes(other) && fits(c.resources, room)) {
+        held.add(c.id);
+        room = take(room, c.resources);
+      }
+    }
+  }
+  return held;
+}
+
+type Score = readonly number[];
+
+function compareScores(a: Score, b: Score): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Smaller is better, compared left to right (see the list on createDefaultPolicy). */
+function scorer(
+  config: SchedulingConfig,
+  agent: AgentProfile,
+  free: FreeCapacity,
+  now: Date,
+  capable: ReadonlyMap<string, readonly AgentProfile[]>,
+  owner: (c: Candidate) => string | undefined,
+  tenantRunning: Readonly<Record<string, number>>,
+  position: ReadonlyMap<string, number>,
+) {
+  const horizon = now.getTime() + config.deadlineHorizonSeconds * 1000;
+  return (c: Candidate): Score => {
+    const due = c.deadline === undefined ? Infinity : Date.parse(c.deadline);
+    return [
+      due <= horizon ? due : Infinity,
+      owner(c) === agent.id ? 0 : 1,
+      capable.get(c.id)?.length ?? 0,
+      -preferenceScore(agent, c),
+      tenantRunning[c.tenant] ?? 0,
+      waste(c.resources, free, agent.capacity),
+      position.get(c.id) ?? 0,
+    ];
+  };
+}
+
+/**
+ * How much a task prefers this agent: the sum of the weights of its `prefers`
+ * entries the agent matches. `key=value` matches a label; a bare name matches
+ * a capability or a label key.
+ */
+export function preferenceScore(agent: Pick<AgentProfile, 'capabilities' | 'labels'>, candidate: Pick<Candidate, 'prefers'>): number {
+  let score = 0;
+  for (const [label, weight] of Object.entries(candidate.prefers ?? {})) {
+    const eq = label.indexOf('=');
+    const matches = eq >= 0 ? agent.labels[label.slice(0, eq)] === label.slice(eq + 1) : agent.capabilities.includes(label) || Object.hasOwn(agent.labels, label);
+    if (matches) score += weight;
+  }
+  return score;
+}

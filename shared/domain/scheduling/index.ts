@@ -1,0 +1,7 @@
+export * from './types.js';
+export * from './config.js';
+export * from './fit.js';
+export * from './order.js';
+export * from './affinity.js';
+export * from './admission.js';
+export * from './default-policy.js';

@@ -142,8 +142,10 @@ type Score = readonly number[];
 
 function compareScores(a: Score, b: Score): number {
   for (let i = 0; i < a.length; i++) {
-    const d = (a[i] ?? 0) - (b[i] ?? 0);
-    if (d !== 0) return d;
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    // Not x - y: Infinity - Infinity is NaN, and undated tasks score Infinity.
+    if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
 }

@@ -9,10 +9,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import cliProgress from 'cli-progress';
 import { callCounts, resetCallCounts } from '../shared/adapters/aws-call-counter.js';
-import { DynamoDbTaskStore } from '../shared/adapters/dynamodb/dynamodb-task-store.js';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDbTaskQueries } from '../shared/adapters/dynamodb/dynamodb-task-queries.js';
 import { PRIORITIES, type Priority } from '../shared/domain/priority.js';
 import { percentiles } from '../shared/domain/stats.js';
-import type { TaskSummary } from '../shared/ports/task-store.js';
+import type { TaskSummary } from '../shared/ports/task-queries.js';
 import { startLocalStack } from '../local/runtime.js';
 import { startEventSourceMappings } from '../local/event-source-mappings.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
@@ -44,10 +45,22 @@ const stack = await startLocalStack({
   workers: false,
 });
 // The watcher's own reads go through an uncounted client, so they do not skew calls per task.
-const watcher = new DynamoDbTaskStore(
+const watcher = new DynamoDbTaskQueries(
   DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: stack.dynamoDbEndpoint })),
   stack.tableName,
 );
+const queueWatcher = new SQSClient({ region: 'us-east-1', endpoint: stack.sqsEndpoint });
+/** Messages still on the work queues (visible, in flight or delayed): 0 once the backlog is drained. */
+async function backlog(): Promise<number> {
+  let n = 0;
+  for (const url of Object.values(stack.queues.queueUrls)) {
+    const { Attributes = {} } = await queueWatcher.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    n += Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+  }
+  return n;
+}
 const headers = { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' };
 
 try {
@@ -85,8 +98,7 @@ try {
   let finished = 0;
   while (finished < total) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const counts = await watcher.countByStatus('bench');
-    finished = counts.COMPLETED + counts.FAILED + counts.CANCELLED + counts.EXPIRED;
+    finished = total - (await backlog());
     doneBar.update(finished, { rate: `${Math.round(finished / ((Date.now() - drainFrom) / 1000))}/s` });
   }
   const ended = Date.now();

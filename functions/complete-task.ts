@@ -1,4 +1,4 @@
-import { leaseCallHandler } from '../shared/http/lease-call-handler.js';
+import { leaseCallHandler } from './lease-call.js';
 import { completeTask } from '../shared/services/lease-calls.js';
 
 /** POST /tasks/{id}/complete {leaseToken, result} → the COMPLETED task; 409 for a stale token. */

@@ -1,4 +1,4 @@
-import { leaseCallHandler } from '../shared/http/lease-call-handler.js';
+import { leaseCallHandler } from './lease-call.js';
 import { failTask } from '../shared/services/lease-calls.js';
 
 /** POST /tasks/{id}/fail {leaseToken, error, retryable, release} → the task after the failed attempt. */

@@ -1,11 +1,11 @@
-import { AGENT_HEARTBEAT_SECONDS, toAgentView } from '../shared/domain/agent.js';
+import { AGENT_HEARTBEAT_SECONDS } from '../shared/domain/agent.js';
 import { httpHandler, json } from '../shared/http/http-handler.js';
 import { jsonBody, tenantOf } from '../shared/http/request.js';
 import { registerAgent } from '../shared/services/agents.js';
 import { agentDeps } from '../shared/wiring.js';
 
-/** POST /workers {capabilities, capacity, labels} → 201 {id, …, heartbeatIntervalSeconds}. */
+/** POST /workers {capabilities, capacity, weight, labels} → 201 {id, …, pools, heartbeatIntervalSeconds}. */
 export const handler = httpHandler(async (event) => {
   const agent = await registerAgent(agentDeps(), tenantOf(event), jsonBody(event));
-  return json(201, { ...toAgentView(agent, new Date()), heartbeatIntervalSeconds: AGENT_HEARTBEAT_SECONDS });
+  return json(201, { ...agent, heartbeatIntervalSeconds: AGENT_HEARTBEAT_SECONDS });
 });

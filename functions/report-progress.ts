@@ -1,4 +1,4 @@
-import { leaseCallHandler } from '../shared/http/lease-call-handler.js';
+import { leaseCallHandler } from './lease-call.js';
 import { reportProgress } from '../shared/services/lease-calls.js';
 
 /** POST /tasks/{id}/progress {leaseToken, fraction, message} → the task. */

@@ -18,8 +18,8 @@ class KeepMessage extends Error {}
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
   const deps = { ...workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };
   const onRecord = async (record: SQSRecord): Promise<void> => {
-    const { taskId } = JSON.parse(record.body) as TaskMessage;
-    const outcome = await executeDelivery(deps, taskId);
+    const { taskId, tenant, sentAt } = JSON.parse(record.body) as TaskMessage;
+    const outcome = await executeDelivery(deps, { taskId, tenant, ...(sentAt !== undefined ? { sentAt } : {}) });
     logger.debug('delivery handled', { taskId, ...outcome });
     if (outcome.action === 'retry') {
       await releaseMessage(awsSqsClient(), record.eventSourceARN, record.receiptHandle, outcome.delaySeconds);

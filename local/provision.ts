@@ -65,10 +65,7 @@ export async function provisionTable(dynamodb: DynamoDBClient, tableName: string
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
       { AttributeName: index.sortKey, KeyType: 'RANGE' },
     ],
-    Projection:
-      index.name === TABLE.indexes.outbox.name
-        ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.outboxAttributes] }
-        : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE.listAttributes] },
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
   }));
   try {
     await dynamodb.send(

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { createSqsClient } from '../shared/adapters/aws-clients.js';
 import { ENV } from '../shared/config-keys.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
-import { RECONCILE_EVERY_MINUTES, RECONCILER_ENTRY } from '../shared/topology/routes.js';
+import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { awsServices } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
@@ -29,8 +29,13 @@ export interface LocalStackOptions {
   /** The API token; generated when absent. */
   readonly token?: string;
   readonly tenant: string;
-  /** Run the outbox reconciler on its schedule, as EventBridge does on AWS. */
+  /**
+   * Run the sweep (timers, unfinished jobs) on a schedule, as EventBridge does on
+   * AWS every minute; locally every `sweepSeconds` (default 5, or
+   * TASKFLEET_SWEEP_SECONDS), so lapsed agent leases and deadlines are found quickly.
+   */
   readonly schedule: boolean;
+  readonly sweepSeconds?: number;
   /** Run the pool workers' event-source mappings (tasks execute). */
   readonly workers: boolean;
 }
@@ -115,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       stops.push(() => mappings.stop());
     }
-    if (options.schedule) stops.push(await scheduleReconciler());
+    if (options.schedule) stops.push(await scheduleSweep(options.sweepSeconds ?? Number(process.env.TASKFLEET_SWEEP_SECONDS ?? 5)));
 
     return {
       apiUrl: api.url,
@@ -136,14 +141,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 const isLoopback = (endpoint: string): boolean => /^https?:\/\/(localhost|127\.|\[::1\])/.test(endpoint);
 
-/** Invokes the reconciler function every RECONCILE_EVERY_MINUTES, like the stack's EventBridge rule. */
-async function scheduleReconciler(): Promise<() => Promise<void>> {
+/** Invokes the sweep function every `seconds`, like the stack's EventBridge rule (every RECONCILE_EVERY_MINUTES on AWS). */
+async function scheduleSweep(seconds: number): Promise<() => Promise<void>> {
   const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', RECONCILER_ENTRY)).href)) as {
     handler: (event: unknown, context: unknown) => Promise<unknown>;
   };
+  let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
-    module.handler({}, {}).catch((error: unknown) => console.error('reconciler failed', error));
-  }, RECONCILE_EVERY_MINUTES * 60_000);
+    if (running !== undefined) return;
+    running = module.handler({}, {}).catch((error: unknown) => console.error('sweep failed', error)).finally(() => (running = undefined));
+  }, Math.max(1, seconds) * 1000);
   timer.unref();
-  return async () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

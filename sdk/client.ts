@@ -1,7 +1,7 @@
 import type { Priority } from '../shared/domain/priority.js';
 import type { Json, Resources, TaskView } from '../shared/domain/task.js';
 import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
-import type { Page, TaskSummary } from '../shared/ports/task-store.js';
+import type { Page, TaskSummary } from '../shared/ports/task-queries.js';
 import type { Stats } from '../shared/services/get-stats.js';
 import type { LeasedTask } from '../shared/services/agents.js';
 import type { DeadLetter } from '../shared/ports/dead-letters.js';

@@ -92,3 +92,10 @@ export class StaleLeaseError extends ConflictError {
     ]);
   }
 }
+
+/** A dependency (queue, store) could not take the request; nothing was accepted. Safe to retry. */
+export class UnavailableError extends TaskfleetError {
+  constructor(message: string, readonly retryAfterSeconds = 1) {
+    super(503, 'unavailable', message);
+  }
+}

@@ -4,30 +4,33 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
 import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
+import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
-import { DynamoDbTaskStore } from './adapters/dynamodb/dynamodb-task-store.js';
+import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
+import { DynamoDbTaskCounters } from './adapters/dynamodb/dynamodb-task-counters.js';
+import { DynamoDbTaskQueries } from './adapters/dynamodb/dynamodb-task-queries.js';
+import { DynamoDbTaskRecords } from './adapters/dynamodb/dynamodb-task-records.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
+import { InProcessReadySignal } from './adapters/memory/in-process-ready-signal.js';
 import { SqsDeadLetterReader, SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
-import type { DeadLetterDeps } from './services/dead-letters.js';
-import type { DeliveryDeps } from './services/claim-delivery.js';
 import { SqsQueueStats } from './adapters/sqs/sqs-queue-stats.js';
 import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
 import { loadConfig, policyOverrides, type FunctionConfig } from './config.js';
+import { generateToken } from './domain/token.js';
 import type { HandlerRegistry } from './handlers.js';
 import type { CircuitStore } from './ports/circuit-store.js';
+import type { TaskCounters } from './ports/task-counters.js';
+import { ReadyView, type AgentDeps } from './services/agents.js';
+import type { DeliveryDeps } from './services/claim-delivery.js';
+import type { DeadLetterDeps } from './services/dead-letters.js';
 import type { Services } from './services/deps.js';
 import type { ExecutionDeps } from './services/execute-task.js';
-import type { AgentDeps } from './services/agents.js';
-import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
-import { SqsAgentQueue } from './adapters/sqs/sqs-agent-queue.js';
-import { generateToken } from './domain/token.js';
-import { routeToPool } from './domain/routing.js';
-import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
-import { FollowThroughTaskStore } from './adapters/follow-through-task-store.js';
 import { onTaskFinished } from './services/fan-in.js';
-import type { JobDeps } from './services/jobs.js';
 import type { getStats } from './services/get-stats.js';
-import { TOPOLOGY } from './topology/topology.js';
+import type { JobDeps } from './services/jobs.js';
+import type { SweepDeps } from './services/sweep.js';
+import { TaskLifecycle } from './services/task-lifecycle.js';
+import { TOPOLOGY, type Pool } from './topology/topology.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
@@ -35,8 +38,9 @@ export const logger = new Logger({ serviceName: 'taskfleet' });
 const CIRCUIT_CACHE_MS = 1_000;
 
 /**
- * The AWS-backed adapters, built once per container (or local process) from the
- * environment on first use, so a missing variable fails loudly and early.
+ * The AWS-backed adapters and the services over them, built once per container
+ * (or local process) from the environment on first use, so a missing variable
+ * fails loudly and early. The whole service order is visible here.
  */
 interface Wired {
   readonly config: FunctionConfig;
@@ -44,10 +48,11 @@ interface Wired {
   readonly sqs: SQSClient;
   readonly services: Services;
   readonly circuits: CircuitStore;
-  readonly agents: DynamoDbAgentStore;
+  readonly counters: TaskCounters;
   readonly jobs: JobDeps;
-  /** What both a Lambda worker and the agent routes claim and settle deliveries with. */
+  /** What a Lambda worker, the agent routes and the sweep claim and settle attempts with. */
   readonly delivery: DeliveryDeps;
+  readonly agentDeps: AgentDeps;
 }
 
 let wired: Wired | undefined;
@@ -58,45 +63,59 @@ function wire(): Wired {
   const endpoints = endpointsFromEnv();
   const db = createDocumentClient(endpoints);
   const sqs = createSqsClient(endpoints);
-  const route = (requires: readonly string[]): string | undefined => {
-    const routed = routeToPool(TOPOLOGY.pools, requires);
-    return routed.ok ? routed.pool.name : undefined;
-  };
   const warn = (message: string, details: Record<string, unknown>): void => logger.warn(message, details);
-  // Fan-in and next stages follow every final transition; they need the job services, built below.
-  let jobs: JobDeps | undefined;
-  const store = new FollowThroughTaskStore(
-    new DynamoDbTaskStore(db, config.tableName, route),
-    (task) => onTaskFinished(jobs as JobDeps, task),
-    warn,
-  );
-  const services: Services = {
-    store,
+  const now = (): Date => new Date();
+  const overrides = policyOverrides();
+  // Pools with the environment's policy overrides applied.
+  const pools: readonly Pool[] = TOPOLOGY.pools.map((pool) => ({
+    ...pool,
+    retry: { ...pool.retry, ...overrides.retry },
+    circuit: { ...pool.circuit, ...overrides.circuit },
+  }));
+  const records = new DynamoDbTaskRecords(db, config.tableName);
+  const queries = new DynamoDbTaskQueries(db, config.tableName);
+  const agents = new DynamoDbAgentStore(db, config.tableName);
+  const signal = new InProcessReadySignal();
+  const lifecycle = new TaskLifecycle({
+    records,
     queue: new SqsTaskQueue(sqs, config.queueUrls),
+    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
+    pools,
+    now,
+    warn,
+    signal,
+  });
+  const services: Services = {
+    lifecycle,
+    records,
+    queries,
+    agents,
     tokens: new DynamoDbTokenStore(db, config.tableName),
-    pools: TOPOLOGY.pools,
+    pools,
     newId: randomUUID,
-    now: () => new Date(),
+    now,
     warn,
   };
-  jobs = { ...services, jobs: new DynamoDbJobStore(db, config.tableName) };
+  const jobs: JobDeps = { ...services, jobs: new DynamoDbJobStore(db, config.tableName) };
+  lifecycle.setEffects({
+    finished: (task) => onTaskFinished(jobs, task),
+    // An agent's slot is free the moment its attempt ends (completed, failed, released, cancelled, lapsed).
+    leaseEnded: async (task) => {
+      if (task.worker !== undefined) await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+    },
+  });
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
-  const overrides = policyOverrides();
   const delivery: DeliveryDeps = {
-    store,
+    lifecycle,
+    records,
     circuits,
-    deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
-    // Pools with the environment's policy overrides applied.
-    pools: TOPOLOGY.pools.map((pool) => ({
-      ...pool,
-      retry: { ...pool.retry, ...overrides.retry },
-      circuit: { ...pool.circuit, ...overrides.circuit },
-    })),
-    now: () => new Date(),
+    pools,
+    now,
     random: Math.random,
     ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
   };
-  wired = { config, db, sqs, services, circuits, agents: new DynamoDbAgentStore(db, config.tableName), jobs, delivery };
+  const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView: new ReadyView(), newId: randomUUID, newToken: generateToken };
+  wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps };
   return wired;
 }
 
@@ -121,32 +140,40 @@ function workerId(): string {
   return id;
 }
 
-let agent: AgentDeps | undefined;
 /** What the agent routes (registry, leases, lease-token calls) need. Built once per container. */
 export function agentDeps(): AgentDeps {
-  if (agent !== undefined) return agent;
-  const { delivery, sqs, config, agents } = wire();
-  agent = { ...delivery, agents, agentQueue: new SqsAgentQueue(sqs, config.queueUrls), newId: randomUUID, newToken: generateToken };
-  return agent;
+  return wire().agentDeps;
 }
 
-/** What the job routes and the reconciler need. */
+/** What the job routes and the sweep need. */
 export function jobDeps(): JobDeps {
   return wire().jobs;
+}
+
+/** What the scheduled sweep needs. */
+export function sweepDeps(): SweepDeps {
+  const { delivery, services } = wire();
+  return { ...delivery, queries: services.queries, warn: services.warn };
+}
+
+/** The table stream consumer's counters (/stats counts). */
+export function taskCounters(): TaskCounters {
+  return wire().counters;
 }
 
 /** What the /dlq routes need. */
 export function deadLetterDeps(): DeadLetterDeps {
   const { services, sqs, config } = wire();
-  return { ...services, reader: new SqsDeadLetterReader(sqs, config.dlqUrls) };
+  return { lifecycle: services.lifecycle, records: services.records, pools: services.pools, now: services.now, reader: new SqsDeadLetterReader(sqs, config.dlqUrls) };
 }
 
 /** What GET /stats reads. */
 export function statsDeps(): Parameters<typeof getStats>[0] {
-  const { services, sqs, config, circuits, agents } = wire();
+  const { services, sqs, config, circuits, counters } = wire();
   return {
-    agents,
-    store: services.store,
+    agents: services.agents,
+    counters,
+    queries: services.queries,
     queueStats: new SqsQueueStats(sqs, TOPOLOGY.queues, config.queueUrls, config.dlqUrls),
     circuits,
     pools: TOPOLOGY.pools,

@@ -7,15 +7,7 @@ import {
   Table,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE, type IndexName } from '../../shared/topology/table.js';
-
-/** Which non-key attributes each GSI projects (INCLUDE). */
-const PROJECTIONS: Readonly<Record<IndexName, readonly string[]>> = {
-  byStatus: TABLE.listAttributes,
-  byPool: TABLE.listAttributes,
-  byTenant: TABLE.listAttributes,
-  outbox: TABLE.outboxAttributes,
-};
+import { TABLE } from '../../shared/topology/table.js';
 
 export interface TaskTableProps {
   /**
@@ -28,7 +20,7 @@ export interface TaskTableProps {
 /**
  * The one DynamoDB table (tasks, idempotency keys, API tokens), built from
  * `TABLE` in shared/topology: on-demand, point-in-time recovery, TTL, a
- * NEW_AND_OLD_IMAGES stream and the four GSIs.
+ * NEW_AND_OLD_IMAGES stream and the GSIs (see shared/topology/table.ts).
  */
 export class TaskTable extends Construct {
   public readonly table: Table;
@@ -44,13 +36,13 @@ export class TaskTable extends Construct {
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
-    for (const [name, index] of Object.entries(TABLE.indexes) as [IndexName, (typeof TABLE.indexes)[IndexName]][]) {
+    for (const index of Object.values(TABLE.indexes)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
         projectionType: ProjectionType.INCLUDE,
-        nonKeyAttributes: [...PROJECTIONS[name]],
+        nonKeyAttributes: [...index.projection],
       });
     }
   }

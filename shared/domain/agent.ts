@@ -7,6 +7,8 @@ export interface Agent {
   readonly name?: string;
   readonly capabilities: readonly string[];
   readonly capacity: AgentCapacity;
+  /** Relative speed: an agent of weight 2 is expected to finish work twice as fast. @default 1 */
+  readonly weight: number;
   readonly labels: Readonly<Record<string, string>>;
   readonly registeredAt: string;
   readonly lastSeenAt: string;

@@ -149,5 +149,5 @@ export interface Job {
 }
 
 /** A child's id: deterministic, so writing it twice is harmless and the reduce can page through them. */
-export const childId = (jobId: string, index: number): string => `${jobId}-${index}`;
-export const reduceTaskId = (jobId: string): string => `${jobId}-reduce`;
+export const childId = (jobId: string, index: number): string => `${jobId}~${index}`;
+export const reduceTaskId = (jobId: string): string => `${jobId}~reduce`;

@@ -1,7 +1,10 @@
 /** Limits of a submission; the API's 4xx answers quote them. */
 export const LIMITS = {
-  /** Serialized JSON; leaves room in the 400 KB DynamoDB item for the record itself. */
+  /** Serialized JSON. Above `inlineBytes` a payload lives in the values bucket (S3), so an item never nears 400 KB. */
   payloadBytes: 256 * 1024,
+  resultBytes: 256 * 1024,
+  /** Payloads and results up to this size stay in the task record. */
+  inlineBytes: 8 * 1024,
   batchItems: 500,
   maxAttempts: 100,
   /** SQS's own limit on DelaySeconds. */

@@ -2,6 +2,8 @@
 export interface RoutablePool {
   readonly name: string;
   readonly capabilities: readonly string[];
+  /** Takes any capability no fixed pool offers (agent pools; agents are matched at admission). */
+  readonly openCapabilities?: boolean;
 }
 
 export type RouteResult<P> =
@@ -13,6 +15,7 @@ export type RouteResult<P> =
  * The most specific pool offering every required capability: among pools whose
  * capabilities include all of `requires`, the one with fewest capabilities; on a
  * tie, the one declared first. No requirements → the first pool (the default).
+ * None → the first pool with open capabilities, if there is one.
  */
 export function routeToPool<P extends RoutablePool>(pools: readonly P[], requires: readonly string[]): RouteResult<P> {
   if (requires.length === 0 && pools[0] !== undefined) return { ok: true, pool: pools[0] };
@@ -23,6 +26,8 @@ export function routeToPool<P extends RoutablePool>(pools: readonly P[], require
     if (best === undefined || pool.capabilities.length < best.capabilities.length) best = pool;
   }
   if (best !== undefined) return { ok: true, pool: best };
+  const open = pools.find((pool) => pool.openCapabilities === true);
+  if (open !== undefined) return { ok: true, pool: open };
   const offeredAnywhere = new Set(pools.flatMap((pool) => pool.capabilities));
   const unknown = requires.filter((capability) => !offeredAnywhere.has(capability));
   return { ok: false, missing: unknown.length > 0 ? unknown : [...requires] };

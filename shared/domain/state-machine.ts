@@ -1,4 +1,4 @@
-import type { AgentLease, Json, Progress, Task, TaskError } from './task.js';
+import type { AgentLease, Json, Progress, Task, TaskError, ValueRef } from './task.js';
 import { TASK_STATUS, type TaskStatus } from './task-status.js';
 
 /**
@@ -15,8 +15,10 @@ export type TaskEvent =
   /** An operator replays a dead letter: a FAILED task gets a fresh set of attempts. */
   | { readonly type: 'redrive' }
   | { readonly type: 'progress'; readonly progress: Progress }
-  | { readonly type: 'complete'; readonly result: Json }
-  | { readonly type: 'fail'; readonly error: TaskError }
+  /** `resultRef`: the result is in the values bucket (and `result` is null). */
+  | { readonly type: 'complete'; readonly result: Json; readonly resultRef?: ValueRef }
+  /** `retryAt`: when a retried task may start again (its backoff). */
+  | { readonly type: 'fail'; readonly error: TaskError; readonly retryAt?: string }
   | { readonly type: 'cancel' }
   | { readonly type: 'expire' };
 
@@ -60,9 +62,10 @@ export function transition(task: Task, event: TaskEvent, now: Date): Task {
 
 function apply(task: Task, event: TaskEvent, at: string): Task {
   switch (event.type) {
-    case 'start':
+    case 'start': {
+      const { availableAt: _available, ...rest } = task;
       return {
-        ...task,
+        ...rest,
         status: TASK_STATUS.ACTIVE,
         attempts: task.attempts + 1,
         worker: event.worker,
@@ -71,6 +74,7 @@ function apply(task: Task, event: TaskEvent, at: string): Task {
         startedAt: at,
         updatedAt: at,
       };
+    }
     case 'extend':
       return { ...task, leaseExpiresAt: event.leaseExpiresAt, updatedAt: at };
     case 'release':
@@ -82,10 +86,17 @@ function apply(task: Task, event: TaskEvent, at: string): Task {
     case 'progress':
       return { ...task, progress: event.progress, updatedAt: at };
     case 'complete':
-      return { ...endLease(task), status: TASK_STATUS.COMPLETED, result: event.result, finishedAt: at, updatedAt: at };
+      return {
+        ...endLease(task),
+        status: TASK_STATUS.COMPLETED,
+        result: event.result,
+        ...(event.resultRef !== undefined ? { resultRef: event.resultRef } : {}),
+        finishedAt: at,
+        updatedAt: at,
+      };
     case 'fail': {
       return willRetry(task, event.error)
-        ? { ...endLease(task), status: TASK_STATUS.PENDING, error: event.error, updatedAt: at }
+        ? { ...endLease(task), status: TASK_STATUS.PENDING, error: event.error, ...(event.retryAt !== undefined ? { availableAt: event.retryAt } : {}), updatedAt: at }
         : { ...endLease(task), status: TASK_STATUS.FAILED, error: event.error, finishedAt: at, updatedAt: at };
     }
     case 'cancel':
@@ -100,6 +111,7 @@ export function willRetry(task: Pick<Task, 'attempts' | 'maxAttempts'>, error: T
   return error.retryable !== false && task.attempts < task.maxAttempts;
 }
 
+/** The attempt is over: its lease, and the worker it ran on, go (the worker stays for a finished task, as history). */
 function endLease(task: Task): Task {
   const { leaseExpiresAt: _expires, lease: _lease, ...rest } = task;
   return rest;

@@ -1,4 +1,6 @@
-import type { TaskSummary } from '../ports/task-store.js';
+import type { Task } from './task.js';
+
+type TaskSummary = Pick<Task, 'createdAt'> & Partial<Pick<Task, 'startedAt' | 'finishedAt'>>;
 
 export interface Percentiles {
   readonly p50: number;

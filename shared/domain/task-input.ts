@@ -31,6 +31,10 @@ const taskInputSchema = z.strictObject({
   deadline: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   delaySeconds: z.int().min(0).max(LIMITS.delaySeconds).default(TASK_DEFAULTS.delaySeconds),
   resources: resourcesSchema.optional(),
+  prefers: z.record(z.string().min(1).max(64), z.number().min(-100).max(100)).optional(),
+  affinityKey: z.string().min(1).max(256).optional(),
+  agent: z.string().min(1).max(128).optional(),
+  avoidAgents: z.array(z.string().min(1).max(128)).max(50).optional(),
   then: z
     .strictObject({
       type: z.string().min(1).max(128).regex(name, 'must be letters, digits, ".", ":", "_" or "-"'),
@@ -62,12 +66,20 @@ export function parseTaskInput(raw: unknown, now: Date, prefix = ''): ParseResul
     fields.push({ field: join(prefix, 'deadline'), message: 'must be in the future' });
   }
   if (fields.length > 0) return { ok: false, fields };
+  const { prefers, affinityKey, agent, avoidAgents, ...rest } = input;
+  const placement = {
+    ...(prefers !== undefined && Object.keys(prefers).length > 0 ? { prefers } : {}),
+    ...(affinityKey !== undefined ? { affinityKey } : {}),
+    ...(agent !== undefined ? { agent } : {}),
+    ...(avoidAgents !== undefined && avoidAgents.length > 0 ? { avoidAgents: [...new Set(avoidAgents)] } : {}),
+  };
   return {
     ok: true,
     value: {
-      ...input,
+      ...rest,
       payload: input.payload as Json,
       requires: [...new Set(input.requires)],
+      ...(Object.keys(placement).length > 0 ? { placement } : {}),
     },
   };
 }

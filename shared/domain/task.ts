@@ -15,12 +15,37 @@ export interface Progress {
   readonly message?: string;
 }
 
-/** An agent's hold on a running task: the token it proves itself with and the SQS message it came in. */
+/** An agent's hold on a running task: the secret its lease-token calls must show. */
 export interface AgentLease {
   readonly token: string;
-  readonly receipt: string;
-  /** `pool:priority` of the queue the message is on. */
-  readonly queueKey: string;
+}
+
+/** Where a payload or result above the inline limit lives (an object in the values bucket). */
+export interface ValueRef {
+  readonly key: string;
+  readonly bytes: number;
+}
+
+/** Soft placement wishes of a task on an agent pool (DESIGN, "Dispatch to agents"). */
+export interface Placement {
+  /** Label weights: an agent offering more of them (as capabilities or label keys) is preferred. */
+  readonly prefers?: Readonly<Record<string, number>>;
+  /** Tasks with one key go to one online agent while it lasts (consistent hashing). */
+  readonly affinityKey?: string;
+  /** Pinned to this agent id. */
+  readonly agent?: string;
+  readonly avoidAgents?: readonly string[];
+}
+
+/** A timer the sweep honours; a task has at most one at a time (sparse `due` index). */
+export interface Due {
+  /**
+   * `delay`: a Lambda-pool task held in the table until it may be queued; `deadline`: an
+   * agent-pool task that expires if unstarted; `lease`: an agent's attempt presumed lost
+   * if not extended; `follow`: after-commit effects (a next stage) not yet confirmed.
+   */
+  readonly kind: 'delay' | 'deadline' | 'lease' | 'follow';
+  readonly at: string;
 }
 
 export interface TaskError {
@@ -46,7 +71,18 @@ export interface Task {
   readonly delaySeconds: number;
   readonly deadline?: string;
   readonly resources?: Resources;
+  readonly placement?: Placement;
   readonly idempotencyKey?: string;
+  /** PENDING: not to be started before this instant (a delay or a retry's backoff). */
+  readonly availableAt?: string;
+  /** PENDING on an agent pool: its place in the ready set (shard and sort key). */
+  readonly ready?: { readonly shard: number; readonly key: string; /** ISO: when it (re)entered the ready set. */ readonly since: string };
+  readonly due?: Due;
+  /** Set when the payload is kept in the values bucket; `payload` is then null in the record. */
+  readonly payloadRef?: ValueRef;
+  readonly resultRef?: ValueRef;
+  /** Epoch seconds after which a terminal task may be deleted (the table's TTL). */
+  readonly expiresAt?: number;
   readonly progress?: Progress;
   readonly result?: Json;
   readonly error?: TaskError;
@@ -94,6 +130,7 @@ export interface TaskInput {
   readonly deadline?: string;
   readonly delaySeconds: number;
   readonly resources?: Resources;
+  readonly placement?: Placement;
   readonly then?: NextStage;
 }
 
@@ -123,6 +160,8 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     delaySeconds: input.delaySeconds,
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
     ...(input.resources !== undefined ? { resources: input.resources } : {}),
+    ...(input.placement !== undefined ? { placement: input.placement } : {}),
+    ...(input.delaySeconds > 0 ? { availableAt: new Date(ctx.now.getTime() + input.delaySeconds * 1000).toISOString() } : {}),
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
     ...(input.then !== undefined ? { then: input.then } : {}),
     ...(ctx.job !== undefined ? { job: ctx.job } : {}),
@@ -132,10 +171,10 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
   };
 }
 
-/** The public view of a task: everything but the tenant and the lease's secrets. */
-export type TaskView = Omit<Task, 'tenant' | 'lease'>;
+/** The public view of a task: everything but the tenant, the lease's secrets and the dispatch bookkeeping. */
+export type TaskView = Omit<Task, 'tenant' | 'lease' | 'ready' | 'due' | 'expiresAt'>;
 
 export function toTaskView(task: Task): TaskView {
-  const { tenant: _tenant, lease: _lease, ...view } = task;
+  const { tenant: _tenant, lease: _lease, ready: _ready, due: _due, expiresAt: _expires, ...view } = task;
   return view;
 }

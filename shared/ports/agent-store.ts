@@ -1,22 +1,22 @@
 import type { Agent } from '../domain/agent.js';
 import type { HeldLease } from '../domain/leasing.js';
 
-/** Registered agents and the leases they hold. */
+/** Registered agents and the leases they hold; every key is per tenant. */
 export interface AgentStore {
   create(agent: Agent): Promise<void>;
-  get(id: string): Promise<Agent | undefined>;
+  get(tenant: string, id: string): Promise<Agent | undefined>;
+  /** The tenant's agents (registered ones, online or not), oldest first. */
+  list(tenant: string): Promise<readonly Agent[]>;
   /** Records that the agent was heard from. */
-  touch(id: string, now: Date): Promise<void>;
+  touch(tenant: string, id: string, now: Date): Promise<void>;
   /**
    * Takes the agent's lease-call lock, so two lease calls of one agent cannot
-   * both spend the same free capacity. False when another call holds it (and
-   * it is not older than `staleMs`).
+   * both spend the same free capacity, and records the agent as seen. False when
+   * another call holds it (and it is not older than `staleMs`).
    */
-  lock(id: string, now: Date, staleMs: number): Promise<boolean>;
-  unlock(id: string): Promise<void>;
-  addLease(id: string, lease: HeldLease): Promise<void>;
-  /** Drops a lease (done, failed, released or lapsed); a missing one is fine. */
-  removeLease(id: string, taskId: string): Promise<void>;
-  /** Counts of the tenant's agents, for /stats. */
-  countByStatus(tenant: string, now: Date): Promise<{ online: number; offline: number }>;
+  lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean>;
+  unlock(tenant: string, id: string): Promise<void>;
+  addLease(tenant: string, id: string, lease: HeldLease): Promise<void>;
+  /** Drops a lease (done, failed, released, cancelled or lapsed); a missing one is fine. */
+  removeLease(tenant: string, id: string, taskId: string): Promise<void>;
 }

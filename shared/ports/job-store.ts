@@ -7,15 +7,15 @@ export interface JobPatch {
   readonly finishedAt?: string;
 }
 
-/** Jobs and their sharded child counters. */
+/** Jobs and their sharded child counters; every key is per tenant. */
 export interface JobStore {
   create(job: Job): Promise<void>;
-  get(id: string): Promise<Job | undefined>;
+  get(tenant: string, id: string): Promise<Job | undefined>;
   /** The children finished so far, summed over the shards (a consistent read). */
-  counts(id: string): Promise<ChildCounts>;
+  counts(tenant: string, id: string): Promise<ChildCounts>;
   /** Moves the job on if its status is one of `from`; false when someone else moved it first. */
-  transition(id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean>;
-  markChildrenEnqueued(id: string): Promise<void>;
-  /** Jobs still RUNNING or REDUCING (for the reconciler), oldest first. */
+  transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean>;
+  markChildrenEnqueued(tenant: string, id: string): Promise<void>;
+  /** Jobs still RUNNING or REDUCING, of every tenant (for the reconciler), oldest first. */
   listActive(limit: number): Promise<readonly Job[]>;
 }

@@ -1,9 +1,37 @@
-import type { OutboxEntry } from './task-store.js';
+import type { Priority } from '../domain/priority.js';
+import type { Task } from '../domain/task.js';
 
-/** What goes on a work queue: just enough to find the record. */
+/** What goes on a work queue: just enough to find the record, and when it was sent. */
 export interface TaskMessage {
   readonly taskId: string;
   readonly tenant: string;
+  /** ISO instant the message was sent; a record younger than the write may not exist yet. */
+  readonly sentAt?: string;
+}
+
+/** A task to send to its pool × priority queue. */
+export interface QueueEntry {
+  readonly id: string;
+  readonly tenant: string;
+  readonly pool: string;
+  readonly priority: Priority;
+  /** 0…900: SQS's DelaySeconds. */
+  readonly delaySeconds: number;
+}
+
+/** SQS delays a message at most this long. */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
+/** The queue entry of a PENDING task at `now`: delayed until it is available (at most SQS's 900 s). */
+export function toQueueEntry(task: Pick<Task, 'id' | 'tenant' | 'pool' | 'priority' | 'availableAt'>, now: Date): QueueEntry {
+  const wait = task.availableAt === undefined ? 0 : Math.ceil((Date.parse(task.availableAt) - now.getTime()) / 1000);
+  return {
+    id: task.id,
+    tenant: task.tenant,
+    pool: task.pool,
+    priority: task.priority,
+    delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, wait)),
+  };
 }
 
 export interface EnqueueFailure {
@@ -11,8 +39,8 @@ export interface EnqueueFailure {
   readonly reason: string;
 }
 
-/** The pool × priority work queues. */
+/** The pool × priority work queues of Lambda pools. */
 export interface TaskQueue {
   /** Sends each task to its pool × priority queue; reports the ones that did not go. Never throws for a send failure. */
-  enqueue(entries: readonly OutboxEntry[]): Promise<{ readonly failed: readonly EnqueueFailure[] }>;
+  enqueue(entries: readonly QueueEntry[]): Promise<{ readonly failed: readonly EnqueueFailure[] }>;
 }

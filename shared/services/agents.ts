@@ -1,18 +1,25 @@
 import { z } from 'zod';
-import { toAgentView, type Agent } from '../domain/agent.js';
-import { canRun, fits, freeCapacity, leasablePools, leaseOrder, take, type FreeCapacity } from '../domain/leasing.js';
-import { PRIORITIES } from '../domain/priority.js';
+import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
+import { isAvailable } from '../domain/dispatch.js';
+import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
+import { isPastDeadline } from '../domain/state-machine.js';
+import { createDefaultPolicy, type AgentProfile, type Candidate, type SchedulingPolicy } from '../domain/scheduling/index.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import type { Json, Resources, Task } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import type { AgentQueue, ReceivedTask } from '../ports/agent-queue.js';
 import type { AgentStore } from '../ports/agent-store.js';
-import { queueKey, type Pool } from '../topology/topology.js';
-import { claimDelivery, leaseGrace, SQS_MAX_VISIBILITY, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
+import type { ReadySignal } from '../ports/ready-signal.js';
+import type { ReadyTask, TaskQueries } from '../ports/task-queries.js';
+import type { Pool } from '../topology/topology.js';
+import { startEvent, type DeliveryDeps } from './claim-delivery.js';
+import { isInvalidTransition } from './task-lifecycle.js';
 
 export interface AgentDeps extends DeliveryDeps {
   readonly agents: AgentStore;
-  readonly agentQueue: AgentQueue;
+  readonly queries: Pick<TaskQueries, 'ready'>;
+  readonly signal: ReadySignal;
+  /** This process's shared view of the ready sets (one read serves concurrent lease calls). */
+  readonly readyView?: ReadyView;
   readonly newId: () => string;
   readonly newToken: () => string;
 }
@@ -28,33 +35,48 @@ const registration = z.strictObject({
       memoryMb: z.int().positive().max(4_194_304).optional(),
     })
     .default({ slots: 1 }),
+  weight: z.number().positive().max(100).default(1),
   labels: z.record(z.string().max(64), z.string().max(256)).default({}),
 });
 
-/** POST /workers: a new agent, online from now. */
-export async function registerAgent(deps: AgentDeps, tenant: string, raw: unknown): Promise<Agent> {
+/**
+ * The agent pools whose tasks an agent could run: fixed ones it shares a
+ * capability with, and the open pools unless every capability it has is offered
+ * by one fixed pool (then any task it could run routes to that pool, never to an
+ * open one), so a lease call reads no ready set it could never take from.
+ */
+export function poolsFor(pools: readonly Pool[], capabilities: readonly string[]): Pool[] {
+  const has = new Set(capabilities);
+  const fixed = pools.filter((p) => !p.openCapabilities);
+  const needsOpen = !fixed.some((p) => capabilities.every((c) => p.capabilities.includes(c)));
+  return pools.filter((p) => p.runsOn === 'agents' && (p.openCapabilities ? needsOpen : p.capabilities.some((c) => has.has(c))));
+}
+
+/** POST /workers: a new agent, online from now; `pools` says where its work can come from. */
+export async function registerAgent(deps: AgentDeps, tenant: string, raw: unknown): Promise<ReturnType<typeof toAgentView> & { pools: string[] }> {
   const parsed = registration.safeParse(raw);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const now = deps.now().toISOString();
+  const now = deps.now();
   const agent: Agent = {
     id: deps.newId(),
     tenant,
     ...(parsed.data.name !== undefined ? { name: parsed.data.name } : {}),
     capabilities: [...new Set(parsed.data.capabilities)],
     capacity: parsed.data.capacity,
+    weight: parsed.data.weight,
     labels: parsed.data.labels,
-    registeredAt: now,
-    lastSeenAt: now,
+    registeredAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
     leases: {},
   };
   await deps.agents.create(agent);
-  return agent;
+  return { ...toAgentView(agent, now), pools: poolsFor(deps.pools, agent.capabilities).map((p) => p.name) };
 }
 
-/** The tenant's agent; another tenant's is "not found". */
+/** The tenant's agent; another tenant's is "not found" (its key is another tenant's). */
 export async function ownAgent(deps: Pick<AgentDeps, 'agents'>, tenant: string, id: string): Promise<Agent> {
-  const agent = await deps.agents.get(id);
-  if (agent === undefined || agent.tenant !== tenant) throw new NotFoundError('worker', id);
+  const agent = await deps.agents.get(tenant, id);
+  if (agent === undefined) throw new NotFoundError('worker', id);
   return agent;
 }
 
@@ -62,7 +84,7 @@ export async function ownAgent(deps: Pick<AgentDeps, 'agents'>, tenant: string, 
 export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string): Promise<ReturnType<typeof toAgentView>> {
   const agent = await ownAgent(deps, tenant, id);
   const now = deps.now();
-  await deps.agents.touch(id, now);
+  await deps.agents.touch(tenant, id, now);
   return toAgentView({ ...agent, lastSeenAt: now.toISOString() }, now);
 }
 
@@ -85,125 +107,190 @@ export interface LeasedTask {
   readonly leaseExpiresAt: string;
 }
 
-/** How long an unclaimed received message stays invisible while a lease call decides on it. */
-const CONSIDER_SECONDS = 30;
-/** How often an agent's lease call also looks at lower priorities, so aging can find old tasks there. */
-const AGING_PROBE_MS = 10_000;
-const lastProbe = new Map<string, number>();
+/** Candidates read from the top of each ready-set shard. */
+const PER_SHARD = 8;
+/**
+ * The longest a waiting lease call goes without reading the ready set again. In
+ * one process a submission wakes it at once (ReadySignal); across processes (Lambda
+ * containers) this is the polling interval of a long poll.
+ */
+const REREAD_MS = 500;
+
+const policies = new WeakMap<Pool, SchedulingPolicy>();
+/** Each pool's scheduling policy (named in the topology), built once. */
+function policyOf(pool: Pool): SchedulingPolicy {
+  let policy = policies.get(pool);
+  if (policy === undefined) {
+    policy = createDefaultPolicy(pool.scheduling ?? {});
+    policies.set(pool, policy);
+  }
+  return policy;
+}
 
 /**
  * POST /workers/{id}/lease: up to `max` tasks (never more than the agent's free
- * slots, each fitting its free resources), from the agent pools it has a
- * capability of, in strict priority order with aging. Waits up to
- * `waitSeconds` for the first. Each task comes with a lease token and lasts
- * its timeout; a heartbeat extends it.
+ * slots, each fitting its free resources), chosen by each pool's scheduling
+ * policy from the top of the tenant's ready sets, and claimed by a conditional
+ * write. Nothing is received and put back: a task passed over is not touched.
+ * Waits up to `waitSeconds` for the first, re-reading free capacity each round.
  */
 export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: string, raw: unknown): Promise<LeasedTask[]> {
   const parsed = leaseRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { max, waitSeconds } = parsed.data;
-  const agent = await ownAgent(deps, tenant, agentId);
+  let agent = await ownAgent(deps, tenant, agentId);
   const started = deps.now();
-  await deps.agents.touch(agentId, started);
-  if (!(await deps.agents.lock(agentId, started, (waitSeconds + 10) * 1000))) {
+  // Taking the lock also records the agent as seen.
+  if (!(await deps.agents.lock(tenant, agentId, started, (waitSeconds + 10) * 1000))) {
     throw new ConflictError('lease_in_progress', `worker ${agentId} already has a lease call in progress`);
   }
   try {
-    for (const lease of Object.values(agent.leases)) {
-      if (Date.parse(lease.expiresAt) <= started.getTime()) await deps.agents.removeLease(agentId, lease.taskId);
-    }
-    const pools = leasablePools(deps.pools.filter((p) => p.runsOn === 'agents'), agent.capabilities);
-    let free = freeCapacity(agent.capacity, Object.values(agent.leases), started);
+    const pools = poolsFor(deps.pools, agent.capabilities);
     const leased: LeasedTask[] = [];
-    const deadline = started.getTime() + waitSeconds * 1000;
+    const until = started.getTime() + waitSeconds * 1000;
     for (let round = 0; pools.length > 0; round++) {
+      const now = deps.now();
+      for (const lease of Object.values(agent.leases)) {
+        if (Date.parse(lease.expiresAt) <= now.getTime()) await deps.agents.removeLease(tenant, agentId, lease.taskId);
+      }
+      const free = freeCapacity(agent.capacity, Object.values(agent.leases), now);
       const want = Math.min(max - leased.length, free.slots);
       if (want <= 0) break;
-      const remaining = Math.max(0, Math.ceil((deadline - deps.now().getTime()) / 1000));
-      const candidates = await gather(deps, agentId, pools, want, round === 0 ? 0 : Math.min(2, remaining));
-      for (const candidate of leaseOrder(candidates, deps.now())) {
-        const taken = leased.length < max && free.slots >= 1 ? await tryLease(deps, tenant, agent, candidate, free) : undefined;
-        if (taken === undefined) {
-          if (!candidate.settled) await deps.agentQueue.setVisibility(candidate.queueKey, candidate.receipt, 0);
-          continue;
-        }
-        leased.push(taken.task);
-        free = take(free, taken.task.resources);
+      for (const pool of pools) {
+        if (leased.length >= max) break;
+        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now, round > 0)));
       }
-      if (leased.length > 0 || deps.now().getTime() >= deadline) break;
+      if (leased.length > 0 || deps.now().getTime() >= until) break;
+      await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()));
+      agent = await ownAgent(deps, tenant, agentId);
     }
     return leased;
   } finally {
-    await deps.agents.unlock(agentId);
+    await deps.agents.unlock(tenant, agentId);
   }
 }
 
-type Candidate = ReceivedTask & { queueKey: string; priority: Task['priority']; since: string; settled?: boolean };
+/** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
+async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date, fresh: boolean): Promise<LeasedTask[]> {
+  const read = (): Promise<readonly ReadyTask[]> => deps.queries.ready(agent.tenant, pool.name, PER_SHARD);
+  const [ready, fleet] = await Promise.all([deps.readyView?.read(agent.tenant, pool.name, read, fresh) ?? read(), onlineFleet(deps, agent.tenant, now)]);
+  const candidates: Candidate[] = [];
+  for (const task of ready) {
+    if (!isAvailable(task, now)) continue;
+    if (isPastDeadline(task, now)) {
+      await deps.lifecycle.move(task.tenant, task.id, { type: 'expire' }).catch((error: unknown) => {
+        if (!isInvalidTransition(error)) throw error;
+      });
+      continue;
+    }
+    candidates.push(toCandidate(task));
+  }
+  if (candidates.length === 0) return [];
+  const me = profileOf(agent, free);
+  const online = fleet.filter((a) => a.id !== agent.id).concat(me);
+  const chosen = policyOf(pool).choose(me, candidates, { online }, now, want);
+  const leased: LeasedTask[] = [];
+  for (const candidate of chosen) {
+    const taken = await claim(deps, agent, candidate.id);
+    if (taken !== undefined) leased.push(taken);
+    deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
+  }
+  return leased;
+}
 
 /**
- * Receives candidates in strict priority order until `want` are in hand; every
- * AGING_PROBE_MS it also takes one from each lower queue, so a task waiting past
- * its priority's max wait can be served as one level higher.
+ * A short-lived, shared view of each tenant × pool ready set in this process:
+ * concurrent lease calls share one read of the shards (single flight), and a
+ * view is reused for `ttlMs`. Staleness is harmless: a claim is a conditional
+ * write, so a task someone else took is a lost race and the next candidate is
+ * tried. A long poll woken by a new task reads afresh.
  */
-async function gather(deps: AgentDeps, agentId: string, pools: readonly Pool[], want: number, waitSeconds: number): Promise<Candidate[]> {
-  const queues = PRIORITIES.flatMap((priority) => pools.map((pool) => ({ key: queueKey(pool.name, priority), priority })));
-  const receive = async (q: { key: string; priority: Task['priority'] }, max: number, wait: number): Promise<Candidate[]> =>
-    (await deps.agentQueue.receive(q.key, max, wait, CONSIDER_SECONDS)).map((m) => ({ ...m, queueKey: q.key, priority: q.priority, since: m.sentAt }));
+export class ReadyView {
+  private readonly views = new Map<string, { at: number; tasks: Promise<readonly ReadyTask[]> }>();
 
-  if (waitSeconds > 0) {
-    // Long poll: wait on every queue at once; whichever has work answers first.
-    return (await Promise.all(queues.map((q) => receive(q, want, waitSeconds)))).flat();
+  constructor(
+    private readonly ttlMs = 150,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>, fresh: boolean): Promise<readonly ReadyTask[]> {
+    const key = `${tenant}#${pool}`;
+    const cached = this.views.get(key);
+    if (!fresh && cached !== undefined && this.clock() - cached.at < this.ttlMs) return cached.tasks;
+    const tasks = load();
+    this.views.set(key, { at: this.clock(), tasks });
+    tasks.catch(() => this.views.delete(key));
+    return tasks;
   }
-  const found: Candidate[] = [];
-  const probe = Date.now() - (lastProbe.get(agentId) ?? 0) >= AGING_PROBE_MS;
-  if (probe) lastProbe.set(agentId, Date.now());
-  for (const q of queues) {
-    if (found.length < want) found.push(...(await receive(q, want - found.length, 0)));
-    else if (probe) found.push(...(await receive(q, 1, 0)));
-    else break;
+
+  /** A task claimed (or lost to someone else): later readers of the view skip it. */
+  taken(tenant: string, pool: string, id: string): void {
+    const key = `${tenant}#${pool}`;
+    const cached = this.views.get(key);
+    if (cached !== undefined) this.views.set(key, { at: cached.at, tasks: cached.tasks.then((tasks) => tasks.filter((t) => t.id !== id)) });
   }
-  return found;
 }
 
-/** Claims one candidate for the agent, or settles its message; undefined when not leased. */
-async function tryLease(deps: AgentDeps, tenant: string, agent: Agent, candidate: Candidate, free: FreeCapacity): Promise<{ task: LeasedTask } | undefined> {
-  if (candidate.tenant !== tenant) return undefined;
+/** PENDING → ACTIVE for this agent, with a fresh lease token; undefined when someone else got there first. */
+async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<LeasedTask | undefined> {
   const token = deps.newToken();
-  const claim = await claimDelivery(deps, candidate.taskId, {
-    worker: agent.id,
-    timeoutMs: (task) => task.timeoutSeconds * 1000,
-    lease: { token, receipt: candidate.receipt, queueKey: candidate.queueKey },
-    accept: (task) => canRun(agent.capabilities, task.requires) && fits(task.resources, free),
-    checkCircuit: false,
-  });
-  if (!('claimed' in claim)) {
-    // Finished, running elsewhere, expired, or not for this agent (back at once).
-    await settleMessage(deps, candidate.queueKey, candidate.receipt, claim);
-    candidate.settled = true;
-    return undefined;
+  let task: Task;
+  try {
+    const current = await deps.records.get(agent.tenant, taskId);
+    if (current === undefined || current.status !== 'PENDING') return undefined;
+    task = await deps.lifecycle.move(agent.tenant, taskId, startEvent(deps, agent.id, current.timeoutSeconds * 1000, deps.now(), { token }), { seen: current });
+  } catch (error) {
+    if (isInvalidTransition(error)) return undefined;
+    throw error;
   }
-  const task = claim.claimed;
   const leaseExpiresAt = task.leaseExpiresAt as string;
-  await deps.agentQueue.setVisibility(candidate.queueKey, candidate.receipt, Math.min(SQS_MAX_VISIBILITY, task.timeoutSeconds + leaseGrace(deps)));
-  await deps.agents.addLease(agent.id, { taskId: task.id, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
+  await deps.agents.addLease(agent.tenant, agent.id, { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
   return {
-    task: {
-      id: task.id,
-      type: task.type,
-      payload: task.payload,
-      priority: task.priority,
-      pool: task.pool,
-      attempt: task.attempts,
-      timeoutSeconds: task.timeoutSeconds,
-      ...(task.resources !== undefined ? { resources: task.resources } : {}),
-      leaseToken: token,
-      leaseExpiresAt,
-    },
+    id: task.id,
+    type: task.type,
+    payload: task.payload,
+    priority: task.priority,
+    pool: task.pool,
+    attempt: task.attempts,
+    timeoutSeconds: task.timeoutSeconds,
+    ...(task.resources !== undefined ? { resources: task.resources } : {}),
+    leaseToken: token,
+    leaseExpiresAt,
   };
 }
 
-/** Does to a message what an outcome says: delete it, or make it visible after a delay. */
-export async function settleMessage(deps: Pick<AgentDeps, 'agentQueue'>, key: string, receipt: string, outcome: DeliveryOutcome): Promise<void> {
-  if (outcome.action === 'delete') await deps.agentQueue.delete(key, receipt);
-  else await deps.agentQueue.setVisibility(key, receipt, outcome.delaySeconds);
+/** How long the fleet view of a tenant may be reused by lease calls in one process. */
+const FLEET_CACHE_MS = 1_000;
+const fleets = new Map<string, { at: number; agents: readonly AgentProfile[] }>();
+
+async function onlineFleet(deps: Pick<AgentDeps, 'agents'>, tenant: string, now: Date): Promise<readonly AgentProfile[]> {
+  const cached = fleets.get(tenant);
+  if (cached !== undefined && now.getTime() - cached.at < FLEET_CACHE_MS) return cached.agents;
+  const agents = (await deps.agents.list(tenant))
+    .filter((a) => isOnline(a, now))
+    .map((a) => profileOf(a, freeCapacity(a.capacity, Object.values(a.leases), now)));
+  fleets.set(tenant, { at: now.getTime(), agents });
+  return agents;
+}
+
+function profileOf(agent: Agent, free: FreeCapacity): AgentProfile {
+  return { id: agent.id, capabilities: agent.capabilities, capacity: agent.capacity, free, weight: agent.weight, labels: agent.labels };
+}
+
+function toCandidate(task: ReadyTask): Candidate {
+  const p = task.placement;
+  return {
+    id: task.id,
+    tenant: task.tenant,
+    pool: task.pool,
+    priority: task.priority,
+    enqueuedAt: task.readySince,
+    requires: task.requires,
+    ...(task.deadline !== undefined ? { deadline: task.deadline } : {}),
+    ...(task.resources !== undefined ? { resources: task.resources } : {}),
+    ...(p?.prefers !== undefined ? { prefers: p.prefers } : {}),
+    ...(p?.affinityKey !== undefined ? { affinityKey: p.affinityKey } : {}),
+    ...(p?.agent !== undefined ? { agent: p.agent } : {}),
+    ...(p?.avoidAgents !== undefined ? { avoidAgents: p.avoidAgents } : {}),
+  };
 }

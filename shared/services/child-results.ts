@@ -1,7 +1,7 @@
 import { childId } from '../domain/job.js';
 import type { Task } from '../domain/task.js';
 import type { ChildResult } from '../handlers.js';
-import type { TaskStore } from '../ports/task-store.js';
+import type { TaskRecords } from '../ports/task-records.js';
 
 /** Children read per page: one BatchGetItem. */
 const PAGE = 100;
@@ -11,14 +11,14 @@ const PAGE = 100;
  * its own result, so a job's results are bound by the number of children, not
  * by one item's 400 KB. Children that did not complete are skipped.
  */
-export async function* childResults(store: Pick<TaskStore, 'getMany'>, reduce: Task): AsyncGenerator<ChildResult> {
+export async function* childResults(records: Pick<TaskRecords, 'getMany'>, reduce: Task): AsyncGenerator<ChildResult> {
   const payload = reduce.payload as { total?: unknown } | null;
   const total = typeof payload?.total === 'number' ? payload.total : 0;
   const jobId = reduce.job?.id;
   if (jobId === undefined) return;
   for (let start = 0; start < total; start += PAGE) {
     const ids = Array.from({ length: Math.min(PAGE, total - start) }, (_, i) => childId(jobId, start + i));
-    for (const child of await store.getMany(ids)) {
+    for (const child of await records.getMany(reduce.tenant, ids)) {
       if (child.status === 'COMPLETED') yield { index: child.job?.index ?? 0, result: child.result ?? null };
     }
   }

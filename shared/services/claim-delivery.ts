@@ -1,18 +1,19 @@
 import { retryDelaySeconds } from '../domain/backoff.js';
+import { isAvailable } from '../domain/dispatch.js';
 import { InvalidTransitionError, isPastDeadline, willRetry } from '../domain/state-machine.js';
 import type { AgentLease, Task, TaskError } from '../domain/task.js';
 import { isTerminal } from '../domain/task-status.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
-import type { DeadLetters } from '../ports/dead-letters.js';
-import type { TaskStore } from '../ports/task-store.js';
+import type { TaskRecords } from '../ports/task-records.js';
 import type { Pool } from '../topology/topology.js';
 import { admitToPool } from './circuit.js';
+import type { Guard, TaskLifecycle } from './task-lifecycle.js';
 
-/** What claiming and settling a delivered task needs. */
+/** What claiming and settling a task's attempt needs. */
 export interface DeliveryDeps {
-  readonly store: TaskStore;
+  readonly lifecycle: TaskLifecycle;
+  readonly records: Pick<TaskRecords, 'get' | 'getMany'>;
   readonly circuits: CircuitStore;
-  readonly deadLetters: DeadLetters;
   readonly pools: readonly Pool[];
   readonly now: () => Date;
   /** 0 ≤ r < 1, for backoff jitter. */
@@ -29,6 +30,12 @@ export type DeliveryOutcome =
   | { readonly action: 'retry'; readonly delaySeconds: number; readonly reason: string };
 
 export const DEFAULT_LEASE_GRACE_SECONDS = 30;
+/**
+ * A message may arrive before its record is written (tasks are sent first, then
+ * written: task-lifecycle.ts). Younger than this, a missing record is waited for;
+ * older, the submission failed and the message is dropped.
+ */
+export const ORPHAN_GRACE_SECONDS = 120;
 
 /** How long past its timeout a running attempt is still presumed alive. */
 export const leaseGrace = (deps: Pick<DeliveryDeps, 'leaseGraceSeconds'>): number => deps.leaseGraceSeconds ?? DEFAULT_LEASE_GRACE_SECONDS;
@@ -41,14 +48,17 @@ export const later = (delaySeconds: number, reason: string): DeliveryOutcome => 
   reason,
 });
 
+/** A delivered message: the task it names and when it was sent. */
+export interface Delivery {
+  readonly taskId: string;
+  readonly tenant: string;
+  readonly sentAt?: string;
+}
+
 export interface ClaimOptions {
   readonly worker: string;
   /** How long the attempt may run. */
   readonly timeoutMs: (task: Task) => number;
-  /** For an agent: the token and message its later calls are checked against. */
-  readonly lease?: AgentLease;
-  /** May this worker run it? If not it goes back to its queue at once, no attempt burned. */
-  readonly accept?: (task: Task) => boolean;
   /** Honour the pool's circuit breaker (Lambda workers). */
   readonly checkCircuit: boolean;
 }
@@ -56,79 +66,103 @@ export interface ClaimOptions {
 export type Claim = { readonly claimed: Task; readonly pool: Pool; readonly timeoutMs: number } | DeliveryOutcome;
 
 /**
- * Takes a delivered task for one attempt: PENDING → ACTIVE, a conditional write,
- * so of many copies of a message only one claims it. Everything else decides
- * what happens to the message: a finished task's is deleted; a task running
- * elsewhere waits out its lease; a lapsed lease counts as a failed attempt; a
- * passed deadline expires the task; an open circuit puts it back untouched.
+ * A Lambda worker takes a delivered task for one attempt: PENDING → ACTIVE, a
+ * conditional write, so of many copies of a message only one claims it. The rest
+ * decides what happens to the message: a finished task's is deleted; a task
+ * running elsewhere waits out its lease; a lapsed lease counts as a failed
+ * attempt; a passed deadline expires the task; an open circuit puts it back.
  */
-export async function claimDelivery(deps: DeliveryDeps, taskId: string, options: ClaimOptions): Promise<Claim> {
-  let task = await deps.store.get(taskId);
-  if (task === undefined) return done('no such task');
-  if (isTerminal(task.status)) return done(`already ${task.status}`);
-
-  if (task.status === 'ACTIVE') {
-    const leaseLeft = secondsUntil(task.leaseExpiresAt, deps.now());
-    if (leaseLeft > 0) return later(leaseLeft, 'running on another worker');
-    // The worker that held it stopped before recording an outcome.
-    const settled = await settleFailure(deps, task, { message: 'attempt lost: the worker stopped before finishing' });
-    if (settled.action === 'delete') return settled;
-    task = await deps.store.get(taskId);
-    if (task === undefined || task.status !== 'PENDING') return done('settled elsewhere');
-  }
-
-  const now = deps.now();
-  if (isPastDeadline(task, now)) {
+export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, options: ClaimOptions): Promise<Claim> {
+  for (let round = 0; round < 8; round++) {
+    let task = await deps.records.get(delivery.tenant, delivery.taskId);
+    const now = deps.now();
+    if (task === undefined) {
+      const age = delivery.sentAt === undefined ? Infinity : (now.getTime() - Date.parse(delivery.sentAt)) / 1000;
+      return age < ORPHAN_GRACE_SECONDS ? later(5, 'record not written yet') : done('no such task');
+    }
+    if (isTerminal(task.status)) return done(`already ${task.status}`);
+    if (task.status === 'ACTIVE') {
+      const leaseLeft = secondsUntil(task.leaseExpiresAt, now);
+      if (leaseLeft > 0) return later(leaseLeft, 'running on another worker');
+      // The worker that held it stopped before recording an outcome.
+      const settled = await settleLapsed(deps, task);
+      if (settled.action === 'delete') return settled;
+      continue;
+    }
+    if (!isAvailable(task, now)) return later(secondsUntil(task.availableAt, now), 'not due yet');
     try {
-      await deps.store.apply(task.id, { type: 'expire' }, now, { seen: task });
-      return done('deadline passed before start');
+      if (isPastDeadline(task, now)) {
+        await deps.lifecycle.move(task.tenant, task.id, { type: 'expire' }, { seen: task });
+        return done('deadline passed before start');
+      }
+      const pool = poolOf(deps.pools, task);
+      if (options.checkCircuit) {
+        const gate = await admitToPool(deps.circuits, pool.name, pool.circuit, now);
+        if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of pool ${pool.name} is open`);
+      }
+      const timeoutMs = options.timeoutMs(task);
+      task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task });
+      return { claimed: task, pool, timeoutMs };
     } catch (error) {
-      if (error instanceof InvalidTransitionError) return claimDelivery(deps, taskId, options);
-      throw error;
+      // Someone else started, cancelled or expired it between our read and our write.
+      if (!(error instanceof InvalidTransitionError)) throw error;
     }
   }
-  if (options.accept !== undefined && !options.accept(task)) return later(0, 'not for this worker');
+  return later(1, 'contended');
+}
 
-  const pool = poolOf(deps.pools, task);
-  if (options.checkCircuit) {
-    const gate = await admitToPool(deps.circuits, pool.name, pool.circuit, now);
-    if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of pool ${pool.name} is open`);
-  }
-
-  const timeoutMs = options.timeoutMs(task);
+/** The `start` event of an attempt of `timeoutMs`, leased until its timeout plus the grace. */
+export function startEvent(deps: Pick<DeliveryDeps, 'leaseGraceSeconds'>, worker: string, timeoutMs: number, now: Date, lease?: AgentLease) {
   const leaseExpiresAt = new Date(now.getTime() + timeoutMs + leaseGrace(deps) * 1000).toISOString();
-  try {
-    const claimed = await deps.store.apply(
-      task.id,
-      { type: 'start', worker: options.worker, leaseExpiresAt, ...(options.lease !== undefined ? { lease: options.lease } : {}) },
-      now,
-      { seen: task },
-    );
-    return { claimed, pool, timeoutMs };
-  } catch (error) {
-    if (!(error instanceof InvalidTransitionError)) throw error;
-    // Someone else started (or cancelled) it between our read and our write.
-    return claimDelivery(deps, taskId, options);
-  }
+  return { type: 'start' as const, worker, leaseExpiresAt, ...(lease !== undefined ? { lease } : {}) };
+}
+
+/** Holds only while the attempt the caller started is the task's current one. */
+export function attemptGuard(claimed: Pick<Task, 'attempts' | 'worker'>, onStale: (task: Task) => Error): Guard {
+  return (task) => {
+    if (task.status !== 'ACTIVE' || task.attempts !== claimed.attempts || task.worker !== claimed.worker) throw onStale(task);
+  };
 }
 
 /**
- * A failed attempt: back to PENDING with a backoff, or FAILED with a dead letter.
- * The dead letter is sent before FAILED is recorded: a crash in between makes the
- * redelivery settle the task again (a second letter, at worst), never a FAILED
- * task missing from its DLQ.
+ * A failed attempt: back to PENDING after a backoff, or FAILED (its dead letter
+ * sent by the lifecycle first). `guard` keeps it to the caller's attempt.
  */
-export async function settleFailure(deps: DeliveryDeps, task: Task, error: TaskError, guard?: (task: Task) => void): Promise<DeliveryOutcome> {
-  if (!willRetry(task, error)) await deps.deadLetters.send(task, error, deps.now());
+export async function settleFailure(deps: DeliveryDeps, task: Task, error: TaskError, guard?: Guard, options: { backoff?: boolean } = {}): Promise<DeliveryOutcome> {
+  const backoff = options.backoff !== false && willRetry(task, error);
+  const delay = backoff ? retryDelaySeconds(task.attempts, poolOf(deps.pools, task).retry, deps.random()) : 0;
+  const retryAt = new Date(deps.now().getTime() + delay * 1000).toISOString();
   let after: Task;
   try {
-    after = await deps.store.apply(task.id, { type: 'fail', error }, deps.now(), { seen: task, ...(guard !== undefined ? { guard } : {}) });
+    after = await deps.lifecycle.move(task.tenant, task.id, { type: 'fail', error, retryAt }, { seen: task, ...(guard !== undefined ? { guard } : {}) });
   } catch (caught) {
     if (caught instanceof InvalidTransitionError) return done(`finished as ${caught.from} meanwhile`);
     throw caught;
   }
   if (after.status === 'FAILED') return done(`failed after ${after.attempts} attempt(s): ${error.message}`);
-  return later(retryDelaySeconds(after.attempts, poolOf(deps.pools, task).retry, deps.random()), `retrying: ${error.message}`);
+  return later(delay, `retrying: ${error.message}`);
+}
+
+/** An attempt whose lease lapsed: a failed attempt, unless a heartbeat extended it meanwhile. */
+export async function settleLapsed(deps: DeliveryDeps, task: Task): Promise<DeliveryOutcome> {
+  const lapsed: Guard = (t) => {
+    if (t.status === 'ACTIVE' && t.attempts === task.attempts && secondsUntil(t.leaseExpiresAt, deps.now()) > 0) throw new LeaseStillHeld(t);
+    if (t.status !== 'ACTIVE' || t.attempts !== task.attempts) throw new InvalidTransitionError('fail', t.status);
+  };
+  try {
+    // No backoff: the task did not fail, its worker vanished; the next attempt may start at once.
+    return await settleFailure(deps, task, { message: 'attempt lost: the worker stopped before finishing', type: 'AttemptLost' }, lapsed, { backoff: false });
+  } catch (error) {
+    if (error instanceof LeaseStillHeld) return later(secondsUntil(error.task.leaseExpiresAt, deps.now()), 'lease extended meanwhile');
+    throw error;
+  }
+}
+
+/** The lease was extended between our read and our write: the attempt is alive. */
+class LeaseStillHeld extends Error {
+  constructor(readonly task: Task) {
+    super('lease still held');
+  }
 }
 
 export function poolOf(pools: readonly Pool[], task: Pick<Task, 'id' | 'pool'>): Pool {
@@ -137,6 +171,6 @@ export function poolOf(pools: readonly Pool[], task: Pick<Task, 'id' | 'pool'>):
   return pool;
 }
 
-function secondsUntil(iso: string | undefined, now: Date): number {
+export function secondsUntil(iso: string | undefined, now: Date): number {
   return iso === undefined ? 0 : (Date.parse(iso) - now.getTime()) / 1000;
 }

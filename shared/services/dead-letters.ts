@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { PRIORITIES } from '../domain/priority.js';
-import { InvalidTransitionError } from '../domain/state-machine.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import { ValidationError } from '../errors.js';
 import type { DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
-import type { TaskQueue } from '../ports/task-queue.js';
-import type { TaskStore } from '../ports/task-store.js';
+import type { TaskRecords } from '../ports/task-records.js';
 import { queueKey, type Pool } from '../topology/topology.js';
-import { toOutboxEntry } from '../adapters/task-projections.js';
+import { isInvalidTransition, type TaskLifecycle } from './task-lifecycle.js';
 
 export interface DeadLetterDeps {
-  readonly store: TaskStore;
-  readonly queue: TaskQueue;
+  readonly lifecycle: TaskLifecycle;
+  readonly records: Pick<TaskRecords, 'get'>;
   readonly reader: DeadLetterReader;
   readonly pools: readonly Pool[];
   readonly now: () => Date;
@@ -91,13 +89,13 @@ export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, r
   const redriven: string[] = [];
   const dropped: string[] = [];
   for (const { queueKey: key, receipt, letter } of letters) {
-    let task = await deps.store.get(letter.taskId);
+    let task = await deps.records.get(tenant, letter.taskId);
     if (task?.status === 'FAILED') {
       try {
-        task = await deps.store.apply(task.id, { type: 'redrive' }, deps.now(), { seen: task });
+        task = await deps.lifecycle.move(tenant, task.id, { type: 'redrive' }, { seen: task });
       } catch (error) {
-        if (!(error instanceof InvalidTransitionError)) throw error;
-        task = await deps.store.get(letter.taskId);
+        if (!isInvalidTransition(error)) throw error;
+        task = await deps.records.get(tenant, letter.taskId);
       }
     }
     if (task === undefined || !(task.status === 'PENDING' || task.status === 'ACTIVE')) {
@@ -105,8 +103,9 @@ export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, r
       dropped.push(letter.taskId);
       continue;
     }
-    const { failed } = await deps.queue.enqueue([toOutboxEntry(task)]);
-    if (failed.length > 0) {
+    // A Lambda-pool task needs its message again (an agent-pool one is in its ready set already).
+    const { failed } = task.status === 'PENDING' ? await deps.lifecycle.enqueue([task]) : { failed: 0 };
+    if (failed > 0) {
       await deps.reader.release(key, receipt);
       continue;
     }

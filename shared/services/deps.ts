@@ -1,12 +1,17 @@
-import type { TaskQueue } from '../ports/task-queue.js';
-import type { TaskStore } from '../ports/task-store.js';
+import type { AgentStore } from '../ports/agent-store.js';
+import type { TaskQueries } from '../ports/task-queries.js';
+import type { TaskRecords } from '../ports/task-records.js';
 import type { TokenStore } from '../ports/token-store.js';
 import type { Pool } from '../topology/topology.js';
+import type { TaskLifecycle } from './task-lifecycle.js';
 
-/** What the use cases run on: ports, the pools, and the id source and clock. */
+/** What the task use cases run on: the lifecycle, the ports, the pools, and the id source and clock. */
 export interface Services {
-  readonly store: TaskStore;
-  readonly queue: TaskQueue;
+  readonly lifecycle: TaskLifecycle;
+  readonly records: TaskRecords;
+  readonly queries: TaskQueries;
+  /** Registered agents: admission checks agent-pool tasks against them. */
+  readonly agents: Pick<AgentStore, 'list'>;
   readonly tokens: TokenStore;
   readonly pools: readonly Pool[];
   readonly newId: () => string;

@@ -1,9 +1,11 @@
 import { InvalidTransitionError } from '../domain/state-machine.js';
+import { StaleLeaseError } from '../errors.js';
 import { jsonByteLength, LIMITS } from '../domain/limits.js';
 import { toTaskView, type Json, type Task, type TaskError } from '../domain/task.js';
 import { UnrecoverableError, type HandlerRegistry, type TaskContext } from '../handlers.js';
 import type { Pool } from '../topology/topology.js';
-import { claimDelivery, done, settleFailure, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
+import { attemptGuard, claimDelivery, done, settleFailure, type Delivery, type DeliveryDeps, type DeliveryOutcome } from './claim-delivery.js';
+import type { Guard } from './task-lifecycle.js';
 import { recordOutcome } from './circuit.js';
 import { childResults } from './child-results.js';
 
@@ -25,38 +27,45 @@ const SAFETY_MS = 3_000;
  * delivery never runs a finished task again, and a message is only let go once
  * the task is terminal (or in the DLQ).
  */
-export async function executeDelivery(deps: ExecutionDeps, taskId: string): Promise<DeliveryOutcome> {
-  const claim = await claimDelivery(deps, taskId, {
+export async function executeDelivery(deps: ExecutionDeps, delivery: Delivery): Promise<DeliveryOutcome> {
+  const claim = await claimDelivery(deps, delivery, {
     worker: deps.workerId,
     timeoutMs: (task) => Math.max(1_000, Math.min(task.timeoutSeconds * 1000, deps.remainingMs() - SAFETY_MS)),
     checkCircuit: true,
   });
   if (!('claimed' in claim)) return claim;
   const { claimed: active, pool, timeoutMs } = claim;
-
-  const handler = deps.handlers[active.type];
-  if (handler === undefined) {
-    return settleFailure(deps, active, { message: `no handler for task type "${active.type}"`, type: 'UnknownTaskType', retryable: false });
+  // Every later write names this attempt: a worker whose attempt was declared lost
+  // (and re-run elsewhere) can no longer finish or fail the task.
+  const guard = attemptGuard(active, (task) => new StaleLeaseError(task.id));
+  try {
+    const handler = deps.handlers[active.type];
+    if (handler === undefined) {
+      return await settleFailure(deps, active, { message: `no handler for task type "${active.type}"`, type: 'UnknownTaskType', retryable: false }, guard);
+    }
+    const outcome = await runHandler(deps, active, handler, timeoutMs, guard);
+    if (outcome.ok) return await complete(deps, outcome.latest, pool, outcome.result, guard);
+    if (outcome.cancelled) return done('cancelled while running');
+    if (outcome.error.retryable !== false) await recordOutcome(deps.circuits, pool.name, pool.circuit, false, deps.now());
+    return await settleFailure(deps, outcome.latest, outcome.error, guard);
+  } catch (error) {
+    if (error instanceof StaleLeaseError) return done('this attempt is no longer the current one');
+    throw error;
   }
-  const outcome = await runHandler(deps, active, handler, timeoutMs);
-  if (outcome.ok) return complete(deps, outcome.latest, pool, outcome.result);
-  if (outcome.cancelled) return done('cancelled while running');
-  if (outcome.error.retryable !== false) await recordOutcome(deps.circuits, pool.name, pool.circuit, false, deps.now());
-  return settleFailure(deps, outcome.latest, outcome.error);
 }
 
-async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Json): Promise<DeliveryOutcome> {
+async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Json, guard: Guard): Promise<DeliveryOutcome> {
   const bytes = jsonByteLength(result);
   if (bytes > LIMITS.payloadBytes) {
     return settleFailure(deps, task, {
       message: `result is ${bytes} bytes serialized; the limit is ${LIMITS.payloadBytes}`,
       type: 'ResultTooLarge',
       retryable: false,
-    });
+    }, guard);
   }
   await recordOutcome(deps.circuits, pool.name, pool.circuit, true, deps.now());
   try {
-    await deps.store.apply(task.id, { type: 'complete', result }, deps.now(), { seen: task });
+    await deps.lifecycle.move(task.tenant, task.id, { type: 'complete', result }, { seen: task, guard });
     return done('completed');
   } catch (error) {
     if (error instanceof InvalidTransitionError) return done(`finished as ${error.from} meanwhile`);
@@ -77,6 +86,7 @@ async function runHandler(
   task: Task,
   handler: NonNullable<HandlerRegistry[string]>,
   timeoutMs: number,
+  guard: Guard,
 ): Promise<HandlerOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
@@ -86,22 +96,23 @@ async function runHandler(
     signal: controller.signal,
     attempt: task.attempts,
     task: toTaskView(task),
-    ...(task.job?.role === 'reduce' ? { childResults: () => childResults(deps.store, task) } : {}),
+    ...(task.job?.role === 'reduce' ? { childResults: () => childResults(deps.records, task) } : {}),
     progress: async (fraction, message) => {
       const now = Date.now();
       if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
       lastProgress = now;
       const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
       try {
-        latest = await deps.store.apply(
+        latest = await deps.lifecycle.move(
+          task.tenant,
           task.id,
           { type: 'progress', progress: { fraction: clamped, ...(message ? { message } : {}) } },
-          deps.now(),
-          { seen: latest },
+          { seen: latest, guard },
         );
       } catch (error) {
-        // No longer ACTIVE: cancelled (or timed out and settled). Tell the handler to stop.
+        // No longer this attempt: cancelled (or timed out and settled). Tell the handler to stop.
         if (error instanceof InvalidTransitionError) controller.abort(new CancelledError(error.from));
+        else if (error instanceof StaleLeaseError) controller.abort(new CancelledError('no longer this attempt'));
         else throw error;
       }
     },

@@ -1,31 +1,24 @@
 import { allowedFailures, childId, fanInDecision, reduceTaskId, type Job } from '../domain/job.js';
-import { nextStageId } from '../domain/follow-ups.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { isTerminal } from '../domain/task-status.js';
 import { newTask, type Task } from '../domain/task.js';
 import { DuplicateTaskIdError } from '../errors.js';
-import { enqueueAndConfirm } from './enqueue.js';
 import { cancelUnfinished, enqueueChildren, type JobDeps } from './jobs.js';
 
 /**
- * What follows a task's final transition (its atomic follow-ups are already
- * written by the store): a job child may complete its job's map stage; a reduce
- * or last stage finishes its job; a completed task's next stage is enqueued.
- * Safe to run twice, and the reconciler runs the job checks again for any job
- * a crash left behind.
+ * What a task's final transition means for its job (the lifecycle calls this
+ * after the commit that counted a child): a job child may complete its job's map
+ * stage; a reduce or last stage finishes its job. Safe to run twice, and the
+ * reconciler runs the job checks again for any job a crash left behind.
  */
 export async function onTaskFinished(deps: JobDeps, task: Task): Promise<void> {
-  if (!isTerminal(task.status)) return;
-  if (task.status === 'COMPLETED' && task.then !== undefined) {
-    const next = await deps.store.get(nextStageId(task.id));
-    if (next !== undefined && next.status === 'PENDING') await enqueueAndConfirm(deps, [next]);
-  }
-  if (task.job === undefined) return;
-  if (task.job.role === 'map') return fanIn(deps, task.job.id);
+  if (!isTerminal(task.status) || task.job === undefined) return;
+  if (task.job.role === 'map') return fanIn(deps, task.tenant, task.job.id);
   // The reduce, or the stage after it: the job ends with the last stage that runs.
   if (task.job.role === 'reduce' && task.status === 'COMPLETED' && task.then !== undefined) return;
   const now = deps.now();
   await deps.jobs.transition(
+    task.tenant,
     task.job.id,
     ['REDUCING'],
     {
@@ -43,27 +36,27 @@ export async function onTaskFinished(deps: JobDeps, task: Task): Promise<void> {
  * exactly one of them start the reduce (whose id is fixed, so even a repeat
  * cannot create a second one).
  */
-export async function fanIn(deps: JobDeps, jobId: string): Promise<void> {
-  const job = await deps.jobs.get(jobId);
+export async function fanIn(deps: JobDeps, tenant: string, jobId: string): Promise<void> {
+  const job = await deps.jobs.get(tenant, jobId);
   if (job === undefined || job.status !== 'RUNNING') return;
-  const counts = await deps.jobs.counts(jobId);
+  const counts = await deps.jobs.counts(tenant, jobId);
   const decision = fanInDecision({ total: job.total, failurePolicy: job.failurePolicy, ...(job.reduceType ? { reduce: job.reduceType } : {}) }, counts);
   const now = deps.now();
   switch (decision) {
     case 'wait':
       return;
     case 'complete':
-      await deps.jobs.transition(jobId, ['RUNNING'], { status: 'COMPLETED', finishedAt: now.toISOString() }, now);
+      await deps.jobs.transition(tenant, jobId, ['RUNNING'], { status: 'COMPLETED', finishedAt: now.toISOString() }, now);
       return;
     case 'fail': {
       const error = `${counts.failed + counts.cancelled} of ${job.total} children did not complete; the failure policy allows ${allowedFailures(job.total, job.failurePolicy)}`;
-      if (await deps.jobs.transition(jobId, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) {
+      if (await deps.jobs.transition(tenant, jobId, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) {
         await cancelUnfinished(deps, job);
       }
       return;
     }
     case 'reduce':
-      if (await deps.jobs.transition(jobId, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(jobId) }, now)) {
+      if (await deps.jobs.transition(tenant, jobId, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(jobId) }, now)) {
         await startReduce(deps, job, counts.completed);
       }
   }
@@ -84,11 +77,13 @@ async function startReduce(deps: JobDeps, job: Job, completed: number): Promise<
     { id: reduceTaskId(job.id), tenant: job.tenant, pool: job.pool, now: deps.now(), job: { id: job.id, role: 'reduce' } },
   );
   try {
-    await deps.store.create(reduce);
+    await deps.lifecycle.create(reduce);
   } catch (error) {
+    // Created before (its id is fixed): make sure it is queued.
     if (!(error instanceof DuplicateTaskIdError)) throw error;
+    const existing = await deps.records.get(job.tenant, reduce.id);
+    if (existing?.status === 'PENDING') await deps.lifecycle.enqueue([existing]);
   }
-  await enqueueAndConfirm(deps, [reduce]);
 }
 
 /**
@@ -103,13 +98,13 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
     if (Date.parse(job.updatedAt) > cutoff) continue;
     if (job.status === 'RUNNING' && !job.childrenEnqueued) {
       const ids = Array.from({ length: job.total }, (_, i) => childId(job.id, i));
-      const pending = (await deps.store.getMany(ids)).filter((t) => t.status === 'PENDING');
+      const pending = (await deps.records.getMany(job.tenant, ids)).filter((t) => t.status === 'PENDING');
       // One send of them all: the job is marked enqueued only if every one went.
       await enqueueChildren(deps, job, pending);
     }
-    if (job.status === 'RUNNING') await fanIn(deps, job.id);
-    if (job.status === 'REDUCING' && (await deps.store.get(reduceTaskId(job.id))) === undefined) {
-      await startReduce(deps, job, (await deps.jobs.counts(job.id)).completed);
+    if (job.status === 'RUNNING') await fanIn(deps, job.tenant, job.id);
+    if (job.status === 'REDUCING' && (await deps.records.get(job.tenant, reduceTaskId(job.id))) === undefined) {
+      await startReduce(deps, job, (await deps.jobs.counts(job.tenant, job.id)).completed);
     }
   }
   return { checked: jobs.length };

@@ -1,10 +1,12 @@
 import type { CircuitState } from '../domain/circuit-breaker.js';
 import { summarizeRecent, type RecentActivity } from '../domain/stats.js';
 import type { TaskStatus } from '../domain/task-status.js';
+import { isOnline } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { QueueDepth, QueueStats } from '../ports/queue-stats.js';
-import type { TaskStore } from '../ports/task-store.js';
+import type { TaskCounters } from '../ports/task-counters.js';
+import type { TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
 
 export interface Stats {
@@ -26,16 +28,26 @@ const SAMPLE = 500;
  * and queue-time percentiles over the tenant's most recent tasks.
  */
 export async function getStats(
-  deps: { store: TaskStore; queueStats: QueueStats; circuits: CircuitStore; agents: Pick<AgentStore, 'countByStatus'>; pools: readonly Pool[]; now: () => Date },
+  deps: {
+    counters: TaskCounters;
+    queries: Pick<TaskQueries, 'list'>;
+    queueStats: QueueStats;
+    circuits: CircuitStore;
+    agents: Pick<AgentStore, 'list'>;
+    pools: readonly Pool[];
+    now: () => Date;
+  },
   tenant: string,
 ): Promise<Stats> {
-  const [queues, tasks, circuits, recent, workers] = await Promise.all([
-    deps.queueStats.depths(),
-    deps.store.countByStatus(tenant),
-    Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)),
-    deps.store.recent(tenant, SAMPLE),
-    deps.agents.countByStatus(tenant, deps.now()),
-  ]);
   const now = deps.now();
-  return { queues, tasks, circuits: Object.fromEntries(circuits), workers, recent: summarizeRecent(recent, now), at: now.toISOString() };
+  const [queues, tasks, circuits, recent, agents] = await Promise.all([
+    deps.queueStats.depths(),
+    deps.counters.read(tenant),
+    Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)),
+    deps.queries.list({ tenant, limit: SAMPLE }),
+    deps.agents.list(tenant),
+  ]);
+  const online = agents.filter((a) => isOnline(a, now)).length;
+  const workers = { online, offline: agents.length - online };
+  return { queues, tasks, circuits: Object.fromEntries(circuits), workers, recent: summarizeRecent(recent.items, now), at: now.toISOString() };
 }

@@ -1,16 +1,15 @@
 import { childId, jobProgress, parseJobInput, reduceTaskId, type Job } from '../domain/job.js';
 import { nextStageId } from '../domain/follow-ups.js';
-import { routeToPool } from '../domain/routing.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
-import { InvalidTransitionError } from '../domain/state-machine.js';
 import { newTask, toTaskView, type Task, type TaskView } from '../domain/task.js';
-import { ConflictError, NotFoundError, UnroutableError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { lazyFleet, placeTask } from './placement.js';
 import type { JobStore } from '../ports/job-store.js';
-import { toOutboxEntry } from '../adapters/task-projections.js';
 import { mapWithConcurrency } from './concurrency.js';
 import type { Services } from './deps.js';
+import { isInvalidTransition } from './task-lifecycle.js';
 
-export interface JobDeps extends Pick<Services, 'store' | 'queue' | 'pools' | 'newId' | 'now' | 'warn'> {
+export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'pools' | 'newId' | 'now' | 'warn'> {
   readonly jobs: JobStore;
 }
 
@@ -27,8 +26,8 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
   if (input.then !== undefined && input.reduce === undefined) {
     throw new ValidationError([{ field: 'then', message: 'needs a reduce: the next stage runs on the reduce result' }]);
   }
-  const route = routeToPool(deps.pools, input.requires);
-  if (!route.ok) throw new UnroutableError(route.missing);
+  const route = await placeTask(deps, lazyFleet(deps, tenant), { requires: input.requires }, 'requires');
+  if (!route.ok) throw route.error;
   const now = deps.now();
   const at = now.toISOString();
   const job: Job = {
@@ -54,16 +53,16 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
       { id: childId(job.id, index), tenant, pool: job.pool, now, job: { id: job.id, role: 'map', index } },
     ),
   );
-  await deps.store.createMany(children);
-  await enqueueChildren(deps, job, children);
+  const written = await deps.lifecycle.createChildren(children);
+  await enqueueChildren(deps, job, written);
   return job;
 }
 
-/** Sends children to their queue; marks the job when all went. */
+/** Sends children to their queue (agent pools need nothing); marks the job when all went. */
 export async function enqueueChildren(deps: JobDeps, job: Job, children: readonly Task[]): Promise<void> {
-  const { failed } = await deps.queue.enqueue(children.map(toOutboxEntry));
-  if (failed.length === 0) await deps.jobs.markChildrenEnqueued(job.id);
-  else deps.warn('some job children were not enqueued; the reconciler will send them', { jobId: job.id, failed: failed.length });
+  const { failed } = await deps.lifecycle.enqueue(children);
+  if (failed === 0) await deps.jobs.markChildrenEnqueued(job.tenant, job.id);
+  else deps.warn('some job children were not enqueued; the reconciler will send them', { jobId: job.id, tenant: job.tenant, failed });
 }
 
 export interface JobView {
@@ -85,8 +84,8 @@ export interface JobView {
 /** GET /jobs/{id}: counts, progress, stages and the result. */
 export async function getJob(deps: JobDeps, tenant: string, id: string): Promise<JobView> {
   const job = await ownJob(deps, tenant, id);
-  const counts = await deps.jobs.counts(id);
-  const [reduce, then] = await deps.store.getMany([reduceTaskId(id), nextStageId(reduceTaskId(id))]).then((tasks) => [
+  const counts = await deps.jobs.counts(tenant, id);
+  const [reduce, then] = await deps.records.getMany(tenant, [reduceTaskId(id), nextStageId(reduceTaskId(id))]).then((tasks) => [
     tasks.find((t) => t.id === reduceTaskId(id)),
     tasks.find((t) => t.id === nextStageId(reduceTaskId(id))),
   ]);
@@ -115,7 +114,7 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
 export async function cancelJob(deps: JobDeps, tenant: string, id: string): Promise<JobView> {
   const job = await ownJob(deps, tenant, id);
   const now = deps.now();
-  if (!(await deps.jobs.transition(id, ['RUNNING', 'REDUCING'], { status: 'CANCELLED', finishedAt: now.toISOString() }, now))) {
+  if (!(await deps.jobs.transition(tenant, id, ['RUNNING', 'REDUCING'], { status: 'CANCELLED', finishedAt: now.toISOString() }, now))) {
     throw new ConflictError('already_terminal', `job ${id} is already ${job.status}`);
   }
   await cancelUnfinished(deps, job);
@@ -127,13 +126,13 @@ export async function cancelUnfinished(deps: JobDeps, job: Job): Promise<number>
   const ids = [...Array.from({ length: job.total }, (_, i) => childId(job.id, i)), reduceTaskId(job.id), nextStageId(reduceTaskId(job.id))];
   let cancelled = 0;
   for (let i = 0; i < ids.length; i += 100) {
-    const pending = (await deps.store.getMany(ids.slice(i, i + 100))).filter((t) => t.status === 'PENDING' || t.status === 'ACTIVE');
+    const pending = (await deps.records.getMany(job.tenant, ids.slice(i, i + 100))).filter((t) => t.status === 'PENDING' || t.status === 'ACTIVE');
     await mapWithConcurrency(pending, 16, async (task) => {
       try {
-        await deps.store.apply(task.id, { type: 'cancel' }, deps.now(), { seen: task });
+        await deps.lifecycle.move(task.tenant, task.id, { type: 'cancel' }, { seen: task });
         cancelled++;
       } catch (error) {
-        if (!(error instanceof InvalidTransitionError) && !(error instanceof NotFoundError)) throw error;
+        if (!isInvalidTransition(error) && !(error instanceof NotFoundError)) throw error;
       }
     });
   }
@@ -141,7 +140,7 @@ export async function cancelUnfinished(deps: JobDeps, job: Job): Promise<number>
 }
 
 export async function ownJob(deps: Pick<JobDeps, 'jobs'>, tenant: string, id: string): Promise<Job> {
-  const job = await deps.jobs.get(id);
-  if (job === undefined || job.tenant !== tenant) throw new NotFoundError('job', id);
+  const job = await deps.jobs.get(tenant, id);
+  if (job === undefined) throw new NotFoundError('job', id);
   return job;
 }

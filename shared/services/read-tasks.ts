@@ -4,40 +4,45 @@ import { TASK_STATUSES } from '../domain/task-status.js';
 import { LIMITS } from '../domain/limits.js';
 import type { Task } from '../domain/task.js';
 import { NotFoundError, ValidationError } from '../errors.js';
-import type { Page, TaskSummary } from '../ports/task-store.js';
+import type { Page, TaskSummary } from '../ports/task-queries.js';
 import type { Services } from './deps.js';
 
-/** A tenant's task; another tenant's task is "not found", never "forbidden". */
-export async function getTask(services: Pick<Services, 'store'>, tenant: string, id: string): Promise<Task> {
-  const task = await services.store.get(id);
-  if (task === undefined || task.tenant !== tenant) throw new NotFoundError('task', id);
+/** A tenant's task; another tenant's is "not found" (it lives under another tenant's key). */
+export async function getTask(services: { readonly records: Pick<Services['records'], 'get'> }, tenant: string, id: string): Promise<Task> {
+  const task = await services.records.get(tenant, id);
+  if (task === undefined) throw new NotFoundError('task', id);
   return task;
 }
 
 /**
- * A page of the tenant's tasks, filtered by status and/or pool. Throws
- * ValidationError naming each bad query parameter.
+ * A page of the tenant's tasks, newest first unless `order=asc`, filtered by
+ * status, pool and/or type. Throws ValidationError naming each bad parameter.
  */
 export async function listTasks(
-  services: Pick<Services, 'store' | 'pools'>,
+  services: Pick<Services, 'queries' | 'pools'>,
   tenant: string,
   rawQuery: Record<string, string | undefined>,
 ): Promise<Page<TaskSummary>> {
   const poolNames = services.pools.map((p) => p.name) as [string, ...string[]];
+  const upper = (value: unknown): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
   const schema = z.strictObject({
-    status: z.enum(TASK_STATUSES as [string, ...string[]], { error: `must be one of ${TASK_STATUSES.join(', ')}` }).optional(),
+    status: z.preprocess(upper, z.enum(TASK_STATUSES as [string, ...string[]], { error: `must be one of ${TASK_STATUSES.join(', ')}` })).optional(),
     pool: z.enum(poolNames, { error: `must be one of ${poolNames.join(', ')}` }).optional(),
+    type: z.string().min(1).max(128).optional(),
+    order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIMITS.listPageSize).default(50),
     cursor: z.string().min(1).max(2048).optional(),
   });
   const parsed = schema.safeParse(rawQuery);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const { status, pool, limit, cursor } = parsed.data;
-  return services.store.list({
+  const { status, pool, type, order, limit, cursor } = parsed.data;
+  return services.queries.list({
     tenant,
     limit,
+    order,
     ...(status !== undefined ? { status: status as Task['status'] } : {}),
     ...(pool !== undefined ? { pool } : {}),
+    ...(type !== undefined ? { type } : {}),
     ...(cursor !== undefined ? { cursor } : {}),
   });
 }

@@ -1,23 +1,18 @@
 import { parseTaskInput } from '../domain/task-input.js';
 import { newTask, type Task, type TaskInput } from '../domain/task.js';
-import { routeToPool } from '../domain/routing.js';
-import { DuplicateTaskIdError, TaskfleetError, UnroutableError, ValidationError } from '../errors.js';
+import { DuplicateTaskIdError, TaskfleetError, ValidationError } from '../errors.js';
 import type { Services } from './deps.js';
-import { enqueueAndConfirm } from './enqueue.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { lazyFleet, placeTask, type Fleet } from './placement.js';
 
 export type SubmitResult =
   | { readonly ok: true; readonly created: boolean; readonly task: Task }
   | { readonly ok: false; readonly error: TaskfleetError };
 
-/** Parallel record writes per batch: enough to be quick, few enough not to throttle. */
-const WRITE_CONCURRENCY = 16;
-
 /**
- * Submits tasks independently: each is validated, routed, written (conditional,
- * with its idempotency key) and then enqueued. One bad item does not stop the
- * others. A task whose enqueue fails stays in the outbox, still PENDING and
- * accepted; `reconcileOutbox` sends it later, so nothing accepted is lost.
+ * Submits tasks independently: each is validated, routed, admitted (agent pools:
+ * some registered agent could run it) and created by the lifecycle. One bad item
+ * does not stop the others; an item that could not be queued is refused (503),
+ * never accepted and lost.
  */
 export async function submitTasks(
   services: Services,
@@ -26,31 +21,22 @@ export async function submitTasks(
   fieldPrefix: (index: number) => string = () => '',
 ): Promise<SubmitResult[]> {
   const now = services.now();
-  const prepared = rawItems.map((raw, index) => prepare(services, tenant, raw, now, fieldPrefix(index)));
+  const fleet = lazyFleet(services, tenant);
+  const prepared = await Promise.all(rawItems.map((raw, index) => prepare(services, tenant, raw, now, fieldPrefix(index), fleet)));
   markDuplicateIds(prepared, fieldPrefix);
-
-  const results = await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (item): Promise<SubmitResult> => {
+  const valid = prepared.flatMap((item) => (item.ok ? [item.task] : []));
+  const created = await services.lifecycle.createAll(valid);
+  let next = 0;
+  return prepared.map((item): SubmitResult => {
     if (!item.ok) return item;
-    try {
-      const { created, task } = await services.store.create(item.task);
-      return { ok: true, created, task };
-    } catch (error) {
-      if (error instanceof TaskfleetError) return { ok: false, error };
-      throw error;
+    const result = created[next++];
+    if (result === undefined) throw new Error('createAll returned fewer results than tasks');
+    if ('error' in result) {
+      if (result.error instanceof TaskfleetError) return { ok: false, error: result.error };
+      throw result.error;
     }
+    return { ok: true, created: result.created, task: result.task };
   });
-
-  const fresh = results.flatMap((r) => (r.ok && r.created ? [r.task] : []));
-  try {
-    await enqueueAndConfirm(services, fresh);
-  } catch (error) {
-    // The records are written and still in the outbox: accepted, not lost.
-    services.warn('enqueue failed; the outbox reconciler will send these tasks', {
-      taskIds: fresh.map((t) => t.id),
-      error: String(error),
-    });
-  }
-  return results;
 }
 
 /** One task; throws its error. */
@@ -63,26 +49,23 @@ export async function submitTask(services: Services, tenant: string, raw: unknow
 
 type Prepared = { ok: true; task: Task } | { ok: false; error: TaskfleetError };
 
-function prepare(services: Services, tenant: string, raw: unknown, now: Date, prefix: string): Prepared {
+async function prepare(services: Services, tenant: string, raw: unknown, now: Date, prefix: string, fleet: Fleet): Promise<Prepared> {
   const parsed = parseTaskInput(raw, now, prefix);
   if (!parsed.ok) return { ok: false, error: new ValidationError(parsed.fields) };
   const input: TaskInput = parsed.value;
-  const route = routeToPool(services.pools, input.requires);
-  if (!route.ok) return { ok: false, error: new UnroutableError(route.missing, at(prefix, 'requires')) };
+  const placed = await placeTask(services, fleet, input, at(prefix, 'requires'));
+  if (!placed.ok) return placed;
   if (input.then !== undefined) {
-    const stage = routeToPool(services.pools, input.then.requires ?? input.requires);
-    if (!stage.ok) return { ok: false, error: new UnroutableError(stage.missing, at(prefix, 'then.requires')) };
+    const stage = await placeTask(services, fleet, { requires: input.then.requires ?? input.requires }, at(prefix, 'then.requires'));
+    if (!stage.ok) return stage;
   }
-  if (input.maxAttempts > route.pool.maxAttempts) {
+  if (input.maxAttempts > placed.pool.maxAttempts) {
     return {
       ok: false,
-      error: new ValidationError([
-        { field: at(prefix, 'maxAttempts'), message: `pool ${route.pool.name} allows at most ${route.pool.maxAttempts}` },
-      ]),
+      error: new ValidationError([{ field: at(prefix, 'maxAttempts'), message: `pool ${placed.pool.name} allows at most ${placed.pool.maxAttempts}` }]),
     };
   }
-  const task = newTask(input, { id: services.newId(), tenant, pool: route.pool.name, now });
-  return { ok: true, task };
+  return { ok: true, task: newTask(input, { id: services.newId(), tenant, pool: placed.pool.name, now }) };
 }
 
 /** Two items of one batch naming the same id: the later ones are refused. */

@@ -1,4 +1,5 @@
 import type { Priority } from '../domain/priority.js';
+import type { SchedulingConfig } from '../domain/scheduling/config.js';
 
 /**
  * A pool is a named set of capabilities with its own queues (one per priority,
@@ -35,6 +36,18 @@ export interface PoolConfig {
   readonly retry?: { readonly baseSeconds?: number; readonly capSeconds?: number };
   /** The pool's circuit breaker. @default { failureThreshold: 5, cooldownSeconds: 30 } */
   readonly circuit?: { readonly failureThreshold?: number; readonly cooldownSeconds?: number };
+  /**
+   * `runsOn: 'agents'` only: agents declare any skills, and a task requiring
+   * capabilities no fixed pool offers routes here; admission checks them against
+   * the registered agents. @default false
+   */
+  readonly openCapabilities?: boolean;
+  /** `runsOn: 'agents'` only: accept tasks no registered agent could run, instead of 422. @default false */
+  readonly acceptUnmatched?: boolean;
+  /** `runsOn: 'agents'` only: an agent counts for admission if seen this recently. @default 86400 */
+  readonly admissionWindowSeconds?: number;
+  /** `runsOn: 'agents'` only: the scheduling policy's knobs (aging, deadline horizon, holdback). */
+  readonly scheduling?: Partial<SchedulingConfig>;
 }
 
 /**
@@ -47,4 +60,6 @@ export const POOLS: readonly PoolConfig[] = [
   { name: 'gpu', capabilities: ['gpu', 'cuda'], runsOn: 'agents' },
   { name: 'database', capabilities: ['database', 'postgres'], runsOn: 'agents' },
   { name: 'shell', capabilities: ['shell'], runsOn: 'agents' },
+  // Any other skill an agent declares (`security-review`, `cuda-12`): matched against agents, not this list.
+  { name: 'agents', capabilities: [], runsOn: 'agents', openCapabilities: true },
 ];

@@ -172,8 +172,8 @@ export const ROUTES: readonly RouteSpec[] = [
 
 /** Functions that are not behind a route. */
 export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
-/** Re-sends tasks whose enqueue did not complete; scheduled every minute on AWS. */
-export const RECONCILER_ENTRY = 'functions/reconcile-outbox.ts';
+/** The sweep: due timers (delays, deadlines, lapsed agent leases, next stages) and unfinished jobs; every minute on AWS. */
+export const RECONCILER_ENTRY = 'functions/sweep.ts';
 export const RECONCILE_EVERY_MINUTES = 1;
 
 /**

@@ -1,42 +1,50 @@
 /**
- * The one DynamoDB table: tasks, idempotency keys, API tokens (later jobs,
- * workers, counters). The CDK stack and local provisioning both build it from
- * this description, so the key names below are the only copy.
+ * The one DynamoDB table: tasks, idempotency keys, jobs, agents, tokens, circuits.
+ * The CDK stack and local provisioning both build it from this description, so
+ * the key names below are the only copy. See docs/architecture.md, "Data layer".
  *
- * Item keys (pk / sk):
- *   TASK#<id>            / TASK      the task record (payload included)
- *   IDEM#<tenant>#<key>  / IDEM      idempotency key → task id
- *   TOKEN#<sha256>       / TOKEN     an API token's hash → tenant
- *   AGENT#<id>           / AGENT     a registered external agent and its leases
- *   CIRCUIT#<pool>       / CIRCUIT   a pool's circuit breaker
+ * Items (pk / sk) — every tenant's key starts with the tenant (shared/topology/keys.ts):
+ *   <tenant>#task#<id>      / task        a task record
+ *   <tenant>#idem#<key>     / idem        idempotency key → task id (7-day TTL)
+ *   <tenant>#job#<id>       / job         a job; its child counters beside it: / count#<nn>
+ *   <tenant>#agent#<id>     / agent       a registered agent and the leases it holds
+ *   <tenant>#counts         / n#<nn>      the tenant's task counts by status (sharded)
+ *   TOKEN#<sha256>          / TOKEN       an API token's hash → tenant
+ *   CIRCUIT#<pool>          / CIRCUIT     a pool's circuit breaker
+ *
+ * Indexes. None has a key attribute that changes while a task runs, so claims,
+ * progress, heartbeats and completions write no index entry:
+ *   list    every task of a tenant by creation, in `listShards` shards
+ *           (`<tenant>#tasks#<n>` / `<createdAt>#<id>`), written once; also a
+ *           tenant's agents (`<tenant>#agents`) and jobs (`<tenant>#jobs`).
+ *   status  only tasks that ended FAILED, CANCELLED or EXPIRED (`<tenant>#<status>#<n>`),
+ *           so the unhappy few can be listed without reading the happy many.
+ *   ready   PENDING tasks of agent pools (`<tenant>#<pool>#ready#<n>` / a sort key
+ *           packing priority, aging, deadline and order): what a scheduler leases from.
+ *   due     timers (`DUE#<kind>#<n>` / `<at>#<tenant>#<id>`): delayed Lambda-pool
+ *           tasks, deadlines and leases of agent-pool tasks, unconfirmed follow-ups,
+ *           active jobs. Sparse: a task has at most one timer.
  */
 export const TABLE = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Tasks of a tenant in one status, oldest first: `GET /tasks?status=`. */
-    byStatus: { name: 'byStatus', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Tasks of a tenant in one pool, by status then age: `GET /tasks?pool=[&status=]`. */
-    byPool: { name: 'byPool', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
-    /** All tasks of a tenant, oldest first: `GET /tasks`. */
-    byTenant: { name: 'byTenant', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
-    /**
-     * Sparse: only tasks written but not yet confirmed on their queue carry
-     * `outboxPk`, sharded so the submit path does not write one hot partition.
-     */
-    outbox: { name: 'outbox', partitionKey: 'outboxPk', sortKey: 'outboxSk' },
+    list: { name: 'list', partitionKey: 'lpk', sortKey: 'lsk', projection: ['id', 'tenant', 'type', 'pool', 'priority'] },
+    status: { name: 'status', partitionKey: 'spk', sortKey: 'ssk', projection: ['id', 'tenant', 'type', 'pool', 'priority'] },
+    ready: {
+      name: 'ready',
+      partitionKey: 'rpk',
+      sortKey: 'rsk',
+      // What a scheduling policy decides on; none of these change while a task is PENDING.
+      projection: ['id', 'tenant', 'pool', 'type', 'priority', 'requires', 'resources', 'placement', 'deadline', 'availableAt', 'createdAt', 'readySince'],
+    },
+    due: { name: 'due', partitionKey: 'dpk', sortKey: 'dsk', projection: ['id', 'tenant', 'dueKind', 'dueAt'] },
   },
-  /** Attributes the list indexes carry, so a list never reads payloads. */
-  listAttributes: [
-    'id', 'tenant', 'type', 'status', 'pool', 'priority', 'attempts', 'maxAttempts',
-    'createdAt', 'updatedAt', 'startedAt', 'finishedAt',
-    // agents share the byTenant index (under `<tenant>#agents`) for /stats
-    'lastSeenAt',
-  ],
-  /** What the outbox index carries: enough to enqueue without reading the record. */
-  outboxAttributes: ['id', 'tenant', 'pool', 'priority', 'delaySeconds', 'createdAt'],
-  outboxShards: 8,
+  /** Shards of a tenant's task list: each takes 1/16 of the list writes (~1.6 % of a tenant's writes). */
+  listShards: 16,
+  /** Shards of each timer kind. */
+  dueShards: 8,
 } as const;
 
 export type IndexName = keyof typeof TABLE.indexes;

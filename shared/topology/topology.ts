@@ -2,6 +2,7 @@ import { PRIORITIES, type Priority } from '../domain/priority.js';
 import type { BackoffPolicy } from '../domain/backoff.js';
 import type { CircuitPolicy } from '../domain/circuit-breaker.js';
 import { POOLS, type PoolConfig } from './pools.js';
+import type { SchedulingConfig } from '../domain/scheduling/config.js';
 
 /** A pool with every default filled in: what the stack and the runtime use. */
 export interface Pool {
@@ -18,6 +19,14 @@ export interface Pool {
   readonly batchingWindowSeconds: number;
   readonly retry: BackoffPolicy;
   readonly circuit: CircuitPolicy;
+  /** Agent pools: any capability label routes here when no fixed pool offers it. */
+  readonly openCapabilities: boolean;
+  /** Agent pools: accept tasks no registered agent could run (instead of 422). */
+  readonly acceptUnmatched: boolean;
+  /** Agent pools: an agent counts for admission if seen within this many seconds. */
+  readonly admissionWindowSeconds: number;
+  /** Agent pools: the scheduling policy's settings (docs/architecture.md, "Scheduling policy"). */
+  readonly scheduling?: Partial<SchedulingConfig>;
 }
 
 /** One work queue: a pool × priority, with its DLQ. */
@@ -48,6 +57,7 @@ export const POOL_DEFAULTS = {
   batchingWindowSeconds: 0,
   retry: { baseSeconds: 2, capSeconds: 300 },
   circuit: { failureThreshold: 5, cooldownSeconds: 30 },
+  admissionWindowSeconds: 24 * 3600,
 } as const;
 
 /** Lambda's floor for an SQS event source's MaximumConcurrency. */
@@ -95,6 +105,10 @@ export function resolvePool(config: PoolConfig): Pool {
     batchingWindowSeconds,
     retry: { ...POOL_DEFAULTS.retry, ...config.retry },
     circuit: { ...POOL_DEFAULTS.circuit, ...config.circuit },
+    openCapabilities: config.openCapabilities ?? false,
+    acceptUnmatched: config.acceptUnmatched ?? false,
+    admissionWindowSeconds: config.admissionWindowSeconds ?? POOL_DEFAULTS.admissionWindowSeconds,
+    ...(config.scheduling !== undefined ? { scheduling: config.scheduling } : {}),
   };
 }
 

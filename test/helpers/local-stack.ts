@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
  * The local stack for one test file: its own table and queues (a fresh prefix)
  * in the shared emulators, and its own HTTP API on a free port.
  */
-export async function startTestStack(options: { workers?: boolean } = {}): Promise<LocalStack> {
+export async function startTestStack(options: { workers?: boolean; sweepSeconds?: number } = {}): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
     sqsPort: 0,
@@ -16,7 +16,9 @@ export async function startTestStack(options: { workers?: boolean } = {}): Promi
     prefix: `t${randomUUID().slice(0, 8)}-`,
     token: `test-${randomUUID()}`,
     tenant: 'acme',
-    schedule: false,
+    // The sweep (lapsed agent leases, deadlines, next stages) only where a test asks for it.
+    schedule: options.sweepSeconds !== undefined,
+    ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}),
     workers: options.workers ?? false,
   });
 }
@@ -43,12 +45,12 @@ export type ApiClient = ReturnType<typeof apiClient>;
  * handlers read it when first used), the stack starts before the file's tests
  * and stops after them.
  */
-export function useTestStack(options: { workers?: boolean; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
+export function useTestStack(options: { workers?: boolean; sweepSeconds?: number; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
   Object.assign(process.env, options.env);
   let stack: LocalStack | undefined;
   let api: ApiClient | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ workers: options.workers ?? false });
+    stack = await startTestStack({ workers: options.workers ?? false, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
     api = apiClient(stack.apiUrl, stack.token);
   });
   afterAll(async () => stack?.stop());

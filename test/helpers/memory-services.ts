@@ -1,31 +1,65 @@
+import { MemoryAgentStore } from '../../shared/adapters/memory/memory-agent-store.js';
+import { MemoryDeadLetters } from '../../shared/adapters/memory/memory-dead-letters.js';
+import { InProcessReadySignal } from '../../shared/adapters/memory/in-process-ready-signal.js';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.js';
-import { MemoryTaskStore } from '../../shared/adapters/memory/memory-task-store.js';
+import { MemoryTaskTable } from '../../shared/adapters/memory/memory-task-table.js';
 import { MemoryTokenStore } from '../../shared/adapters/memory/memory-token-store.js';
+import type { Task } from '../../shared/domain/task.js';
 import type { Services } from '../../shared/services/deps.js';
-import { TOPOLOGY } from '../../shared/topology/topology.js';
+import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
+import { TOPOLOGY, type Pool } from '../../shared/topology/topology.js';
 
 export interface TestServices extends Services {
-  readonly store: MemoryTaskStore;
+  readonly records: MemoryTaskTable;
+  readonly queries: MemoryTaskTable;
+  readonly table: MemoryTaskTable;
   readonly queue: MemoryTaskQueue;
+  readonly deadLetters: MemoryDeadLetters;
+  readonly agents: MemoryAgentStore;
+  readonly signal: InProcessReadySignal;
   readonly warnings: string[];
+  /** A task of `tenant` (default `acme`), as stored. */
+  task(id: string, tenant?: string): Promise<Task | undefined>;
   /** Moves the fixed clock forward. */
   advance(seconds: number): void;
 }
 
 /** Services over in-memory adapters, a fixed clock and ids task-1, task-2, … */
-export function memoryServices(start = new Date('2026-01-01T00:00:00Z')): TestServices {
+export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: readonly Pool[] = TOPOLOGY.pools): TestServices {
   let now = start.getTime();
   let next = 0;
   const warnings: string[] = [];
+  const table = new MemoryTaskTable();
+  const queue = new MemoryTaskQueue();
+  const deadLetters = new MemoryDeadLetters();
+  const signal = new InProcessReadySignal();
+  const clock = (): Date => new Date(now);
+  const warn = (message: string): void => {
+    warnings.push(message);
+  };
+  const lifecycle = new TaskLifecycle({ records: table, queue, deadLetters, pools, now: clock, warn, signal });
+  const agents = new MemoryAgentStore();
+  lifecycle.setEffects({
+    leaseEnded: async (task) => {
+      if (task.worker !== undefined) await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+    },
+  });
   return {
-    store: new MemoryTaskStore(),
-    queue: new MemoryTaskQueue(),
+    lifecycle,
+    records: table,
+    queries: table,
+    table,
+    queue,
+    deadLetters,
+    agents,
+    signal,
     tokens: new MemoryTokenStore(),
-    pools: TOPOLOGY.pools,
+    pools,
     newId: () => `task-${++next}`,
-    now: () => new Date(now),
-    warn: (message) => warnings.push(message),
+    now: clock,
+    warn,
     warnings,
+    task: (id, tenant = 'acme') => table.get(tenant, id),
     advance: (seconds) => {
       now += seconds * 1000;
     },

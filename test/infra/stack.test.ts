@@ -131,7 +131,7 @@ describe('task table', () => {
         { AttributeName: spec.partitionKey, KeyType: 'HASH' },
         { AttributeName: spec.sortKey, KeyType: 'RANGE' },
       ]);
-      const projected = spec.name === TABLE.indexes.outbox.name ? TABLE.outboxAttributes : TABLE.listAttributes;
+      const projected = spec.projection;
       expect(index.Projection.ProjectionType).toBe('INCLUDE');
       expect([...index.Projection.NonKeyAttributes].sort()).toEqual([...projected].sort());
     }

@@ -30,19 +30,19 @@ describe('duplicate deliveries, on DynamoDB', () => {
   it('runs a task once when its message is delivered three times in a row', async () => {
     const { task } = await submitTask(awsServices(), 'acme', { type: 'charge', payload: { order: 'seq' } });
     const outcomes = [];
-    for (let i = 0; i < 3; i++) outcomes.push(await executeDelivery(worker, task.id));
+    for (let i = 0; i < 3; i++) outcomes.push(await executeDelivery(worker, { taskId: task.id, tenant: 'acme' }));
     expect(outcomes.map((o) => o.reason)).toEqual(['completed', 'already COMPLETED', 'already COMPLETED']);
     expect(sideEffects.get(JSON.stringify({ order: 'seq' }))).toBe(1);
   });
 
   it('runs a task once when ten copies of its message arrive at the same time', async () => {
     const { task } = await submitTask(awsServices(), 'acme', { type: 'charge', payload: { order: 'concurrent' } });
-    const outcomes = await Promise.all(Array.from({ length: 10 }, () => executeDelivery(worker, task.id)));
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => executeDelivery(worker, { taskId: task.id, tenant: 'acme' })));
     expect(sideEffects.get(JSON.stringify({ order: 'concurrent' }))).toBe(1);
     expect(outcomes.filter((o) => o.reason === 'completed')).toHaveLength(1);
     // The copies that found it running keep their message until the lease ends; none deletes it early.
     for (const o of outcomes) expect(['completed', 'running on another worker', 'already COMPLETED']).toContain(o.reason);
-    expect(await awsServices().store.get(task.id)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+    expect(await awsServices().records.get('acme', task.id)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });
 });
 

@@ -2,9 +2,10 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId, reduceTaskId } from '../../shared/domain/job.js';
-import { InvalidTransitionError } from '../../shared/domain/state-machine.js';
+import { InvalidTransitionError, type TaskEvent } from '../../shared/domain/state-machine.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import { submitJob } from '../../shared/services/jobs.js';
+import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
 import { jobDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { apiClient, startTestStack } from '../helpers/local-stack.js';
@@ -20,9 +21,12 @@ afterAll(async () => stack?.stop());
 const lease = new Date(Date.now() + 3_600_000).toISOString();
 
 async function startAll(jobId: string, total: number): Promise<void> {
-  const { store } = jobDeps();
-  for (let i = 0; i < total; i++) await store.apply(childId(jobId, i), { type: 'start', worker: 'test', leaseExpiresAt: lease }, new Date());
+  const { lifecycle } = jobDeps();
+  for (let i = 0; i < total; i++) await lifecycle.move(stack.tenant, childId(jobId, i), { type: 'start', worker: 'test', leaseExpiresAt: lease });
 }
+
+/** Applies an event to a task of the test's tenant through the lifecycle. */
+const move = (id: string, event: TaskEvent) => jobDeps().lifecycle.move(stack.tenant, id, event);
 
 describe('fan-in exactly once, on DynamoDB', () => {
   it('starts one reduce when the last two children complete at the same moment, round after round', async () => {
@@ -33,11 +37,11 @@ describe('fan-in exactly once, on DynamoDB', () => {
       const job = await submitJob(deps, stack.tenant, { map: { type: 'race', items: [1, 2, 3] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'low' });
       jobIds.push(job.id);
       await startAll(job.id, 3);
-      await deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date());
+      await move(childId(job.id, 0), { type: 'complete', result: 1 });
       // the last two, concurrently
-      await Promise.all([1, 2].map((i) => deps.store.apply(childId(job.id, i), { type: 'complete', result: i + 1 }, new Date())));
-      expect(await deps.jobs.get(job.id)).toMatchObject({ status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) });
-      expect(await deps.store.get(reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { jobId: job.id, total: 3, completed: 3 } });
+      await Promise.all([1, 2].map((i) => move(childId(job.id, i), { type: 'complete', result: i + 1 })));
+      expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) });
+      expect(await deps.records.get(stack.tenant, reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { jobId: job.id, total: 3, completed: 3 } });
     }
     // Exactly one reduce message per job on the queue.
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
@@ -49,7 +53,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
       if (Messages.length === 0) empty++;
       for (const m of Messages) {
         const taskId = String(JSON.parse(m.Body ?? '{}').taskId);
-        if (taskId.endsWith('-reduce')) reduces.push(taskId);
+        if (taskId.endsWith('~reduce')) reduces.push(taskId);
       }
     }
     sqs.destroy();
@@ -60,14 +64,14 @@ describe('fan-in exactly once, on DynamoDB', () => {
     const deps = jobDeps();
     const job = await submitJob(deps, stack.tenant, { map: { type: 'dup', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'] });
     await startAll(job.id, 2);
-    await deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date());
-    const again = await Promise.allSettled(Array.from({ length: 5 }, () => deps.store.apply(childId(job.id, 0), { type: 'complete', result: 1 }, new Date())));
+    await move(childId(job.id, 0), { type: 'complete', result: 1 });
+    const again = await Promise.allSettled(Array.from({ length: 5 }, () => move(childId(job.id, 0), { type: 'complete', result: 1 })));
     for (const outcome of again) {
       expect(outcome.status).toBe('rejected');
       expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(InvalidTransitionError);
     }
-    expect(await deps.jobs.counts(job.id)).toEqual({ completed: 1, failed: 0, cancelled: 0 });
-    expect((await deps.jobs.get(job.id))?.status).toBe('RUNNING');
+    expect(await deps.jobs.counts(stack.tenant, job.id)).toEqual({ completed: 1, failed: 0, cancelled: 0 });
+    expect((await deps.jobs.get(stack.tenant, job.id))?.status).toBe('RUNNING');
   });
 
   it('fails a job beyond its tolerance and cancels its pending children', async () => {
@@ -79,13 +83,13 @@ describe('fan-in exactly once, on DynamoDB', () => {
       failurePolicy: { maxFailedFraction: 0.2 },
     });
     for (let i = 0; i < 3; i++) {
-      await deps.store.apply(childId(job.id, i), { type: 'start', worker: 'test', leaseExpiresAt: lease }, new Date());
-      await deps.store.apply(childId(job.id, i), { type: 'fail', error: { message: 'no', retryable: false } }, new Date());
+      await move(childId(job.id, i), { type: 'start', worker: 'test', leaseExpiresAt: lease });
+      await move(childId(job.id, i), { type: 'fail', error: { message: 'no', retryable: false } });
     }
-    expect(await deps.jobs.get(job.id)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('3 of 10 children did not complete') });
-    const children = await deps.store.getMany(Array.from({ length: 10 }, (_, i) => childId(job.id, i)));
+    expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ status: 'FAILED', error: expect.stringContaining('3 of 10 children did not complete') });
+    const children = await deps.records.getMany(stack.tenant, Array.from({ length: 10 }, (_, i) => childId(job.id, i)));
     expect(children.map((c) => c.status)).toEqual([...Array(3).fill('FAILED'), ...Array(7).fill('CANCELLED')]);
-    expect(await deps.store.get(reduceTaskId(job.id))).toBeUndefined();
+    expect(await deps.records.get(stack.tenant, reduceTaskId(job.id))).toBeUndefined();
   });
 
   it('cancels a job and its pending children with DELETE /jobs/{id}', async () => {
@@ -99,13 +103,15 @@ describe('fan-in exactly once, on DynamoDB', () => {
 
   it('has the reconciler send the children of a job whose enqueue failed, and start a reduce a crash left unstarted', async () => {
     const deps = jobDeps();
-    const broken = { ...deps, queue: { enqueue: async (entries: readonly { id: string }[]) => ({ failed: entries.map((e) => ({ taskId: e.id, reason: 'outage' })) }) } };
+    const outage = { enqueue: async (entries: readonly { id: string }[]) => ({ failed: entries.map((e) => ({ taskId: e.id, reason: 'outage' })) }) };
+    const lifecycle = new TaskLifecycle({ records: deps.records, queue: outage, deadLetters: { send: async () => undefined }, pools: deps.pools, now: deps.now, warn: () => undefined });
+    const broken = { ...deps, lifecycle };
     const job = await submitJob(broken, stack.tenant, { map: { type: 'lost', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'high' });
-    expect((await deps.jobs.get(job.id))?.childrenEnqueued).toBe(false);
+    expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(false);
 
     const later = { ...deps, now: () => new Date(Date.now() + 120_000) };
     await reconcileJobs(later);
-    expect((await deps.jobs.get(job.id))?.childrenEnqueued).toBe(true);
+    expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(true);
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['general:high'], MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
@@ -115,10 +121,10 @@ describe('fan-in exactly once, on DynamoDB', () => {
 
     // A crash right after the job moved to REDUCING, before its reduce task was written:
     await startAll(job.id, 2);
-    await deps.jobs.transition(job.id, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) }, new Date());
-    for (const i of [0, 1]) await deps.store.apply(childId(job.id, i), { type: 'complete', result: i }, new Date());
-    expect(await deps.store.get(reduceTaskId(job.id))).toBeUndefined();
+    await deps.jobs.transition(stack.tenant, job.id, ['RUNNING'], { status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) }, new Date());
+    for (const i of [0, 1]) await move(childId(job.id, i), { type: 'complete', result: i });
+    expect(await deps.records.get(stack.tenant, reduceTaskId(job.id))).toBeUndefined();
     await reconcileJobs(later);
-    expect(await deps.store.get(reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { completed: 2 } });
+    expect(await deps.records.get(stack.tenant, reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { completed: 2 } });
   });
 });

@@ -73,7 +73,7 @@ describe('map-reduce jobs', () => {
 describe('pipelines', () => {
   it('passes the first stage’s result to the second', async () => {
     const { body } = await local.api('POST', '/tasks', { type: 'count-words', payload: { text: 'one two two' }, then: { type: 'echo' } });
-    const second = await waitFor(() => local.api('GET', `/tasks/${body.id}-then`), (r) => r.body?.status === 'COMPLETED', 30_000, 200);
+    const second = await waitFor(() => local.api('GET', `/tasks/${body.id}~then`), (r) => r.body?.status === 'COMPLETED', 30_000, 200);
     expect(second.body).toMatchObject({ type: 'echo', payload: { one: 1, two: 2 }, result: { one: 1, two: 2 } });
   });
 

@@ -44,7 +44,7 @@ describe('TaskfleetClient', () => {
   it('throws TaskfleetApiError naming the fields', async () => {
     const error = await client.submit({ type: 'echo', requires: ['quantum'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskfleetApiError);
-    expect(error).toMatchObject({ status: 422, code: 'no_pool_for_capabilities', fields: [{ field: 'requires' }] });
+    expect(error).toMatchObject({ status: 422, code: 'no_agent_can_run', fields: [{ field: 'requires' }] });
     await expect(new TaskfleetClient({ url: stack.apiUrl, token: 'wrong' }).get('x')).rejects.toMatchObject({ status: 403 });
   });
 });
@@ -64,6 +64,6 @@ describe('the taskfleet command', () => {
   it('exits 1 and names the field on bad input', async () => {
     const failed = await run('submit', 'echo', '--requires', 'quantum').catch((e: { code: number; stderr: string }) => e);
     expect(failed).toMatchObject({ code: 1 });
-    expect((failed as { stderr: string }).stderr).toContain('requires: no pool offers quantum');
+    expect((failed as { stderr: string }).stderr).toContain('requires: no agent offers quantum');
   });
 });

@@ -28,14 +28,14 @@ describe('POST /tasks, GET /tasks/{id}', () => {
     expect(read.body.tenant).toBeUndefined();
   });
 
-  it('puts the task on its pool × priority queue', async () => {
-    const { body } = await api('POST', '/tasks', { type: 'render', requires: ['gpu'], priority: 'critical' });
+  it('puts a Lambda-pool task on its pool × priority queue', async () => {
+    const { body } = await api('POST', '/tasks', { type: 'fetch', requires: ['http'], priority: 'critical' });
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['gpu:critical'], WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['general:critical'], WaitTimeSeconds: 2, MaxNumberOfMessages: 10 }),
     );
     const bodies = (received.Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}'));
-    expect(bodies).toContainEqual({ taskId: body.id, tenant: 'acme' });
+    expect(bodies).toContainEqual({ taskId: body.id, tenant: 'acme', sentAt: expect.any(String) });
     sqs.destroy();
   });
 
@@ -162,7 +162,7 @@ describe('GET /tasks and DELETE /tasks/{id}', () => {
     await api('DELETE', `/tasks/${ids[0]}`);
 
     const pending = await api('GET', '/tasks?pool=database&status=PENDING');
-    expect(pending.body.items.map((t: { id: string }) => t.id)).toEqual(ids.slice(1));
+    expect(pending.body.items.map((t: { id: string }) => t.id)).toEqual(ids.slice(1).reverse());
     const cancelled = await api('GET', '/tasks?status=CANCELLED&pool=database');
     expect(cancelled.body.items.map((t: { id: string }) => t.id)).toEqual([ids[0]]);
 

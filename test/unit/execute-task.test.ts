@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { UnrecoverableError, type HandlerRegistry } from '../../shared/handlers.js';
 import { executeDelivery } from '../../shared/services/execute-task.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
-import { memoryExecution } from '../helpers/execution.js';
+import { deliveryOf, memoryExecution } from '../helpers/execution.js';
 import { memoryServices } from '../helpers/memory-services.js';
+import { TOPOLOGY, type Pool } from '../../shared/topology/topology.js';
 
 function counting(): { calls: number; handlers: HandlerRegistry } {
   const box = { calls: 0, handlers: {} as HandlerRegistry };
@@ -31,8 +32,8 @@ describe('executeDelivery', () => {
     const box = counting();
     const worker = memoryExecution(services, box.handlers);
     const { task } = await submitTask(services, 'acme', { type: 'echo', payload: { a: 1 } });
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'delete', reason: 'completed' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'COMPLETED', result: { a: 1 }, attempts: 1, worker: 'test-worker' });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'delete', reason: 'completed' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'COMPLETED', result: { a: 1 }, attempts: 1, worker: 'test-worker' });
   });
 
   it('deletes a redelivered message of a finished task without running it again', async () => {
@@ -40,9 +41,9 @@ describe('executeDelivery', () => {
     const box = counting();
     const worker = memoryExecution(services, box.handlers);
     const { task } = await submitTask(services, 'acme', { type: 'echo' });
-    await executeDelivery(worker, task.id);
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'delete', reason: 'already COMPLETED' });
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ action: 'delete' });
+    await executeDelivery(worker, deliveryOf(task));
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'delete', reason: 'already COMPLETED' });
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'delete' });
     expect(box.calls).toBe(1);
   });
 
@@ -51,13 +52,15 @@ describe('executeDelivery', () => {
     const box = counting();
     const worker = memoryExecution(services, box.handlers, { pools: memoryServices().pools });
     const { task } = await submitTask(services, 'acme', { type: 'boom', maxAttempts: 2 });
-    const first = await executeDelivery(worker, task.id);
+    const first = await executeDelivery(worker, deliveryOf(task));
     expect(first).toMatchObject({ action: 'retry', reason: 'retrying: boom' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'PENDING', attempts: 1, error: { message: 'boom' } });
+    expect(await services.task(task.id)).toMatchObject({ status: 'PENDING', attempts: 1, error: { message: 'boom' } });
     expect(worker.deadLetters.letters).toEqual([]);
 
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ action: 'delete' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'FAILED', attempts: 2, error: { message: 'boom' } });
+    // SQS shows the message again after the backoff.
+    services.advance((first as { delaySeconds: number }).delaySeconds);
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'delete' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'FAILED', attempts: 2, error: { message: 'boom' } });
     expect(worker.deadLetters.letters).toMatchObject([{ taskId: task.id, attempts: 2, error: { message: 'boom' } }]);
   });
 
@@ -66,10 +69,10 @@ describe('executeDelivery', () => {
     const worker = memoryExecution(services, counting().handlers);
     const unknown = (await submitTask(services, 'acme', { type: 'nobody-handles-this' })).task;
     const bad = (await submitTask(services, 'acme', { type: 'bad' })).task;
-    await executeDelivery(worker, unknown.id);
-    await executeDelivery(worker, bad.id);
-    expect(await services.store.get(unknown.id)).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'UnknownTaskType' } });
-    expect(await services.store.get(bad.id)).toMatchObject({ status: 'FAILED', attempts: 1, error: { message: 'bad input' } });
+    await executeDelivery(worker, deliveryOf(unknown));
+    await executeDelivery(worker, deliveryOf(bad));
+    expect(await services.task(unknown.id)).toMatchObject({ status: 'FAILED', attempts: 1, error: { type: 'UnknownTaskType' } });
+    expect(await services.task(bad.id)).toMatchObject({ status: 'FAILED', attempts: 1, error: { message: 'bad input' } });
     expect(worker.deadLetters.letters).toHaveLength(2);
   });
 
@@ -78,8 +81,8 @@ describe('executeDelivery', () => {
     const box = counting();
     const worker = memoryExecution(services, box.handlers);
     const { task } = await submitTask(services, 'acme', { type: 'echo' });
-    await services.store.apply(task.id, { type: 'cancel' }, services.now());
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'delete', reason: 'already CANCELLED' });
+    await services.lifecycle.move('acme', task.id, { type: 'cancel' });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'delete', reason: 'already CANCELLED' });
     expect(box.calls).toBe(0);
   });
 
@@ -89,8 +92,8 @@ describe('executeDelivery', () => {
     const worker = memoryExecution(services, box.handlers);
     const { task } = await submitTask(services, 'acme', { type: 'echo', deadline: new Date(services.now().getTime() + 5000).toISOString() });
     services.advance(6);
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ action: 'delete' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'EXPIRED', attempts: 0 });
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'delete' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'EXPIRED', attempts: 0 });
     expect(box.calls).toBe(0);
   });
 
@@ -98,16 +101,16 @@ describe('executeDelivery', () => {
     const services = memoryServices();
     const worker = memoryExecution(services, counting().handlers);
     const { task } = await submitTask(services, 'acme', { type: 'hang', timeoutSeconds: 1 });
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ action: 'retry' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'PENDING', attempts: 1, error: { type: 'TimeoutError' } });
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'retry' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'PENDING', attempts: 1, error: { type: 'TimeoutError' } });
   });
 
   it('fails a result over 256 KiB clearly', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, counting().handlers);
     const { task } = await submitTask(services, 'acme', { type: 'huge' });
-    await executeDelivery(worker, task.id);
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'FAILED', error: { type: 'ResultTooLarge' } });
+    await executeDelivery(worker, deliveryOf(task));
+    expect(await services.task(task.id)).toMatchObject({ status: 'FAILED', error: { type: 'ResultTooLarge' } });
   });
 
   it('leaves a task running on another worker alone until its lease ends, then counts the lost attempt', async () => {
@@ -116,40 +119,41 @@ describe('executeDelivery', () => {
     const worker = memoryExecution(services, box.handlers);
     const { task } = await submitTask(services, 'acme', { type: 'echo', maxAttempts: 3 });
     const lease = new Date(services.now().getTime() + 60_000).toISOString();
-    await services.store.apply(task.id, { type: 'start', worker: 'crashed', leaseExpiresAt: lease }, services.now());
+    await services.lifecycle.move('acme', task.id, { type: 'start', worker: 'crashed', leaseExpiresAt: lease });
 
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'retry', delaySeconds: 60, reason: 'running on another worker' });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'retry', delaySeconds: 60, reason: 'running on another worker' });
     expect(box.calls).toBe(0);
 
     // The lost attempt counts; the same delivery then runs the next one.
     services.advance(61);
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'delete', reason: 'completed' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'COMPLETED', attempts: 2, error: { message: expect.stringContaining('attempt lost') } });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'delete', reason: 'completed' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'COMPLETED', attempts: 2, error: { message: expect.stringContaining('attempt lost') } });
     expect(box.calls).toBe(1);
   });
 
   it('opens the pool circuit after N failures: tasks go back untouched, then a probe closes it', async () => {
-    const services = memoryServices();
+    const general = TOPOLOGY.pools[0] as Pool;
+    const services = memoryServices(undefined, [...TOPOLOGY.pools, { ...general, name: 'other', capabilities: ['other'] }]);
     const box = counting();
     const worker = memoryExecution(services, box.handlers);
     for (let i = 0; i < 3; i++) {
       const { task } = await submitTask(services, 'acme', { type: 'boom' });
-      await executeDelivery(worker, task.id);
+      await executeDelivery(worker, deliveryOf(task));
     }
     expect((await worker.circuits.get('general')).state.status).toBe('OPEN');
 
     const { task } = await submitTask(services, 'acme', { type: 'echo' });
-    expect(await executeDelivery(worker, task.id)).toEqual({ action: 'retry', delaySeconds: 10, reason: 'circuit of pool general is open' });
-    expect(await services.store.get(task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'retry', delaySeconds: 10, reason: 'circuit of pool general is open' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
 
     services.advance(5);
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ action: 'retry', delaySeconds: 5 });
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'retry', delaySeconds: 5 });
     // Other pools are not affected.
-    const gpu = (await submitTask(services, 'acme', { type: 'echo', requires: ['gpu'] })).task;
-    expect(await executeDelivery(worker, gpu.id)).toMatchObject({ reason: 'completed' });
+    const other = (await submitTask(services, 'acme', { type: 'echo', requires: ['other'] })).task;
+    expect(await executeDelivery(worker, deliveryOf(other))).toMatchObject({ reason: 'completed' });
 
     services.advance(5);
-    expect(await executeDelivery(worker, task.id)).toMatchObject({ reason: 'completed' });
+    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ reason: 'completed' });
     expect((await worker.circuits.get('general')).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
   });
 });

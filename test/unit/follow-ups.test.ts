@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { followUpsOf, nextStageId } from '../../shared/domain/follow-ups.js';
+import { nextStage, nextStageId } from '../../shared/domain/follow-ups.js';
 import { newTask, type Task } from '../../shared/domain/task.js';
 
 const now = new Date('2026-01-01T00:00:00Z');
@@ -15,26 +15,22 @@ function task(overrides: Partial<Task>): Task {
   };
 }
 
-describe('followUpsOf', () => {
-  it('has none before a task finishes', () => {
-    expect(followUpsOf(task({ status: 'ACTIVE', job: { id: 'j', role: 'map', index: 3 } }), route, now)).toEqual({});
-  });
-
-  it('counts a finished job child into its shard, whatever the outcome', () => {
-    expect(followUpsOf(task({ status: 'COMPLETED', job: { id: 'j', role: 'map', index: 17 } }), route, now)).toEqual({
-      count: { jobId: 'j', shard: 1, outcome: 'completed' },
-    });
-    expect(followUpsOf(task({ status: 'FAILED', job: { id: 'j', role: 'map', index: 0 } }), route, now).count?.outcome).toBe('failed');
-    expect(followUpsOf(task({ status: 'EXPIRED', job: { id: 'j', role: 'map', index: 0 } }), route, now).count?.outcome).toBe('cancelled');
-    expect(followUpsOf(task({ status: 'COMPLETED', job: { id: 'j', role: 'reduce' } }), route, now).count).toBeUndefined();
-  });
-
-  it('creates the next stage of a completed task with its result as payload', () => {
-    const { next } = followUpsOf(task({ status: 'COMPLETED', result: { n: 2 }, then: { type: 'b', requires: ['gpu'] } }), route, now);
+describe('nextStage', () => {
+  it('is the next stage of a completed task, with its result as payload', () => {
+    const next = nextStage(task({ status: 'COMPLETED', result: { n: 2 }, then: { type: 'b', requires: ['gpu'] } }), route, now);
     expect(next).toMatchObject({ id: nextStageId('t'), type: 'b', payload: { n: 2 }, pool: 'gpu', priority: 'high', status: 'PENDING', attempts: 0 });
   });
 
-  it('creates no next stage for a task that did not complete', () => {
-    expect(followUpsOf(task({ status: 'FAILED', then: { type: 'b' } }), route, now)).toEqual({});
+  it('carries a large result by reference', () => {
+    const next = nextStage(task({ status: 'COMPLETED', result: null, resultRef: { key: 'k', bytes: 9000 }, then: { type: 'b' } }), route, now);
+    expect(next).toMatchObject({ payload: null, payloadRef: { key: 'k', bytes: 9000 } });
+  });
+
+  it('has an id no user can choose', () => {
+    expect(nextStageId('t')).toBe('t~then');
+  });
+
+  it('is none when no pool can run it', () => {
+    expect(nextStage(task({ status: 'COMPLETED', then: { type: 'b', requires: ['quantum'] } }), route, now)).toBeUndefined();
   });
 });

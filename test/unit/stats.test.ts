@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentiles, summarizeRecent } from '../../shared/domain/stats.js';
-import type { TaskSummary } from '../../shared/ports/task-store.js';
+import type { TaskSummary } from '../../shared/ports/task-queries.js';
 
 describe('percentiles', () => {
   it('uses nearest rank', () => {

@@ -2,18 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, UnroutableError, ValidationError } from '../../shared/errors.js';
 import { cancelTask } from '../../shared/services/cancel-task.js';
 import { getTask, listTasks } from '../../shared/services/read-tasks.js';
-import { reconcileOutbox } from '../../shared/services/reconcile-outbox.js';
+import type { Agent } from '../../shared/domain/agent.js';
 import { submitTask, submitTasks } from '../../shared/services/submit-tasks.js';
 import { memoryServices } from '../helpers/memory-services.js';
 
 describe('submitTask', () => {
   it('writes a PENDING task routed to its pool and enqueues it', async () => {
     const services = memoryServices();
-    const { created, task } = await submitTask(services, 'acme', { type: 'render', requires: ['gpu'], priority: 'high' });
+    const { created, task } = await submitTask(services, 'acme', { type: 'fetch', requires: ['http'], priority: 'high' });
     expect(created).toBe(true);
-    expect(task).toMatchObject({ id: 'task-1', tenant: 'acme', status: 'PENDING', pool: 'gpu', priority: 'high' });
-    expect(services.queue.sent.map((e) => [e.id, e.pool, e.priority])).toEqual([['task-1', 'gpu', 'high']]);
-    expect(await services.store.listOutbox(services.now(), 10)).toEqual([]);
+    expect(task).toMatchObject({ id: 'task-1', tenant: 'acme', status: 'PENDING', pool: 'general', priority: 'high' });
+    expect(services.queue.sent.map((e) => [e.id, e.pool, e.priority])).toEqual([['task-1', 'general', 'high']]);
+  });
+
+  it('lets two tenants use the same task id', async () => {
+    const services = memoryServices();
+    await submitTask(services, 'acme', { type: 'echo', id: 'uni-1' });
+    await expect(submitTask(services, 'globex', { type: 'echo', id: 'uni-1' })).resolves.toMatchObject({ created: true });
+    expect(await services.task('uni-1', 'globex')).toMatchObject({ tenant: 'globex' });
   });
 
   it('returns the same task for a replayed idempotencyKey and enqueues it once', async () => {
@@ -41,7 +47,8 @@ describe('submitTask', () => {
   });
 
   it('answers 422 naming capabilities no pool offers', async () => {
-    const refused = submitTask(memoryServices(), 'acme', { type: 'echo', requires: ['quantum'] });
+    const services = memoryServices(undefined, memoryServices().pools.filter((p) => !p.openCapabilities));
+    const refused = submitTask(services, 'acme', { type: 'echo', requires: ['quantum'] });
     await expect(refused).rejects.toBeInstanceOf(UnroutableError);
     await expect(refused).rejects.toMatchObject({ status: 422, missing: ['quantum'] });
   });
@@ -54,7 +61,7 @@ describe('submitTask', () => {
   it('writes nothing for an invalid task', async () => {
     const services = memoryServices();
     await expect(submitTask(services, 'acme', { type: 'echo', priority: 'urgent' })).rejects.toBeInstanceOf(ValidationError);
-    expect(services.store.tasks.size).toBe(0);
+    expect(services.table.tasks.size).toBe(0);
     expect(services.queue.sent).toHaveLength(0);
   });
 });
@@ -81,32 +88,64 @@ describe('submitTasks (batch)', () => {
   });
 });
 
-describe('enqueue recovery (outbox)', () => {
-  it('keeps a task whose enqueue failed in the outbox, and the reconciler sends it', async () => {
+describe('queue first, then write', () => {
+  it('refuses a task whose send failed (503) and writes nothing for it', async () => {
     const services = memoryServices();
     services.queue.failNext = 1;
-    const { task } = await submitTask(services, 'acme', { type: 'echo' });
-    expect(task.status).toBe('PENDING');
-    expect(services.queue.sent).toHaveLength(0);
-    expect((await services.store.listOutbox(services.now(), 10)).map((e) => e.id)).toEqual([task.id]);
-
-    // Too young: it may still be inside its submit call.
-    expect(await reconcileOutbox(services, { minAgeSeconds: 30, limit: 10 })).toEqual({ found: 0, sent: 0, failed: 0 });
-    services.advance(31);
-    expect(await reconcileOutbox(services, { minAgeSeconds: 30, limit: 10 })).toEqual({ found: 1, sent: 1, failed: 0 });
-    expect(services.queue.sent.map((e) => e.id)).toEqual([task.id]);
-    expect(await services.store.listOutbox(services.now(), 10)).toEqual([]);
+    const refused = submitTask(services, 'acme', { type: 'echo' });
+    await expect(refused).rejects.toMatchObject({ status: 503, code: 'unavailable' });
+    expect(services.table.tasks.size).toBe(0);
   });
 
-  it('still accepts the task when the queue throws outright', async () => {
+  it('refuses only the items of a batch whose send failed', async () => {
     const services = memoryServices();
-    services.queue.enqueue = async () => {
-      throw new Error('network down');
-    };
-    const { created } = await submitTask(services, 'acme', { type: 'echo' });
-    expect(created).toBe(true);
-    expect(services.warnings).toHaveLength(1);
-    expect(await services.store.listOutbox(services.now(), 10)).toHaveLength(1);
+    services.queue.failNext = 1;
+    const results = await submitTasks(services, 'acme', [{ type: 'echo' }, { type: 'echo' }]);
+    expect(results.map((r) => r.ok)).toEqual([false, true]);
+    expect(services.table.tasks.size).toBe(1);
+  });
+
+  it('writes an agent-pool task into its ready set without sending anything', async () => {
+    const services = memoryServices();
+    await services.agents.create(agentWith(['gpu'], { slots: 1, gpu: 8 }));
+    const { task } = await submitTask(services, 'acme', { type: 'render', requires: ['gpu'], resources: { gpu: 2 } });
+    expect(services.queue.sent).toHaveLength(0);
+    expect((await services.queries.ready('acme', 'gpu', 10)).map((t) => t.id)).toEqual([task.id]);
+  });
+});
+
+describe('admission to agent pools', () => {
+  it('answers 422 when no registered agent offers a skill', async () => {
+    const services = memoryServices();
+    await services.agents.create(agentWith(['shell']));
+    const refused = submitTask(services, 'acme', { type: 'review', requires: ['security-review'] });
+    await expect(refused).rejects.toMatchObject({ status: 422, message: expect.stringContaining('no agent offers security-review') });
+  });
+
+  it('routes an open skill to the open pool once an agent offers it', async () => {
+    const services = memoryServices();
+    await services.agents.create(agentWith(['security-review']));
+    const { task } = await submitTask(services, 'acme', { type: 'review', requires: ['security-review'] });
+    expect(task.pool).toBe('agents');
+  });
+
+  it('answers 422 naming the largest agent when resources exceed every agent', async () => {
+    const services = memoryServices();
+    await services.agents.create(agentWith(['gpu'], { slots: 1, gpu: 8 }));
+    const refused = submitTask(services, 'acme', { type: 'train', requires: ['gpu'], resources: { gpu: 16 } });
+    await expect(refused).rejects.toMatchObject({ status: 422, message: expect.stringContaining('needs gpu 16, the largest agent has 8') });
+  });
+
+  it("does not count another tenant's agents", async () => {
+    const services = memoryServices();
+    await services.agents.create(agentWith(['shell']));
+    await services.agents.create({ ...agentWith(['security-review']), tenant: 'globex' });
+    await expect(submitTask(services, 'acme', { type: 'review', requires: ['security-review'] })).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('accepts work for a pool whose fleet has not started yet', async () => {
+    const services = memoryServices();
+    await expect(submitTask(services, 'acme', { type: 'train', requires: ['gpu'], resources: { gpu: 64 } })).resolves.toMatchObject({ created: true });
   });
 });
 
@@ -128,26 +167,35 @@ describe('reading and cancelling', () => {
 
   it('lists by status and pool, paged', async () => {
     const services = memoryServices();
+    await services.agents.create(agentWith(['gpu']));
     for (const requires of [[], ['gpu'], [], ['gpu']]) await submitTask(services, 'acme', { type: 'echo', requires });
     await submitTask(services, 'globex', { type: 'echo' });
     await cancelTask(services, 'acme', 'task-1');
 
     const gpu = await listTasks(services, 'acme', { pool: 'gpu' });
-    expect(gpu.items.map((t) => t.id)).toEqual(['task-2', 'task-4']);
-    const cancelled = await listTasks(services, 'acme', { status: 'CANCELLED' });
+    expect(gpu.items.map((t) => t.id)).toEqual(['task-4', 'task-2']);
+    const cancelled = await listTasks(services, 'acme', { status: 'cancelled' });
     expect(cancelled.items.map((t) => t.id)).toEqual(['task-1']);
     const first = await listTasks(services, 'acme', { limit: '3' });
-    expect(first.items).toHaveLength(3);
+    expect(first.items.map((t) => t.id)).toEqual(['task-4', 'task-3', 'task-2']);
     const second = await listTasks(services, 'acme', { limit: '3', cursor: first.nextCursor });
-    expect(second.items.map((t) => t.id)).toEqual(['task-4']);
+    expect(second.items.map((t) => t.id)).toEqual(['task-1']);
     expect(second.nextCursor).toBeUndefined();
+    const oldest = await listTasks(services, 'acme', { limit: '2', order: 'asc' });
+    expect(oldest.items.map((t) => t.id)).toEqual(['task-1', 'task-2']);
   });
 
   it('names each bad query parameter', async () => {
-    const refused = listTasks(memoryServices(), 'acme', { status: 'DONE', pool: 'moon', limit: '0' });
+    const refused = listTasks(memoryServices(), 'acme', { status: 'DONE', pool: 'moon', limit: '0', cursor: 'eyJhIjoxZTk5OX0' });
     await expect(refused).rejects.toMatchObject({
       status: 400,
       fields: [{ field: 'status' }, { field: 'pool' }, { field: 'limit' }],
     });
+    await expect(listTasks(memoryServices(), 'acme', { cursor: 'eyJhIjoxZTk5OX0' })).rejects.toMatchObject({ status: 400, fields: [{ field: 'cursor' }] });
   });
 });
+
+function agentWith(capabilities: string[], capacity: Agent['capacity'] = { slots: 1 }): Agent {
+  const at = '2026-01-01T00:00:00.000Z';
+  return { id: `agent-${capabilities.join('-')}`, tenant: 'acme', capabilities, capacity, weight: 1, labels: {}, registeredAt: at, lastSeenAt: at, leases: {} };
+}

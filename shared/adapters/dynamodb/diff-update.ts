@@ -1,12 +1,7 @@
 import { TABLE } from '../../topology/table.js';
 
-/** Keys an update must never touch: the item key and the outbox marker. */
-const FIXED = new Set<string>([
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  TABLE.indexes.outbox.partitionKey,
-  TABLE.indexes.outbox.sortKey,
-]);
+/** Keys an update must never touch: the item key. */
+const FIXED = new Set<string>([TABLE.partitionKey, TABLE.sortKey]);
 
 /**
  * An UpdateItem that turns `before` into `after`: SET what changed, REMOVE what

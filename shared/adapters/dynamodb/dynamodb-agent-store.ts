@@ -1,18 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { queryPages } from './query-pages.js';
-import { isOnline, type Agent } from '../../domain/agent.js';
+import { BatchGetCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Agent } from '../../domain/agent.js';
 import type { HeldLease } from '../../domain/leasing.js';
 import type { AgentStore } from '../../ports/agent-store.js';
+import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
+import { queryPages } from './query-pages.js';
 
 /**
- * Agents are items `AGENT#<id>` / `AGENT`. Their leases are a map attribute
- * updated one key at a time (`SET leases.#task` / `REMOVE leases.#task`), so a
- * completion never overwrites a lease granted at the same moment. The tenant's
- * agents are listed through the byTenant index under `<tenant>#agents`.
+ * Agents are items `<tenant>#agent#<id>` / `agent`. Their leases are a map
+ * attribute updated one key at a time (`SET leases.#task` / `REMOVE leases.#task`),
+ * so a completion never overwrites a lease granted at the same moment. A tenant's
+ * agents are listed through the `list` index under `<tenant>#agents`, whose keys
+ * never change, so heartbeats write no index entry.
  */
-const agentKey = (id: string): Record<string, string> => ({ [TABLE.partitionKey]: `AGENT#${id}`, [TABLE.sortKey]: 'AGENT' });
+const agentKey = (tenant: string, id: string): Record<string, string> => ({
+  [TABLE.partitionKey]: tenantKey(tenant, 'agent', id),
+  [TABLE.sortKey]: 'agent',
+});
 
 export class DynamoDbAgentStore implements AgentStore {
   constructor(
@@ -21,44 +26,54 @@ export class DynamoDbAgentStore implements AgentStore {
   ) {}
 
   async create(agent: Agent): Promise<void> {
-    const { byTenant } = TABLE.indexes;
+    const { list } = TABLE.indexes;
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...agentKey(agent.id), ...agent, [byTenant.partitionKey]: `${agent.tenant}#agents`, [byTenant.sortKey]: `${agent.registeredAt}#${agent.id}` },
+        Item: { ...agentKey(agent.tenant, agent.id), ...agent, [list.partitionKey]: `${agent.tenant}#agents`, [list.sortKey]: `${agent.registeredAt}#${agent.id}` },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
       }),
     );
   }
 
-  async get(id: string): Promise<Agent | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: agentKey(id), ConsistentRead: true }));
-    if (Item === undefined) return undefined;
-    return {
-      id: String(Item.id),
-      tenant: String(Item.tenant),
-      ...(typeof Item.name === 'string' ? { name: Item.name } : {}),
-      capabilities: (Item.capabilities ?? []) as string[],
-      capacity: Item.capacity as Agent['capacity'],
-      labels: (Item.labels ?? {}) as Record<string, string>,
-      registeredAt: String(Item.registeredAt),
-      lastSeenAt: String(Item.lastSeenAt),
-      leases: (Item.leases ?? {}) as Record<string, HeldLease>,
-    };
+  async get(tenant: string, id: string): Promise<Agent | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: agentKey(tenant, id), ConsistentRead: true }));
+    return Item === undefined ? undefined : fromItem(Item);
   }
 
-  async touch(id: string, now: Date): Promise<void> {
-    await this.update(id, 'SET lastSeenAt = :now', {}, { ':now': now.toISOString() });
+  async list(tenant: string): Promise<readonly Agent[]> {
+    const { list } = TABLE.indexes;
+    const ids: string[] = [];
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: list.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': list.partitionKey },
+      ExpressionAttributeValues: { ':pk': `${tenant}#agents` },
+    });
+    for await (const page of pages) for (const item of page.Items ?? []) ids.push(String(item.id));
+    const agents: Agent[] = [];
+    for (let i = 0; i < ids.length; i += 100) {
+      const keys = ids.slice(i, i + 100).map((id) => agentKey(tenant, id));
+      const page = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }));
+      agents.push(...(page.Responses?.[this.tableName] ?? []).map(fromItem));
+    }
+    return agents.sort((a, b) => a.registeredAt.localeCompare(b.registeredAt) || a.id.localeCompare(b.id));
   }
 
-  async lock(id: string, now: Date, staleMs: number): Promise<boolean> {
+  async touch(tenant: string, id: string, now: Date): Promise<void> {
+    await this.update(tenant, id, 'SET lastSeenAt = :now', {}, { ':now': now.toISOString() });
+  }
+
+  async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
     try {
       await this.update(
+        tenant,
         id,
-        'SET leasing = :now',
+        'SET leasing = :now, lastSeenAt = :seen',
         {},
-        { ':now': now.getTime(), ':stale': now.getTime() - staleMs },
+        { ':now': now.getTime(), ':stale': now.getTime() - staleMs, ':seen': now.toISOString() },
         'attribute_not_exists(leasing) OR leasing < :stale',
       );
       return true;
@@ -68,36 +83,21 @@ export class DynamoDbAgentStore implements AgentStore {
     }
   }
 
-  async unlock(id: string): Promise<void> {
-    await this.update(id, 'REMOVE leasing');
+  async unlock(tenant: string, id: string): Promise<void> {
+    await this.update(tenant, id, 'REMOVE leasing');
   }
 
-  async addLease(id: string, lease: HeldLease): Promise<void> {
-    await this.update(id, 'SET leases.#task = :lease', { '#task': lease.taskId }, { ':lease': lease });
+  async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {
+    await this.update(tenant, id, 'SET leases.#task = :lease', { '#task': lease.taskId }, { ':lease': lease });
   }
 
-  async removeLease(id: string, taskId: string): Promise<void> {
-    await this.update(id, 'REMOVE leases.#task', { '#task': taskId });
-  }
-
-  async countByStatus(tenant: string, now: Date): Promise<{ online: number; offline: number }> {
-    const { byTenant } = TABLE.indexes;
-    const counts = { online: 0, offline: 0 };
-    const pages = queryPages(this.db, {
-      TableName: this.tableName,
-      IndexName: byTenant.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
-      ExpressionAttributeValues: { ':pk': `${tenant}#agents` },
-    });
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) counts[isOnline({ lastSeenAt: String(item.lastSeenAt) }, now) ? 'online' : 'offline'] += 1;
-    }
-    return counts;
+  async removeLease(tenant: string, id: string, taskId: string): Promise<void> {
+    await this.update(tenant, id, 'REMOVE leases.#task', { '#task': taskId });
   }
 
   /** An update of an agent that exists. */
   private async update(
+    tenant: string,
     id: string,
     expression: string,
     names: Record<string, string> = {},
@@ -107,7 +107,7 @@ export class DynamoDbAgentStore implements AgentStore {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: agentKey(id),
+        Key: agentKey(tenant, id),
         UpdateExpression: expression,
         ConditionExpression: `attribute_exists(#pk)${condition ? ` AND (${condition})` : ''}`,
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey, ...names },
@@ -115,4 +115,19 @@ export class DynamoDbAgentStore implements AgentStore {
       }),
     );
   }
+}
+
+function fromItem(Item: Record<string, unknown>): Agent {
+  return {
+    id: String(Item.id),
+    tenant: String(Item.tenant),
+    ...(typeof Item.name === 'string' ? { name: Item.name } : {}),
+    capabilities: (Item.capabilities ?? []) as string[],
+    capacity: Item.capacity as Agent['capacity'],
+    weight: typeof Item.weight === 'number' ? Item.weight : 1,
+    labels: (Item.labels ?? {}) as Record<string, string>,
+    registeredAt: String(Item.registeredAt),
+    lastSeenAt: String(Item.lastSeenAt),
+    leases: (Item.leases ?? {}) as Record<string, HeldLease>,
+  };
 }

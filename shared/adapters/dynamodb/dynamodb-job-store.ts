@@ -4,15 +4,22 @@ import { queryPages } from './query-pages.js';
 import { sumShards, type ChildCounts, type Job, type JobStatus } from '../../domain/job.js';
 import type { JobPatch, JobStore } from '../../ports/job-store.js';
 import { TABLE } from '../../topology/table.js';
+import { tenantKey } from '../../topology/keys.js';
+import { shardOf } from '../../domain/dispatch.js';
 
 /**
- * A job is `JOB#<id>` / `JOB`; its counters are `JOB#<id>` / `SHARD#<nn>`
- * (written by the task store, in the same transaction as each child's final
- * transition). While RUNNING or REDUCING a job also sits in the byStatus index
- * under `JOBS#ACTIVE`, which is how the reconciler finds the ones to check.
+ * A job is `<tenant>#job#<id>` / `job`; its counters are `<tenant>#job#<id>` /
+ * `count#<nn>` (written by the task records, in the same transaction as each
+ * child's final transition). While RUNNING or REDUCING a job also sits in the
+ * `due` index under `DUE#job#<n>` (a system key no tenant's can equal), which is
+ * how the reconciler finds the ones to check. A tenant's jobs are listed through
+ * the `list` index under `<tenant>#jobs`.
  */
-const jobKey = (id: string): Record<string, string> => ({ [TABLE.partitionKey]: `JOB#${id}`, [TABLE.sortKey]: 'JOB' });
-const ACTIVE = 'JOBS#ACTIVE';
+const jobKey = (tenant: string, id: string): Record<string, string> => ({ [TABLE.partitionKey]: tenantKey(tenant, 'job', id), [TABLE.sortKey]: 'job' });
+const activeKeys = (job: Pick<Job, 'id' | 'tenant' | 'createdAt'>): Record<string, string> => ({
+  [TABLE.indexes.due.partitionKey]: `DUE#job#${shardOf(job.id, TABLE.dueShards)}`,
+  [TABLE.indexes.due.sortKey]: `${job.createdAt}#${job.tenant}#${job.id}`,
+});
 const ATTRIBUTES = [
   'id', 'tenant', 'status', 'total', 'mapType', 'reduceType', 'thenType', 'priority', 'requires', 'pool',
   'failurePolicy', 'childrenEnqueued', 'reduceTaskId', 'error', 'createdAt', 'updatedAt', 'finishedAt',
@@ -25,40 +32,40 @@ export class DynamoDbJobStore implements JobStore {
   ) {}
 
   async create(job: Job): Promise<void> {
-    const { byStatus } = TABLE.indexes;
+    const { list } = TABLE.indexes;
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...jobKey(job.id), ...job, [byStatus.partitionKey]: ACTIVE, [byStatus.sortKey]: `${job.createdAt}#${job.id}` },
+        Item: { ...jobKey(job.tenant, job.id), ...job, ...activeKeys(job), [list.partitionKey]: `${job.tenant}#jobs`, [list.sortKey]: `${job.createdAt}#${job.id}` },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
       }),
     );
   }
 
-  async get(id: string): Promise<Job | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKey(id), ConsistentRead: true }));
+  async get(tenant: string, id: string): Promise<Job | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKey(tenant, id), ConsistentRead: true }));
     if (Item === undefined) return undefined;
     const job: Record<string, unknown> = {};
     for (const name of ATTRIBUTES) if (Item[name] !== undefined) job[name] = Item[name];
     return job as unknown as Job;
   }
 
-  async counts(id: string): Promise<ChildCounts> {
+  async counts(tenant: string, id: string): Promise<ChildCounts> {
     const shards: Partial<ChildCounts>[] = [];
     const pages = queryPages(this.db, {
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :shard)',
       ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-      ExpressionAttributeValues: { ':pk': `JOB#${id}`, ':shard': 'SHARD#' },
+      ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'job', id), ':shard': 'count#' },
       ConsistentRead: true,
     });
     for await (const page of pages) for (const item of page.Items ?? []) shards.push(item as Partial<ChildCounts>);
     return sumShards(shards);
   }
 
-  async transition(id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean> {
-    const { byStatus } = TABLE.indexes;
+  async transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean> {
+    const { due } = TABLE.indexes;
     const finished = patch.status !== 'RUNNING' && patch.status !== 'REDUCING';
     const values: Record<string, unknown> = { ':status': patch.status, ':now': now.toISOString() };
     // Every name through a placeholder: `error` is a DynamoDB reserved word.
@@ -76,11 +83,11 @@ export class DynamoDbJobStore implements JobStore {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: jobKey(id),
+          Key: jobKey(tenant, id),
           // A finished job leaves the active index.
           UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE #apk, #ask' : ''}`,
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: { ...names, ...(finished ? { '#apk': byStatus.partitionKey, '#ask': byStatus.sortKey } : {}) },
+          ExpressionAttributeNames: { ...names, ...(finished ? { '#apk': due.partitionKey, '#ask': due.sortKey } : {}) },
           ExpressionAttributeValues: values,
         }),
       );
@@ -91,25 +98,30 @@ export class DynamoDbJobStore implements JobStore {
     }
   }
 
-  async markChildrenEnqueued(id: string): Promise<void> {
+  async markChildrenEnqueued(tenant: string, id: string): Promise<void> {
     await this.db.send(
-      new UpdateCommand({ TableName: this.tableName, Key: jobKey(id), UpdateExpression: 'SET childrenEnqueued = :yes', ExpressionAttributeValues: { ':yes': true } }),
+      new UpdateCommand({ TableName: this.tableName, Key: jobKey(tenant, id), UpdateExpression: 'SET childrenEnqueued = :yes', ExpressionAttributeValues: { ':yes': true } }),
     );
   }
 
   async listActive(limit: number): Promise<readonly Job[]> {
-    const { byStatus } = TABLE.indexes;
-    const page = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: byStatus.name,
-        KeyConditionExpression: '#pk = :active',
-        ExpressionAttributeNames: { '#pk': byStatus.partitionKey },
-        ExpressionAttributeValues: { ':active': ACTIVE },
-        Limit: limit,
-      }),
+    const { due } = TABLE.indexes;
+    const pages = await Promise.all(
+      Array.from({ length: TABLE.dueShards }, (_, n) =>
+        this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: due.name,
+            KeyConditionExpression: '#pk = :active',
+            ExpressionAttributeNames: { '#pk': due.partitionKey },
+            ExpressionAttributeValues: { ':active': `DUE#job#${n}` },
+            Limit: limit,
+          }),
+        ),
+      ),
     );
-    const jobs = await Promise.all((page.Items ?? []).map((item) => this.get(String(item.id))));
+    const found = pages.flatMap((page) => page.Items ?? []).sort((a, b) => String(a[due.sortKey]).localeCompare(String(b[due.sortKey]))).slice(0, limit);
+    const jobs = await Promise.all(found.map((item) => this.get(String(item.tenant), String(item.id))));
     return jobs.filter((job): job is Job => job !== undefined);
   }
 }

@@ -1,56 +1,59 @@
+import { shardOf } from '../../domain/dispatch.js';
 import type { Json, Task } from '../../domain/task.js';
-import type { TaskStatus } from '../../domain/task-status.js';
-import type { Priority } from '../../domain/priority.js';
+import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
 
 /**
- * How a task is laid out in the table. Payload and result are stored as JSON
- * strings: DynamoDB maps reject empty keys and round numbers past 38 digits, and
- * a task's JSON must come back exactly as it went in.
+ * How a task is laid out in the table (see shared/topology/table.ts). Pure
+ * mapping, no decisions: the lifecycle decides `ready`, `due` and `expiresAt`;
+ * this file only turns them into index keys. Payload and result are stored as
+ * JSON strings: DynamoDB maps reject empty keys and round numbers past 38 digits,
+ * and a task's JSON must come back exactly as it went in.
  */
 export type TaskItem = Record<string, unknown>;
 
-export const taskKey = (id: string): Record<string, string> => ({
-  [TABLE.partitionKey]: `TASK#${id}`,
-  [TABLE.sortKey]: 'TASK',
+export const TASK_SK = 'task';
+
+export const taskKey = (tenant: string, id: string): Record<string, string> => ({
+  [TABLE.partitionKey]: tenantKey(tenant, 'task', id),
+  [TABLE.sortKey]: TASK_SK,
 });
 
-/** The index keys that depend on status; rewritten on every status change. */
-export function indexKeys(task: Pick<Task, 'id' | 'tenant' | 'status' | 'pool' | 'createdAt'>): Record<string, string> {
+/** Statuses listed through the sparse `status` index: the unhappy ends, rare by design. */
+export const INDEXED_STATUSES = ['FAILED', 'CANCELLED', 'EXPIRED'] as const;
+
+export const listShardKey = (tenant: string, shard: number): string => `${tenant}#tasks#${String(shard).padStart(2, '0')}`;
+export const statusShardKey = (tenant: string, status: string, shard: number): string => `${tenant}#${status}#${String(shard).padStart(2, '0')}`;
+export const readyShardKey = (tenant: string, pool: string, shard: number): string => `${tenant}#${pool}#ready#${String(shard).padStart(2, '0')}`;
+export const dueShardKey = (kind: string, shard: number): string => `DUE#${kind}#${shard}`;
+
+/** Index keys of a task: every one is a function of fields that are fixed while it runs. */
+function indexKeys(task: Task): TaskItem {
+  const { list, status, ready, due } = TABLE.indexes;
   const age = `${task.createdAt}#${task.id}`;
-  const { byStatus, byPool, byTenant } = TABLE.indexes;
-  return {
-    [byStatus.partitionKey]: `${task.tenant}#${task.status}`,
-    [byStatus.sortKey]: age,
-    [byPool.partitionKey]: `${task.tenant}#${task.pool}`,
-    [byPool.sortKey]: `${task.status}#${age}`,
-    [byTenant.partitionKey]: task.tenant,
-    [byTenant.sortKey]: age,
-  };
+  const shard = shardOf(task.id, TABLE.listShards);
+  const keys: TaskItem = { [list.partitionKey]: listShardKey(task.tenant, shard), [list.sortKey]: age };
+  if ((INDEXED_STATUSES as readonly string[]).includes(task.status)) {
+    keys[status.partitionKey] = statusShardKey(task.tenant, task.status, shard);
+    keys[status.sortKey] = age;
+  }
+  if (task.ready !== undefined) {
+    keys[ready.partitionKey] = readyShardKey(task.tenant, task.pool, task.ready.shard);
+    keys[ready.sortKey] = task.ready.key;
+    keys.readySince = task.ready.since;
+  }
+  if (task.due !== undefined) {
+    keys[due.partitionKey] = dueShardKey(task.due.kind, shardOf(task.id, TABLE.dueShards));
+    keys[due.sortKey] = `${task.due.at}#${task.tenant}#${task.id}`;
+    keys.dueKind = task.due.kind;
+    keys.dueAt = task.due.at;
+  }
+  return keys;
 }
-
-/** Spreads outbox entries over a few partitions so submissions do not share one hot key. */
-export function outboxKeys(task: Pick<Task, 'id' | 'createdAt'>): Record<string, string> {
-  let hash = 0;
-  for (const char of task.id) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  const { outbox } = TABLE.indexes;
-  return {
-    [outbox.partitionKey]: outboxShard(hash % TABLE.outboxShards),
-    [outbox.sortKey]: `${task.createdAt}#${task.id}`,
-  };
-}
-
-export const outboxShard = (n: number): string => `OUTBOX#${n}`;
-
-/** A job's counter shard: `JOB#<id>` / `SHARD#<nn>`, beside the job item (`JOB#<id>` / `JOB`). */
-export const jobShardKey = (jobId: string, shard: number): Record<string, string> => ({
-  [TABLE.partitionKey]: `JOB#${jobId}`,
-  [TABLE.sortKey]: `SHARD#${String(shard).padStart(2, '0')}`,
-});
 
 /** The record's own attributes (no keys). */
-export function taskAttributes(task: Task): TaskItem {
-  const { payload, result, ...rest } = task;
+function taskAttributes(task: Task): TaskItem {
+  const { payload, result, ready: _ready, due: _due, ...rest } = task;
   const item: TaskItem = { ...rest, payloadJson: JSON.stringify(payload) };
   if (result !== undefined) item.resultJson = JSON.stringify(result);
   for (const [name, value] of Object.entries(item)) if (value === undefined) delete item[name];
@@ -58,13 +61,14 @@ export function taskAttributes(task: Task): TaskItem {
 }
 
 export function toTaskItem(task: Task): TaskItem {
-  return { ...taskKey(task.id), ...taskAttributes(task), ...indexKeys(task) };
+  return { ...taskKey(task.tenant, task.id), ...taskAttributes(task), ...indexKeys(task) };
 }
 
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
-  'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'idempotencyKey', 'progress', 'error',
-  'worker', 'leaseExpiresAt', 'lease', 'then', 'job', 'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
+  'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'placement', 'idempotencyKey', 'availableAt',
+  'payloadRef', 'resultRef', 'expiresAt', 'progress', 'error', 'worker', 'leaseExpiresAt', 'lease', 'then', 'job',
+  'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
 ] as const;
 
 export function fromTaskItem(item: TaskItem): Task {
@@ -73,5 +77,19 @@ export function fromTaskItem(item: TaskItem): Task {
   task.revision = Number(item.revision ?? 0);
   task.payload = JSON.parse(String(item.payloadJson ?? 'null')) as Json;
   if (typeof item.resultJson === 'string') task.result = JSON.parse(item.resultJson) as Json;
-  return task as unknown as Task & { status: TaskStatus; priority: Priority };
+  const { ready, due } = TABLE.indexes;
+  if (typeof item[ready.partitionKey] === 'string' && typeof item[ready.sortKey] === 'string') {
+    task.ready = { shard: Number(String(item[ready.partitionKey]).split('#').pop()), key: item[ready.sortKey], since: String(item.readySince ?? item.createdAt) };
+  }
+  if (typeof item.dueKind === 'string' && typeof item.dueAt === 'string') task.due = { kind: item.dueKind, at: item.dueAt };
+  return task as unknown as Task;
 }
+
+/** Is this item a task record (for stream consumers)? */
+export const isTaskItem = (item: TaskItem): boolean => item[TABLE.sortKey] === TASK_SK;
+
+/** A job child's counter shard: beside the job item. */
+export const jobCountKey = (tenant: string, jobId: string, shard: number): Record<string, string> => ({
+  [TABLE.partitionKey]: tenantKey(tenant, 'job', jobId),
+  [TABLE.sortKey]: `count#${String(shard).padStart(2, '0')}`,
+});

@@ -1,12 +1,11 @@
-import type { EnqueueFailure, TaskQueue } from '../../ports/task-queue.js';
-import type { OutboxEntry } from '../../ports/task-store.js';
+import type { EnqueueFailure, QueueEntry, TaskQueue } from '../../ports/task-queue.js';
 
 /** In-memory TaskQueue; `failNext` makes the next sends fail, to test recovery. */
 export class MemoryTaskQueue implements TaskQueue {
-  readonly sent: OutboxEntry[] = [];
+  readonly sent: QueueEntry[] = [];
   failNext = 0;
 
-  async enqueue(entries: readonly OutboxEntry[]): Promise<{ failed: readonly EnqueueFailure[] }> {
+  async enqueue(entries: readonly QueueEntry[]): Promise<{ failed: readonly EnqueueFailure[] }> {
     const failed: EnqueueFailure[] = [];
     for (const entry of entries) {
       if (this.failNext > 0) {

@@ -1,7 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { queueKey } from '../../topology/topology.js';
-import type { EnqueueFailure, TaskMessage, TaskQueue } from '../../ports/task-queue.js';
-import type { OutboxEntry } from '../../ports/task-store.js';
+import type { EnqueueFailure, QueueEntry, TaskMessage, TaskQueue } from '../../ports/task-queue.js';
 import { mapWithConcurrency } from '../../services/concurrency.js';
 
 /** SQS's SendMessageBatch limit. */
@@ -14,8 +13,8 @@ export class SqsTaskQueue implements TaskQueue {
     private readonly queueUrls: Readonly<Record<string, string>>,
   ) {}
 
-  async enqueue(entries: readonly OutboxEntry[]): Promise<{ failed: readonly EnqueueFailure[] }> {
-    const byQueue = new Map<string, OutboxEntry[]>();
+  async enqueue(entries: readonly QueueEntry[]): Promise<{ failed: readonly EnqueueFailure[] }> {
+    const byQueue = new Map<string, QueueEntry[]>();
     const failed: EnqueueFailure[] = [];
     for (const entry of entries) {
       const url = this.queueUrls[queueKey(entry.pool, entry.priority)];
@@ -32,14 +31,15 @@ export class SqsTaskQueue implements TaskQueue {
     return { failed: [...failed, ...results.flat()] };
   }
 
-  private async sendBatch(url: string, entries: readonly OutboxEntry[]): Promise<EnqueueFailure[]> {
+  private async sendBatch(url: string, entries: readonly QueueEntry[]): Promise<EnqueueFailure[]> {
+    const sentAt = new Date().toISOString();
     try {
       const response = await this.sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: url,
           Entries: entries.map((entry, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify({ taskId: entry.id, tenant: entry.tenant } satisfies TaskMessage),
+            MessageBody: JSON.stringify({ taskId: entry.id, tenant: entry.tenant, sentAt } satisfies TaskMessage),
             ...(entry.delaySeconds > 0 ? { DelaySeconds: entry.delaySeconds } : {}),
             MessageAttributes: {
               pool: { DataType: 'String', StringValue: entry.pool },

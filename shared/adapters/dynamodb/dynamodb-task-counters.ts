@@ -1,0 +1,47 @@
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NO_COUNTS, type StatusCounts } from '../../domain/task-counts.js';
+import { TASK_STATUSES, type TaskStatus } from '../../domain/task-status.js';
+import type { TaskCounters } from '../../ports/task-counters.js';
+import { TABLE } from '../../topology/table.js';
+
+/** Counter shards per tenant: concurrent stream batches rarely touch the same item. */
+const SHARDS = 4;
+
+/** `<tenant>#counts` / `n#<shard>`: one ADD per batch and tenant; a read sums the shards. */
+export class DynamoDbTaskCounters implements TaskCounters {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  async add(tenant: string, deltas: Partial<Record<TaskStatus, number>>): Promise<void> {
+    const entries = Object.entries(deltas).filter(([, n]) => n !== 0);
+    if (entries.length === 0) return;
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { [TABLE.partitionKey]: `${tenant}#counts`, [TABLE.sortKey]: `n#${Math.floor(this.random() * SHARDS)}` },
+        UpdateExpression: `ADD ${entries.map((_, i) => `#s${i} :n${i}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([status], i) => [`#s${i}`, status])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:n${i}`, n])),
+      }),
+    );
+  }
+
+  async read(tenant: string): Promise<StatusCounts> {
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        ExpressionAttributeValues: { ':pk': `${tenant}#counts` },
+      }),
+    );
+    const counts: Record<TaskStatus, number> = { ...NO_COUNTS };
+    for (const item of page.Items ?? []) for (const status of TASK_STATUSES) counts[status] += Number(item[status] ?? 0);
+    // A retried stream batch can overshoot a decrement; never show a negative count.
+    for (const status of TASK_STATUSES) counts[status] = Math.max(0, counts[status]);
+    return counts;
+  }
+}

@@ -1,0 +1,174 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type BatchGetCommandOutput,
+  type BatchWriteCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Task } from '../../domain/task.js';
+import type { CommitOutcome, TaskRecords, TaskWrite } from '../../ports/task-records.js';
+import { mapWithConcurrency } from '../../services/concurrency.js';
+import { tenantKey } from '../../topology/keys.js';
+import { TABLE } from '../../topology/table.js';
+import { diffUpdate } from './diff-update.js';
+import { fromTaskItem, jobCountKey, taskKey, toTaskItem } from './task-item.js';
+
+/** How long an idempotency key keeps answering with its task. */
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>;
+
+/**
+ * Task records in DynamoDB. Like Powertools' DynamoDBPersistenceLayer, it only
+ * marshals and maps DynamoDB's answers to a `CommitOutcome`; what to write is the
+ * lifecycle's decision.
+ */
+export class DynamoDbTaskRecords implements TaskRecords {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(tenant: string, id: string): Promise<Task | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(tenant, id), ConsistentRead: true }));
+    return Item === undefined ? undefined : fromTaskItem(Item);
+  }
+
+  async getMany(tenant: string, ids: readonly string[]): Promise<readonly Task[]> {
+    const found = new Map<string, Task>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => taskKey(tenant, id));
+      for (let round = 0; keys !== undefined && keys.length > 0; round++) {
+        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
+        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of page.Responses?.[this.tableName] ?? []) found.set(String(item.id), fromTaskItem(item));
+        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  async commit(write: TaskWrite): Promise<CommitOutcome> {
+    return write.before === undefined ? this.insert(write.after) : this.update(write.before, write);
+  }
+
+  /**
+   * A new task: `Put … attribute_not_exists(pk)`. With an idempotency key, one
+   * transaction of [key, task], both conditional on not existing, so a replay
+   * always finds the task its key points at.
+   */
+  private async insert(task: Task): Promise<CommitOutcome> {
+    const putTask = {
+      TableName: this.tableName,
+      Item: toTaskItem(task),
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+    if (task.idempotencyKey === undefined) {
+      try {
+        await this.db.send(new PutCommand(putTask));
+        return { status: 'ok' };
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return { status: 'conflict', reason: 'id-taken' };
+        throw error;
+      }
+    }
+    const idemKey = { [TABLE.partitionKey]: tenantKey(task.tenant, 'idem', task.idempotencyKey), [TABLE.sortKey]: 'idem' };
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...idemKey, taskId: task.id, [TABLE.ttlAttribute]: Math.floor(Date.parse(task.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS },
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+              },
+            },
+            { Put: putTask },
+          ],
+        }),
+      );
+      return { status: 'ok' };
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [keyReason, taskReason] = error.CancellationReasons ?? [];
+      if (keyReason?.Code === 'ConditionalCheckFailed') {
+        const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idemKey, ConsistentRead: true }));
+        if (Item !== undefined) return { status: 'conflict', reason: 'key-taken', taskId: String(Item.taskId) };
+      }
+      if (taskReason?.Code === 'ConditionalCheckFailed') return { status: 'conflict', reason: 'id-taken' };
+      return { status: 'lost-race' };
+    }
+  }
+
+  /**
+   * `after` over `before`: only the changed attributes, only if the record is
+   * still at `before.revision` (so of two writers that read the same version,
+   * one wins and the other re-reads). With a job child's count, one transaction
+   * of [task, counter shard]: a conflict on either item is a lost race, and the
+   * lifecycle retries the whole decision.
+   */
+  private async update(before: Task, write: TaskWrite): Promise<CommitOutcome> {
+    const update = {
+      TableName: this.tableName,
+      Key: taskKey(before.tenant, before.id),
+      ...diffUpdate(toTaskItem(before), toTaskItem(write.after), { '#revision': 'revision' }, { ':seen': before.revision }),
+      ConditionExpression: '#revision = :seen',
+    };
+    try {
+      if (write.count === undefined) {
+        await this.db.send(new UpdateCommand(update));
+      } else {
+        const { tenant, jobId, shard, outcome } = write.count;
+        const items: TransactItems = [
+          { Update: update },
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: jobCountKey(tenant, jobId, shard),
+              UpdateExpression: 'ADD #outcome :one',
+              ExpressionAttributeNames: { '#outcome': outcome },
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+        ];
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      }
+      return { status: 'ok' };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) return { status: 'lost-race' };
+      throw error;
+    }
+  }
+
+  async idempotent(tenant: string, key: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { [TABLE.partitionKey]: tenantKey(tenant, 'idem', key), [TABLE.sortKey]: 'idem' }, ConsistentRead: true }),
+    );
+    return Item === undefined ? undefined : String(Item.taskId);
+  }
+
+  async insertMany(tasks: readonly Task[]): Promise<void> {
+    const chunks = Array.from({ length: Math.ceil(tasks.length / 25) }, (_, i) => tasks.slice(i * 25, (i + 1) * 25));
+    await mapWithConcurrency(chunks, 8, async (chunk) => {
+      let requests: NonNullable<BatchWriteCommand['input']['RequestItems']>[string] | undefined = chunk.map((task) => ({
+        PutRequest: { Item: toTaskItem(task) },
+      }));
+      for (let round = 0; requests !== undefined && requests.length > 0; round++) {
+        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
+        const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = result.UnprocessedItems?.[this.tableName];
+      }
+    });
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,272 @@
+import { DISPATCH_DEFAULTS, withDispatch, type DispatchSettings } from '../domain/dispatch.js';
+import { nextStage } from '../domain/follow-ups.js';
+import { shardOf as jobShardOf } from '../domain/job.js';
+import { routeToPool } from '../domain/routing.js';
+import { InvalidTransitionError, transition, type TaskEvent } from '../domain/state-machine.js';
+import { isTerminal } from '../domain/task-status.js';
+import type { Due, Task } from '../domain/task.js';
+import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors.js';
+import type { DeadLetters } from '../ports/dead-letters.js';
+import type { ReadySignal } from '../ports/ready-signal.js';
+import type { ChildCount, TaskRecords } from '../ports/task-records.js';
+import { toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
+import type { Pool } from '../topology/topology.js';
+import { mapWithConcurrency } from './concurrency.js';
+
+export interface LifecycleDeps {
+  readonly records: TaskRecords;
+  /** The Lambda pools' SQS queues. */
+  readonly queue: TaskQueue;
+  readonly deadLetters: DeadLetters;
+  readonly pools: readonly Pool[];
+  readonly now: () => Date;
+  readonly warn: (message: string, details: Record<string, unknown>) => void;
+  readonly signal?: ReadySignal;
+  readonly settings?: DispatchSettings;
+}
+
+/** What follows a commit outside the task record; each must be safe to repeat (a sweep may). */
+export interface LifecycleEffects {
+  /** After a task's final transition (a job's fan-in). */
+  readonly finished?: (task: Task) => Promise<void>;
+  /** After an agent's attempt ended for any reason: its slot is free at once. */
+  readonly leaseEnded?: (task: Task) => Promise<void>;
+}
+
+/** Throws (a typed error) to refuse a transition on the version it is shown. */
+export type Guard = (task: Task) => void;
+
+export type CreateResult = { readonly created: boolean; readonly task: Task };
+
+/** Lost races on one record before giving up; each retry re-reads. */
+const MAX_RACES = 16;
+/** Writes of one batch in flight at once. */
+const WRITE_CONCURRENCY = 16;
+
+/**
+ * The one place task transitions happen: read → guard → transition → dispatch
+ * bookkeeping → follow-ups in the same write → commit → after-commit effects.
+ * Stores only commit (ok | lost-race | conflict); a lost race re-reads and decides
+ * again, so the guard and the state machine see every version a write lands on.
+ */
+export class TaskLifecycle {
+  private effects: LifecycleEffects = {};
+
+  constructor(private readonly deps: LifecycleDeps) {}
+
+  /** Wiring sets these after building the services they call back into (fan-in needs the lifecycle). */
+  setEffects(effects: LifecycleEffects): void {
+    this.effects = effects;
+  }
+
+  get now(): Date {
+    return this.deps.now();
+  }
+
+  pool(name: string): Pool {
+    const pool = this.deps.pools.find((p) => p.name === name);
+    if (pool === undefined) throw new Error(`this deployment has no pool ${name}`);
+    return pool;
+  }
+
+  /** One new task; see `createAll`. Throws DuplicateTaskIdError, UnavailableError. */
+  async create(task: Task): Promise<CreateResult> {
+    const [result] = await this.createAll([task]);
+    if (result === undefined) throw new Error('createAll returned no result');
+    if ('error' in result) throw result.error;
+    return result;
+  }
+
+  /**
+   * New tasks, each independently. An agent-pool task is ready once written.
+   * A Lambda-pool task is sent to its queue FIRST and written second: a crash in
+   * between leaves a message without a record, which the worker drops once it is
+   * older than the write could take (claim-delivery.ts); a task whose send failed
+   * is refused (503), never accepted unqueued. So no outbox is needed and a task
+   * costs no index write to leave one. Tasks delayed past SQS's 15 minutes are
+   * written with a `delay` timer and queued by the sweep.
+   */
+  async createAll(tasks: readonly Task[]): Promise<(CreateResult | { readonly error: Error })[]> {
+    const now = this.deps.now();
+    const prepared = tasks.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    // A replayed idempotency key answers with its task, without sending a second message.
+    const replays = new Map<string, Task>();
+    await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
+      if (task.idempotencyKey === undefined) return;
+      const id = await this.deps.records.idempotent(task.tenant, task.idempotencyKey);
+      const replayed = id === undefined ? undefined : await this.deps.records.get(task.tenant, id);
+      if (replayed !== undefined) replays.set(task.id, replayed);
+    });
+    const toSend = prepared.filter((task) => this.pool(task.pool).runsOn === 'lambda' && task.due === undefined && !replays.has(task.id));
+    const { failed } = await this.deps.queue.enqueue(toSend.map((t) => toQueueEntry(t, now)));
+    const unsent = new Map(failed.map((f) => [f.taskId, f.reason]));
+    return mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
+      const replayed = replays.get(task.id);
+      if (replayed !== undefined) return { created: false, task: replayed };
+      const reason = unsent.get(task.id);
+      if (reason !== undefined) {
+        this.deps.warn('could not queue a task; refused it', { taskId: task.id, tenant: task.tenant, reason });
+        return { error: new UnavailableError(`task ${task.id} could not be queued; nothing was accepted (retry)`) };
+      }
+      try {
+        return await this.insert(task);
+      } catch (error) {
+        return { error: error as Error };
+      }
+    });
+  }
+
+  private async insert(task: Task): Promise<CreateResult> {
+    for (let race = 0; race < MAX_RACES; race++) {
+      const outcome = await this.deps.records.commit({ after: task });
+      if (outcome.status === 'ok') {
+        this.signalIfReady(task);
+        return { created: true, task };
+      }
+      if (outcome.status === 'conflict' && outcome.reason === 'id-taken') throw new DuplicateTaskIdError(task.id);
+      if (outcome.status === 'conflict') {
+        const replayed = await this.deps.records.get(task.tenant, outcome.taskId);
+        if (replayed !== undefined) return { created: false, task: replayed };
+      }
+      await sleep(5 * 2 ** Math.min(race, 6));
+    }
+    throw new UnavailableError(`task ${task.id} could not be written (contention); retry`);
+  }
+
+  /**
+   * A job's children in bulk, written before they are queued (the job records
+   * whether all were sent, and its reconciler re-sends the PENDING ones).
+   */
+  async createChildren(tasks: readonly Task[]): Promise<readonly Task[]> {
+    const now = this.deps.now();
+    const prepared = tasks.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    await this.deps.records.insertMany(prepared);
+    for (const task of prepared) this.signalIfReady(task);
+    return prepared;
+  }
+
+  /** Sends PENDING Lambda-pool tasks to their queues (again); agent-pool ones need nothing. */
+  async enqueue(tasks: readonly Task[]): Promise<{ failed: number }> {
+    const now = this.deps.now();
+    const { failed } = await this.deps.queue.enqueue(tasks.filter((t) => this.pool(t.pool).runsOn === 'lambda').map((t) => toQueueEntry(t, now)));
+    return { failed: failed.length };
+  }
+
+  /**
+   * Applies `event` to the task. `seen` (the record as the caller last read it)
+   * saves a read; `guard` runs on every version the event is applied to and may
+   * throw to refuse it. Throws NotFoundError, InvalidTransitionError, or what the
+   * guard throws.
+   */
+  async move(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard } = {}): Promise<Task> {
+    let before = options.seen;
+    for (let race = 0; race < MAX_RACES; race++) {
+      before ??= await this.deps.records.get(tenant, id);
+      if (before === undefined) throw new NotFoundError('task', id);
+      options.guard?.(before);
+      const now = this.deps.now();
+      const after = withDispatch(before, transition(before, event, now), { runsOn: this.pool(before.pool).runsOn, now, ...this.settings });
+      // A dead letter goes before FAILED is recorded: a crash in between makes the
+      // task fail again later (a second letter at worst), never a FAILED task missing from its DLQ.
+      if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
+      const count = childCount(before, after);
+      const outcome = await this.deps.records.commit({ before, after, ...(count !== undefined ? { count } : {}) });
+      if (outcome.status === 'ok') {
+        await this.afterCommit(before, after, event);
+        return after;
+      }
+      before = undefined;
+    }
+    throw new UnavailableError(`task ${id} is changing too fast; retry`);
+  }
+
+  /**
+   * Moves or clears a task's timer (not a transition: the status stays). Returns
+   * false when the record changed meanwhile; the sweep will look again.
+   */
+  async retime(task: Task, due: Due | undefined): Promise<boolean> {
+    const { due: _old, ...rest } = task;
+    const after: Task = { ...rest, ...(due !== undefined ? { due } : {}), revision: task.revision + 1 };
+    return (await this.deps.records.commit({ before: task, after })).status === 'ok';
+  }
+
+  /**
+   * What a commit sets off outside the record. Each failure is reported, not
+   * thrown: the transition stands, and the sweep (follow timers, job reconciler,
+   * lapsed agent leases) repeats what did not happen.
+   */
+  private async afterCommit(before: Task, after: Task, event: TaskEvent): Promise<void> {
+    const run = async (what: string, effect: () => Promise<unknown>): Promise<void> => {
+      try {
+        await effect();
+      } catch (error) {
+        this.deps.warn(`after-commit ${what} failed; the sweep will repeat it`, { taskId: after.id, tenant: after.tenant, error: String(error) });
+      }
+    };
+    if (after.status === 'PENDING' && before.status !== 'PENDING') {
+      // A Lambda-pool task handed back unrun needs a new message. A failed attempt's
+      // message is kept by its worker (visible after the backoff); a redrive sends its
+      // own, so it can keep the dead letter until the send is done.
+      if (this.pool(after.pool).runsOn === 'lambda' && event.type === 'release' && after.due === undefined) {
+        await run('enqueue', async () => {
+          const { failed } = await this.deps.queue.enqueue([toQueueEntry(after, this.deps.now())]);
+          if (failed.length > 0) throw new Error(failed[0]?.reason);
+        });
+      }
+      this.signalIfReady(after);
+    }
+    if (before.lease !== undefined && after.status !== 'ACTIVE' && this.effects.leaseEnded !== undefined) {
+      await run('lease release', () => (this.effects.leaseEnded as (t: Task) => Promise<void>)(before));
+    }
+    if (isTerminal(after.status) && !isTerminal(before.status)) {
+      if (after.due?.kind === 'follow') await run('next stage', () => this.followThrough(after));
+      if (this.effects.finished !== undefined) await run('fan-in', () => (this.effects.finished as (t: Task) => Promise<void>)(after));
+    }
+  }
+
+  /**
+   * A completed task's next stage: created (its id is derived, so a repeat finds
+   * it), queued, then the task's `follow` timer cleared. The sweep calls this
+   * again for a timer left behind.
+   */
+  async followThrough(done: Task): Promise<void> {
+    const route = (requires: readonly string[]): string | undefined => {
+      const routed = routeToPool(this.deps.pools, requires);
+      return routed.ok ? routed.pool.name : undefined;
+    };
+    const stage = nextStage(done, route, this.deps.now());
+    if (stage !== undefined) {
+      try {
+        await this.create(stage);
+      } catch (error) {
+        if (!(error instanceof DuplicateTaskIdError)) throw error;
+        const existing = await this.deps.records.get(stage.tenant, stage.id);
+        if (existing?.status === 'PENDING') await this.enqueue([existing]);
+      }
+    } else {
+      this.deps.warn('next stage has no pool; not created', { taskId: done.id, tenant: done.tenant, then: done.then });
+    }
+    const latest = await this.deps.records.get(done.tenant, done.id);
+    if (latest?.due?.kind === 'follow') await this.retime(latest, undefined);
+  }
+
+  private signalIfReady(task: Task): void {
+    if (task.ready !== undefined) this.deps.signal?.notify(task.tenant, task.pool);
+  }
+
+  private get settings(): { settings?: DispatchSettings } {
+    return this.deps.settings !== undefined ? { settings: this.deps.settings } : { settings: DISPATCH_DEFAULTS };
+  }
+}
+
+/** A job child's outcome, counted with its final transition (exactly once: the transition happens once). */
+function childCount(before: Task, after: Task): ChildCount | undefined {
+  if (after.job?.role !== 'map' || !isTerminal(after.status) || isTerminal(before.status)) return undefined;
+  const outcome = after.status === 'COMPLETED' ? 'completed' : after.status === 'FAILED' ? 'failed' : 'cancelled';
+  return { tenant: after.tenant, jobId: after.job.id, shard: jobShardOf(after.job.index ?? 0), outcome };
+}
+
+/** Is this error a refusal by the state machine (the task moved on meanwhile)? */
+export const isInvalidTransition = (error: unknown): error is InvalidTransitionError => error instanceof InvalidTransitionError;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCircuitStore } from '../../shared/adapters/memory/memory-circuit-store.js';
+import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
+import { cancelTask } from '../../shared/services/cancel-task.js';
+import { completeTask, heartbeatTask } from '../../shared/services/lease-calls.js';
+import { submitTask } from '../../shared/services/submit-tasks.js';
+import { sweepDue } from '../../shared/services/sweep.js';
+import { memoryServices, type TestServices } from '../helpers/memory-services.js';
+
+function agentDeps(services: TestServices): AgentDeps {
+  let token = 0;
+  let id = 0;
+  return {
+    lifecycle: services.lifecycle,
+    records: services.records,
+    circuits: new MemoryCircuitStore(),
+    pools: services.pools,
+    now: services.now,
+    random: () => 0,
+    agents: services.agents,
+    queries: services.queries,
+    signal: services.signal,
+    newId: () => `agent-${++id}`,
+    newToken: () => `token-${++token}`,
+  };
+}
+
+/** Each test its own tenant: the lease service caches a tenant's fleet for a second of wall time. */
+let tenants = 0;
+const fresh = (): string => `t${++tenants}`;
+
+describe('leasing from the ready set', () => {
+  it('leases a PENDING agent-pool task to a capable agent and nothing to an incapable one', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    const shell = await registerAgent(deps, tenant, { capabilities: ['shell'] });
+    const gpu = await registerAgent(deps, tenant, { capabilities: ['gpu'] });
+    const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    expect(await leaseTasks(deps, tenant, gpu.id, {})).toEqual([]);
+    const leased = await leaseTasks(deps, tenant, shell.id, {});
+    expect(leased.map((t) => t.id)).toEqual([task.id]);
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'ACTIVE', worker: shell.id, attempts: 1 });
+  });
+
+  it('leaves a task no agent can fit PENDING, untouched, however often agents ask', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 1, gpu: 8 } });
+    const { task } = await submitTask(services, tenant, { type: 'big', requires: ['gpu'], resources: { gpu: 4 } });
+    const other = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 1, gpu: 2 } });
+    for (let i = 0; i < 200; i++) expect(await leaseTasks(deps, tenant, other.id, {})).toEqual([]);
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'PENDING', attempts: 0, revision: 0 });
+    expect(services.deadLetters.letters).toEqual([]);
+    expect((await leaseTasks(deps, tenant, agent.id, {})).map((t) => t.id)).toEqual([task.id]);
+  });
+
+  it("never shows one tenant's tasks to another tenant's agents", async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const [a, b] = [fresh(), fresh()];
+    const theirs = await registerAgent(deps, b, { capabilities: ['shell'] });
+    await submitTask(services, a, { type: 'sh', requires: ['shell'] });
+    expect(await leaseTasks(deps, b, theirs.id, {})).toEqual([]);
+  });
+
+  it('frees the slot of a cancelled leased task at once', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'] });
+    const first = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    const second = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    const [leased] = await leaseTasks(deps, tenant, agent.id, {});
+    expect(await leaseTasks(deps, tenant, agent.id, {})).toEqual([]);
+    await cancelTask(services, tenant, leased!.id);
+    const next = await leaseTasks(deps, tenant, agent.id, {});
+    expect(next.map((t) => t.id)).toEqual([leased!.id === first.id ? second.id : first.id]);
+    await expect(completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 1 })).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('serves higher priorities first', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
+    const low = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], priority: 'low' })).task;
+    const critical = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], priority: 'critical' })).task;
+    const normal = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    const [first] = await leaseTasks(deps, tenant, agent.id, { max: 1 });
+    expect(first?.id).toBe(critical.id);
+    const rest = await leaseTasks(deps, tenant, agent.id, { max: 2 });
+    expect(rest.map((t) => t.id)).toEqual([normal.id, low.id]);
+  });
+
+  it('lets a heartbeat and a lapsed-lease settle never both win', async () => {
+    const services = memoryServices();
+    const deps = { ...agentDeps(services), leaseGraceSeconds: 0 };
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'] });
+    const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 10 });
+    const [leased] = await leaseTasks(deps, tenant, agent.id, {});
+    services.advance(11);
+    // The lease has lapsed: a heartbeat can no longer revive it...
+    await expect(heartbeatTask(deps, tenant, task.id, { leaseToken: leased!.leaseToken })).rejects.toMatchObject({ status: 409 });
+    // ...and the sweep settles the lost attempt; the task is leasable again.
+    await sweepDue({ ...deps, queries: services.queries, warn: () => undefined });
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'PENDING', attempts: 1, error: { type: 'AttemptLost' } });
+    const [again] = await leaseTasks(deps, tenant, agent.id, {});
+    expect(again).toMatchObject({ id: task.id, attempt: 2 });
+    await expect(completeTask(deps, tenant, task.id, { leaseToken: leased!.leaseToken, result: 'late' })).rejects.toMatchObject({ status: 409 });
+  });
+});

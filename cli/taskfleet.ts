@@ -3,6 +3,7 @@
  * Connects to TASKFLEET_URL with TASKFLEET_TOKEN, or to the stack `npm start`
  * is running on this machine; `--url` and `--token` override both.
  */
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { findConnection } from '../local/connection-file.js';
 import { PRIORITIES } from '../shared/domain/priority.js';
@@ -14,8 +15,11 @@ import { watchTasks } from './watch.js';
 import { commandHandler } from './work.js';
 import { jobCommand } from './job.js';
 
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command('taskfleet')
   .description('Submit, inspect, cancel and watch taskfleet tasks.')
+  .version(version, '-V, --version', 'print the version')
   .option('--url <url>', 'API base URL (default: TASKFLEET_URL, or the local `npm start` stack)')
   .option('--token <token>', 'API token (default: TASKFLEET_TOKEN, or the local stack’s)')
   .showHelpAfterError();

@@ -12,6 +12,14 @@ export function colourOn(stream: NodeJS.WriteStream = process.stdout, env: NodeJ
 
 type Colour = Parameters<typeof styleText>[0];
 
+/**
+ * Newer Node 20s also check the stream inside styleText (stdout, whatever we print
+ * to); colourOn() has decided already, so that check is switched off. Node 20's
+ * types do not declare the option yet.
+ */
+const style = (colour: Colour, text: string): string =>
+  (styleText as (format: Colour, text: string, options?: { validateStream?: boolean }) => string)(colour, text, { validateStream: false });
+
 const STATUS_COLOURS: Readonly<Record<TaskStatus | JobStatus, Colour>> = {
   PENDING: 'gray',
   ACTIVE: 'cyan',
@@ -26,9 +34,9 @@ const STATUS_COLOURS: Readonly<Record<TaskStatus | JobStatus, Colour>> = {
 /** A task or job status, coloured by what it means (green done, red failed …) when colour is on. */
 export function paintStatus(status: string, text: string = status, on: boolean = colourOn()): string {
   const colour = STATUS_COLOURS[status as TaskStatus | JobStatus];
-  return on && colour !== undefined ? styleText(colour, text) : text;
+  return on && colour !== undefined ? style(colour, text) : text;
 }
 
 export function paint(colour: Colour, text: string, on: boolean = colourOn()): string {
-  return on ? styleText(colour, text) : text;
+  return on ? style(colour, text) : text;
 }

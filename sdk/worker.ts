@@ -75,12 +75,13 @@ export class Worker<T extends TaskMap = AnyTasks> {
 
   /** Registers and works until `stop()`; resolves once stopped. */
   async run(): Promise<void> {
-    const { capabilities, name, labels } = this.options;
+    const { capabilities, name, labels, weight } = this.options;
     const concurrency = this.options.concurrency ?? 1;
     const registered: RegisteredWorker = await this.client.registerWorker({
       capabilities,
       ...(name !== undefined ? { name } : {}),
       ...(labels !== undefined ? { labels } : {}),
+      ...(weight !== undefined ? { weight } : {}),
       capacity: { slots: concurrency, ...this.options.resources },
     });
     this.id = registered.id;

@@ -97,7 +97,7 @@ program
 
 program
   .command('list')
-  .description('list tasks, newest first')
+  .description('list tasks, filtered by status and pool')
   .option('-s, --status <status>', `only this status: ${TASK_STATUSES.join(', ')} (any case)`, oneOf(TASK_STATUSES))
   .option('--pool <pool>', 'only this pool')
   .option('-n, --limit <n>', 'at most this many', int('--limit'), 50)

@@ -31,6 +31,15 @@ export default defineConfig({
         },
       },
       {
+        // npm pack + install into a temp folder: what a user of the published packages meets.
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+        },
+      },
+      {
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],

@@ -1,13 +1,20 @@
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
-import { Command, Option } from 'commander';
-import { PRIORITIES } from '../shared/domain/priority.js';
-import type { Json } from '../shared/domain/task.js';
-import type { JobView, TaskfleetClient } from '../sdk/client.js';
+import type { Command } from 'commander';
+import type { TaskfleetClient } from '../sdk/client.js';
+import { PRIORITIES, type JobView, type Json, type Priority } from '../sdk/types.js';
+import { list, oneOf } from './arguments.js';
+import { NOT_COMPLETED_EXIT_CODE } from './exit-codes.js';
+import { colourOn, paintStatus } from './style.js';
 
-/** `taskfleet job …`: submit, follow and cancel map-reduce jobs. */
-export function jobCommand(client: () => TaskfleetClient, print: (value: unknown) => void): Command {
-  const job = new Command('job').description('map-reduce jobs: submit, get, watch, cancel');
+/** `taskfleet job …`: submit, follow and cancel map-reduce jobs. Subcommands of `parent`, so they inherit its settings. */
+export function addJobCommands(parent: Command, client: () => TaskfleetClient, print: (value: unknown) => void): Command {
+  const job = parent.command('job').description('map-reduce jobs: submit, get, watch, cancel');
+  const finish = (done: JobView, json: boolean | undefined): void => {
+    if (json === true) print(done);
+    else console.log(summarizeJob(done));
+    if (done.status !== 'COMPLETED') process.exitCode = NOT_COMPLETED_EXIT_CODE;
+  };
 
   job
     .command('submit')
@@ -18,10 +25,11 @@ export function jobCommand(client: () => TaskfleetClient, print: (value: unknown
     .option('--chunk <n>', 'lines per child with --lines', (v: string) => Number(v), 20)
     .option('--reduce <type>', 'the reduce task type (it reads the children’s results)')
     .option('--then <type>', 'a stage after the reduce, given its result')
-    .addOption(new Option('--priority <priority>', 'priority of every task').choices(PRIORITIES).default('normal'))
-    .option('-r, --requires <capabilities>', 'comma-separated', (v: string) => v.split(',').filter(Boolean))
+    .option('--priority <priority>', `priority of every task: ${PRIORITIES.join(', ')}`, oneOf(PRIORITIES), 'normal')
+    .option('-r, --requires <capabilities>', 'comma-separated', list)
     .option('--max-failed-fraction <f>', 'share of children that may fail (0-1)', Number)
-    .option('-w, --wait', 'follow it to the end with a progress bar')
+    .option('-w, --wait', 'follow it to the end with a progress bar; exits 3 unless it COMPLETED')
+    .option('--json', 'with --wait: print the whole job as JSON instead of a summary')
     .addHelpText('after', `
 Example, a word count over a file:
   taskfleet job submit count-words --lines README.md --reduce merge-counts --wait`)
@@ -31,25 +39,45 @@ Example, a word count over a file:
         map: { type: mapType, items },
         ...(o.reduce !== undefined ? { reduce: { type: o.reduce as string } } : {}),
         ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
-        priority: o.priority as (typeof PRIORITIES)[number],
+        priority: o.priority as Priority,
         ...(o.requires !== undefined ? { requires: o.requires as string[] } : {}),
         ...(o.maxFailedFraction !== undefined ? { failurePolicy: { maxFailedFraction: o.maxFailedFraction as number } } : {}),
       });
       print(submitted);
-      if (o.wait === true) print(await watchJob(client(), submitted.id));
+      if (o.wait === true) finish(await watchJob(client(), submitted.id), o.json as boolean | undefined);
     });
 
   job.command('get').description('status, counts, progress, stages and result').argument('<id>').action(async (id: string) => print(await client().getJob(id)));
-  job.command('watch').description('a progress bar until the job ends').argument('<id>').action(async (id: string) => print(await watchJob(client(), id)));
+  job
+    .command('watch')
+    .description('a progress bar until the job ends; exits 3 unless it COMPLETED')
+    .argument('<id>')
+    .option('--json', 'print the whole job as JSON instead of a summary')
+    .action(async (id: string, o: { json?: boolean }) => finish(await watchJob(client(), id), o.json));
   job
     .command('cancel')
     .description('cancel the job and its pending children')
     .argument('<id>')
     .action(async (id: string) => {
       const cancelled = await client().cancelJob(id);
-      console.log(`${cancelled.id} ${cancelled.status} (${cancelled.cancelled} children cancelled)`);
+      console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${cancelled.cancelled} children cancelled)`);
     });
   return job;
+}
+
+/** A few lines, however many children: status, counts, stages and the start of the result. */
+export function summarizeJob(job: JobView, colour: boolean = colourOn()): string {
+  const lines = [
+    `job ${job.id} ${paintStatus(job.status, job.status, colour)}`,
+    `  children  ${job.total}: ${job.completed} completed, ${job.failed} failed, ${job.cancelled} cancelled`,
+    ...job.stages.map((s) => `  ${s.name.padEnd(8)}  ${s.type} ${paintStatus(s.status, s.status, colour)}${s.taskId !== undefined ? ` (task ${s.taskId})` : ''}`),
+  ];
+  if (job.error !== undefined) lines.push(`  error     ${job.error}`);
+  if (job.result !== undefined) {
+    const text = JSON.stringify(job.result);
+    lines.push(`  result    ${text.length > 300 ? `${text.slice(0, 300)}… (${text.length} chars; --json for all)` : text}`);
+  }
+  return lines.join('\n');
 }
 
 function readItems(o: Record<string, unknown>): Json[] {
@@ -74,19 +102,18 @@ export async function watchJob(client: TaskfleetClient, id: string): Promise<Job
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  let last = '';
   const done = await client.waitForJob(id, {
+    // Called only when something changed: one line per change when not on a terminal.
     onUpdate: (job) => {
       const finished = job.completed + job.failed + job.cancelled;
       const stages = job.stages.map((s) => `${s.name}:${s.status}`).join(' ');
+      const status = paintStatus(job.status);
       if (tty) {
-        if (!started) bar.start(job.total, finished, { status: job.status, stages });
+        if (!started) bar.start(job.total, finished, { status, stages });
         started = true;
-        bar.update(finished, { status: job.status, stages });
+        bar.update(finished, { status, stages });
       } else {
-        const line = `${job.status} ${finished}/${job.total} ${stages}`;
-        if (line !== last) console.log(line);
-        last = line;
+        console.log(`${status} ${finished}/${job.total} ${stages}`);
       }
     },
   });

@@ -1,24 +1,34 @@
 /**
  * `taskfleet`: submit, inspect, cancel and watch tasks from a terminal.
- * Connects to TASKFLEET_URL with TASKFLEET_TOKEN, or to the stack `npm start`
- * is running on this machine; `--url` and `--token` override both.
+ * Connects to --url/--token, else TASKFLEET_URL/TASKFLEET_TOKEN, else the stack
+ * `npm start` is running on this machine (its connection file in the user's
+ * config folder). Exit codes: see exit-codes.ts.
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { findConnection } from '../local/connection-file.js';
-import { PRIORITIES } from '../shared/domain/priority.js';
-import { TASK_STATUSES, type TaskStatus } from '../shared/domain/task-status.js';
-import { TaskfleetApiError } from '../sdk/errors.js';
-import { TaskfleetClient, type SubmitTask } from '../sdk/client.js';
-import { Worker, type WorkerEvent } from '../sdk/worker.js';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError } from 'commander';
+import { findConnection } from '../shared/connection-file.js';
+import { TaskfleetApiError, TaskfleetConnectionError } from '../sdk/errors.js';
+import { TaskfleetClient } from '../sdk/client.js';
+import { PRIORITIES, TASK_STATUSES, type Json, type Priority, type SubmitTask, type TaskStatus } from '../sdk/types.js';
+import { Worker } from '../sdk/worker.js';
+import { int, json, list, oneOf } from './arguments.js';
+import { ERROR_EXIT_CODE, NOT_COMPLETED_EXIT_CODE, USAGE_EXIT_CODE } from './exit-codes.js';
+import { addJobCommands } from './job.js';
+import { paintStatus } from './style.js';
 import { watchTasks } from './watch.js';
-import { commandHandler } from './work.js';
-import { jobCommand } from './job.js';
+import { commandHandler, describeWorkerEvent } from './work.js';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const program = new Command('taskfleet')
   .description('Submit, inspect, cancel and watch taskfleet tasks.')
+  .version(version, '-V, --version', 'print the version')
   .option('--url <url>', 'API base URL (default: TASKFLEET_URL, or the local `npm start` stack)')
   .option('--token <token>', 'API token (default: TASKFLEET_TOKEN, or the local stack’s)')
-  .showHelpAfterError();
+  // A usage error gets one line and a pointer, not the whole help.
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
 
 function connection(): { url: string; token: string } {
   const { url, token } = program.opts<{ url?: string; token?: string }>();
@@ -31,20 +41,9 @@ function connection(): { url: string; token: string } {
   return { url: resolvedUrl, token: resolvedToken };
 }
 
-const client = (): TaskfleetClient => new TaskfleetClient(connection());
+// Two quick retries: a person is waiting, and a stack that is down stays down.
+const client = (): TaskfleetClient => new TaskfleetClient({ ...connection(), retry: { retries: 2, baseDelayMs: 200 } });
 
-const int = (name: string) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be a whole number`);
-  return n;
-};
-const json = (value: string): unknown => {
-  try {
-    return JSON.parse(value);
-  } catch {
-    throw new InvalidArgumentError('must be JSON, e.g. \'{"n": 1}\'');
-  }
-};
 const print = (value: unknown): void => console.log(JSON.stringify(value, null, 2));
 
 program
@@ -52,31 +51,42 @@ program
   .description('submit one task; prints its id, status, pool and priority')
   .argument('<type>', 'task type, e.g. echo')
   .option('-p, --payload <json>', 'payload (JSON)', json)
-  .addOption(new Option('--priority <priority>', 'priority').choices(PRIORITIES).default('normal'))
-  .option('-r, --requires <capabilities>', 'required capabilities, comma-separated', (v: string) => v.split(',').filter(Boolean))
+  .option('--priority <priority>', `${PRIORITIES.join(', ')}`, oneOf(PRIORITIES), 'normal')
+  .option('-r, --requires <capabilities>', 'required capabilities, comma-separated', list)
+  .option('--prefers <json>', 'agent labels to favour with weights, e.g. \'{"ssd": 2}\'', json)
+  .option('--affinity-key <key>', 'tasks with the same key go to the same agent')
+  .option('--agent <id>', 'run on this agent only')
+  .option('--avoid-agents <ids>', 'never on these agents, comma-separated', list)
   .option('--id <id>', 'your own task id')
   .option('--idempotency-key <key>', 'a replay returns the first task')
   .option('--max-attempts <n>', 'attempts before FAILED (1-100)', int('--max-attempts'))
   .option('--timeout <seconds>', 'timeout of one attempt', int('--timeout'))
   .option('--delay <seconds>', 'seconds before it may start (0-900)', int('--delay'))
   .option('--deadline <iso>', 'not started by then → EXPIRED')
-  .option('-w, --wait', 'wait for it to finish, with a progress bar')
+  .option('--then <type>', 'on COMPLETED, run a task of this type on the result')
+  .option('-w, --wait', 'wait for it to finish, with a progress bar; exits 3 unless it COMPLETED')
   .action(async (type: string, o: Record<string, unknown>) => {
     const task: SubmitTask = {
       type,
-      ...(o.payload !== undefined ? { payload: o.payload as SubmitTask['payload'] } : {}),
-      priority: o.priority as SubmitTask['priority'],
+      priority: o.priority as Priority,
+      ...(o.payload !== undefined ? { payload: o.payload as Json } : {}),
       ...(o.requires !== undefined ? { requires: o.requires as string[] } : {}),
+      ...(o.prefers !== undefined ? { prefers: o.prefers as Record<string, number> } : {}),
+      ...(o.affinityKey !== undefined ? { affinityKey: o.affinityKey as string } : {}),
+      ...(o.agent !== undefined ? { agent: o.agent as string } : {}),
+      ...(o.avoidAgents !== undefined ? { avoidAgents: o.avoidAgents as string[] } : {}),
       ...(o.id !== undefined ? { id: o.id as string } : {}),
       ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey as string } : {}),
       ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts as number } : {}),
       ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout as number } : {}),
       ...(o.delay !== undefined ? { delaySeconds: o.delay as number } : {}),
       ...(o.deadline !== undefined ? { deadline: o.deadline as string } : {}),
+      ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
     };
-    const submitted = await client().submit(task);
+    const api = client();
+    const submitted = await api.submit(task);
     print(submitted);
-    if (o.wait === true) await watchTasks(client(), [submitted.id]);
+    if (o.wait === true && (await watchTasks(api, [submitted.id])) > 0) process.exitCode = NOT_COMPLETED_EXIT_CODE;
   });
 
 program
@@ -87,14 +97,14 @@ program
 
 program
   .command('list')
-  .description('list tasks, oldest first')
-  .addOption(new Option('-s, --status <status>', 'only this status').choices(TASK_STATUSES))
+  .description('list tasks, filtered by status and pool')
+  .option('-s, --status <status>', `only this status: ${TASK_STATUSES.join(', ')} (any case)`, oneOf(TASK_STATUSES))
   .option('--pool <pool>', 'only this pool')
   .option('-n, --limit <n>', 'at most this many', int('--limit'), 50)
   .action(async (o: { status?: TaskStatus; pool?: string; limit: number }) => {
     const rows: string[] = [];
     for await (const t of client().listAll({ ...(o.status ? { status: o.status } : {}), ...(o.pool ? { pool: o.pool } : {}) })) {
-      rows.push([t.id.padEnd(36), t.status.padEnd(9), t.pool.padEnd(10), t.priority.padEnd(8), String(t.attempts).padStart(3), t.type, t.createdAt].join('  '));
+      rows.push([t.id.padEnd(36), paintStatus(t.status, t.status.padEnd(9)), t.pool.padEnd(10), t.priority.padEnd(8), String(t.attempts).padStart(3), t.type, t.createdAt].join('  '));
       if (rows.length >= o.limit) break;
     }
     console.log(['id'.padEnd(36), 'status'.padEnd(9), 'pool'.padEnd(10), 'priority', 'att', 'type', 'created'].join('  '));
@@ -107,23 +117,24 @@ program
   .argument('<id>')
   .action(async (id: string) => {
     const task = await client().cancel(id);
-    console.log(`${task.id} ${task.status}`);
+    console.log(`${task.id} ${paintStatus(task.status)}`);
   });
 
 program
   .command('watch')
-  .description('live progress bars until the tasks finish')
+  .description('live progress bars until the tasks finish; exits 3 if any did not complete')
   .argument('[ids...]', 'task ids')
   .option('-a, --all', 'every PENDING or ACTIVE task')
-  .action(async (ids: string[], o: { all?: boolean }) => {
+  .action(async (ids: string[], o: { all?: boolean }, command: Command) => {
     const api = client();
     let watched = ids;
     if (o.all === true) {
       watched = [];
       for (const status of ['PENDING', 'ACTIVE'] as const) for await (const t of api.listAll({ status })) watched.push(t.id);
+      if (watched.length === 0) return console.log('nothing to watch: no PENDING or ACTIVE tasks');
     }
-    if (watched.length === 0) throw new Error(o.all ? 'no PENDING or ACTIVE tasks' : 'name task ids, or use --all');
-    await watchTasks(api, watched);
+    if (watched.length === 0) command.error('error: name task ids, or use --all', { exitCode: USAGE_EXIT_CODE });
+    if ((await watchTasks(api, watched)) > 0) process.exitCode = NOT_COMPLETED_EXIT_CODE;
   });
 
 program
@@ -137,22 +148,22 @@ program
     for (const q of stats.queues) {
       console.log(`${`${q.pool}/${q.priority}`.padEnd(22)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters).padStart(4)}`);
     }
-    console.log(`\ntasks     ${Object.entries(stats.tasks).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    console.log(`\ntasks     ${Object.entries(stats.tasks).map(([s, n]) => `${paintStatus(s)} ${n}`).join(', ')}`);
     console.log(`circuits  ${Object.entries(stats.circuits).map(([p, c]) => `${p} ${c.status}`).join(', ')}`);
     const q = stats.recent.queueTimeMs;
     console.log(`recent    ${stats.recent.throughputPerSecond}/s finished; queue time p50 ${q?.p50 ?? '-'} ms, p95 ${q?.p95 ?? '-'} ms, p99 ${q?.p99 ?? '-'} ms`);
   });
 
-program.addCommand(jobCommand(client, print));
+addJobCommands(program, client, print);
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
 dlq
   .command('list')
   .description('the dead letters (left in place)')
   .option('--pool <pool>')
-  .addOption(new Option('--priority <priority>').choices(PRIORITIES))
+  .option('--priority <priority>', PRIORITIES.join(', '), oneOf(PRIORITIES))
   .option('-n, --limit <n>', 'at most this many', int('--limit'), 20)
-  .action(async (o: { pool?: string; priority?: (typeof PRIORITIES)[number]; limit: number }) => {
+  .action(async (o: { pool?: string; priority?: Priority; limit: number }) => {
     const letters = await client().deadLetters(o);
     if (letters.length === 0) return console.log('no dead letters');
     for (const l of letters) console.log(`${l.taskId}  ${l.queue.padEnd(16)}  ${String(l.attempts ?? '?').padStart(3)} attempts  ${l.type ?? ''}  ${l.error?.message ?? ''}`);
@@ -161,17 +172,34 @@ dlq
   .command('redrive')
   .description('replay dead letters: their tasks get fresh attempts')
   .argument('[task-ids...]', 'only these tasks')
-  .option('--pool <pool>')
-  .addOption(new Option('--priority <priority>').choices(PRIORITIES))
+  .option('--pool <pool>', 'only this pool')
+  .option('--priority <priority>', PRIORITIES.join(', '), oneOf(PRIORITIES))
+  .option('--all', 'every pool and priority (asked for when not on a terminal and nothing else is chosen)')
   .option('--max <n>', 'at most this many', int('--max'), 10)
-  .action(async (ids: string[], o: { pool?: string; priority?: (typeof PRIORITIES)[number]; max: number }) => {
-    print(await client().redrive({ ...o, ...(ids.length > 0 ? { taskIds: ids } : {}) }));
+  .action(async (ids: string[], o: { pool?: string; priority?: Priority; all?: boolean; max: number }, command: Command) => {
+    const chosen = ids.length > 0 || o.pool !== undefined || o.priority !== undefined;
+    if (!chosen && o.all !== true && !(await confirm(`Redrive up to ${o.max} dead letters of every pool and priority?`))) {
+      command.error('error: nothing redriven: name task ids, --pool or --priority, or pass --all', { exitCode: USAGE_EXIT_CODE });
+    }
+    const { all: _all, ...selection } = o;
+    print(await client().redrive({ ...selection, ...(ids.length > 0 ? { taskIds: ids } : {}) }));
   });
+
+/** Asks y/N on a terminal; false (without asking) anywhere else. */
+async function confirm(question: string): Promise<boolean> {
+  if (process.stdin.isTTY !== true || process.stdout.isTTY !== true) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
 
 program
   .command('work')
   .description('run as an agent: lease tasks and run <command> once per task (task JSON on stdin and in TASKFLEET_TASK)')
-  .requiredOption('-c, --capabilities <list>', 'what this agent can do, comma-separated', (v: string) => v.split(',').filter(Boolean))
+  .requiredOption('-c, --capabilities <list>', 'what this agent can do, comma-separated', list)
   .option('-n, --concurrency <n>', 'tasks at once', int('--concurrency'), 1)
   .option('--name <name>', 'a name shown in stats')
   .option('--gpu <n>', 'GPUs this agent has', int('--gpu'))
@@ -184,53 +212,40 @@ Exit code 0 completes the task with stdout as its result (JSON if it parses);
 anything else fails the attempt with the end of stderr. Example:
   taskfleet work --capabilities shell --concurrency 4 -- sh -c 'cat'`)
   .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number }) => {
-    const { url, token } = connection();
     const worker = new Worker({
-      url,
-      token,
+      ...connection(),
       capabilities: o.capabilities,
       concurrency: o.concurrency,
       ...(o.name !== undefined ? { name: o.name } : {}),
       resources: { ...(o.gpu !== undefined ? { gpu: o.gpu } : {}), ...(o.cpu !== undefined ? { cpu: o.cpu } : {}), ...(o.memoryMb !== undefined ? { memoryMb: o.memoryMb } : {}) },
       gracePeriodMs: o.grace * 1000,
       handlers: { '*': commandHandler(command) },
-      log: (event) => console.log(describe(event)),
+      log: (event) => {
+        const { line, warning } = describeWorkerEvent(event, o.capabilities);
+        console.log(line);
+        if (warning !== undefined) console.error(warning);
+      },
     });
     await worker.run();
   });
 
-function describe(event: WorkerEvent): string {
-  const at = new Date().toISOString().slice(11, 19);
-  switch (event.kind) {
-    case 'registered':
-      return `${at} registered as worker ${event.workerId}; waiting for tasks (Ctrl-C to stop)`;
-    case 'leased':
-      return `${at} ${event.task.id} ${event.task.type} leased (attempt ${event.task.attempt})`;
-    case 'completed':
-      return `${at} ${event.task.id} completed`;
-    case 'failed':
-      return `${at} ${event.task.id} failed: ${event.error}`;
-    case 'released':
-      return `${at} ${event.task.id} handed back (shutting down)`;
-    case 'lease-lost':
-      return `${at} ${event.task.id} lease lost; its result is discarded`;
-    case 'circuit-open':
-      return `${at} ${event.retryAfterSeconds} s pause: too many failures in a row`;
-    case 'error':
-      return `${at} error: ${event.error}`;
-    case 'stopped':
-      return `${at} stopped`;
-  }
-}
-
 try {
   await program.parseAsync();
 } catch (error) {
-  if (error instanceof TaskfleetApiError) {
+  process.exitCode = exitCodeFor(error);
+}
+
+/** Commander has printed its own errors; the rest get one line (and the fields the API named). */
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : USAGE_EXIT_CODE;
+  if (error instanceof TaskfleetConnectionError) {
+    const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(`${error.url}/`);
+    console.error(`error: ${local && error.reason === 'unreachable' ? `cannot reach ${error.url}: is \`npm start\` running?` : error.message}`);
+  } else if (error instanceof TaskfleetApiError) {
     console.error(`error: ${error.message}`);
     for (const f of error.fields) console.error(`  ${f.field}: ${f.message}`);
   } else {
     console.error(`error: ${(error as Error).message}`);
   }
-  process.exitCode = 1;
+  return ERROR_EXIT_CODE;
 }

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { TaskfleetClient } from '../sdk/client.js';
-import { isTerminal } from '../shared/domain/task-status.js';
+import { isTerminalStatus } from '../sdk/types.js';
+import { colourOn, paintStatus } from './style.js';
 
 export interface WatchOptions {
   /** What to call each task instead of its id. */
@@ -10,10 +11,12 @@ export interface WatchOptions {
 
 /**
  * Follows tasks until each is finished: a progress bar per task on a terminal,
- * a line per change otherwise. Resolves with how many did not complete.
+ * a line per change otherwise. Resolves with how many did not complete
+ * (FAILED, CANCELLED or EXPIRED).
  */
 export async function watchTasks(client: TaskfleetClient, ids: readonly string[], options: WatchOptions = {}): Promise<number> {
   const tty = process.stdout.isTTY === true;
+  const colour = colourOn();
   const label = (id: string): string => options.labels?.get(id) ?? id;
   const width = Math.max(...ids.map((id) => label(id).length));
   const bars = new cliProgress.MultiBar(
@@ -30,12 +33,12 @@ export async function watchTasks(client: TaskfleetClient, ids: readonly string[]
       const fraction = task.status === 'COMPLETED' ? 1 : (task.progress?.fraction ?? 0);
       const note =
         task.status === 'COMPLETED' ? JSON.stringify(task.result ?? null).slice(0, 40) : (task.error?.message ?? task.progress?.message ?? '');
-      const status = `${task.status} (attempt ${task.attempts})`;
+      const status = paintStatus(task.status, `${task.status} (attempt ${task.attempts})`, colour);
       rows.get(id)?.update(Math.round(fraction * 100), { status, note });
       const line = `${label(id)}: ${status} ${Math.round(fraction * 100)}% ${note}`;
       if (!tty && last.get(id) !== line) console.log(line);
       last.set(id, line);
-      if (isTerminal(task.status)) {
+      if (isTerminalStatus(task.status)) {
         pending.delete(id);
         if (task.status !== 'COMPLETED') notCompleted++;
       }

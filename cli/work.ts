@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import type { Json } from '../shared/domain/task.js';
 import type { TaskHandler } from '../shared/handlers.js';
+import type { Json } from '../sdk/types.js';
+import type { WorkerEvent } from '../sdk/worker.js';
 
 /**
  * A handler that runs `command` once per task: the task as JSON on stdin and in
@@ -39,5 +40,39 @@ function parseOutput(stdout: string): Json {
     return JSON.parse(text) as Json;
   } catch {
     return text;
+  }
+}
+
+/**
+ * One log line per worker event, and a warning for stderr when the server says
+ * no agent pool would ever send this agent a task (`pools: []` in the answer to
+ * POST /workers; servers that do not report pools get no warning).
+ */
+export function describeWorkerEvent(event: WorkerEvent, capabilities: readonly string[], at: string = new Date().toISOString().slice(11, 19)): { line: string; warning?: string } {
+  switch (event.kind) {
+    case 'registered': {
+      const line = `${at} registered as worker ${event.workerId}; waiting for tasks (Ctrl-C to stop)`;
+      if (event.pools === undefined || event.pools.length > 0) return { line };
+      return {
+        line,
+        warning: `warning: no agent pool runs tasks that need only [${capabilities.join(', ')}]: this agent will never get work. Check --capabilities against the pools (README: pools and capabilities).`,
+      };
+    }
+    case 'leased':
+      return { line: `${at} ${event.task.id} ${event.task.type} leased (attempt ${event.task.attempt})` };
+    case 'completed':
+      return { line: `${at} ${event.task.id} completed` };
+    case 'failed':
+      return { line: `${at} ${event.task.id} failed: ${event.error}` };
+    case 'released':
+      return { line: `${at} ${event.task.id} handed back (shutting down)` };
+    case 'lease-lost':
+      return { line: `${at} ${event.task.id} lease lost; its result is discarded` };
+    case 'circuit-open':
+      return { line: `${at} ${event.retryAfterSeconds} s pause: too many failures in a row` };
+    case 'error':
+      return { line: `${at} error: ${event.error}` };
+    case 'stopped':
+      return { line: `${at} stopped` };
   }
 }

@@ -1,68 +1,33 @@
-import type { Priority } from '../shared/domain/priority.js';
-import type { Json, Resources, TaskView } from '../shared/domain/task.js';
-import { isTerminal, type TaskStatus } from '../shared/domain/task-status.js';
-import type { Page, TaskSummary } from '../shared/ports/task-queries.js';
-import type { Stats } from '../shared/services/get-stats.js';
-import type { LeasedTask } from '../shared/services/agents.js';
-import type { DeadLetter } from '../shared/ports/dead-letters.js';
-import type { JobStatus } from '../shared/domain/job.js';
-import type { JobView } from '../shared/services/jobs.js';
-import { TaskfleetApiError } from './errors.js';
+import { send, sleep, type HttpOptions, type HttpRequest, type RetryPolicy } from './http.js';
+import {
+  isTerminalStatus,
+  type AnyTasks,
+  type BatchItem,
+  type DeadLetterView,
+  type Json,
+  type JobStatus,
+  type JobView,
+  type LeasedTask,
+  type Page,
+  type PayloadOf,
+  type Priority,
+  type RegisteredWorker,
+  type RegisterWorker,
+  type ResultOf,
+  type Stats,
+  type SubmitJob,
+  type SubmitTask,
+  type Submitted,
+  type TaskId,
+  type TaskMap,
+  type TaskStatus,
+  type TaskSummary,
+  type TaskType,
+  type TaskView,
+} from './types.js';
 
-/** What `submit` takes; see the README for each field's limits. */
-export interface SubmitTask {
-  readonly type: string;
-  readonly payload?: Json;
-  readonly priority?: Priority;
-  readonly requires?: readonly string[];
-  readonly id?: string;
-  readonly idempotencyKey?: string;
-  readonly maxAttempts?: number;
-  readonly timeoutSeconds?: number;
-  readonly deadline?: string;
-  readonly delaySeconds?: number;
-  readonly resources?: Resources;
-}
-
-export interface Submitted {
-  readonly id: string;
-  readonly status: TaskStatus;
-  readonly pool: string;
-  readonly priority: Priority;
-  /** false when an idempotencyKey replay returned an earlier task. */
-  readonly created: boolean;
-}
-
-export type BatchItem =
-  | { readonly index: number; readonly status: 200 | 202; readonly id: string; readonly taskStatus: TaskStatus; readonly pool: string; readonly priority: Priority }
-  | { readonly index: number; readonly status: number; readonly error: { code: string; message: string; fields?: { field: string; message: string }[] } };
-
-export interface SubmitJob {
-  readonly map: { readonly type: string; readonly items: readonly Json[] };
-  readonly reduce?: { readonly type: string };
-  readonly then?: { readonly type: string };
-  readonly priority?: Priority;
-  readonly requires?: readonly string[];
-  readonly failurePolicy?: { readonly maxFailedFraction: number };
-}
-
-export type { JobView } from '../shared/services/jobs.js';
-
-export type DeadLetterView = Omit<DeadLetter, 'tenant'> & { readonly queue: string; readonly messageId: string };
-
-export interface RegisterWorker {
-  readonly name?: string;
-  readonly capabilities: readonly string[];
-  readonly capacity?: { readonly slots: number; readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
-  readonly labels?: Readonly<Record<string, string>>;
-}
-
-export interface RegisteredWorker {
-  readonly id: string;
-  readonly heartbeatIntervalSeconds: number;
-}
-
-export type { LeasedTask } from '../shared/services/agents.js';
+// Kept importable from here for code written before types.ts.
+export type { BatchItem, DeadLetterView, JobView, LeasedTask, RegisteredWorker, RegisterWorker, SubmitJob, SubmitTask, Submitted } from './types.js';
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:3000 or the stack's ApiUrl. */
@@ -70,41 +35,69 @@ export interface ClientOptions {
   readonly token: string;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /** Per request (a lease's long poll gets its wait on top). @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retries of idempotent calls (GETs, submits with an idempotencyKey); `false` for none. @default 4 retries, 250 ms base, 10 s cap */
+  readonly retry?: RetryPolicy | false;
 }
 
-/** A typed client of the taskfleet HTTP API. Every method throws TaskfleetApiError on a 4xx/5xx. */
-export class TaskfleetClient {
-  private readonly url: string;
-  private readonly fetch: typeof fetch;
+export interface WaitOptions<V> {
+  /** @default 500 (tasks), 1000 (jobs) */
+  readonly intervalMs?: number;
+  /** Throws after this long; the task or job keeps running. */
+  readonly timeoutMs?: number;
+  /** Called with the first view, then only when it changed (status, attempts, progress, counts …). */
+  readonly onUpdate?: (view: V) => void;
+  readonly signal?: AbortSignal;
+}
 
-  constructor(private readonly options: ClientOptions) {
-    this.url = options.url.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
+const JOB_DONE: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+/**
+ * A typed client of the taskfleet HTTP API. Every method throws TaskfleetApiError
+ * on a 4xx/5xx answer and TaskfleetConnectionError when the API cannot be reached.
+ * `T` maps task types to their payload and result (see `TaskMap`).
+ */
+export class TaskfleetClient<T extends TaskMap = AnyTasks> {
+  private readonly http: HttpOptions;
+
+  constructor(options: ClientOptions) {
+    this.http = {
+      url: options.url.replace(/\/+$/, ''),
+      token: options.token,
+      fetch: options.fetch ?? globalThis.fetch,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry: options.retry ?? {},
+    };
   }
 
-  async submit(task: SubmitTask): Promise<Submitted> {
-    const { status, body } = await this.request<Omit<Submitted, 'created'>>('POST', '/tasks', task);
+  /** The API's base URL, e.g. for messages. */
+  get url(): string {
+    return this.http.url;
+  }
+
+  /** Retried on 429/5xx/network errors only when it carries an idempotencyKey. */
+  async submit<K extends TaskType<T>>(task: SubmitTask<T, K>): Promise<Submitted<K>> {
+    const { status, body } = await this.request<Omit<Submitted<K>, 'created'>>({ method: 'POST', path: '/tasks', body: task, idempotent: task.idempotencyKey !== undefined });
     return { ...body, created: status === 202 };
   }
 
-  /** Up to 500 tasks; each item is accepted or refused on its own. */
-  async submitBatch(tasks: readonly SubmitTask[]): Promise<{ accepted: number; rejected: number; items: BatchItem[] }> {
-    return (await this.request<{ accepted: number; rejected: number; items: BatchItem[] }>('POST', '/tasks/batch', { tasks }, [400])).body;
+  /** Up to 500 tasks; each item is accepted or refused on its own. Retried only when every task has an idempotencyKey. */
+  async submitBatch(tasks: readonly SubmitTask<T>[]): Promise<{ accepted: number; rejected: number; items: BatchItem[] }> {
+    const idempotent = tasks.every((t) => t.idempotencyKey !== undefined);
+    return (await this.request<{ accepted: number; rejected: number; items: BatchItem[] }>({ method: 'POST', path: '/tasks/batch', body: { tasks }, idempotent, alsoOk: [400] })).body;
   }
 
-  async get(id: string): Promise<TaskView> {
-    return (await this.request<TaskView>('GET', `/tasks/${encodeURIComponent(id)}`)).body;
+  async get<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
+    return (await this.request<TaskView<PayloadOf<T, K>, ResultOf<T, K>>>({ method: 'GET', path: `/tasks/${encodeURIComponent(id)}`, idempotent: true })).body;
   }
 
-  async list(query: { status?: TaskStatus; pool?: string; limit?: number; cursor?: string } = {}): Promise<Page<TaskSummary>> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const qs = params.toString();
-    return (await this.request<Page<TaskSummary>>('GET', `/tasks${qs ? `?${qs}` : ''}`)).body;
+  async list(query: { status?: TaskStatus; pool?: string; type?: string; limit?: number; cursor?: string } = {}): Promise<Page<TaskSummary>> {
+    return (await this.request<Page<TaskSummary>>({ method: 'GET', path: `/tasks${queryString(query)}`, idempotent: true })).body;
   }
 
   /** Every matching task, page by page. */
-  async *listAll(query: { status?: TaskStatus; pool?: string } = {}): AsyncGenerator<TaskSummary> {
+  async *listAll(query: { status?: TaskStatus; pool?: string; type?: string } = {}): AsyncGenerator<TaskSummary> {
     let cursor: string | undefined;
     do {
       const page = await this.list({ ...query, limit: 100, ...(cursor !== undefined ? { cursor } : {}) });
@@ -114,127 +107,119 @@ export class TaskfleetClient {
   }
 
   async cancel(id: string): Promise<TaskView> {
-    return (await this.request<TaskView>('DELETE', `/tasks/${encodeURIComponent(id)}`)).body;
+    return (await this.request<TaskView>({ method: 'DELETE', path: `/tasks/${encodeURIComponent(id)}`, idempotent: false })).body;
   }
 
-  /**
-   * Polls until the task is COMPLETED, FAILED, CANCELLED or EXPIRED and returns
-   * it; `onUpdate` sees every poll (for progress bars).
-   */
-  async wait(
-    id: string,
-    options: { intervalMs?: number; timeoutMs?: number; onUpdate?: (task: TaskView) => void; signal?: AbortSignal } = {},
-  ): Promise<TaskView> {
-    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-    for (;;) {
-      const task = await this.get(id);
-      options.onUpdate?.(task);
-      if (isTerminal(task.status)) return task;
-      if (Date.now() > deadline) throw new Error(`task ${id} still ${task.status} after ${options.timeoutMs} ms`);
-      options.signal?.throwIfAborted();
-      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
-    }
+  /** Polls until the task is COMPLETED, FAILED, CANCELLED or EXPIRED and returns it. */
+  async wait<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: WaitOptions<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
+    return poll(() => this.get<K>(id), (t) => isTerminalStatus(t.status), taskChange, `task ${id}`, { intervalMs: 500, ...options });
   }
 
   async stats(): Promise<Stats> {
-    return (await this.request<Stats>('GET', '/stats')).body;
+    return (await this.request<Stats>({ method: 'GET', path: '/stats', idempotent: true })).body;
   }
 
   // ── jobs ──────────────────────────────────────────────────────────────────
 
   /** A map-reduce job: one child per item, then the reduce (and `then`) over their results. */
-  async submitJob(job: SubmitJob): Promise<{ id: string; status: JobStatus; total: number; pool: string }> {
-    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>('POST', '/jobs', job)).body;
+  async submitJob(job: SubmitJob<T>): Promise<{ id: string; status: JobStatus; total: number; pool: string }> {
+    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>({ method: 'POST', path: '/jobs', body: job, idempotent: false })).body;
   }
 
   async getJob(id: string): Promise<JobView> {
-    return (await this.request<JobView>('GET', `/jobs/${encodeURIComponent(id)}`)).body;
+    return (await this.request<JobView>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, idempotent: true })).body;
   }
 
-  async cancelJob(id: string): Promise<JobView> {
-    return (await this.request<JobView>('DELETE', `/jobs/${encodeURIComponent(id)}`)).body;
+  async cancelJob(id: string): Promise<JobView & { cancelled: number }> {
+    return (await this.request<JobView & { cancelled: number }>({ method: 'DELETE', path: `/jobs/${encodeURIComponent(id)}`, idempotent: false })).body;
   }
 
   /** Polls until the job is COMPLETED, FAILED or CANCELLED. */
-  async waitForJob(id: string, options: { intervalMs?: number; onUpdate?: (job: JobView) => void } = {}): Promise<JobView> {
-    for (;;) {
-      const job = await this.getJob(id);
-      options.onUpdate?.(job);
-      if (job.status === 'COMPLETED' || job.status === 'FAILED' || job.status === 'CANCELLED') return job;
-      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
-    }
+  async waitForJob(id: string, options: WaitOptions<JobView> = {}): Promise<JobView> {
+    return poll(() => this.getJob(id), (j) => JOB_DONE.includes(j.status), jobChange, `job ${id}`, { intervalMs: 1000, ...options });
   }
 
   // ── dead letters ──────────────────────────────────────────────────────────
 
   /** The tenant's dead letters (left in place). */
   async deadLetters(query: { pool?: string; priority?: Priority; limit?: number } = {}): Promise<DeadLetterView[]> {
-    const params = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-    const qs = params.toString();
-    return (await this.request<{ letters: DeadLetterView[] }>('GET', `/dlq${qs ? `?${qs}` : ''}`)).body.letters;
+    return (await this.request<{ letters: DeadLetterView[] }>({ method: 'GET', path: `/dlq${queryString(query)}`, idempotent: true })).body.letters;
   }
 
   /** Replays dead letters: FAILED tasks get fresh attempts and go back on their queue. */
   async redrive(request: { pool?: string; priority?: Priority; taskIds?: readonly string[]; max?: number } = {}): Promise<{ redriven: string[]; dropped: string[] }> {
-    return (await this.request<{ redriven: string[]; dropped: string[] }>('POST', '/dlq/redrive', request)).body;
+    return (await this.request<{ redriven: string[]; dropped: string[] }>({ method: 'POST', path: '/dlq/redrive', body: request, idempotent: false })).body;
   }
 
   // ── for agents ────────────────────────────────────────────────────────────
 
   /** Registers an agent: its capabilities and what it can run at once. */
   async registerWorker(agent: RegisterWorker): Promise<RegisteredWorker> {
-    return (await this.request<RegisteredWorker>('POST', '/workers', agent)).body;
+    return (await this.request<RegisteredWorker>({ method: 'POST', path: '/workers', body: agent, idempotent: false })).body;
   }
 
+  /** Retried: a repeated heartbeat changes nothing. */
   async heartbeatWorker(workerId: string): Promise<void> {
-    await this.request('POST', `/workers/${encodeURIComponent(workerId)}/heartbeat`, {});
+    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: {}, idempotent: true });
   }
 
   /** Long-polls (up to `waitSeconds`, ≤ 20) for up to `max` tasks this agent can run now. */
   async lease(workerId: string, request: { max?: number; waitSeconds?: number } = {}): Promise<LeasedTask[]> {
-    return (await this.request<{ tasks: LeasedTask[] }>('POST', `/workers/${encodeURIComponent(workerId)}/lease`, request)).body.tasks;
+    const extraTimeoutMs = (request.waitSeconds ?? 20) * 1000;
+    return (await this.request<{ tasks: LeasedTask[] }>({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/lease`, body: request, idempotent: false, extraTimeoutMs })).body.tasks;
   }
 
   /** Extends a lease by the task's timeout; throws a 409 TaskfleetApiError once the lease is lost. */
   async heartbeatTask(taskId: string, leaseToken: string): Promise<{ leaseExpiresAt: string }> {
-    return (await this.request<{ leaseExpiresAt: string }>('POST', `/tasks/${encodeURIComponent(taskId)}/heartbeat`, { leaseToken })).body;
+    return (await this.request<{ leaseExpiresAt: string }>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/heartbeat`, body: { leaseToken }, idempotent: true })).body;
   }
 
   async progress(taskId: string, leaseToken: string, fraction: number, message?: string): Promise<void> {
-    await this.request('POST', `/tasks/${encodeURIComponent(taskId)}/progress`, { leaseToken, fraction, ...(message !== undefined ? { message } : {}) });
+    const body = { leaseToken, fraction, ...(message !== undefined ? { message } : {}) };
+    await this.request({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/progress`, body, idempotent: true });
   }
 
   async complete(taskId: string, leaseToken: string, result: Json): Promise<TaskView> {
-    return (await this.request<TaskView>('POST', `/tasks/${encodeURIComponent(taskId)}/complete`, { leaseToken, result })).body;
+    return (await this.request<TaskView>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/complete`, body: { leaseToken, result }, idempotent: false })).body;
   }
 
   /** A failed attempt (`retryable: false` fails the task for good); `release: true` hands it back unrun. */
   async fail(taskId: string, leaseToken: string, error: string, options: { retryable?: boolean; release?: boolean } = {}): Promise<TaskView> {
-    return (await this.request<TaskView>('POST', `/tasks/${encodeURIComponent(taskId)}/fail`, { leaseToken, error, ...options })).body;
+    return (await this.request<TaskView>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/fail`, body: { leaseToken, error, ...options }, idempotent: false })).body;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, alsoOk: readonly number[] = []): Promise<{ status: number; body: T }> {
-    const response = await this.fetch(`${this.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${this.options.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text === '' ? undefined : JSON.parse(text);
-    } catch {
-      parsed = { message: text };
-    }
-    if (!response.ok && !alsoOk.includes(response.status)) throw toApiError(response.status, parsed);
-    return { status: response.status, body: parsed as T };
+  private request<R = unknown>(request: HttpRequest): Promise<{ status: number; body: R }> {
+    return send<R>(this.http, request);
   }
 }
 
-function toApiError(status: number, body: unknown): TaskfleetApiError {
-  const error = (body as { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } } | undefined)?.error;
-  if (error !== undefined) return new TaskfleetApiError(status, error.code ?? 'error', error.message ?? '', error.fields ?? []);
-  const message = (body as { message?: string } | undefined)?.message ?? 'request failed';
-  return new TaskfleetApiError(status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'http_error', message);
+function queryString(query: Readonly<Record<string, string | number | undefined>>): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
+  const qs = params.toString();
+  return qs ? `?${qs}` : '';
+}
+
+/** What a watcher of a task cares about; a heartbeat alone is no change. */
+const taskChange = (t: TaskView<unknown, unknown>): string => JSON.stringify([t.status, t.attempts, t.progress, t.error, t.result, t.worker]);
+const jobChange = (j: JobView): string => JSON.stringify([j.status, j.completed, j.failed, j.cancelled, j.progress, j.stages]);
+
+async function poll<V>(
+  read: () => Promise<V>,
+  done: (view: V) => boolean,
+  fingerprint: (view: V) => string,
+  what: string,
+  options: WaitOptions<V> & { intervalMs: number },
+): Promise<V> {
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+  let last: string | undefined;
+  for (;;) {
+    const view = await read();
+    const seen = fingerprint(view);
+    if (seen !== last) options.onUpdate?.(view);
+    last = seen;
+    if (done(view)) return view;
+    if (Date.now() > deadline) throw new Error(`${what} not finished after ${options.timeoutMs} ms`);
+    await sleep(options.intervalMs, options.signal);
+  }
 }

@@ -1,4 +1,6 @@
-export { TaskfleetClient, type ClientOptions, type SubmitTask, type Submitted, type BatchItem, type LeasedTask, type RegisterWorker, type SubmitJob, type JobView } from './client.js';
-export { Worker, type WorkerOptions, type WorkerEvent } from './worker.js';
-export { TaskfleetApiError } from './errors.js';
+export { TaskfleetClient, type ClientOptions, type WaitOptions } from './client.js';
+export { Worker, type WorkerOptions, type WorkerEvent, type TaskHandlers, type TypedTaskHandler } from './worker.js';
+export { TaskfleetApiError, TaskfleetConnectionError } from './errors.js';
+export { backoffMs, type RetryPolicy } from './http.js';
+export * from './types.js';
 export { UnrecoverableError, type TaskHandler, type TaskContext, type HandlerRegistry } from '../shared/handlers.js';

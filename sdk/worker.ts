@@ -1,12 +1,19 @@
 import { admit, CLOSED_CIRCUIT, recordFailure, recordSuccess, type CircuitPolicy, type CircuitState } from '../shared/domain/circuit-breaker.js';
-import type { Json } from '../shared/domain/task.js';
-import { UnrecoverableError, type HandlerRegistry, type TaskContext } from '../shared/handlers.js';
-import { TaskfleetClient, type ClientOptions, type LeasedTask, type RegisterWorker } from './client.js';
+import { UnrecoverableError, type TaskContext, type TaskHandler } from '../shared/handlers.js';
+import { TaskfleetClient, type ClientOptions } from './client.js';
 import { TaskfleetApiError } from './errors.js';
+import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredWorker, RegisterWorker, ResultOf, TaskMap, TaskType } from './types.js';
 
-export interface WorkerOptions extends ClientOptions, Omit<RegisterWorker, 'capacity'> {
-  /** task `type` → handler; `'*'` handles every other type. */
-  readonly handlers: HandlerRegistry;
+/** A handler of one task type: its payload in, its result out (typed by the `TaskMap`). */
+export type TypedTaskHandler<P, R> = (payload: P, ctx: TaskContext) => Promise<R | void> | R | void;
+
+/** task `type` → handler; `'*'` handles every other type (JSON in, JSON out). */
+export type TaskHandlers<T extends TaskMap> = { readonly [K in TaskType<T>]?: TypedTaskHandler<PayloadOf<T, K>, ResultOf<T, K>> } & {
+  readonly '*'?: TaskHandler;
+};
+
+export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptions, Omit<RegisterWorker, 'capacity'> {
+  readonly handlers: TaskHandlers<T>;
   /** Tasks run at once (the agent's slots). @default 1 */
   readonly concurrency?: number;
   /** Resources the agent has; tasks stating `resources` only come when they fit. */
@@ -24,7 +31,7 @@ export interface WorkerOptions extends ClientOptions, Omit<RegisterWorker, 'capa
 }
 
 export type WorkerEvent =
-  | { readonly kind: 'registered'; readonly workerId: string }
+  | { readonly kind: 'registered'; readonly workerId: string; readonly pools?: readonly string[] }
   | { readonly kind: 'leased'; readonly task: LeasedTask }
   | { readonly kind: 'completed'; readonly task: LeasedTask }
   | { readonly kind: 'failed'; readonly task: LeasedTask; readonly error: string }
@@ -49,8 +56,8 @@ class Stop extends Error {
  * leasing, lets running tasks finish within the grace period and hands the rest
  * back without counting their attempt.
  */
-export class Worker {
-  readonly client: TaskfleetClient;
+export class Worker<T extends TaskMap = AnyTasks> {
+  readonly client: TaskfleetClient<T>;
   private id: string | undefined;
   private running = false;
   private readonly inFlight = new Map<string, { task: LeasedTask; controller: AbortController; done: Promise<void> }>();
@@ -58,8 +65,8 @@ export class Worker {
   private stopping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly options: WorkerOptions) {
-    this.client = new TaskfleetClient(options);
+  constructor(private readonly options: WorkerOptions<T>) {
+    this.client = new TaskfleetClient<T>(options);
   }
 
   get workerId(): string | undefined {
@@ -68,16 +75,17 @@ export class Worker {
 
   /** Registers and works until `stop()`; resolves once stopped. */
   async run(): Promise<void> {
-    const { capabilities, name, labels } = this.options;
+    const { capabilities, name, labels, weight } = this.options;
     const concurrency = this.options.concurrency ?? 1;
-    const registered = await this.client.registerWorker({
+    const registered: RegisteredWorker = await this.client.registerWorker({
       capabilities,
       ...(name !== undefined ? { name } : {}),
       ...(labels !== undefined ? { labels } : {}),
+      ...(weight !== undefined ? { weight } : {}),
       capacity: { slots: concurrency, ...this.options.resources },
     });
     this.id = registered.id;
-    this.emit({ kind: 'registered', workerId: registered.id });
+    this.emit({ kind: 'registered', workerId: registered.id, ...(registered.pools !== undefined ? { pools: registered.pools } : {}) });
     this.running = true;
     const onSignal = (): void => void this.stop();
     if (this.options.handleSignals !== false) {
@@ -171,7 +179,9 @@ export class Worker {
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
     aborted.catch(() => undefined);
     try {
-      const handler = this.options.handlers[task.type] ?? this.options.handlers['*'];
+      // The TaskMap's types are the caller's promise about payloads; on the wire it is JSON.
+      const handlers = this.options.handlers as Readonly<Record<string, TaskHandler | undefined>>;
+      const handler = handlers[task.type] ?? handlers['*'];
       if (handler === undefined) throw new UnrecoverableError(`this worker has no handler for task type "${task.type}"`);
       const result = await Promise.race([Promise.resolve().then(() => handler(task.payload, ctx)), aborted]);
       await this.client.complete(task.id, task.leaseToken, (result ?? null) as Json);

@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskfleetApiError, TaskfleetClient } from '../../sdk/index.js';
@@ -59,6 +62,50 @@ describe('the taskfleet command', () => {
     expect(stdout).toContain('COMPLETED');
     const shown = JSON.parse((await run('get', id)).stdout);
     expect(shown).toMatchObject({ id, status: 'COMPLETED', result: { from: 'cli' }, priority: 'critical' });
+  });
+
+  // The CLI's exit codes: 1 an error, 2 a usage error, 3 a waited task or job did not complete.
+  type Failure = { code: number; stdout: string; stderr: string };
+  const fails = (...args: string[]) => run(...args).then(() => expect.unreachable('the command succeeded'), (e: Failure) => e);
+
+  it('exits 3 when the task it waited for FAILED', async () => {
+    const failed = await fails('submit', 'fail', '--payload', '{"times":99}', '--max-attempts', '1', '--wait');
+    expect(failed.code).toBe(3);
+    expect(failed.stdout).toContain('FAILED');
+  });
+
+  it('reads enum options in any case', async () => {
+    const { stdout } = await run('submit', 'echo', '--priority', 'HIGH', '--wait');
+    expect(stdout).toContain('"priority": "high"');
+    expect((await run('list', '--status', 'completed', '--limit', '5')).stdout).toContain('COMPLETED');
+  });
+
+  it('summarises a waited job unless --json', async () => {
+    const items = join(mkdtempSync(join(tmpdir(), 'taskfleet-cli-')), 'items.json');
+    writeFileSync(items, JSON.stringify(Array.from({ length: 30 }, (_, i) => ({ text: `word${i % 3} other` }))));
+    const { stdout } = await run('job', 'submit', 'count-words', '--items', items, '--reduce', 'merge-counts', '--wait');
+    expect(stdout).toMatch(/job \S+ COMPLETED/);
+    expect(stdout).toContain('children  30: 30 completed, 0 failed, 0 cancelled');
+    expect(stdout.split('\n').length).toBeLessThan(40);
+  });
+
+  it('gives one line, not the whole help, on a usage error', async () => {
+    const failed = await fails('submit');
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain("missing required argument 'type'");
+    expect(failed.stderr).not.toContain('Commands:');
+  });
+
+  it('does not redrive every dead letter without --all when it cannot ask', async () => {
+    const failed = await fails('dlq', 'redrive');
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('pass --all');
+  });
+
+  it('says the API cannot be reached instead of "fetch failed"', async () => {
+    const failed = await promisify(execFile)('node', ['bin/taskfleet.mjs', '--url', 'http://127.0.0.1:9', '--token', 't', 'get', 'x']).catch((e: Failure) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as Failure).stderr.trim()).toBe('error: cannot reach http://127.0.0.1:9: is `npm start` running?');
   });
 
   it('exits 1 and names the field on bad input', async () => {

@@ -1,25 +1,31 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import packageJson from '../../package.json' with { type: 'json' };
+import rootPackage from '../../package.json' with { type: 'json' };
+import sdkPackage from '../../packages/sdk/package.json' with { type: 'json' };
 
-describe('the package', () => {
-  it('exports the SDK from a bundle esbuild can build', async () => {
-    expect(packageJson.exports['.'].import).toBe('./dist/sdk/index.js');
+describe('the packages', () => {
+  it('@taskfleet/sdk bundles to one file that imports nothing but node: built-ins', async () => {
     const result = await build({
       entryPoints: ['sdk/index.ts'],
       bundle: true,
       platform: 'node',
       format: 'esm',
-      packages: 'external',
       write: false,
       metafile: true,
       logLevel: 'silent',
     });
     const output = Object.values(result.metafile.outputs)[0];
-    expect(output?.exports.sort()).toEqual(['TaskfleetApiError', 'TaskfleetClient', 'UnrecoverableError', 'Worker']);
+    expect(output?.imports.filter((i) => !i.path.startsWith('node:'))).toEqual([]);
+    expect(output?.exports).toEqual(expect.arrayContaining(['TaskfleetApiError', 'TaskfleetClient', 'TaskfleetConnectionError', 'UnrecoverableError', 'Worker']));
+  });
+
+  it('@taskfleet/sdk has no dependencies; the server package depends on it and re-exports it', () => {
+    expect(Object.keys((sdkPackage as { dependencies?: object }).dependencies ?? {})).toEqual([]);
+    expect(rootPackage.dependencies['@taskfleet/sdk']).toBe(sdkPackage.version);
+    expect(rootPackage.workspaces).toEqual(['packages/sdk']);
   });
 
   it('has a taskfleet command', () => {
-    expect(packageJson.bin.taskfleet).toBe('bin/taskfleet.mjs');
+    expect(rootPackage.bin.taskfleet).toBe('bin/taskfleet.mjs');
   });
 });

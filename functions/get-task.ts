@@ -1,11 +1,11 @@
 import { toTaskView } from '../shared/domain/task.js';
 import { httpHandler, json } from '../shared/http/http-handler.js';
 import { pathParameter, tenantOf } from '../shared/http/request.js';
-import { getTask } from '../shared/services/read-tasks.js';
+import { getTaskView } from '../shared/services/read-tasks.js';
 import { awsServices } from '../shared/wiring.js';
 
-/** GET /tasks/{id}: the task, or 404 (also for another tenant's task). */
+/** GET /tasks/{id}[?include=payload|result]: the task, large values inlined on request; 404 also for another tenant's task. */
 export const handler = httpHandler(async (event) => {
-  const task = await getTask(awsServices(), tenantOf(event), pathParameter(event, 'id'));
+  const task = await getTaskView(awsServices(), tenantOf(event), pathParameter(event, 'id'), event.queryStringParameters?.include);
   return json(200, toTaskView(task));
 });

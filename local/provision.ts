@@ -1,3 +1,4 @@
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -103,4 +104,14 @@ async function waitForActive(dynamodb: DynamoDBClient, tableName: string): Promi
 function required(value: string | undefined, what: string): string {
   if (value === undefined) throw new Error(`provisioning ${what} returned nothing`);
   return value;
+}
+
+/** The values bucket (large payloads and results), in fauxqs's S3. Repeatable. */
+export async function provisionValuesBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createSqsClient } from '../shared/adapters/aws-clients.js';
+import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.js';
 import { ENV } from '../shared/config-keys.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
@@ -12,7 +12,7 @@ import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
 import { freePort } from './free-port.js';
 import { startEventSourceMappings } from './event-source-mappings.js';
-import { provisionQueues, provisionTable, type ProvisionedQueues } from './provision.js';
+import { provisionQueues, provisionTable, provisionValuesBucket, type ProvisionedQueues } from './provision.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -93,14 +93,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tableName = `${options.prefix}tasks`;
     const dynamodb = new DynamoDBClient({ region: options.region, endpoint: dynamoDbEndpoint });
     const sqs = createSqsClient({ region: options.region, sqsEndpoint });
-    const [queues] = await Promise.all([provisionQueues(sqs, TOPOLOGY, options.prefix), provisionTable(dynamodb, tableName)]);
+    // fauxqs answers S3 on the same endpoint as SQS.
+    const s3 = createS3Client({ region: options.region, s3Endpoint: sqsEndpoint });
+    const valuesBucket = `${options.prefix}values`.toLowerCase();
+    const [queues] = await Promise.all([provisionQueues(sqs, TOPOLOGY, options.prefix), provisionTable(dynamodb, tableName), provisionValuesBucket(s3, valuesBucket)]);
     dynamodb.destroy();
     sqs.destroy();
+    s3.destroy();
 
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_S3: sqsEndpoint,
       [ENV.tableName]: tableName,
+      [ENV.valuesBucket]: valuesBucket,
       [ENV.queueUrls]: JSON.stringify(queues.queueUrls),
       [ENV.dlqUrls]: JSON.stringify(queues.dlqUrls),
     });

@@ -88,8 +88,10 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
     return (await this.request<{ accepted: number; rejected: number; items: BatchItem[] }>({ method: 'POST', path: '/tasks/batch', body: { tasks }, idempotent, alsoOk: [400] })).body;
   }
 
-  async get<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
-    return (await this.request<TaskView<PayloadOf<T, K>, ResultOf<T, K>>>({ method: 'GET', path: `/tasks/${encodeURIComponent(id)}`, idempotent: true })).body;
+  /** A task; `include` inlines a payload or result kept in the values bucket (over 8 KiB). */
+  async get<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: { include?: 'payload' | 'result' | 'payload,result' } = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
+    const query = options.include !== undefined ? `?include=${options.include}` : '';
+    return (await this.request<TaskView<PayloadOf<T, K>, ResultOf<T, K>>>({ method: 'GET', path: `/tasks/${encodeURIComponent(id)}${query}`, idempotent: true })).body;
   }
 
   async list(query: { status?: TaskStatus; pool?: string; type?: string; limit?: number; cursor?: string } = {}): Promise<Page<TaskSummary>> {

@@ -116,6 +116,9 @@ export interface TaskView<P = Json, R = Json> {
   readonly idempotencyKey?: string;
   readonly progress?: { readonly fraction: number; readonly message?: string };
   readonly result?: R;
+  /** The payload or result is kept in the values bucket (over 8 KiB): read it with `client.get(id, { include })`. */
+  readonly payloadRef?: { readonly key: string; readonly bytes: number };
+  readonly resultRef?: { readonly key: string; readonly bytes: number };
   readonly error?: TaskError;
   readonly worker?: string;
   readonly leaseExpiresAt?: string;
@@ -224,6 +227,8 @@ export interface LeasedTask<P = Json> {
   readonly id: string;
   readonly type: string;
   readonly payload: P;
+  /** Set when the payload was too large to send inline (`payload` is then null); the Worker fetches it. */
+  readonly payloadRef?: { readonly bytes: number };
   readonly priority: Priority;
   readonly pool: string;
   readonly attempt: number;

@@ -183,7 +183,9 @@ export class Worker<T extends TaskMap = AnyTasks> {
       const handlers = this.options.handlers as Readonly<Record<string, TaskHandler | undefined>>;
       const handler = handlers[task.type] ?? handlers['*'];
       if (handler === undefined) throw new UnrecoverableError(`this worker has no handler for task type "${task.type}"`);
-      const result = await Promise.race([Promise.resolve().then(() => handler(task.payload, ctx)), aborted]);
+      // A payload too large to lease inline is fetched on its own.
+      const payload = (task.payloadRef !== undefined ? (await this.client.get(task.id as never, { include: 'payload' })).payload : task.payload) as Json;
+      const result = await Promise.race([Promise.resolve().then(() => handler(payload, ctx)), aborted]);
       await this.client.complete(task.id, task.leaseToken, (result ?? null) as Json);
       this.circuit = recordSuccess(this.circuit);
       this.emit({ kind: 'completed', task });
@@ -206,12 +208,15 @@ export class Worker<T extends TaskMap = AnyTasks> {
         this.emit({ kind: 'lease-lost', task });
       } else {
         const message = error instanceof Error ? error.message : String(error);
+        // A task's own failure is the task's business (retries, DLQ): it never trips this
+        // worker's breaker, or a pool where some tasks fail deterministically would stall.
         await this.client.fail(task.id, task.leaseToken, message, { retryable: !(error instanceof UnrecoverableError) });
-        if (!(error instanceof UnrecoverableError)) this.circuit = recordFailure(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
         this.emit({ kind: 'failed', task, error: message });
       }
     } catch (reportError) {
-      // The lease lapses and the task is retried elsewhere: nothing is lost.
+      // The API could not be reached: that is what the breaker is for. The lease
+      // lapses and the task is retried elsewhere, so nothing is lost.
+      this.circuit = recordFailure(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
       this.emit({ kind: 'error', error: `could not report task ${task.id}: ${String(reportError)}` });
     }
   }

@@ -10,4 +10,6 @@ export const ENV = {
   queueUrls: 'QUEUE_URLS',
   /** JSON object: `"<pool>:<priority>"` → that queue's DLQ URL. */
   dlqUrls: 'DLQ_URLS',
+  /** The bucket of payloads and results above the inline limit. */
+  valuesBucket: 'VALUES_BUCKET',
 } as const;

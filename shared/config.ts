@@ -5,6 +5,8 @@ export interface FunctionConfig {
   /** `pool:priority` → queue URL */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly dlqUrls: Readonly<Record<string, string>>;
+  /** Undefined for a function that never touches large values. */
+  readonly valuesBucket?: string;
 }
 
 /** Reads the functions' settings once, failing with the missing variable's name. */
@@ -13,6 +15,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig
     tableName: required(env, ENV.tableName),
     queueUrls: jsonMap(env, ENV.queueUrls),
     dlqUrls: jsonMap(env, ENV.dlqUrls),
+    ...(env[ENV.valuesBucket] ? { valuesBucket: env[ENV.valuesBucket] as string } : {}),
   };
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
+import { createDocumentClient, createS3Client, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
+import { S3ValueStore } from './adapters/s3/s3-value-store.js';
 import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
 import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
@@ -84,6 +85,7 @@ function wire(): Wired {
     now,
     warn,
     signal,
+    ...(config.valuesBucket !== undefined ? { values: new S3ValueStore(createS3Client(endpoints), config.valuesBucket) } : {}),
   });
   const services: Services = {
     lifecycle,

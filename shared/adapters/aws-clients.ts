@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { S3Client } from '@aws-sdk/client-s3';
 import { countCalls } from './aws-call-counter.js';
 
 export interface AwsClientOptions {
@@ -11,6 +12,8 @@ export interface AwsClientOptions {
    */
   readonly sqsEndpoint?: string;
   readonly dynamoDbEndpoint?: string;
+  /** Locally fauxqs answers S3 on its own endpoint (path-style, as *.localhost does not resolve). */
+  readonly s3Endpoint?: string;
 }
 
 /** Endpoints from the environment: the service's own variable, else AWS_ENDPOINT_URL. */
@@ -18,7 +21,9 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClien
   const common = env.AWS_ENDPOINT_URL;
   const sqsEndpoint = env.AWS_ENDPOINT_URL_SQS ?? common;
   const dynamoDbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? common;
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? common;
   return {
+    ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
     ...(env.AWS_REGION !== undefined ? { region: env.AWS_REGION } : {}),
     ...(sqsEndpoint !== undefined ? { sqsEndpoint } : {}),
     ...(dynamoDbEndpoint !== undefined ? { dynamoDbEndpoint } : {}),
@@ -40,4 +45,12 @@ export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumen
   });
   countCalls(client, 'DynamoDB');
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+export function createS3Client(options: AwsClientOptions): S3Client {
+  const client = new S3Client({
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.s3Endpoint !== undefined ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
+  });
+  return countCalls(client, 'S3');
 }

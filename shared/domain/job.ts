@@ -57,7 +57,7 @@ export function parseJobInput(raw: unknown): ParseResult<JobInput> {
   const fields: FieldError[] = [];
   parsed.data.map.items.forEach((item, index) => {
     const bytes = jsonByteLength(item);
-    if (bytes > LIMITS.payloadBytes) fields.push({ field: `map.items.${index}`, message: `is ${bytes} bytes serialized; the limit is ${LIMITS.payloadBytes}` });
+    if (bytes > LIMITS.jobItemBytes) fields.push({ field: `map.items.${index}`, message: `is ${bytes} bytes serialized; the limit is ${LIMITS.jobItemBytes}` });
   });
   if (fields.length > 0) return { ok: false, fields };
   const { map, reduce, then, priority, requires, failurePolicy } = parsed.data;

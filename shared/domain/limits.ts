@@ -1,10 +1,12 @@
 /** Limits of a submission; the API's 4xx answers quote them. */
 export const LIMITS = {
   /** Serialized JSON. Above `inlineBytes` a payload lives in the values bucket (S3), so an item never nears 400 KB. */
-  payloadBytes: 256 * 1024,
-  resultBytes: 256 * 1024,
+  payloadBytes: 5 * 1024 * 1024,
+  resultBytes: 5 * 1024 * 1024,
   /** Payloads and results up to this size stay in the task record. */
   inlineBytes: 8 * 1024,
+  /** A job item is written inline with its child in a bulk write: it must fit an item. */
+  jobItemBytes: 256 * 1024,
   batchItems: 500,
   maxAttempts: 100,
   /** SQS's own limit on DelaySeconds. */

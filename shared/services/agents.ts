@@ -103,6 +103,8 @@ export interface LeasedTask {
   readonly attempt: number;
   readonly timeoutSeconds: number;
   readonly resources?: Resources;
+  /** Set when the payload is too large to send inline (`payload` is then null): fetch `GET /tasks/{id}?include=payload`. */
+  readonly payloadRef?: { readonly bytes: number };
   readonly leaseToken: string;
   readonly leaseExpiresAt: string;
 }
@@ -254,6 +256,7 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
     attempt: task.attempts,
     timeoutSeconds: task.timeoutSeconds,
     ...(task.resources !== undefined ? { resources: task.resources } : {}),
+    ...(task.payloadRef !== undefined ? { payloadRef: { bytes: task.payloadRef.bytes } } : {}),
     leaseToken: token,
     leaseExpiresAt,
   };

@@ -56,9 +56,9 @@ export async function executeDelivery(deps: ExecutionDeps, delivery: Delivery): 
 
 async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Json, guard: Guard): Promise<DeliveryOutcome> {
   const bytes = jsonByteLength(result);
-  if (bytes > LIMITS.payloadBytes) {
+  if (bytes > LIMITS.resultBytes) {
     return settleFailure(deps, task, {
-      message: `result is ${bytes} bytes serialized; the limit is ${LIMITS.payloadBytes}`,
+      message: `result is ${bytes} bytes serialized; the limit is ${LIMITS.resultBytes}`,
       type: 'ResultTooLarge',
       retryable: false,
     }, guard);
@@ -96,7 +96,7 @@ async function runHandler(
     signal: controller.signal,
     attempt: task.attempts,
     task: toTaskView(task),
-    ...(task.job?.role === 'reduce' ? { childResults: () => childResults(deps.records, task) } : {}),
+    ...(task.job?.role === 'reduce' ? { childResults: () => childResults(deps.records, task, (child) => deps.lifecycle.valueOf(child, 'result')) } : {}),
     progress: async (fraction, message) => {
       const now = Date.now();
       if (fraction < 1 && now - lastProgress < PROGRESS_INTERVAL_MS) return;
@@ -121,7 +121,8 @@ async function runHandler(
     controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
   });
   try {
-    const result = await Promise.race([Promise.resolve().then(() => handler(task.payload, ctx)), aborted]);
+    const payload = (await deps.lifecycle.valueOf(task, 'payload')) ?? null;
+    const result = await Promise.race([Promise.resolve().then(() => handler(payload, ctx)), aborted]);
     return { ok: true, result: result === undefined ? null : result, latest };
   } catch (error) {
     return { ok: false, error: toTaskError(error), cancelled: controller.signal.reason instanceof CancelledError, latest };

@@ -15,6 +15,22 @@ export async function getTask(services: { readonly records: Pick<Services['recor
 }
 
 /**
+ * A task as `GET /tasks/{id}` shows it: values above the inline limit are left as
+ * a reference (`payloadRef`/`resultRef` with their size) unless `include` names
+ * them (`payload`, `result`, or both, comma-separated) — each up to 5 MiB, so ask
+ * for one at a time to stay inside the 6 MB response a Lambda can return.
+ */
+export async function getTaskView(services: Pick<Services, 'records' | 'lifecycle'>, tenant: string, id: string, include?: string): Promise<Task> {
+  const wanted = new Set((include ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const unknown = [...wanted].filter((w) => w !== 'payload' && w !== 'result');
+  if (unknown.length > 0) throw new ValidationError([{ field: 'include', message: 'must be payload, result, or both, comma-separated' }]);
+  let task = await getTask(services, tenant, id);
+  if (wanted.has('payload') && task.payloadRef !== undefined) task = { ...task, payload: (await services.lifecycle.valueOf(task, 'payload')) ?? null };
+  if (wanted.has('result') && task.resultRef !== undefined) task = { ...task, result: (await services.lifecycle.valueOf(task, 'result')) ?? null };
+  return task;
+}
+
+/**
  * A page of the tenant's tasks, newest first unless `order=asc`, filtered by
  * status, pool and/or type. Throws ValidationError naming each bad parameter.
  */

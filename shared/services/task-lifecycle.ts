@@ -4,7 +4,9 @@ import { shardOf as jobShardOf } from '../domain/job.js';
 import { routeToPool } from '../domain/routing.js';
 import { InvalidTransitionError, transition, type TaskEvent } from '../domain/state-machine.js';
 import { isTerminal } from '../domain/task-status.js';
-import type { Due, Task } from '../domain/task.js';
+import type { Due, Json, Task } from '../domain/task.js';
+import { LIMITS } from '../domain/limits.js';
+import type { ValueStore } from '../ports/value-store.js';
 import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors.js';
 import type { DeadLetters } from '../ports/dead-letters.js';
 import type { ReadySignal } from '../ports/ready-signal.js';
@@ -23,6 +25,8 @@ export interface LifecycleDeps {
   readonly warn: (message: string, details: Record<string, unknown>) => void;
   readonly signal?: ReadySignal;
   readonly settings?: DispatchSettings;
+  /** Where payloads and results above `LIMITS.inlineBytes` go; without it they stay inline. */
+  readonly values?: ValueStore;
 }
 
 /** What follows a commit outside the task record; each must be safe to repeat (a sweep may). */
@@ -88,7 +92,8 @@ export class TaskLifecycle {
    */
   async createAll(tasks: readonly Task[]): Promise<(CreateResult | { readonly error: Error })[]> {
     const now = this.deps.now();
-    const prepared = tasks.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
+    const prepared = offloaded.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
     // A replayed idempotency key answers with its task, without sending a second message.
     const replays = new Map<string, Task>();
     await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
@@ -139,7 +144,8 @@ export class TaskLifecycle {
    */
   async createChildren(tasks: readonly Task[]): Promise<readonly Task[]> {
     const now = this.deps.now();
-    const prepared = tasks.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
+    const prepared = offloaded.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
     await this.deps.records.insertMany(prepared);
     for (const task of prepared) this.signalIfReady(task);
     return prepared;
@@ -158,7 +164,9 @@ export class TaskLifecycle {
    * throw to refuse it. Throws NotFoundError, InvalidTransitionError, or what the
    * guard throws.
    */
-  async move(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard } = {}): Promise<Task> {
+  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard } = {}): Promise<Task> {
+    // A large result goes to the values bucket first; the record keeps a reference.
+    const event = given.type === 'complete' ? await this.offloadResult(tenant, id, given) : given;
     let before = options.seen;
     for (let race = 0; race < MAX_RACES; race++) {
       before ??= await this.deps.records.get(tenant, id);
@@ -248,6 +256,29 @@ export class TaskLifecycle {
     }
     const latest = await this.deps.records.get(done.tenant, done.id);
     if (latest?.due?.kind === 'follow') await this.retime(latest, undefined);
+  }
+
+  /** A payload or result as JSON, from the record or the values bucket. */
+  async valueOf(task: Task, name: 'payload' | 'result'): Promise<Json | undefined> {
+    const ref = name === 'payload' ? task.payloadRef : task.resultRef;
+    if (ref === undefined) return name === 'payload' ? task.payload : task.result;
+    if (this.deps.values === undefined) throw new Error(`task ${task.id} keeps its ${name} in the values bucket, which this function has no access to`);
+    return JSON.parse(await this.deps.values.get(ref)) as Json;
+  }
+
+  private async offloadPayload(task: Task): Promise<Task> {
+    if (this.deps.values === undefined || task.payloadRef !== undefined) return task;
+    const json = JSON.stringify(task.payload);
+    if (Buffer.byteLength(json, 'utf8') <= LIMITS.inlineBytes) return task;
+    const payloadRef = await this.deps.values.put(task.tenant, task.id, 'payload', json);
+    return { ...task, payload: null, payloadRef };
+  }
+
+  private async offloadResult(tenant: string, id: string, event: Extract<TaskEvent, { type: 'complete' }>): Promise<TaskEvent> {
+    if (this.deps.values === undefined || event.resultRef !== undefined) return event;
+    const json = JSON.stringify(event.result) ?? 'null';
+    if (Buffer.byteLength(json, 'utf8') <= LIMITS.inlineBytes) return event;
+    return { type: 'complete', result: null, resultRef: await this.deps.values.put(tenant, id, 'result', json) };
   }
 
   private signalIfReady(task: Task): void {

@@ -25,7 +25,7 @@ describe('parseJobInput', () => {
   it('names each wrong field, and each oversized item', () => {
     const bad = parseJobInput({ map: { type: 'x', items: [] }, priority: 'urgent', failurePolicy: { maxFailedFraction: 2 } });
     expect(bad.ok ? [] : bad.fields.map((f) => f.field).sort()).toEqual(['failurePolicy.maxFailedFraction', 'map.items', 'priority']);
-    const big = parseJobInput({ map: { type: 'x', items: [1, 'y'.repeat(LIMITS.payloadBytes)] } });
+    const big = parseJobInput({ map: { type: 'x', items: [1, 'y'.repeat(LIMITS.jobItemBytes)] } });
     expect(big.ok ? [] : big.fields.map((f) => f.field)).toEqual(['map.items.1']);
   });
 });

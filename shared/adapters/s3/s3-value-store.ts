@@ -1,0 +1,26 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ValueRef } from '../../domain/task.js';
+import type { ValueStore } from '../../ports/value-store.js';
+
+/**
+ * Large values as objects `<tenant>/<taskId>/<name>.json` in the values bucket
+ * (SSE, TLS only, expiring after the retention: infra/constructs/values-bucket.ts).
+ * A repeated put (a retried completion) overwrites the same key.
+ */
+export class S3ValueStore implements ValueStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async put(tenant: string, taskId: string, name: 'payload' | 'result', json: string): Promise<ValueRef> {
+    const key = `${tenant}/${encodeURIComponent(taskId)}/${name}.json`;
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: json, ContentType: 'application/json' }));
+    return { key, bytes: Buffer.byteLength(json, 'utf8') };
+  }
+
+  async get(ref: ValueRef): Promise<string> {
+    const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: ref.key }));
+    return (await object.Body?.transformToString('utf8')) ?? 'null';
+  }
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { TaskfleetClient, Worker } from '../../sdk/index.js';
+import { useTestStack } from '../helpers/local-stack.js';
+
+const local = useTestStack({ workers: true });
+const api: typeof local.api = (...args) => local.api(...args);
+
+/** ~3 MiB of JSON: far above the 8 KiB kept in the record, and above DynamoDB's 400 KB item. */
+const big = { blob: 'x'.repeat(3 * 1024 * 1024), n: 42 };
+
+describe('payloads and results above 8 KiB, through the values bucket', () => {
+  it('round-trips a 3 MiB payload and result through a Lambda task', async () => {
+    const { status, body } = await api('POST', '/tasks', { type: 'echo', payload: big });
+    expect(status).toBe(202);
+    const client = new TaskfleetClient({ url: local.stack.apiUrl, token: local.stack.token });
+    const done = await client.wait(body.id, { timeoutMs: 60_000, intervalMs: 300 });
+    expect(done.status).toBe('COMPLETED');
+    // By reference unless asked for: a GET stays small.
+    expect(done).toMatchObject({ payload: null, payloadRef: { bytes: expect.any(Number) }, result: null, resultRef: { bytes: expect.any(Number) } });
+    expect((await client.get(body.id, { include: 'result' })).result).toEqual(big);
+    expect((await client.get(body.id, { include: 'payload' })).payload).toEqual(big);
+  });
+
+  it('round-trips a 3 MiB payload and result through an agent task', async () => {
+    const client = new TaskfleetClient({ url: local.stack.apiUrl, token: local.stack.token });
+    const worker = new Worker({
+      url: local.stack.apiUrl,
+      token: local.stack.token,
+      capabilities: ['shell'],
+      leaseWaitSeconds: 1,
+      handleSignals: false,
+      handlers: { mirror: (payload) => payload },
+    });
+    const running = worker.run();
+    try {
+      const { id } = await client.submit({ type: 'mirror', requires: ['shell'], payload: big });
+      const done = await client.wait(id, { timeoutMs: 60_000, intervalMs: 300 });
+      expect(done.status).toBe('COMPLETED');
+      expect((await client.get(id, { include: 'result' })).result).toEqual(big);
+    } finally {
+      await worker.stop();
+      await running;
+    }
+  });
+
+  it('keeps small values inline', async () => {
+    const { body } = await api('POST', '/tasks', { type: 'echo', payload: { small: true } });
+    const read = await api('GET', `/tasks/${body.id}`);
+    expect(read.body).toMatchObject({ payload: { small: true } });
+    expect(read.body.payloadRef).toBeUndefined();
+    expect((await api('GET', `/tasks/${body.id}?include=everything`)).status).toBe(400);
+  });
+});

@@ -21,7 +21,7 @@ function counting(): { calls: number; handlers: HandlerRegistry } {
       throw new UnrecoverableError('bad input');
     },
     hang: (_payload, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
-    huge: () => 'x'.repeat(300 * 1024),
+    huge: () => 'x'.repeat(6 * 1024 * 1024),
   };
   return box;
 }
@@ -105,7 +105,7 @@ describe('executeDelivery', () => {
     expect(await services.task(task.id)).toMatchObject({ status: 'PENDING', attempts: 1, error: { type: 'TimeoutError' } });
   });
 
-  it('fails a result over 256 KiB clearly', async () => {
+  it('fails a result over 5 MiB clearly', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, counting().handlers);
     const { task } = await submitTask(services, 'acme', { type: 'huge' });

@@ -1,5 +1,5 @@
 import type { CircuitState } from '../domain/circuit-breaker.js';
-import { summarizeRecent, type RecentActivity } from '../domain/stats.js';
+import { fleetLoad, summarizeRecent, type RecentActivity } from '../domain/stats.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import { isOnline } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';
@@ -13,8 +13,8 @@ export interface Stats {
   readonly queues: readonly QueueDepth[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
   readonly circuits: Readonly<Record<string, CircuitState>>;
-  /** The tenant's registered agents. */
-  readonly workers: { readonly online: number; readonly offline: number };
+  /** The tenant's registered agents, and the load of the online ones. */
+  readonly workers: { readonly online: number; readonly offline: number } & ReturnType<typeof fleetLoad>;
   readonly recent: RecentActivity;
   readonly at: string;
 }
@@ -47,7 +47,7 @@ export async function getStats(
     deps.queries.list({ tenant, limit: SAMPLE }),
     deps.agents.list(tenant),
   ]);
-  const online = agents.filter((a) => isOnline(a, now)).length;
-  const workers = { online, offline: agents.length - online };
+  const onlineAgents = agents.filter((a) => isOnline(a, now));
+  const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now) };
   return { queues, tasks, circuits: Object.fromEntries(circuits), workers, recent: summarizeRecent(recent.items, now), at: now.toISOString() };
 }

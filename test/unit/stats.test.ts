@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentiles, summarizeRecent } from '../../shared/domain/stats.js';
+import { percentiles, summarizeRecent, coefficientOfVariation, fleetLoad } from '../../shared/domain/stats.js';
 import type { TaskSummary } from '../../shared/ports/task-queries.js';
 
 describe('percentiles', () => {
@@ -35,5 +35,24 @@ describe('summarizeRecent', () => {
       now,
     );
     expect(summary).toEqual({ sampled: 4, throughputPerSecond: 0.02, windowSeconds: 60, queueTimeMs: { p50: 1000, p95: 3000, p99: 3000 } });
+  });
+});
+
+describe('fleetLoad', () => {
+  it('gives each agent its utilisation, the fleet its own, and how evenly it is spread', () => {
+    const now = new Date('2026-01-01T00:00:00Z');
+    const live = { expiresAt: '2026-01-01T00:01:00Z' };
+    const lapsed = { expiresAt: '2025-12-31T23:59:00Z' };
+    const load = fleetLoad(
+      [
+        { id: 'a', capacity: { slots: 2 }, leases: { t1: live, t2: live } },
+        { id: 'b', capacity: { slots: 2 }, leases: { t3: live, t4: lapsed } },
+      ],
+      now,
+    );
+    expect(load.agents.map((a) => [a.id, a.running, a.utilisation])).toEqual([['a', 2, 1], ['b', 1, 0.5]]);
+    expect(load.utilisation).toBe(0.75);
+    expect(load.utilisationCv).toBeCloseTo(1 / 3, 2);
+    expect(coefficientOfVariation([5, 5, 5])).toBe(0);
   });
 });

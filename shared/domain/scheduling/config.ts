@@ -4,7 +4,12 @@ import type { Priority } from '../priority.js';
 export interface SchedulingConfig {
   /** How long a task may wait at its priority before it is served as one level higher (never more than one). */
   readonly maxWaitSeconds: Readonly<Record<Priority, number>>;
-  /** A deadline closer than this orders a task before undated (or later-dated) peers of its effective priority (EDF); further out, fit and specialism decide first. */
+  /**
+   * A task whose deadline is closer than this is due: it is served one level higher
+   * (like aging, never more than one level in all) and, within its effective
+   * priority, before undated or later-dated peers (EDF). Further out, fit and
+   * specialism decide first.
+   */
   readonly deadlineHorizonSeconds: number;
   /** How long work may be left for its affinity owner or for an idle faster agent before any agent takes it. */
   readonly holdbackSeconds: number;

@@ -1,7 +1,7 @@
 import { affinityOwner } from './affinity.js';
 import { schedulingConfig, type SchedulingConfig } from './config.js';
 import { DIMENSIONS, eligible, fits, shortDimensions, shortfall, take, waste, type Dimension } from './fit.js';
-import { candidateRank, compareReady } from './order.js';
+import { candidateRank, readyOrder } from './order.js';
 import type { AgentProfile, Candidate, FleetView, FreeCapacity, SchedulingPolicy } from './types.js';
 
 /**
@@ -30,7 +30,7 @@ export function createDefaultPolicy(overrides: Partial<SchedulingConfig> = {}): 
   const config = schedulingConfig(overrides);
   return {
     name: 'default',
-    order: (candidates, now) => [...candidates].sort(compareReady(now, config)),
+    order: (candidates, now) => readyOrder(candidates, now, config),
     choose: (agent, candidates, fleet, now, max) => choose(config, agent, candidates, fleet, now, max),
   };
 }
@@ -41,13 +41,13 @@ interface Reservation {
 }
 
 function choose(config: SchedulingConfig, agent: AgentProfile, candidates: readonly Candidate[], fleet: FleetView, now: Date, max: number): Candidate[] {
-  const inOrder = [...candidates].sort(compareReady(now, config));
+  const inOrder = readyOrder(candidates, now, config);
   const position = new Map(inOrder.map((c, i) => [c.id, i]));
   const online = fleet.online.some((a) => a.id === agent.id) ? fleet.online : [...fleet.online, agent];
   const mine = inOrder.filter((c) => eligible(agent, c));
   const rank = new Map(mine.map((c) => [c.id, candidateRank(c, now, config)]));
   const waited = (c: Candidate): number => (now.getTime() - Date.parse(c.enqueuedAt)) / 1000;
-  const capable = new Map(mine.map((c) => [c.id, online.filter((a) => eligible(a, c))]));
+  const capable = lazily((c: Candidate) => online.filter((a) => eligible(a, c)));
   const running = { ...fleet.runningByConcurrencyKey };
   const tenantRunning = { ...fleet.runningByTenant };
   const reservation = config.reserveForBlocked ? reserve(agent, mine, capable) : undefined;
@@ -61,7 +61,7 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
     return after.slots >= 1 && DIMENSIONS.every((d) => (reservation.short.includes(d) ? (c.resources?.[d] ?? 0) === 0 : after[d] >= blockedNeeds(d)));
   };
   const owner = (c: Candidate): string | undefined =>
-    c.affinityKey === undefined ? undefined : affinityOwner(c.affinityKey, (capable.get(c.id) ?? []).map((a) => a.id));
+    c.affinityKey === undefined ? undefined : affinityOwner(c.affinityKey, capable(c).map((a) => a.id));
   const leftForOwner = (c: Candidate): boolean => {
     const id = owner(c);
     if (id === undefined || id === agent.id || waited(c) >= config.holdbackSeconds) return false;
@@ -98,10 +98,10 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
  * only shrink on the reserving agent, so the reservation converges on one
  * agent and the task starts there.
  */
-function reserve(agent: AgentProfile, mine: readonly Candidate[], capable: ReadonlyMap<string, readonly AgentProfile[]>): Reservation | undefined {
-  const blocked = mine.find((c) => !(capable.get(c.id) ?? []).some((a) => fits(c.resources, a.free)));
+function reserve(agent: AgentProfile, mine: readonly Candidate[], capable: Capable): Reservation | undefined {
+  const blocked = mine.find((c) => !capable(c).some((a) => fits(c.resources, a.free)));
   if (blocked === undefined) return undefined;
-  const closest = [...(capable.get(blocked.id) ?? [])].sort(
+  const closest = [...capable(blocked)].sort(
     (a, b) => shortfall(blocked.resources, a.free, a.capacity) - shortfall(blocked.resources, b.free, b.capacity) || (a.id < b.id ? -1 : 1),
   )[0];
   if (closest?.id !== agent.id) return undefined;
@@ -118,7 +118,7 @@ function leftForFaster(
   agent: AgentProfile,
   band: readonly Candidate[],
   online: readonly AgentProfile[],
-  capable: ReadonlyMap<string, readonly AgentProfile[]>,
+  capable: Capable,
   waited: (c: Candidate) => number,
 ): Set<string> {
   const held = new Set<string>();
@@ -129,7 +129,7 @@ function leftForFaster(
     let room = other.free;
     for (const c of band) {
       if (held.has(c.id) || waited(c) >= config.holdbackSeconds) continue;
-      if ((capable.get(c.id) ?? []).includes(other) && fits(c.resources, room)) {
+      if (capable(c).includes(other) && fits(c.resources, room)) {
         held.add(c.id);
         room = take(room, c.resources);
       }
@@ -139,6 +139,19 @@ function leftForFaster(
 }
 
 type Score = readonly number[];
+
+/** The online agents that could run a candidate at all (free room aside). */
+type Capable = (c: Candidate) => readonly AgentProfile[];
+
+/** Memoised per candidate: computed only for the candidates a decision looks at. */
+function lazily(compute: Capable): Capable {
+  const memo = new Map<string, readonly AgentProfile[]>();
+  return (c) => {
+    let value = memo.get(c.id);
+    if (value === undefined) memo.set(c.id, (value = compute(c)));
+    return value;
+  };
+}
 
 function compareScores(a: Score, b: Score): number {
   for (let i = 0; i < a.length; i++) {
@@ -156,7 +169,7 @@ function scorer(
   agent: AgentProfile,
   free: FreeCapacity,
   now: Date,
-  capable: ReadonlyMap<string, readonly AgentProfile[]>,
+  capable: Capable,
   owner: (c: Candidate) => string | undefined,
   tenantRunning: Readonly<Record<string, number>>,
   position: ReadonlyMap<string, number>,
@@ -167,7 +180,7 @@ function scorer(
     return [
       due <= horizon ? due : Infinity,
       owner(c) === agent.id ? 0 : 1,
-      capable.get(c.id)?.length ?? 0,
+      capable(c).length,
       -preferenceScore(agent, c),
       tenantRunning[c.tenant] ?? 0,
       waste(c.resources, free, agent.capacity),

@@ -29,8 +29,8 @@ export function take(free: FreeCapacity, resources: Resources | undefined): Free
 
 /** An agent may run a task when it has every capability the task requires. */
 export function canRun(agentCapabilities: readonly string[], requires: readonly string[]): boolean {
-  const has = new Set(agentCapabilities);
-  return requires.every((capability) => has.has(capability));
+  // Both lists are short: a scan beats building a Set on this hot path.
+  return requires.every((capability) => agentCapabilities.includes(capability));
 }
 
 /** Hard rules apart from free capacity: capabilities, pin, exclusion, and that the task fits the agent at all. */

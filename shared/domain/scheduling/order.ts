@@ -8,29 +8,48 @@ import type { Candidate } from './types.js';
  * deadline first within an effective priority, then first in, first out.
  */
 
-/** 0 = served first. A task past its priority's max wait moves up one level (never more). */
-export function effectiveRank(priority: Priority, waitedSeconds: number, maxWaitSeconds = DEFAULT_SCHEDULING_CONFIG.maxWaitSeconds): number {
+/**
+ * 0 = served first. A task moves up one level (never more) when it has waited
+ * past its priority's max wait (aging) or when it is due (`urgent`: its
+ * deadline is inside the horizon), so neither starvation nor a near deadline
+ * waits behind a stream of fresher work of the next level.
+ */
+export function effectiveRank(priority: Priority, waitedSeconds: number, maxWaitSeconds = DEFAULT_SCHEDULING_CONFIG.maxWaitSeconds, urgent = false): number {
   const rank = priorityRank(priority);
-  return waitedSeconds > maxWaitSeconds[priority] ? Math.max(0, rank - 1) : rank;
+  return waitedSeconds > maxWaitSeconds[priority] || urgent ? Math.max(0, rank - 1) : rank;
 }
 
-export function candidateRank(candidate: Pick<Candidate, 'priority' | 'enqueuedAt'>, now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG): number {
-  return effectiveRank(candidate.priority, (now.getTime() - Date.parse(candidate.enqueuedAt)) / 1000, config.maxWaitSeconds);
+/** The effective rank of a candidate at `now`: its priority, one level up when aged or due. */
+export function candidateRank(candidate: Pick<Candidate, 'priority' | 'enqueuedAt' | 'deadline'>, now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG): number {
+  const urgent = candidate.deadline !== undefined && Date.parse(candidate.deadline) - now.getTime() <= config.deadlineHorizonSeconds * 1000;
+  return effectiveRank(candidate.priority, (now.getTime() - Date.parse(candidate.enqueuedAt)) / 1000, config.maxWaitSeconds, urgent);
 }
 
 const deadlineMs = (candidate: Pick<Candidate, 'deadline'>): number => (candidate.deadline === undefined ? Infinity : Date.parse(candidate.deadline));
 
-/** Compares two candidates in ready-set order at `now`; ties fall back to the id so the order is total. */
-export function compareReady(now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG) {
-  return (a: Candidate, b: Candidate): number =>
-    candidateRank(a, now, config) - candidateRank(b, now, config) ||
-    deadlineMs(a) - deadlineMs(b) ||
-    Date.parse(a.enqueuedAt) - Date.parse(b.enqueuedAt) ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+type ReadyKey = readonly [rank: number, deadline: number, enqueued: number, id: string];
+
+function readyKey(c: Candidate, now: Date, config: SchedulingConfig): ReadyKey {
+  return [candidateRank(c, now, config), deadlineMs(c), Date.parse(c.enqueuedAt), c.id];
 }
 
+function compareKeys(a: ReadyKey, b: ReadyKey): number {
+  // Not a[1] - b[1]: two undated tasks are Infinity - Infinity = NaN.
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number) ? -1 : 1;
+  return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
+}
+
+/** Compares two candidates in ready-set order at `now`; ties fall back to the id so the order is total. */
+export function compareReady(now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG) {
+  return (a: Candidate, b: Candidate): number => compareKeys(readyKey(a, now, config), readyKey(b, now, config));
+}
+
+/** The candidates in ready-set order at `now` (each key computed once). */
 export function readyOrder(candidates: readonly Candidate[], now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG): Candidate[] {
-  return [...candidates].sort(compareReady(now, config));
+  return candidates
+    .map((c) => ({ c, key: readyKey(c, now, config) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ c }) => c);
 }
 
 /**

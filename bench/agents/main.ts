@@ -1,0 +1,50 @@
+/**
+ * `npm run bench:agents [-- --sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S]`
+ *
+ * Schedules a heterogeneous agent fleet and prints figures next to the targets
+ * of issue #9. `--sim` (the default) drives the default scheduling policy in a
+ * deterministic discrete-event simulation and computes an offline greedy
+ * reference on the same workload. `--live` runs a smaller fleet against a local
+ * stack over HTTP. Figures only; nothing passes or fails on time.
+ */
+import { parseArgs } from 'node:util';
+import { printRows, rows } from './report.js';
+import { compare } from './sim.js';
+import { WORKLOADS, type WorkloadName } from './workload.js';
+
+const { values } = parseArgs({
+  options: {
+    sim: { type: 'boolean' },
+    live: { type: 'boolean' },
+    scenario: { type: 'string', default: 'all' },
+    tasks: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    topk: { type: 'string', default: '200' },
+    'time-scale': { type: 'string', default: '0.01' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (values.help) {
+  console.log('usage: npm run bench:agents -- [--sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S] [--topk K] [--time-scale F (live)]');
+  process.exit(0);
+}
+const seed = Number(values.seed);
+const topK = Number(values.topk);
+const names: WorkloadName[] = values.scenario === 'all' ? ['gpu', 'mixed'] : [values.scenario as WorkloadName];
+for (const name of names) if (!(name in WORKLOADS)) throw new Error(`--scenario must be gpu, mixed or all, not ${name}`);
+
+if (values.live) {
+  const { runLive } = await import('./live.js');
+  await runLive({ seed, tasks: Number(values.tasks ?? 120), timeScale: Number(values['time-scale']) });
+} else {
+  for (const name of names) {
+    const workload = WORKLOADS[name](seed, Number(values.tasks ?? 1000));
+    const started = performance.now();
+    const { policy, reference } = compare(workload, { seed, topK });
+    const took = ((performance.now() - started) / 1000).toFixed(1);
+    const agents = workload.agents.length;
+    printRows(`${name} fleet — ${agents} agents, ${workload.tasks.length} tasks, seed ${seed}, simulated (${took} s to run); utilisation counts ${workload.dimension}`, rows(policy, reference));
+    const cv = Object.entries(policy.cvByClass).map(([cls, v]) => `${cls} ${v.toFixed(3)}`).join(', ');
+    console.log(`load CV per class (policy): ${cv}`);
+  }
+}

@@ -13,6 +13,8 @@ export interface SchedulingConfig {
   readonly deadlineHorizonSeconds: number;
   /** How long work may be left for its affinity owner or for an idle faster agent before any agent takes it. */
   readonly holdbackSeconds: number;
+  /** A bigger agent leaves work to a smaller one that has room for it now (see holdbackSeconds). */
+  readonly leaveToSmaller: boolean;
   /** Hold back free resources on the one agent a blocked big task fits best, so small tasks cannot starve it. */
   readonly reserveForBlocked: boolean;
 }
@@ -23,6 +25,7 @@ export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
   deadlineHorizonSeconds: 300,
   holdbackSeconds: 10,
   reserveForBlocked: true,
+  leaveToSmaller: true,
 };
 
 /** The defaults with some knobs changed. */

@@ -1,6 +1,6 @@
 import { affinityOwner } from './affinity.js';
 import { schedulingConfig, type SchedulingConfig } from './config.js';
-import { DIMENSIONS, eligible, fits, shortDimensions, shortfall, take, waste, type Dimension } from './fit.js';
+import { DIMENSIONS, eligible, fits, fullCapacity, shortDimensions, shortfall, take, waste, type Dimension } from './fit.js';
 import { candidateRank, readyOrder } from './order.js';
 import type { AgentProfile, Candidate, FleetView, FreeCapacity, SchedulingPolicy } from './types.js';
 
@@ -77,7 +77,7 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
     if (fitting.length === 0) break;
     const best = Math.min(...fitting.map((c) => rank.get(c.id) ?? 0));
     const band = fitting.filter((c) => rank.get(c.id) === best && allowedBy(free, c) && !leftForOwner(c));
-    const held = leftForFaster(config, agent, band, online, capable, waited);
+    const held = leftForOthers(config, agent, band, online, capable, waited);
     const open = band.filter((c) => !held.has(c.id));
     if (open.length === 0) break;
     const score = scorer(config, agent, free, now, capable, owner, tenantRunning, position);
@@ -109,11 +109,14 @@ function reserve(agent: AgentProfile, mine: readonly Candidate[], capable: Capab
 }
 
 /**
- * Work to leave for idle agents faster than the asker: each idle faster agent's
- * free room is filled, fastest first, with the band's tasks it could run, and
- * those are held back (each for at most `holdbackSeconds` of its wait).
+ * Work to leave for other agents that suit it better and can start it now:
+ * an idle agent faster than the asker (weight), or an agent with room for it
+ * that is strictly smaller than the asker (its capacity no larger in any
+ * dimension), so big agents stay free for the work only they can fit. Each
+ * such agent's free room is filled, in that order, with the band's tasks it
+ * could run; those are held back, each for at most `holdbackSeconds` of its wait.
  */
-function leftForFaster(
+function leftForOthers(
   config: SchedulingConfig,
   agent: AgentProfile,
   band: readonly Candidate[],
@@ -122,10 +125,15 @@ function leftForFaster(
   waited: (c: Candidate) => number,
 ): Set<string> {
   const held = new Set<string>();
-  const faster = online
-    .filter((a) => a.id !== agent.id && a.weight > agent.weight && a.free.slots >= a.capacity.slots)
+  const mine = fullCapacity(agent.capacity);
+  const smaller = (a: AgentProfile): boolean => {
+    const theirs = fullCapacity(a.capacity);
+    return a.weight >= agent.weight && DIMENSIONS.every((d) => theirs[d] <= mine[d]) && DIMENSIONS.some((d) => theirs[d] < mine[d]);
+  };
+  const others = online
+    .filter((a) => a.id !== agent.id && a.free.slots >= 1 && ((a.weight > agent.weight && a.free.slots >= a.capacity.slots) || (config.leaveToSmaller && smaller(a))))
     .sort((a, b) => b.weight - a.weight || (a.id < b.id ? -1 : 1));
-  for (const other of faster) {
+  for (const other of others) {
     let room = other.free;
     for (const c of band) {
       if (held.has(c.id) || waited(c) >= config.holdbackSeconds) continue;

@@ -27,14 +27,21 @@ describe('ready order', () => {
     const order = readyOrder(
       [
         candidate('low', { priority: 'low' }),
-        candidate('late', { deadline: inSeconds(600) }),
-        candidate('soon', { deadline: inSeconds(60) }),
+        candidate('late', { deadline: inSeconds(900) }),
+        candidate('soon', { deadline: inSeconds(600) }),
         candidate('old', { enqueuedAt: ago(50) }),
         candidate('high', { priority: 'high' }),
       ],
       NOW,
     );
     expect(order.map((c) => c.id)).toEqual(['high', 'soon', 'late', 'old', 'low']);
+  });
+
+  it('serves a due task (deadline inside the horizon) one level higher, like an aged one', () => {
+    const order = readyOrder([candidate('high', { priority: 'high', enqueuedAt: ago(5) }), candidate('due', { deadline: inSeconds(60) })], NOW);
+    expect(order.map((c) => c.id)).toEqual(['due', 'high']);
+    expect(effectiveRank('low', 0, undefined, true)).toBe(2);
+    expect(effectiveRank('normal', 500, undefined, true)).toBe(1);
   });
 
   it('ages a task one level after its max wait, never more', () => {

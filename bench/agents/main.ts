@@ -20,7 +20,7 @@ const { values } = parseArgs({
     tasks: { type: 'string' },
     seed: { type: 'string', default: '1' },
     topk: { type: 'string', default: '200' },
-    'time-scale': { type: 'string', default: '0.01' },
+    'time-scale': { type: 'string', default: '0.05' },
     help: { type: 'boolean', short: 'h' },
   },
 });

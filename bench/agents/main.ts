@@ -8,7 +8,8 @@
  * stack over HTTP. Figures only; nothing passes or fails on time.
  */
 import { parseArgs } from 'node:util';
-import { printRows, rows } from './report.js';
+import type { Metrics } from './metrics.js';
+import { printRows, rows, table } from './report.js';
 import { compare } from './sim.js';
 import { WORKLOADS, type WorkloadName } from './workload.js';
 
@@ -19,13 +20,14 @@ const { values } = parseArgs({
     scenario: { type: 'string', default: 'all' },
     tasks: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    seeds: { type: 'string' },
     topk: { type: 'string', default: '200' },
     'time-scale': { type: 'string', default: '0.05' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:agents -- [--sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S] [--topk K] [--time-scale F (live)]');
+  console.log('usage: npm run bench:agents -- [--sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S | --seeds 1,2,3] [--topk K] [--time-scale F (live)]');
   process.exit(0);
 }
 const seed = Number(values.seed);
@@ -36,6 +38,19 @@ for (const name of names) if (!(name in WORKLOADS)) throw new Error(`--scenario 
 if (values.live) {
   const { runLive } = await import('./live.js');
   await runLive({ seed, tasks: Number(values.tasks ?? 120), timeScale: Number(values['time-scale']) });
+} else if (values.seeds !== undefined) {
+  // One line per seed and the mean: how much the figures move with the workload's draw.
+  const seeds = values.seeds.split(',').map(Number);
+  for (const name of names) {
+    const lines = seeds.map((s) => ({ seed: s, ...compare(WORKLOADS[name](s, Number(values.tasks ?? 1000)), { seed: s, topK }) }));
+    const mean = (f: (m: (typeof lines)[number]) => number): number => lines.reduce((sum, l) => sum + f(l), 0) / lines.length;
+    const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+    const met = (m: Metrics): number => (m.deadlines.feasible === 0 ? 1 : m.deadlines.met / m.deadlines.feasible);
+    const body = lines.map(({ seed: s, policy, reference }) => [String(s), pct(policy.utilisation), pct(reference.utilisation), policy.loadCv.toFixed(3), String(policy.inversions), pct(met(policy)), pct(met(reference)), String(policy.stranded)]);
+    body.push(['mean', pct(mean((l) => l.policy.utilisation)), pct(mean((l) => l.reference.utilisation)), mean((l) => l.policy.loadCv).toFixed(3), String(mean((l) => l.policy.inversions)), pct(mean((l) => met(l.policy))), pct(mean((l) => met(l.reference))), String(mean((l) => l.policy.stranded))]);
+    console.log(`\n${name} fleet, ${values.tasks ?? 1000} tasks per seed (targets: utilisation ≥ 90 % and ≥ reference, CV < 0.10, 0 inversions, deadlines ≥ 98 %, 0 stranded)`);
+    console.log(table(['seed', 'utilisation', 'reference', 'load CV', 'inversions', 'deadlines met', 'reference', 'stranded'], body));
+  }
 } else {
   for (const name of names) {
     const workload = WORKLOADS[name](seed, Number(values.tasks ?? 1000));

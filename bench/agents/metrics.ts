@@ -18,6 +18,8 @@ export interface Metrics {
   readonly completed: number;
   /** Seconds from the first arrival to the last finish. */
   readonly makespan: number;
+  /** The longest queue time (arrival → start), seconds: starvation shows here. */
+  readonly longestWait: number;
   /** Queue time (arrival → start), seconds. */
   readonly queueP50: Readonly<Partial<Record<Priority, number>>>;
 }
@@ -82,6 +84,7 @@ export function measure(workload: Workload, placements: ReadonlyMap<string, Plac
     if (p !== undefined) queueP50[priority] = p.p50;
   }
   const ends = [...placements.values()].map((p) => p.end);
+  const longestWait = Math.max(0, ...tasks.flatMap((t) => (placements.has(t.id) ? [(placements.get(t.id) as Placement).start - t.arrival] : [])));
   return {
     utilisation: capacityArea === 0 ? 1 : usedArea / capacityArea,
     loadCv: Math.max(0, ...Object.values(cvByClass)),
@@ -92,5 +95,6 @@ export function measure(workload: Workload, placements: ReadonlyMap<string, Plac
     completed: placements.size,
     makespan: ends.length === 0 ? 0 : Math.max(...ends) - Math.min(...tasks.map((t) => t.arrival)),
     queueP50,
+    longestWait,
   };
 }

@@ -26,6 +26,7 @@ export function rows(policy: Metrics, reference: Metrics): Row[] {
     },
     { metric: 'stranded', policy: String(policy.stranded), reference: String(reference.stranded), target: '0', ok: policy.stranded === 0 },
     { metric: 'completed', policy: String(policy.completed), reference: String(reference.completed), target: 'all' },
+    { metric: 'longest queue time (s)', policy: policy.longestWait.toFixed(0), reference: reference.longestWait.toFixed(0), target: '' },
     { metric: 'makespan (s)', policy: policy.makespan.toFixed(0), reference: reference.makespan.toFixed(0), target: '' },
     ...(['critical', 'high', 'normal', 'low'] as const).map((p) => ({
       metric: `queue time p50, ${p} (s)`,

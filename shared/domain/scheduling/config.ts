@@ -17,6 +17,8 @@ export interface SchedulingConfig {
   readonly leaveToSmaller: boolean;
   /** Hold back free resources on the one agent a blocked big task fits best, so small tasks cannot starve it. */
   readonly reserveForBlocked: boolean;
+  /** How many blocked tasks (the first in ready order) hold a reservation at once, each on its own agent. */
+  readonly maxReservations: number;
 }
 
 export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
@@ -25,6 +27,7 @@ export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
   deadlineHorizonSeconds: 300,
   holdbackSeconds: 10,
   reserveForBlocked: true,
+  maxReservations: 4,
   leaveToSmaller: true,
 };
 

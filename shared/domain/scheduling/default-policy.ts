@@ -50,7 +50,7 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
   const capable = lazily((c: Candidate) => online.filter((a) => eligible(a, c)));
   const running = { ...fleet.runningByConcurrencyKey };
   const tenantRunning = { ...fleet.runningByTenant };
-  const reservation = config.reserveForBlocked ? reserve(agent, mine, capable) : undefined;
+  const reservation = config.reserveForBlocked ? reserve(config, agent, mine, capable) : undefined;
 
   const underLimit = (c: Candidate): boolean =>
     c.concurrencyKey === undefined || (running[c.concurrencyKey] ?? 0) < (fleet.concurrencyLimits?.[c.concurrencyKey] ?? Infinity);
@@ -92,20 +92,27 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
 }
 
 /**
- * The first task in ready order (of those this agent could run) that no online
- * agent has room for now, if this agent is the one closest to fitting it
- * (least shortfall as a share of capacity; ties to the smaller id). Shortfalls
- * only shrink on the reserving agent, so the reservation converges on one
- * agent and the task starts there.
+ * Blocked tasks are those no online agent has room for now. The first
+ * `maxReservations` of them in ready order (of those this agent could run) each
+ * reserve on one agent: the one closest to fitting it (least shortfall as a
+ * share of capacity; ties to the smaller id) that no earlier blocked task
+ * reserved. This agent honours the first reservation that falls on it.
+ * Shortfalls only shrink on a reserving agent, so a reservation stays put and
+ * the task starts there.
  */
-function reserve(agent: AgentProfile, mine: readonly Candidate[], capable: Capable): Reservation | undefined {
-  const blocked = mine.find((c) => !capable(c).some((a) => fits(c.resources, a.free)));
-  if (blocked === undefined) return undefined;
-  const closest = [...capable(blocked)].sort(
-    (a, b) => shortfall(blocked.resources, a.free, a.capacity) - shortfall(blocked.resources, b.free, b.capacity) || (a.id < b.id ? -1 : 1),
-  )[0];
-  if (closest?.id !== agent.id) return undefined;
-  return { blocked, short: shortDimensions(blocked.resources, agent.free) };
+function reserve(config: SchedulingConfig, agent: AgentProfile, mine: readonly Candidate[], capable: Capable): Reservation | undefined {
+  const reserving = new Set<string>();
+  for (const blocked of mine) {
+    if (reserving.size >= config.maxReservations) return undefined;
+    if (capable(blocked).some((a) => fits(blocked.resources, a.free))) continue;
+    const closest = capable(blocked)
+      .filter((a) => !reserving.has(a.id))
+      .sort((a, b) => shortfall(blocked.resources, a.free, a.capacity) - shortfall(blocked.resources, b.free, b.capacity) || (a.id < b.id ? -1 : 1))[0];
+    if (closest === undefined) continue;
+    if (closest.id === agent.id) return { blocked, short: shortDimensions(blocked.resources, agent.free) };
+    reserving.add(closest.id);
+  }
+  return undefined;
 }
 
 /**

@@ -101,8 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
       [ENV.tableName]: tableName,
-      [ENV.queueUrls]: JSON.stringify(queues.queueUrls),
-      [ENV.dlqUrls]: JSON.stringify(queues.dlqUrls),
+      [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
     });
 
     const token = options.token ?? generateToken();

@@ -41,6 +41,7 @@ export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix
           QueueName: `${prefix}${spec.name}`,
           Attributes: {
             VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+            MessageRetentionPeriod: String(14 * 24 * 3600),
             RedrivePolicy: JSON.stringify({
               deadLetterTargetArn: required(Attributes?.QueueArn, `${spec.dlqName} ARN`),
               maxReceiveCount: spec.maxReceiveCount,

@@ -50,11 +50,13 @@ describe('queues', () => {
   });
 
   it.each(TOPOLOGY.queues.map((spec) => [spec.key, spec] as const))(
-    '%s redrives to its own DLQ after the spec’s maxReceiveCount',
+    '%s keeps messages 14 days and redrives to its own DLQ after the spec’s maxReceiveCount',
     (key, spec) => {
       const { queue, dlq } = t.stack.queues.byKey.get(key)!;
       expect(t.resource(queue).Properties).toMatchObject({
         VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        // 14 days, the SQS maximum: an agent pool's task may wait long for an agent.
+        MessageRetentionPeriod: 14 * 24 * 3600,
         RedrivePolicy: { maxReceiveCount: spec.maxReceiveCount, deadLetterTargetArn: t.arnOf(dlq) },
       });
       expect(t.resource(dlq).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);

@@ -7,9 +7,8 @@
  * uses.
  *
  * To change what a code path does on AWS, edit its building block below (e.g.
- * agent pools leaving SQS: drop `leasesFromAgentQueues`; large payloads on S3:
- * add a `payloads` target and an `s3:GetObject` entry), and every function that
- * runs that path follows.
+ * large payloads on S3: add a `payloads` target and an `s3:GetObject` entry),
+ * and every function that runs that path follows.
  */
 
 /** What a grant applies to; the stack turns each into ARNs. */
@@ -61,8 +60,11 @@ export const transitionsTasks: Access = { table: ['dynamodb:GetItem', 'dynamodb:
 /** Sends tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then clears the outbox mark. */
 export const enqueuesTasks: Access = { table: ['dynamodb:UpdateItem'], workQueues: ['sqs:SendMessage'] };
 
-/** Creates tasks: a conditional Put (with its idempotency key, in a transaction), a replay read, then the enqueue. */
-export const createsTasks: Access = access({ table: ['dynamodb:GetItem', 'dynamodb:PutItem'] }, enqueuesTasks);
+/** Lists a tenant's agents (the list index, then a BatchGet): placement and admission on agent pools, /stats. */
+export const listsAgents: Access = { indexes: ['dynamodb:Query'], table: ['dynamodb:BatchGetItem'] };
+
+/** Creates tasks: placement (the tenant's agents), a conditional Put (with its idempotency key, in a transaction), a replay read, then the enqueue. */
+export const createsTasks: Access = access(listsAgents, { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] }, enqueuesTasks);
 
 /**
  * What follows a final transition (services/fan-in.ts): a next stage or a reduce
@@ -75,11 +77,6 @@ export const followsThrough: Access = access(transitionsTasks, readsItems, reads
 
 /** The agent registry: register, heartbeat, hold and release leases on the agent's item. */
 export const keepsAgents: Access = { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] };
-
-/** Receives from the agent pools' queues for a lease, puts back what it passes over, deletes what is settled. */
-export const leasesFromAgentQueues: Access = {
-  agentWorkQueues: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage'],
-};
 
 /** A task that fails for good on an agent pool is dead-lettered by the API, as a worker does for its pool. */
 export const deadLettersAgentTasks: Access = { agentDeadLetters: ['sqs:SendMessage'] };
@@ -111,5 +108,5 @@ export const runsPoolWorker: Access = access(
   followsThrough,
 );
 
-/** The scheduled reconciler: the outbox index, re-sends, and job checks (fan-in again). */
-export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough);
+/** The scheduled sweep: due timers (delays, deadlines, lapsed agent leases whose task may fail for good), next stages, job checks. */
+export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks);

@@ -6,7 +6,7 @@ import {
   enqueuesTasks,
   followsThrough,
   keepsAgents,
-  leasesFromAgentQueues,
+  listsAgents,
   queriesIndexes,
   readsDeadLetters,
   readsItems,
@@ -90,7 +90,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'Stats',
     entry: 'functions/stats.ts',
     authorized: true,
-    access: access(readsItems, queriesIndexes, readsQueueDepths),
+    access: access(readsItems, queriesIndexes, listsAgents, readsQueueDepths),
   },
   {
     routeKey: 'POST /workers',
@@ -111,7 +111,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'LeaseTasks',
     entry: 'functions/lease-tasks.ts',
     authorized: true,
-    access: access(keepsAgents, followsThrough, leasesFromAgentQueues, deadLettersAgentTasks),
+    access: access(keepsAgents, followsThrough, deadLettersAgentTasks),
     // A long poll of up to 20 s, inside API Gateway's 30 s integration limit.
     timeoutSeconds: 28,
   },
@@ -120,7 +120,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'HeartbeatTask',
     entry: 'functions/heartbeat-task.ts',
     authorized: true,
-    access: access(keepsAgents, transitionsTasks, { agentWorkQueues: ['sqs:ChangeMessageVisibility'] }),
+    access: access(keepsAgents, transitionsTasks),
   },
   {
     routeKey: 'POST /tasks/{id}/progress',
@@ -134,14 +134,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'CompleteTask',
     entry: 'functions/complete-task.ts',
     authorized: true,
-    access: access(keepsAgents, followsThrough, { agentWorkQueues: ['sqs:DeleteMessage'] }),
+    access: access(keepsAgents, followsThrough),
   },
   {
     routeKey: 'POST /tasks/{id}/fail',
     functionName: 'FailTask',
     entry: 'functions/fail-task.ts',
     authorized: true,
-    access: access(keepsAgents, followsThrough, { agentWorkQueues: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage'] }, deadLettersAgentTasks),
+    access: access(keepsAgents, followsThrough, deadLettersAgentTasks),
   },
   {
     routeKey: 'POST /jobs',

@@ -2,23 +2,29 @@ import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config-keys.js';
 import {
+  AUTHORIZER_ACCESS,
   AUTHORIZER_ENTRY,
+  RECONCILER_ACCESS,
   RECONCILER_ENTRY,
   RECONCILE_EVERY_MINUTES,
   ROUTES,
+  WORKER_ACCESS,
   WORKER_ENTRY,
 } from '../shared/topology/routes.js';
-import { TOPOLOGY } from '../shared/topology/topology.js';
+import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
 import { ApiFunctions } from './constructs/api-functions.js';
 import { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
 import { PoolWorker } from './constructs/pool-worker.js';
 import { TaskTable } from './constructs/task-table.js';
+import { ValuesBucket } from './constructs/values-bucket.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 
 export interface TaskfleetStackProps extends StackProps {
   /** What happens to the task table when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /** The pools and their queues. @default TOPOLOGY (shared/topology/pools.ts) — what the functions' bundles also read */
+  readonly topology?: Topology;
 }
 
 /**
@@ -32,6 +38,7 @@ export interface TaskfleetStackProps extends StackProps {
 export class TaskfleetStack extends Stack {
   public readonly queues: PoolQueues;
   public readonly table: TaskTable;
+  public readonly values: ValuesBucket;
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
@@ -43,31 +50,40 @@ export class TaskfleetStack extends Stack {
       description: 'taskfleet: task distribution over SQS, DynamoDB and Lambda',
       ...props,
     });
-    this.queues = new PoolQueues(this, 'Queues', { queues: TOPOLOGY.queues });
+    const topology = props.topology ?? TOPOLOGY;
+    // Queues are named `<stack>-<pool>-<priority>`: the functions derive each URL
+    // from QUEUE_URL_PREFIX, one variable however many pools (Lambda's 4 KB limit).
+    const queueNamePrefix = `${this.stackName}-`;
+    this.queues = new PoolQueues(this, 'Queues', { queues: topology.queues, namePrefix: queueNamePrefix });
     this.table = new TaskTable(this, 'TaskTable', {
       removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    // toJsonString keeps the queue URLs as tokens until CloudFormation resolves them.
+    this.values = new ValuesBucket(this, 'Values', { removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN });
     const environment = {
       [ENV.tableName]: this.table.table.tableName,
-      [ENV.queueUrls]: this.toJsonString(this.queues.queueUrls()),
-      [ENV.dlqUrls]: this.toJsonString(this.queues.dlqUrls()),
+      [ENV.valuesBucket]: this.values.bucket.bucketName,
+      [ENV.queueUrlPrefix]: `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${queueNamePrefix}`,
     };
-    const workQueues = this.queues.workQueues;
-    const lambdaPools = TOPOLOGY.pools.filter((pool) => pool.runsOn === 'lambda');
-    const agentQueues = TOPOLOGY.pools
+    const lambdaPools = topology.pools.filter((pool) => pool.runsOn === 'lambda');
+    const agentQueues = topology.pools
       .filter((pool) => pool.runsOn === 'agents')
       .flatMap((pool) => this.queues.forPool(pool.name));
+    // What the access targets of shared/topology/access.ts stand for.
+    const resources = {
+      table: this.table.table,
+      workQueues: this.queues.workQueues,
+      deadLetters: this.queues.deadLetterQueues,
+      agentWorkQueues: agentQueues.map((q) => q.queue),
+      agentDeadLetters: agentQueues.map((q) => q.dlq),
+      values: this.values.bucket,
+    };
 
     this.functions = new ApiFunctions(this, 'Functions', {
       routes: ROUTES,
       authorizerEntry: AUTHORIZER_ENTRY,
-      table: this.table.table,
-      workQueues,
-      deadLetterQueues: this.queues.deadLetterQueues,
-      agentWorkQueues: agentQueues.map((q) => q.queue),
-      agentDeadLetterQueues: agentQueues.map((q) => q.dlq),
+      authorizerAccess: AUTHORIZER_ACCESS,
+      resources,
       environment,
     });
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
@@ -78,8 +94,8 @@ export class TaskfleetStack extends Stack {
     this.reconciler = new OutboxReconciler(this, 'Outbox', {
       entry: RECONCILER_ENTRY,
       everyMinutes: RECONCILE_EVERY_MINUTES,
-      table: this.table.table,
-      workQueues,
+      access: RECONCILER_ACCESS,
+      resources,
       environment,
     });
     this.workers = new Map(
@@ -89,7 +105,8 @@ export class TaskfleetStack extends Stack {
           pool,
           entry: WORKER_ENTRY,
           queues: this.queues.forPool(pool.name),
-          table: this.table.table,
+          access: WORKER_ACCESS,
+          resources,
           environment,
         }),
       ]),

@@ -9,10 +9,12 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { TABLE } from '../shared/topology/table.js';
-import type { Topology } from '../shared/topology/topology.js';
+import { queueUrlPrefixOf, queueUrls as derived, type Topology } from '../shared/topology/topology.js';
 
 export interface ProvisionedQueues {
-  /** `pool:priority` → URL, as the functions read them from QUEUE_URLS. */
+  /** What every queue URL starts with: the functions' QUEUE_URL_PREFIX. */
+  readonly queueUrlPrefix: string;
+  /** `pool:priority` → URL, as the functions derive them from the prefix. */
   readonly queueUrls: Record<string, string>;
   readonly dlqUrls: Record<string, string>;
   /** `pool:priority` → work queue ARN, for the event-source mappings. */
@@ -40,6 +42,7 @@ export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix
           QueueName: `${prefix}${spec.name}`,
           Attributes: {
             VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+            MessageRetentionPeriod: String(14 * 24 * 3600),
             RedrivePolicy: JSON.stringify({
               deadLetterTargetArn: required(Attributes?.QueueArn, `${spec.dlqName} ARN`),
               maxReceiveCount: spec.maxReceiveCount,
@@ -53,7 +56,13 @@ export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix
       queueArns[spec.key] = required(arn.Attributes?.QueueArn, `${spec.name} ARN`);
     }),
   );
-  return { queueUrls, dlqUrls, queueArns };
+  // The functions derive every URL from one prefix (Lambda's 4 KB environment limit): check the emulator agrees.
+  const [first] = topology.queues;
+  const queueUrlPrefix = first === undefined ? '' : queueUrlPrefixOf(required(queueUrls[first.key], first.name), first);
+  for (const [key, url] of Object.entries({ ...derived(queueUrlPrefix, topology.queues).queueUrls })) {
+    if (url !== queueUrls[key]) throw new Error(`queue ${key} is at ${queueUrls[key]}, not ${url} as its name implies`);
+  }
+  return { queueUrlPrefix, queueUrls, dlqUrls, queueArns };
 }
 
 /** The task table as the CDK stack declares it (keys, GSIs, TTL). Repeatable. */

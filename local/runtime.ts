@@ -107,8 +107,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: sqsEndpoint,
       [ENV.tableName]: tableName,
       [ENV.valuesBucket]: valuesBucket,
-      [ENV.queueUrls]: JSON.stringify(queues.queueUrls),
-      [ENV.dlqUrls]: JSON.stringify(queues.dlqUrls),
+      [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
     });
 
     const token = options.token ?? generateToken();

@@ -1,20 +1,28 @@
 import { ENV } from './config-keys.js';
+import { queueUrls, TOPOLOGY, type QueueSpec } from './topology/topology.js';
 
 export interface FunctionConfig {
   readonly tableName: string;
-  /** `pool:priority` → queue URL */
+  /** What every queue URL starts with (`QUEUE_URL_PREFIX`). */
+  readonly queueUrlPrefix: string;
+  /** `pool:priority` → queue URL, derived from the prefix and the topology. */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly dlqUrls: Readonly<Record<string, string>>;
   /** Undefined for a function that never touches large values. */
   readonly valuesBucket?: string;
 }
 
-/** Reads the functions' settings once, failing with the missing variable's name. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): FunctionConfig {
+/**
+ * Reads the functions' settings once, failing with the missing variable's name.
+ * Queue URLs follow from one prefix by the topology's naming convention, so the
+ * environment stays the same size however many pools there are.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, queues: readonly QueueSpec[] = TOPOLOGY.queues): FunctionConfig {
+  const queueUrlPrefix = required(env, ENV.queueUrlPrefix);
   return {
     tableName: required(env, ENV.tableName),
-    queueUrls: jsonMap(env, ENV.queueUrls),
-    dlqUrls: jsonMap(env, ENV.dlqUrls),
+    queueUrlPrefix,
+    ...queueUrls(queueUrlPrefix, queues),
     ...(env[ENV.valuesBucket] ? { valuesBucket: env[ENV.valuesBucket] as string } : {}),
   };
 }
@@ -23,17 +31,6 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
   return value;
-}
-
-/** An optional JSON object of strings; a function that sends to no queue has none. */
-function jsonMap(env: NodeJS.ProcessEnv, name: string): Readonly<Record<string, string>> {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return {};
-  const parsed: unknown = JSON.parse(raw);
-  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`environment variable ${name} must be a JSON object of strings`);
-  }
-  return parsed as Record<string, string>;
 }
 
 /**

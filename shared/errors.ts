@@ -99,3 +99,10 @@ export class UnavailableError extends TaskfleetError {
     super(503, 'unavailable', message);
   }
 }
+
+/** The task asks for more than its pool can give (e.g. a timeout past a Lambda worker's). */
+export class PoolLimitError extends TaskfleetError {
+  constructor(field: string, message: string) {
+    super(422, 'exceeds_pool_limit', message, [{ field, message }]);
+  }
+}

@@ -79,7 +79,7 @@ function wire(): Wired {
   const signal = new InProcessReadySignal();
   const lifecycle = new TaskLifecycle({
     records,
-    queue: new SqsTaskQueue(sqs, config.queueUrls),
+    queue: new SqsTaskQueue(sqs, config.queueUrls, warn),
     deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
     pools,
     now,

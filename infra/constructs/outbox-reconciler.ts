@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { Access } from '../../shared/topology/access.js';
+import { grantAccess, type AccessResources } from './grant-access.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface OutboxReconcilerProps {
@@ -11,10 +11,11 @@ export interface OutboxReconcilerProps {
   readonly entry: string;
   /** How often it runs: `RECONCILE_EVERY_MINUTES`. */
   readonly everyMinutes: number;
-  readonly table: ITable;
-  /** Where unconfirmed tasks are re-sent (not the DLQs). */
-  readonly workQueues: readonly IQueue[];
-  /** Set on the function (TABLE_NAME, QUEUE_URLS, DLQ_URLS). */
+  /** What it may do: `RECONCILER_ACCESS`. */
+  readonly access: Access;
+  /** The table and queues its access names. */
+  readonly resources: AccessResources;
+  /** Set on the function (TABLE_NAME, QUEUE_URL_PREFIX). */
   readonly environment: Readonly<Record<string, string>>;
   /** Under a minute, so one run ends before the next begins. @default Duration.seconds(50) */
   readonly timeout?: Duration;
@@ -36,8 +37,7 @@ export class OutboxReconciler extends Construct {
       environment: props.environment,
       timeout: props.timeout ?? Duration.seconds(50),
     });
-    this.function.grantTableReadWrite(props.table);
-    for (const queue of props.workQueues) queue.grantSendMessages(this.function.role);
+    grantAccess(this.function, props.access, props.resources);
 
     this.rule = new Rule(this, 'Schedule', {
       description: `Reconcile the task outbox every ${props.everyMinutes} minute(s)`,

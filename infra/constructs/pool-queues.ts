@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '../../shared/topology/topology.js';
@@ -13,6 +13,13 @@ export interface PoolQueue {
 export interface PoolQueuesProps {
   /** One work queue (+ DLQ) per entry: `TOPOLOGY.queues`. */
   readonly queues: readonly QueueSpec[];
+  /**
+   * Each queue is named `<namePrefix><spec.name>` (DLQs `<namePrefix><spec.dlqName>`), so the
+   * functions derive every URL from one `QUEUE_URL_PREFIX` instead of a variable per queue.
+   */
+  readonly namePrefix: string;
+  /** How long a work queue keeps a message nobody took. @default Duration.days(14) (the SQS maximum: an agent task may wait long) */
+  readonly retention?: Duration;
   /** How long a dead letter waits for inspection or redrive. @default Duration.days(14) (the SQS maximum) */
   readonly dlqRetention?: Duration;
 }
@@ -23,7 +30,7 @@ export interface PoolQueuesProps {
  * in DynamoDB, so SQS redrive is only the backstop for poison messages.
  */
 export class PoolQueues extends Construct {
-  /** By `QueueSpec.key` (`<pool>:<priority>`), the key of QUEUE_URLS / DLQ_URLS. */
+  /** By `QueueSpec.key` (`<pool>:<priority>`). */
   public readonly byKey: ReadonlyMap<string, PoolQueue>;
 
   constructor(scope: Construct, id: string, props: PoolQueuesProps) {
@@ -32,13 +39,16 @@ export class PoolQueues extends Construct {
     for (const spec of props.queues) {
       if (byKey.has(spec.key)) throw new Error(`queue "${spec.key}" is declared twice`);
       const dlq = new Queue(this, spec.dlqName, {
+        queueName: queueName(props.namePrefix, spec.dlqName),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: props.dlqRetention ?? Duration.days(14),
       });
       const queue = new Queue(this, spec.name, {
+        queueName: queueName(props.namePrefix, spec.name),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
+        retentionPeriod: props.retention ?? Duration.days(14),
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
       });
@@ -62,13 +72,13 @@ export class PoolQueues extends Construct {
     return [...this.byKey.values()].filter((q) => q.spec.pool === pool);
   }
 
-  /** `{"<pool>:<priority>": url}` for the work queues, still holding tokens. */
-  queueUrls(): Record<string, string> {
-    return Object.fromEntries([...this.byKey].map(([key, q]) => [key, q.queue.queueUrl]));
-  }
+}
 
-  /** `{"<pool>:<priority>": url}` for the DLQs, still holding tokens. */
-  dlqUrls(): Record<string, string> {
-    return Object.fromEntries([...this.byKey].map(([key, q]) => [key, q.dlq.queueUrl]));
+/** SQS: up to 80 letters, digits, `-` and `_`. */
+function queueName(prefix: string, name: string): string {
+  const full = `${prefix}${name}`;
+  if (!Token.isUnresolved(full) && !/^[A-Za-z0-9_-]{1,80}$/.test(full)) {
+    throw new Error(`queue name "${full}" must be 1-80 letters, digits, - or _ (shorten the stack name or the pool name)`);
   }
+  return full;
 }

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PRIORITIES, type Priority } from '../../shared/domain/priority.js';
+import type { Access } from '../../shared/topology/access.js';
 import { WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import type { Pool } from '../../shared/topology/topology.js';
+import { grantAccess, type AccessResources } from './grant-access.js';
 import type { PoolQueue } from './pool-queues.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
@@ -15,8 +16,11 @@ export interface PoolWorkerProps {
   readonly entry: string;
   /** The pool's queues, exactly one per priority, each with its DLQ. */
   readonly queues: readonly PoolQueue[];
-  readonly table: ITable;
-  /** Set on the function (TABLE_NAME, QUEUE_URLS, DLQ_URLS); `POOL_NAME` is added. */
+  /** What it may do: `WORKER_ACCESS` (its `own*` targets are this pool's queues). */
+  readonly access: Access;
+  /** The table and the shared queues its access names. */
+  readonly resources: Omit<AccessResources, 'ownWorkQueues' | 'ownDeadLetters'>;
+  /** Set on the function (TABLE_NAME, QUEUE_URL_PREFIX); `POOL_NAME` is added. */
   readonly environment: Readonly<Record<string, string>>;
   /** @default 1024 */
   readonly memorySize?: number;
@@ -28,10 +32,10 @@ export interface PoolWorkerProps {
  * MaximumConcurrency per priority (critical gets the most concurrent
  * invocations; every priority keeps at least two, so low is never starved).
  *
- * It reads and writes the table, consumes (receive, delete, change visibility)
- * its own pool's work queues, and sends to its own pool's DLQs — the worker
- * dead-letters a task itself when its attempts run out. It cannot send to any
- * work queue, nor touch another pool's queues.
+ * It is granted its declared access (`WORKER_ACCESS`): it consumes its own
+ * pool's work queues, sends to its own pool's DLQs (the worker dead-letters a
+ * task itself when its attempts run out), and sends to every work queue (a
+ * next stage or a reduce may route to any pool).
  *
  * A `runsOn: 'agents'` pool has no worker (this construct refuses one): the
  * lease API functions consume its queues for the external agents.
@@ -39,8 +43,8 @@ export interface PoolWorkerProps {
 export class PoolWorker extends Construct {
   public readonly pool: Pool;
   public readonly function: TaskfleetFunction;
-  /** The event sources, by priority. */
-  public readonly eventSources: ReadonlyMap<Priority, SqsEventSource>;
+  /** The event-source mappings, by priority. */
+  public readonly eventSources: ReadonlyMap<Priority, EventSourceMapping>;
 
   constructor(scope: Construct, id: string, props: PoolWorkerProps) {
     super(scope, id);
@@ -64,24 +68,26 @@ export class PoolWorker extends Construct {
       // Lambda throttle batches the mappings already polled instead of
       // leaving them on the queue.
     });
-    this.function.grantTableReadWrite(props.table);
+    grantAccess(this.function, props.access, {
+      ...props.resources,
+      ownWorkQueues: props.queues.map((q) => q.queue),
+      ownDeadLetters: props.queues.map((q) => q.dlq),
+    });
 
-    const eventSources = new Map<Priority, SqsEventSource>();
+    // EventSourceMapping rather than SqsEventSource: the latter also grants
+    // grantConsumeMessages (GetQueueUrl included) on bind, beyond the declared access.
+    const eventSources = new Map<Priority, EventSourceMapping>();
     for (const priority of PRIORITIES) {
-      const { queue, dlq } = byPriority.get(priority)!;
-      // Receive, delete and ChangeMessageVisibility (backoff, release). The
-      // event source grants the same on bind; granting here keeps the role
-      // right even if the mapping were made differently.
-      queue.grantConsumeMessages(this.function.role);
-      dlq.grantSendMessages(this.function.role);
-      const source = new SqsEventSource(queue, {
+      const { queue } = byPriority.get(priority)!;
+      const mapping = new EventSourceMapping(this, `Source-${priority}`, {
+        target: this.function.function,
+        eventSourceArn: queue.queueArn,
         batchSize: pool.batchSize,
         ...(pool.batchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(pool.batchingWindowSeconds) } : {}),
         reportBatchItemFailures: true,
         maxConcurrency: pool.concurrency[priority],
       });
-      this.function.function.addEventSource(source);
-      eventSources.set(priority, source);
+      eventSources.set(priority, mapping);
     }
     this.eventSources = eventSources;
   }

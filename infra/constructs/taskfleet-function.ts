@@ -3,10 +3,8 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { LOCK_FILE, REPO_ROOT, repoPath } from '../paths.js';
-import { acknowledgeTableIndexWildcard } from '../nag.js';
 
 /**
  * ESM bundles cannot `require()`; some bundled CommonJS dependencies still do.
@@ -34,7 +32,8 @@ export interface TaskfleetFunctionProps {
  * One taskfleet Lambda: an ESM handler bundled by the local esbuild for Node 24
  * on arm64, with its own log group and its own role. The role starts empty
  * (no AWSLambdaBasicExecutionRole, which would allow writing to every log group):
- * it may write to this function's log group, and callers grant the rest.
+ * it may write to this function's log group, and callers grant the rest
+ * (grant-access.ts).
  */
 export class TaskfleetFunction extends Construct {
   public readonly function: NodejsFunction;
@@ -85,16 +84,4 @@ export class TaskfleetFunction extends Construct {
     });
   }
 
-  /** Read the table (and query its indexes). */
-  grantTableRead(table: ITable): void {
-    table.grantReadData(this.role);
-    acknowledgeTableIndexWildcard(this, table);
-  }
-
-  /** Read and write the table (and query its indexes). */
-  grantTableReadWrite(table: ITable): void {
-    table.grantReadWriteData(this.role);
-    acknowledgeTableIndexWildcard(this, table);
-  }
 }
-

@@ -1,6 +1,7 @@
 import { parseTaskInput } from '../domain/task-input.js';
 import { newTask, type Task, type TaskInput } from '../domain/task.js';
-import { DuplicateTaskIdError, TaskfleetError, ValidationError } from '../errors.js';
+import { admitTimeout } from '../domain/admission.js';
+import { DuplicateTaskIdError, PoolLimitError, TaskfleetError, ValidationError } from '../errors.js';
 import type { Services } from './deps.js';
 import { lazyFleet, placeTask, type Fleet } from './placement.js';
 
@@ -65,7 +66,10 @@ async function prepare(services: Services, tenant: string, raw: unknown, now: Da
       error: new ValidationError([{ field: at(prefix, 'maxAttempts'), message: `pool ${placed.pool.name} allows at most ${placed.pool.maxAttempts}` }]),
     };
   }
-  return { ok: true, task: newTask(input, { id: services.newId(), tenant, pool: placed.pool.name, now }) };
+  const timeout = admitTimeout(placed.pool, input.timeoutSeconds, hasField(raw, 'timeoutSeconds'));
+  if (!timeout.ok) return { ok: false, error: new PoolLimitError(at(prefix, 'timeoutSeconds'), timeout.message) };
+  const task = newTask({ ...input, timeoutSeconds: timeout.timeoutSeconds }, { id: services.newId(), tenant, pool: placed.pool.name, now });
+  return { ok: true, task };
 }
 
 /** Two items of one batch naming the same id: the later ones are refused. */
@@ -78,6 +82,10 @@ function markDuplicateIds(items: Prepared[], fieldPrefix: (index: number) => str
     }
     seen.add(item.task.id);
   });
+}
+
+function hasField(raw: unknown, field: string): boolean {
+  return typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[field] !== undefined;
 }
 
 function at(prefix: string, field: string): string {

@@ -1,3 +1,26 @@
+import {
+  access,
+  createsJobs,
+  createsTasks,
+  deadLettersAgentTasks,
+  enqueuesTasks,
+  followsThrough,
+  keepsAgents,
+  listsAgents,
+  queriesIndexes,
+  readsDeadLetters,
+  readsItems,
+  readsManyTasks,
+  readsQueueDepths,
+  readsTokens,
+  readsValues,
+  reconcilesOutbox,
+  removesDeadLetters,
+  runsPoolWorker,
+  transitionsTasks,
+  type Access,
+} from './access.js';
+
 /**
  * The HTTP API: one Lambda per entry. The CDK stack makes a NodejsFunction and an
  * API Gateway route from each; the local runtime imports the same entry.
@@ -11,19 +34,11 @@ export interface RouteSpec {
   readonly entry: string;
   /** false only for /health. */
   readonly authorized: boolean;
-  /** What the function may do; the stack grants exactly this. */
-  readonly access: {
-    readonly table: 'read' | 'readwrite' | 'none';
-    readonly sendToQueues: boolean;
-    /** GetQueueAttributes on every work queue and DLQ (for /stats). */
-    readonly readQueueStats?: boolean;
-    /** Receive, ChangeMessageVisibility and Delete on the work queues of `runsOn: 'agents'` pools. */
-    readonly consumeAgentQueues?: boolean;
-    /** SendMessage on the DLQs of `runsOn: 'agents'` pools (a task that fails for good). */
-    readonly sendToAgentDeadLetters?: boolean;
-    /** Receive, ChangeMessageVisibility and Delete on every DLQ (/dlq). */
-    readonly consumeDeadLetters?: boolean;
-  };
+  /**
+   * The AWS actions its code path calls (see access.ts); the stack grants exactly
+   * this and test/infra/iam-coverage.test.ts checks it both ways.
+   */
+  readonly access: Access;
   /** Lambda timeout. @default 10 */
   readonly timeoutSeconds?: number;
 }
@@ -34,70 +49,70 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'Health',
     entry: 'functions/health.ts',
     authorized: false,
-    access: { table: 'none', sendToQueues: false },
+    access: {},
   },
   {
     routeKey: 'POST /tasks',
     functionName: 'SubmitTask',
     entry: 'functions/submit-task.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: true },
+    access: createsTasks,
   },
   {
     routeKey: 'POST /tasks/batch',
     functionName: 'SubmitBatch',
     entry: 'functions/submit-batch.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: true },
+    access: createsTasks,
   },
   {
     routeKey: 'GET /tasks/{id}',
     functionName: 'GetTask',
     entry: 'functions/get-task.ts',
     authorized: true,
-    access: { table: 'read', sendToQueues: false },
+    access: access(readsItems, readsValues),
   },
   {
     routeKey: 'GET /tasks',
     functionName: 'ListTasks',
     entry: 'functions/list-tasks.ts',
     authorized: true,
-    access: { table: 'read', sendToQueues: false },
+    access: access(readsItems, queriesIndexes),
   },
   {
     routeKey: 'DELETE /tasks/{id}',
     functionName: 'CancelTask',
     entry: 'functions/cancel-task.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false },
+    access: followsThrough,
   },
   {
     routeKey: 'GET /stats',
     functionName: 'Stats',
     entry: 'functions/stats.ts',
     authorized: true,
-    access: { table: 'read', sendToQueues: false, readQueueStats: true },
+    access: access(readsItems, queriesIndexes, listsAgents, readsQueueDepths),
   },
   {
     routeKey: 'POST /workers',
     functionName: 'RegisterWorker',
     entry: 'functions/register-worker.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false },
+    access: keepsAgents,
   },
   {
     routeKey: 'POST /workers/{id}/heartbeat',
     functionName: 'WorkerHeartbeat',
     entry: 'functions/worker-heartbeat.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false },
+    access: keepsAgents,
   },
   {
     routeKey: 'POST /workers/{id}/lease',
     functionName: 'LeaseTasks',
     entry: 'functions/lease-tasks.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true, sendToAgentDeadLetters: true },
+    access: access(keepsAgents, followsThrough, deadLettersAgentTasks),
     // A long poll of up to 20 s, inside API Gateway's 30 s integration limit.
     timeoutSeconds: 28,
   },
@@ -106,35 +121,35 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'HeartbeatTask',
     entry: 'functions/heartbeat-task.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true },
+    access: access(keepsAgents, transitionsTasks),
   },
   {
     routeKey: 'POST /tasks/{id}/progress',
     functionName: 'ReportProgress',
     entry: 'functions/report-progress.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false },
+    access: transitionsTasks,
   },
   {
     routeKey: 'POST /tasks/{id}/complete',
     functionName: 'CompleteTask',
     entry: 'functions/complete-task.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true },
+    access: access(keepsAgents, followsThrough),
   },
   {
     routeKey: 'POST /tasks/{id}/fail',
     functionName: 'FailTask',
     entry: 'functions/fail-task.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: false, consumeAgentQueues: true, sendToAgentDeadLetters: true },
+    access: access(keepsAgents, followsThrough, deadLettersAgentTasks),
   },
   {
     routeKey: 'POST /jobs',
     functionName: 'SubmitJob',
     entry: 'functions/submit-job.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: true },
+    access: createsJobs,
     // Up to 10,000 children are written and enqueued in the request.
     timeoutSeconds: 29,
   },
@@ -143,14 +158,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'GetJob',
     entry: 'functions/get-job.ts',
     authorized: true,
-    access: { table: 'read', sendToQueues: false },
+    access: access(readsItems, readsManyTasks),
   },
   {
     routeKey: 'DELETE /jobs/{id}',
     functionName: 'CancelJob',
     entry: 'functions/cancel-job.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: true },
+    access: followsThrough,
     timeoutSeconds: 29,
   },
   {
@@ -158,30 +173,33 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'ListDeadLetters',
     entry: 'functions/list-dead-letters.ts',
     authorized: true,
-    access: { table: 'read', sendToQueues: false, consumeDeadLetters: true },
+    access: access(readsItems, readsDeadLetters),
   },
   {
     routeKey: 'POST /dlq/redrive',
     functionName: 'RedriveDeadLetters',
     entry: 'functions/redrive-dead-letters.ts',
     authorized: true,
-    access: { table: 'readwrite', sendToQueues: true, consumeDeadLetters: true },
+    access: access(readsItems, transitionsTasks, enqueuesTasks, readsDeadLetters, removesDeadLetters),
     timeoutSeconds: 29,
   },
 ];
 
 /** Functions that are not behind a route. */
 export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
+export const AUTHORIZER_ACCESS: Access = readsTokens;
 /** The sweep: due timers (delays, deadlines, lapsed agent leases, next stages) and unfinished jobs; every minute on AWS. */
 export const RECONCILER_ENTRY = 'functions/sweep.ts';
 export const RECONCILE_EVERY_MINUTES = 1;
+export const RECONCILER_ACCESS: Access = reconcilesOutbox;
 
 /**
  * The pool worker: one function per `runsOn: 'lambda'` pool from this entry, fed by its four
  * priority queues (event-source mappings with ReportBatchItemFailures and a
- * MaximumConcurrency per priority). It reads and writes the table, consumes its
- * pool's queues, and sends to their DLQs.
+ * MaximumConcurrency per priority). It consumes its pool's queues, sends to
+ * their DLQs, and (next stages, reduces) to every work queue.
  */
 export const WORKER_ENTRY = 'functions/worker.ts';
+export const WORKER_ACCESS: Access = runsPoolWorker;
 /** Env var telling a worker function which pool it serves. */
 export const WORKER_POOL_ENV = 'POOL_NAME';

@@ -33,9 +33,9 @@ export interface Pool {
 export interface QueueSpec {
   readonly pool: string;
   readonly priority: Priority;
-  /** Stable logical key, `${pool}:${priority}`: the key of QUEUE_URLS. */
+  /** Stable logical key, `${pool}:${priority}`. */
   readonly key: string;
-  /** Name suffix, `${pool}-${priority}`; the local runtime prefixes it. */
+  /** Name suffix, `${pool}-${priority}`: the stack and the local runtime prefix it (see `queueUrls`). */
   readonly name: string;
   readonly dlqName: string;
   readonly visibilityTimeoutSeconds: number;
@@ -140,6 +140,27 @@ export function buildTopology(configs: readonly PoolConfig[]): Topology {
 
 export function queueKey(pool: string, priority: Priority): string {
   return `${pool}:${priority}`;
+}
+
+/**
+ * Every work queue's and DLQ's URL by `QueueSpec.key`, from one prefix: a queue
+ * is named `<prefix name><spec.name>`, so its URL is `QUEUE_URL_PREFIX` +
+ * `spec.name`. The functions derive all 2 × pools × 4 URLs from the prefix, so
+ * no per-queue variable counts against Lambda's 4 KB environment limit.
+ */
+export function queueUrls(prefix: string, queues: readonly QueueSpec[]): { readonly queueUrls: Record<string, string>; readonly dlqUrls: Record<string, string> } {
+  return {
+    queueUrls: Object.fromEntries(queues.map((q) => [q.key, `${prefix}${q.name}`])),
+    dlqUrls: Object.fromEntries(queues.map((q) => [q.key, `${prefix}${q.dlqName}`])),
+  };
+}
+
+/** The queue URL prefix of a queue whose URL is known: its URL without `spec.name`; throws if it does not end so. */
+export function queueUrlPrefixOf(url: string, spec: QueueSpec): string {
+  if (!url.endsWith(spec.name)) {
+    throw new Error(`queue URL ${url} does not end with its name ${spec.name}`);
+  }
+  return url.slice(0, url.length - spec.name.length);
 }
 
 /** The topology of this deployment, from `pools.ts`. */

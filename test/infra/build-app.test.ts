@@ -46,5 +46,5 @@ describe('buildApp', () => {
       expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
       expect(code).toContain('sourceMappingURL=index.mjs.map');
     }
-  });
+  }, 600_000); // esbuild for every function: minutes on a busy 2-core machine
 });

@@ -1,11 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { PoolQueues } from '../../infra/constructs/pool-queues.js';
 import { PoolWorker, type PoolWorkerProps } from '../../infra/constructs/pool-worker.js';
 import { buildTopology } from '../../shared/topology/topology.js';
-import { WORKER_ENTRY } from '../../shared/topology/routes.js';
+import { WORKER_ACCESS, WORKER_ENTRY } from '../../shared/topology/routes.js';
 
 // A small topology of its own, so the construct's use of each pool setting is
 // checked with values the deployed pools do not happen to use.
@@ -18,13 +19,14 @@ const topology = buildTopology([
 function scaffold() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Test');
-  const queues = new PoolQueues(stack, 'Queues', { queues: topology.queues });
+  const queues = new PoolQueues(stack, 'Queues', { queues: topology.queues, namePrefix: 'Test-' });
   const table = new Table(stack, 'Table', { partitionKey: { name: 'pk', type: AttributeType.STRING } });
   const props = (pool: string, overrides: Partial<PoolWorkerProps> = {}): PoolWorkerProps => ({
     pool: topology.pools.find((p) => p.name === pool)!,
     entry: WORKER_ENTRY,
     queues: queues.forPool(pool),
-    table,
+    access: WORKER_ACCESS,
+    resources: { table, workQueues: queues.workQueues, deadLetters: queues.deadLetterQueues, agentWorkQueues: [], agentDeadLetters: [], values: new Bucket(stack, 'Values') },
     environment: { TABLE_NAME: 'x' },
     ...overrides,
   });

@@ -112,11 +112,3 @@ export function flattenJoin(value: unknown): { text: string; intrinsics: unknown
   return { text, intrinsics };
 }
 
-/** A QUEUE_URLS-style value (`toJsonString` of a map of tokens) → key → the intrinsic it holds. */
-export function parseUrlMap(value: unknown): Record<string, unknown> {
-  const { text, intrinsics } = flattenJoin(value);
-  const json = JSON.parse(text) as Record<string, string>;
-  return Object.fromEntries(
-    Object.entries(json).map(([key, url]) => [key, intrinsics[Number(/^@@(\d+)@@$/.exec(url)?.[1])]]),
-  );
-}

@@ -3,7 +3,7 @@ import { loadConfig } from '../../config.js';
 
 /**
  * Makes a received message visible again after `delaySeconds` (0: at once).
- * The queue is found by name: the event gives its ARN, the config its URL.
+ * The event gives the queue's ARN; its URL is the configured prefix's base plus the name.
  */
 export async function releaseMessage(sqs: SQSClient, queueArn: string, receiptHandle: string, delaySeconds: number): Promise<void> {
   await sqs.send(
@@ -11,14 +11,10 @@ export async function releaseMessage(sqs: SQSClient, queueArn: string, receiptHa
   );
 }
 
-const urlsByName = new Map<string, string>();
+let configuredPrefix: string | undefined;
 
-export function queueUrlForArn(arn: string): string {
-  if (urlsByName.size === 0) {
-    for (const url of Object.values(loadConfig().queueUrls)) urlsByName.set(url.slice(url.lastIndexOf('/') + 1), url);
-  }
-  const name = arn.slice(arn.lastIndexOf(':') + 1);
-  const url = urlsByName.get(name);
-  if (url === undefined) throw new Error(`no configured queue named ${name} (from ${arn})`);
-  return url;
+/** `arn:aws:sqs:<region>:<account>:<name>` → `<account URL>/<name>`, without a GetQueueUrl call. */
+export function queueUrlForArn(arn: string, prefix?: string): string {
+  const from = prefix ?? (configuredPrefix ??= loadConfig().queueUrlPrefix);
+  return `${from.slice(0, from.lastIndexOf('/') + 1)}${arn.slice(arn.lastIndexOf(':') + 1)}`;
 }

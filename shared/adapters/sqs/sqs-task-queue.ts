@@ -6,11 +6,20 @@ import { mapWithConcurrency } from '../../services/concurrency.js';
 /** SQS's SendMessageBatch limit. */
 const BATCH = 10;
 
-/** The pool × priority work queues on SQS; `queueUrls` is keyed `pool:priority`. */
+/** Where a failed send is reported (a Powertools logger's `warn` in the functions). */
+export type EnqueueWarn = (message: string, details: Record<string, unknown>) => void;
+
+/**
+ * The pool × priority work queues on SQS; `queueUrls` is keyed `pool:priority`.
+ * A send that fails is reported to the caller (the task stays in the outbox for
+ * the reconciler) and logged here with its cause: an AccessDenied or a throttle
+ * must show in CloudWatch, not only as a task that starts a minute late.
+ */
 export class SqsTaskQueue implements TaskQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrls: Readonly<Record<string, string>>,
+    private readonly warn: EnqueueWarn = () => undefined,
   ) {}
 
   async enqueue(entries: readonly QueueEntry[]): Promise<{ failed: readonly EnqueueFailure[] }> {
@@ -19,7 +28,9 @@ export class SqsTaskQueue implements TaskQueue {
     for (const entry of entries) {
       const url = this.queueUrls[queueKey(entry.pool, entry.priority)];
       if (url === undefined) {
-        failed.push({ taskId: entry.id, reason: `no queue for ${queueKey(entry.pool, entry.priority)}` });
+        const reason = `no queue for ${queueKey(entry.pool, entry.priority)}`;
+        this.warn('enqueue failed: no such queue', { taskId: entry.id, tenant: entry.tenant, reason });
+        failed.push({ taskId: entry.id, reason });
         continue;
       }
       byQueue.set(url, [...(byQueue.get(url) ?? []), entry]);
@@ -48,12 +59,27 @@ export class SqsTaskQueue implements TaskQueue {
           })),
         }),
       );
-      return (response.Failed ?? []).map((f) => ({
+      const failed = (response.Failed ?? []).map((f) => ({
         taskId: entries[Number(f.Id)]?.id ?? '?',
         reason: `${f.Code ?? 'error'}: ${f.Message ?? ''}`,
       }));
+      if (failed.length > 0) this.warn('enqueue failed for some entries; the outbox reconciler will re-send them', { queueUrl: url, failed });
+      return failed;
     } catch (error) {
+      this.warn('enqueue failed; the outbox reconciler will re-send these tasks', {
+        queueUrl: url,
+        taskIds: entries.map((e) => e.id),
+        tenants: [...new Set(entries.map((e) => e.tenant))],
+        error: errorDetails(error),
+      });
       return entries.map((entry) => ({ taskId: entry.id, reason: String(error) }));
     }
   }
+}
+
+/** Name, message and code of an SDK error, for a log line. */
+function errorDetails(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { Code?: unknown; $metadata?: { httpStatusCode?: number } }).Code;
+  return { name: error.name, message: error.message, ...(code !== undefined ? { code } : {}) };
 }

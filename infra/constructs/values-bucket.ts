@@ -1,0 +1,48 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { Construct } from 'constructs';
+
+export interface ValuesBucketProps {
+  /** Days an object lives: the tasks' retention plus a day. @default 31 */
+  readonly expireAfterDays?: number;
+  /** @default RemovalPolicy.RETAIN — it holds task payloads and results */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Payloads and results above 8 KiB (shared/adapters/s3/s3-value-store.ts):
+ * encrypted at rest, TLS only, private, and expiring with the tasks they belong to.
+ */
+export class ValuesBucket extends Construct {
+  public readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: ValuesBucketProps = {}) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      lifecycleRules: [{ expiration: Duration.days(props.expireAfterDays ?? 31), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Objects are payloads and results read only by the task functions; access is logged by CloudTrail data events if the operator enables them.',
+    });
+  }
+}
+
+/**
+ * A function's object grant on the bucket is `<bucket>/*`: every object is a
+ * payload or result of the same tables' tasks, which the role already handles.
+ */
+export function acknowledgeValuesObjects(scope: IConstruct, bucket: IBucket): void {
+  const cfn = bucket.node.defaultChild as CfnBucket | undefined;
+  if (!cfn) throw new Error(`bucket ${bucket.node.path} has no CfnBucket to name in an acknowledgement`);
+  const logicalId = Stack.of(cfn).resolve(cfn.logicalId) as string;
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+    reason: 'Task payloads and results are objects named by tenant and task id, created at run time: the role reads or writes only these.',
+  });
+}

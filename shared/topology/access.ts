@@ -1,0 +1,120 @@
+/**
+ * The AWS actions each function's code path calls, by what they act on. The
+ * stack grants exactly this (infra/constructs/grant-access.ts) and
+ * test/infra/iam-coverage.test.ts checks the synthesized policies against it in
+ * both directions: a declared action missing from a role is an AccessDenied on
+ * AWS (the emulators never enforce IAM), an undeclared one is privilege nobody
+ * uses.
+ *
+ * To change what a code path does on AWS, edit its building block below (e.g.
+ * large payloads on S3: add a `payloads` target and an `s3:GetObject` entry),
+ * and every function that runs that path follows.
+ */
+
+/** What a grant applies to; the stack turns each into ARNs. */
+export const ACCESS_TARGETS = {
+  table: 'the task table (items only)',
+  indexes: 'the task table’s GSIs (`<table>/index/*`)',
+  tokenItems: 'the task table, only items whose partition key starts `TOKEN#` (dynamodb:LeadingKeys)',
+  workQueues: 'every pool × priority work queue',
+  deadLetters: 'every DLQ',
+  agentWorkQueues: 'the work queues of `runsOn: agents` pools',
+  agentDeadLetters: 'the DLQs of `runsOn: agents` pools',
+  ownWorkQueues: 'a pool worker’s own pool’s work queues',
+  ownDeadLetters: 'a pool worker’s own pool’s DLQs',
+  values: 'the objects of the values bucket (payloads and results over 8 KiB)',
+} as const;
+
+export type AccessTarget = keyof typeof ACCESS_TARGETS;
+
+/** Target → the actions allowed on it (`service:Action`, as IAM spells them). */
+export type Access = Readonly<Partial<Record<AccessTarget, readonly string[]>>>;
+
+/** The union of several code paths' access, each list sorted and without repeats. */
+export function access(...parts: readonly Access[]): Access {
+  const merged: Partial<Record<AccessTarget, string[]>> = {};
+  for (const part of parts) {
+    for (const [target, actions] of Object.entries(part) as [AccessTarget, readonly string[]][]) {
+      merged[target] = [...new Set([...(merged[target] ?? []), ...actions])].sort();
+    }
+  }
+  return merged;
+}
+
+// ── Code paths ────────────────────────────────────────────────────────────────
+
+/** Keeps a payload or result over 8 KiB in the values bucket. */
+export const storesValues: Access = { values: ['s3:PutObject'] };
+/** Reads a payload or result kept in the values bucket. */
+export const readsValues: Access = { values: ['s3:GetObject'] };
+
+
+/** Reads items by key (tasks, jobs, agents, circuits) and a job's count shards by partition. */
+export const readsItems: Access = { table: ['dynamodb:GetItem', 'dynamodb:Query'] };
+
+/** Lists by the GSIs: tasks by status / pool / tenant, the outbox, active jobs. */
+export const queriesIndexes: Access = { indexes: ['dynamodb:Query'] };
+
+/** Reads many tasks at once (`store.getMany`): a job's children, a reduce's inputs. */
+export const readsManyTasks: Access = { table: ['dynamodb:BatchGetItem'] };
+
+/**
+ * A conditional write of a task's transition (UpdateItem), in one transaction
+ * with a job's count (UpdateItem) or a next stage (PutItem) when there is one.
+ */
+export const transitionsTasks: Access = access({ table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }, storesValues);
+
+/** Sends tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then clears the outbox mark. */
+export const enqueuesTasks: Access = { table: ['dynamodb:UpdateItem'], workQueues: ['sqs:SendMessage'] };
+
+/** Lists a tenant's agents (the list index, then a BatchGet): placement and admission on agent pools, /stats. */
+export const listsAgents: Access = { indexes: ['dynamodb:Query'], table: ['dynamodb:BatchGetItem'] };
+
+/** Creates tasks: placement (the tenant's agents), a large payload to the values bucket, a conditional Put (with its idempotency key, in a transaction), a replay read, then the enqueue. */
+export const createsTasks: Access = access(listsAgents, storesValues, { table: ['dynamodb:GetItem', 'dynamodb:PutItem'] }, enqueuesTasks);
+
+/**
+ * What follows a final transition (services/fan-in.ts): a next stage or a reduce
+ * is created and enqueued on whatever pool it routes to, a job's counts read, a
+ * failed job's unfinished children cancelled. Any function that can finish a
+ * task runs it — without SendMessage on every work queue, stages and reduces
+ * wait for the reconciler.
+ */
+export const followsThrough: Access = access(transitionsTasks, readsItems, readsManyTasks, createsTasks);
+
+/** The agent registry: register, heartbeat, hold and release leases on the agent's item. */
+export const keepsAgents: Access = { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] };
+
+/** A task that fails for good on an agent pool is dead-lettered by the API, as a worker does for its pool. */
+export const deadLettersAgentTasks: Access = { agentDeadLetters: ['sqs:SendMessage'] };
+
+/** GET /stats: SQS's own depth counters of every queue (GetQueueAttributes only). */
+export const readsQueueDepths: Access = { workQueues: ['sqs:GetQueueAttributes'], deadLetters: ['sqs:GetQueueAttributes'] };
+
+/** GET /dlq reads letters and puts them back; a redrive also deletes them. */
+export const readsDeadLetters: Access = { deadLetters: ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage'] };
+export const removesDeadLetters: Access = { deadLetters: ['sqs:DeleteMessage'] };
+
+/** Creates a job and its children (BatchWriteItem, 25 at a time), then enqueues them. */
+export const createsJobs: Access = access(createsTasks, { table: ['dynamodb:BatchWriteItem'] });
+
+/** The bearer-token check: one GetItem on a token item, and nothing else in the table. */
+export const readsTokens: Access = { tokenItems: ['dynamodb:GetItem'] };
+
+/**
+ * A pool's worker: Lambda's event-source mapping polls with the function's role
+ * (ReceiveMessage, DeleteMessage, GetQueueAttributes); the worker itself changes
+ * visibility for a retry's backoff and dead-letters a spent task to its own DLQ.
+ * It may record circuits (PutItem) and read a reduce's children.
+ */
+export const runsPoolWorker: Access = access(
+  {
+    ownWorkQueues: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+    ownDeadLetters: ['sqs:SendMessage'],
+  },
+  followsThrough,
+  readsValues,
+);
+
+/** The scheduled sweep: due timers (delays, deadlines, lapsed agent leases whose task may fail for good), next stages, job checks. */
+export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks);

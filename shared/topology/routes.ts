@@ -9,7 +9,7 @@ export interface RouteSpec {
   readonly functionName: string;
   /** Handler module, relative to the repo root; it exports `handler`. */
   readonly entry: string;
-  /** false only for /health. */
+  /** false only for /health and the dashboard's static files. */
   readonly authorized: boolean;
   /** What the function may do; the stack grants exactly this. */
   readonly access: {
@@ -167,6 +167,43 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: true,
     access: { table: 'readwrite', sendToQueues: true, consumeDeadLetters: true },
     timeoutSeconds: 29,
+  },
+  {
+    routeKey: 'GET /jobs',
+    functionName: 'ListJobs',
+    entry: 'functions/list-jobs.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /workers',
+    functionName: 'ListWorkers',
+    entry: 'functions/list-workers.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /workers/{id}',
+    functionName: 'GetWorker',
+    entry: 'functions/get-worker.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  // The dashboard: a static page and its assets, public because they hold no
+  // data; every figure it shows comes from the API calls above, with a token.
+  {
+    routeKey: 'GET /ui',
+    functionName: 'Ui',
+    entry: 'functions/ui.ts',
+    authorized: false,
+    access: { table: 'none', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /ui/{asset}',
+    functionName: 'UiAsset',
+    entry: 'functions/ui.ts',
+    authorized: false,
+    access: { table: 'none', sendToQueues: false },
   },
 ];
 

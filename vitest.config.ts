@@ -40,10 +40,23 @@ export default defineConfig({
         },
       },
       {
+        // The dashboard in a real browser (Debian's chromium, driven by playwright-core)
+        // against a local stack with Lambda workers.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
+          // stack.test.ts synthesizes the whole stack in beforeAll: CPU-bound, slow on a shared machine.
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -69,6 +69,7 @@ const auth = `-H "Authorization: Bearer ${token}"`;
 console.log(`
 taskfleet is running locally
   API       ${apiUrl}
+  dashboard ${apiUrl}/ui#token=${encodeURIComponent(token)}
   token     ${token}${env.TASKFLEET_TOKEN ? '' : '   (set TASKFLEET_TOKEN to choose your own)'}
   backend   ${stack.backend}
   table     ${stack.tableName}

@@ -182,3 +182,9 @@ export function statsDeps(): Parameters<typeof getStats>[0] {
     now: () => new Date(),
   };
 }
+
+/** What GET /jobs and GET /workers[/{id}] read (the dashboard's lists). */
+export function listDeps(): { jobs: import('./ports/job-store.js').JobStore; agents: import('./ports/agent-store.js').AgentStore; now: () => Date } {
+  const { jobs, agentDeps } = wire();
+  return { jobs: jobs.jobs, agents: agentDeps.agents, now: () => new Date() };
+}

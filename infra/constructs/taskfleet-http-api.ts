@@ -114,7 +114,7 @@ export class TaskfleetHttpApi extends Construct {
     if (!route.authorized) {
       Validations.of(httpRoute).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: `${route.routeKey} is public by design (RouteSpec.authorized = false): a liveness probe that reads no data.`,
+        reason: `${route.routeKey} is public by design (RouteSpec.authorized = false): a liveness probe or the dashboard's static files, which read no data.`,
       });
     }
   }

@@ -1,4 +1,5 @@
 import type { ChildCounts, Job, JobStatus } from '../domain/job.js';
+import type { Page } from './task-queries.js';
 
 export interface JobPatch {
   readonly status: JobStatus;
@@ -18,4 +19,6 @@ export interface JobStore {
   markChildrenEnqueued(tenant: string, id: string): Promise<void>;
   /** Jobs still RUNNING or REDUCING, of every tenant (for the reconciler), oldest first. */
   listActive(limit: number): Promise<readonly Job[]>;
+  /** A page of the tenant's jobs, newest first (GET /jobs). */
+  listByTenant(tenant: string, limit: number, cursor?: string): Promise<Page<Job>>;
 }

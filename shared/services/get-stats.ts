@@ -13,6 +13,8 @@ export interface Stats {
   readonly queues: readonly QueueDepth[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
   readonly circuits: Readonly<Record<string, CircuitState>>;
+  /** Each pool's circuit cool-down: an OPEN circuit probes again `since` + this (the dashboard shows it). */
+  readonly circuitCooldownSeconds: Readonly<Record<string, number>>;
   /** The tenant's registered agents, and the load of the online ones. */
   readonly workers: { readonly online: number; readonly offline: number } & ReturnType<typeof fleetLoad>;
   readonly recent: RecentActivity;
@@ -49,5 +51,6 @@ export async function getStats(
   ]);
   const onlineAgents = agents.filter((a) => isOnline(a, now));
   const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now) };
-  return { queues, tasks, circuits: Object.fromEntries(circuits), workers, recent: summarizeRecent(recent.items, now), at: now.toISOString() };
+  const circuitCooldownSeconds = Object.fromEntries(deps.pools.map((pool) => [pool.name, pool.circuit.cooldownSeconds]));
+  return { queues, tasks, circuits: Object.fromEntries(circuits), circuitCooldownSeconds, workers, recent: summarizeRecent(recent.items, now), at: now.toISOString() };
 }

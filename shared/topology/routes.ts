@@ -32,7 +32,7 @@ export interface RouteSpec {
   readonly functionName: string;
   /** Handler module, relative to the repo root; it exports `handler`. */
   readonly entry: string;
-  /** false only for /health. */
+  /** false only for /health and the dashboard's static files. */
   readonly authorized: boolean;
   /**
    * The AWS actions its code path calls (see access.ts); the stack grants exactly
@@ -182,6 +182,43 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: true,
     access: access(readsItems, transitionsTasks, enqueuesTasks, readsDeadLetters, removesDeadLetters),
     timeoutSeconds: 29,
+  },
+  {
+    routeKey: 'GET /jobs',
+    functionName: 'ListJobs',
+    entry: 'functions/list-jobs.ts',
+    authorized: true,
+    access: access(queriesIndexes, readsItems),
+  },
+  {
+    routeKey: 'GET /workers',
+    functionName: 'ListWorkers',
+    entry: 'functions/list-workers.ts',
+    authorized: true,
+    access: listsAgents,
+  },
+  {
+    routeKey: 'GET /workers/{id}',
+    functionName: 'GetWorker',
+    entry: 'functions/get-worker.ts',
+    authorized: true,
+    access: readsItems,
+  },
+  // The dashboard: a static page and its assets, public because they hold no
+  // data; every figure it shows comes from the API calls above, with a token.
+  {
+    routeKey: 'GET /ui',
+    functionName: 'Ui',
+    entry: 'functions/ui.ts',
+    authorized: false,
+    access: {},
+  },
+  {
+    routeKey: 'GET /ui/{asset}',
+    functionName: 'UiAsset',
+    entry: 'functions/ui.ts',
+    authorized: false,
+    access: {},
   },
 ];
 

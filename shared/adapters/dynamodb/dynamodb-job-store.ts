@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { decodeCursor, encodeCursor, invalidCursor } from './page-cursor.js';
 import { queryPages } from './query-pages.js';
 import { sumShards, type ChildCounts, type Job, type JobStatus } from '../../domain/job.js';
 import type { JobPatch, JobStore } from '../../ports/job-store.js';
+import type { Page } from '../../ports/task-queries.js';
 import { TABLE } from '../../topology/table.js';
 import { tenantKey } from '../../topology/keys.js';
 import { shardOf } from '../../domain/dispatch.js';
@@ -123,5 +125,32 @@ export class DynamoDbJobStore implements JobStore {
     const found = pages.flatMap((page) => page.Items ?? []).sort((a, b) => String(a[due.sortKey]).localeCompare(String(b[due.sortKey]))).slice(0, limit);
     const jobs = await Promise.all(found.map((item) => this.get(String(item.tenant), String(item.id))));
     return jobs.filter((job): job is Job => job !== undefined);
+  }
+
+  /** GET /jobs: the `list` index under `<tenant>#jobs` (written on create), newest first, then each job read in full. */
+  async listByTenant(tenant: string, limit: number, cursor?: string): Promise<Page<Job>> {
+    const { list } = TABLE.indexes;
+    const startKey = cursor === undefined ? undefined : decodeCursor(cursor);
+    try {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: list.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': list.partitionKey },
+          ExpressionAttributeValues: { ':pk': `${tenant}#jobs` },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      const jobs = await Promise.all((page.Items ?? []).map((item) => this.get(tenant, String(item.id))));
+      const items = jobs.filter((job): job is Job => job !== undefined);
+      return page.LastEvaluatedKey === undefined ? { items } : { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
+    } catch (error) {
+      // A cursor from another query or tenant does not fit this index's key.
+      if (startKey !== undefined && (error as Error).name === 'ValidationException') throw invalidCursor();
+      throw error;
+    }
   }
 }

@@ -1,0 +1,194 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { useTestStack } from '../helpers/local-stack.js';
+import { TERMINAL, waitFor } from '../helpers/wait.js';
+import { launchChromium, screenshot, SCREENSHOTS, watchConsole } from './chromium.js';
+
+// Failures retry at once and never trip the circuit, so a task reaches its DLQ fast.
+const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+  console.log(`dashboard screenshots: ${SCREENSHOTS}`);
+});
+afterAll(async () => browser?.close());
+
+const task = (id: string) => local.api('GET', `/tasks/${id}`);
+
+describe('the dashboard without a token', () => {
+  it('shows the sign-in and makes no data call', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = watchConsole(page);
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+
+    await page.goto(`${local.stack.apiUrl}/ui`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.waitForLoadState('networkidle');
+
+    expect(await page.getByLabel('API token').isVisible()).toBe(true);
+    expect(await page.locator('main[data-page]').count()).toBe(0);
+    expect(requests.filter((path) => !path.startsWith('/ui'))).toEqual([]);
+    await screenshot(page, '0-sign-in');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the dashboard, signed in', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const ids = { completed: '', failed: '', cancelled: '', toCancel: '', job: '', agent: '' };
+
+  beforeAll(async () => {
+    // One task of each outcome, a job and an agent.
+    ids.completed = (await local.api('POST', '/tasks', { type: 'echo', payload: { hello: 'dashboard' }, priority: 'high' })).body.id;
+    ids.failed = (await local.api('POST', '/tasks', { type: 'fail', payload: { times: 5 }, maxAttempts: 1, priority: 'low' })).body.id;
+    ids.cancelled = (await local.api('POST', '/tasks', { type: 'echo', payload: { n: 1 }, delaySeconds: 600 })).body.id;
+    ids.toCancel = (await local.api('POST', '/tasks', { type: 'echo', payload: { n: 2 }, delaySeconds: 600 })).body.id;
+    ids.job = (await local.api('POST', '/jobs', { map: { type: 'count-words', items: [{ text: 'a b' }, { text: 'b c' }] }, reduce: { type: 'merge-counts' } })).body.id;
+    ids.agent = (await local.api('POST', '/workers', { name: 'gpu-box-1', capabilities: ['gpu'], capacity: { slots: 4, gpu: 1 } })).body.id;
+    expect(Object.values(ids).every((id) => typeof id === 'string' && id !== '')).toBe(true);
+    expect((await local.api('DELETE', `/tasks/${ids.cancelled}`)).status).toBe(200);
+    await waitFor(() => task(ids.completed), (r) => r.body.status === 'COMPLETED', 60_000);
+    await waitFor(() => task(ids.failed), (r) => r.body.status === 'FAILED', 60_000);
+    await waitFor(() => local.api('GET', `/jobs/${ids.job}`), (r) => r.body.status === 'COMPLETED', 60_000);
+
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    errors = watchConsole(page);
+    // The link `npm start` prints: the token rides in the fragment, which never reaches the server.
+    await page.goto(`${local.stack.apiUrl}/ui#token=${encodeURIComponent(local.stack.token)}`);
+  });
+  afterAll(async () => context?.close());
+
+  it('moves the token from the link into the session and clears it from the address', async () => {
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate("sessionStorage.getItem('taskfleet.token')")).toBe(local.stack.token);
+  });
+
+  it('shows counts by status, queues, circuits and charts on the overview', async () => {
+    const main = page.locator('main');
+    await main.getByText('Tasks by status').waitFor();
+    // Counts by status: six figures, as /stats gives them. (On main, /stats's counters are not
+    // fed yet — recordCounts has no stream consumer — so they read 0; assert the figures, not values.)
+    const counts = await main.locator('.figures').first().locator('.figure-value').allInnerTexts();
+    expect(counts).toHaveLength(6);
+    expect(counts.every((text) => /^\d+$/.test(text))).toBe(true);
+    // Throughput and queue times are taken over the recent tasks, which include ours.
+    await waitFor(() => main.getByText(/Over the \d+ most recent tasks/).innerText(), (text) => Number(/\d+/.exec(text)?.[0]) >= 4, 30_000);
+    expect(await main.getByRole('region', { name: 'Depth and oldest waiting task per queue' }).locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await main.getByRole('region', { name: "Each pool's circuit breaker" }).getByText('CLOSED').count()).toBeGreaterThan(0);
+    expect(await main.locator('.chart canvas').count()).toBe(3);
+    // A few polls, so the charts over time have a line.
+    await page.waitForTimeout(7_000);
+    await screenshot(page, '1-overview', 'dashboard-overview');
+  });
+
+  it('lists the tasks of each outcome, newest first, and filters them', async () => {
+    await page.getByRole('link', { name: 'Tasks', exact: true }).click();
+    const rows = page.locator('tbody tr[data-task]');
+    await page.locator(`tr[data-task="${ids.toCancel}"]`).waitFor();
+    for (const id of [ids.completed, ids.failed, ids.cancelled]) expect(await page.locator(`tr[data-task="${id}"]`).count()).toBe(1);
+    const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task')));
+    expect(shown.indexOf(ids.toCancel)).toBeLessThan(shown.indexOf(ids.completed));
+    await screenshot(page, '2-tasks');
+
+    await page.getByLabel('Status').selectOption('FAILED');
+    await waitFor(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task'))), (list) => list.length > 0 && list.every((id) => id === ids.failed), 20_000);
+    await page.getByLabel('Status').selectOption('');
+  });
+
+  it("shows a task's detail: payload, result, attempts, timestamps", async () => {
+    await page.goto(`${local.stack.apiUrl}/ui#/tasks/${ids.completed}`);
+    await page.getByRole('heading', { name: `Task ${ids.completed}` }).waitFor();
+    await page.getByLabel('payload').getByText('"dashboard"').waitFor();
+    expect(await page.getByLabel('result', { exact: true }).innerText()).toContain('dashboard');
+    expect(await page.locator('.facts').innerText()).toMatch(/attempts\s+1 of/);
+    expect(await page.getByRole('button', { name: 'Retry (submit a copy)' }).count()).toBe(1);
+    await screenshot(page, '3-task-detail', 'dashboard-task');
+  });
+
+  it('cancels a waiting task from its page', async () => {
+    await page.goto(`${local.stack.apiUrl}/ui#/tasks/${ids.toCancel}`);
+    await page.getByRole('button', { name: 'Cancel task' }).click();
+    await page.getByRole('status').getByText('Cancelled.').waitFor();
+    await page.locator('h2.title .badge', { hasText: 'CANCELLED' }).waitFor();
+    expect((await task(ids.toCancel)).body.status).toBe('CANCELLED');
+  });
+
+  it('lists jobs and shows a job with its stages and result', async () => {
+    await page.getByRole('link', { name: 'Jobs', exact: true }).click();
+    await page.locator(`tr[data-job="${ids.job}"]`).waitFor();
+    await screenshot(page, '4-jobs');
+    await page.locator(`tr[data-job="${ids.job}"] a`).click();
+    await page.getByRole('heading', { name: `Job ${ids.job}` }).waitFor();
+    const stages = page.getByRole('region', { name: 'Stages of the job' });
+    await stages.getByRole('cell', { name: 'reduce', exact: true }).waitFor();
+    expect(await page.getByLabel('job result').innerText()).toContain('"b": 2');
+    await screenshot(page, '5-job-detail');
+  });
+
+  it('lists the agents with their capacity and heartbeat', async () => {
+    await page.getByRole('link', { name: 'Agents', exact: true }).click();
+    const row = page.locator(`tr[data-agent="${ids.agent}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('gpu-box-1');
+    expect(await row.innerText()).toContain('0 / 4');
+    await screenshot(page, '6-agents');
+  });
+
+  it('lists a dead letter with its error and redrives it', async () => {
+    await page.getByRole('link', { name: 'Dead letters', exact: true }).click();
+    const row = page.locator(`tr[data-letter="${ids.failed}"]`);
+    await waitFor(
+      async () => {
+        if ((await row.count()) === 0) await page.getByRole('button', { name: 'Refresh' }).click();
+        return row.count();
+      },
+      (n) => n === 1,
+      30_000,
+      1_000,
+    );
+    expect(await row.innerText()).toContain('planned failure');
+    expect(await page.getByRole('region', { name: 'Dead letters of general:low' }).count()).toBe(1);
+    await screenshot(page, '7-dead-letters');
+
+    await row.getByRole('button', { name: 'Redrive' }).click();
+    await page.getByRole('status').getByText('Redriven 1.').waitFor();
+    // The task runs again with fresh attempts (and, planned to fail, fails again).
+    await waitFor(() => task(ids.failed), (r) => TERMINAL.includes(r.body.status) && r.body.updatedAt > r.body.createdAt, 30_000);
+  });
+
+  it('is readable on a narrow screen and usable with the keyboard', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
+    await page.getByText('Tasks by status').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await screenshot(page, '8-overview-narrow');
+
+    // From the top of the page, Tab reaches the Tasks link and Enter opens it.
+    await page.goto(`${local.stack.apiUrl}/ui#/overview`);
+    await page.getByText('Tasks by status').waitFor();
+    const focused = await waitFor(
+      async () => {
+        await page.keyboard.press('Tab');
+        return page.evaluate('document.activeElement?.textContent');
+      },
+      (text) => text === 'Tasks',
+      10_000,
+      0,
+    );
+    expect(focused).toBe('Tasks');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Tasks' }).waitFor();
+  });
+
+  it('logged no console errors', () => {
+    expect(errors).toEqual([]);
+  });
+});

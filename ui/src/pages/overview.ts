@@ -1,0 +1,154 @@
+import { html } from 'htm/preact';
+import { get } from '../api.js';
+import { Chart } from '../charts.js';
+import { Card, Figure, Problem, STATUSES, Status, Table } from '../components.js';
+import { age, duration, percent, queueTimeMs, when } from '../format.js';
+import { useLoad } from '../hooks.js';
+
+/** Overview polls this often; the charts keep this many samples (10 minutes). */
+const POLL_MS = 3000;
+const HISTORY = 200;
+
+/**
+ * Queue-time targets per priority. /stats carries no SLA yet, so the dashboard
+ * measures recent tasks against these (and counts a task still waiting past
+ * its target as a miss).
+ */
+export const SLA_SECONDS: Readonly<Record<string, number>> = { critical: 10, high: 60, normal: 120, low: 300 };
+
+const BINS = [
+  { label: '<100ms', upTo: 100 },
+  { label: '<500ms', upTo: 500 },
+  { label: '<1s', upTo: 1000 },
+  { label: '<5s', upTo: 5000 },
+  { label: '<30s', upTo: 30_000 },
+  { label: '<2m', upTo: 120_000 },
+  { label: '≥2m', upTo: Infinity },
+];
+
+interface Summary { id: string; type: string; status: string; pool: string; priority: string; createdAt: string; startedAt?: string }
+interface Sample { t: number; throughput: number; waiting: number; inFlight: number; dead: number }
+
+export function slaCompliance(recent: readonly Summary[], waiting: readonly Summary[], now: number): { met: number; total: number } {
+  let met = 0;
+  let total = 0;
+  for (const task of recent) {
+    const ms = queueTimeMs(task);
+    if (ms === undefined) continue;
+    total += 1;
+    if (ms <= (SLA_SECONDS[task.priority] ?? Infinity) * 1000) met += 1;
+  }
+  for (const task of waiting) if (now - Date.parse(task.createdAt) > (SLA_SECONDS[task.priority] ?? Infinity) * 1000) total += 1;
+  return { met, total };
+}
+
+/** Samples so far, kept across page changes for this tab's life (no server-side history yet). */
+const history = { current: [] as Sample[] };
+
+export function Overview() {
+  const { data, error } = useLoad(
+    async () => {
+      const [stats, recent, pending] = await Promise.all([get('/stats'), get('/tasks?limit=100'), get('/tasks?status=PENDING&order=asc&limit=100')]);
+      const queues = stats.queues as { visible: number; inFlight: number; deadLetters: number }[];
+      history.current = [
+        ...history.current,
+        {
+          t: Date.now() / 1000,
+          throughput: stats.recent.throughputPerSecond,
+          waiting: queues.reduce((n, q) => n + q.visible, 0),
+          inFlight: queues.reduce((n, q) => n + q.inFlight, 0),
+          dead: queues.reduce((n, q) => n + q.deadLetters, 0),
+        },
+      ].slice(-HISTORY);
+      return { stats, recent: recent.items as Summary[], pending: pending.items as Summary[], samples: history.current };
+    },
+    'overview',
+    POLL_MS,
+  );
+  if (data === undefined) return html`<${Problem} error=${error} />${error ? null : html`<p aria-busy="true">Loading…</p>`}`;
+  const { stats, recent, pending, samples } = data;
+  const now = Date.now();
+  const q = stats.recent.queueTimeMs;
+  const sla = slaCompliance(recent, pending, now);
+  const oldest = new Map<string, string>();
+  for (const task of pending) if (!oldest.has(`${task.pool}:${task.priority}`)) oldest.set(`${task.pool}:${task.priority}`, task.createdAt);
+  const bins = BINS.map(() => 0);
+  for (const task of recent) {
+    const ms = queueTimeMs(task);
+    if (ms !== undefined) bins[BINS.findIndex((b) => ms < b.upTo)]! += 1;
+  }
+  const times = samples.map((s) => s.t);
+
+  return html`
+    <${Problem} error=${error} />
+    <div class="grid">
+      <${Card} title="Tasks by status" wide>
+        <div class="figures">
+          ${STATUSES.map((s) => html`<${Figure} label=${s} value=${html`<a href=${`#/tasks?status=${s}`}>${stats.tasks[s] ?? 0}</a>`} />`)}
+        </div>
+      <//>
+      <${Card} title="Throughput and queue time">
+        <div class="figures">
+          <${Figure} label="finished / s" value=${stats.recent.throughputPerSecond} hint=${`last ${stats.recent.windowSeconds} s`} />
+          <${Figure} label="queue p50" value=${duration(q?.p50)} />
+          <${Figure} label="queue p95" value=${duration(q?.p95)} />
+          <${Figure} label="queue p99" value=${duration(q?.p99)} />
+        </div>
+        <p class="note">Over the ${stats.recent.sampled} most recent tasks.</p>
+      <//>
+      <${Card} title="SLA compliance">
+        <div class="figures">
+          <${Figure} label="started within target" value=${sla.total === 0 ? '—' : percent(sla.met / sla.total)} hint=${`${sla.met} of ${sla.total}`} />
+          <${Figure} label="agents online" value=${stats.workers.online} hint=${`${stats.workers.offline} offline`} />
+        </div>
+        <p class="note">Targets: ${Object.entries(SLA_SECONDS).map(([p, s]) => `${p} ${s} s`).join(', ')}.</p>
+      <//>
+      <${Card} title="Charts" wide>
+        <div class="charts">
+          <${Chart} title="Throughput (tasks/s)" series=${[{ label: 'finished/s', color: '#2563eb' }]} data=${[times, samples.map((s) => s.throughput)]} />
+          <${Chart}
+            title="Queue depth"
+            series=${[{ label: 'waiting', color: '#d97706' }, { label: 'in flight', color: '#059669' }, { label: 'dead letters', color: '#dc2626' }]}
+            data=${[times, samples.map((s) => s.waiting), samples.map((s) => s.inFlight), samples.map((s) => s.dead)]}
+          />
+          <${Chart}
+            title="Queue-time distribution (recent tasks)"
+            bars
+            xLabels=${BINS.map((b) => b.label)}
+            series=${[{ label: 'tasks', color: '#7c3aed' }]}
+            data=${[BINS.map((_, i) => i), bins]}
+          />
+        </div>
+      <//>
+      <${Card} title="Queues (pool × priority)" wide>
+        <${Table} caption="Depth and oldest waiting task per queue">
+          <thead><tr><th scope="col">pool</th><th scope="col">priority</th><th scope="col">waiting</th><th scope="col">delayed</th><th scope="col">in flight</th><th scope="col">dead letters</th><th scope="col">oldest waiting</th></tr></thead>
+          <tbody>
+            ${stats.queues.map(
+              (row: any) => html`<tr>
+                <td>${row.pool}</td><td>${row.priority}</td><td>${row.visible}</td><td>${row.delayed}</td><td>${row.inFlight}</td>
+                <td>${row.deadLetters > 0 ? html`<a href="#/dlq" class="warn">${row.deadLetters}</a>` : 0}</td>
+                <td>${age(oldest.get(`${row.pool}:${row.priority}`), now)}</td>
+              </tr>`,
+            )}
+          </tbody>
+        <//>
+      <//>
+      <${Card} title="Circuits" wide>
+        <${Table} caption="Each pool's circuit breaker">
+          <thead><tr><th scope="col">pool</th><th scope="col">state</th><th scope="col">consecutive failures</th><th scope="col">since</th><th scope="col">cool-down</th></tr></thead>
+          <tbody>
+            ${Object.entries(stats.circuits).map(([pool, c]: [string, any]) => {
+              const cooldown = stats.circuitCooldownSeconds?.[pool];
+              const until = c.since !== undefined && cooldown !== undefined ? Date.parse(c.since) + cooldown * 1000 : undefined;
+              return html`<tr>
+                <td>${pool}</td><td><${Status} value=${c.status} /></td><td>${c.consecutiveFailures}</td><td>${when(c.since)}</td>
+                <td>${c.status === 'OPEN' && until !== undefined ? `probes in ${duration(Math.max(0, until - now))}` : cooldown !== undefined ? `${cooldown} s` : '—'}</td>
+              </tr>`;
+            })}
+          </tbody>
+        <//>
+      <//>
+    </div>
+  `;
+}

@@ -1,0 +1,121 @@
+import { routeToPool } from '../domain/routing.js';
+import {
+  SCHEDULE_STATUSES,
+  firstDueAt,
+  parseScheduleInput,
+  type Schedule,
+} from '../domain/schedule.js';
+import { parseTaskInput } from '../domain/task-input.js';
+import { ConflictError, NotFoundError, UnroutableError, ValidationError } from '../errors.js';
+import type { ScheduleChanges, ScheduleStore } from '../ports/schedule-store.js';
+import type { Services } from './deps.js';
+
+/** What the schedule routes and the tick run on: the task services plus the schedule store. */
+export interface ScheduleDeps extends Services {
+  readonly schedules: ScheduleStore;
+}
+
+/** How many schedules GET /schedules returns. */
+export const SCHEDULE_LIST_LIMIT = 500;
+/** Compare-and-set attempts of a pause or resume racing a tick. */
+const CAS_ATTEMPTS = 5;
+
+/**
+ * POST /schedules. Validates the schedule and its task template (400 naming each
+ * wrong field, 422 when no pool could run the task), and writes it with its first
+ * due time. Nothing is written when anything is wrong.
+ */
+export async function createSchedule(deps: ScheduleDeps, tenant: string, raw: unknown): Promise<Schedule> {
+  const now = deps.now();
+  const parsed = parseScheduleInput(raw, now);
+  if (!parsed.ok) throw new ValidationError(parsed.fields);
+  const input = parsed.value;
+  checkRoutable(deps, input.task, now);
+  const nextRunAt = input.paused ? undefined : firstDueAt(input, now);
+  if (!input.paused && nextRunAt === undefined) {
+    throw new ValidationError([{ field: input.cron !== undefined ? 'cron' : 'every', message: 'has no due time before endAt' }]);
+  }
+  const { paused: _paused, ...spec } = input;
+  const schedule: Schedule = {
+    ...spec,
+    id: deps.newId(),
+    tenant,
+    status: input.paused ? SCHEDULE_STATUSES.paused : SCHEDULE_STATUSES.active,
+    ...(nextRunAt === undefined ? {} : { nextRunAt: nextRunAt.toISOString() }),
+    runs: 0,
+    skipped: 0,
+    createdAt: now.toISOString(),
+  };
+  await deps.schedules.create(schedule);
+  return schedule;
+}
+
+/** A tenant's schedule; another tenant's is "not found". */
+export async function getSchedule(deps: Pick<ScheduleDeps, 'schedules'>, tenant: string, id: string): Promise<Schedule> {
+  const schedule = await deps.schedules.get(tenant, id);
+  if (schedule === undefined) throw new NotFoundError('schedule', id);
+  return schedule;
+}
+
+export async function listSchedules(deps: Pick<ScheduleDeps, 'schedules'>, tenant: string): Promise<readonly Schedule[]> {
+  return deps.schedules.list(tenant, SCHEDULE_LIST_LIMIT);
+}
+
+/** DELETE /schedules/{id}: no further runs; runs already submitted carry on. */
+export async function deleteSchedule(deps: Pick<ScheduleDeps, 'schedules'>, tenant: string, id: string): Promise<void> {
+  if (!(await deps.schedules.delete(tenant, id))) throw new NotFoundError('schedule', id);
+}
+
+/** Stops due times coming; idempotent. 409 for an ended schedule. */
+export async function pauseSchedule(deps: Pick<ScheduleDeps, 'schedules'>, tenant: string, id: string): Promise<Schedule> {
+  return changeSchedule(deps, tenant, id, (current) =>
+    current.status === SCHEDULE_STATUSES.paused ? undefined : { status: SCHEDULE_STATUSES.paused, nextRunAt: undefined },
+  );
+}
+
+/**
+ * Starts again from the first due time at or after now: the times missed while
+ * paused are not caught up (pausing means "not these"). Idempotent; 409 if ended.
+ */
+export async function resumeSchedule(deps: Pick<ScheduleDeps, 'schedules' | 'now'>, tenant: string, id: string): Promise<Schedule> {
+  return changeSchedule(deps, tenant, id, (current) => {
+    if (current.status === SCHEDULE_STATUSES.active) return undefined;
+    const next = firstDueAt(current, deps.now());
+    return next === undefined
+      ? { status: SCHEDULE_STATUSES.ended, nextRunAt: undefined }
+      : { status: SCHEDULE_STATUSES.active, nextRunAt: next.toISOString() };
+  });
+}
+
+/** Read, decide, compare-and-set on nextRunAt; again if a tick moved the schedule meanwhile. */
+async function changeSchedule(
+  deps: Pick<ScheduleDeps, 'schedules'>,
+  tenant: string,
+  id: string,
+  decide: (current: Schedule) => ScheduleChanges | undefined,
+): Promise<Schedule> {
+  for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt += 1) {
+    const current = await getSchedule(deps, tenant, id);
+    if (current.status === SCHEDULE_STATUSES.ended) throw new ConflictError('schedule_ended', `schedule ${id} has ended`);
+    const changes = decide(current);
+    if (changes === undefined) return current;
+    const written = await deps.schedules.update(tenant, id, current.nextRunAt, changes);
+    if (written !== undefined) return written;
+  }
+  throw new ConflictError('schedule_busy', `schedule ${id} kept changing; try again`);
+}
+
+/** The template must route now, as POST /tasks would (the check repeats at every run). */
+function checkRoutable(deps: Pick<Services, 'pools'>, template: Readonly<Record<string, unknown>>, now: Date): void {
+  const task = parseTaskInput(template, now, 'task');
+  if (!task.ok) throw new ValidationError(task.fields);
+  const route = routeToPool(deps.pools, task.value.requires);
+  if (!route.ok) throw new UnroutableError(route.missing, 'task.requires');
+  if (task.value.then !== undefined) {
+    const stage = routeToPool(deps.pools, task.value.then.requires ?? task.value.requires);
+    if (!stage.ok) throw new UnroutableError(stage.missing, 'task.then.requires');
+  }
+  if (task.value.maxAttempts > route.pool.maxAttempts) {
+    throw new ValidationError([{ field: 'task.maxAttempts', message: `pool ${route.pool.name} allows at most ${route.pool.maxAttempts}` }]);
+  }
+}

@@ -6,6 +6,9 @@ import {
   RECONCILER_ENTRY,
   RECONCILE_EVERY_MINUTES,
   ROUTES,
+  SCHEDULE_TICK_ENTRY,
+  SCHEDULE_TICK_EVERY_MINUTES,
+  SCHEDULE_TICK_WINDOW_SECONDS,
   WORKER_ENTRY,
 } from '../shared/topology/routes.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
@@ -13,6 +16,7 @@ import { ApiFunctions } from './constructs/api-functions.js';
 import { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
 import { PoolWorker } from './constructs/pool-worker.js';
+import { ScheduleTicker } from './constructs/schedule-ticker.js';
 import { TaskTable } from './constructs/task-table.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 
@@ -35,6 +39,7 @@ export class TaskfleetStack extends Stack {
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
+  public readonly scheduleTicker: ScheduleTicker;
   /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
 
@@ -78,6 +83,14 @@ export class TaskfleetStack extends Stack {
     this.reconciler = new OutboxReconciler(this, 'Outbox', {
       entry: RECONCILER_ENTRY,
       everyMinutes: RECONCILE_EVERY_MINUTES,
+      table: this.table.table,
+      workQueues,
+      environment,
+    });
+    this.scheduleTicker = new ScheduleTicker(this, 'Schedules', {
+      entry: SCHEDULE_TICK_ENTRY,
+      everyMinutes: SCHEDULE_TICK_EVERY_MINUTES,
+      windowSeconds: SCHEDULE_TICK_WINDOW_SECONDS,
       table: this.table.table,
       workQueues,
       environment,

@@ -9,7 +9,14 @@ import { buildApp } from '../../infra/build-app.js';
 import { DEFAULT_ROUTE_TIMEOUT_SECONDS } from '../../infra/constructs/api-functions.js';
 import { ENV } from '../../shared/config-keys.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
-import { RECONCILE_EVERY_MINUTES, ROUTES, WORKER_POOL_ENV, type RouteSpec } from '../../shared/topology/routes.js';
+import {
+  RECONCILE_EVERY_MINUTES,
+  ROUTES,
+  SCHEDULE_TICK_EVERY_MINUTES,
+  SCHEDULE_TICK_WINDOW_SECONDS,
+  WORKER_POOL_ENV,
+  type RouteSpec,
+} from '../../shared/topology/routes.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { flattenJoin, parseUrlMap, StackTemplate } from './stack-template.js';
@@ -199,8 +206,8 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer, the reconciler and a worker per Lambda pool', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2 + lambdaPools.length);
+  it('has one function per route, plus the authorizer, the reconciler, the schedule tick and a worker per Lambda pool', () => {
+    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3 + lambdaPools.length);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -331,7 +338,7 @@ describe('least privilege', () => {
       ...lambdaQueues.flatMap(({ queue }) => CONSUME.map((a) => `${a} ${arnKey(t.arnOf(queue))}`)),
       ...lambdaQueues.map(({ dlq }) => `sqs:SendMessage ${arnKey(t.arnOf(dlq))}`),
     ]);
-    const fns = [...t.stack.functions.byRouteKey.values(), t.stack.functions.authorizer, t.stack.reconciler.function];
+    const fns = [...t.stack.functions.byRouteKey.values(), t.stack.functions.authorizer, t.stack.reconciler.function, t.stack.scheduleTicker.function];
     for (const fn of fns) {
       const bad = t.grants(fn).filter((g) => forbidden.has(`${g.action} ${arnKey(g.resource)}`));
       expect(bad, fn.node.path).toEqual([]);
@@ -494,6 +501,32 @@ describe('outbox reconciler', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: t.arnOf(t.stack.reconciler.function.function) })],
     });
+  });
+});
+
+describe('schedule tick', () => {
+  it('is invoked every SCHEDULE_TICK_EVERY_MINUTES with its scheduled time and its window', () => {
+    t.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: Schedule.rate(Duration.minutes(SCHEDULE_TICK_EVERY_MINUTES)).expressionString,
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: t.arnOf(t.stack.scheduleTicker.function.function),
+          InputTransformer: Match.objectLike({
+            InputPathsMap: { time: '$.time' },
+            InputTemplate: Match.stringLikeRegexp(`"windowSeconds":${SCHEDULE_TICK_WINDOW_SECONDS}`),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('outlives its window, reads and writes the table and sends to the work queues', () => {
+    expect(t.resource(t.stack.scheduleTicker.function.function).Properties.Timeout).toBeGreaterThan(SCHEDULE_TICK_WINDOW_SECONDS);
+    const grants = t.grants(t.stack.scheduleTicker.function);
+    expect(grants.map((g) => g.action)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']));
+    const sendsTo = grants.filter((g) => g.action === 'sqs:SendMessage').map((g) => g.resource);
+    expect(sendsTo).toEqual(expect.arrayContaining([...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue))));
   });
 });
 

@@ -143,6 +143,8 @@ export async function tickWindow(
 ): Promise<TickResult> {
   const end = deps.now().getTime() + windowMs;
   let total = await tickSchedules(deps, first, options);
+  // No window: exactly one tick at `first` (the local timer, a test's injected instant).
+  if (windowMs <= 0) return total;
   for (;;) {
     const next = await deps.schedules.earliestDue();
     if (next === undefined || next.getTime() >= end) return total;

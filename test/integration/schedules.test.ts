@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { handler as tick } from '../../functions/tick-schedules.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.js';
 import { startScheduleTicker } from '../../local/schedule-ticker.js';
+import { TaskfleetApiError, TaskfleetSchedules } from '../../sdk/index.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -169,4 +172,36 @@ describe('the DynamoDB schedule store', () => {
     expect(await store.delete('acme', id)).toBe(true);
     expect((await store.due(new Date('2020-01-01T00:01:00Z'), 100)).map((r) => r.id)).not.toContain(id);
   });
+});
+
+describe('the SDK and the taskfleet schedule command', () => {
+  it('adds, lists, pauses, resumes and removes with the SDK; a bad field is a TaskfleetApiError naming it', async () => {
+    const schedules = new TaskfleetSchedules({ url: local.stack.apiUrl, token: local.stack.token });
+    const added = await schedules.add({ cron: '*/5 * * * *', timezone: 'Asia/Tokyo', task: { type: 'echo' }, overlap: 'skip' });
+    expect(added).toMatchObject({ cron: '*/5 * * * *', overlap: 'skip', status: 'active' });
+    expect((await schedules.list()).map((s) => s.id)).toContain(added.id);
+    expect((await schedules.pause(added.id)).status).toBe('paused');
+    expect((await schedules.resume(added.id)).status).toBe('active');
+    await schedules.remove(added.id);
+    const error = await schedules.get(added.id).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TaskfleetApiError);
+    expect(error).toMatchObject({ status: 404 });
+    const bad = await schedules.add({ every: '1m', timezone: 'Nowhere/Else', task: { type: 'echo' } }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ status: 400, fields: [{ field: 'timezone' }] });
+  });
+
+  it('taskfleet schedule add | list | pause | resume | rm', async () => {
+    const run = (...args: string[]) =>
+      promisify(execFile)('node', ['bin/taskfleet.mjs', '--url', local.stack.apiUrl, '--token', local.stack.token, 'schedule', ...args], { timeout: 30_000 });
+    const added = JSON.parse((await run('add', 'echo', '--every', '5m', '--payload', '{"n":1}', '--overlap', 'skip')).stdout);
+    expect(added).toMatchObject({ every: '5m', overlap: 'skip', task: { type: 'echo', payload: { n: 1 } } });
+    expect((await run('list')).stdout).toContain(`${added.id}  every 5m  echo  active`);
+    expect(JSON.parse((await run('pause', added.id)).stdout).status).toBe('paused');
+    expect(JSON.parse((await run('resume', added.id)).stdout).status).toBe('active');
+    expect((await run('rm', added.id)).stdout).toContain(`deleted ${added.id}`);
+    const failed = await run('add', 'echo', '--cron', 'nonsense').catch((e: { code: number; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain('cron: is not a cron expression');
+    // Seven node processes on a busy machine: a generous limit, never a timing assertion.
+  }, 240_000);
 });

@@ -20,6 +20,8 @@ export const TICK_DEFAULTS = {
   /** `catchUp: none` still runs a due time up to this late: a late tick is not downtime. */
   graceMs: 90_000,
   concurrency: 8,
+  /** In a window, the pause before ticking again when something is still due. */
+  stillDuePauseMs: 1_000,
 } as const;
 
 export interface TickOptions {
@@ -148,7 +150,10 @@ export async function tickWindow(
   for (;;) {
     const next = await deps.schedules.earliestDue();
     if (next === undefined || next.getTime() >= end) return total;
-    await sleep(Math.max(0, next.getTime() - deps.now().getTime()));
+    // Still due right after a tick means a schedule failed or a catch-up batch is left:
+    // pause a moment rather than spin on it.
+    const wait = next.getTime() - deps.now().getTime();
+    await sleep(wait > 0 ? wait : TICK_DEFAULTS.stillDuePauseMs);
     const result = await tickSchedules(deps, deps.now(), options);
     total = {
       due: total.due + result.due,

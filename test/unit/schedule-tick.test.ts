@@ -111,4 +111,19 @@ describe('the schedule tick (memory stores, injected clock)', () => {
     expect(services.store.tasks.size).toBe(5);
     expect(slept).toEqual([1500, 2000, 2000, 2000, 2000]);
   });
+
+  it('in a window, catches up a long outage under catchUp all a batch at a time, pausing between batches', async () => {
+    const { d, services } = deps();
+    await createSchedule(d, 'acme', { every: '1s', catchUp: 'all', task: { type: 'echo' } });
+    // 250 due times missed: the window's first tick finds them all due.
+    d.advance(250);
+    const slept: number[] = [];
+    const result = await tickWindow(d, d.now(), 1_500, async (ms) => {
+      slept.push(ms);
+      d.advance(ms / 1000);
+    });
+    expect(slept.slice(0, 2)).toEqual([1000, 1000]);
+    expect(result.submitted).toBeGreaterThanOrEqual(250);
+    expect(services.store.tasks.size).toBe(result.submitted);
+  });
 });

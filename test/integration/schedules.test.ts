@@ -7,7 +7,9 @@ import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.js';
 import { startScheduleTicker } from '../../local/schedule-ticker.js';
 import { TaskfleetApiError, TaskfleetSchedules } from '../../sdk/index.js';
-import { useTestStack } from '../helpers/local-stack.js';
+import { hashToken } from '../../shared/domain/token.js';
+import { awsServices } from '../../shared/wiring.js';
+import { apiClient, useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
 // No workers: scheduled runs stay PENDING, which is what the overlap cases need.
@@ -116,6 +118,19 @@ describe('schedules on DynamoDB Local and fauxqs', () => {
     expect((await local.api('GET', `/schedules/${body.id}`)).status).toBe(404);
     expect((await local.api('DELETE', `/schedules/${body.id}`)).status).toBe(404);
     expect((await local.api('POST', `/schedules/nope/pause`)).status).toBe(404);
+  });
+
+  it('keeps tenants apart: another tenant neither lists, reads, pauses nor deletes a schedule', async () => {
+    const { body } = await local.api('POST', '/schedules', { every: '1h', task: { type: 'echo' } });
+    const token = `globex-${randomUUID()}`;
+    await awsServices().tokens.put(hashToken(token), 'globex', 'test');
+    const globex = apiClient(local.stack.apiUrl, token);
+    expect((await globex('GET', '/schedules')).body.items).toEqual([]);
+    expect((await globex('GET', `/schedules/${body.id}`)).status).toBe(404);
+    expect((await globex('POST', `/schedules/${body.id}/pause`)).status).toBe(404);
+    expect((await globex('DELETE', `/schedules/${body.id}`)).status).toBe(404);
+    expect((await local.api('GET', `/schedules/${body.id}`)).body.status).toBe('active');
+    await local.api('DELETE', `/schedules/${body.id}`);
   });
 
   it('answers bad input with 400 naming each wrong field, and writes nothing', async () => {

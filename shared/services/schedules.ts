@@ -33,7 +33,8 @@ export async function createSchedule(deps: ScheduleDeps, tenant: string, raw: un
   checkRoutable(deps, input.task, now);
   const nextRunAt = input.paused ? undefined : firstDueAt(input, now);
   if (!input.paused && nextRunAt === undefined) {
-    throw new ValidationError([{ field: input.cron !== undefined ? 'cron' : 'every', message: 'has no due time before endAt' }]);
+    const message = input.endAt === undefined ? 'never comes due' : 'has no due time before endAt';
+    throw new ValidationError([{ field: input.cron !== undefined ? 'cron' : 'every', message }]);
   }
   const { paused: _paused, ...spec } = input;
   const schedule: Schedule = {

@@ -95,6 +95,9 @@ describe('the schedule tick (memory stores, injected clock)', () => {
     const { d } = deps();
     await expect(createSchedule(d, 'acme', { every: '1m', task: { type: 'x', requires: ['quantum'] } })).rejects.toBeInstanceOf(UnroutableError);
     await expect(createSchedule(d, 'acme', { every: '1m', cron: '* * * * *', task: { type: 'x' } })).rejects.toBeInstanceOf(ValidationError);
+    await expect(createSchedule(d, 'acme', { cron: '0 0 31 2 *', task: { type: 'x' } })).rejects.toMatchObject({
+      fields: [{ field: 'cron', message: 'never comes due' }],
+    });
     expect(await d.schedules.list('acme', 10)).toEqual([]);
   });
 

@@ -1,4 +1,3 @@
-import { routeToPool } from '../domain/routing.js';
 import {
   SCHEDULE_STATUSES,
   firstDueAt,
@@ -6,9 +5,10 @@ import {
   type Schedule,
 } from '../domain/schedule.js';
 import { parseTaskInput } from '../domain/task-input.js';
-import { ConflictError, NotFoundError, UnroutableError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ScheduleChanges, ScheduleStore } from '../ports/schedule-store.js';
 import type { Services } from './deps.js';
+import { lazyFleet, placeTask } from './placement.js';
 
 /** What the schedule routes and the tick run on: the task services plus the schedule store. */
 export interface ScheduleDeps extends Services {
@@ -22,7 +22,7 @@ const CAS_ATTEMPTS = 5;
 
 /**
  * POST /schedules. Validates the schedule and its task template (400 naming each
- * wrong field, 422 when no pool could run the task), and writes it with its first
+ * wrong field, 422 when no pool or agent could run the task), and writes it with its first
  * due time. Nothing is written when anything is wrong.
  */
 export async function createSchedule(deps: ScheduleDeps, tenant: string, raw: unknown): Promise<Schedule> {
@@ -30,7 +30,7 @@ export async function createSchedule(deps: ScheduleDeps, tenant: string, raw: un
   const parsed = parseScheduleInput(raw, now);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const input = parsed.value;
-  checkRoutable(deps, input.task, now);
+  await checkPlaceable(deps, tenant, input.task, now);
   const nextRunAt = input.paused ? undefined : firstDueAt(input, now);
   if (!input.paused && nextRunAt === undefined) {
     const message = input.endAt === undefined ? 'never comes due' : 'has no due time before endAt';
@@ -106,17 +106,21 @@ async function changeSchedule(
   throw new ConflictError('schedule_busy', `schedule ${id} kept changing; try again`);
 }
 
-/** The template must route now, as POST /tasks would (the check repeats at every run). */
-function checkRoutable(deps: Pick<Services, 'pools'>, template: Readonly<Record<string, unknown>>, now: Date): void {
+/**
+ * The template must be placeable now, as POST /tasks would place it (routing and
+ * agent-pool admission, 422 otherwise); the same check repeats at every run.
+ */
+async function checkPlaceable(deps: Services, tenant: string, template: Readonly<Record<string, unknown>>, now: Date): Promise<void> {
   const task = parseTaskInput(template, now, 'task');
   if (!task.ok) throw new ValidationError(task.fields);
-  const route = routeToPool(deps.pools, task.value.requires);
-  if (!route.ok) throw new UnroutableError(route.missing, 'task.requires');
+  const fleet = lazyFleet(deps, tenant);
+  const placed = await placeTask(deps, fleet, task.value, 'task.requires');
+  if (!placed.ok) throw placed.error;
   if (task.value.then !== undefined) {
-    const stage = routeToPool(deps.pools, task.value.then.requires ?? task.value.requires);
-    if (!stage.ok) throw new UnroutableError(stage.missing, 'task.then.requires');
+    const stage = await placeTask(deps, fleet, { requires: task.value.then.requires ?? task.value.requires }, 'task.then.requires');
+    if (!stage.ok) throw stage.error;
   }
-  if (task.value.maxAttempts > route.pool.maxAttempts) {
-    throw new ValidationError([{ field: 'task.maxAttempts', message: `pool ${route.pool.name} allows at most ${route.pool.maxAttempts}` }]);
+  if (task.value.maxAttempts > placed.pool.maxAttempts) {
+    throw new ValidationError([{ field: 'task.maxAttempts', message: `pool ${placed.pool.name} allows at most ${placed.pool.maxAttempts}` }]);
   }
 }

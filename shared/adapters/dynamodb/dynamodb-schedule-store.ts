@@ -17,8 +17,8 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 
 /**
  * Items (pk / sk):
- *   <tenant>#schedule#<id>   / SCHEDULE                        the schedule; listed through the
- *                                                               byTenant index under `<tenant>#schedules`
+ *   <tenant>#schedule#<id>   / schedule                        the schedule; listed through the
+ *                                                               list index under `<tenant>#schedules`
  *   SCHEDULE#DUE#<shard>     / <nextRunAt ISO>#<tenant>#<id>   its due time, while it has one
  *
  * The due items are the due-time index: the tick queries each shard for sort keys
@@ -27,10 +27,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * and its due item only change together, in one transaction whose condition is the
  * schedule's nextRunAt as the writer read it — so two ticks cannot both advance a
  * schedule, and a due item always names its schedule's current nextRunAt.
- * A tick writes no projected attribute, so advancing never writes the index.
+ * Of a schedule's attributes the list index projects only id and tenant, which never
+ * change: advancing, pausing and resuming write no index entry.
  */
 export const DUE_SHARDS = 4;
-const SCHEDULE_SK = 'SCHEDULE';
+const SCHEDULE_SK = 'schedule';
 const ATTRIBUTES = [
   'id', 'tenant', 'cron', 'every', 'timezone', 'startAt', 'endAt', 'task', 'overlap', 'catchUp', 'status',
   'nextRunAt', 'lastRunAt', 'lastTaskId', 'runs', 'skipped', 'createdAt',
@@ -59,7 +60,7 @@ export class DynamoDbScheduleStore implements ScheduleStore {
   ) {}
 
   async create(schedule: Schedule): Promise<void> {
-    const { byTenant } = TABLE.indexes;
+    const { list } = TABLE.indexes;
     const items: TransactItem[] = [
       {
         Put: {
@@ -67,8 +68,8 @@ export class DynamoDbScheduleStore implements ScheduleStore {
           Item: {
             ...scheduleKey(schedule.tenant, schedule.id),
             ...schedule,
-            [byTenant.partitionKey]: `${schedule.tenant}#schedules`,
-            [byTenant.sortKey]: `${schedule.createdAt}#${schedule.id}`,
+            [list.partitionKey]: `${schedule.tenant}#schedules`,
+            [list.sortKey]: `${schedule.createdAt}#${schedule.id}`,
           },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
@@ -85,13 +86,13 @@ export class DynamoDbScheduleStore implements ScheduleStore {
   }
 
   async list(tenant: string, limit: number): Promise<readonly Schedule[]> {
-    const { byTenant } = TABLE.indexes;
+    const { list } = TABLE.indexes;
     const page = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        IndexName: byTenant.name,
+        IndexName: list.name,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': byTenant.partitionKey },
+        ExpressionAttributeNames: { '#pk': list.partitionKey },
         ExpressionAttributeValues: { ':pk': `${tenant}#schedules` },
         Limit: limit,
       }),

@@ -1,6 +1,8 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import type { FieldError } from '../errors.js';
+import { jsonByteLength } from './limits.js';
+import type { Json } from './task.js';
 import { parseTaskInput, toFieldErrors, type ParseResult } from './task-input.js';
 import { isTerminal, type TaskStatus } from './task-status.js';
 
@@ -32,6 +34,8 @@ export const SCHEDULE_DEFAULTS = {
 export const SCHEDULE_LIMITS = {
   minEveryMs: 1_000,
   maxEveryMs: 366 * 86_400_000,
+  /** A template is stored whole in the schedule's item (≤ 400 KB): larger payloads belong in the task's own S3 path, not here. */
+  templateBytes: 256 * 1024,
   /** Runs one tick submits for one schedule under `catchUp: all`; the rest follow on the next ticks. */
   catchUpBatch: 100,
 } as const;
@@ -160,6 +164,8 @@ export function parseScheduleInput(raw: unknown, now: Date): ParseResult<Schedul
     for (const [field, message] of Object.entries(PER_RUN_FIELDS)) if (field in template) add(`task.${field}`, message);
     const task = parseTaskInput(template, now, 'task');
     if (!task.ok) for (const f of task.fields) add(f.field, f.message);
+    const bytes = jsonByteLength(template as Json);
+    if (bytes > SCHEDULE_LIMITS.templateBytes) add('task', `is ${bytes} bytes serialized; a schedule's template may have ${SCHEDULE_LIMITS.templateBytes}`);
   }
   if (parsed.success) {
     const { startAt, endAt } = parsed.data;

@@ -53,6 +53,10 @@ describe('parseScheduleInput', () => {
     expect(fieldsOf({ every: '1s' })).toEqual(['task']);
   });
 
+  it('keeps a template small enough to live in the schedule’s item', () => {
+    expect(fieldsOf({ every: '1m', task: { type: 'echo', payload: { blob: 'x'.repeat(300 * 1024) } } })).toEqual(['task']);
+  });
+
   it('wants endAt in the future and after startAt', () => {
     expect(fieldsOf({ every: '1m', endAt: '2026-11-23T18:00:00Z', task: { type: 'echo' } })).toEqual(['endAt']);
     expect(fieldsOf({ every: '1m', startAt: '2026-12-02T00:00:00Z', endAt: '2026-12-01T00:00:00Z', task: { type: 'echo' } })).toEqual(['endAt']);

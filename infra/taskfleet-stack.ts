@@ -9,6 +9,10 @@ import {
   RECONCILE_EVERY_MINUTES,
   ROUTES,
   WORKER_ACCESS,
+  SCHEDULE_TICK_ACCESS,
+  SCHEDULE_TICK_ENTRY,
+  SCHEDULE_TICK_EVERY_MINUTES,
+  SCHEDULE_TICK_WINDOW_SECONDS,
   WORKER_ENTRY,
 } from '../shared/topology/routes.js';
 import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
@@ -16,6 +20,7 @@ import { ApiFunctions } from './constructs/api-functions.js';
 import { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
 import { PoolWorker } from './constructs/pool-worker.js';
+import { ScheduleTicker } from './constructs/schedule-ticker.js';
 import { TaskTable } from './constructs/task-table.js';
 import { ValuesBucket } from './constructs/values-bucket.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
@@ -42,6 +47,7 @@ export class TaskfleetStack extends Stack {
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
+  public readonly scheduleTicker: ScheduleTicker;
   /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
 
@@ -95,6 +101,14 @@ export class TaskfleetStack extends Stack {
       entry: RECONCILER_ENTRY,
       everyMinutes: RECONCILE_EVERY_MINUTES,
       access: RECONCILER_ACCESS,
+      resources,
+      environment,
+    });
+    this.scheduleTicker = new ScheduleTicker(this, 'Schedules', {
+      entry: SCHEDULE_TICK_ENTRY,
+      everyMinutes: SCHEDULE_TICK_EVERY_MINUTES,
+      windowSeconds: SCHEDULE_TICK_WINDOW_SECONDS,
+      access: SCHEDULE_TICK_ACCESS,
       resources,
       environment,
     });

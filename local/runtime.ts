@@ -5,6 +5,7 @@ import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.
 import { ENV } from '../shared/config-keys.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
+import { startScheduleTicker } from './schedule-ticker.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { awsServices } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
@@ -126,6 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stops.push(() => mappings.stop());
     }
     if (options.schedule) stops.push(await scheduleSweep(options.sweepSeconds ?? Number(process.env.TASKFLEET_SWEEP_SECONDS ?? 5)));
+    if (options.schedule) stops.push(await startScheduleTicker());
 
     return {
       apiUrl: api.url,

@@ -32,6 +32,8 @@ import type { JobDeps } from './services/jobs.js';
 import type { SweepDeps } from './services/sweep.js';
 import { TaskLifecycle } from './services/task-lifecycle.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
+import { DynamoDbScheduleStore } from './adapters/dynamodb/dynamodb-schedule-store.js';
+import type { ScheduleDeps } from './services/schedules.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
@@ -187,4 +189,13 @@ export function statsDeps(): Parameters<typeof getStats>[0] {
 export function listDeps(): { jobs: import('./ports/job-store.js').JobStore; agents: import('./ports/agent-store.js').AgentStore; now: () => Date } {
   const { jobs, agentDeps } = wire();
   return { jobs: jobs.jobs, agents: agentDeps.agents, now: () => new Date() };
+}
+
+let schedules: ScheduleDeps | undefined;
+/** What the /schedules routes and the schedule tick need. Built once per container. */
+export function scheduleDeps(): ScheduleDeps {
+  if (schedules !== undefined) return schedules;
+  const { services, db, config } = wire();
+  schedules = { ...services, schedules: new DynamoDbScheduleStore(db, config.tableName) };
+  return schedules;
 }

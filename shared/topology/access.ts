@@ -118,3 +118,17 @@ export const runsPoolWorker: Access = access(
 
 /** The scheduled sweep: due timers (delays, deadlines, lapsed agent leases whose task may fail for good), next stages, job checks. */
 export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks);
+
+/**
+ * The schedule store: a schedule and its due item change together in one
+ * transaction (Put/Update the schedule, Delete the old due item, Put the new one),
+ * read by key, listed through the list index, due items queried by partition.
+ * The only DeleteItem any role holds: a due item that moved.
+ */
+export const keepsSchedules: Access = access(
+  { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+  queriesIndexes,
+);
+
+/** The schedule tick: due schedules, their runs submitted like POST /tasks, an overlapping run cancelled. */
+export const ticksSchedules: Access = access(keepsSchedules, createsTasks, transitionsTasks, followsThrough);

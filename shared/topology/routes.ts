@@ -14,6 +14,8 @@ import {
   readsQueueDepths,
   readsTokens,
   readsValues,
+  keepsSchedules,
+  ticksSchedules,
   reconcilesOutbox,
   removesDeadLetters,
   runsPoolWorker,
@@ -220,6 +222,48 @@ export const ROUTES: readonly RouteSpec[] = [
     authorized: false,
     access: {},
   },
+  {
+    routeKey: 'POST /schedules',
+    functionName: 'CreateSchedule',
+    entry: 'functions/create-schedule.ts',
+    authorized: true,
+    access: access(keepsSchedules, listsAgents),
+  },
+  {
+    routeKey: 'GET /schedules',
+    functionName: 'ListSchedules',
+    entry: 'functions/list-schedules.ts',
+    authorized: true,
+    access: keepsSchedules,
+  },
+  {
+    routeKey: 'GET /schedules/{id}',
+    functionName: 'GetSchedule',
+    entry: 'functions/get-schedule.ts',
+    authorized: true,
+    access: keepsSchedules,
+  },
+  {
+    routeKey: 'DELETE /schedules/{id}',
+    functionName: 'DeleteSchedule',
+    entry: 'functions/delete-schedule.ts',
+    authorized: true,
+    access: keepsSchedules,
+  },
+  {
+    routeKey: 'POST /schedules/{id}/pause',
+    functionName: 'PauseSchedule',
+    entry: 'functions/pause-schedule.ts',
+    authorized: true,
+    access: keepsSchedules,
+  },
+  {
+    routeKey: 'POST /schedules/{id}/resume',
+    functionName: 'ResumeSchedule',
+    entry: 'functions/resume-schedule.ts',
+    authorized: true,
+    access: keepsSchedules,
+  },
 ];
 
 /** Functions that are not behind a route. */
@@ -238,5 +282,18 @@ export const RECONCILER_ACCESS: Access = reconcilesOutbox;
  */
 export const WORKER_ENTRY = 'functions/worker.ts';
 export const WORKER_ACCESS: Access = runsPoolWorker;
+/** What the schedule tick may do. */
+export const SCHEDULE_TICK_ACCESS: Access = ticksSchedules;
 /** Env var telling a worker function which pool it serves. */
 export const WORKER_POOL_ENV = 'POOL_NAME';
+
+/**
+ * The schedule tick: invoked every SCHEDULE_TICK_EVERY_MINUTES on AWS with a window
+ * of SCHEDULE_TICK_WINDOW_SECONDS (it sleeps to each due time inside it), and every
+ * SCHEDULE_TICK_LOCAL_MS by the local runtime. It submits tasks, so it may send to
+ * the work queues.
+ */
+export const SCHEDULE_TICK_ENTRY = 'functions/tick-schedules.ts';
+export const SCHEDULE_TICK_EVERY_MINUTES = 1;
+export const SCHEDULE_TICK_WINDOW_SECONDS = 60;
+export const SCHEDULE_TICK_LOCAL_MS = 1_000;

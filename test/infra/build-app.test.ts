@@ -30,11 +30,12 @@ describe('buildApp', () => {
     const { app, stack } = buildApp({ nag: false });
     const assembly = app.synth();
     const resources = assembly.getStackArtifact(stack.artifactId).template.Resources;
-    const { functions, reconciler, workers } = stack;
+    const { functions, reconciler, scheduleTicker, workers } = stack;
     const all = [
       ...functions.byRouteKey.values(),
       functions.authorizer,
       reconciler.function,
+      scheduleTicker.function,
       ...[...workers.values()].map((w) => w.function),
     ];
     for (const fn of all) {

@@ -93,11 +93,12 @@ export class StackTemplate {
 
   /** The route functions, the authorizer, the reconciler and the pool workers. */
   allFunctions(): TaskfleetFunction[] {
-    const { functions, reconciler, workers } = this.stack;
+    const { functions, reconciler, scheduleTicker, workers } = this.stack;
     return [
       ...functions.byRouteKey.values(),
       functions.authorizer,
       reconciler.function,
+      scheduleTicker.function,
       ...[...workers.values()].map((w) => w.function),
     ];
   }

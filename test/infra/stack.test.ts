@@ -9,7 +9,7 @@ import { buildApp } from '../../infra/build-app.js';
 import { DEFAULT_ROUTE_TIMEOUT_SECONDS } from '../../infra/constructs/api-functions.js';
 import { ENV } from '../../shared/config-keys.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
-import { RECONCILE_EVERY_MINUTES, ROUTES, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
+import { RECONCILE_EVERY_MINUTES, ROUTES, SCHEDULE_TICK_EVERY_MINUTES, SCHEDULE_TICK_WINDOW_SECONDS, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { flattenJoin, StackTemplate } from './stack-template.js';
@@ -190,8 +190,8 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer, the reconciler and a worker per Lambda pool', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 2 + lambdaPools.length);
+  it('has one function per route, plus the authorizer, the reconciler, the schedule tick and a worker per Lambda pool', () => {
+    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3 + lambdaPools.length);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -324,6 +324,32 @@ describe('outbox reconciler', () => {
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: t.arnOf(t.stack.reconciler.function.function) })],
     });
+  });
+});
+
+describe('schedule tick', () => {
+  it('is invoked every SCHEDULE_TICK_EVERY_MINUTES with its scheduled time and its window', () => {
+    t.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: Schedule.rate(Duration.minutes(SCHEDULE_TICK_EVERY_MINUTES)).expressionString,
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: t.arnOf(t.stack.scheduleTicker.function.function),
+          InputTransformer: Match.objectLike({
+            InputPathsMap: { time: '$.time' },
+            InputTemplate: Match.stringLikeRegexp(`"windowSeconds":${SCHEDULE_TICK_WINDOW_SECONDS}`),
+          }),
+        }),
+      ],
+    });
+  });
+
+  it('outlives its window, reads and writes the table and sends to the work queues', () => {
+    expect(t.resource(t.stack.scheduleTicker.function.function).Properties.Timeout).toBeGreaterThan(SCHEDULE_TICK_WINDOW_SECONDS);
+    const grants = t.grants(t.stack.scheduleTicker.function);
+    expect(grants.map((g) => g.action)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']));
+    const sendsTo = grants.filter((g) => g.action === 'sqs:SendMessage').map((g) => g.resource);
+    expect(sendsTo).toEqual(expect.arrayContaining([...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue))));
   });
 });
 

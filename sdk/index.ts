@@ -4,3 +4,4 @@ export { TaskfleetApiError, TaskfleetConnectionError } from './errors.js';
 export { backoffMs, type RetryPolicy } from './http.js';
 export * from './types.js';
 export { UnrecoverableError, type TaskHandler, type TaskContext, type HandlerRegistry } from '../shared/handlers.js';
+export { verifyWebhook, signWebhook, WebhookSignatureError, SIGNATURE_HEADER, type WebhookEvent, type VerifyOptions } from './webhooks.js';

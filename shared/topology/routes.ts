@@ -168,6 +168,34 @@ export const ROUTES: readonly RouteSpec[] = [
     access: { table: 'readwrite', sendToQueues: true, consumeDeadLetters: true },
     timeoutSeconds: 29,
   },
+  {
+    routeKey: 'POST /webhooks',
+    functionName: 'CreateWebhook',
+    entry: 'functions/create-webhook.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /webhooks',
+    functionName: 'ListWebhooks',
+    entry: 'functions/list-webhooks.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
+  {
+    routeKey: 'DELETE /webhooks/{id}',
+    functionName: 'DeleteWebhook',
+    entry: 'functions/delete-webhook.ts',
+    authorized: true,
+    access: { table: 'readwrite', sendToQueues: false },
+  },
+  {
+    routeKey: 'GET /events',
+    functionName: 'ListEvents',
+    entry: 'functions/list-events.ts',
+    authorized: true,
+    access: { table: 'read', sendToQueues: false },
+  },
 ];
 
 /** Functions that are not behind a route. */

@@ -44,6 +44,8 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,
+          // A synth in beforeAll takes well over the 10 s default on a busy machine.
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -91,14 +91,16 @@ export class StackTemplate {
     return worker.function;
   }
 
-  /** The route functions, the authorizer, the reconciler and the pool workers. */
+  /** The route functions, the authorizer, the reconciler, the pool workers and the events functions. */
   allFunctions(): TaskfleetFunction[] {
-    const { functions, reconciler, workers } = this.stack;
+    const { functions, reconciler, workers, events } = this.stack;
     return [
       ...functions.byRouteKey.values(),
       functions.authorizer,
       reconciler.function,
       ...[...workers.values()].map((w) => w.function),
+      events.consumer,
+      events.delivery,
     ];
   }
 }

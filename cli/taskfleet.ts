@@ -17,6 +17,7 @@ import { ERROR_EXIT_CODE, NOT_COMPLETED_EXIT_CODE, USAGE_EXIT_CODE } from './exi
 import { addJobCommands } from './job.js';
 import { paintStatus } from './style.js';
 import { watchTasks } from './watch.js';
+import { eventsCommand } from './events.js';
 import { commandHandler, describeWorkerEvent } from './work.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -155,6 +156,7 @@ program
   });
 
 addJobCommands(program, client, print);
+program.addCommand(eventsCommand(connection));
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
 dlq

@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { promisify } from 'node:util';
+import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, type WebhookEvent } from '../../sdk/webhooks.js';
 import { useTestStack } from '../helpers/local-stack.js';
@@ -125,6 +128,39 @@ describe('webhooks', () => {
     );
     const mine = seen.filter((e) => e.task?.id === task.body.id).map((e) => e.type);
     expect(mine).toEqual(['task.created', 'task.started', 'task.completed']);
+
+    const { stdout } = await promisify(execFile)(
+      'node',
+      ['bin/taskfleet.mjs', '--url', local.stack.apiUrl, '--token', local.stack.token, 'events', '--type', 'task.completed'],
+      { timeout: 30_000 },
+    );
+    expect(stdout).toMatch(new RegExp(`task\\.completed\\s+${task.body.id}`));
+    expect(stdout).not.toContain('task.created');
+  });
+
+  it('publishes the events to the events topic, where an SQS subscriber receives them', async () => {
+    const region = 'us-east-1';
+    const sqs = new SQSClient({ region, endpoint: local.stack.sqsEndpoint });
+    const sns = new SNSClient({ region, endpoint: local.stack.sqsEndpoint });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `events-tap-${Date.now()}` }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(new SubscribeCommand({ TopicArn: local.stack.events!.topicArn, Protocol: 'sqs', Endpoint: Attributes?.QueueArn, Attributes: { RawMessageDelivery: 'true' } }));
+    const task = await local.api('POST', '/tasks', { type: 'echo', payload: { tap: 1 } });
+    const received: any[] = [];
+    await waitFor(
+      async () => {
+        const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
+        for (const m of Messages ?? []) received.push({ body: JSON.parse(m.Body ?? '{}'), attributes: m.MessageAttributes });
+        return received;
+      },
+      (list) => list.some((m) => m.body.type === 'task.completed' && m.body.task?.id === task.body.id),
+      30_000,
+      100,
+    );
+    const completed = received.find((m) => m.body.type === 'task.completed' && m.body.task?.id === task.body.id);
+    expect(completed.body).toMatchObject({ tenant: 'acme', task: { result: { tap: 1 } } });
+    sqs.destroy();
+    sns.destroy();
   });
 
   it('refuses bad webhooks: a metadata address, a non-URL, an unknown event type', async () => {

@@ -46,5 +46,6 @@ describe('buildApp', () => {
       expect(code).toMatch(/export\s*\{[^}]*\bhandler\b/);
       expect(code).toContain('sourceMappingURL=index.mjs.map');
     }
-  });
+    // esbuild runs once per function (30 of them): minutes on a busy machine.
+  }, 600_000);
 });

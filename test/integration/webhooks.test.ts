@@ -76,7 +76,7 @@ describe('webhooks', () => {
     const events = await waitFor(
       async () => eventsAt(ok, secret),
       (list) => list.some((e) => e.type === 'task.completed' && e.task?.id === task.body.id) && list.some((e) => e.type === 'job.completed' && e.job?.id === job.body.id),
-      60_000,
+      100_000,
       200,
     );
     const completed = events.find((e) => e.type === 'task.completed' && e.task?.id === task.body.id);
@@ -92,7 +92,7 @@ describe('webhooks', () => {
     const mine = listed.body.items.find((w: { id: string }) => w.id === created.body.id);
     expect(mine.secret).toBeUndefined();
     expect((await local.api('DELETE', `/webhooks/${created.body.id}`)).status).toBe(204);
-  });
+  }, 150_000);
 
   it('retries a receiver that answers 500, then dead-letters the delivery and shows it', async () => {
     const created = await local.api('POST', '/webhooks', { url: broken.url, events: ['task.completed'], secret: 'a-secret-of-sixteen-chars' });
@@ -102,7 +102,7 @@ describe('webhooks', () => {
     const listed = await waitFor(
       () => local.api('GET', '/webhooks'),
       (r) => r.body.items.find((w: { id: string }) => w.id === created.body.id)?.lastDelivery?.status === 'dead_lettered',
-      60_000,
+      100_000,
       200,
     );
     const hook = listed.body.items.find((w: { id: string }) => w.id === created.body.id);
@@ -116,14 +116,14 @@ describe('webhooks', () => {
     sqs.destroy();
     const letter = (Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')).find((m) => m.event?.task?.id === task.body.id);
     expect(letter).toMatchObject({ webhookId: created.body.id, attempt: 3, reason: 'receiver answered 500' });
-  });
+  }, 150_000);
 
   it('follows a tenant’s events through GET /events', async () => {
     const task = await local.api('POST', '/tasks', { type: 'echo', payload: { follow: true } });
     const seen = await waitFor(
       async () => (await local.api('GET', '/events?limit=500')).body.items as WebhookEvent[],
       (items) => items.some((e) => e.type === 'task.completed' && e.task?.id === task.body.id),
-      30_000,
+      100_000,
       500,
     );
     const mine = seen.filter((e) => e.task?.id === task.body.id).map((e) => e.type);
@@ -136,7 +136,7 @@ describe('webhooks', () => {
     );
     expect(stdout).toMatch(new RegExp(`task\\.completed\\s+${task.body.id}`));
     expect(stdout).not.toContain('task.created');
-  });
+  }, 150_000);
 
   it('publishes the events to the events topic, where an SQS subscriber receives them', async () => {
     const region = 'us-east-1';
@@ -154,14 +154,14 @@ describe('webhooks', () => {
         return received;
       },
       (list) => list.some((m) => m.body.type === 'task.completed' && m.body.task?.id === task.body.id),
-      30_000,
+      100_000,
       100,
     );
     const completed = received.find((m) => m.body.type === 'task.completed' && m.body.task?.id === task.body.id);
     expect(completed.body).toMatchObject({ tenant: 'acme', task: { result: { tap: 1 } } });
     sqs.destroy();
     sns.destroy();
-  });
+  }, 150_000);
 
   it('refuses bad webhooks: a metadata address, a non-URL, an unknown event type', async () => {
     const bad = await local.api('POST', '/webhooks', { url: 'http://169.254.169.254/latest/meta-data', events: ['task.completed'] });

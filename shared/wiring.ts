@@ -199,7 +199,7 @@ export function statsDeps(): Parameters<typeof getStats>[0] {
 // ── Events and webhooks (issue #14) ───────────────────────────────────────────
 
 /** How long the stream consumer trusts its copy of a tenant's webhooks: a new webhook hears events after at most this. */
-const WEBHOOK_LIST_CACHE_MS = 5_000;
+const WEBHOOK_LIST_CACHE_MS = Number(process.env.TASKFLEET_WEBHOOK_LIST_CACHE_MS ?? 5_000);
 
 /** What the /webhooks routes need. */
 export function webhookDeps(): WebhookDeps {

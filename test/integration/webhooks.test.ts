@@ -18,6 +18,8 @@ const local = useTestStack({
     // Fast, bounded retries: three attempts, no backoff.
     TASKFLEET_WEBHOOK_RETRY_BASE_SECONDS: '0',
     TASKFLEET_WEBHOOK_MAX_ATTEMPTS: '3',
+    // A webhook made by a test must hear the very next events (the consumer caches lists for 5 s otherwise).
+    TASKFLEET_WEBHOOK_LIST_CACHE_MS: '0',
   },
 });
 

@@ -18,6 +18,7 @@ import { addJobCommands } from './job.js';
 import { paintStatus } from './style.js';
 import { watchTasks } from './watch.js';
 import { scheduleCommand } from './schedule.js';
+import { eventsCommand } from './events.js';
 import { commandHandler, describeWorkerEvent } from './work.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -157,6 +158,7 @@ program
 
 addJobCommands(program, client, print);
 program.addCommand(scheduleCommand(connection, print));
+program.addCommand(eventsCommand(connection));
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
 dlq

@@ -24,6 +24,8 @@ import { ScheduleTicker } from './constructs/schedule-ticker.js';
 import { TaskTable } from './constructs/task-table.js';
 import { ValuesBucket } from './constructs/values-bucket.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
+import { EventsPipeline } from './constructs/events-pipeline.js';
+import { Operations } from './constructs/operations.js';
 
 export interface TaskfleetStackProps extends StackProps {
   /** What happens to the task table when the stack is deleted. @default RemovalPolicy.RETAIN */
@@ -50,6 +52,10 @@ export class TaskfleetStack extends Stack {
   public readonly scheduleTicker: ScheduleTicker;
   /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
+  /** Table stream → events topic and webhook deliveries. */
+  public readonly events: EventsPipeline;
+  /** Alarms, the operator topic and the dashboard. */
+  public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: TaskfleetStackProps = {}) {
     super(scope, id, {
@@ -125,6 +131,25 @@ export class TaskfleetStack extends Stack {
         }),
       ]),
     );
+
+    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, environment });
+    this.operations = new Operations(this, 'Operations', {
+      poolQueues: [...this.queues.byKey.values()],
+      otherDeadLetterQueues: new Map([
+        ['webhook-deliveries', this.events.deliveryDlq],
+        ['stream-failures', this.events.streamFailures],
+      ]),
+      functions: new Map([
+        ...[...this.workers].map(([pool, worker]) => [`worker-${pool}`, worker.function] as const),
+        ['stream-consumer', this.events.consumer],
+        ['webhook-delivery', this.events.delivery],
+      ]),
+      httpApi: this.httpApi.api,
+      topicKey: this.events.key,
+      pools: TOPOLOGY.pools.map((pool) => pool.name),
+    });
+    new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe here to hear the alarms' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The task table' });

@@ -14,6 +14,8 @@ import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator
 import { freePort } from './free-port.js';
 import { startEventSourceMappings } from './event-source-mappings.js';
 import { provisionQueues, provisionTable, provisionValuesBucket, type ProvisionedQueues } from './provision.js';
+import { EVENTS_ENV } from '../shared/events-config.js';
+import { startEventsPipeline } from './events-pipeline.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -39,6 +41,8 @@ export interface LocalStackOptions {
   readonly sweepSeconds?: number;
   /** Run the pool workers' event-source mappings (tasks execute). */
   readonly workers: boolean;
+  /** Run the events pipeline: stream consumer, events topic, webhook deliveries. @default true */
+  readonly events?: boolean;
 }
 
 export interface LocalStack {
@@ -51,6 +55,8 @@ export interface LocalStack {
   readonly dynamoDbEndpoint: string;
   /** "started fauxqs and DynamoDB Local" or "using <endpoint>" */
   readonly backend: string;
+  /** The events pipeline's resources, when it runs. */
+  readonly events?: { readonly topicArn: string; readonly deliveryQueueUrl: string; readonly deliveryDlqUrl: string };
   stop(): Promise<void>;
 }
 
@@ -111,6 +117,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
     });
 
+    let events: LocalStack['events'];
+    if (options.events !== false) {
+      // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
+      process.env[EVENTS_ENV.allowLoopback] ??= 'true';
+      const pipeline = await startEventsPipeline({ region: options.region, prefix: options.prefix, tableName, sqsEndpoint, dynamoDbEndpoint });
+      stops.push(() => pipeline.stop());
+      events = { topicArn: pipeline.topicArn, deliveryQueueUrl: pipeline.deliveryQueueUrl, deliveryDlqUrl: pipeline.deliveryDlqUrl };
+    }
+
     const token = options.token ?? generateToken();
     await awsServices().tokens.put(hashToken(token), options.tenant, 'local');
 
@@ -138,6 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint,
       dynamoDbEndpoint,
       backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
+      ...(events !== undefined ? { events } : {}),
       stop: stopAll,
     };
   } catch (error) {

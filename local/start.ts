@@ -74,6 +74,7 @@ taskfleet is running locally
   backend   ${stack.backend}
   table     ${stack.tableName}
   queues    ${Object.keys(stack.queues.queueUrls).length} work queues, each with a DLQ
+  events    ${stack.events?.topicArn ?? 'off'}   (follow them: npx taskfleet events --follow)
 
 Try it:
   curl -s -X POST ${apiUrl}/tasks ${auth} -H 'content-type: application/json' \\

@@ -5,3 +5,4 @@ export { backoffMs, type RetryPolicy } from './http.js';
 export * from './types.js';
 export { UnrecoverableError, type TaskHandler, type TaskContext, type HandlerRegistry } from '../shared/handlers.js';
 export { TaskfleetSchedules, type AddSchedule, type ScheduleView, type OverlapPolicy, type CatchUpPolicy } from './schedules.js';
+export { verifyWebhook, signWebhook, WebhookSignatureError, SIGNATURE_HEADER, type WebhookEvent, type VerifyOptions } from './webhooks.js';

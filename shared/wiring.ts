@@ -34,6 +34,19 @@ import { TaskLifecycle } from './services/task-lifecycle.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 import { DynamoDbScheduleStore } from './adapters/dynamodb/dynamodb-schedule-store.js';
 import type { ScheduleDeps } from './services/schedules.js';
+import { DynamoDbEventLog } from './adapters/dynamodb/dynamodb-event-log.js';
+import { DynamoDbWebhookStore } from './adapters/dynamodb/dynamodb-webhook-store.js';
+import { sendWebhook } from './adapters/http/webhook-sender.js';
+import { EmfEventMetrics } from './adapters/metrics/emf-event-metrics.js';
+import { createSnsClient } from './adapters/sns/sns-client.js';
+import { SnsEventPublisher } from './adapters/sns/sns-event-publisher.js';
+import { SqsDeliveryQueue } from './adapters/sqs/sqs-delivery-queue.js';
+import type { Webhook } from './domain/webhook.js';
+import { addressPolicy, deliveryRetryPolicy, EVENTS_ENV, requiredEnv } from './events-config.js';
+import type { EventLog } from './ports/events.js';
+import type { DeliveryDeps as WebhookDeliveryDeps } from './services/deliver-webhook.js';
+import type { StreamConsumerDeps } from './services/stream-consumer.js';
+import type { WebhookDeps } from './services/webhooks.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
@@ -198,4 +211,65 @@ export function scheduleDeps(): ScheduleDeps {
   const { services, db, config } = wire();
   schedules = { ...services, schedules: new DynamoDbScheduleStore(db, config.tableName) };
   return schedules;
+}
+
+// ── Events and webhooks (issue #14) ───────────────────────────────────────────
+
+/** How long the stream consumer trusts its copy of a tenant's webhooks: a new webhook hears events after at most this. */
+const WEBHOOK_LIST_CACHE_MS = Number(process.env.TASKFLEET_WEBHOOK_LIST_CACHE_MS ?? 5_000);
+
+/** What the /webhooks routes need. */
+export function webhookDeps(): WebhookDeps {
+  const { db, config } = wire();
+  return { webhooks: new DynamoDbWebhookStore(db, config.tableName), policy: addressPolicy(), newId: randomUUID, now: () => new Date() };
+}
+
+/** What GET /events reads. */
+export function eventLogDeps(): { eventLog: EventLog; now: () => Date } {
+  const { db, config } = wire();
+  return { eventLog: new DynamoDbEventLog(db, config.tableName), now: () => new Date() };
+}
+
+let consumer: StreamConsumerDeps | undefined;
+/** What the table-stream consumer needs. Built once per container. */
+export function streamConsumerDeps(): StreamConsumerDeps {
+  if (consumer !== undefined) return consumer;
+  const { db, sqs, config } = wire();
+  const store = new DynamoDbWebhookStore(db, config.tableName);
+  const cache = new Map<string, { at: number; list: Promise<readonly Webhook[]> }>();
+  consumer = {
+    publisher: new SnsEventPublisher(createSnsClient(), requiredEnv(EVENTS_ENV.topicArn)),
+    deliveries: new SqsDeliveryQueue(sqs, requiredEnv(EVENTS_ENV.deliveryQueueUrl), process.env[EVENTS_ENV.deliveryDlqUrl] ?? ''),
+    eventLog: new DynamoDbEventLog(db, config.tableName),
+    metrics: new EmfEventMetrics(),
+    webhooksOf: (tenant) => {
+      const hit = cache.get(tenant);
+      if (hit !== undefined && Date.now() - hit.at < WEBHOOK_LIST_CACHE_MS) return hit.list;
+      const list = store.list(tenant);
+      cache.set(tenant, { at: Date.now(), list });
+      list.catch(() => cache.delete(tenant));
+      return list;
+    },
+    now: () => new Date(),
+    warn: (message, details) => logger.warn(message, details),
+    counters: wire().counters,
+  };
+  return consumer;
+}
+
+let delivery: WebhookDeliveryDeps | undefined;
+/** What the webhook delivery function needs. Built once per container. */
+export function webhookDeliveryDeps(): WebhookDeliveryDeps {
+  if (delivery !== undefined) return delivery;
+  const { db, sqs, config } = wire();
+  const policy = addressPolicy();
+  delivery = {
+    webhooks: new DynamoDbWebhookStore(db, config.tableName),
+    queue: new SqsDeliveryQueue(sqs, requiredEnv(EVENTS_ENV.deliveryQueueUrl), requiredEnv(EVENTS_ENV.deliveryDlqUrl)),
+    send: (url, body, headers) => sendWebhook(url, body, headers, policy),
+    retry: deliveryRetryPolicy(),
+    now: () => new Date(),
+    random: Math.random,
+  };
+  return delivery;
 }

@@ -132,3 +132,6 @@ export const keepsSchedules: Access = access(
 
 /** The schedule tick: due schedules, their runs submitted like POST /tasks, an overlapping run cancelled. */
 export const ticksSchedules: Access = access(keepsSchedules, createsTasks, transitionsTasks, followsThrough);
+
+/** A tenant's webhooks: one item each under one partition, read, created, updated and deleted by key. */
+export const keepsWebhooks: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] };

@@ -48,6 +48,11 @@ export interface PoolConfig {
   readonly admissionWindowSeconds?: number;
   /** `runsOn: 'agents'` only: the scheduling policy's knobs (aging, deadline horizon, holdback). */
   readonly scheduling?: Partial<SchedulingConfig>;
+  /**
+   * How long a task may wait, per priority, before the stack's alarm on its queue's
+   * oldest message fires. @default DEFAULT_SLA_SECONDS (critical 30 s, high 5 min, normal 2 h, low 24 h)
+   */
+  readonly slaSeconds?: Partial<Record<Priority, number>>;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   readsTokens,
   readsValues,
   keepsSchedules,
+  keepsWebhooks,
   ticksSchedules,
   reconcilesOutbox,
   removesDeadLetters,
@@ -263,6 +264,34 @@ export const ROUTES: readonly RouteSpec[] = [
     entry: 'functions/resume-schedule.ts',
     authorized: true,
     access: keepsSchedules,
+  },
+  {
+    routeKey: 'POST /webhooks',
+    functionName: 'CreateWebhook',
+    entry: 'functions/create-webhook.ts',
+    authorized: true,
+    access: keepsWebhooks,
+  },
+  {
+    routeKey: 'GET /webhooks',
+    functionName: 'ListWebhooks',
+    entry: 'functions/list-webhooks.ts',
+    authorized: true,
+    access: keepsWebhooks,
+  },
+  {
+    routeKey: 'DELETE /webhooks/{id}',
+    functionName: 'DeleteWebhook',
+    entry: 'functions/delete-webhook.ts',
+    authorized: true,
+    access: keepsWebhooks,
+  },
+  {
+    routeKey: 'GET /events',
+    functionName: 'ListEvents',
+    entry: 'functions/list-events.ts',
+    authorized: true,
+    access: readsItems,
   },
 ];
 

@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
  * The local stack for one test file: its own table and queues (a fresh prefix)
  * in the shared emulators, and its own HTTP API on a free port.
  */
-export async function startTestStack(options: { workers?: boolean; sweepSeconds?: number } = {}): Promise<LocalStack> {
+export async function startTestStack(options: { workers?: boolean; sweepSeconds?: number; events?: boolean } = {}): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
     sqsPort: 0,
@@ -20,6 +20,8 @@ export async function startTestStack(options: { workers?: boolean; sweepSeconds?
     schedule: options.sweepSeconds !== undefined,
     ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}),
     workers: options.workers ?? false,
+    // The stream poller costs CPU in every file; only the files about events start it.
+    events: options.events ?? false,
   });
 }
 
@@ -45,12 +47,12 @@ export type ApiClient = ReturnType<typeof apiClient>;
  * handlers read it when first used), the stack starts before the file's tests
  * and stops after them.
  */
-export function useTestStack(options: { workers?: boolean; sweepSeconds?: number; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
+export function useTestStack(options: { workers?: boolean; sweepSeconds?: number; events?: boolean; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
   Object.assign(process.env, options.env);
   let stack: LocalStack | undefined;
   let api: ApiClient | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ workers: options.workers ?? false, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
+    stack = await startTestStack({ workers: options.workers ?? false, events: options.events ?? false, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
     api = apiClient(stack.apiUrl, stack.token);
   });
   afterAll(async () => stack?.stop());

@@ -91,15 +91,17 @@ export class StackTemplate {
     return worker.function;
   }
 
-  /** The route functions, the authorizer, the reconciler and the pool workers. */
+  /** The route functions, the authorizer, the reconciler, the pool workers and the events functions. */
   allFunctions(): TaskfleetFunction[] {
-    const { functions, reconciler, scheduleTicker, workers } = this.stack;
+    const { functions, reconciler, scheduleTicker, workers, events } = this.stack;
     return [
       ...functions.byRouteKey.values(),
       functions.authorizer,
       reconciler.function,
       scheduleTicker.function,
       ...[...workers.values()].map((w) => w.function),
+      events.consumer,
+      events.delivery,
     ];
   }
 }

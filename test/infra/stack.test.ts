@@ -45,7 +45,8 @@ function routeResource(routeKey: string) {
 describe('queues', () => {
   it('has a work queue and a DLQ per pool × priority, at least 8', () => {
     const count = Object.keys(t.template.findResources('AWS::SQS::Queue')).length;
-    expect(count).toBe(2 * TOPOLOGY.queues.length);
+    // Plus the events pipeline's three: webhook deliveries, their DLQ, stream records given up on.
+    expect(count).toBe(2 * TOPOLOGY.queues.length + 3);
     expect(count).toBeGreaterThanOrEqual(8);
   });
 
@@ -190,8 +191,8 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer, the reconciler, the schedule tick and a worker per Lambda pool', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3 + lambdaPools.length);
+  it('has one function per route, plus the authorizer, the reconciler, the schedule tick, a worker per Lambda pool and the two events functions', () => {
+    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3 + lambdaPools.length + 2);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -270,8 +271,11 @@ describe('pool workers', () => {
   );
 
   it('has an event-source mapping per Lambda pool work queue, and none on an agent pool’s queue or a DLQ', () => {
-    t.template.resourceCountIs('AWS::Lambda::EventSourceMapping', lambdaQueueSpecs.length);
-    const sources = arnKeys(mappings().map((m) => m.Properties.EventSourceArn));
+    const { consumer, delivery } = t.stack.events;
+    const eventsFunctions = new Set([t.logicalId(consumer.function), t.logicalId(delivery.function)]);
+    const poolMappings = mappings().filter((m) => !eventsFunctions.has(m.Properties.FunctionName.Ref));
+    expect(poolMappings).toHaveLength(lambdaQueueSpecs.length);
+    const sources = arnKeys(poolMappings.map((m) => m.Properties.EventSourceArn));
     expect(sources).toEqual(arnKeys(lambdaQueueSpecs.map((spec) => t.arnOf(t.stack.queues.byKey.get(spec.key)!.queue))));
   });
 

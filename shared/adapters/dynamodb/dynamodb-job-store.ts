@@ -27,6 +27,13 @@ const ATTRIBUTES = [
   'failurePolicy', 'childrenEnqueued', 'reduceTaskId', 'error', 'createdAt', 'updatedAt', 'finishedAt',
 ] as const;
 
+/** A job item (as stored, or a stream image unmarshalled) → the job. */
+export function fromJobItem(item: Record<string, unknown>): Job {
+  const job: Record<string, unknown> = {};
+  for (const name of ATTRIBUTES) if (item[name] !== undefined) job[name] = item[name];
+  return job as unknown as Job;
+}
+
 export class DynamoDbJobStore implements JobStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -47,10 +54,7 @@ export class DynamoDbJobStore implements JobStore {
 
   async get(tenant: string, id: string): Promise<Job | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: jobKey(tenant, id), ConsistentRead: true }));
-    if (Item === undefined) return undefined;
-    const job: Record<string, unknown> = {};
-    for (const name of ATTRIBUTES) if (Item[name] !== undefined) job[name] = Item[name];
-    return job as unknown as Job;
+    return Item === undefined ? undefined : fromJobItem(Item);
   }
 
   async counts(tenant: string, id: string): Promise<ChildCounts> {

@@ -1,0 +1,131 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  MathExpression,
+  Metric,
+  TextWidget,
+  TreatMissingData,
+  type IMetric,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
+import { PRIORITIES } from '../../shared/domain/priority.js';
+import { poolSlaSeconds } from '../../shared/topology/sla.js';
+import type { PoolQueue } from './pool-queues.js';
+import type { TaskfleetFunction } from './taskfleet-function.js';
+
+export interface OperationsProps {
+  /** Every pool × priority work queue with its DLQ. */
+  readonly poolQueues: readonly PoolQueue[];
+  /** Other DLQs an operator must hear about (webhook deliveries, stream records given up on). */
+  readonly otherDeadLetterQueues: ReadonlyMap<string, IQueue>;
+  /** Functions whose errors and throttles alarm: the workers, the events functions. */
+  readonly functions: ReadonlyMap<string, TaskfleetFunction>;
+  readonly httpApi: HttpApi;
+  /** Encrypts the operator topic; must let cloudwatch.amazonaws.com use it. */
+  readonly topicKey: IKey;
+  /** Pools, for the dashboard's per-pool figures. */
+  readonly pools: readonly string[];
+}
+
+const PERIOD = Duration.minutes(1);
+
+/**
+ * What an operator watches: alarms (a queue's oldest task past its priority's SLA,
+ * any dead letter, function errors and throttles, API 5xx) that publish to the
+ * operator topic, and one CloudWatch dashboard with the same figures plus the stream
+ * consumer's queue times, run times and outcomes.
+ */
+export class Operations extends Construct {
+  public readonly alarmTopic: Topic;
+  public readonly alarms: Alarm[] = [];
+  public readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'taskfleet alarms', enforceSSL: true, masterKey: props.topicKey });
+    const action = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, metric: IMetric, threshold: number, description: string): Alarm => {
+      const made = new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      made.addAlarmAction(action);
+      made.addOkAction(action);
+      this.alarms.push(made);
+      return made;
+    };
+
+    const ages: IMetric[] = [];
+    const depths: IMetric[] = [];
+    for (const { spec, queue, dlq } of props.poolQueues) {
+      const sla = poolSlaSeconds(spec.pool)[spec.priority];
+      // Alarms get the bare metric (a label would turn it into a metric-math alarm); graphs get the label.
+      const age = queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
+      ages.push(age.with({ label: spec.key }));
+      alarm(`Age-${spec.pool}-${spec.priority}`, age, sla, `${spec.key}: the oldest waiting task is older than the ${spec.priority} SLA of ${sla} s`);
+      const depth = dlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+      depths.push(depth.with({ label: `${spec.key} DLQ` }));
+      alarm(`Dlq-${spec.pool}-${spec.priority}`, depth, 0, `${spec.key}: tasks are in the DLQ (GET /dlq to inspect, POST /dlq/redrive to replay)`);
+    }
+    for (const [name, dlq] of props.otherDeadLetterQueues) {
+      const depth = dlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+      depths.push(depth.with({ label: name }));
+      alarm(`Dlq-${name}`, depth, 0, `${name}: messages are dead-lettered`);
+    }
+
+    const errors: IMetric[] = [];
+    const throttles: IMetric[] = [];
+    for (const [name, fn] of props.functions) {
+      const e = fn.function.metricErrors({ period: PERIOD, statistic: 'Sum' });
+      const t = fn.function.metricThrottles({ period: PERIOD, statistic: 'Sum' });
+      errors.push(e.with({ label: name }));
+      throttles.push(t.with({ label: name }));
+      alarm(`Errors-${name}`, e, 0, `${name}: invocations failed`);
+      alarm(`Throttles-${name}`, t, 0, `${name}: invocations were throttled`);
+    }
+    const serverErrors = props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' });
+    alarm('Api5xx', serverErrors, 0, 'the HTTP API answered 5xx');
+
+    const own = (name: string, pool: string, priority: string, statistic: string): Metric =>
+      new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { pool, priority, service: 'taskfleet-events' }, statistic, period: PERIOD, label: `${pool}:${priority}` });
+    const perPool = (name: string, statistic: string): IMetric[] => props.pools.flatMap((pool) => PRIORITIES.map((p) => own(name, pool, p, statistic)));
+
+    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard.addWidgets(
+      new TextWidget({ markdown: '# taskfleet\nQueues, dead letters, functions and the API; task figures come from the table stream.', width: 24, height: 2 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Oldest waiting task (s), per pool × priority', left: ages, width: 12 }),
+      new GraphWidget({ title: 'Dead letters', left: depths, width: 12 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Queue time p90 (ms)', left: perPool(METRIC.queueTime, 'p90'), width: 8 }),
+      new GraphWidget({ title: 'Run time p90 (ms)', left: perPool(METRIC.runTime, 'p90'), width: 8 }),
+      new GraphWidget({
+        title: 'Outcomes',
+        left: [METRIC.completed, METRIC.failed, METRIC.retried, METRIC.deadLettered, METRIC.cancelled, METRIC.expired].map(
+          (name) => new MathExpression({ expression: `SUM(SEARCH('{${METRICS_NAMESPACE},pool,priority,service} MetricName="${name}"', 'Sum', 60))`, label: name, period: PERIOD }),
+        ),
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Function errors', left: errors, width: 8 }),
+      new GraphWidget({ title: 'Function throttles', left: throttles, width: 8 }),
+      new GraphWidget({ title: 'API 5xx', left: [serverErrors], width: 8 }),
+    );
+  }
+}

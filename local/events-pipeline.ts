@@ -1,0 +1,131 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { EVENTS_ENV } from '../shared/events-config.js';
+import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
+import { lambdaContext } from './apigw-event.js';
+import { startStreamPoller } from './stream-poller.js';
+
+export interface EventsPipelineOptions {
+  readonly region: string;
+  readonly prefix: string;
+  readonly tableName: string;
+  /** fauxqs answers SQS and SNS on the same endpoint. */
+  readonly sqsEndpoint: string;
+  readonly dynamoDbEndpoint: string;
+}
+
+const ROOT = resolve(import.meta.dirname, '..');
+const importHandler = async <T>(entry: string): Promise<T> => ((await import(pathToFileURL(resolve(ROOT, entry)).href)) as { handler: T }).handler;
+
+/**
+ * The events pipeline on this machine, as the stack deploys it: the events topic
+ * (fauxqs's SNS), the webhook delivery queue and its DLQ, the stream consumer fed
+ * by DynamoDB Local's stream, and the delivery function fed by its queue. Sets the
+ * variables the functions read, so call it before they are first used.
+ */
+export async function startEventsPipeline(options: EventsPipelineOptions): Promise<{ topicArn: string; deliveryQueueUrl: string; deliveryDlqUrl: string; stop(): Promise<void> }> {
+  const sns = new SNSClient({ region: options.region, endpoint: options.sqsEndpoint });
+  const sqs = new SQSClient({ region: options.region, endpoint: options.sqsEndpoint });
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${options.prefix}events` }));
+  sns.destroy();
+  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries-dlq`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries`, Attributes: { VisibilityTimeout: '60' } }));
+  if (TopicArn === undefined || dlq.QueueUrl === undefined || queue.QueueUrl === undefined) throw new Error('provisioning the events pipeline returned nothing');
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SNS: options.sqsEndpoint,
+    [EVENTS_ENV.topicArn]: TopicArn,
+    [EVENTS_ENV.deliveryQueueUrl]: queue.QueueUrl,
+    [EVENTS_ENV.deliveryDlqUrl]: dlq.QueueUrl,
+  });
+  // EMF lines on stdout mean something only to CloudWatch.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
+  const stream = await startStreamPoller({
+    dynamoDbEndpoint: options.dynamoDbEndpoint,
+    region: options.region,
+    tableName: options.tableName,
+    batchSize: STREAM_BATCH_SIZE,
+    handler: await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY),
+  });
+  const deliveries = startQueuePoller(sqs, queue.QueueUrl, Attributes?.QueueArn ?? '', options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY));
+  return {
+    topicArn: TopicArn,
+    deliveryQueueUrl: queue.QueueUrl,
+    deliveryDlqUrl: dlq.QueueUrl,
+    stop: async () => {
+      await Promise.all([stream.stop(), deliveries.stop()]);
+      sqs.destroy();
+    },
+  };
+}
+
+/** Lambda's SQS mapping for the delivery function: receive, invoke, delete what did not fail. */
+function startQueuePoller(
+  sqs: SQSClient,
+  url: string,
+  arn: string,
+  region: string,
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>,
+): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const poll = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      let messages: Message[] = [];
+      try {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: DELIVERY_BATCH_SIZE, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+          { abortSignal: abort.signal },
+        );
+        messages = received.Messages ?? [];
+      } catch {
+        if (abort.signal.aborted) return;
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const event: SQSEvent = {
+        Records: messages.map((m) => ({
+          messageId: m.MessageId ?? '',
+          receiptHandle: m.ReceiptHandle ?? '',
+          body: m.Body ?? '',
+          attributes: {
+            ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
+            SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
+            SenderId: 'local',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: m.MD5OfBody ?? '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: arn,
+          awsRegion: region,
+        })),
+      };
+      let failed = new Set<string>();
+      try {
+        const response = await handler(event, lambdaContext('deliver-webhook', 60_000));
+        failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      } catch (error) {
+        console.error('webhook delivery failed; its batch stays on the queue', error);
+        continue;
+      }
+      const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+      if (done.length > 0) {
+        await sqs
+          .send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }))
+          .catch((error: unknown) => console.error('webhook delivery: delete failed', error));
+      }
+    }
+  };
+  const pollers = [poll(), poll()];
+  return {
+    stop: async () => {
+      abort.abort();
+      await Promise.allSettled(pollers);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { CircuitStatus } from '../../domain/circuit-breaker.js';
+import type { RecordChange } from '../../domain/events.js';
+import { TABLE } from '../../topology/table.js';
+import { fromJobItem } from './dynamodb-job-store.js';
+import { fromTaskItem } from './task-item.js';
+
+/**
+ * THE ONE PLACE that knows which table items are tasks, jobs and circuits, for the
+ * stream consumer. The item layout is changing (per-tenant keys such as
+ * `<tenant>#task#<id>`): adapt `itemKind` and the filter patterns below, nothing else.
+ * Images are decoded only by the stores' own decoders (`fromTaskItem`, `fromJobItem`).
+ */
+export type ItemKind = 'task' | 'job' | 'circuit' | 'other';
+
+export function itemKind(item: Record<string, unknown>): ItemKind {
+  const pk = String(item[TABLE.partitionKey] ?? '');
+  const sk = String(item[TABLE.sortKey] ?? '');
+  if (sk === 'task' && /^[a-z0-9][a-z0-9-]*#task#/.test(pk)) return 'task';
+  if (sk === 'job' && /^[a-z0-9][a-z0-9-]*#job#/.test(pk)) return 'job';
+  if (pk.startsWith('CIRCUIT#')) return 'circuit';
+  return 'other';
+}
+
+/**
+ * Lambda event-source-mapping filter patterns (at most 5): only records that can make
+ * an event or a metric invoke the consumer. Heartbeats and progress (an ACTIVE task
+ * staying ACTIVE) are the bulk of writes and are filtered out here; a filter cannot
+ * compare the two images, so any other same-status write still invokes and is dropped
+ * by `eventsOf`.
+ */
+export const STREAM_FILTER_PATTERNS: readonly object[] = [
+  // Created, retried, finished tasks and every job transition: the new status is not ACTIVE.
+  {
+    eventName: ['INSERT', 'MODIFY'],
+    dynamodb: {
+      NewImage: {
+        [TABLE.sortKey]: { S: ['task', 'job'] },
+        status: { S: ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED', 'RUNNING', 'REDUCING'] },
+      },
+    },
+  },
+  // Started: PENDING → ACTIVE (or created ACTIVE).
+  { eventName: ['MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: ['task'] }, status: { S: ['ACTIVE'] } }, OldImage: { status: { S: ['PENDING'] } } } },
+  // A task deleted by TTL leaves the /stats counts.
+  { eventName: ['REMOVE'], dynamodb: { OldImage: { [TABLE.sortKey]: { S: ['task'] } } } },
+  // Circuit state changes, for the metric.
+  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: ['CIRCUIT'] } } } },
+];
+
+type Image = Record<string, AttributeValue> | undefined;
+
+export type DecodedRecord =
+  | RecordChange
+  | { readonly kind: 'circuit'; readonly pool: string; readonly from?: CircuitStatus; readonly to?: CircuitStatus }
+  | { readonly kind: 'other' };
+
+/** A stream record's images (DynamoDB JSON, as Lambda and DynamoDB Streams give them) → a change. */
+export function decodeStreamRecord(oldImage: Image, newImage: Image): DecodedRecord {
+  const before = oldImage === undefined ? undefined : unmarshall(oldImage);
+  const after = newImage === undefined ? undefined : unmarshall(newImage);
+  const kind = itemKind(after ?? before ?? {});
+  switch (kind) {
+    case 'task':
+      return { kind, ...(before !== undefined ? { old: fromTaskItem(before) } : {}), ...(after !== undefined ? { new: fromTaskItem(after) } : {}) };
+    case 'job':
+      return { kind, ...(before !== undefined ? { old: fromJobItem(before) } : {}), ...(after !== undefined ? { new: fromJobItem(after) } : {}) };
+    case 'circuit':
+      return {
+        kind,
+        pool: String((after ?? before)?.pool ?? String((after ?? before)?.[TABLE.partitionKey]).replace(/^CIRCUIT#/, '')),
+        ...(before?.status !== undefined ? { from: before.status as CircuitStatus } : {}),
+        ...(after?.status !== undefined ? { to: after.status as CircuitStatus } : {}),
+      };
+    default:
+      return { kind: 'other' };
+  }
+}

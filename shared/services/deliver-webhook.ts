@@ -1,0 +1,77 @@
+import { signWebhook, SIGNATURE_HEADER } from '../../sdk/webhooks.js';
+import { nextDeliveryDelay, type DeliveryRetryPolicy, type DeliveryStatus, type Webhook } from '../domain/webhook.js';
+import type { SendOutcome } from '../adapters/http/webhook-sender.js';
+import type { DeliveryMessage, DeliveryQueue } from '../ports/events.js';
+import type { WebhookStore } from '../ports/webhook-store.js';
+
+export interface DeliveryDeps {
+  readonly webhooks: WebhookStore;
+  readonly queue: DeliveryQueue;
+  readonly send: (url: string, body: string, headers: Readonly<Record<string, string>>) => Promise<SendOutcome>;
+  readonly retry: DeliveryRetryPolicy;
+  readonly now: () => Date;
+  readonly random: () => number;
+}
+
+export type DeliveryResult = 'delivered' | 'retrying' | 'dead_lettered' | 'dropped';
+
+/**
+ * One attempt of one delivery. The message is consumed whatever happens: a retry is
+ * a NEW message with the next attempt number and its backoff as DelaySeconds (so
+ * each retry has its own, growing delay, which SQS's visibility-based redelivery
+ * cannot give); after the last attempt the delivery goes to the DLQ. A throw (the
+ * table or SQS unreachable) keeps the message, and SQS redelivers it.
+ */
+export async function deliverWebhook(deps: DeliveryDeps, message: DeliveryMessage): Promise<DeliveryResult> {
+  const webhook = await deps.webhooks.get(message.tenant, message.webhookId);
+  // Deleted since the event was queued: nobody wants it any more.
+  if (webhook === undefined) return 'dropped';
+  const body = JSON.stringify(message.event);
+  const now = deps.now();
+  const outcome = await deps.send(webhook.url, body, {
+    [SIGNATURE_HEADER]: signWebhook(body, webhook.secret, Math.floor(now.getTime() / 1000)),
+    'taskfleet-event-id': message.event.id,
+    'taskfleet-event-type': message.event.type,
+    'taskfleet-delivery-attempt': String(message.attempt),
+  });
+  const status = (s: DeliveryStatus['status']): DeliveryStatus => ({
+    status: s,
+    eventId: message.event.id,
+    eventType: message.event.type,
+    attempts: message.attempt,
+    at: now.toISOString(),
+    ...(outcome.status !== undefined ? { responseStatus: outcome.status } : {}),
+    ...(!outcome.ok ? { error: outcome.error.slice(0, 500) } : {}),
+  });
+  if (outcome.ok) {
+    await record(deps, webhook, status('delivered'));
+    return 'delivered';
+  }
+  const delay = outcome.permanent === true ? undefined : nextDeliveryDelay(message.attempt, message.firstAttemptAt, now, deps.retry, deps.random());
+  if (delay === undefined) {
+    await deps.queue.deadLetter(message, outcome.error);
+    await record(deps, webhook, status(outcome.permanent === true ? 'refused' : 'dead_lettered'));
+    return 'dead_lettered';
+  }
+  const rejected = await deps.queue.send([{ ...message, attempt: message.attempt + 1 }], delay);
+  if (rejected.length > 0) throw new Error(`could not queue attempt ${message.attempt + 1} of ${message.event.id} to ${webhook.id}`);
+  await record(deps, webhook, status('retrying'));
+  return 'retrying';
+}
+
+/**
+ * The last delivery's outcome, on the webhook. Successes in a row are written at
+ * most every few seconds per container (a busy webhook would otherwise cost a write
+ * per event); any change of outcome is written at once.
+ */
+const lastWritten = new Map<string, { status: string; at: number }>();
+const QUIET_MS = 10_000;
+
+async function record(deps: DeliveryDeps, webhook: Webhook, status: DeliveryStatus): Promise<void> {
+  const key = `${webhook.tenant}/${webhook.id}`;
+  const previous = lastWritten.get(key);
+  const at = Date.parse(status.at);
+  if (status.status === 'delivered' && previous?.status === 'delivered' && at - previous.at < QUIET_MS) return;
+  await deps.webhooks.recordDelivery(webhook.tenant, webhook.id, status);
+  lastWritten.set(key, { status: status.status, at });
+}

@@ -1,0 +1,90 @@
+import { eventsOf, matchesEventType, type TaskfleetEvent } from '../domain/events.js';
+import type { Webhook } from '../domain/webhook.js';
+import type { DecodedRecord } from '../adapters/dynamodb/stream-records.js';
+import type { DeliveryMessage, DeliveryQueue, EventLog, EventPublisher } from '../ports/events.js';
+import type { CircuitChange, EventMetrics } from '../ports/event-metrics.js';
+import type { TaskCounters } from '../ports/task-counters.js';
+import { recordCounts } from './count-tasks.js';
+
+export interface StreamConsumerDeps {
+  readonly publisher: EventPublisher;
+  readonly deliveries: DeliveryQueue;
+  readonly eventLog: EventLog;
+  readonly metrics: EventMetrics;
+  /** A tenant's webhooks; may be cached for a few seconds. */
+  readonly webhooksOf: (tenant: string) => Promise<readonly Webhook[]>;
+  readonly now: () => Date;
+  readonly warn: (message: string, details: Record<string, unknown>) => void;
+  /** Each tenant's counts by status (GET /stats), kept from the same batches. */
+  readonly counters?: TaskCounters;
+}
+
+export interface StreamRecord {
+  /** The stream's sequence number: what a partial batch failure names. */
+  readonly sequenceNumber: string;
+  readonly change: DecodedRecord;
+}
+
+/**
+ * One batch of the table's stream → events: published to the topic, queued once per
+ * matching webhook, appended to each tenant's event log, and counted in metrics.
+ * Returns the sequence number of the first record whose events did not all go out:
+ * the stream resumes there (earlier records are done; later ones may be published
+ * twice, which the stable event ids let a receiver ignore).
+ *
+ * Why the consumer fans out to webhooks itself (not an SNS subscription per webhook):
+ * one delivery message per webhook carries its own attempt count and backoff, tenants
+ * add and remove webhooks with a table write instead of SNS subscription management,
+ * and the same code runs on fauxqs.
+ */
+export async function consumeStream(deps: StreamConsumerDeps, records: readonly StreamRecord[]): Promise<{ retryFrom?: string }> {
+  const events: { event: TaskfleetEvent; record: number }[] = [];
+  const circuits: CircuitChange[] = [];
+  records.forEach(({ change }, record) => {
+    if (change.kind === 'task' || change.kind === 'job') for (const event of eventsOf(change)) events.push({ event, record });
+    if (change.kind === 'circuit' && change.to !== undefined && change.to !== change.from) circuits.push({ pool: change.pool, to: change.to });
+  });
+  const failed = new Set<number>();
+
+  const published = await deps.publisher.publish(events.map((e) => e.event));
+  for (const i of published) failed.add(events[i]?.record ?? 0);
+
+  const byTenant = new Map<string, { event: TaskfleetEvent; record: number }[]>();
+  for (const e of events) byTenant.set(e.event.tenant, [...(byTenant.get(e.event.tenant) ?? []), e]);
+  await Promise.all(
+    [...byTenant].map(async ([tenant, list]) => {
+      try {
+        await fanOut(deps, tenant, list, failed);
+        await deps.eventLog.append(tenant, list.map((e) => e.event), deps.now());
+      } catch (error) {
+        deps.warn('events of a tenant not delivered; the batch resumes at them', { tenant, error: String(error) });
+        for (const e of list) failed.add(e.record);
+      }
+    }),
+  );
+
+  deps.metrics.record(events.map((e) => e.event), circuits);
+  // Counts for /stats, last and only for records whose events all went out, so a
+  // retried batch does not count them twice (at worst a crash here undercounts one batch).
+  if (deps.counters !== undefined) {
+    const cut = failed.size === 0 ? records.length : Math.min(...failed);
+    const changes = records.slice(0, cut).flatMap(({ change }) => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+    await recordCounts(deps.counters, changes).catch((error: unknown) => deps.warn('task counts not updated for a batch', { error: String(error) }));
+  }
+  if (failed.size === 0) return {};
+  return { retryFrom: records[Math.min(...failed)]?.sequenceNumber ?? '' };
+}
+
+async function fanOut(deps: StreamConsumerDeps, tenant: string, list: readonly { event: TaskfleetEvent; record: number }[], failed: Set<number>): Promise<void> {
+  const webhooks = await deps.webhooksOf(tenant);
+  if (webhooks.length === 0) return;
+  const firstAttemptAt = deps.now().toISOString();
+  const messages: { message: DeliveryMessage; record: number }[] = [];
+  for (const { event, record } of list) {
+    for (const webhook of webhooks) {
+      if (matchesEventType(webhook.events, event.type)) messages.push({ message: { tenant, webhookId: webhook.id, event, attempt: 1, firstAttemptAt }, record });
+    }
+  }
+  const rejected = await deps.deliveries.send(messages.map((m) => m.message));
+  for (const i of rejected) failed.add(messages[i]?.record ?? 0);
+}

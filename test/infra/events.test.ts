@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../infra/build-app.js';
+import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
+import { EVENTS_ENV } from '../../shared/events-config.js';
+import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
+import { TOPOLOGY } from '../../shared/topology/topology.js';
+import { StackTemplate } from './stack-template.js';
+
+let t: StackTemplate;
+beforeAll(() => {
+  t = new StackTemplate(buildApp({ skipBundling: true, nag: false }).stack);
+}, 120_000);
+
+const alarms = () => Object.values(t.template.findResources('AWS::CloudWatch::Alarm'));
+
+describe('events pipeline', () => {
+  it('has a KMS-encrypted events topic, exported as an output', () => {
+    const topic = t.resource(t.stack.events.topic);
+    expect(topic.Type).toBe('AWS::SNS::Topic');
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    t.template.hasOutput('EventsTopicArn', { Value: { Ref: t.logicalId(t.stack.events.topic) } });
+  });
+
+  it('feeds the stream consumer from the table stream: filtered, partial batch responses, bisect, a failure DLQ', () => {
+    const [mapping] = Object.values(
+      t.template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: t.logicalId(t.stack.events.consumer.function) } } }),
+    );
+    expect(mapping?.Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [t.logicalId(t.stack.table.table), 'StreamArn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      StartingPosition: 'LATEST',
+      DestinationConfig: { OnFailure: { Destination: t.arnOf(t.stack.events.streamFailures) } },
+    });
+    const patterns = (mapping?.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
+    expect(patterns.length).toBeGreaterThanOrEqual(3);
+    expect(JSON.stringify(patterns)).toContain('CIRCUIT');
+  });
+
+  it('lets the consumer publish to the topic and queue deliveries', () => {
+    const actions = t.actionsOf(t.stack.events.consumer);
+    expect(actions).toContain('sns:Publish');
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).toContain('dynamodb:PutItem');
+  });
+
+  it('has a webhook delivery function fed by its queue, which has a DLQ', () => {
+    const fn = t.resource(t.stack.events.delivery.function);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      [EVENTS_ENV.deliveryQueueUrl]: { Ref: t.logicalId(t.stack.events.deliveryQueue) },
+      [EVENTS_ENV.deliveryDlqUrl]: { Ref: t.logicalId(t.stack.events.deliveryDlq) },
+    });
+    expect(fn.Properties.Environment.Variables[EVENTS_ENV.allowLoopback]).toBeUndefined();
+    t.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: t.logicalId(t.stack.events.delivery.function) },
+      EventSourceArn: t.arnOf(t.stack.events.deliveryQueue),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(t.resource(t.stack.events.deliveryQueue).Properties.RedrivePolicy.deadLetterTargetArn).toEqual(t.arnOf(t.stack.events.deliveryDlq));
+    expect(t.actionsOf(t.stack.events.delivery)).toContain('sqs:SendMessage');
+  });
+
+  it('gives both functions their own log group with a retention', () => {
+    for (const fn of [t.stack.events.consumer, t.stack.events.delivery]) {
+      expect(t.resource(fn.logGroup).Properties.RetentionInDays).toBe(30);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const byName = (metric: string) => alarms().filter((a) => a.Properties.MetricName === metric);
+
+  it('alarms on each pool × priority queue’s oldest message above the priority’s SLA', () => {
+    const ages = byName('ApproximateAgeOfOldestMessage');
+    expect(ages).toHaveLength(TOPOLOGY.queues.length);
+    for (const spec of TOPOLOGY.queues) {
+      const queue = t.stack.queues.byKey.get(spec.key)!.queue;
+      const alarm = ages.find((a) => JSON.stringify(a.Properties.Dimensions).includes(t.logicalId(queue)));
+      expect(alarm?.Properties, spec.key).toMatchObject({ Threshold: DEFAULT_SLA_SECONDS[spec.priority], ComparisonOperator: 'GreaterThanThreshold' });
+    }
+    expect(DEFAULT_SLA_SECONDS).toMatchObject({ critical: 30, high: 300, normal: 7200 });
+  });
+
+  it('alarms on any message in any DLQ, function errors and throttles, and API 5xx', () => {
+    const dlqs = byName('ApproximateNumberOfMessagesVisible');
+    expect(dlqs).toHaveLength(TOPOLOGY.queues.length + 2);
+    for (const a of dlqs) expect(a.Properties.Threshold).toBe(0);
+    expect(byName('Errors').length).toBeGreaterThanOrEqual(3);
+    expect(byName('Throttles').length).toBeGreaterThanOrEqual(3);
+    expect(byName('5xx')).toEqual([expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'AWS/ApiGateway', Threshold: 0 }) })]);
+  });
+
+  it('publishes every alarm to the operator topic, an output', () => {
+    const topic = { Ref: t.logicalId(t.stack.operations.alarmTopic) };
+    for (const a of alarms()) expect(a.Properties.AlarmActions).toEqual([topic]);
+    t.template.hasOutput('AlarmTopicArn', { Value: topic });
+  });
+});
+
+describe('dashboard', () => {
+  it('is one dashboard with queue ages, dead letters, the stream’s task figures, errors and 5xx', () => {
+    const dashboards = Object.values(t.template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const text of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
+      expect(body, text).toContain(text);
+    }
+  });
+});

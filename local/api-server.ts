@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
+import { MAX_REQUEST_BYTES } from '../shared/domain/limits.js';
+import { PayloadTooLargeError } from '../shared/errors.js';
 import type { ApiEvent, ApiResult, TenantContext } from '../shared/http/types.js';
 import { AUTHORIZER_ENTRY, ROUTES, type RouteSpec } from '../shared/topology/routes.js';
 import { lambdaContext, toApiEvent, toAuthorizerEvent, type RawRequest } from './apigw-event.js';
@@ -12,8 +14,12 @@ type AuthorizerHandler = (
   context: Context,
 ) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Partial<TenantContext>>>;
 
-/** API Gateway's own limit on a request body. */
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/**
+ * The request limit of the Lambda behind each route (a synchronous invoke takes
+ * 6 MB; API Gateway alone would allow 10 MB), so a body AWS would refuse is
+ * refused here too, with the API's JSON error.
+ */
+const MAX_BODY_BYTES = MAX_REQUEST_BYTES;
 const ROOT = resolve(import.meta.dirname, '..');
 
 interface CompiledRoute {
@@ -76,7 +82,7 @@ export async function startApiServer(port: number): Promise<{ server: Server; ur
 
 async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly CompiledRoute[], authorizer: AuthorizerHandler): Promise<void> {
   const body = await readBody(req);
-  if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+  if (typeof body === 'number') return send(res, { statusCode: 413, body: JSON.stringify(new PayloadTooLargeError(body, MAX_BODY_BYTES).toJSON()) });
   const request: RawRequest = {
     method: req.method ?? 'GET',
     url: new URL(req.url ?? '/', 'http://127.0.0.1'),
@@ -96,7 +102,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
     if (!verdict.isAuthorized || verdict.context?.tenant === undefined) {
       return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
     }
-    tenant = { tenant: verdict.context.tenant };
+    tenant = { tenant: verdict.context.tenant, operator: verdict.context.operator === true };
   }
   const event = toApiEvent(request, route.spec.routeKey, pathParameters, tenant);
   send(res, await route.handler(event, lambdaContext(route.spec.functionName)));
@@ -113,15 +119,16 @@ function matchRoute(routes: readonly CompiledRoute[], request: RawRequest): { ro
   return undefined;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** The body, or its size (as far as read) when it is over the limit: the rest is drained, not buffered. */
+async function readBody(req: IncomingMessage): Promise<Buffer | number> {
+  const declared = Number(req.headers['content-length'] ?? 0);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > MAX_BODY_BYTES ? Math.max(size, declared) : Buffer.concat(chunks);
 }
 
 function send(res: ServerResponse, result: ApiResult): void {

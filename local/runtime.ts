@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSqsClient } from '../shared/adapters/aws-clients.js';
 import { ENV } from '../shared/config-keys.js';
-import { generateToken, hashToken } from '../shared/domain/token.js';
+import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
+import { generateToken } from '../shared/domain/token.js';
+import { addToken } from '../shared/services/authorize.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { awsServices } from '../shared/wiring.js';
@@ -28,7 +30,13 @@ export interface LocalStackOptions {
   readonly prefix: string;
   /** The API token; generated when absent. */
   readonly token?: string;
+  /** The token's tenant; a tenant name (see shared/domain/tenant.ts), checked before anything starts. */
   readonly tenant: string;
+  /**
+   * Whether the token is an operator's (sees pool-wide queue depths, DLQs and
+   * circuits in /stats): the person running the local stack operates it. @default true
+   */
+  readonly operator?: boolean;
   /**
    * Run the sweep (timers, unfinished jobs) on a schedule, as EventBridge does on
    * AWS every minute; locally every `sweepSeconds` (default 5, or
@@ -64,6 +72,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
   try {
     // Any credentials work with emulators, but the SDK must have some to sign.
     process.env.AWS_REGION = options.region;
@@ -106,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
 
     const token = options.token ?? generateToken();
-    await awsServices().tokens.put(hashToken(token), options.tenant, 'local');
+    await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
     const api = await startApiServer(options.port);
     stops.push(() => api.close());

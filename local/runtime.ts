@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createSqsClient } from '../shared/adapters/aws-clients.js';
+import { writeFileSync } from 'node:fs';
+import { createDocumentClient, createSqsClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
 import { ENV } from '../shared/config-keys.js';
 import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 import { generateToken } from '../shared/domain/token.js';
@@ -14,7 +15,9 @@ import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
 import { freePort } from './free-port.js';
 import { startEventSourceMappings } from './event-source-mappings.js';
+import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
 import { provisionQueues, provisionTable, type ProvisionedQueues } from './provision.js';
+import { requeueAfterRestart } from './requeue-after-restart.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -46,6 +49,15 @@ export interface LocalStackOptions {
   readonly sweepSeconds?: number;
   /** Run the pool workers' event-source mappings (tasks execute). */
   readonly workers: boolean;
+  /**
+   * Keep DynamoDB Local's data in this folder across restarts (see local-data.ts),
+   * and re-send the PENDING and ACTIVE tasks the in-memory queues lost. In memory when absent.
+   */
+  readonly dataDir?: string;
+  /** Where notes about the start go (an orphan stopped, tasks re-sent). @default console.log */
+  readonly log?: (line: string) => void;
+  /** A concise line per HTTP request (method, path, status, time) through `log`. @default false */
+  readonly requestLog?: boolean;
 }
 
 export interface LocalStack {
@@ -69,6 +81,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
+  const log = options.log ?? ((line: string) => console.log(line));
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
@@ -86,9 +99,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint = options.endpoints.sqs;
       dynamoDbEndpoint = options.endpoints.dynamodb;
     } else {
+      const paths = options.dataDir !== undefined ? localPaths(options.dataDir) : undefined;
+      if (paths !== undefined) {
+        for (const note of await claimLocalData(paths.root)) log(note);
+        stops.push(async () => releaseLocalData(paths.root));
+      }
       const started = await Promise.allSettled([
         startSqsEmulator(options.sqsPort, options.region),
-        (async () => startDynamoDbEmulator({ port: options.dynamoDbPort || (await freePort()) }))(),
+        (async () =>
+          startDynamoDbEmulator({
+            port: options.dynamoDbPort || (await freePort()),
+            ...(paths !== undefined ? { dataDir: paths.dynamodb, onSpawn: (pid: number) => writeFileSync(paths.dynamodbPid, String(pid)) } : {}),
+          }))(),
       ]);
       // Stop whichever did start when the other did not (e.g. Java is missing).
       for (const emulator of started) if (emulator.status === 'fulfilled') stops.push(() => emulator.value.stop());
@@ -117,7 +139,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const token = options.token ?? generateToken();
     await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
-    const api = await startApiServer(options.port);
+    if (options.dataDir !== undefined) {
+      const requeued = await requeueAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, awsServices().queue);
+      if (requeued.found > 0) log(`re-sent ${requeued.found - requeued.failed} PENDING/ACTIVE tasks kept from the last run (the queues start empty)${requeued.failed > 0 ? `; ${requeued.failed} failed, the reconciler retries them` : ''}`);
+    }
+
+    const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});
     stops.push(() => api.close());
     if (options.workers) {
       const mappings = await startEventSourceMappings({

@@ -1,0 +1,34 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry } from '../shared/ports/task-store.js';
+import type { TaskQueue } from '../shared/ports/task-queue.js';
+
+/**
+ * After a restart on kept data: fauxqs keeps its queues in memory, so every
+ * message of the last run is gone, while the table still holds its PENDING and
+ * ACTIVE tasks. Sends each of them again (local only: a Scan, fine for a laptop's
+ * table). A task sent twice still starts once (starting is a conditional write);
+ * an ACTIVE one whose worker died waits out its lease, then retries as on AWS.
+ */
+export async function requeueAfterRestart(db: DynamoDBDocumentClient, tableName: string, queue: TaskQueue): Promise<{ found: number; failed: number }> {
+  const entries: OutboxEntry[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#status IN (:pending, :active) AND attribute_exists(#pool) AND attribute_exists(#id) AND attribute_exists(#tenant)',
+        ProjectionExpression: '#id, #tenant, #pool, priority, createdAt',
+        ExpressionAttributeNames: { '#status': 'status', '#pool': 'pool', '#id': 'id', '#tenant': 'tenant' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':active': 'ACTIVE' },
+        ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      entries.push({ id: String(item.id), tenant: String(item.tenant), pool: String(item.pool), priority: item.priority as OutboxEntry['priority'], delaySeconds: 0, createdAt: String(item.createdAt) });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  if (entries.length === 0) return { found: 0, failed: 0 };
+  const { failed } = await queue.enqueue(entries);
+  return { found: entries.length, failed: failed.length };
+}

@@ -20,10 +20,26 @@ export function httpErrors(): MiddlewareObj<ApiEvent, ApiResult> {
         request.response = json(error.status, error.toJSON());
         return;
       }
+      if (isInvocationTimeout(error)) {
+        // The function ran out of time (a large batch on a slow table): say so, and that
+        // a retry is safe, rather than an anonymous 500. What was written stays written;
+        // the same ids or idempotencyKeys make the retry skip it.
+        logger.warn('invocation timed out', { routeKey: request.event.routeKey });
+        request.response = {
+          ...json(503, { error: { code: 'timeout', message: 'the request did not finish in time; retry it (with the same ids or idempotencyKeys, nothing is submitted twice)' } }),
+          headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        };
+        return;
+      }
       logger.error('unhandled error', { error: error as Error, routeKey: request.event.routeKey });
       request.response = json(500, { error: { code: 'internal', message: 'internal error' } });
     },
   };
+}
+
+/** middy's early timeout (the Lambda's remaining time ran out), as opposed to a bug. */
+function isInvocationTimeout(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
 }
 
 /** A route handler: the business function plus the middleware every route has. */

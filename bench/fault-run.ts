@@ -63,9 +63,23 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   }
 }
 
+let finishing = false;
+let agentExits = 0;
+/**
+ * An agent (`taskfleet work`: the SDK Worker) kept running the way a service
+ * manager would: one that exits (killed, or given up while the stack restarts)
+ * is started again. Each task sleeps a little, so a SIGKILL lands mid-task.
+ */
 function startAgent(): ChildProcess {
-  // Each task sleeps a little, so a SIGKILL lands mid-task.
-  return spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: 'ignore' });
+  child.once('exit', () => {
+    const index = agents.indexOf(child);
+    if (index >= 0) agents.splice(index, 1);
+    if (finishing) return;
+    agentExits++;
+    setTimeout(() => agents.push(startAgent()), 1000);
+  });
+  return child;
 }
 
 /** The mixed load: one item per task, with an idempotency key so a re-submit is a duplicate. */
@@ -87,7 +101,10 @@ function load(n: number): Record<string, unknown>[] {
 let stack = await startStack();
 const agents: ChildProcess[] = [];
 // Whatever happens, leave nothing running (SIGINT lets the stack stop its DynamoDB Local).
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 process.on('exit', () => {
+  finishing = true;
   for (const agent of agents) agent.kill('SIGKILL');
   stack.kill('SIGINT');
 });
@@ -130,8 +147,7 @@ agents.push(...Array.from({ length: AGENTS }, startAgent));
 await sleep(3000);
 let killedAgents = 0;
 for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) (agent.kill('SIGKILL'), killedAgents++);
-agents.push(...Array.from({ length: killedAgents }, startAgent));
-console.log(`killed ${killedAgents} agents mid-task, started ${killedAgents} more`);
+console.log(`killed ${killedAgents} agents mid-task (each is started again)`);
 
 await sleep(2000);
 stack.kill('SIGKILL');
@@ -156,9 +172,11 @@ while (true) {
     }
   }
   if (stuck.length === 0 || Date.now() - started > LIMIT_MS) break;
-  await sleep(5000);
+  console.log(`  waiting: ${stuck.length} not finished yet (${JSON.stringify(counts)})`);
+  await sleep(10_000);
 }
 
+finishing = true;
 for (const agent of agents) agent.kill('SIGTERM');
 stack.kill('SIGINT');
 await new Promise((r) => stack.once('exit', r));
@@ -174,5 +192,6 @@ expired    ${counts.EXPIRED ?? 0}
 finished   ${finished}  (= completed + failed + cancelled + expired)
 lost       ${lost}
 stuck      ${stuck.length}${stuck.length > 0 ? `  e.g. ${stuck.slice(0, 3).join(', ')}` : ''}
+agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
 `);
 process.exit(lost === 0 && stuck.length === 0 && finished === accepted ? 0 : 1);

@@ -9,7 +9,8 @@ import { generateToken } from '../shared/domain/token.js';
 import { addToken } from '../shared/services/authorize.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { awsServices } from '../shared/wiring.js';
+import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
+import { awsServices, awsSqsClient } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
@@ -140,8 +141,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
     if (options.dataDir !== undefined) {
-      const requeued = await requeueAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, awsServices().queue);
-      if (requeued.found > 0) log(`re-sent ${requeued.found - requeued.failed} PENDING/ACTIVE tasks kept from the last run (the queues start empty)${requeued.failed > 0 ? `; ${requeued.failed} failed, the reconciler retries them` : ''}`);
+      const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn !== 'agents').map((p) => p.name));
+      const requeued = await requeueAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(awsSqsClient(), queues.queueUrls), lambdaPools);
+      if (requeued.found > 0) log(`re-sent ${requeued.found - requeued.failed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${requeued.failed > 0 ? `; ${requeued.failed} could not be sent` : ''}`);
     }
 
     const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});

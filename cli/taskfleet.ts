@@ -146,12 +146,12 @@ program
   .action(async (o: { json?: boolean }) => {
     const stats = await client().stats();
     if (o.json === true) return print(stats);
-    console.log('queue                  visible  in-flight  delayed  dead');
-    for (const q of stats.queues) {
+    if (stats.queues !== undefined) console.log('queue                  visible  in-flight  delayed  dead');
+    for (const q of stats.queues ?? []) {
       console.log(`${`${q.pool}/${q.priority}`.padEnd(22)} ${String(q.visible).padStart(7)}  ${String(q.inFlight).padStart(9)}  ${String(q.delayed).padStart(7)}  ${String(q.deadLetters).padStart(4)}`);
     }
     console.log(`\ntasks     ${Object.entries(stats.tasks).map(([s, n]) => `${paintStatus(s)} ${n}`).join(', ')}`);
-    console.log(`circuits  ${Object.entries(stats.circuits).map(([p, c]) => `${p} ${c.status}`).join(', ')}`);
+    if (stats.circuits !== undefined) console.log(`circuits  ${Object.entries(stats.circuits).map(([p, c]) => `${p} ${c.status}`).join(', ')}`);
     const q = stats.recent.queueTimeMs;
     console.log(`recent    ${stats.recent.throughputPerSecond}/s finished; queue time p50 ${q?.p50 ?? '-'} ms, p95 ${q?.p95 ?? '-'} ms, p99 ${q?.p99 ?? '-'} ms`);
   });

@@ -6,8 +6,8 @@ import { awsServices } from '../shared/wiring.js';
 
 type Result = APIGatewaySimpleAuthorizerWithContextResult<Partial<TenantContext>>;
 
-/** API Gateway Lambda authorizer (simple responses): a known token's hash → its tenant. */
+/** API Gateway Lambda authorizer (simple responses): a known token's hash → its tenant, and whether it is an operator's. */
 export const handler = middy<APIGatewayRequestAuthorizerEventV2, Result>().handler(async (event): Promise<Result> => {
-  const tenant = await authorize(awsServices().tokens, event.headers?.authorization ?? event.identitySource?.[0]);
-  return tenant === undefined ? { isAuthorized: false, context: {} } : { isAuthorized: true, context: { tenant } };
+  const grant = await authorize(awsServices().tokens, event.headers?.authorization ?? event.identitySource?.[0]);
+  return grant === undefined ? { isAuthorized: false, context: {} } : { isAuthorized: true, context: { tenant: grant.tenant, operator: grant.operator } };
 });

@@ -1,7 +1,7 @@
 import { httpHandler, json } from '../shared/http/http-handler.js';
-import { tenantOf } from '../shared/http/request.js';
+import { isOperator, tenantOf } from '../shared/http/request.js';
 import { getStats } from '../shared/services/get-stats.js';
 import { statsDeps } from '../shared/wiring.js';
 
-/** GET /stats: queue depths, counts by status, circuits, throughput and queue-time percentiles. */
-export const handler = httpHandler(async (event) => json(200, await getStats(statsDeps(), tenantOf(event))));
+/** GET /stats: the tenant's counts, throughput and queue-time percentiles; queue depths and circuits for an operator. */
+export const handler = httpHandler(async (event) => json(200, await getStats(statsDeps(), tenantOf(event), { operator: isOperator(event) })));

@@ -24,5 +24,7 @@ export const handler = httpHandler(async (event) => {
       : { index, status: r.error.status, ...r.error.toJSON() },
   );
   const accepted = results.filter((r) => r.ok).length;
-  return json(accepted > 0 ? 202 : 400, { accepted, rejected: results.length - accepted, items });
+  // All refused: a 400 like any other bad request (an `error` beside the per-item answers).
+  const error = { code: 'invalid_request', message: `none of the ${results.length} tasks was accepted; see items` };
+  return json(accepted > 0 ? 202 : 400, { ...(accepted > 0 ? {} : { error }), accepted, rejected: results.length - accepted, items });
 });

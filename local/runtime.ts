@@ -1,13 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.js';
+import { writeFileSync } from 'node:fs';
+import { createDocumentClient, createS3Client, createSqsClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
 import { ENV } from '../shared/config-keys.js';
-import { generateToken, hashToken } from '../shared/domain/token.js';
+import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
+import { generateToken } from '../shared/domain/token.js';
+import { addToken } from '../shared/services/authorize.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
 import { startScheduleTicker } from './schedule-ticker.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { awsServices } from '../shared/wiring.js';
+import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
+import { awsServices, awsSqsClient } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
@@ -16,6 +20,8 @@ import { startEventSourceMappings } from './event-source-mappings.js';
 import { provisionQueues, provisionTable, provisionValuesBucket, type ProvisionedQueues } from './provision.js';
 import { EVENTS_ENV } from '../shared/events-config.js';
 import { startEventsPipeline } from './events-pipeline.js';
+import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
+import { requeueAfterRestart } from './requeue-after-restart.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -31,7 +37,13 @@ export interface LocalStackOptions {
   readonly prefix: string;
   /** The API token; generated when absent. */
   readonly token?: string;
+  /** The token's tenant; a tenant name (see shared/domain/tenant.ts), checked before anything starts. */
   readonly tenant: string;
+  /**
+   * Whether the token is an operator's (sees pool-wide queue depths, DLQs and
+   * circuits in /stats): the person running the local stack operates it. @default true
+   */
+  readonly operator?: boolean;
   /**
    * Run the sweep (timers, unfinished jobs) on a schedule, as EventBridge does on
    * AWS every minute; locally every `sweepSeconds` (default 5, or
@@ -43,6 +55,15 @@ export interface LocalStackOptions {
   readonly workers: boolean;
   /** Run the events pipeline: stream consumer, events topic, webhook deliveries. @default true */
   readonly events?: boolean;
+  /**
+   * Keep DynamoDB Local's data in this folder across restarts (see local-data.ts),
+   * and re-send the PENDING and ACTIVE tasks the in-memory queues lost. In memory when absent.
+   */
+  readonly dataDir?: string;
+  /** Where notes about the start go (an orphan stopped, tasks re-sent). @default console.log */
+  readonly log?: (line: string) => void;
+  /** A concise line per HTTP request (method, path, status, time) through `log`. @default false */
+  readonly requestLog?: boolean;
 }
 
 export interface LocalStack {
@@ -68,9 +89,11 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
+  const log = options.log ?? ((line: string) => console.log(line));
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+  if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
   try {
     // Any credentials work with emulators, but the SDK must have some to sign.
     process.env.AWS_REGION = options.region;
@@ -84,9 +107,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint = options.endpoints.sqs;
       dynamoDbEndpoint = options.endpoints.dynamodb;
     } else {
+      const paths = options.dataDir !== undefined ? localPaths(options.dataDir) : undefined;
+      if (paths !== undefined) {
+        for (const note of await claimLocalData(paths.root)) log(note);
+        stops.push(async () => releaseLocalData(paths.root));
+      }
       const started = await Promise.allSettled([
         startSqsEmulator(options.sqsPort, options.region),
-        (async () => startDynamoDbEmulator({ port: options.dynamoDbPort || (await freePort()) }))(),
+        (async () =>
+          startDynamoDbEmulator({
+            port: options.dynamoDbPort || (await freePort()),
+            ...(paths !== undefined ? { dataDir: paths.dynamodb, onSpawn: (pid: number) => writeFileSync(paths.dynamodbPid, String(pid)) } : {}),
+          }))(),
       ]);
       // Stop whichever did start when the other did not (e.g. Java is missing).
       for (const emulator of started) if (emulator.status === 'fulfilled') stops.push(() => emulator.value.stop());
@@ -127,9 +159,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const token = options.token ?? generateToken();
-    await awsServices().tokens.put(hashToken(token), options.tenant, 'local');
+    await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
-    const api = await startApiServer(options.port);
+    if (options.dataDir !== undefined) {
+      const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn !== 'agents').map((p) => p.name));
+      const requeued = await requeueAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(awsSqsClient(), queues.queueUrls), lambdaPools);
+      if (requeued.found > 0) log(`re-sent ${requeued.found - requeued.failed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${requeued.failed > 0 ? `; ${requeued.failed} could not be sent` : ''}`);
+    }
+
+    const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});
     stops.push(() => api.close());
     if (options.workers) {
       const mappings = await startEventSourceMappings({

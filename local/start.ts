@@ -4,14 +4,37 @@
  * table, serves the HTTP API, submits one sample task, and stops cleanly on
  * Ctrl-C / SIGTERM.
  *
- * Environment: PORT (3000), TASKFLEET_TOKEN (generated), SQS_PORT (4566),
- * DYNAMODB_PORT (8000), AWS_ENDPOINT_URL (start no emulators), AWS_REGION (us-east-1).
+ * Tasks, tokens and agents are kept across restarts in .localdata/ (DynamoDB
+ * Local's files); the tasks the in-memory queues lost are sent again at start.
+ *
+ *   npm start [-- --fresh] [-- --quiet]
+ *   --fresh   start empty: forget everything earlier runs kept
+ *   --quiet   no log line per request
+ *
+ * Environment: PORT (3000), TASKFLEET_TOKEN (generated), TASKFLEET_TENANT (local),
+ * SQS_PORT (4566), DYNAMODB_PORT (8000), TASKFLEET_DATA_DIR (.localdata),
+ * AWS_ENDPOINT_URL (start no emulators), AWS_REGION (us-east-1).
  */
+import { parseArgs } from 'node:util';
 import { JavaMissingError } from './emulators/dynamodb-emulator.js';
 import { forgetConnection, rememberConnection } from './connection-file.js';
+import { AlreadyRunningError, LOCAL_DATA_DIR, wipeLocalData } from './local-data.js';
 import { startLocalStack, type LocalStack } from './runtime.js';
+import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 
 const env = process.env;
+// The SDK warns once that its 2027 releases need Node >= 22 (see README): said there, not on every start.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
+const tenant = env.TASKFLEET_TENANT ?? 'local';
+if (!isTenantName(tenant)) {
+  console.error(`TASKFLEET_TENANT "${tenant}" is not a tenant name: use ${TENANT_RULE}.`);
+  process.exit(2);
+}
+if (flags.fresh) {
+  wipeLocalData();
+  console.log(`--fresh: starting empty (removed the kept data in ${LOCAL_DATA_DIR})`);
+}
 const port = (name: string, fallback: number): number => {
   const value = Number(env[name] ?? fallback);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) {
@@ -45,12 +68,15 @@ try {
     region: env.AWS_REGION ?? 'us-east-1',
     prefix: 'taskfleet-',
     ...(env.TASKFLEET_TOKEN ? { token: env.TASKFLEET_TOKEN } : {}),
-    tenant: 'local',
+    tenant,
     schedule: true,
     workers: true,
+    // Kept across restarts, unless the tables live elsewhere (AWS_ENDPOINT_URL).
+    ...(env.AWS_ENDPOINT_URL ? {} : { dataDir: LOCAL_DATA_DIR }),
+    requestLog: !flags.quiet,
   });
 } catch (error) {
-  if (error instanceof JavaMissingError) {
+  if (error instanceof JavaMissingError || error instanceof AlreadyRunningError) {
     console.error(error.message);
     process.exit(1);
   }
@@ -72,6 +98,7 @@ taskfleet is running locally
   dashboard ${apiUrl}/ui#token=${encodeURIComponent(token)}
   token     ${token}${env.TASKFLEET_TOKEN ? '' : '   (set TASKFLEET_TOKEN to choose your own)'}
   backend   ${stack.backend}
+  data      ${env.AWS_ENDPOINT_URL ? 'at the endpoint' : `${LOCAL_DATA_DIR} (kept across restarts; npm start -- --fresh starts empty)`}
   table     ${stack.tableName}
   queues    ${Object.keys(stack.queues.queueUrls).length} work queues, each with a DLQ
   events    ${stack.events?.topicArn ?? 'off'}   (follow them: npx taskfleet events --follow)

@@ -193,9 +193,11 @@ export interface DeadLetterView {
 }
 
 export interface Stats {
-  readonly queues: readonly { pool: string; priority: string; visible: number; inFlight: number; delayed: number; deadLetters: number }[];
+  /** Pool-wide: only with an operator token. */
+  readonly queues?: readonly { pool: string; priority: string; visible: number; inFlight: number; delayed: number; deadLetters: number }[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
-  readonly circuits: Readonly<Record<string, { status: string; consecutiveFailures: number; since?: string }>>;
+  /** Pool-wide: only with an operator token. */
+  readonly circuits?: Readonly<Record<string, { status: string; consecutiveFailures: number; since?: string }>>;
   readonly workers: { readonly online: number; readonly offline: number };
   readonly recent: {
     readonly sampled: number;

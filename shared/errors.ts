@@ -106,3 +106,12 @@ export class PoolLimitError extends TaskfleetError {
     super(422, 'exceeds_pool_limit', message, [{ field, message }]);
   }
 }
+/** A request body over what a synchronous Lambda invoke accepts (6 MB). */
+export class PayloadTooLargeError extends TaskfleetError {
+  constructor(bytes: number, limit: number) {
+    super(413, 'payload_too_large', `the request body is ${bytes} bytes; the limit is ${limit}`, [
+      { field: 'body', message: `must be at most ${limit} bytes` },
+    ]);
+  }
+}
+

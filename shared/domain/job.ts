@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { FieldError } from '../errors.js';
 import { DEFAULT_PRIORITY, PRIORITIES, type Priority } from './priority.js';
 import { jsonByteLength, LIMITS } from './limits.js';
-import { toFieldErrors, type ParseResult } from './task-input.js';
+import { type ParseResult } from './task-input.js';
+import { boundedJson, capability, toFieldErrors, typeName } from './validation.js';
 import type { Json } from './task.js';
 
 /**
@@ -39,14 +40,12 @@ export const MAX_JOB_ITEMS = 10_000;
 /** Counter shards per job: completions spread over this many items, none hot. */
 export const JOB_SHARDS = 16;
 
-const typeName = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'must be letters, digits, ".", ":", "_" or "-"');
-
 const jobSchema = z.strictObject({
-  map: z.strictObject({ type: typeName, items: z.array(z.json()).min(1).max(MAX_JOB_ITEMS) }),
+  map: z.strictObject({ type: typeName, items: z.array(boundedJson).min(1).max(MAX_JOB_ITEMS) }),
   reduce: z.strictObject({ type: typeName }).optional(),
   then: z.strictObject({ type: typeName }).optional(),
   priority: z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` }).default(DEFAULT_PRIORITY),
-  requires: z.array(z.string().min(1).max(64)).max(LIMITS.requires).default([]),
+  requires: z.array(capability).max(LIMITS.requires).default([]),
   failurePolicy: z.strictObject({ maxFailedFraction: z.number().min(0).max(1).default(0) }).default({ maxFailedFraction: 0 }),
 });
 

@@ -27,3 +27,6 @@ export const TASK_DEFAULTS = {
 export function jsonByteLength(value: unknown): number {
   return new TextEncoder().encode(JSON.stringify(value) ?? '').byteLength;
 }
+
+/** A synchronous Lambda invoke takes at most 6 MB of request (API Gateway itself allows 10 MB). */
+export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;

@@ -1,17 +1,33 @@
-import { MalformedJsonError, UnauthorizedError, ValidationError } from '../errors.js';
+import { MAX_REQUEST_BYTES } from '../domain/limits.js';
+import { decodePathId, jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../domain/validation.js';
+import { MalformedJsonError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { ApiEvent } from './types.js';
 
-/** The JSON body; a missing or unparsable body is a 400 naming `body`. */
+/**
+ * How deep a whole body may nest: a field's own limit (MAX_JSON_DEPTH) plus the
+ * envelope around it (`{tasks: [{payload: …}]}`), so the field's check names it.
+ */
+const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 4;
+
+/**
+ * The JSON body; a missing or unparsable body is a 400 naming `body`, one over
+ * the Lambda invoke limit a 413, one nested too deep a 400 before any schema
+ * (whose recursive walk it could overflow) sees it.
+ */
 export function jsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): unknown {
   if (event.body === undefined || event.body === '') {
     throw new ValidationError([{ field: 'body', message: 'a JSON body is required' }]);
   }
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.byteLength > MAX_REQUEST_BYTES) throw new PayloadTooLargeError(bytes.byteLength, MAX_REQUEST_BYTES);
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(bytes.toString('utf8')) as unknown;
   } catch (error) {
     throw new MalformedJsonError(error);
   }
+  if (jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw new ValidationError([{ field: 'body', message: tooDeep(MAX_BODY_DEPTH) }]);
+  return value;
 }
 
 /** The JSON body, or `{}` when there is none (routes whose every field is optional). */
@@ -26,8 +42,21 @@ export function tenantOf(event: Pick<ApiEvent, 'requestContext'>): string {
   return tenant;
 }
 
+/** Whether the authorizer marked the caller's token as an operator's. */
+export function isOperator(event: Pick<ApiEvent, 'requestContext'>): boolean {
+  const operator: unknown = event.requestContext.authorizer?.lambda?.operator;
+  return operator === true || operator === 'true';
+}
+
+/**
+ * A `{id}` path parameter, decoded and checked before any store call: a
+ * malformed `%` escape, an over-long segment or a character no id holds is a
+ * 400 naming the parameter.
+ */
 export function pathParameter(event: Pick<ApiEvent, 'pathParameters'>, name: string): string {
   const value = event.pathParameters?.[name];
   if (value === undefined || value === '') throw new ValidationError([{ field: name, message: 'is required in the path' }]);
-  return decodeURIComponent(value);
+  const decoded = decodePathId(value);
+  if (!decoded.ok) throw new ValidationError([{ field: name, message: decoded.message }]);
+  return decoded.value;
 }

@@ -1,7 +1,13 @@
+/** What a token grants: acting for one tenant, and, for an operator, seeing pool-wide figures. */
+export interface TokenGrant {
+  readonly tenant: string;
+  readonly operator: boolean;
+}
+
 /** API tokens, stored only as hashes. */
 export interface TokenStore {
-  /** The tenant of a token hash, or undefined when unknown. */
-  findTenant(tokenHash: string): Promise<string | undefined>;
-  /** Adds (or replaces) a token hash for a tenant. */
-  put(tokenHash: string, tenant: string, label: string): Promise<void>;
+  /** What a token hash grants, or undefined when unknown. */
+  find(tokenHash: string): Promise<TokenGrant | undefined>;
+  /** Adds (or replaces) a token hash for a tenant; `operator` defaults to false. */
+  put(tokenHash: string, tenant: string, label: string, options?: { operator?: boolean }): Promise<void>;
 }

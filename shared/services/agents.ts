@@ -5,6 +5,7 @@ import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
 import { isPastDeadline } from '../domain/state-machine.js';
 import { createDefaultPolicy, type AgentProfile, type Candidate, type SchedulingPolicy } from '../domain/scheduling/index.js';
 import { toFieldErrors } from '../domain/task-input.js';
+import { labels } from '../domain/validation.js';
 import type { Json, Resources, Task } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AgentStore } from '../ports/agent-store.js';
@@ -36,7 +37,7 @@ const registration = z.strictObject({
     })
     .default({ slots: 1 }),
   weight: z.number().positive().max(100).default(1),
-  labels: z.record(z.string().max(64), z.string().max(256)).default({}),
+  labels: labels.default({}),
 });
 
 /**

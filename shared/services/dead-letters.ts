@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedString } from '../domain/validation.js';
 import { PRIORITIES } from '../domain/priority.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import { ValidationError } from '../errors.js';
@@ -80,7 +81,7 @@ export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw:
  */
 export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, raw: unknown): Promise<{ redriven: string[]; dropped: string[] }> {
   const parsed = selection(deps.pools, {
-    taskIds: z.array(z.string().min(1)).min(1).max(100).optional(),
+    taskIds: z.array(boundedString(256)).min(1).max(100).optional(),
     max: z.int().min(1).max(100).default(10),
   }).safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));

@@ -10,9 +10,11 @@ import type { TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
 
 export interface Stats {
-  readonly queues: readonly QueueDepth[];
+  /** Depths of the shared queues and their DLQs: an operator token only. */
+  readonly queues?: readonly QueueDepth[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
-  readonly circuits: Readonly<Record<string, CircuitState>>;
+  /** Each pool's circuit: an operator token only. */
+  readonly circuits?: Readonly<Record<string, CircuitState>>;
   /** Each pool's circuit cool-down: an OPEN circuit probes again `since` + this (the dashboard shows it). */
   readonly circuitCooldownSeconds: Readonly<Record<string, number>>;
   /** The tenant's registered agents, and the load of the online ones. */
@@ -25,9 +27,11 @@ export interface Stats {
 const SAMPLE = 500;
 
 /**
- * What `GET /stats` shows: queue depths per pool × priority (shared by every
- * tenant), the tenant's counts by status and agents online, each pool's circuit, and throughput
- * and queue-time percentiles over the tenant's most recent tasks.
+ * What `GET /stats` shows: the tenant's counts by status and agents online, and
+ * throughput and queue-time percentiles over the tenant's most recent tasks.
+ * For an operator also the pool-wide figures: queue and DLQ depths per pool ×
+ * priority (shared by every tenant, so they would reveal other tenants' load)
+ * and each pool's circuit.
  */
 export async function getStats(
   deps: {
@@ -40,17 +44,26 @@ export async function getStats(
     now: () => Date;
   },
   tenant: string,
+  options: { operator: boolean } = { operator: false },
 ): Promise<Stats> {
   const now = deps.now();
   const [queues, tasks, circuits, recent, agents] = await Promise.all([
-    deps.queueStats.depths(),
+    options.operator ? deps.queueStats.depths() : undefined,
     deps.counters.read(tenant),
-    Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)),
+    options.operator ? Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)) : undefined,
     deps.queries.list({ tenant, limit: SAMPLE }),
     deps.agents.list(tenant),
   ]);
   const onlineAgents = agents.filter((a) => isOnline(a, now));
   const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now) };
   const circuitCooldownSeconds = Object.fromEntries(deps.pools.map((pool) => [pool.name, pool.circuit.cooldownSeconds]));
-  return { queues, tasks, circuits: Object.fromEntries(circuits), circuitCooldownSeconds, workers, recent: summarizeRecent(recent.items, now), at: now.toISOString() };
+  return {
+    ...(queues !== undefined ? { queues } : {}),
+    tasks,
+    ...(circuits !== undefined ? { circuits: Object.fromEntries(circuits) } : {}),
+    circuitCooldownSeconds,
+    workers,
+    recent: summarizeRecent(recent.items, now),
+    at: now.toISOString(),
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { jsonByteLength, LIMITS } from '../domain/limits.js';
 import { toFieldErrors } from '../domain/task-input.js';
+import { boundedJson, leaseToken } from '../domain/validation.js';
 import type { Task } from '../domain/task.js';
 import { StaleLeaseError, ValidationError } from '../errors.js';
 import type { AgentDeps } from './agents.js';
@@ -15,7 +16,7 @@ import { isInvalidTransition, type Guard } from './task-lifecycle.js';
  * nothing, even against a racing re-lease or a lapsed-lease settle.
  */
 
-const token = z.string({ error: 'is required (the leaseToken the lease returned)' }).min(1).max(256);
+const token = leaseToken;
 
 function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw ?? {});
@@ -83,7 +84,7 @@ export async function reportProgress(deps: AgentDeps, tenant: string, id: string
  * would only produce it again).
  */
 export async function completeTask(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<Task> {
-  const body = parse(z.object({ leaseToken: token, result: z.json().default(null) }), raw);
+  const body = parse(z.object({ leaseToken: token, result: boundedJson.default(null) }), raw);
   const { task, guard } = await leased(deps, tenant, id, body.leaseToken);
   const bytes = jsonByteLength(body.result);
   if (bytes > LIMITS.resultBytes) {

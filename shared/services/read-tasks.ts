@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toFieldErrors } from '../domain/task-input.js';
 import { TASK_STATUSES } from '../domain/task-status.js';
 import { LIMITS } from '../domain/limits.js';
+import { cursor as cursorSchema } from '../domain/validation.js';
 import type { Task } from '../domain/task.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { Page, TaskSummary } from '../ports/task-queries.js';
@@ -47,7 +48,7 @@ export async function listTasks(
     type: z.string().min(1).max(128).optional(),
     order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
     limit: z.coerce.number().int().min(1).max(LIMITS.listPageSize).default(50),
-    cursor: z.string().min(1).max(2048).optional(),
+    cursor: cursorSchema.optional(),
   });
   const parsed = schema.safeParse(rawQuery);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));

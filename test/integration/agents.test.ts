@@ -101,7 +101,7 @@ describe('lease tokens', () => {
     expect(await client.fail(id, task!.leaseToken, 'GPU fell off the bus')).toMatchObject({ status: 'PENDING', attempts: 1 });
     const [again] = await waitFor(() => client.lease(agent, { max: 1, waitSeconds: 1 }), (t) => t.length > 0, 10_000, 0);
     expect(await client.fail(id, again!.leaseToken, 'still broken')).toMatchObject({ status: 'FAILED', attempts: 2, error: { message: 'still broken' } });
-    expect((await client.stats()).queues.find((q) => q.pool === 'gpu' && q.priority === 'normal')?.deadLetters).toBeGreaterThanOrEqual(1);
+    expect((await client.stats()).queues?.find((q) => q.pool === 'gpu' && q.priority === 'normal')?.deadLetters).toBeGreaterThanOrEqual(1);
   });
 });
 

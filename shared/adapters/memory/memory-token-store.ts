@@ -1,13 +1,13 @@
-import type { TokenStore } from '../../ports/token-store.js';
+import type { TokenGrant, TokenStore } from '../../ports/token-store.js';
 
 export class MemoryTokenStore implements TokenStore {
-  private readonly tenants = new Map<string, string>();
+  private readonly grants = new Map<string, TokenGrant>();
 
-  async findTenant(tokenHash: string): Promise<string | undefined> {
-    return this.tenants.get(tokenHash);
+  async find(tokenHash: string): Promise<TokenGrant | undefined> {
+    return this.grants.get(tokenHash);
   }
 
-  async put(tokenHash: string, tenant: string): Promise<void> {
-    this.tenants.set(tokenHash, tenant);
+  async put(tokenHash: string, tenant: string, _label: string, options: { operator?: boolean } = {}): Promise<void> {
+    this.grants.set(tokenHash, { tenant, operator: options.operator === true });
   }
 }

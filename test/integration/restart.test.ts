@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../local/free-port.js';
+import { AlreadyRunningError, claimLocalData, localPaths, releaseLocalData } from '../../local/local-data.js';
+import { startLocalStack, type LocalStack } from '../../local/runtime.js';
+import { apiClient } from '../helpers/local-stack.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** Generous: each start boots DynamoDB Local, slow on a loaded 2-core machine. */
+const LIMIT_MS = 240_000;
+const dirs: string[] = [];
+const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'taskfleet-restart-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the local stack across restarts', () => {
+  it(
+    'keeps every submitted task through a stop and finishes them after the next start',
+    async () => {
+      // Same ports both times: the handlers' clients, built once per process, keep pointing at them.
+      const options = {
+        port: await freePort(),
+        sqsPort: await freePort(),
+        dynamoDbPort: await freePort(),
+        region: 'us-east-1',
+        prefix: `r${randomUUID().slice(0, 6)}-`,
+        token: `test-${randomUUID()}`,
+        tenant: 'acme',
+        schedule: false,
+        dataDir: tempDir(),
+        log: () => undefined,
+      };
+      let stack: LocalStack = await startLocalStack({ ...options, workers: false });
+      const submitted = await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: 30 }, (_, i) => ({ type: 'echo', payload: { i } })) });
+      expect(submitted.body.accepted).toBe(30);
+      const ids: string[] = submitted.body.items.map((i: { id: string }) => i.id);
+      await stack.stop();
+      expect(existsSync(localPaths(options.dataDir).runtimePid)).toBe(false);
+
+      stack = await startLocalStack({ ...options, workers: true });
+      try {
+        const api = apiClient(stack.apiUrl, stack.token);
+        const done = await waitFor(
+          async () => (await api('GET', '/stats')).body.tasks,
+          (tasks) => tasks.COMPLETED >= 30,
+          LIMIT_MS,
+          1000,
+        );
+        expect(done.COMPLETED).toBe(30);
+        for (const id of ids.slice(0, 5)) expect((await api('GET', `/tasks/${id}`)).body.status).toBe('COMPLETED');
+      } finally {
+        await stack.stop();
+      }
+    },
+    LIMIT_MS * 2,
+  );
+});
+
+describe('a start after a crash', () => {
+  it('stops an orphaned DynamoDB Local named in the pid file', async () => {
+    const root = tempDir();
+    // A stand-in for the java child of a killed run: its command line reads as DynamoDB Local's.
+    const orphan = spawn('bash', ['-c', 'exec -a "java -jar DynamoDBLocal.jar" sleep 300'], { stdio: 'ignore', detached: true });
+    await waitFor(async () => orphan.pid !== undefined && alive(orphan.pid), Boolean, 10_000);
+    writeFileSync(localPaths(root).dynamodbPid, String(orphan.pid));
+    const exited = new Promise((r) => orphan.once('exit', r));
+    const notes = await claimLocalData(root);
+    await exited;
+    expect(notes).toEqual([`stopped an orphaned DynamoDB Local (pid ${orphan.pid}) left by an earlier run`]);
+    releaseLocalData(root);
+  });
+
+  it('leaves a process that is not DynamoDB Local alone (a reused pid)', async () => {
+    const root = tempDir();
+    const other = spawn('sleep', ['300'], { stdio: 'ignore' });
+    writeFileSync(localPaths(root).dynamodbPid, String(other.pid));
+    expect(await claimLocalData(root)).toEqual([]);
+    expect(alive(other.pid!)).toBe(true);
+    other.kill();
+    releaseLocalData(root);
+  });
+
+  it('refuses to start while another taskfleet runs from the same folder', async () => {
+    const root = tempDir();
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300000)'], { stdio: 'ignore' });
+    writeFileSync(localPaths(root).runtimePid, String(other.pid));
+    await expect(claimLocalData(root)).rejects.toBeInstanceOf(AlreadyRunningError);
+    other.kill();
+  });
+});

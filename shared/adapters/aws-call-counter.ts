@@ -25,6 +25,19 @@ export function countCalls<C extends CountableClient>(client: C, label: string):
     },
     { step: 'initialize', name: 'taskfleetCallCounter' },
   );
+  // After serialization's peer (lib-dynamodb) has marshalled: observers see AttributeValues.
+  add(
+    ((next: Next, context: { commandName?: string }) => async (args: unknown) => {
+      const result = await next(args);
+      if (observers.size > 0) {
+        const input = (args as { input?: unknown }).input;
+        const output = (result as { output?: unknown }).output;
+        for (const observe of observers) observe({ label, command: context.commandName ?? '?', input, output });
+      }
+      return result;
+    }) as never,
+    { step: 'build', name: 'taskfleetCallObserver' } as never,
+  );
   return client;
 }
 
@@ -35,4 +48,20 @@ export function callCounts(): Map<string, number> {
 
 export function resetCallCounts(): void {
   counts.clear();
+}
+
+/** One finished call as its client saw it (DynamoDB input and output still marshalled). */
+export interface ObservedCall {
+  readonly label: string;
+  readonly command: string;
+  readonly input: unknown;
+  readonly output: unknown;
+}
+
+const observers = new Set<(call: ObservedCall) => void>();
+
+/** The cost bench sizes reads and SQS requests from each call; returns the unsubscribe. */
+export function observeCalls(observer: (call: ObservedCall) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
 }

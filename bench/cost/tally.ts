@@ -1,0 +1,82 @@
+/** Turns one scenario's stream records and metered calls into per-task figures. */
+import { TABLE } from '../../shared/topology/table.js';
+import { itemSize, type Item } from './item-size.js';
+import { keyOf, type CallMeter } from './meter.js';
+import type { StreamRecord } from './stream.js';
+import { indexWrites, tableUnits } from './write-units.js';
+
+export interface Figures {
+  readonly tasks: number;
+  readonly records: number;
+  readonly tableUnits: number;
+  readonly indexUnits: Readonly<Record<string, number>>;
+  readonly writeUnits: number;
+  readonly readUnits: number;
+  readonly sqsRequests: number;
+  readonly pollerRequests: number;
+  readonly emptyPolls: number;
+  readonly taskItemAvg: number;
+  readonly taskItemMax: number;
+  readonly hottest: { readonly key: string; readonly share: number };
+  readonly calls: ReadonlyMap<string, number>;
+  readonly errors: readonly string[];
+}
+
+export function tally(tasks: number, records: readonly StreamRecord[], meter: CallMeter): Figures {
+  let table = 0;
+  const indexUnits: Record<string, number> = Object.fromEntries(Object.keys(TABLE.indexes).map((n) => [n, 0]));
+  const byKey = new Map<string, number>();
+  const add = (key: string, units: number): void => void byKey.set(key, (byKey.get(key) ?? 0) + units);
+  const taskSizes = new Map<string, number>();
+  for (const record of records) {
+    const oldImage = record.dynamodb?.OldImage as Item | undefined;
+    const newImage = record.dynamodb?.NewImage as Item | undefined;
+    const keys = record.dynamodb?.Keys as Item | undefined;
+    const units = tableUnits(oldImage, newImage, meter.takeTransactional(keyOf(keys)));
+    table += units;
+    add(`table ${String(keys?.[TABLE.partitionKey]?.S)}`, units);
+    for (const w of indexWrites(oldImage, newImage)) {
+      indexUnits[w.index] = (indexUnits[w.index] ?? 0) + w.units;
+      for (const p of w.partitions) add(`${w.index} ${p.key}`, p.units);
+    }
+    if (keys?.[TABLE.sortKey]?.S === 'task') {
+      const k = keyOf(keys);
+      taskSizes.set(k, Math.max(taskSizes.get(k) ?? 0, itemSize(oldImage), itemSize(newImage)));
+    }
+  }
+  table += meter.conditionCheckUnits;
+  const indexTotal = Object.values(indexUnits).reduce((a, b) => a + b, 0);
+  const writeUnits = table + indexTotal;
+  let hottest = { key: '-', share: 0 };
+  for (const [key, units] of byKey) if (units / writeUnits > hottest.share) hottest = { key, share: units / writeUnits };
+  const sizes = [...taskSizes.values()];
+  return {
+    tasks,
+    records: records.length,
+    tableUnits: table,
+    indexUnits,
+    writeUnits,
+    readUnits: meter.readUnits,
+    sqsRequests: meter.sqsRequests,
+    pollerRequests: meter.pollerRequests,
+    emptyPolls: meter.emptyPolls,
+    taskItemAvg: sizes.length === 0 ? 0 : sizes.reduce((a, b) => a + b, 0) / sizes.length,
+    taskItemMax: sizes.length === 0 ? 0 : Math.max(...sizes),
+    hottest,
+    calls: meter.calls,
+    errors: [...meter.errors],
+  };
+}
+
+/** us-east-1 on-demand list prices, as of the date printed with them. */
+export const PRICES = {
+  asOf: '2026-11 (aws.amazon.com/dynamodb/pricing/on-demand, aws.amazon.com/sqs/pricing)',
+  writeRequestUnit: 0.625 / 1e6,
+  readRequestUnit: 0.125 / 1e6,
+  sqsRequest: 0.4 / 1e6,
+} as const;
+
+export function dollarsPerMillion(f: Figures): number {
+  const perTask = (f.writeUnits * PRICES.writeRequestUnit + f.readUnits * PRICES.readRequestUnit + (f.sqsRequests + f.pollerRequests) * PRICES.sqsRequest) / f.tasks;
+  return perTask * 1e6;
+}

@@ -7,6 +7,7 @@ import { EVENTS_ENV } from '../shared/events-config.js';
 import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
 import { lambdaContext } from './apigw-event.js';
 import { startStreamPoller } from './stream-poller.js';
+import { decodeStreamRecord } from '../shared/adapters/dynamodb/stream-records.js';
 
 export interface EventsPipelineOptions {
   readonly region: string;
@@ -15,6 +16,8 @@ export interface EventsPipelineOptions {
   /** fauxqs answers SQS and SNS on the same endpoint. */
   readonly sqsEndpoint: string;
   readonly dynamoDbEndpoint: string;
+  /** A concise line per task state change (`npm start` without --quiet). */
+  readonly taskLog?: (line: string) => void;
 }
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -49,7 +52,7 @@ export async function startEventsPipeline(options: EventsPipelineOptions): Promi
     region: options.region,
     tableName: options.tableName,
     batchSize: STREAM_BATCH_SIZE,
-    handler: await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY),
+    handler: withTaskLog(await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY), options.taskLog),
   });
   const deliveries = startQueuePoller(sqs, queue.QueueUrl, Attributes?.QueueArn ?? '', options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY));
   return {
@@ -60,6 +63,25 @@ export async function startEventsPipeline(options: EventsPipelineOptions): Promi
       await Promise.all([stream.stop(), deliveries.stop()]);
       sqs.destroy();
     },
+  };
+}
+
+/** The consumer, and first a line per task whose status changed in the batch (`task 6f0c… PENDING → ACTIVE  acme general attempt 1`). */
+function withTaskLog(
+  handler: (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>,
+  log: ((line: string) => void) | undefined,
+): (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse> {
+  if (log === undefined) return handler;
+  return async (event, context) => {
+    for (const record of event.Records) {
+      const change = decodeStreamRecord(record.dynamodb?.OldImage as never, record.dynamodb?.NewImage as never);
+      if (change.kind !== 'task' || change.old?.status === change.new?.status) continue;
+      const task = change.new ?? change.old;
+      if (task === undefined) continue;
+      const error = change.new?.error !== undefined && change.new.status !== 'COMPLETED' ? `  ${change.new.error.message}` : '';
+      log(`task ${task.id} ${change.old?.status ?? 'new'} → ${change.new?.status ?? 'deleted'}  ${task.tenant} ${task.pool} attempt ${task.attempts}${error}`);
+    }
+    return handler(event, context);
   };
 }
 

@@ -153,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.events !== false) {
       // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
       process.env[EVENTS_ENV.allowLoopback] ??= 'true';
-      const pipeline = await startEventsPipeline({ region: options.region, prefix: options.prefix, tableName, sqsEndpoint, dynamoDbEndpoint });
+      const pipeline = await startEventsPipeline({ region: options.region, prefix: options.prefix, tableName, sqsEndpoint, dynamoDbEndpoint, ...(options.requestLog === true ? { taskLog: log } : {}) });
       stops.push(() => pipeline.stop());
       events = { topicArn: pipeline.topicArn, deliveryQueueUrl: pipeline.deliveryQueueUrl, deliveryDlqUrl: pipeline.deliveryDlqUrl };
     }

@@ -1,3 +1,4 @@
+import { acknowledgeTableIndexWildcard } from '../nag.js';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -86,6 +87,7 @@ export class EventsPipeline extends Construct {
       timeout: Duration.seconds(60),
     });
     props.table.grantReadWriteData(this.consumer.role);
+    acknowledgeTableIndexWildcard(this.consumer, props.table);
     this.topic.grantPublish(this.consumer.role);
     this.deliveryQueue.grantSendMessages(this.consumer.role);
     this.streamSource = new DynamoEventSource(props.table, {
@@ -116,6 +118,7 @@ export class EventsPipeline extends Construct {
       timeout: deliveryTimeout,
     });
     props.table.grantReadWriteData(this.delivery.role);
+    acknowledgeTableIndexWildcard(this.delivery, props.table);
     this.deliveryQueue.grantSendMessages(this.delivery.role);
     this.deliveryDlq.grantSendMessages(this.delivery.role);
     this.delivery.function.addEventSource(

@@ -20,8 +20,8 @@ export async function startTestStack(options: { workers?: boolean; sweepSeconds?
     schedule: options.sweepSeconds !== undefined,
     ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}),
     workers: options.workers ?? false,
-    // The stream poller costs CPU in every file; only the files about events start it.
-    events: options.events ?? false,
+    // The stream consumer also keeps the /stats counts: on unless a file has no use for either.
+    events: options.events ?? true,
   });
 }
 
@@ -52,7 +52,7 @@ export function useTestStack(options: { workers?: boolean; sweepSeconds?: number
   let stack: LocalStack | undefined;
   let api: ApiClient | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ workers: options.workers ?? false, events: options.events ?? false, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
+    stack = await startTestStack({ workers: options.workers ?? false, events: options.events ?? true, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
     api = apiClient(stack.apiUrl, stack.token);
   });
   afterAll(async () => stack?.stop());

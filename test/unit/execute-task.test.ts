@@ -156,4 +156,22 @@ describe('executeDelivery', () => {
     expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ reason: 'completed' });
     expect((await worker.circuits.get('general')).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
   });
+
+  it('never lets a worker whose attempt was declared lost finish the next attempt', async () => {
+    const services = memoryServices();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slowHandlers: HandlerRegistry = { slow: async () => { await gate; return 'late'; } };
+    const first = memoryExecution(services, slowHandlers, { workerId: 'first', leaseGraceSeconds: 0 });
+    const second = memoryExecution(services, { slow: () => 'on time' }, { workerId: 'second', leaseGraceSeconds: 0 });
+    const { task } = await submitTask(services, 'acme', { type: 'slow', timeoutSeconds: 5, maxAttempts: 3 });
+    const running = executeDelivery(first, deliveryOf(task));
+    await new Promise((r) => setTimeout(r, 20));
+    // The first worker's lease lapses; another delivery settles the lost attempt and runs the next.
+    services.advance(10);
+    expect(await executeDelivery(second, deliveryOf(task))).toEqual({ action: 'delete', reason: 'completed' });
+    release();
+    expect(await running).toMatchObject({ action: 'delete' });
+    expect(await services.task(task.id)).toMatchObject({ status: 'COMPLETED', result: 'on time', attempts: 2, worker: 'second' });
+  });
 });

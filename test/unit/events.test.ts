@@ -100,8 +100,10 @@ describe('stream records', () => {
   it('recognises tasks, jobs and circuits and decodes them with the stores’ decoders', () => {
     const item = toTaskItem(task({ status: 'ACTIVE' }));
     expect(itemKind(item)).toBe('task');
-    expect(itemKind({ pk: 'acme#task#t1', sk: 'x' })).toBe('task');
-    expect(itemKind({ pk: 'JOB#j1', sk: 'JOB' })).toBe('job');
+    expect(itemKind({ pk: 'acme#task#t1', sk: 'task' })).toBe('task');
+    expect(itemKind({ pk: 'acme#task#t1', sk: 'x' })).toBe('other');
+    expect(itemKind({ pk: 'acme#job#j1', sk: 'job' })).toBe('job');
+    expect(itemKind({ pk: 'acme#job#j1', sk: 'count#01' })).toBe('other');
     expect(itemKind({ pk: 'CIRCUIT#general', sk: 'CIRCUIT' })).toBe('circuit');
     expect(itemKind({ pk: 'TOKEN#abc', sk: 'TOKEN' })).toBe('other');
     const decoded = decodeStreamRecord(marshall(toTaskItem(task()), { removeUndefinedValues: true }), marshall(item, { removeUndefinedValues: true }));

@@ -58,6 +58,11 @@ export type DecodedRecord =
 
 /** A stream record's images (DynamoDB JSON, as Lambda and DynamoDB Streams give them) → a change. */
 export function decodeStreamRecord(oldImage: Image, newImage: Image): DecodedRecord {
+  // Only the keys decide what an item is: records of other items (agents, counters,
+  // schedules) are skipped before their images are decoded.
+  const keys = newImage ?? oldImage ?? {};
+  const raw = { [TABLE.partitionKey]: keys[TABLE.partitionKey]?.S, [TABLE.sortKey]: keys[TABLE.sortKey]?.S };
+  if (itemKind(raw) === 'other') return { kind: 'other' };
   const before = oldImage === undefined ? undefined : unmarshall(oldImage);
   const after = newImage === undefined ? undefined : unmarshall(newImage);
   const kind = itemKind(after ?? before ?? {});

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { decodeCursor, encodeCursor, invalidCursor } from './page-cursor.js';
+import { decodeListCursor, encodeListCursor } from '../task-list.js';
 import { queryPages } from './query-pages.js';
 import { sumShards, type ChildCounts, type Job, type JobStatus } from '../../domain/job.js';
 import type { JobPatch, JobStore } from '../../ports/job-store.js';
@@ -131,30 +131,29 @@ export class DynamoDbJobStore implements JobStore {
     return jobs.filter((job): job is Job => job !== undefined);
   }
 
-  /** GET /jobs: the `list` index under `<tenant>#jobs` (written on create), newest first, then each job read in full. */
+  /**
+   * GET /jobs: the `list` index under `<tenant>#jobs` (written on create), newest
+   * first, then each job read in full. The cursor is the last key shown, validated
+   * like the task list's, so a crafted one is a 400, never a 500.
+   */
   async listByTenant(tenant: string, limit: number, cursor?: string): Promise<Page<Job>> {
     const { list } = TABLE.indexes;
-    const startKey = cursor === undefined ? undefined : decodeCursor(cursor);
-    try {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: list.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': list.partitionKey },
-          ExpressionAttributeValues: { ':pk': `${tenant}#jobs` },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      const jobs = await Promise.all((page.Items ?? []).map((item) => this.get(tenant, String(item.id))));
-      const items = jobs.filter((job): job is Job => job !== undefined);
-      return page.LastEvaluatedKey === undefined ? { items } : { items, nextCursor: encodeCursor(page.LastEvaluatedKey) };
-    } catch (error) {
-      // A cursor from another query or tenant does not fit this index's key.
-      if (startKey !== undefined && (error as Error).name === 'ValidationException') throw invalidCursor();
-      throw error;
-    }
+    const after = cursor === undefined ? undefined : decodeListCursor(cursor);
+    const page = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: list.name,
+        KeyConditionExpression: after === undefined ? '#pk = :pk' : '#pk = :pk AND #sk < :after',
+        ExpressionAttributeNames: { '#pk': list.partitionKey, ...(after !== undefined ? { '#sk': list.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': `${tenant}#jobs`, ...(after !== undefined ? { ':after': after } : {}) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    const found = page.Items ?? [];
+    const jobs = await Promise.all(found.map((item) => this.get(tenant, String(item.id))));
+    const items = jobs.filter((job): job is Job => job !== undefined);
+    const last = found.at(-1);
+    return page.LastEvaluatedKey === undefined || last === undefined ? { items } : { items, nextCursor: encodeListCursor(String(last[list.sortKey])) };
   }
 }

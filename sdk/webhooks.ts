@@ -49,9 +49,10 @@ export interface VerifyOptions {
  * @throws WebhookSignatureError when the header is malformed, no `v1` matches
  *   (compared in constant time), or the timestamp is outside the tolerance.
  */
-export function verifyWebhook(body: string | Buffer, header: string | undefined | null, secret: string, options: VerifyOptions = {}): WebhookEvent {
+export function verifyWebhook(body: string | Uint8Array, header: string | undefined | null, secret: string, options: VerifyOptions = {}): WebhookEvent {
   if (header === undefined || header === null || header === '') throw new WebhookSignatureError('no signature header');
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  // Uint8Array, not Buffer, in the signature: the SDK's types must not need @types/node (a Buffer is one).
+  const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
   let timestamp: number | undefined;
   const signatures: string[] = [];
   for (const part of header.split(',')) {

@@ -216,7 +216,8 @@ export function scheduleDeps(): ScheduleDeps {
 // ── Events and webhooks (issue #14) ───────────────────────────────────────────
 
 /** How long the stream consumer trusts its copy of a tenant's webhooks: a new webhook hears events after at most this. */
-const WEBHOOK_LIST_CACHE_MS = Number(process.env.TASKFLEET_WEBHOOK_LIST_CACHE_MS ?? 5_000);
+/** Read when used, not at import: a test (or the local runtime) may set it after this module loads. */
+const webhookListCacheMs = (): number => Number(process.env.TASKFLEET_WEBHOOK_LIST_CACHE_MS ?? 5_000);
 
 /** What the /webhooks routes need. */
 export function webhookDeps(): WebhookDeps {
@@ -244,7 +245,7 @@ export function streamConsumerDeps(): StreamConsumerDeps {
     metrics: new EmfEventMetrics(),
     webhooksOf: (tenant) => {
       const hit = cache.get(tenant);
-      if (hit !== undefined && Date.now() - hit.at < WEBHOOK_LIST_CACHE_MS) return hit.list;
+      if (hit !== undefined && Date.now() - hit.at < webhookListCacheMs()) return hit.list;
       const list = store.list(tenant);
       cache.set(tenant, { at: Date.now(), list });
       list.catch(() => cache.delete(tenant));

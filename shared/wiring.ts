@@ -91,7 +91,8 @@ function wire(): Wired {
   const records = new DynamoDbTaskRecords(db, config.tableName);
   const queries = new DynamoDbTaskQueries(db, config.tableName);
   const agents = new DynamoDbAgentStore(db, config.tableName);
-  const signal = new InProcessReadySignal();
+  const readyView = new ReadyView();
+  const signal = new InProcessReadySignal((tenant, pool) => readyView.invalidate(tenant, pool));
   const lifecycle = new TaskLifecycle({
     records,
     queue: new SqsTaskQueue(sqs, config.queueUrls, warn),
@@ -131,7 +132,7 @@ function wire(): Wired {
     random: Math.random,
     ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
   };
-  const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView: new ReadyView(), newId: randomUUID, newToken: generateToken };
+  const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView, newId: randomUUID, newToken: generateToken };
   wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps };
   return wired;
 }

@@ -226,6 +226,11 @@ export class ReadyView {
     return tasks;
   }
 
+  /** A task became ready in this process: the next reader reads afresh. */
+  invalidate(tenant: string, pool: string): void {
+    this.views.delete(`${tenant}#${pool}`);
+  }
+
   /** A task claimed (or lost to someone else): later readers of the view skip it. */
   taken(tenant: string, pool: string, id: string): void {
     const key = `${tenant}#${pool}`;

@@ -4,7 +4,11 @@ import type { ReadySignal } from '../../ports/ready-signal.js';
 export class InProcessReadySignal implements ReadySignal {
   private readonly waiters = new Map<string, Set<() => void>>();
 
+  /** `onNotify`: also told of every new ready task (e.g. to drop a cached view of the ready set). */
+  constructor(private readonly onNotify?: (tenant: string, pool: string) => void) {}
+
   notify(tenant: string, pool: string): void {
+    this.onNotify?.(tenant, pool);
     const waiting = this.waiters.get(`${tenant}#${pool}`);
     if (waiting === undefined) return;
     this.waiters.delete(`${tenant}#${pool}`);

@@ -58,17 +58,22 @@ const JOB_DONE: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
  * on a 4xx/5xx answer and TaskfleetConnectionError when the API cannot be reached.
  * `T` maps task types to their payload and result (see `TaskMap`).
  */
+/** The HTTP settings of a client from its options, defaults filled in (shared by every client class). */
+export function httpOptions(options: ClientOptions): HttpOptions {
+  return {
+    url: options.url.replace(/\/+$/, ''),
+    token: options.token,
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: options.retry ?? {},
+  };
+}
+
 export class TaskfleetClient<T extends TaskMap = AnyTasks> {
   private readonly http: HttpOptions;
 
   constructor(options: ClientOptions) {
-    this.http = {
-      url: options.url.replace(/\/+$/, ''),
-      token: options.token,
-      fetch: options.fetch ?? globalThis.fetch,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      retry: options.retry ?? {},
-    };
+    this.http = httpOptions(options);
   }
 
   /** The API's base URL, e.g. for messages. */

@@ -1,4 +1,4 @@
-import type { ClientOptions } from './client.js';
+import { httpOptions, type ClientOptions } from './client.js';
 import { send, type HttpOptions } from './http.js';
 
 // The wire shapes, written out: the SDK package imports nothing from the server.
@@ -54,13 +54,7 @@ export class TaskfleetSchedules {
   private readonly http: HttpOptions;
 
   constructor(options: ClientOptions) {
-    this.http = {
-      url: options.url.replace(/\/+$/, ''),
-      token: options.token,
-      fetch: options.fetch ?? globalThis.fetch,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      retry: options.retry ?? {},
-    };
+    this.http = httpOptions(options);
   }
 
   /** Creates a schedule; the answer carries its id and nextRunAt. Not retried (it is not idempotent). */

@@ -13,7 +13,13 @@ export interface SchedulingConfig {
   readonly deadlineHorizonSeconds: number;
   /** How long work may be left for its affinity owner or for an idle faster agent before any agent takes it. */
   readonly holdbackSeconds: number;
-  /** A bigger agent leaves work to a smaller one that has room for it now (see holdbackSeconds). */
+  /**
+   * A bigger agent leaves work to a smaller one that has room for it now (see
+   * holdbackSeconds). Off by default: the reservation already keeps a big task
+   * from starving, and in the agent benchmark leaving work to smaller agents
+   * idled the big ones (GPU fleet utilisation 89.9 % with it, 90.7 % without;
+   * mixed fleet 97.0 % and 97.2 %).
+   */
   readonly leaveToSmaller: boolean;
   /** Hold back free resources on the one agent a blocked big task fits best, so small tasks cannot starve it. */
   readonly reserveForBlocked: boolean;
@@ -28,7 +34,7 @@ export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
   holdbackSeconds: 10,
   reserveForBlocked: true,
   maxReservations: 4,
-  leaveToSmaller: true,
+  leaveToSmaller: false,
 };
 
 /** The defaults with some knobs changed. */

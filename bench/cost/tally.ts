@@ -11,6 +11,8 @@ export interface Figures {
   readonly tableUnits: number;
   readonly indexUnits: Readonly<Record<string, number>>;
   readonly writeUnits: number;
+  /** Of writeUnits, those of the table-stream consumer: `/stats` counters and the event log (issue #14), not the task's own. */
+  readonly streamConsumerUnits: number;
   readonly readUnits: number;
   readonly sqsRequests: number;
   readonly pollerRequests: number;
@@ -28,12 +30,14 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
   const byKey = new Map<string, number>();
   const add = (key: string, units: number): void => void byKey.set(key, (byKey.get(key) ?? 0) + units);
   const taskSizes = new Map<string, number>();
+  let streamConsumer = 0;
   for (const record of records) {
     const oldImage = record.dynamodb?.OldImage as Item | undefined;
     const newImage = record.dynamodb?.NewImage as Item | undefined;
     const keys = record.dynamodb?.Keys as Item | undefined;
     const units = tableUnits(oldImage, newImage, meter.takeTransactional(keyOf(keys)));
     table += units;
+    if (writtenByStreamConsumer(String(keys?.[TABLE.partitionKey]?.S))) streamConsumer += units;
     add(`table ${String(keys?.[TABLE.partitionKey]?.S)}`, units);
     for (const w of indexWrites(oldImage, newImage)) {
       indexUnits[w.index] = (indexUnits[w.index] ?? 0) + w.units;
@@ -56,6 +60,7 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
     tableUnits: table,
     indexUnits,
     writeUnits,
+    streamConsumerUnits: streamConsumer,
     readUnits: meter.readUnits,
     sqsRequests: meter.sqsRequests,
     pollerRequests: meter.pollerRequests,
@@ -67,6 +72,9 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
     errors: [...meter.errors],
   };
 }
+
+/** `<tenant>#counts` and `<tenant>#events#…`: the items only the table-stream consumer writes. */
+const writtenByStreamConsumer = (partitionKey: string): boolean => /^[^#]+#(counts|events)(#|$)/.test(partitionKey);
 
 /** us-east-1 on-demand list prices, as of the date printed with them. */
 export const PRICES = {

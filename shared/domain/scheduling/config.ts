@@ -28,7 +28,6 @@ export interface SchedulingConfig {
 }
 
 export const DEFAULT_SCHEDULING_CONFIG: SchedulingConfig = {
-  // Same as the SQS-era leasing rule (domain/leasing.ts effectiveRank).
   maxWaitSeconds: { critical: Infinity, high: 60, normal: 120, low: 300 },
   deadlineHorizonSeconds: 300,
   holdbackSeconds: 10,

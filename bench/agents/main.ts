@@ -1,11 +1,11 @@
 /**
- * `npm run bench:agents [-- --sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S]`
+ * `npm run bench:agents [-- --sim | --live | --latency] [--scenario gpu|mixed|all] [--tasks N] [--seed S]`
  *
  * Schedules a heterogeneous agent fleet and prints figures next to the targets
  * of issue #9. `--sim` (the default) drives the default scheduling policy in a
  * deterministic discrete-event simulation and computes an offline greedy
  * reference on the same workload. `--live` runs a smaller fleet against a local
- * stack over HTTP. Figures only; nothing passes or fails on time.
+ * stack over HTTP; `--latency` times one idle agent's long poll. Figures only; nothing passes or fails on time.
  */
 import { parseArgs } from 'node:util';
 import type { Metrics } from './metrics.js';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
   options: {
     sim: { type: 'boolean' },
     live: { type: 'boolean' },
+    latency: { type: 'boolean' },
     scenario: { type: 'string', default: 'all' },
     tasks: { type: 'string' },
     seed: { type: 'string', default: '1' },
@@ -27,7 +28,7 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:agents -- [--sim | --live] [--scenario gpu|mixed|all] [--tasks N] [--seed S | --seeds 1,2,3] [--topk K] [--time-scale F (live)]');
+  console.log('usage: npm run bench:agents -- [--sim | --live | --latency] [--scenario gpu|mixed|all] [--tasks N] [--seed S | --seeds 1,2,3] [--topk K] [--time-scale F (live)]');
   process.exit(0);
 }
 const seed = Number(values.seed);
@@ -35,7 +36,10 @@ const topK = Number(values.topk);
 const names: WorkloadName[] = values.scenario === 'all' ? ['gpu', 'mixed'] : [values.scenario as WorkloadName];
 for (const name of names) if (!(name in WORKLOADS)) throw new Error(`--scenario must be gpu, mixed or all, not ${name}`);
 
-if (values.live) {
+if (values.latency) {
+  const { runLeaseLatency } = await import('./lease-latency.js');
+  await runLeaseLatency({ tasks: Number(values.tasks ?? 50) });
+} else if (values.live) {
   const { runLive } = await import('./live.js');
   await runLive({ seed, tasks: Number(values.tasks ?? 120), timeScale: Number(values['time-scale']) });
 } else if (values.seeds !== undefined) {

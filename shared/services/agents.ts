@@ -151,7 +151,7 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
     const pools = poolsFor(deps.pools, agent.capabilities);
     const leased: LeasedTask[] = [];
     const until = started.getTime() + waitSeconds * 1000;
-    for (let round = 0; pools.length > 0; round++) {
+    while (pools.length > 0) {
       const now = deps.now();
       for (const lease of Object.values(agent.leases)) {
         if (Date.parse(lease.expiresAt) <= now.getTime()) await deps.agents.removeLease(tenant, agentId, lease.taskId);
@@ -161,10 +161,12 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
       if (want <= 0) break;
       for (const pool of pools) {
         if (leased.length >= max) break;
-        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now, round > 0)));
+        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now)));
       }
       if (leased.length > 0 || deps.now().getTime() >= until) break;
       await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()));
+      // Start reading the ready sets while the agent's record is read: one round trip, not two.
+      if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
       agent = await ownAgent(deps, tenant, agentId);
     }
     return leased;
@@ -174,9 +176,8 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
 }
 
 /** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
-async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date, fresh: boolean): Promise<LeasedTask[]> {
-  const read = (): Promise<readonly ReadyTask[]> => deps.queries.ready(agent.tenant, pool.name, PER_SHARD);
-  const [ready, fleet] = await Promise.all([deps.readyView?.read(agent.tenant, pool.name, read, fresh) ?? read(), onlineFleet(deps, agent.tenant, now)]);
+async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date): Promise<LeasedTask[]> {
+  const [ready, fleet] = await Promise.all([readReady(deps, agent.tenant, pool), onlineFleet(deps, agent.tenant, now)]);
   const candidates: Candidate[] = [];
   for (const task of ready) {
     if (!isAvailable(task, now)) continue;
@@ -201,12 +202,20 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
   return leased;
 }
 
+/** The top of a pool's ready set, through this process's shared view when there is one. */
+function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonly ReadyTask[]> {
+  const read = (): Promise<readonly ReadyTask[]> => deps.queries.ready(tenant, pool.name, PER_SHARD);
+  return deps.readyView?.read(tenant, pool.name, read) ?? read();
+}
+
 /**
  * A short-lived, shared view of each tenant × pool ready set in this process:
  * concurrent lease calls share one read of the shards (single flight), and a
  * view is reused for `ttlMs`. Staleness is harmless: a claim is a conditional
  * write, so a task someone else took is a lost race and the next candidate is
- * tried. A long poll woken by a new task reads afresh.
+ * tried. A new ready task in this process drops the view (`invalidate`), so the
+ * long polls it wakes share one fresh read instead of each reading every shard;
+ * a poll whose wait timed out finds the view older than `ttlMs` and reads too.
  */
 export class ReadyView {
   private readonly views = new Map<string, { at: number; tasks: Promise<readonly ReadyTask[]> }>();
@@ -216,10 +225,10 @@ export class ReadyView {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>, fresh: boolean): Promise<readonly ReadyTask[]> {
+  read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>): Promise<readonly ReadyTask[]> {
     const key = `${tenant}#${pool}`;
     const cached = this.views.get(key);
-    if (!fresh && cached !== undefined && this.clock() - cached.at < this.ttlMs) return cached.tasks;
+    if (cached !== undefined && this.clock() - cached.at < this.ttlMs) return cached.tasks;
     const tasks = load();
     this.views.set(key, { at: this.clock(), tasks });
     tasks.catch(() => this.views.delete(key));

@@ -5,7 +5,7 @@ import { newTask, toTaskView, type Task, type TaskView } from '../domain/task.js
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lazyFleet, placeTask } from './placement.js';
 import type { JobStore } from '../ports/job-store.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import type { Services } from './deps.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 

@@ -9,7 +9,7 @@ import type { TaskStatus } from '../domain/task-status.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { DueRef } from '../ports/schedule-store.js';
 import { cancelTask } from './cancel-task.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { mapWithConcurrency } from '../concurrency.js';
 import { getTask } from './read-tasks.js';
 import type { ScheduleDeps } from './schedules.js';
 import { submitTasks } from './submit-tasks.js';

@@ -13,7 +13,7 @@ import type { ReadySignal } from '../ports/ready-signal.js';
 import type { ChildCount, TaskRecords } from '../ports/task-records.js';
 import { toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
 import type { Pool } from '../topology/topology.js';
-import { mapWithConcurrency } from './concurrency.js';
+import { mapWithConcurrency } from '../concurrency.js';
 
 export interface LifecycleDeps {
   readonly records: TaskRecords;

@@ -9,7 +9,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { Schedule } from '../../domain/schedule.js';
 import type { DueRef, ScheduleChanges, ScheduleStore } from '../../ports/schedule-store.js';
-import { mapWithConcurrency } from '../../services/concurrency.js';
+import { mapWithConcurrency } from '../../concurrency.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
 

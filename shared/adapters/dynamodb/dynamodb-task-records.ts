@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Task } from '../../domain/task.js';
 import type { CommitOutcome, TaskRecords, TaskWrite } from '../../ports/task-records.js';
-import { mapWithConcurrency } from '../../services/concurrency.js';
+import { mapWithConcurrency } from '../../concurrency.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
 import { diffUpdate } from './diff-update.js';

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { queueKey } from '../../topology/topology.js';
 import type { EnqueueFailure, QueueEntry, TaskMessage, TaskQueue } from '../../ports/task-queue.js';
-import { mapWithConcurrency } from '../../services/concurrency.js';
+import { mapWithConcurrency } from '../../concurrency.js';
 
 /** SQS's SendMessageBatch limit. */
 const BATCH = 10;

@@ -16,6 +16,7 @@ export function summaryOf(task: Task): TaskSummary {
     updatedAt: task.updatedAt,
     ...(task.startedAt !== undefined ? { startedAt: task.startedAt } : {}),
     ...(task.finishedAt !== undefined ? { finishedAt: task.finishedAt } : {}),
+    ...(task.deadline !== undefined ? { deadline: task.deadline } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ export type TaskSummary = Pick<
   Task,
   'id' | 'type' | 'status' | 'pool' | 'priority' | 'attempts' | 'maxAttempts' | 'createdAt' | 'updatedAt'
 > &
-  Partial<Pick<Task, 'startedAt' | 'finishedAt'>>;
+  Partial<Pick<Task, 'startedAt' | 'finishedAt' | 'deadline'>>;
 
 export interface ListTasksQuery {
   readonly tenant: string;

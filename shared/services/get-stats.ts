@@ -1,5 +1,7 @@
 import type { CircuitState } from '../domain/circuit-breaker.js';
 import { fleetLoad, summarizeRecent, type RecentActivity } from '../domain/stats.js';
+import { deadlineCompliance, priorityInversions, type DeadlineCompliance } from '../domain/dispatch-quality.js';
+import { poolsFor } from './agents.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import { isOnline } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';
@@ -18,8 +20,16 @@ export interface Stats {
   /** Each pool's circuit cool-down: an OPEN circuit probes again `since` + this (the dashboard shows it). */
   readonly circuitCooldownSeconds: Readonly<Record<string, number>>;
   /** The tenant's registered agents, and the load of the online ones. */
-  readonly workers: { readonly online: number; readonly offline: number } & ReturnType<typeof fleetLoad>;
-  readonly recent: RecentActivity;
+  readonly workers: { readonly online: number; readonly offline: number } & ReturnType<typeof fleetLoad> & {
+    /** Each agent pool's online agents (those that could take its work): utilisation and its CV. */
+    readonly pools: Readonly<Record<string, { readonly agents: number; readonly utilisation: number; readonly utilisationCv: number }>>;
+  };
+  readonly recent: RecentActivity & {
+    /** Of the sampled tasks with a deadline that started or expired: how many started in time. */
+    readonly deadlines: DeadlineCompliance;
+    /** Sampled tasks that started ahead of a waiting, better-ranked task of the same pool and type (see priorityInversions). */
+    readonly priorityInversions: number;
+  };
   readonly at: string;
 }
 
@@ -55,7 +65,17 @@ export async function getStats(
     deps.agents.list(tenant),
   ]);
   const onlineAgents = agents.filter((a) => isOnline(a, now));
-  const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now) };
+  const byPool = Object.fromEntries(
+    deps.pools
+      .filter((pool) => pool.runsOn === 'agents')
+      .map((pool) => {
+        const serving = onlineAgents.filter((a) => poolsFor(deps.pools, a.capabilities).includes(pool));
+        const load = fleetLoad(serving, now);
+        return [pool.name, { agents: serving.length, utilisation: load.utilisation, utilisationCv: load.utilisationCv }] as const;
+      })
+      .filter(([, load]) => load.agents > 0),
+  );
+  const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now), pools: byPool };
   const circuitCooldownSeconds = Object.fromEntries(deps.pools.map((pool) => [pool.name, pool.circuit.cooldownSeconds]));
   return {
     ...(queues !== undefined ? { queues } : {}),
@@ -63,7 +83,7 @@ export async function getStats(
     ...(circuits !== undefined ? { circuits: Object.fromEntries(circuits) } : {}),
     circuitCooldownSeconds,
     workers,
-    recent: summarizeRecent(recent.items, now),
+    recent: { ...summarizeRecent(recent.items, now), deadlines: deadlineCompliance(recent.items), priorityInversions: priorityInversions(recent.items) },
     at: now.toISOString(),
   };
 }

@@ -99,7 +99,10 @@ export function Overview() {
       <${Card} title="SLA compliance">
         <div class="figures">
           <${Figure} label="started within target" value=${sla.total === 0 ? '—' : percent(sla.met / sla.total)} hint=${`${sla.met} of ${sla.total}`} />
+          <${Figure} label="deadlines met" value=${stats.recent.deadlines?.decided ? percent(stats.recent.deadlines.share) : '—'} hint=${stats.recent.deadlines ? `${stats.recent.deadlines.met} of ${stats.recent.deadlines.decided}` : ''} />
+          <${Figure} label="priority inversions" value=${stats.recent.priorityInversions ?? '—'} hint="recent tasks" />
           <${Figure} label="agents online" value=${stats.workers.online} hint=${`${stats.workers.offline} offline`} />
+          <${Figure} label="agent utilisation" value=${stats.workers.online ? percent(stats.workers.utilisation) : '—'} hint=${`CV ${stats.workers.utilisationCv ?? 0}`} />
         </div>
         <p class="note">Targets: ${Object.entries(SLA_SECONDS).map(([p, s]) => `${p} ${s} s`).join(', ')}.</p>
       <//>

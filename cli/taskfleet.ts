@@ -18,6 +18,7 @@ import { addJobCommands } from './job.js';
 import { paintStatus } from './style.js';
 import { watchTasks } from './watch.js';
 import { scheduleCommand } from './schedule.js';
+import { limitsCommand } from './limits.js';
 import { eventsCommand } from './events.js';
 import { commandHandler, describeWorkerEvent } from './work.js';
 
@@ -164,6 +165,7 @@ program
 
 addJobCommands(program, client, print);
 program.addCommand(scheduleCommand(connection, print));
+program.addCommand(limitsCommand(client, print));
 program.addCommand(eventsCommand(connection));
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');

@@ -216,7 +216,22 @@ export interface Stats {
     readonly windowSeconds: number;
     readonly queueTimeMs?: { readonly p50: number; readonly p95: number; readonly p99: number };
   };
+  /** The tenant's rate limits and their use now. */
+  readonly rateLimits?: readonly RateLimitView[];
   readonly at: string;
+}
+
+/** A tenant's rate limit on one task type (`PUT /rate-limits/{type}`). */
+export interface RateLimitView {
+  readonly type: string;
+  /** Starts allowed per `per`; also the burst an idle bucket allows. */
+  readonly limit: number;
+  /** `500ms`, `1s`, `10m`, `1h`, `1d`. */
+  readonly per: string;
+  /** Tokens in use now: 0 (idle) … limit (tasks of the type wait). */
+  readonly used: number;
+  /** When the next start may happen, while the bucket is empty. */
+  readonly nextAt?: string;
 }
 
 export interface RegisterWorker {

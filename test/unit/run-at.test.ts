@@ -24,7 +24,7 @@ function sweepDeps(services: TestServices): SweepDeps {
 
 function agentDeps(services: TestServices): AgentDeps {
   let n = 0;
-  return { ...sweepDeps(services), agents: services.agents, signal: services.signal, newId: () => `agent-${++n}`, newToken: () => `token-${++n}` };
+  return { ...sweepDeps(services), queries: services.queries, agents: services.agents, signal: services.signal, newId: () => `agent-${++n}`, newToken: () => `token-${++n}` };
 }
 
 describe('runAt and long delays (an injected clock, never a wait)', () => {

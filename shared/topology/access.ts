@@ -143,4 +143,6 @@ export const keepsWebhooks: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:
  * its holders' tasks) on the start path: every role that starts a task
  * (`transitionsTasks` + `readsItems` + `readsManyTasks`) already holds those.
  */
-export const keepsRateLimits: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] };
+export const keepsRateLimits: Access = { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] };
+/** DELETE /rate-limits/{type}: the one rate-limit path that deletes an item. */
+export const removesRateLimits: Access = access(keepsRateLimits, { table: ['dynamodb:DeleteItem'] });

@@ -17,6 +17,7 @@ import {
   keepsSchedules,
   keepsWebhooks,
   keepsRateLimits,
+  removesRateLimits,
   ticksSchedules,
   reconcilesOutbox,
   removesDeadLetters,
@@ -306,7 +307,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'DeleteRateLimit',
     entry: 'functions/delete-rate-limit.ts',
     authorized: true,
-    access: keepsRateLimits,
+    access: removesRateLimits,
   },
   {
     routeKey: 'GET /events',

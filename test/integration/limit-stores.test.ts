@@ -23,7 +23,7 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
     const key = `k${++n}`;
     const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => slots.acquire('acme', key, 3, { taskId: `t${i}`, attempt: 1, at: 1000 + i })));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
-    const refused = outcomes.find((o) => !o.ok) as { holders: { taskId: string; attempt: number; at: number }[] };
+    const refused = outcomes.find((o) => !o.ok) as { readonly holders: readonly { taskId: string; attempt: number; at: number }[] };
     expect(refused.holders).toHaveLength(3);
     expect(refused.holders.every((h) => /^t\d+$/.test(h.taskId) && h.attempt === 1 && h.at >= 1000)).toBe(true);
     const holders = (await slots.holders('acme', [key, 'nobody'])).get(key) ?? [];

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { TaskfleetClient } from '../../sdk/index.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
 const t = useTestStack({ events: false });
@@ -28,5 +29,17 @@ describe('runAt and delays past 15 minutes', () => {
     const far = await t.api('POST', '/tasks', { type: 'echo', runAt: new Date(Date.now() + 400 * 86_400_000).toISOString() });
     expect(far.status).toBe(400);
     expect(far.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['runAt']);
+  });
+
+  it('the SDK submits runAt as a Date, a concurrency key, and keeps rate limits', async () => {
+    const client = new TaskfleetClient({ url: t.stack.apiUrl, token: t.stack.token });
+    const runAt = new Date(Date.now() + 7200_000);
+    const submitted = await client.submit({ type: 'echo', runAt, concurrencyKey: 'c-1', concurrencyLimit: 2 });
+    const read = await client.get(submitted.id);
+    expect(read).toMatchObject({ status: 'PENDING', runAt: runAt.toISOString() });
+    expect(await client.setRateLimit('echo', 3, '1m')).toMatchObject({ type: 'echo', limit: 3, per: '1m', used: 0 });
+    expect(await client.rateLimits()).toEqual([{ type: 'echo', limit: 3, per: '1m', used: 0 }]);
+    await client.removeRateLimit('echo');
+    expect(await client.rateLimits()).toEqual([]);
   });
 });

@@ -77,4 +77,20 @@ describe('concurrency keys', () => {
     }
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
   }, 180_000);
+
+  it('on an agent pool: a lease skips a full key and takes the next key', async () => {
+    const agent = (await t.api('POST', '/workers', { name: 'keyed', capabilities: ['shell'], capacity: { slots: 4 } })).body;
+    const submit = async (key: string): Promise<string> =>
+      (await t.api('POST', '/tasks', { type: 'sh', requires: ['shell'], concurrencyKey: key })).body.id;
+    const a1 = await submit('agent-a');
+    const a2 = await submit('agent-a');
+    const b1 = await submit('agent-b');
+    const first = (await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks as { id: string; leaseToken: string }[];
+    expect(first.map((l) => l.id).sort()).toEqual([a1, b1].sort());
+    expect((await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks).toEqual([]);
+    const leasedA = first.find((l) => l.id === a1) as { leaseToken: string };
+    expect((await t.api('POST', `/tasks/${a1}/complete`, { leaseToken: leasedA.leaseToken, result: null })).status).toBe(200);
+    const next = (await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks as { id: string }[];
+    expect(next.map((l) => l.id)).toEqual([a2]);
+  });
 });

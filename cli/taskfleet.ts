@@ -18,6 +18,7 @@ import { addJobCommands } from './job.js';
 import { paintStatus } from './style.js';
 import { watchTasks } from './watch.js';
 import { scheduleCommand } from './schedule.js';
+import { limitsCommand } from './limits.js';
 import { eventsCommand } from './events.js';
 import { commandHandler, describeWorkerEvent } from './work.js';
 
@@ -63,7 +64,10 @@ program
   .option('--idempotency-key <key>', 'a replay returns the first task')
   .option('--max-attempts <n>', 'attempts before FAILED (1-100)', int('--max-attempts'))
   .option('--timeout <seconds>', 'timeout of one attempt', int('--timeout'))
-  .option('--delay <seconds>', 'seconds before it may start (0-900)', int('--delay'))
+  .option('--delay <seconds>', 'seconds before it may start (up to a year)', int('--delay'))
+  .option('--run-at <iso>', 'not to start before this time (ISO 8601, up to a year ahead)')
+  .option('--concurrency-key <key>', 'at most --concurrency-limit tasks with this key run at once')
+  .option('--concurrency-limit <n>', 'tasks of --concurrency-key running at once (default 1)', int('--concurrency-limit'))
   .option('--deadline <iso>', 'not started by then → EXPIRED')
   .option('--then <type>', 'on COMPLETED, run a task of this type on the result')
   .option('-w, --wait', 'wait for it to finish, with a progress bar; exits 3 unless it COMPLETED')
@@ -82,6 +86,9 @@ program
       ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts as number } : {}),
       ...(o.timeout !== undefined ? { timeoutSeconds: o.timeout as number } : {}),
       ...(o.delay !== undefined ? { delaySeconds: o.delay as number } : {}),
+      ...(o.runAt !== undefined ? { runAt: o.runAt as string } : {}),
+      ...(o.concurrencyKey !== undefined ? { concurrencyKey: o.concurrencyKey as string } : {}),
+      ...(o.concurrencyLimit !== undefined ? { concurrencyLimit: o.concurrencyLimit as number } : {}),
       ...(o.deadline !== undefined ? { deadline: o.deadline as string } : {}),
       ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
     };
@@ -158,6 +165,7 @@ program
 
 addJobCommands(program, client, print);
 program.addCommand(scheduleCommand(connection, print));
+program.addCommand(limitsCommand(client, print));
 program.addCommand(eventsCommand(connection));
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');

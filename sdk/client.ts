@@ -15,6 +15,7 @@ import {
   type RegisterWorker,
   type ResultOf,
   type Stats,
+  type RateLimitView,
   type SubmitJob,
   type SubmitTask,
   type Submitted,
@@ -124,6 +125,21 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
 
   async stats(): Promise<Stats> {
     return (await this.request<Stats>({ method: 'GET', path: '/stats', idempotent: true })).body;
+  }
+
+  // ── rate limits ───────────────────────────────────────────────────────────
+
+  /** At most `limit` tasks of `type` start per `per` (`'1s'`, `'10m'`, `'1h'`); the rest wait, never fail. */
+  async setRateLimit(type: string, limit: number, per: string): Promise<RateLimitView> {
+    return (await this.request<RateLimitView>({ method: 'PUT', path: `/rate-limits/${encodeURIComponent(type)}`, body: { limit, per }, idempotent: true })).body;
+  }
+
+  async rateLimits(): Promise<RateLimitView[]> {
+    return (await this.request<{ items: RateLimitView[] }>({ method: 'GET', path: '/rate-limits', idempotent: true })).body.items;
+  }
+
+  async removeRateLimit(type: string): Promise<void> {
+    await this.request({ method: 'DELETE', path: `/rate-limits/${encodeURIComponent(type)}`, idempotent: false });
   }
 
   // ── jobs ──────────────────────────────────────────────────────────────────

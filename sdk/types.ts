@@ -78,7 +78,14 @@ export interface SubmitTask<T extends TaskMap = AnyTasks, K extends TaskType<T> 
   readonly timeoutSeconds?: number;
   /** ISO time: not started by then → EXPIRED. */
   readonly deadline?: string;
+  /** Seconds before it may start, up to a year. Not with `runAt`. */
   readonly delaySeconds?: number;
+  /** Not to start before this time (ISO string or Date), up to a year ahead. Not with `delaySeconds`. */
+  readonly runAt?: string | Date;
+  /** At most `concurrencyLimit` tasks with this key run at once (e.g. one per customer); the rest wait. */
+  readonly concurrencyKey?: string;
+  /** How many tasks of `concurrencyKey` may run at once. @default 1 */
+  readonly concurrencyLimit?: number;
   readonly resources?: Resources;
   readonly then?: NextStage<TaskType<T>>;
 }
@@ -111,6 +118,10 @@ export interface TaskView<P = Json, R = Json> {
   readonly maxAttempts: number;
   readonly timeoutSeconds: number;
   readonly delaySeconds: number;
+  /** The start time asked for (`runAt`, or submission + `delaySeconds`). */
+  readonly runAt?: string;
+  /** While PENDING: not started before this (a delay, a retry's backoff or a rate limit's turn). */
+  readonly availableAt?: string;
   readonly deadline?: string;
   readonly resources?: Resources;
   readonly idempotencyKey?: string;
@@ -205,7 +216,22 @@ export interface Stats {
     readonly windowSeconds: number;
     readonly queueTimeMs?: { readonly p50: number; readonly p95: number; readonly p99: number };
   };
+  /** The tenant's rate limits and their use now. */
+  readonly rateLimits?: readonly RateLimitView[];
   readonly at: string;
+}
+
+/** A tenant's rate limit on one task type (`PUT /rate-limits/{type}`). */
+export interface RateLimitView {
+  readonly type: string;
+  /** Starts allowed per `per`; also the burst an idle bucket allows. */
+  readonly limit: number;
+  /** `500ms`, `1s`, `10m`, `1h`, `1d`. */
+  readonly per: string;
+  /** Tokens in use now: 0 (idle) … limit (tasks of the type wait). */
+  readonly used: number;
+  /** When the next start may happen, while the bucket is empty. */
+  readonly nextAt?: string;
 }
 
 export interface RegisterWorker {

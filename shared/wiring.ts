@@ -31,6 +31,10 @@ import type { getStats } from './services/get-stats.js';
 import type { JobDeps } from './services/jobs.js';
 import type { SweepDeps } from './services/sweep.js';
 import { TaskLifecycle } from './services/task-lifecycle.js';
+import { StartGate } from './services/start-gate.js';
+import type { RateLimitDeps } from './services/rate-limits.js';
+import { DynamoDbConcurrencySlots } from './adapters/dynamodb/dynamodb-concurrency-slots.js';
+import { DynamoDbRateLimits } from './adapters/dynamodb/dynamodb-rate-limits.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 import { DynamoDbScheduleStore } from './adapters/dynamodb/dynamodb-schedule-store.js';
 import type { ScheduleDeps } from './services/schedules.js';
@@ -69,6 +73,7 @@ interface Wired {
   /** What a Lambda worker, the agent routes and the sweep claim and settle attempts with. */
   readonly delivery: DeliveryDeps;
   readonly agentDeps: AgentDeps;
+  readonly limits: RateLimitDeps;
 }
 
 let wired: Wired | undefined;
@@ -93,7 +98,10 @@ function wire(): Wired {
   const agents = new DynamoDbAgentStore(db, config.tableName);
   const readyView = new ReadyView();
   const signal = new InProcessReadySignal((tenant, pool) => readyView.invalidate(tenant, pool));
+  const rates = new DynamoDbRateLimits(db, config.tableName);
+  const gate = new StartGate({ slots: new DynamoDbConcurrencySlots(db, config.tableName), rates, records, random: Math.random });
   const lifecycle = new TaskLifecycle({
+    gate,
     records,
     queue: new SqsTaskQueue(sqs, config.queueUrls, warn),
     deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
@@ -133,7 +141,7 @@ function wire(): Wired {
     ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
   };
   const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView, newId: randomUUID, newToken: generateToken };
-  wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps };
+  wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps, limits: { rates, gate, now } };
   return wired;
 }
 
@@ -185,6 +193,11 @@ export function deadLetterDeps(): DeadLetterDeps {
   return { lifecycle: services.lifecycle, records: services.records, pools: services.pools, now: services.now, reader: new SqsDeadLetterReader(sqs, config.dlqUrls) };
 }
 
+/** What the /rate-limits routes need. */
+export function rateLimitDeps(): RateLimitDeps {
+  return wire().limits;
+}
+
 /** What GET /stats reads. */
 export function statsDeps(): Parameters<typeof getStats>[0] {
   const { services, sqs, config, circuits, counters } = wire();
@@ -196,6 +209,7 @@ export function statsDeps(): Parameters<typeof getStats>[0] {
     circuits,
     pools: TOPOLOGY.pools,
     now: () => new Date(),
+    rates: wire().limits.rates,
   };
 }
 

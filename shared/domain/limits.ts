@@ -9,11 +9,16 @@ export const LIMITS = {
   jobItemBytes: 256 * 1024,
   batchItems: 500,
   maxAttempts: 100,
-  /** SQS's own limit on DelaySeconds. */
-  delaySeconds: 900,
+  /**
+   * A year. Up to SQS's 900 s a Lambda-pool task waits on its queue; longer, it
+   * waits in the table (a `delay` timer) and the sweep queues it for its last 15 minutes.
+   */
+  delaySeconds: 365 * 24 * 3600,
   /** 12 hours: SQS's largest visibility timeout, so a lease can always cover it. */
   timeoutSeconds: 43_200,
   requires: 20,
+  /** Tasks of one concurrency key running at once. */
+  concurrencyLimit: 1000,
   listPageSize: 100,
 } as const;
 
@@ -21,6 +26,8 @@ export const TASK_DEFAULTS = {
   maxAttempts: 3,
   timeoutSeconds: 300,
   delaySeconds: 0,
+  /** At most one task of a concurrency key runs at once unless the task says more (Hatchet's and BullMQ's groups start at 1 too). */
+  concurrencyLimit: 1,
 } as const;
 
 /** Bytes of a value once serialized as JSON (UTF-8). */

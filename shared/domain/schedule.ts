@@ -45,6 +45,7 @@ const PER_RUN_FIELDS = {
   id: 'is set per run (a schedule submits many tasks)',
   idempotencyKey: 'is set per run from the schedule id and its due time',
   deadline: 'is an absolute time; a schedule’s runs cannot share one',
+  runAt: 'is an absolute time; a schedule’s runs cannot share one (use delaySeconds)',
 } as const;
 
 export interface ScheduleSpec {

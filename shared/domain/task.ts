@@ -35,6 +35,12 @@ export interface Placement {
   /** Pinned to this agent id. */
   readonly agent?: string;
   readonly avoidAgents?: readonly string[];
+  /**
+   * At most `limit` tasks of this tenant with this `key` run at once (Hatchet's
+   * concurrency keys, BullMQ's groups); the rest wait, never counted as attempts.
+   * Kept with placement because the ready set projects it (the lease path needs it).
+   */
+  readonly concurrency?: { readonly key: string; readonly limit: number };
 }
 
 /** A timer the sweep honours; a task has at most one at a time (sparse `due` index). */
@@ -69,6 +75,8 @@ export interface Task {
   readonly maxAttempts: number;
   readonly timeoutSeconds: number;
   readonly delaySeconds: number;
+  /** ISO: the start time asked for (`runAt`, or submission + `delaySeconds`); shown as given, unlike `availableAt`. */
+  readonly runAt?: string;
   readonly deadline?: string;
   readonly resources?: Resources;
   readonly placement?: Placement;
@@ -129,6 +137,8 @@ export interface TaskInput {
   readonly timeoutSeconds: number;
   readonly deadline?: string;
   readonly delaySeconds: number;
+  /** ISO, normalised to UTC: not to start before. Exclusive with a given `delaySeconds` (then derived from it). */
+  readonly runAt?: string;
   readonly resources?: Resources;
   readonly placement?: Placement;
   readonly then?: NextStage;
@@ -161,7 +171,7 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
     ...(input.resources !== undefined ? { resources: input.resources } : {}),
     ...(input.placement !== undefined ? { placement: input.placement } : {}),
-    ...(input.delaySeconds > 0 ? { availableAt: new Date(ctx.now.getTime() + input.delaySeconds * 1000).toISOString() } : {}),
+    ...startAfter(input, ctx.now),
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),
     ...(input.then !== undefined ? { then: input.then } : {}),
     ...(ctx.job !== undefined ? { job: ctx.job } : {}),
@@ -169,6 +179,14 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     updatedAt: at,
     revision: 0,
   };
+}
+
+/** When a new task may start: `runAt` as given, or `delaySeconds` from now; nothing when it may start at once. */
+function startAfter(input: Pick<TaskInput, 'runAt' | 'delaySeconds'>, now: Date): Pick<Task, 'runAt' | 'availableAt'> {
+  const at = input.runAt !== undefined ? Date.parse(input.runAt) : now.getTime() + input.delaySeconds * 1000;
+  if (at <= now.getTime()) return {};
+  const iso = new Date(at).toISOString();
+  return { runAt: iso, availableAt: iso };
 }
 
 /** The public view of a task: everything but the tenant, the lease's secrets and the dispatch bookkeeping. */

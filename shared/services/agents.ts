@@ -14,6 +14,7 @@ import type { ReadyTask, TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
 import { startEvent, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
+import { isWaitForTurn } from './start-gate.js';
 
 export interface AgentDeps extends DeliveryDeps {
   readonly agents: AgentStore;
@@ -190,9 +191,13 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
     candidates.push(toCandidate(task));
   }
   if (candidates.length === 0) return [];
+  // Concurrency keys and rate limits (start-gate.ts): the policy skips what the gate would refuse.
+  const gate = await deps.lifecycle.gate?.view(agent.tenant, ready.filter((t) => candidates.some((c) => c.id === t.id)), now);
+  const open = gate === undefined ? candidates : candidates.filter((c) => !gate.blockedTypes.has(ready.find((t) => t.id === c.id)?.type ?? ''));
   const me = profileOf(agent, free);
   const online = fleet.filter((a) => a.id !== agent.id).concat(me);
-  const chosen = policyOf(pool).choose(me, candidates, { online }, now, want);
+  const limits = gate === undefined ? {} : { runningByConcurrencyKey: gate.runningByConcurrencyKey, concurrencyLimits: gate.concurrencyLimits };
+  const chosen = policyOf(pool).choose(me, open, { online, ...limits }, now, want);
   const leased: LeasedTask[] = [];
   for (const candidate of chosen) {
     const taken = await claim(deps, agent, candidate.id);
@@ -257,7 +262,8 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
     if (current === undefined || current.status !== 'PENDING') return undefined;
     task = await deps.lifecycle.move(agent.tenant, taskId, startEvent(deps, agent.id, current.timeoutSeconds * 1000, deps.now(), { token }), { seen: current });
   } catch (error) {
-    if (isInvalidTransition(error)) return undefined;
+    // Taken by someone else, or its concurrency key / rate limit says not now: it stays in the ready set.
+    if (isInvalidTransition(error) || isWaitForTurn(error)) return undefined;
     throw error;
   }
   const leaseExpiresAt = task.leaseExpiresAt as string;
@@ -310,5 +316,6 @@ function toCandidate(task: ReadyTask): Candidate {
     ...(p?.affinityKey !== undefined ? { affinityKey: p.affinityKey } : {}),
     ...(p?.agent !== undefined ? { agent: p.agent } : {}),
     ...(p?.avoidAgents !== undefined ? { avoidAgents: p.avoidAgents } : {}),
+    ...(p?.concurrency !== undefined ? { concurrencyKey: p.concurrency.key } : {}),
   };
 }

@@ -8,6 +8,7 @@ import type { TaskRecords } from '../ports/task-records.js';
 import type { Pool } from '../topology/topology.js';
 import { admitToPool } from './circuit.js';
 import type { Guard, TaskLifecycle } from './task-lifecycle.js';
+import { isWaitForTurn, type WaitForTurn } from './start-gate.js';
 
 /** What claiming and settling a task's attempt needs. */
 export interface DeliveryDeps {
@@ -104,11 +105,23 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
       task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task });
       return { claimed: task, pool, timeoutMs };
     } catch (error) {
+      if (isWaitForTurn(error)) return waitForTurn(deps, task, error);
       // Someone else started, cancelled or expired it between our read and our write.
       if (!(error instanceof InvalidTransitionError)) throw error;
     }
   }
   return later(1, 'contended');
+}
+
+/**
+ * Its concurrency key is full or its type out of tokens: the task stays PENDING,
+ * its attempt uncounted, and comes back on a fresh message when its turn may have
+ * come (a second of jitter spreads the waiters); the delivered one is deleted.
+ */
+async function waitForTurn(deps: DeliveryDeps, task: Task, wait: WaitForTurn): Promise<DeliveryOutcome> {
+  const seconds = Math.max(1, Math.ceil((wait.retryAt - deps.now().getTime()) / 1000 + deps.random()));
+  if (await deps.lifecycle.requeue(task, seconds)) return done(`waiting: ${wait.reason}`);
+  return later(seconds, `waiting: ${wait.reason}`);
 }
 
 /** The `start` event of an attempt of `timeoutMs`, leased until its timeout plus the grace. */

@@ -10,6 +10,8 @@ import type { QueueDepth, QueueStats } from '../ports/queue-stats.js';
 import type { TaskCounters } from '../ports/task-counters.js';
 import type { TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
+import type { RateLimitStore } from '../ports/rate-limits.js';
+import { listRateLimits, type RateLimitView } from './rate-limits.js';
 
 export interface Stats {
   /** Depths of the shared queues and their DLQs: an operator token only. */
@@ -30,6 +32,8 @@ export interface Stats {
     /** Sampled tasks that started ahead of a waiting, better-ranked task of the same pool and type (see priorityInversions). */
     readonly priorityInversions: number;
   };
+  /** The tenant's rate limits and what each uses now (tokens of the current bucket). */
+  readonly rateLimits?: readonly RateLimitView[];
   readonly at: string;
 }
 
@@ -52,11 +56,13 @@ export async function getStats(
     agents: Pick<AgentStore, 'list'>;
     pools: readonly Pool[];
     now: () => Date;
+    rates?: RateLimitStore;
   },
   tenant: string,
   options: { operator: boolean } = { operator: false },
 ): Promise<Stats> {
   const now = deps.now();
+  const rateLimits = deps.rates !== undefined ? listRateLimits({ rates: deps.rates, now: deps.now }, tenant) : undefined;
   const [queues, tasks, circuits, recent, agents] = await Promise.all([
     options.operator ? deps.queueStats.depths() : undefined,
     deps.counters.read(tenant),
@@ -84,6 +90,7 @@ export async function getStats(
     circuitCooldownSeconds,
     workers,
     recent: { ...summarizeRecent(recent.items, now), deadlines: deadlineCompliance(recent.items), priorityInversions: priorityInversions(recent.items) },
+    ...(rateLimits !== undefined ? { rateLimits: await rateLimits } : {}),
     at: now.toISOString(),
   };
 }

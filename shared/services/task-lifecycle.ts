@@ -11,9 +11,10 @@ import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors
 import type { DeadLetters } from '../ports/dead-letters.js';
 import type { ReadySignal } from '../ports/ready-signal.js';
 import type { ChildCount, TaskRecords } from '../ports/task-records.js';
-import { toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
+import { MAX_QUEUE_DELAY_SECONDS, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
 import type { Pool } from '../topology/topology.js';
 import { mapWithConcurrency } from '../concurrency.js';
+import type { StartGate } from './start-gate.js';
 
 export interface LifecycleDeps {
   readonly records: TaskRecords;
@@ -27,6 +28,8 @@ export interface LifecycleDeps {
   readonly settings?: DispatchSettings;
   /** Where payloads and results above `LIMITS.inlineBytes` go; without it they stay inline. */
   readonly values?: ValueStore;
+  /** Concurrency keys and rate limits, taken before a start commits; without it nothing limits starts. */
+  readonly gate?: StartGate;
 }
 
 /** What follows a commit outside the task record; each must be safe to repeat (a sweep may). */
@@ -159,6 +162,23 @@ export class TaskLifecycle {
   }
 
   /**
+   * Sends a PENDING Lambda-pool task's message again, visible after `delaySeconds`
+   * (at most SQS's 900): a task waiting for its turn (concurrency key, rate limit)
+   * gets a fresh message, so waiting never adds to SQS's receive count and its
+   * maxReceiveCount backstop. false when the send failed.
+   */
+  async requeue(task: Task, delaySeconds: number): Promise<boolean> {
+    const entry = { ...toQueueEntry(task, this.deps.now()), delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) };
+    const { failed } = await this.deps.queue.enqueue([entry]);
+    return failed.length === 0;
+  }
+
+  /** The start gate (concurrency keys, rate limits), for the lease path's view of what it would refuse. */
+  get gate(): StartGate | undefined {
+    return this.deps.gate;
+  }
+
+  /**
    * Applies `event` to the task. `seen` (the record as the caller last read it)
    * saves a read; `guard` runs on every version the event is applied to and may
    * throw to refuse it. Throws NotFoundError, InvalidTransitionError, or what the
@@ -178,11 +198,14 @@ export class TaskLifecycle {
       // task fail again later (a second letter at worst), never a FAILED task missing from its DLQ.
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
       const count = childCount(before, after);
+      // A start takes its concurrency slot and rate token first (or throws WaitForTurn), and gives them back if it does not commit.
+      const undo = event.type === 'start' ? await this.deps.gate?.admit(before, after.attempts, now) : undefined;
       const outcome = await this.deps.records.commit({ before, after, ...(count !== undefined ? { count } : {}) });
       if (outcome.status === 'ok') {
         await this.afterCommit(before, after, event);
         return after;
       }
+      await undo?.();
       before = undefined;
     }
     throw new UnavailableError(`task ${id} is changing too fast; retry`);
@@ -222,6 +245,10 @@ export class TaskLifecycle {
         });
       }
       this.signalIfReady(after);
+    }
+    if (before.status === 'ACTIVE' && after.status !== 'ACTIVE' && this.deps.gate !== undefined) {
+      // A left-over holder is also removed by the next task of its key that finds the key full.
+      await run('concurrency slot release', () => (this.deps.gate as StartGate).release(before));
     }
     if (before.lease !== undefined && after.status !== 'ACTIVE' && this.effects.leaseEnded !== undefined) {
       await run('lease release', () => (this.effects.leaseEnded as (t: Task) => Promise<void>)(before));

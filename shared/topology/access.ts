@@ -135,3 +135,14 @@ export const ticksSchedules: Access = access(keepsSchedules, createsTasks, trans
 
 /** A tenant's webhooks: one item each under one partition, read, created, updated and deleted by key. */
 export const keepsWebhooks: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] };
+
+/**
+ * A tenant's rate limits: one item per task type under `<tenant>#ratelimits`, listed
+ * with one Query, set and deleted by key. Taking a token, and a concurrency key's
+ * slot, is a conditional UpdateItem (a PutItem creates a key's item, a BatchGet reads
+ * its holders' tasks) on the start path: every role that starts a task
+ * (`transitionsTasks` + `readsItems` + `readsManyTasks`) already holds those.
+ */
+export const keepsRateLimits: Access = { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] };
+/** DELETE /rate-limits/{type}: the one rate-limit path that deletes an item. */
+export const removesRateLimits: Access = access(keepsRateLimits, { table: ['dynamodb:DeleteItem'] });

@@ -7,6 +7,9 @@ import { MemoryTokenStore } from '../../shared/adapters/memory/memory-token-stor
 import type { Task } from '../../shared/domain/task.js';
 import type { Services } from '../../shared/services/deps.js';
 import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
+import { StartGate } from '../../shared/services/start-gate.js';
+import { MemoryConcurrencySlots } from '../../shared/adapters/memory/memory-concurrency-slots.js';
+import { MemoryRateLimits } from '../../shared/adapters/memory/memory-rate-limits.js';
 import { TOPOLOGY, type Pool } from '../../shared/topology/topology.js';
 
 export interface TestServices extends Services {
@@ -18,6 +21,9 @@ export interface TestServices extends Services {
   readonly agents: MemoryAgentStore;
   readonly signal: InProcessReadySignal;
   readonly warnings: string[];
+  readonly slots: MemoryConcurrencySlots;
+  readonly rates: MemoryRateLimits;
+  readonly gate: StartGate;
   /** A task of `tenant` (default `acme`), as stored. */
   task(id: string, tenant?: string): Promise<Task | undefined>;
   /** Moves the fixed clock forward. */
@@ -37,7 +43,10 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
   const warn = (message: string): void => {
     warnings.push(message);
   };
-  const lifecycle = new TaskLifecycle({ records: table, queue, deadLetters, pools, now: clock, warn, signal });
+  const slots = new MemoryConcurrencySlots();
+  const rates = new MemoryRateLimits();
+  const gate = new StartGate({ slots, rates, records: table, random: () => 0, cacheMs: 0 });
+  const lifecycle = new TaskLifecycle({ records: table, queue, deadLetters, pools, now: clock, warn, signal, gate });
   const agents = new MemoryAgentStore();
   lifecycle.setEffects({
     leaseEnded: async (task) => {
@@ -59,6 +68,9 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
     now: clock,
     warn,
     warnings,
+    slots,
+    rates,
+    gate,
     task: (id, tenant = 'acme') => table.get(tenant, id),
     advance: (seconds) => {
       now += seconds * 1000;

@@ -109,8 +109,9 @@ describe('least privilege', () => {
   it('grants no function DeleteItem, Scan, GetQueueUrl or a wildcard action', () => {
     for (const { name, fn } of declaredFunctions()) {
       const actions = [...actionsOf(fn)];
-      // DeleteItem only where a schedule's due item moves or a webhook is deleted (shared/topology/access.ts).
-      const forbidden = ['dynamodb:Scan', 'sqs:GetQueueUrl', ...(name.includes('Schedule') || name.includes('Webhook') ? [] : ['dynamodb:DeleteItem'])];
+      // DeleteItem only where a schedule's due item moves, a webhook or a rate limit is deleted (shared/topology/access.ts).
+      const deletes = name.includes('Schedule') || name.includes('Webhook') || name === 'DeleteRateLimit';
+      const forbidden = ['dynamodb:Scan', 'sqs:GetQueueUrl', ...(deletes ? [] : ['dynamodb:DeleteItem'])];
       for (const action of forbidden) expect(actions, name).not.toContain(action);
       expect(actions.filter((a) => a.includes('*')), name).toEqual([]);
     }

@@ -66,7 +66,7 @@ export function toTaskItem(task: Task): TaskItem {
 
 const RECORD_ATTRIBUTES = [
   'id', 'tenant', 'type', 'priority', 'requires', 'pool', 'status', 'attempts', 'maxAttempts',
-  'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'placement', 'idempotencyKey', 'availableAt',
+  'timeoutSeconds', 'delaySeconds', 'deadline', 'resources', 'placement', 'idempotencyKey', 'availableAt', 'runAt',
   'payloadRef', 'resultRef', 'expiresAt', 'progress', 'error', 'worker', 'leaseExpiresAt', 'lease', 'then', 'job',
   'createdAt', 'updatedAt', 'revision', 'startedAt', 'finishedAt',
 ] as const;

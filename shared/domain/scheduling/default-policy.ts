@@ -23,7 +23,8 @@ import type { AgentProfile, Candidate, FleetView, FreeCapacity, SchedulingPolicy
  *    cannot keep a big one out for ever.
  * 5. Within the priority: a deadline inside the horizon first (EDF), work this
  *    agent owns by affinity, specialist work (fewest online agents could run
- *    it), `prefers` weights, the tenant with fewest running, best fit (least
+ *    it), `prefers` weights, the concurrency key then the tenant with fewest
+ *    running, best fit (least
  *    left unused), then ready order.
  */
 export function createDefaultPolicy(overrides: Partial<SchedulingConfig> = {}): SchedulingPolicy {
@@ -80,7 +81,7 @@ function choose(config: SchedulingConfig, agent: AgentProfile, candidates: reado
     const held = leftForOthers(config, agent, band, online, capable, waited);
     const open = band.filter((c) => !held.has(c.id));
     if (open.length === 0) break;
-    const score = scorer(config, agent, free, now, capable, owner, tenantRunning, position);
+    const score = scorer(config, agent, free, now, capable, owner, tenantRunning, position, running);
     const next = open.reduce((a, b) => (compareScores(score(a), score(b)) <= 0 ? a : b));
     picked.push(next);
     taken.add(next.id);
@@ -188,6 +189,7 @@ function scorer(
   owner: (c: Candidate) => string | undefined,
   tenantRunning: Readonly<Record<string, number>>,
   position: ReadonlyMap<string, number>,
+  keyRunning: Readonly<Record<string, number>> = {},
 ) {
   const horizon = now.getTime() + config.deadlineHorizonSeconds * 1000;
   return (c: Candidate): Score => {
@@ -197,6 +199,8 @@ function scorer(
       owner(c) === agent.id ? 0 : 1,
       capable(c).length,
       -preferenceScore(agent, c),
+      // Round-robin between concurrency keys: the key with fewest running first.
+      c.concurrencyKey === undefined ? 0 : (keyRunning[c.concurrencyKey] ?? 0),
       tenantRunning[c.tenant] ?? 0,
       waste(c.resources, free, agent.capacity),
       position.get(c.id) ?? 0,

@@ -152,6 +152,21 @@ export function Overview() {
           </tbody>
         <//>
       <//>
+      ${stats.rateLimits !== undefined && stats.rateLimits.length > 0
+        ? html`<${Card} title="Rate limits" wide>
+            <${Table} caption="Starts allowed per task type, and the tokens in use now">
+              <thead><tr><th scope="col">type</th><th scope="col">limit</th><th scope="col">used</th><th scope="col">next start</th></tr></thead>
+              <tbody>
+                ${stats.rateLimits.map(
+                  (l: any) => html`<tr>
+                    <td>${l.type}</td><td>${l.limit} per ${l.per}</td><td>${l.used >= l.limit ? html`<span class="warn">${l.used} (full)</span>` : l.used}</td>
+                    <td>${l.nextAt !== undefined ? `in ${duration(Math.max(0, Date.parse(l.nextAt) - now))}` : 'now'}</td>
+                  </tr>`,
+                )}
+              </tbody>
+            <//>
+          <//>`
+        : null}
     </div>
   `;
 }

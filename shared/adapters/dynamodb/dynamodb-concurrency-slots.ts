@@ -1,0 +1,117 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SlotHolder } from '../../domain/concurrency-slots.js';
+import type { AcquireOutcome, ConcurrencySlots } from '../../ports/concurrency-slots.js';
+import { tenantKey } from '../../topology/keys.js';
+import { TABLE } from '../../topology/table.js';
+
+/**
+ * One item per tenant × concurrency key: `<tenant>#conc#<key>` / `conc`, with
+ * `holders`, a map of task id → `{attempt, at}`. Every change is one conditional
+ * UpdateItem on that item, so concurrent acquirers can never pass the limit:
+ *
+ *   acquire  SET holders.<id> = {attempt, at}
+ *            IF attribute_exists(holders) AND (attribute_exists(holders.<id>) OR size(holders) < :limit)
+ *            (the item is created empty on first use: a map path cannot be set inside a missing map)
+ *   release  REMOVE holders.<id>  IF holders.<id>.attempt = :attempt
+ *            (so a late release of attempt 1 never removes attempt 2's holder)
+ *
+ * A failed acquire answers the holders from the item it was refused on
+ * (ReturnValuesOnConditionCheckFailure), so a caller can check for left-over ones
+ * without a read. The item stays once created (a few bytes per key).
+ */
+export class DynamoDbConcurrencySlots implements ConcurrencySlots {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async acquire(tenant: string, key: string, limit: number, holder: SlotHolder): Promise<AcquireOutcome> {
+    for (let round = 0; round < 2; round++) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: slotKey(tenant, key),
+            UpdateExpression: 'SET #holders.#id = :holder',
+            ConditionExpression: 'attribute_exists(#holders) AND (attribute_exists(#holders.#id) OR size(#holders) < :limit)',
+            ExpressionAttributeNames: { '#holders': 'holders', '#id': holder.taskId },
+            ExpressionAttributeValues: { ':holder': { attempt: holder.attempt, at: holder.at }, ':limit': limit },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { ok: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const item = error.Item as Record<string, { M?: Record<string, { M?: Record<string, { N?: string }> }> }> | undefined;
+        if (item?.holders?.M !== undefined) return { ok: false, holders: fromRawHolders(item.holders.M) };
+        await this.create(tenant, key);
+      }
+    }
+    return { ok: false, holders: [] };
+  }
+
+  async release(tenant: string, key: string, taskId: string, attempt: number): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: slotKey(tenant, key),
+          UpdateExpression: 'REMOVE #holders.#id',
+          ConditionExpression: '#holders.#id.#attempt = :attempt',
+          ExpressionAttributeNames: { '#holders': 'holders', '#id': taskId, '#attempt': 'attempt' },
+          ExpressionAttributeValues: { ':attempt': attempt },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async holders(tenant: string, keys: readonly string[]): Promise<ReadonlyMap<string, readonly SlotHolder[]>> {
+    const found = new Map<string, readonly SlotHolder[]>(keys.map((k) => [k, []]));
+    const unique = [...new Set(keys)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((k) => slotKey(tenant, k)) },
+      };
+      while (request !== undefined && Object.keys(request).length > 0) {
+        const answer = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          found.set(String(item.key), fromHolders(item.holders as Record<string, { attempt: number; at: number }> | undefined));
+        }
+        request = answer.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  private async create(tenant: string, key: string): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...slotKey(tenant, key), tenant, key, holders: {} },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+}
+
+const slotKey = (tenant: string, key: string): Record<string, string> => ({
+  [TABLE.partitionKey]: tenantKey(tenant, 'conc', key),
+  [TABLE.sortKey]: 'conc',
+});
+
+function fromHolders(map: Record<string, { attempt: number; at: number }> | undefined): SlotHolder[] {
+  return Object.entries(map ?? {}).map(([taskId, h]) => ({ taskId, attempt: Number(h.attempt), at: Number(h.at) }));
+}
+
+/** The holders as the raw attribute map a refused condition returns. */
+function fromRawHolders(map: Record<string, { M?: Record<string, { N?: string }> }>): SlotHolder[] {
+  return Object.entries(map).map(([taskId, h]) => ({ taskId, attempt: Number(h.M?.attempt?.N ?? 0), at: Number(h.M?.at?.N ?? 0) }));
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
+import { DynamoDbConcurrencySlots } from '../../shared/adapters/dynamodb/dynamodb-concurrency-slots.js';
+import { DynamoDbRateLimits } from '../../shared/adapters/dynamodb/dynamodb-rate-limits.js';
+import { MemoryConcurrencySlots } from '../../shared/adapters/memory/memory-concurrency-slots.js';
+import { MemoryRateLimits } from '../../shared/adapters/memory/memory-rate-limits.js';
+import type { ConcurrencySlots } from '../../shared/ports/concurrency-slots.js';
+import type { RateLimitStore } from '../../shared/ports/rate-limits.js';
+import { useTestStack } from '../helpers/local-stack.js';
+
+const t = useTestStack({ events: false });
+const db = () => createDocumentClient({ region: 'us-east-1', dynamoDbEndpoint: t.stack.dynamoDbEndpoint });
+
+const stores: [string, () => { slots: ConcurrencySlots; rates: RateLimitStore }][] = [
+  ['memory', () => ({ slots: new MemoryConcurrencySlots(), rates: new MemoryRateLimits() })],
+  ['DynamoDB', () => ({ slots: new DynamoDbConcurrencySlots(db(), t.stack.tableName), rates: new DynamoDbRateLimits(db(), t.stack.tableName) })],
+];
+
+let n = 0;
+describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
+  it('never lets concurrent acquirers past the limit, and answers the holders that keep one out', async () => {
+    const { slots } = make();
+    const key = `k${++n}`;
+    const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => slots.acquire('acme', key, 3, { taskId: `t${i}`, attempt: 1, at: 1000 + i })));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(3);
+    const refused = outcomes.find((o) => !o.ok) as { readonly holders: readonly { taskId: string; attempt: number; at: number }[] };
+    expect(refused.holders).toHaveLength(3);
+    expect(refused.holders.every((h) => /^t\d+$/.test(h.taskId) && h.attempt === 1 && h.at >= 1000)).toBe(true);
+    const holders = (await slots.holders('acme', [key, 'nobody'])).get(key) ?? [];
+    expect(holders.map((h) => h.taskId).sort()).toEqual(refused.holders.map((h) => h.taskId).sort());
+    // The same task again (a repeat) is admitted; a release of another attempt is ignored.
+    expect(await slots.acquire('acme', key, 3, { taskId: holders[0]!.taskId, attempt: 2, at: 2000 })).toEqual({ ok: true });
+    await slots.release('acme', key, holders[0]!.taskId, 1);
+    expect((await slots.holders('acme', [key])).get(key)).toHaveLength(3);
+    await slots.release('acme', key, holders[0]!.taskId, 2);
+    expect(await slots.acquire('acme', key, 3, { taskId: 'late', attempt: 1, at: 3000 })).toEqual({ ok: true });
+    expect(await slots.acquire('other', key, 1, { taskId: 'x', attempt: 1, at: 3000 })).toEqual({ ok: true });
+  });
+
+  it('takes exactly the tokens a bucket holds, concurrently, and says when the next is due', async () => {
+    const { rates } = make();
+    const type = `type${++n}`;
+    const rate = { limit: 5, perMs: 1000 };
+    await rates.put('acme', type, rate);
+    const now = 1_000_000;
+    const taken = await Promise.all(Array.from({ length: 12 }, () => rates.take('acme', type, rate, now)));
+    expect(taken.filter((d) => d.ok)).toHaveLength(5);
+    expect(taken.filter((d) => !d.ok).every((d) => !d.ok && d.retryAt === now + 200)).toBe(true);
+    expect((await rates.take('acme', type, rate, now + 200)).ok).toBe(true);
+    expect((await rates.take('acme', type, rate, now + 200)).ok).toBe(false);
+    // Idle for long: full again, but never more than the burst.
+    const later = await Promise.all(Array.from({ length: 8 }, () => rates.take('acme', type, rate, now + 60_000)));
+    expect(later.filter((d) => d.ok)).toHaveLength(5);
+    expect(await rates.list('acme')).toContainEqual(expect.objectContaining({ type, rate }));
+    expect(await rates.remove('acme', type)).toBe(true);
+    expect(await rates.remove('acme', type)).toBe(false);
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { useTestStack } from '../helpers/local-stack.js';
+import { waitFor } from '../helpers/wait.js';
+
+const t = useTestStack({ workers: true, events: false });
+
+interface Row {
+  id: string;
+  status: string;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** Every listed task of `type` once all `count` of them are COMPLETED (a generous wait: the machine is shared). */
+async function completed(type: string, count: number, timeoutMs: number): Promise<Row[]> {
+  return waitFor(
+    async () => ((await t.api('GET', `/tasks?type=${type}&limit=100`)).body.items as Row[]).filter((r) => r.status === 'COMPLETED'),
+    (rows) => rows.length >= count,
+    timeoutMs,
+    500,
+  );
+}
+
+describe('rate limits', () => {
+  it('a 10/s limit holds 100 tasks to about 10 s of starts, and every one completes on its first attempt', async () => {
+    const put = await t.api('PUT', '/rate-limits/echo', { limit: 10, per: '1s' });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ type: 'echo', limit: 10, per: '1s', used: 0 });
+    const batch = await t.api('POST', '/tasks/batch', { tasks: Array.from({ length: 100 }, (_, i) => ({ type: 'echo', payload: i })) });
+    expect(batch.body.accepted).toBe(100);
+
+    const rows = await completed('echo', 100, 180_000);
+    const starts = rows.map((r) => Date.parse(r.startedAt as string)).sort((a, b) => a - b);
+    const spanMs = (starts.at(-1) as number) - (starts[0] as number);
+    console.log(`100 tasks at 10/s: starts spanned ${(spanMs / 1000).toFixed(2)} s`);
+    // A bucket of 10 allows 10 at once, then one per 100 ms: the 100th starts 9 s after the first.
+    expect(spanMs).toBeGreaterThanOrEqual(8_500);
+    // No second of starts holds more than the burst plus a second's refill.
+    for (const start of starts) expect(starts.filter((s) => s >= start && s < start + 1000).length).toBeLessThanOrEqual(20);
+    expect(rows.every((r) => r.attempts === 1)).toBe(true);
+  }, 240_000);
+
+  it('lists, shows in /stats and deletes a limit', async () => {
+    await t.api('PUT', '/rate-limits/report', { limit: 5, per: '1m' });
+    const list = await t.api('GET', '/rate-limits');
+    expect(list.body.items).toContainEqual({ type: 'report', limit: 5, per: '1m', used: 0 });
+    const stats = await t.api('GET', '/stats');
+    expect(stats.body.rateLimits).toContainEqual(expect.objectContaining({ type: 'report', limit: 5, per: '1m' }));
+    expect((await t.api('PUT', '/rate-limits/report', { limit: 5, per: 'soon' })).status).toBe(400);
+    expect((await t.api('DELETE', '/rate-limits/report')).status).toBe(204);
+    expect((await t.api('DELETE', '/rate-limits/report')).status).toBe(404);
+  });
+});
+
+describe('concurrency keys', () => {
+  it('a concurrency key of 1 never runs two at once, and tasks of other keys run meanwhile', async () => {
+    const tasks = [
+      ...Array.from({ length: 6 }, () => ({ type: 'sleep', payload: { ms: 400 }, concurrencyKey: 'customer-1' })),
+      ...Array.from({ length: 3 }, () => ({ type: 'sleep', payload: { ms: 400 }, concurrencyKey: 'customer-2' })),
+    ];
+    const batch = await t.api('POST', '/tasks/batch', { tasks });
+    expect(batch.body.accepted).toBe(9);
+    const ids = (batch.body.items as { id: string }[]).map((item) => item.id);
+    const rows = await waitFor(
+      async () => Promise.all(ids.map(async (id) => (await t.api('GET', `/tasks/${id}`)).body as Row & { placement?: unknown })),
+      (all) => all.every((r) => r.status === 'COMPLETED'),
+      120_000,
+      500,
+    );
+    for (const key of [ids.slice(0, 6), ids.slice(6)]) {
+      const intervals = rows
+        .filter((r) => key.includes(r.id))
+        .map((r) => [Date.parse(r.startedAt as string), Date.parse(r.finishedAt as string)] as const)
+        .sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < intervals.length; i++) expect(intervals[i]![0]).toBeGreaterThanOrEqual(intervals[i - 1]![1]);
+    }
+    expect(rows.every((r) => r.attempts === 1)).toBe(true);
+  }, 180_000);
+
+  it('on an agent pool: a lease skips a full key and takes the next key', async () => {
+    const agent = (await t.api('POST', '/workers', { name: 'keyed', capabilities: ['shell'], capacity: { slots: 4 } })).body;
+    const submit = async (key: string): Promise<string> =>
+      (await t.api('POST', '/tasks', { type: 'sh', requires: ['shell'], concurrencyKey: key })).body.id;
+    const a1 = await submit('agent-a');
+    const a2 = await submit('agent-a');
+    const b1 = await submit('agent-b');
+    const first = (await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks as { id: string; leaseToken: string }[];
+    expect(first.map((l) => l.id).sort()).toEqual([a1, b1].sort());
+    expect((await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks).toEqual([]);
+    const leasedA = first.find((l) => l.id === a1) as { leaseToken: string };
+    expect((await t.api('POST', `/tasks/${a1}/complete`, { leaseToken: leasedA.leaseToken, result: null })).status).toBe(200);
+    const next = (await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks as { id: string }[];
+    expect(next.map((l) => l.id)).toEqual([a2]);
+  });
+});

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryCircuitStore } from '../../shared/adapters/memory/memory-circuit-store.js';
+import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
+import { cancelTask } from '../../shared/services/cancel-task.js';
+import { claimDelivery } from '../../shared/services/claim-delivery.js';
+import { completeTask } from '../../shared/services/lease-calls.js';
+import { putRateLimit } from '../../shared/services/rate-limits.js';
+import { submitTask } from '../../shared/services/submit-tasks.js';
+import { deliveryOf, memoryExecution } from '../helpers/execution.js';
+import { memoryServices, type TestServices } from '../helpers/memory-services.js';
+
+const claimOptions = { worker: 'w', timeoutMs: () => 30_000, checkCircuit: false };
+
+function agentDeps(services: TestServices): AgentDeps {
+  let n = 0;
+  return {
+    lifecycle: services.lifecycle,
+    records: services.records,
+    circuits: new MemoryCircuitStore(),
+    pools: services.pools,
+    now: services.now,
+    random: () => 0,
+    agents: services.agents,
+    queries: services.queries,
+    signal: services.signal,
+    newId: () => `agent-${++n}`,
+    newToken: () => `token-${++n}`,
+  };
+}
+
+let tenants = 0;
+const fresh = (): string => `g${++tenants}`;
+
+describe('concurrency keys', () => {
+  it('on a Lambda pool: a second task of a key waits on a fresh message, uncounted, and starts once the first ends', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    const first = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'customer-1' })).task;
+    const second = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'customer-1' })).task;
+    const other = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'customer-2' })).task;
+    expect(await claimDelivery(worker, deliveryOf(first), claimOptions)).toHaveProperty('claimed');
+    const sentBefore = services.queue.sent.length;
+    expect(await claimDelivery(worker, deliveryOf(second), claimOptions)).toMatchObject({ action: 'delete', reason: expect.stringContaining('customer-1') });
+    expect(services.queue.sent.slice(sentBefore)).toEqual([expect.objectContaining({ id: second.id, delaySeconds: expect.any(Number) })]);
+    expect(await services.task(second.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(await claimDelivery(worker, deliveryOf(other), claimOptions)).toHaveProperty('claimed');
+
+    await services.lifecycle.move('acme', first.id, { type: 'complete', result: null });
+    expect(await claimDelivery(worker, deliveryOf(second), claimOptions)).toHaveProperty('claimed');
+    expect(services.deadLetters.letters).toEqual([]);
+  });
+
+  it('honours concurrencyLimit, and frees a slot when its task is cancelled or fails', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    const tasks = [];
+    for (let i = 0; i < 4; i++) tasks.push((await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'k', concurrencyLimit: 2, maxAttempts: 2 })).task);
+    const claims = [];
+    for (const t of tasks) claims.push(await claimDelivery(worker, deliveryOf(t), claimOptions));
+    expect(claims.map((c) => 'claimed' in c)).toEqual([true, true, false, false]);
+    await cancelTask(services, 'acme', tasks[0]!.id);
+    expect(await claimDelivery(worker, deliveryOf(tasks[2]!), claimOptions)).toHaveProperty('claimed');
+    await services.lifecycle.move('acme', tasks[1]!.id, { type: 'fail', error: { message: 'x' } });
+    expect(await claimDelivery(worker, deliveryOf(tasks[3]!), claimOptions)).toHaveProperty('claimed');
+  });
+
+  it('reaps a slot left over by an attempt that ended without its release', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    const first = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'k' })).task;
+    const second = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'k' })).task;
+    expect(await claimDelivery(worker, deliveryOf(first), claimOptions)).toHaveProperty('claimed');
+    // A crash between the completion and its release: the holder stays.
+    const active = (await services.task(first.id))!;
+    await services.records.commit({ before: active, after: { ...active, status: 'COMPLETED', revision: active.revision + 1 } });
+    expect((await services.slots.holders('acme', ['k'])).get('k')).toHaveLength(1);
+    expect(await claimDelivery(worker, deliveryOf(second), claimOptions)).toHaveProperty('claimed');
+    expect((await services.slots.holders('acme', ['k'])).get('k')).toEqual([expect.objectContaining({ taskId: second.id })]);
+  });
+
+  it('on an agent pool: the policy skips a full key and takes the next key instead of nothing', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 4 } });
+    const a1 = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], concurrencyKey: 'a' })).task;
+    await submitTask(services, tenant, { type: 'sh', requires: ['shell'], concurrencyKey: 'a' });
+    const b1 = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], concurrencyKey: 'b' })).task;
+    const first = await leaseTasks(deps, tenant, agent.id, { max: 4 });
+    expect(first.map((t) => t.id).sort()).toEqual([a1.id, b1.id].sort());
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 4 })).toEqual([]);
+    const leasedA = first.find((t) => t.id === a1.id)!;
+    await completeTask(deps, tenant, a1.id, { leaseToken: leasedA.leaseToken, result: null });
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 4 })).toHaveLength(1);
+  });
+});
+
+describe('rate limits', () => {
+  it('on a Lambda pool: tasks over the limit wait for the next token, never counted as attempts', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 2, per: '10s' });
+    const tasks = [];
+    for (let i = 0; i < 3; i++) tasks.push((await submitTask(services, 'acme', { type: 'echo' })).task);
+    const claims = [];
+    for (const t of tasks) claims.push(await claimDelivery(worker, deliveryOf(t), claimOptions));
+    expect(claims.map((c) => 'claimed' in c)).toEqual([true, true, false]);
+    const requeued = services.queue.sent.at(-1)!;
+    expect(requeued).toMatchObject({ id: tasks[2]!.id });
+    expect(requeued.delaySeconds).toBeGreaterThanOrEqual(5);
+    expect(await services.task(tasks[2]!.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    services.advance(5);
+    expect(await claimDelivery(worker, deliveryOf(tasks[2]!), claimOptions)).toHaveProperty('claimed');
+  });
+
+  it('on an agent pool: an exhausted type is skipped, other types are leased', async () => {
+    const services = memoryServices();
+    const deps = agentDeps(services);
+    const tenant = fresh();
+    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, tenant, 'slow', { limit: 1, per: '1m' });
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 4 } });
+    await submitTask(services, tenant, { type: 'slow', requires: ['shell'] });
+    await submitTask(services, tenant, { type: 'slow', requires: ['shell'] });
+    const fast = (await submitTask(services, tenant, { type: 'fast', requires: ['shell'] })).task;
+    const leased = await leaseTasks(deps, tenant, agent.id, { max: 4 });
+    expect(leased.map((t) => t.type).sort()).toEqual(['fast', 'slow']);
+    expect(leased.some((t) => t.id === fast.id)).toBe(true);
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 4 })).toEqual([]);
+    services.advance(60);
+    await deps.agents.touch(tenant, agent.id, services.now());
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 4 })).toHaveLength(1);
+  });
+
+  it('refuses a bad limit with the fields named', async () => {
+    const services = memoryServices();
+    const deps = { rates: services.rates, gate: services.gate, now: services.now };
+    await expect(putRateLimit(deps, 'acme', 'echo', { limit: 0, per: '1 s' })).rejects.toMatchObject({
+      status: 400,
+      fields: [expect.objectContaining({ field: 'limit' }), expect.objectContaining({ field: 'per' })],
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import { childId, type Job } from '../domain/job.js';
+import { expansionTaskId } from '../domain/job-expansion.js';
+import { TASK_DEFAULTS } from '../domain/limits.js';
+import { newTask, type Json, type Task } from '../domain/task.js';
+import { cancelTasks, cancelUnfinished } from './cancel-children.js';
+import type { JobDeps } from './jobs.js';
+
+/** Leave this much of an invocation unused: one more chunk's writes and the hand-over fit in it. */
+export const EXPANSION_RESERVE_MS = 20_000;
+/** A run's hold outlasts its invocation by this much (Lambda ends the invocation at its timeout). */
+const HOLD_MARGIN_MS = 5_000;
+
+export type ExpansionOutcome =
+  /** Every child written and sent. */
+  | 'expanded'
+  /** Out of time: another run was asked to carry on from the cursor. */
+  | 'handed-over'
+  /** The job stopped meanwhile (cancelled, failed); the chunk in hand was cancelled too. */
+  | 'stopped'
+  /** Nothing to do here: already expanded, stopped, or another run holds the expansion. */
+  | 'not-mine';
+
+/**
+ * Writes and sends a job's children, chunk by chunk from the job's cursor,
+ * while this run holds the expansion (a conditional write on the job; see the
+ * store). Timeline of one chunk: read it → write its children (in bulk) → send
+ * them → move the cursor. A crash anywhere leaves the cursor on the chunk, and
+ * the next run (the sweep asks for one when the job stops moving) treats its
+ * first chunk as possibly half done: it writes only the missing children (a bulk
+ * write replaces items, and a child may already be running) and sends the
+ * PENDING ones again (a duplicate message is harmless: claims are conditional).
+ * Only one run holds the expansion at a time, so no two runs write one chunk.
+ */
+export async function expandJob(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome> {
+  const run = deps.newId();
+  const now = deps.now();
+  const job = await deps.jobs.claimExpansion(tenant, jobId, run, new Date(now.getTime() + Math.max(0, remainingMs()) + HOLD_MARGIN_MS), now);
+  if (job === undefined || job.chunks === undefined) return 'not-mine';
+  let cursor = job.chunksDone ?? 0;
+  try {
+    for (let first = true; cursor < job.chunks; first = false, cursor++) {
+      if (!first && remainingMs() < EXPANSION_RESERVE_MS) {
+        await deps.jobs.releaseExpansion(tenant, jobId, run);
+        await continueExpansion(deps, job);
+        return 'handed-over';
+      }
+      const chunk = await deps.jobs.getChunk(tenant, jobId, cursor);
+      if (chunk === undefined) return await failJob(deps, job, `chunk ${cursor} of ${job.chunks} of the job's items is missing (expired before it was expanded)`);
+      const at = deps.now();
+      const children = chunk.items.map((payload, i) => childTask(job, chunk.start + i, payload, at));
+      const toSend = first ? await writeMissing(deps, tenant, children) : await deps.lifecycle.createChildren(children);
+      const { failed } = await deps.lifecycle.enqueue(toSend);
+      // The cursor stays: the next run sends this chunk's PENDING children again.
+      if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of chunk ${cursor} could not be queued`);
+      const step = { run, from: cursor, children: chunk.items.length, last: cursor + 1 === job.chunks };
+      if (!(await deps.jobs.advanceExpansion(tenant, jobId, step, deps.now()))) {
+        // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
+        await cancelTasks(deps, tenant, children.map((c) => c.id));
+        return 'stopped';
+      }
+    }
+    return 'expanded';
+  } catch (error) {
+    await deps.jobs.releaseExpansion(tenant, jobId, run).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** A job whose items are gone cannot finish: it fails, and what it started is cancelled. */
+async function failJob(deps: JobDeps, job: Job, error: string): Promise<ExpansionOutcome> {
+  const now = deps.now();
+  if (await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) await cancelUnfinished(deps, job);
+  return 'stopped';
+}
+
+/** A job's child `index`: its id is fixed, so a child is never written twice under two ids. */
+export function childTask(job: Job, index: number, payload: Json, now: Date): Task {
+  return newTask(
+    { type: job.mapType, payload, priority: job.priority, requires: job.requires, ...TASK_DEFAULTS },
+    { id: childId(job.id, index), tenant: job.tenant, pool: job.pool, now, job: { id: job.id, role: 'map', index } },
+  );
+}
+
+/** A chunk a crashed run may have half written: writes its missing children; returns them and the ones still PENDING. */
+async function writeMissing(deps: JobDeps, tenant: string, children: readonly Task[]): Promise<readonly Task[]> {
+  const existing = await deps.records.getMany(tenant, children.map((c) => c.id));
+  const found = new Set(existing.map((t) => t.id));
+  const missing = children.filter((c) => !found.has(c.id));
+  const written = missing.length > 0 ? await deps.lifecycle.createChildren(missing) : [];
+  return [...written, ...existing.filter((t) => t.status === 'PENDING')];
+}
+
+/**
+ * Asks another run to carry on with a job's expansion: an expansion message on
+ * the first Lambda pool's critical queue (its worker runs it). False when it
+ * could not be sent, or the topology has no Lambda pool; the sweep tries again.
+ */
+export async function continueExpansion(deps: JobDeps, job: Pick<Job, 'id' | 'tenant'>): Promise<boolean> {
+  const pool = expansionPool(deps);
+  if (pool === undefined) return false;
+  const { failed } = await deps.queue.enqueue([{ id: expansionTaskId(job.id), tenant: job.tenant, pool, priority: 'critical', delaySeconds: 0 }]);
+  if (failed.length > 0) deps.warn('could not send a job expansion message; the sweep will resend it', { jobId: job.id, tenant: job.tenant });
+  return failed.length === 0;
+}
+
+/** Where expansion messages go: the first Lambda pool (undefined when every pool runs on agents). */
+export function expansionPool(deps: Pick<JobDeps, 'pools'>): string | undefined {
+  return deps.pools.find((pool) => pool.runsOn === 'lambda')?.name;
+}

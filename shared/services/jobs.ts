@@ -76,11 +76,14 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
   // One chunk, or no Lambda pool to expand on: here, in the request.
   if (chunks.length === 1 || expansionPool(deps) === undefined) {
     const deadline = Date.now() + INLINE_BUDGET_MS;
-    await expandJob(deps, tenant, job.id, () => deadline - Date.now());
+    // The job is accepted either way: what this request could not write, the sweep resumes.
+    await expandJob(deps, tenant, job.id, () => deadline - Date.now()).catch((error: unknown) =>
+      deps.warn('a job was not fully expanded in its request; the sweep will resume it', { jobId: job.id, tenant, error: String(error) }),
+    );
   } else {
     await continueExpansion(deps, job);
   }
-  return { ...((await deps.jobs.get(tenant, job.id)) ?? job), created };
+  return { ...job, created };
 }
 
 async function replay(deps: JobDeps, tenant: string, key: string): Promise<Job | undefined> {

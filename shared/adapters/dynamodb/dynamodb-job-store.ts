@@ -71,23 +71,28 @@ export class DynamoDbJobStore implements JobStore {
     // The key and the job in one transaction: a key always names a job that exists.
     const key = idemKey(job.tenant, idempotencyKey);
     const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS;
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.tableName, Item: { ...key, jobId: job.id, [TABLE.ttlAttribute]: expiresAt }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } },
-            { Put: put },
-          ],
-        }),
-      );
-      return { created: true, job };
-    } catch (error) {
-      // Only the key's condition can fail (the job's id is new): a replay, or a concurrent first submission.
-      if (!(error instanceof TransactionCanceledException) || error.CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw error;
-      const id = await this.idempotent(job.tenant, idempotencyKey);
-      const existing = id === undefined ? undefined : await this.get(job.tenant, id);
-      if (existing === undefined) throw error;
-      return { created: false, job: existing };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.tableName, Item: { ...key, jobId: job.id, [TABLE.ttlAttribute]: expiresAt }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } },
+              { Put: put },
+            ],
+          }),
+        );
+        return { created: true, job };
+      } catch (error) {
+        // The key's condition failed (a replay, or a concurrent first submission won),
+        // or a concurrent transaction on the key conflicted: whoever holds the key wins.
+        const reason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0]?.Code : undefined;
+        if (reason !== 'ConditionalCheckFailed' && reason !== 'TransactionConflict') throw error;
+        const id = await this.idempotent(job.tenant, idempotencyKey);
+        const existing = id === undefined ? undefined : await this.get(job.tenant, id);
+        if (existing !== undefined) return { created: false, job: existing };
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
     }
   }
 

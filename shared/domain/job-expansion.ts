@@ -13,11 +13,14 @@ export interface ItemChunk {
 }
 
 /**
- * Limits of one chunk: well inside DynamoDB's 400 KB item (an item is ≤ 256 KiB,
- * so one always fits), and few enough children that one expansion step (write,
- * send, move the cursor) takes well under a second.
+ * Limits of one stored chunk: well inside DynamoDB's 400 KB item (an item is
+ * ≤ 256 KiB, so one always fits), and few enough items that parsing one is quick.
+ * A 10,000-item job of small items is one chunk: one write at submit.
  */
-export const CHUNK_LIMITS = { bytes: 350 * 1024, items: 250 } as const;
+export const CHUNK_LIMITS = { bytes: 350 * 1024, items: 10_000 } as const;
+
+/** Children one expansion step writes and sends: a step takes well under a second on DynamoDB. */
+export const STEP_CHILDREN = 250;
 
 /**
  * Splits items into chunks of at most `limits` (bytes of their JSON array, and
@@ -46,34 +49,43 @@ export function chunkItems(items: readonly Json[], sizes: readonly number[], lim
 
 /** The expansion's state on a job; absent on jobs whose children were written at submit (before expansion existed). */
 export interface Expansion {
-  /** Chunks the items were stored in. */
-  readonly chunks: number;
-  /** The cursor: chunks whose children are all written and sent. */
-  readonly chunksDone: number;
-  /** Children written and sent so far (the sum of the done chunks' sizes). */
+  /** Where each stored chunk of items starts (child index); chunk n holds children chunkStarts[n] … chunkStarts[n+1] − 1. */
+  readonly chunkStarts: readonly number[];
+  /** The cursor: children 0 … expanded − 1 are written and sent. */
   readonly expanded: number;
   /** The run holding the expansion, and until when (it may write only while it holds it). */
   readonly expander?: string;
   readonly expanderUntil?: string;
 }
 
+type Expandable = Partial<Expansion> & { readonly total: number };
+
 /** Whether every child of the job has been written and sent (true for jobs without an expansion). */
-export function isExpanded(job: Partial<Expansion>): boolean {
-  return job.chunks === undefined || (job.chunksDone ?? 0) >= job.chunks;
+export function isExpanded(job: Expandable): boolean {
+  return job.chunkStarts === undefined || (job.expanded ?? 0) >= job.total;
 }
 
 /** Children that exist so far (all of them once expanded). */
-export function childrenWritten(job: Partial<Expansion> & { readonly total: number }): number {
+export function childrenWritten(job: Expandable): number {
   return isExpanded(job) ? job.total : (job.expanded ?? 0);
 }
 
 /**
- * How many children, from index 0, may exist: those expanded, plus one chunk a
+ * How many children, from index 0, may exist: those expanded, plus one step a
  * run may be writing (or a crash left half written). Cancelling a job reads this
  * many ids, not all `total` of a job cut short early.
  */
-export function childrenThatMayExist(job: Partial<Expansion> & { readonly total: number }): number {
-  return isExpanded(job) ? job.total : Math.min(job.total, (job.expanded ?? 0) + CHUNK_LIMITS.items);
+export function childrenThatMayExist(job: Expandable): number {
+  return isExpanded(job) ? job.total : Math.min(job.total, (job.expanded ?? 0) + STEP_CHILDREN);
+}
+
+/** The next step from the cursor: which stored chunk, and children [from, to) — never past the chunk's end. Undefined when expanded. */
+export function nextStep(job: Expandable & { readonly chunkStarts: readonly number[] }, cursor: number): { chunk: number; from: number; to: number } | undefined {
+  if (cursor >= job.total) return undefined;
+  let chunk = 0;
+  while (chunk + 1 < job.chunkStarts.length && (job.chunkStarts[chunk + 1] as number) <= cursor) chunk++;
+  const chunkEnd = job.chunkStarts[chunk + 1] ?? job.total;
+  return { chunk, from: cursor, to: Math.min(cursor + STEP_CHILDREN, chunkEnd) };
 }
 
 /** Whether another run may take the expansion at `now`: nobody holds it, or the holder's time is up. */

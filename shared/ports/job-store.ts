@@ -24,7 +24,7 @@ export interface JobStore {
   /** Moves the job on if its status is one of `from`; false when someone else moved it first. */
   transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean>;
   markChildrenEnqueued(tenant: string, id: string): Promise<void>;
-  /** Stores a job's items, chunk `n` of each, expiring at `expiresAt` (before the job: a job with `chunks` can always read them). */
+  /** Stores a job's items, chunk `n` of each, expiring at `expiresAt` (before the job: a job with `chunkStarts` can always read them). */
   putChunks(tenant: string, jobId: string, chunks: readonly ItemChunk[], expiresAt: Date): Promise<void>;
   getChunk(tenant: string, jobId: string, n: number): Promise<ItemChunk | undefined>;
   /**
@@ -34,12 +34,12 @@ export interface JobStore {
    */
   claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<Job | undefined>;
   /**
-   * Moves the cursor from chunk `from` to `from + 1` and adds `children` to the
-   * expanded count, only while `run` holds the expansion and the job is RUNNING;
-   * the last chunk also marks the children enqueued and lets the expansion go.
-   * False when the run lost its hold or the job stopped (cancelled, failed).
+   * Moves the cursor (`expanded`, children written and sent) from `from` to `to`,
+   * only while `run` holds the expansion and the job is RUNNING; the last step
+   * also marks the children enqueued and lets the expansion go. False when the
+   * run lost its hold or the job stopped (cancelled, failed).
    */
-  advanceExpansion(tenant: string, id: string, step: { run: string; from: number; children: number; last: boolean }, now: Date): Promise<boolean>;
+  advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean>;
   /** Lets the expansion go if `run` still holds it (before handing over to another run). */
   releaseExpansion(tenant: string, id: string, run: string): Promise<void>;
   /** Jobs still RUNNING or REDUCING, of every tenant (for the reconciler), oldest first. */

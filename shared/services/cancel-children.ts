@@ -9,8 +9,8 @@ import { isInvalidTransition } from './task-lifecycle.js';
 /**
  * Cancels every child and stage of a stopped job not yet finished. The job is
  * read again first: once it is no longer RUNNING its expansion cannot move, so
- * the children that may exist are those expanded plus the one chunk a run may
- * have in hand (that run cancels its chunk itself when it finds the job stopped).
+ * the children that may exist are those expanded plus the one step a run may
+ * have in hand (that run cancels its step itself when it finds the job stopped).
  */
 export async function cancelUnfinished(deps: JobDeps, job: Job): Promise<number> {
   const latest = (await deps.jobs.get(job.tenant, job.id)) ?? job;

@@ -1,12 +1,16 @@
 import { childId, type Job } from '../domain/job.js';
-import { expansionTaskId } from '../domain/job-expansion.js';
+import { expansionTaskId, nextStep, type ItemChunk } from '../domain/job-expansion.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { newTask, type Json, type Task } from '../domain/task.js';
 import { cancelTasks, cancelUnfinished } from './cancel-children.js';
 import type { JobDeps } from './jobs.js';
 
-/** Leave this much of an invocation unused: one more chunk's writes and the hand-over fit in it. */
-export const EXPANSION_RESERVE_MS = 20_000;
+/**
+ * Leave at least this much of an invocation unused, or three times the slowest
+ * step so far if more: one more step's writes and the hand-over must fit in it
+ * (a busy DynamoDB Local takes seconds a step; DynamoDB tens of milliseconds).
+ */
+export const EXPANSION_RESERVE_MS = 10_000;
 /** A run's hold outlasts its invocation by this much (Lambda ends the invocation at its timeout). */
 const HOLD_MARGIN_MS = 5_000;
 
@@ -15,49 +19,56 @@ export type ExpansionOutcome =
   | 'expanded'
   /** Out of time: another run was asked to carry on from the cursor. */
   | 'handed-over'
-  /** The job stopped meanwhile (cancelled, failed); the chunk in hand was cancelled too. */
+  /** The job stopped meanwhile (cancelled, failed); the step in hand was cancelled too. */
   | 'stopped'
   /** Nothing to do here: already expanded, stopped, or another run holds the expansion. */
   | 'not-mine';
 
 /**
- * Writes and sends a job's children, chunk by chunk from the job's cursor,
- * while this run holds the expansion (a conditional write on the job; see the
- * store). Timeline of one chunk: read it → write its children (in bulk) → send
- * them → move the cursor. A crash anywhere leaves the cursor on the chunk, and
- * the next run (the sweep asks for one when the job stops moving) treats its
- * first chunk as possibly half done: it writes only the missing children (a bulk
- * write replaces items, and a child may already be running) and sends the
- * PENDING ones again (a duplicate message is harmless: claims are conditional).
- * Only one run holds the expansion at a time, so no two runs write one chunk.
+ * Writes and sends a job's children, a step (≤ 250) at a time from the job's
+ * cursor, while this run holds the expansion (a conditional write on the job;
+ * see the store). Timeline of one step: read its chunk of items (once per run)
+ * → write the step's children (in bulk) → send them → move the cursor. A crash
+ * anywhere leaves the cursor before the step, and the next run (the sweep asks
+ * for one when the job stops moving) treats its first step as possibly half
+ * done: it writes only the missing children (a bulk write replaces items, and a
+ * child may already be running) and sends the PENDING ones again (a duplicate
+ * message is harmless: claims are conditional). Only one run holds the
+ * expansion at a time, so no two runs write the same step.
  */
 export async function expandJob(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome> {
   const run = deps.newId();
   const now = deps.now();
   const job = await deps.jobs.claimExpansion(tenant, jobId, run, new Date(now.getTime() + Math.max(0, remainingMs()) + HOLD_MARGIN_MS), now);
-  if (job === undefined || job.chunks === undefined) return 'not-mine';
-  let cursor = job.chunksDone ?? 0;
+  if (job === undefined || job.chunkStarts === undefined) return 'not-mine';
+  const expandable = { ...job, chunkStarts: job.chunkStarts };
+  const chunks = new Map<number, ItemChunk>();
   try {
-    for (let first = true; cursor < job.chunks; first = false, cursor++) {
-      if (!first && remainingMs() < EXPANSION_RESERVE_MS) {
+    let first = true;
+    let slowestMs = 0;
+    for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), first = false) {
+      if (remainingMs() < Math.max(EXPANSION_RESERVE_MS, 3 * slowestMs)) {
         await deps.jobs.releaseExpansion(tenant, jobId, run);
         await continueExpansion(deps, job);
         return 'handed-over';
       }
-      const chunk = await deps.jobs.getChunk(tenant, jobId, cursor);
-      if (chunk === undefined) return await failJob(deps, job, `chunk ${cursor} of ${job.chunks} of the job's items is missing (expired before it was expanded)`);
+      const stepStarted = Date.now();
+      const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
+      if (chunk === undefined) return await failJob(deps, job, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
+      chunks.set(step.chunk, chunk);
       const at = deps.now();
-      const children = chunk.items.map((payload, i) => childTask(job, chunk.start + i, payload, at));
+      const { from, to } = step;
+      const children = chunk.items.slice(from - chunk.start, to - chunk.start).map((payload, i) => childTask(job, from + i, payload, at));
       const toSend = first ? await writeMissing(deps, tenant, children) : await deps.lifecycle.createChildren(children);
       const { failed } = await deps.lifecycle.enqueue(toSend);
-      // The cursor stays: the next run sends this chunk's PENDING children again.
-      if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of chunk ${cursor} could not be queued`);
-      const step = { run, from: cursor, children: chunk.items.length, last: cursor + 1 === job.chunks };
-      if (!(await deps.jobs.advanceExpansion(tenant, jobId, step, deps.now()))) {
+      // The cursor stays: the next run sends this step's PENDING children again.
+      if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of ${from}…${to - 1} could not be queued`);
+      if (!(await deps.jobs.advanceExpansion(tenant, jobId, { run, from, to, last: to >= job.total }, deps.now()))) {
         // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
         await cancelTasks(deps, tenant, children.map((c) => c.id));
         return 'stopped';
       }
+      slowestMs = Math.max(slowestMs, Date.now() - stepStarted);
     }
     return 'expanded';
   } catch (error) {
@@ -81,7 +92,7 @@ export function childTask(job: Job, index: number, payload: Json, now: Date): Ta
   );
 }
 
-/** A chunk a crashed run may have half written: writes its missing children; returns them and the ones still PENDING. */
+/** A step a crashed run may have half written: writes its missing children; returns them and the ones still PENDING. */
 async function writeMissing(deps: JobDeps, tenant: string, children: readonly Task[]): Promise<readonly Task[]> {
   const existing = await deps.records.getMany(tenant, children.map((c) => c.id));
   const found = new Set(existing.map((t) => t.id));

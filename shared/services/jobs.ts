@@ -1,5 +1,5 @@
 import { jobProgress, parseJobInput, reduceTaskId, type Job } from '../domain/job.js';
-import { childrenWritten, chunkItems, isExpanded } from '../domain/job-expansion.js';
+import { childrenWritten, chunkItems, isExpanded, STEP_CHILDREN } from '../domain/job-expansion.js';
 import { nextStageId } from '../domain/follow-ups.js';
 import { toTaskView, type Task, type TaskView } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -20,14 +20,14 @@ export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agent
 
 /** How long stored items are kept: far longer than any expansion takes, or is resumed in. */
 const CHUNK_RETENTION_MS = 7 * 24 * 3600 * 1000;
-/** A job of one chunk is expanded inside the request, within this budget (API Gateway waits 29 s). */
+/** A job of one step is expanded inside the request, within this budget (API Gateway waits 29 s). */
 const INLINE_BUDGET_MS = 25_000;
 
 /**
  * POST /jobs: the items are stored in chunks, then the job (with its
  * idempotency key, in one transaction), and the answer does not wait for the
  * children: an expansion message makes a Lambda pool's worker write and send
- * them (expand-job.ts). A job of one chunk (≤ 250 items) is expanded here, in
+ * them (expand-job.ts). A job of one step (≤ 250 items) is expanded here, in
  * the request. With an `idempotencyKey`, a retried submission returns the job
  * the first one created (`created: false`); the sweep resumes an expansion that
  * stopped.
@@ -48,7 +48,7 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
   const at = now.toISOString();
   const id = deps.newId();
   const chunks = chunkItems(input.map.items, input.itemBytes);
-  // Chunks first: a job that has `chunks` can always read them.
+  // Chunks first: a job that has `chunkStarts` can always read them.
   await deps.jobs.putChunks(tenant, id, chunks, new Date(now.getTime() + CHUNK_RETENTION_MS));
   const { created, job } = await deps.jobs.create(
     {
@@ -64,8 +64,7 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
       pool: route.pool.name,
       failurePolicy: input.failurePolicy,
       childrenEnqueued: false,
-      chunks: chunks.length,
-      chunksDone: 0,
+      chunkStarts: chunks.map((c) => c.start),
       expanded: 0,
       createdAt: at,
       updatedAt: at,
@@ -73,8 +72,8 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
     input.idempotencyKey,
   );
   if (!created) return { ...job, created };
-  // One chunk, or no Lambda pool to expand on: here, in the request.
-  if (chunks.length === 1 || expansionPool(deps) === undefined) {
+  // One step, or no Lambda pool to expand on: here, in the request.
+  if (input.map.items.length <= STEP_CHILDREN || expansionPool(deps) === undefined) {
     const deadline = Date.now() + INLINE_BUDGET_MS;
     // The job is accepted either way: what this request could not write, the sweep resumes.
     await expandJob(deps, tenant, job.id, () => deadline - Date.now()).catch((error: unknown) =>

@@ -110,7 +110,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
     const broken = { ...deps, lifecycle };
     const job = await submitJob(broken, stack.tenant, { map: { type: 'lost', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'high' });
     expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(false);
-    expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ chunks: 1, chunksDone: 0 });
+    expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ chunkStarts: [0], expanded: 0 });
 
     const later = { ...deps, now: () => new Date(Date.now() + 120_000) };
     await reconcileJobs(later);

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId } from '../../shared/domain/job.js';
-import { CHUNK_LIMITS, expansionTaskId } from '../../shared/domain/job-expansion.js';
+import { expansionTaskId, STEP_CHILDREN } from '../../shared/domain/job-expansion.js';
 import type { Task } from '../../shared/domain/task.js';
 import type { JobStore } from '../../shared/ports/job-store.js';
 import { expandJob } from '../../shared/services/expand-job.js';
@@ -17,6 +17,11 @@ const local = useTestStack({ workers: false });
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ text: `item ${i}` }));
 const plenty = () => 60_000;
+/** An invocation's remaining time with room for `steps` steps, then none (a call for the hold, then one before each step). */
+function roomFor(steps: number): () => number {
+  let calls = 0;
+  return () => (calls++ <= steps ? 60_000 : 0);
+}
 /** Task ids on a work queue (received and left invisible, so each test sees only new ones). */
 async function messagesOn(key: string): Promise<string[]> {
   const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: local.stack.sqsEndpoint });
@@ -56,6 +61,8 @@ function dyingOnWrite(deps: JobDeps, failOn: number, options: { release: boolean
 
 describe('POST /jobs answers before the children exist', () => {
   it('accepts 10,000 items with 202 and the job id, then a worker expands them', async () => {
+    // Time the request, not this process's first connections to the emulators.
+    await local.api('GET', '/jobs?limit=1');
     const started = performance.now();
     const submitted = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(10_000) }, reduce: { type: 'merge-counts' } });
     const elapsedMs = performance.now() - started;
@@ -81,10 +88,20 @@ describe('POST /jobs answers before the children exist', () => {
     expect(await expandJob(jobDeps(), local.stack.tenant, id, plenty)).toBe('not-mine');
   }, 180_000);
 
-  it('expands a job of one chunk inside the request', async () => {
-    const { status, body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(CHUNK_LIMITS.items) } });
+  it('expands a job of one step inside the request', async () => {
+    const { status, body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(STEP_CHILDREN) } });
     expect(status).toBe(202);
-    expect((await local.api('GET', `/jobs/${body.id}`)).body).toMatchObject({ expanded: CHUNK_LIMITS.items, stages: [{ name: 'map', status: 'RUNNING' }] });
+    expect((await local.api('GET', `/jobs/${body.id}`)).body).toMatchObject({ expanded: STEP_CHILDREN, stages: [{ name: 'map', status: 'RUNNING' }] });
+  });
+
+  it('reads items across stored chunks (350 KB each) in order', async () => {
+    const big = Array.from({ length: 120 }, (_, i) => ({ i, pad: 'x'.repeat(7_000) }));
+    const { status, body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: big } });
+    expect(status).toBe(202);
+    const job = await jobDeps().jobs.get(local.stack.tenant, body.id);
+    expect(job?.chunkStarts?.length).toBeGreaterThan(1);
+    const children = await jobDeps().records.getMany(local.stack.tenant, big.map((_, i) => childId(body.id, i)));
+    expect(children.map((c) => (c.payload as { i: number }).i)).toEqual(big.map((_, i) => i));
   });
 });
 
@@ -116,9 +133,9 @@ describe('a partial expansion resumes', () => {
     const deps = jobDeps();
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) }, priority: 'low' });
     const id = body.id as string;
-    // Chunk 0 is written, sent and counted; chunk 1's bulk write dies half way.
+    // Step 0 (children 0…249) is written, sent and counted; step 1's bulk write dies half way.
     await expect(expandJob(dyingOnWrite(deps, 2, { release: false }), local.stack.tenant, id, plenty)).rejects.toThrow('worker killed');
-    expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ chunks: 4, chunksDone: 1, expanded: 250 });
+    expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ chunkStarts: [0], expanded: 250 });
     // One of the half-written children is already running: a resumed run must not write over it.
     const running = childId(id, 260);
     await deps.lifecycle.move(local.stack.tenant, running, { type: 'start', worker: 'test', leaseExpiresAt: new Date(Date.now() + 3_600_000).toISOString() });
@@ -130,11 +147,11 @@ describe('a partial expansion resumes', () => {
     expect(await messagesOn('general:critical')).toContain(expansionTaskId(id));
     expect(await expandJob(later, local.stack.tenant, id, plenty)).toBe('expanded');
 
-    expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ chunksDone: 4, expanded: 1_000, childrenEnqueued: true });
+    expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ expanded: 1_000, childrenEnqueued: true });
     const children = await deps.records.getMany(local.stack.tenant, items(1_000).map((_, i) => childId(id, i)));
     expect(children).toHaveLength(1_000);
     expect(children.filter((c) => c.status === 'ACTIVE').map((c) => c.id)).toEqual([running]);
-    // Chunk 1's children were all sent after the resume (the ones written before the crash too).
+    // Step 1's children were all sent after the resume (the ones written before the crash too).
     const sent = new Set(await messagesOn('general:low'));
     expect(items(1_000).map((_, i) => childId(id, i)).filter((c) => c !== running && !sent.has(c))).toEqual([]);
   }, 120_000);
@@ -143,9 +160,9 @@ describe('a partial expansion resumes', () => {
     const deps = jobDeps();
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(700) } });
     await messagesOn('general:critical');
-    // No time past the first chunk: one chunk, then a new expansion message.
-    expect(await expandJob(deps, local.stack.tenant, body.id, () => 0)).toBe('handed-over');
-    expect(await deps.jobs.get(local.stack.tenant, body.id)).toMatchObject({ chunksDone: 1, expanded: 250 });
+    // No time past the first step: one step, then a new expansion message.
+    expect(await expandJob(deps, local.stack.tenant, body.id, roomFor(1))).toBe('handed-over');
+    expect(await deps.jobs.get(local.stack.tenant, body.id)).toMatchObject({ expanded: 250 });
     expect(await messagesOn('general:critical')).toContain(expansionTaskId(body.id));
     expect(await expandJob(deps, local.stack.tenant, body.id, plenty)).toBe('expanded');
     expect((await local.api('GET', `/jobs/${body.id}`)).body).toMatchObject({ expanded: 700 });
@@ -156,18 +173,18 @@ describe('cancelling a job while it expands', () => {
   it('stops the expansion: no later chunk is written, and the children written so far are cancelled', async () => {
     const deps = jobDeps();
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) } });
-    expect(await expandJob(deps, local.stack.tenant, body.id, () => 0)).toBe('handed-over');
+    expect(await expandJob(deps, local.stack.tenant, body.id, roomFor(1))).toBe('handed-over');
     const cancelled = await local.api('DELETE', `/jobs/${body.id}`);
     expect(cancelled.body).toMatchObject({ status: 'CANCELLED', expanded: 250, cancelled: 250 });
     expect(await expandJob(deps, local.stack.tenant, body.id, plenty)).toBe('not-mine');
     expect(await deps.records.get(local.stack.tenant, childId(body.id, 250))).toBeUndefined();
   });
 
-  it('cancels the chunk a run had in hand when the job was cancelled under it', async () => {
+  it('cancels the step a run had in hand when the job was cancelled under it', async () => {
     const deps = jobDeps();
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(600) } });
     const id = body.id as string;
-    // The job is cancelled while the run writes its first chunk.
+    // The job is cancelled while the run writes its first step.
     const lifecycle = new Proxy(deps.lifecycle, {
       get(target, property) {
         if (property === 'createChildren') {

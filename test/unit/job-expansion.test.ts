@@ -8,6 +8,8 @@ import {
   expansionJobId,
   expansionTaskId,
   isExpanded,
+  nextStep,
+  STEP_CHILDREN,
 } from '../../shared/domain/job-expansion.js';
 import { parseJobInput } from '../../shared/domain/job.js';
 import { jsonByteLength } from '../../shared/domain/limits.js';
@@ -32,26 +34,33 @@ describe('chunkItems', () => {
     expect(chunks.map((c) => [c.start, c.items.length])).toEqual([[0, 1], [1, 2], [3, 1]]);
   });
 
-  it('cuts by count when items are small', () => {
-    const items = Array.from({ length: 1_001 }, (_, i) => i);
-    expect(chunkItems(items, sizes(items)).map((c) => c.items.length)).toEqual([250, 250, 250, 250, 1]);
+  it('cuts by count when items are small: 10,000 small items are one chunk', () => {
+    const items = Array.from({ length: 20_001 }, (_, i) => i % 10);
+    expect(chunkItems(items, sizes(items)).map((c) => c.items.length)).toEqual([10_000, 10_000, 1]);
   });
 });
 
 describe('the expansion cursor', () => {
-  const expanding = { total: 1_000, chunks: 4, chunksDone: 2, expanded: 500 };
+  const expanding = { total: 1_000, chunkStarts: [0, 600], expanded: 500 };
 
-  it('counts a job as expanded when its cursor reached the last chunk, or when it never had one', () => {
+  it('counts a job as expanded when its cursor reached the total, or when it never had one', () => {
     expect(isExpanded(expanding)).toBe(false);
-    expect(isExpanded({ ...expanding, chunksDone: 4 })).toBe(true);
-    expect(isExpanded({})).toBe(true); // children written at submit, before expansion existed
+    expect(isExpanded({ ...expanding, expanded: 1_000 })).toBe(true);
+    expect(isExpanded({ total: 3 })).toBe(true); // children written at submit, before expansion existed
   });
 
-  it('knows which children may exist: the expanded ones and one chunk a run may have in hand', () => {
+  it('knows which children may exist: the expanded ones and one step a run may have in hand', () => {
     expect(childrenWritten(expanding)).toBe(500);
-    expect(childrenThatMayExist(expanding)).toBe(500 + CHUNK_LIMITS.items);
+    expect(childrenThatMayExist(expanding)).toBe(500 + STEP_CHILDREN);
     expect(childrenThatMayExist({ ...expanding, expanded: 900 })).toBe(1_000);
-    expect(childrenThatMayExist({ ...expanding, chunksDone: 4 })).toBe(1_000);
+    expect(childrenThatMayExist({ ...expanding, expanded: 1_000 })).toBe(1_000);
+  });
+
+  it('steps through the stored chunks, never past a chunk’s end or the total', () => {
+    const steps: [number, number, number][] = [];
+    for (let step = nextStep(expanding, 0); step !== undefined; step = nextStep(expanding, step.to)) steps.push([step.chunk, step.from, step.to]);
+    expect(steps).toEqual([[0, 0, 250], [0, 250, 500], [0, 500, 600], [1, 600, 850], [1, 850, 1_000]]);
+    expect(nextStep(expanding, 1_000)).toBeUndefined();
   });
 
   it('lets another run take the expansion only once the holder’s time is up', () => {

@@ -40,7 +40,7 @@ const CHUNK_WRITE_CONCURRENCY = 8;
 const ATTRIBUTES = [
   'id', 'tenant', 'status', 'total', 'mapType', 'reduceType', 'thenType', 'priority', 'requires', 'pool',
   'failurePolicy', 'childrenEnqueued', 'reduceTaskId', 'error', 'createdAt', 'updatedAt', 'finishedAt',
-  'chunks', 'chunksDone', 'expanded', 'expander', 'expanderUntil',
+  'chunkStarts', 'expanded', 'expander', 'expanderUntil',
 ] as const;
 
 /** A job item (as stored, or a stream image unmarshalled) → the job. */
@@ -183,8 +183,8 @@ export class DynamoDbJobStore implements JobStore {
           UpdateExpression: 'SET expander = :run, expanderUntil = :until',
           // One run at a time: a duplicate or resent expansion message finds the
           // expansion held and leaves; a crashed run's hold ends with its time.
-          ConditionExpression: '#status = :running AND chunksDone < chunks AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
+          ConditionExpression: '#status = :running AND expanded < #total AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
           ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':running': 'RUNNING' },
           ReturnValues: 'ALL_NEW',
         }),
@@ -196,21 +196,20 @@ export class DynamoDbJobStore implements JobStore {
     }
   }
 
-  async advanceExpansion(tenant: string, id: string, step: { run: string; from: number; children: number; last: boolean }, now: Date): Promise<boolean> {
+  async advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(tenant, id),
-          UpdateExpression: `SET chunksDone = :to, expanded = expanded + :children, updatedAt = :now${step.last ? ', childrenEnqueued = :yes REMOVE expander, expanderUntil' : ''}`,
-          // Only the holder moves the cursor, one chunk at a time, and only on a RUNNING job.
-          ConditionExpression: 'expander = :run AND chunksDone = :from AND #status = :running',
+          UpdateExpression: `SET expanded = :to, updatedAt = :now${step.last ? ', childrenEnqueued = :yes REMOVE expander, expanderUntil' : ''}`,
+          // Only the holder moves the cursor, one step at a time, and only on a RUNNING job.
+          ConditionExpression: 'expander = :run AND expanded = :from AND #status = :running',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':run': step.run,
             ':from': step.from,
-            ':to': step.from + 1,
-            ':children': step.children,
+            ':to': step.to,
             ':now': now.toISOString(),
             ':running': 'RUNNING',
             ...(step.last ? { ':yes': true } : {}),

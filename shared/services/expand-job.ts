@@ -6,9 +6,10 @@ import { cancelTasks, cancelUnfinished } from './cancel-children.js';
 import type { JobDeps } from './jobs.js';
 
 /**
- * Leave at least this much of an invocation unused, or three times the slowest
- * step so far if more: one more step's writes and the hand-over must fit in it
- * (a busy DynamoDB Local takes seconds a step; DynamoDB tens of milliseconds).
+ * A run hands over when less than the largest of these is left of its
+ * invocation: 10 s, half of what it had at the start (the other records of the
+ * worker's batch share the invocation), or three times its slowest step (a busy
+ * DynamoDB Local takes seconds a step; DynamoDB tens of milliseconds).
  */
 export const EXPANSION_RESERVE_MS = 10_000;
 /** A run's hold outlasts its invocation by this much (Lambda ends the invocation at its timeout). */
@@ -46,8 +47,9 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
   try {
     let first = true;
     let slowestMs = 0;
+    const reserveMs = Math.max(EXPANSION_RESERVE_MS, remainingMs() / 2);
     for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), first = false) {
-      if (remainingMs() < Math.max(EXPANSION_RESERVE_MS, 3 * slowestMs)) {
+      if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
         await deps.jobs.releaseExpansion(tenant, jobId, run);
         await continueExpansion(deps, job);
         return 'handed-over';

@@ -17,10 +17,10 @@ const local = useTestStack({ workers: false });
 
 const items = (n: number) => Array.from({ length: n }, (_, i) => ({ text: `item ${i}` }));
 const plenty = () => 60_000;
-/** An invocation's remaining time with room for `steps` steps, then none (a call for the hold, then one before each step). */
+/** An invocation's remaining time with room for `steps` steps, then none (a call for the hold, one for the reserve, then one before each step). */
 function roomFor(steps: number): () => number {
   let calls = 0;
-  return () => (calls++ <= steps ? 60_000 : 0);
+  return () => (calls++ <= steps + 1 ? 60_000 : 0);
 }
 /** Task ids on a work queue (received and left invisible, so each test sees only new ones). */
 async function messagesOn(key: string): Promise<string[]> {

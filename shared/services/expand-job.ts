@@ -66,6 +66,9 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
       // The cursor stays: the next run sends this step's PENDING children again.
       if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of ${from}…${to - 1} could not be queued`);
       if (!(await deps.jobs.advanceExpansion(tenant, jobId, { run, from, to, last: to >= job.total }, deps.now()))) {
+        const latest = await deps.jobs.get(tenant, jobId);
+        // Still RUNNING: this run outlived its hold and another took over (its first step re-checks these children).
+        if (latest?.status === 'RUNNING') return 'not-mine';
         // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
         await cancelTasks(deps, tenant, children.map((c) => c.id));
         return 'stopped';

@@ -30,9 +30,10 @@ export interface JobStore {
   /**
    * Takes the job's expansion for the run `run` until `until`, if the job is
    * RUNNING, not yet expanded, and nobody else holds it (or the holder's time is
-   * up). The job as claimed, or undefined.
+   * up). The job as claimed and whether it was taken from a run that never let
+   * go (one that died), or undefined.
    */
-  claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<Job | undefined>;
+  claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ readonly job: Job; readonly takenOver: boolean } | undefined>;
   /**
    * Moves the cursor (`expanded`, children written and sent) from `from` to `to`,
    * only while `run` holds the expansion and the job is RUNNING; the last step

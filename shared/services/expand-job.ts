@@ -30,56 +30,57 @@ export type ExpansionOutcome =
  * cursor, while this run holds the expansion (a conditional write on the job;
  * see the store). Timeline of one step: read its chunk of items (once per run)
  * → write the step's children (in bulk) → send them → move the cursor. A crash
- * anywhere leaves the cursor before the step, and the next run (the sweep asks
- * for one when the job stops moving) treats its first step as possibly half
- * done: it writes only the missing children (a bulk write replaces items, and a
- * child may already be running) and sends the PENDING ones again (a duplicate
- * message is harmless: claims are conditional). Only one run holds the
+ * anywhere leaves the cursor before the step and the hold in place (a run that
+ * throws does not let go either), so the next run (the sweep asks for one when
+ * the job stops moving) waits for the hold to end and, having taken it from a
+ * run that never let go, treats its first step as possibly half done: it
+ * writes only the missing children (a bulk write replaces items, and a child
+ * may already be running) and sends the PENDING ones again (a duplicate message
+ * is harmless: claims are conditional). A run that hands over lets go after a
+ * whole step, so the next one writes in bulk at once. Only one run holds the
  * expansion at a time, so no two runs write the same step.
  */
 export async function expandJob(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome> {
   const run = deps.newId();
   const now = deps.now();
-  const job = await deps.jobs.claimExpansion(tenant, jobId, run, new Date(now.getTime() + Math.max(0, remainingMs()) + HOLD_MARGIN_MS), now);
-  if (job === undefined || job.chunkStarts === undefined) return 'not-mine';
+  const claim = await deps.jobs.claimExpansion(tenant, jobId, run, new Date(now.getTime() + Math.max(0, remainingMs()) + HOLD_MARGIN_MS), now);
+  const job = claim?.job;
+  if (claim === undefined || job?.chunkStarts === undefined) return 'not-mine';
   const expandable = { ...job, chunkStarts: job.chunkStarts };
   const chunks = new Map<number, ItemChunk>();
-  try {
-    let first = true;
-    let slowestMs = 0;
-    const reserveMs = Math.max(EXPANSION_RESERVE_MS, remainingMs() / 2);
-    for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), first = false) {
-      if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
-        await deps.jobs.releaseExpansion(tenant, jobId, run);
-        await continueExpansion(deps, job);
-        return 'handed-over';
-      }
-      const stepStarted = Date.now();
-      const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
-      if (chunk === undefined) return await failJob(deps, job, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
-      chunks.set(step.chunk, chunk);
-      const at = deps.now();
-      const { from, to } = step;
-      const children = chunk.items.slice(from - chunk.start, to - chunk.start).map((payload, i) => childTask(job, from + i, payload, at));
-      const toSend = first ? await writeMissing(deps, tenant, children) : await deps.lifecycle.createChildren(children);
-      const { failed } = await deps.lifecycle.enqueue(toSend);
-      // The cursor stays: the next run sends this step's PENDING children again.
-      if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of ${from}…${to - 1} could not be queued`);
-      if (!(await deps.jobs.advanceExpansion(tenant, jobId, { run, from, to, last: to >= job.total }, deps.now()))) {
-        const latest = await deps.jobs.get(tenant, jobId);
-        // Still RUNNING: this run outlived its hold and another took over (its first step re-checks these children).
-        if (latest?.status === 'RUNNING') return 'not-mine';
-        // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
-        await cancelTasks(deps, tenant, children.map((c) => c.id));
-        return 'stopped';
-      }
-      slowestMs = Math.max(slowestMs, Date.now() - stepStarted);
+  // A run that throws keeps its hold until its time is up: the next run then knows to re-check its first step.
+  // Only a run that died holding the expansion can have left a step half done.
+  let suspect = claim.takenOver;
+  let slowestMs = 0;
+  const reserveMs = Math.max(EXPANSION_RESERVE_MS, remainingMs() / 2);
+  for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), suspect = false) {
+    if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
+      await deps.jobs.releaseExpansion(tenant, jobId, run);
+      await continueExpansion(deps, job);
+      return 'handed-over';
     }
-    return 'expanded';
-  } catch (error) {
-    await deps.jobs.releaseExpansion(tenant, jobId, run).catch(() => undefined);
-    throw error;
+    const stepStarted = Date.now();
+    const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
+    if (chunk === undefined) return await failJob(deps, job, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
+    chunks.set(step.chunk, chunk);
+    const at = deps.now();
+    const { from, to } = step;
+    const children = chunk.items.slice(from - chunk.start, to - chunk.start).map((payload, i) => childTask(job, from + i, payload, at));
+    const toSend = suspect ? await writeMissing(deps, tenant, children) : await deps.lifecycle.createChildren(children);
+    const { failed } = await deps.lifecycle.enqueue(toSend);
+    // The cursor stays: the next run sends this step's PENDING children again.
+    if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of ${from}…${to - 1} could not be queued`);
+    if (!(await deps.jobs.advanceExpansion(tenant, jobId, { run, from, to, last: to >= job.total }, deps.now()))) {
+      const latest = await deps.jobs.get(tenant, jobId);
+      // Still RUNNING: this run outlived its hold and another took over (its first step re-checks these children).
+      if (latest?.status === 'RUNNING') return 'not-mine';
+      // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
+      await cancelTasks(deps, tenant, children.map((c) => c.id));
+      return 'stopped';
+    }
+    slowestMs = Math.max(slowestMs, Date.now() - stepStarted);
   }
+  return 'expanded';
 }
 
 /** A job whose items are gone cannot finish: it fails, and what it started is cancelled. */

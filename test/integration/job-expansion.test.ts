@@ -4,7 +4,6 @@ import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId } from '../../shared/domain/job.js';
 import { expansionTaskId, STEP_CHILDREN } from '../../shared/domain/job-expansion.js';
 import type { Task } from '../../shared/domain/task.js';
-import type { JobStore } from '../../shared/ports/job-store.js';
 import { expandJob } from '../../shared/services/expand-job.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import type { JobDeps } from '../../shared/services/jobs.js';
@@ -38,7 +37,7 @@ async function messagesOn(key: string): Promise<string[]> {
 }
 
 /** A job's deps whose lifecycle writes half of its `failOn`-th bulk write of children, then dies (a worker killed mid-step). */
-function dyingOnWrite(deps: JobDeps, failOn: number, options: { release: boolean }): JobDeps {
+function dyingOnWrite(deps: JobDeps, failOn: number): JobDeps {
   let writes = 0;
   const lifecycle = new Proxy(deps.lifecycle, {
     get(target, property) {
@@ -54,9 +53,7 @@ function dyingOnWrite(deps: JobDeps, failOn: number, options: { release: boolean
       return typeof value === 'function' ? value.bind(target) : value;
     },
   }) as TaskLifecycle;
-  // A killed run never lets its hold go: the next run waits for its time to end.
-  const jobs: JobStore = options.release ? deps.jobs : Object.assign(Object.create(deps.jobs) as JobStore, { releaseExpansion: async () => undefined });
-  return { ...deps, lifecycle, jobs };
+  return { ...deps, lifecycle };
 }
 
 describe('POST /jobs answers before the children exist', () => {
@@ -134,7 +131,7 @@ describe('a partial expansion resumes', () => {
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) }, priority: 'low' });
     const id = body.id as string;
     // Step 0 (children 0…249) is written, sent and counted; step 1's bulk write dies half way.
-    await expect(expandJob(dyingOnWrite(deps, 2, { release: false }), local.stack.tenant, id, plenty)).rejects.toThrow('worker killed');
+    await expect(expandJob(dyingOnWrite(deps, 2), local.stack.tenant, id, plenty)).rejects.toThrow('worker killed');
     expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ chunkStarts: [0], expanded: 250 });
     // One of the half-written children is already running: a resumed run must not write over it.
     const running = childId(id, 260);

@@ -174,7 +174,7 @@ export class DynamoDbJobStore implements JobStore {
     return Item === undefined ? undefined : { start: Number(Item.start), items: JSON.parse(String(Item.items)) as ItemChunk['items'] };
   }
 
-  async claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<Job | undefined> {
+  async claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
@@ -186,10 +186,13 @@ export class DynamoDbJobStore implements JobStore {
           ConditionExpression: '#status = :running AND expanded < #total AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
           ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
           ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':running': 'RUNNING' },
-          ReturnValues: 'ALL_NEW',
+          // The old image tells whether the last run let go (finished a step cleanly) or died holding it.
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return Attributes === undefined ? undefined : fromJobItem(Attributes);
+      if (Attributes === undefined) return undefined;
+      const before = fromJobItem(Attributes);
+      return { job: { ...before, expander: run, expanderUntil: until.toISOString() }, takenOver: before.expander !== undefined };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;

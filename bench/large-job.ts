@@ -13,11 +13,12 @@ const { values } = parseArgs({
   options: {
     children: { type: 'string', default: '100000' },
     events: { type: 'boolean', default: false },
+    priority: { type: 'string', default: 'critical' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:jobs -- [--children N (100000)] [--events (run the stream consumer too)]');
+  console.log('usage: npm run bench:jobs -- [--children N (100000)] [--priority critical|high|normal|low (critical: the most worker concurrency)] [--events (run the stream consumer too)]');
   process.exit(0);
 }
 const total = Number(values.children);
@@ -40,8 +41,8 @@ async function api(method: string, path: string, body?: string): Promise<{ statu
   return { status: response.status, body: await response.json() };
 }
 const items = Array.from({ length: total }, (_, i) => ({ text: i % 2 === 0 ? 'even' : 'odd' }));
-const body = JSON.stringify({ map: { type: 'count-words', items }, reduce: { type: 'merge-counts' } });
-console.log(`submitting a job of ${total.toLocaleString('en')} children (${(Buffer.byteLength(body) / 1e6).toFixed(2)} MB of request)…`);
+const body = JSON.stringify({ map: { type: 'count-words', items }, reduce: { type: 'merge-counts' }, priority: values.priority });
+console.log(`submitting a job of ${total.toLocaleString('en')} ${values.priority} children (${(Buffer.byteLength(body) / 1e6).toFixed(2)} MB of request)…`);
 
 const started = performance.now();
 const submitted = await api('POST', '/jobs', body);

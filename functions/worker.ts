@@ -12,8 +12,9 @@ import { awsSqsClient, jobDeps, logger, workerDeps } from '../shared/wiring.js';
 /**
  * A pool's worker, fed by its four priority queues. Each record: parse, run the
  * task (or skip it: finished, cancelled, circuit open) or expand a job's next
- * steps of children (an expansion message), then let the message be deleted or keep it, visible again after the backoff. A record that throws is
- * logged with its task id, tenant and error, and stays on its queue.
+ * steps of children (an expansion message), then let the message be deleted or
+ * keep it, visible again after the backoff. A record that throws is logged with
+ * its task id, tenant and error, and stays on its queue.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
   const deps = { ...workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };

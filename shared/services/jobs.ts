@@ -1,4 +1,4 @@
-import { jobProgress, parseJobInput, reduceTaskId, type Job } from '../domain/job.js';
+import { jobProgress, parseJobInput, reduceTaskId, type Job, type JobInput } from '../domain/job.js';
 import { childrenWritten, chunkItems, isExpanded, STEP_CHILDREN } from '../domain/job-expansion.js';
 import { nextStageId } from '../domain/follow-ups.js';
 import { toTaskView, type Task, type TaskView } from '../domain/task.js';
@@ -45,32 +45,11 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
   const route = await placeTask(deps, lazyFleet(deps, tenant), { requires: input.requires }, 'requires');
   if (!route.ok) throw route.error;
   const now = deps.now();
-  const at = now.toISOString();
-  const id = deps.newId();
   const chunks = chunkItems(input.map.items, input.itemBytes);
+  const fresh = newJob(deps.newId(), tenant, input, route.pool.name, chunks.map((c) => c.start), now);
   // Chunks first: a job that has `chunkStarts` can always read them.
-  await deps.jobs.putChunks(tenant, id, chunks, new Date(now.getTime() + CHUNK_RETENTION_MS));
-  const { created, job } = await deps.jobs.create(
-    {
-      id,
-      tenant,
-      status: 'RUNNING',
-      total: input.map.items.length,
-      mapType: input.map.type,
-      ...(input.reduce !== undefined ? { reduceType: input.reduce.type } : {}),
-      ...(input.then !== undefined ? { thenType: input.then.type } : {}),
-      priority: input.priority,
-      requires: input.requires,
-      pool: route.pool.name,
-      failurePolicy: input.failurePolicy,
-      childrenEnqueued: false,
-      chunkStarts: chunks.map((c) => c.start),
-      expanded: 0,
-      createdAt: at,
-      updatedAt: at,
-    },
-    input.idempotencyKey,
-  );
+  await deps.jobs.putChunks(tenant, fresh.id, chunks, new Date(now.getTime() + CHUNK_RETENTION_MS));
+  const { created, job } = await deps.jobs.create(fresh, input.idempotencyKey);
   if (!created) return { ...job, created };
   // One step, or no Lambda pool to expand on: here, in the request.
   if (input.map.items.length <= STEP_CHILDREN || expansionPool(deps) === undefined) {
@@ -83,6 +62,29 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
     await continueExpansion(deps, job);
   }
   return { ...job, created };
+}
+
+/** A new RUNNING job, nothing expanded yet. */
+function newJob(id: string, tenant: string, input: JobInput, pool: string, chunkStarts: readonly number[], now: Date): Job {
+  const at = now.toISOString();
+  return {
+    id,
+    tenant,
+    status: 'RUNNING',
+    total: input.map.items.length,
+    mapType: input.map.type,
+    ...(input.reduce !== undefined ? { reduceType: input.reduce.type } : {}),
+    ...(input.then !== undefined ? { thenType: input.then.type } : {}),
+    priority: input.priority,
+    requires: input.requires,
+    pool,
+    failurePolicy: input.failurePolicy,
+    childrenEnqueued: false,
+    chunkStarts,
+    expanded: 0,
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
 async function replay(deps: JobDeps, tenant: string, key: string): Promise<Job | undefined> {

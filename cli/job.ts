@@ -28,6 +28,7 @@ export function addJobCommands(parent: Command, client: () => TaskfleetClient, p
     .option('--priority <priority>', `priority of every task: ${PRIORITIES.join(', ')}`, oneOf(PRIORITIES), 'normal')
     .option('-r, --requires <capabilities>', 'comma-separated', list)
     .option('--max-failed-fraction <f>', 'share of children that may fail (0-1)', Number)
+    .option('--idempotency-key <key>', 'a replay returns the first job (and is safe to retry)')
     .option('-w, --wait', 'follow it to the end with a progress bar; exits 3 unless it COMPLETED')
     .option('--json', 'with --wait: print the whole job as JSON instead of a summary')
     .addHelpText('after', `
@@ -42,6 +43,7 @@ Example, a word count over a file:
         priority: o.priority as Priority,
         ...(o.requires !== undefined ? { requires: o.requires as string[] } : {}),
         ...(o.maxFailedFraction !== undefined ? { failurePolicy: { maxFailedFraction: o.maxFailedFraction as number } } : {}),
+        ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey as string } : {}),
       });
       print(submitted);
       if (o.wait === true) finish(await watchJob(client(), submitted.id), o.json as boolean | undefined);

@@ -144,9 +144,13 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
 
   // ── jobs ──────────────────────────────────────────────────────────────────
 
-  /** A map-reduce job: one child per item, then the reduce (and `then`) over their results. */
+  /**
+   * A map-reduce job: one child per item, then the reduce (and `then`) over their
+   * results. Answered before the children exist (they are written asynchronously);
+   * with an `idempotencyKey` it is retried, and a replay returns the same job.
+   */
   async submitJob(job: SubmitJob<T>): Promise<{ id: string; status: JobStatus; total: number; pool: string }> {
-    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>({ method: 'POST', path: '/jobs', body: job, idempotent: false })).body;
+    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>({ method: 'POST', path: '/jobs', body: job, idempotent: job.idempotencyKey !== undefined })).body;
   }
 
   async getJob(id: string): Promise<JobView> {

@@ -172,6 +172,8 @@ export interface SubmitJob<T extends TaskMap = AnyTasks> {
   readonly priority?: Priority;
   readonly requires?: readonly string[];
   readonly failurePolicy?: { readonly maxFailedFraction: number };
+  /** A retried submission with the same key returns the same job (per tenant, kept a week). */
+  readonly idempotencyKey?: string;
 }
 
 /** `GET /jobs/{id}`. */
@@ -179,10 +181,13 @@ export interface JobView {
   readonly id: string;
   readonly status: JobStatus;
   readonly total: number;
+  /** Children written so far (the job expands asynchronously); `total` once expanded. */
+  readonly expanded?: number;
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
   readonly progress: number;
+  /** The map stage is `EXPANDING` while its children are still being written. */
   readonly stages: readonly { name: 'map' | 'reduce' | 'then'; type: string; status: string; taskId?: string }[];
   /** The final stage's result. */
   readonly result?: Json;

@@ -100,10 +100,11 @@ function wire(): Wired {
   const signal = new InProcessReadySignal((tenant, pool) => readyView.invalidate(tenant, pool));
   const rates = new DynamoDbRateLimits(db, config.tableName);
   const gate = new StartGate({ slots: new DynamoDbConcurrencySlots(db, config.tableName), rates, records, random: Math.random });
+  const queue = new SqsTaskQueue(sqs, config.queueUrls, warn);
   const lifecycle = new TaskLifecycle({
     gate,
     records,
-    queue: new SqsTaskQueue(sqs, config.queueUrls, warn),
+    queue,
     deadLetters: new SqsDeadLetters(sqs, config.dlqUrls),
     pools,
     now,
@@ -122,7 +123,7 @@ function wire(): Wired {
     now,
     warn,
   };
-  const jobs: JobDeps = { ...services, jobs: new DynamoDbJobStore(db, config.tableName) };
+  const jobs: JobDeps = { ...services, queue, jobs: new DynamoDbJobStore(db, config.tableName) };
   lifecycle.setEffects({
     finished: (task) => onTaskFinished(jobs, task),
     // An agent's slot is free the moment its attempt ends (completed, failed, released, cancelled, lapsed).

@@ -1,4 +1,5 @@
 import type { ChildCounts, Job, JobStatus } from '../domain/job.js';
+import type { ItemChunk } from '../domain/job-expansion.js';
 import type { Page } from './task-queries.js';
 
 export interface JobPatch {
@@ -10,13 +11,38 @@ export interface JobPatch {
 
 /** Jobs and their sharded child counters; every key is per tenant. */
 export interface JobStore {
-  create(job: Job): Promise<void>;
+  /**
+   * Writes a new job. With an idempotency key (per tenant), the key and the job
+   * are written together; a key seen before returns the job it created instead.
+   */
+  create(job: Job, idempotencyKey?: string): Promise<{ readonly created: boolean; readonly job: Job }>;
+  /** The job a tenant's idempotency key created, if any (a cheap check before storing items). */
+  idempotent(tenant: string, key: string): Promise<string | undefined>;
   get(tenant: string, id: string): Promise<Job | undefined>;
   /** The children finished so far, summed over the shards (a consistent read). */
   counts(tenant: string, id: string): Promise<ChildCounts>;
   /** Moves the job on if its status is one of `from`; false when someone else moved it first. */
   transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean>;
   markChildrenEnqueued(tenant: string, id: string): Promise<void>;
+  /** Stores a job's items, chunk `n` of each, expiring at `expiresAt` (before the job: a job with `chunkStarts` can always read them). */
+  putChunks(tenant: string, jobId: string, chunks: readonly ItemChunk[], expiresAt: Date): Promise<void>;
+  getChunk(tenant: string, jobId: string, n: number): Promise<ItemChunk | undefined>;
+  /**
+   * Takes the job's expansion for the run `run` until `until`, if the job is
+   * RUNNING, not yet expanded, and nobody else holds it (or the holder's time is
+   * up). The job as claimed and whether it was taken from a run that never let
+   * go (one that died), or undefined.
+   */
+  claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ readonly job: Job; readonly takenOver: boolean } | undefined>;
+  /**
+   * Moves the cursor (`expanded`, children written and sent) from `from` to `to`,
+   * only while `run` holds the expansion and the job is RUNNING; the last step
+   * also marks the children enqueued and lets the expansion go. False when the
+   * run lost its hold or the job stopped (cancelled, failed).
+   */
+  advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean>;
+  /** Lets the expansion go if `run` still holds it (before handing over to another run). */
+  releaseExpansion(tenant: string, id: string, run: string): Promise<void>;
   /** Jobs still RUNNING or REDUCING, of every tenant (for the reconciler), oldest first. */
   listActive(limit: number): Promise<readonly Job[]>;
   /** A page of the tenant's jobs, newest first (GET /jobs). */

@@ -1,9 +1,12 @@
 import { allowedFailures, childId, fanInDecision, reduceTaskId, type Job } from '../domain/job.js';
+import { expansionFree, isExpanded } from '../domain/job-expansion.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { isTerminal } from '../domain/task-status.js';
 import { newTask, type Task } from '../domain/task.js';
 import { DuplicateTaskIdError } from '../errors.js';
-import { cancelUnfinished, enqueueChildren, type JobDeps } from './jobs.js';
+import { cancelUnfinished } from './cancel-children.js';
+import { enqueueChildren, type JobDeps } from './jobs.js';
+import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
 
 /**
  * What a task's final transition means for its job (the lifecycle calls this
@@ -86,16 +89,25 @@ async function startReduce(deps: JobDeps, job: Job, completed: number): Promise<
   }
 }
 
+/** How long the sweep expands a job itself when no Lambda pool can (every pool runs on agents). */
+const SWEEP_EXPANSION_MS = 30_000;
+
 /**
- * The scheduled sweep over active jobs: resends the children of a job whose
- * enqueue stopped part way, re-checks fan-in (a crash between a child's last
- * write and its check), and starts a reduce a crash left unstarted.
+ * The scheduled sweep over active jobs: resumes an expansion that stopped
+ * moving (its run crashed, or its message was lost), resends the children of a
+ * job whose enqueue stopped part way, re-checks fan-in (a crash between a
+ * child's last write and its check), and starts a reduce a crash left unstarted.
  */
 export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<{ checked: number }> {
   const jobs = await deps.jobs.listActive(100);
   const cutoff = deps.now().getTime() - minAgeSeconds * 1000;
   for (const job of jobs) {
     if (Date.parse(job.updatedAt) > cutoff) continue;
+    if (job.status === 'RUNNING' && !isExpanded(job)) {
+      // Its children are the expansion's to write and send; no fan-in is due before they all exist.
+      if (expansionFree(job, deps.now())) await resumeExpansion(deps, job);
+      continue;
+    }
     if (job.status === 'RUNNING' && !job.childrenEnqueued) {
       const ids = Array.from({ length: job.total }, (_, i) => childId(job.id, i));
       const pending = (await deps.records.getMany(job.tenant, ids)).filter((t) => t.status === 'PENDING');
@@ -108,4 +120,14 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
     }
   }
   return { checked: jobs.length };
+}
+
+/** A stalled expansion: a message for a worker to carry on, or (no Lambda pool) a stretch of it here. */
+async function resumeExpansion(deps: JobDeps, job: Job): Promise<void> {
+  if (expansionPool(deps) !== undefined) {
+    await continueExpansion(deps, job);
+    return;
+  }
+  const deadline = Date.now() + SWEEP_EXPANSION_MS;
+  await expandJob(deps, job.tenant, job.id, () => deadline - Date.now());
 }

@@ -1,37 +1,74 @@
-import { childId, jobProgress, parseJobInput, reduceTaskId, type Job } from '../domain/job.js';
+import { jobProgress, parseJobInput, reduceTaskId, type Job, type JobInput } from '../domain/job.js';
+import { childrenWritten, chunkItems, isExpanded, STEP_CHILDREN } from '../domain/job-expansion.js';
 import { nextStageId } from '../domain/follow-ups.js';
-import { TASK_DEFAULTS } from '../domain/limits.js';
-import { newTask, toTaskView, type Task, type TaskView } from '../domain/task.js';
+import { toTaskView, type Task, type TaskView } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lazyFleet, placeTask } from './placement.js';
 import type { JobStore } from '../ports/job-store.js';
-import { mapWithConcurrency } from '../concurrency.js';
+import type { TaskQueue } from '../ports/task-queue.js';
 import type { Services } from './deps.js';
-import { isInvalidTransition } from './task-lifecycle.js';
+import { cancelUnfinished } from './cancel-children.js';
+import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
+
+export { cancelUnfinished } from './cancel-children.js';
 
 export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'pools' | 'newId' | 'now' | 'warn'> {
   readonly jobs: JobStore;
+  /** Where expansion messages go (the work queues). */
+  readonly queue: Pick<TaskQueue, 'enqueue'>;
 }
 
+/** How long stored items are kept: far longer than any expansion takes, or is resumed in. */
+const CHUNK_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/** A job of one step is expanded inside the request, within this budget (API Gateway waits 29 s). */
+const INLINE_BUDGET_MS = 25_000;
+
 /**
- * POST /jobs: the job, then its children (one task per item, in bulk) on their
- * queues. Children carry the job's priority, pool and tenant. If enqueueing
- * stops part way, the job stays marked as not fully enqueued and the
- * reconciler sends its PENDING children again.
+ * POST /jobs: the items are stored in chunks, then the job (with its
+ * idempotency key, in one transaction), and the answer does not wait for the
+ * children: an expansion message makes a Lambda pool's worker write and send
+ * them (expand-job.ts). A job of one step (≤ 250 items) is expanded here, in
+ * the request. With an `idempotencyKey`, a retried submission returns the job
+ * the first one created (`created: false`); the sweep resumes an expansion that
+ * stopped.
  */
-export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Promise<Job> {
+export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Promise<Job & { readonly created: boolean }> {
   const parsed = parseJobInput(raw);
   if (!parsed.ok) throw new ValidationError(parsed.fields);
   const input = parsed.value;
   if (input.then !== undefined && input.reduce === undefined) {
     throw new ValidationError([{ field: 'then', message: 'needs a reduce: the next stage runs on the reduce result' }]);
   }
+  // A replay answers before storing the items again.
+  const replayed = input.idempotencyKey === undefined ? undefined : await replay(deps, tenant, input.idempotencyKey);
+  if (replayed !== undefined) return { ...replayed, created: false };
   const route = await placeTask(deps, lazyFleet(deps, tenant), { requires: input.requires }, 'requires');
   if (!route.ok) throw route.error;
   const now = deps.now();
+  const chunks = chunkItems(input.map.items, input.itemBytes);
+  const fresh = newJob(deps.newId(), tenant, input, route.pool.name, chunks.map((c) => c.start), now);
+  // Chunks first: a job that has `chunkStarts` can always read them.
+  await deps.jobs.putChunks(tenant, fresh.id, chunks, new Date(now.getTime() + CHUNK_RETENTION_MS));
+  const { created, job } = await deps.jobs.create(fresh, input.idempotencyKey);
+  if (!created) return { ...job, created };
+  // One step, or no Lambda pool to expand on: here, in the request.
+  if (input.map.items.length <= STEP_CHILDREN || expansionPool(deps) === undefined) {
+    const deadline = Date.now() + INLINE_BUDGET_MS;
+    // The job is accepted either way: what this request could not write, the sweep resumes.
+    await expandJob(deps, tenant, job.id, () => deadline - Date.now()).catch((error: unknown) =>
+      deps.warn('a job was not fully expanded in its request; the sweep will resume it', { jobId: job.id, tenant, error: String(error) }),
+    );
+  } else {
+    await continueExpansion(deps, job);
+  }
+  return { ...job, created };
+}
+
+/** A new RUNNING job, nothing expanded yet. */
+function newJob(id: string, tenant: string, input: JobInput, pool: string, chunkStarts: readonly number[], now: Date): Job {
   const at = now.toISOString();
-  const job: Job = {
-    id: deps.newId(),
+  return {
+    id,
     tenant,
     status: 'RUNNING',
     total: input.map.items.length,
@@ -40,22 +77,19 @@ export async function submitJob(deps: JobDeps, tenant: string, raw: unknown): Pr
     ...(input.then !== undefined ? { thenType: input.then.type } : {}),
     priority: input.priority,
     requires: input.requires,
-    pool: route.pool.name,
+    pool,
     failurePolicy: input.failurePolicy,
     childrenEnqueued: false,
+    chunkStarts,
+    expanded: 0,
     createdAt: at,
     updatedAt: at,
   };
-  await deps.jobs.create(job);
-  const children = input.map.items.map((payload, index) =>
-    newTask(
-      { type: job.mapType, payload, priority: job.priority, requires: job.requires, ...TASK_DEFAULTS },
-      { id: childId(job.id, index), tenant, pool: job.pool, now, job: { id: job.id, role: 'map', index } },
-    ),
-  );
-  const written = await deps.lifecycle.createChildren(children);
-  await enqueueChildren(deps, job, written);
-  return job;
+}
+
+async function replay(deps: JobDeps, tenant: string, key: string): Promise<Job | undefined> {
+  const id = await deps.jobs.idempotent(tenant, key);
+  return id === undefined ? undefined : deps.jobs.get(tenant, id);
 }
 
 /** Sends children to their queue (agent pools need nothing); marks the job when all went. */
@@ -69,6 +103,8 @@ export interface JobView {
   readonly id: string;
   readonly status: Job['status'];
   readonly total: number;
+  /** Children written so far: `total` once the job's expansion is done. */
+  readonly expanded: number;
   readonly completed: number;
   readonly failed: number;
   readonly cancelled: number;
@@ -90,9 +126,10 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
     tasks.find((t) => t.id === nextStageId(reduceTaskId(id))),
   ]);
   const mapDone = counts.completed + counts.failed + counts.cancelled >= job.total;
-  const stages: JobView['stages'][number][] = [
-    { name: 'map', type: job.mapType, status: mapDone ? 'DONE' : job.status === 'CANCELLED' ? 'CANCELLED' : 'RUNNING' },
-  ];
+  // A job whose children all finished was expanded, even if its last cursor move lost the race to its fan-in.
+  const expanded = job.status === 'RUNNING' || job.status === 'CANCELLED' || job.status === 'FAILED' ? childrenWritten(job) : job.total;
+  const mapStatus = mapDone ? 'DONE' : job.status === 'CANCELLED' ? 'CANCELLED' : isExpanded(job) ? 'RUNNING' : 'EXPANDING';
+  const stages: JobView['stages'][number][] = [{ name: 'map', type: job.mapType, status: mapStatus }];
   if (job.reduceType !== undefined) stages.push({ name: 'reduce', type: job.reduceType, status: reduce?.status ?? 'WAITING', ...(reduce ? { taskId: reduce.id } : {}) });
   if (job.thenType !== undefined) stages.push({ name: 'then', type: job.thenType, status: then?.status ?? 'WAITING', ...(then ? { taskId: then.id } : {}) });
   const final = then ?? reduce;
@@ -100,6 +137,7 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
     id: job.id,
     status: job.status,
     total: job.total,
+    expanded,
     ...counts,
     progress: Math.round(jobProgress(job.total, counts) * 1000) / 1000,
     stages,
@@ -119,24 +157,6 @@ export async function cancelJob(deps: JobDeps, tenant: string, id: string): Prom
   }
   await cancelUnfinished(deps, job);
   return getJob(deps, tenant, id);
-}
-
-/** Cancels every child and stage of a job not yet finished. */
-export async function cancelUnfinished(deps: JobDeps, job: Job): Promise<number> {
-  const ids = [...Array.from({ length: job.total }, (_, i) => childId(job.id, i)), reduceTaskId(job.id), nextStageId(reduceTaskId(job.id))];
-  let cancelled = 0;
-  for (let i = 0; i < ids.length; i += 100) {
-    const pending = (await deps.records.getMany(job.tenant, ids.slice(i, i + 100))).filter((t) => t.status === 'PENDING' || t.status === 'ACTIVE');
-    await mapWithConcurrency(pending, 16, async (task) => {
-      try {
-        await deps.lifecycle.move(task.tenant, task.id, { type: 'cancel' }, { seen: task });
-        cancelled++;
-      } catch (error) {
-        if (!isInvalidTransition(error) && !(error instanceof NotFoundError)) throw error;
-      }
-    });
-  }
-  return cancelled;
 }
 
 export async function ownJob(deps: Pick<JobDeps, 'jobs'>, tenant: string, id: string): Promise<Job> {

@@ -95,8 +95,16 @@ export const readsQueueDepths: Access = { workQueues: ['sqs:GetQueueAttributes']
 export const readsDeadLetters: Access = { deadLetters: ['sqs:ChangeMessageVisibility', 'sqs:ReceiveMessage'] };
 export const removesDeadLetters: Access = { deadLetters: ['sqs:DeleteMessage'] };
 
-/** Creates a job and its children (BatchWriteItem, 25 at a time), then enqueues them. */
-export const createsJobs: Access = access(createsTasks, { table: ['dynamodb:BatchWriteItem'] });
+/**
+ * A job's expansion (services/expand-job.ts): reads a chunk of items (GetItem),
+ * checks which children exist (BatchGetItem), writes them (BatchWriteItem, 25 at
+ * a time), sends them, and holds and moves the job's cursor (UpdateItem); an
+ * unfinished one sends an expansion message to the first Lambda pool's queue.
+ */
+export const expandsJobs: Access = access(readsItems, readsManyTasks, enqueuesTasks, storesValues, { table: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'] });
+
+/** Creates a job: its items in chunks (PutItem), the job with its idempotency key (a transaction of Puts), and a one-chunk job's expansion. */
+export const createsJobs: Access = access(createsTasks, expandsJobs);
 
 /** The bearer-token check: one GetItem on a token item, and nothing else in the table. */
 export const readsTokens: Access = { tokenItems: ['dynamodb:GetItem'] };
@@ -114,10 +122,11 @@ export const runsPoolWorker: Access = access(
   },
   followsThrough,
   readsValues,
+  expandsJobs,
 );
 
 /** The scheduled sweep: due timers (delays, deadlines, lapsed agent leases whose task may fail for good), next stages, job checks. */
-export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks);
+export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks, expandsJobs);
 
 /**
  * The schedule store: a schedule and its due item change together in one

@@ -7,6 +7,8 @@
  *   <tenant>#task#<id>      / task        a task record
  *   <tenant>#idem#<key>     / idem        idempotency key → task id (7-day TTL)
  *   <tenant>#job#<id>       / job         a job; its child counters beside it: / count#<nn>
+ *   <tenant>#jobidem#<key>  / jobidem     a job's idempotency key → job id (7-day TTL)
+ *   <tenant>#jobchunk#<id>#<n> / jobchunk  chunk n of a job's items, until expanded (7-day TTL)
  *   <tenant>#agent#<id>     / agent       a registered agent and the leases it holds
  *   <tenant>#counts         / n#<nn>      the tenant's task counts by status (sharded)
  *   TOKEN#<sha256>          / TOKEN       an API token's hash → tenant

@@ -117,9 +117,9 @@ describe('least privilege', () => {
     }
   });
 
-  it('grants BatchWriteItem only where children of a job are written in bulk', () => {
+  it('grants BatchWriteItem only where children of a job are written in bulk (submit, expansion on a worker, the sweep)', () => {
     const writers = declaredFunctions().filter(({ fn }) => actionsOf(fn).has('dynamodb:BatchWriteItem')).map((f) => f.name);
-    expect(writers).toEqual(['SubmitJob']);
+    expect(writers.sort()).toEqual(['Reconciler', 'SubmitJob', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)].sort());
   });
 
   it('lets every function that can finish a task send to every work queue (next stages and reduces)', () => {

@@ -5,6 +5,8 @@ import { childId, reduceTaskId } from '../../shared/domain/job.js';
 import { InvalidTransitionError, type TaskEvent } from '../../shared/domain/state-machine.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import { submitJob } from '../../shared/services/jobs.js';
+import { expandJob } from '../../shared/services/expand-job.js';
+import { expansionTaskId } from '../../shared/domain/job-expansion.js';
 import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
 import { jobDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
@@ -108,16 +110,24 @@ describe('fan-in exactly once, on DynamoDB', () => {
     const broken = { ...deps, lifecycle };
     const job = await submitJob(broken, stack.tenant, { map: { type: 'lost', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'], priority: 'high' });
     expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(false);
+    expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ chunkStarts: [0], expanded: 0 });
 
     const later = { ...deps, now: () => new Date(Date.now() + 120_000) };
     await reconcileJobs(later);
-    expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(true);
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls['general:high'], MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
+    const receive = async (key: string) =>
+      ((await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.queueUrls[key], MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))).Messages ?? []).map(
+        (m) => String(JSON.parse(m.Body ?? '{}').taskId),
+      );
+    // The sweep asks a worker to resume the expansion; this test plays that worker.
+    expect(await receive('general:critical')).toContain(expansionTaskId(job.id));
+    // The failed run kept its hold until its time was up: the resuming run comes later, and re-checks the step.
+    expect(await expandJob(deps, stack.tenant, job.id, () => 60_000)).toBe('not-mine');
+    expect(await expandJob(later, stack.tenant, job.id, () => 60_000)).toBe('expanded');
+    expect((await deps.jobs.get(stack.tenant, job.id))?.childrenEnqueued).toBe(true);
+    const messages = await receive('general:high');
     sqs.destroy();
-    expect(Messages.map((m) => JSON.parse(m.Body ?? '{}').taskId).sort()).toEqual([childId(job.id, 0), childId(job.id, 1)]);
+    expect(messages.sort()).toEqual([childId(job.id, 0), childId(job.id, 1)]);
 
     // A crash right after the job moved to REDUCING, before its reduce task was written:
     await startAll(job.id, 2);

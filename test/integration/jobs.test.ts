@@ -26,6 +26,15 @@ describe('map-reduce jobs', () => {
     expect(job.stages.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['map:DONE', 'reduce:COMPLETED']);
   });
 
+  it('expands a job of several steps on a worker, then reduces it', async () => {
+    const items = Array.from({ length: 700 }, (_, i) => ({ text: i % 2 === 0 ? 'even' : 'odd' }));
+    const submitted = await local.api('POST', '/jobs', { map: { type: 'count-words', items }, reduce: { type: 'merge-counts' }, idempotencyKey: 'seven-hundred' });
+    expect(submitted.status).toBe(202);
+    const job = (await finished(submitted.body.id, 120_000)).body;
+    expect(job).toMatchObject({ status: 'COMPLETED', total: 700, expanded: 700, completed: 700, result: { even: 350, odd: 350 } });
+    expect(await local.api('POST', '/jobs', { map: { type: 'count-words', items }, idempotencyKey: 'seven-hundred' })).toMatchObject({ status: 200, body: { id: submitted.body.id } });
+  }, 150_000);
+
   it('reduces over the successes when failures are within the policy', async () => {
     const items = [...Array.from({ length: 8 }, (_, i) => ({ text: `ok ${i}` })), { bad: 1 }, { bad: 2 }];
     const { body } = await local.api('POST', '/jobs', {

@@ -18,6 +18,7 @@ describe('parseJobInput', () => {
         priority: 'normal',
         requires: [],
         failurePolicy: { maxFailedFraction: 0 },
+        itemBytes: [12],
       },
     });
   });

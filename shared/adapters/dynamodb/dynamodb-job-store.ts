@@ -1,8 +1,10 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { decodeListCursor, encodeListCursor } from '../task-list.js';
 import { queryPages } from './query-pages.js';
 import { sumShards, type ChildCounts, type Job, type JobStatus } from '../../domain/job.js';
+import type { ItemChunk } from '../../domain/job-expansion.js';
+import { mapWithConcurrency } from '../../concurrency.js';
 import type { JobPatch, JobStore } from '../../ports/job-store.js';
 import type { Page } from '../../ports/task-queries.js';
 import { TABLE } from '../../topology/table.js';
@@ -16,15 +18,29 @@ import { shardOf } from '../../domain/dispatch.js';
  * `due` index under `DUE#job#<n>` (a system key no tenant's can equal), which is
  * how the reconciler finds the ones to check. A tenant's jobs are listed through
  * the `list` index under `<tenant>#jobs`.
+ *
+ * A job's idempotency key is `<tenant>#jobidem#<key>` / `jobidem` (a week's TTL);
+ * its stored items are `<tenant>#jobchunk#<id>#<n>` / `jobchunk`, one partition
+ * per chunk (a chunk is up to 350 KB: ~350 write units, so many of them in one
+ * partition would pass its 1,000 units a second).
  */
 const jobKey = (tenant: string, id: string): Record<string, string> => ({ [TABLE.partitionKey]: tenantKey(tenant, 'job', id), [TABLE.sortKey]: 'job' });
 const activeKeys = (job: Pick<Job, 'id' | 'tenant' | 'createdAt'>): Record<string, string> => ({
   [TABLE.indexes.due.partitionKey]: `DUE#job#${shardOf(job.id, TABLE.dueShards)}`,
   [TABLE.indexes.due.sortKey]: `${job.createdAt}#${job.tenant}#${job.id}`,
 });
+const idemKey = (tenant: string, key: string): Record<string, string> => ({ [TABLE.partitionKey]: tenantKey(tenant, 'jobidem', key), [TABLE.sortKey]: 'jobidem' });
+const chunkKey = (tenant: string, jobId: string, n: number): Record<string, string> => ({
+  [TABLE.partitionKey]: tenantKey(tenant, 'jobchunk', `${jobId}#${n}`),
+  [TABLE.sortKey]: 'jobchunk',
+});
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+/** Chunks stored at once: each is a large write. */
+const CHUNK_WRITE_CONCURRENCY = 8;
 const ATTRIBUTES = [
   'id', 'tenant', 'status', 'total', 'mapType', 'reduceType', 'thenType', 'priority', 'requires', 'pool',
   'failurePolicy', 'childrenEnqueued', 'reduceTaskId', 'error', 'createdAt', 'updatedAt', 'finishedAt',
+  'chunkStarts', 'expanded', 'expander', 'expanderUntil',
 ] as const;
 
 /** A job item (as stored, or a stream image unmarshalled) → the job. */
@@ -40,16 +56,49 @@ export class DynamoDbJobStore implements JobStore {
     private readonly tableName: string,
   ) {}
 
-  async create(job: Job): Promise<void> {
+  async create(job: Job, idempotencyKey?: string): Promise<{ created: boolean; job: Job }> {
     const { list } = TABLE.indexes;
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...jobKey(job.tenant, job.id), ...job, ...activeKeys(job), [list.partitionKey]: `${job.tenant}#jobs`, [list.sortKey]: `${job.createdAt}#${job.id}` },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-      }),
-    );
+    const put = {
+      TableName: this.tableName,
+      Item: { ...jobKey(job.tenant, job.id), ...job, ...activeKeys(job), [list.partitionKey]: `${job.tenant}#jobs`, [list.sortKey]: `${job.createdAt}#${job.id}` },
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+    };
+    if (idempotencyKey === undefined) {
+      await this.db.send(new PutCommand(put));
+      return { created: true, job };
+    }
+    // The key and the job in one transaction: a key always names a job that exists.
+    const key = idemKey(job.tenant, idempotencyKey);
+    const expiresAt = Math.floor(Date.parse(job.createdAt) / 1000) + IDEMPOTENCY_TTL_SECONDS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: this.tableName, Item: { ...key, jobId: job.id, [TABLE.ttlAttribute]: expiresAt }, ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': TABLE.partitionKey } } },
+              { Put: put },
+            ],
+          }),
+        );
+        return { created: true, job };
+      } catch (error) {
+        // The key's condition failed (a replay, or a concurrent first submission won),
+        // or a concurrent transaction on the key conflicted: whoever holds the key wins.
+        const reason = error instanceof TransactionCanceledException ? error.CancellationReasons?.[0]?.Code : undefined;
+        if (reason !== 'ConditionalCheckFailed' && reason !== 'TransactionConflict') throw error;
+        const id = await this.idempotent(job.tenant, idempotencyKey);
+        const existing = id === undefined ? undefined : await this.get(job.tenant, id);
+        if (existing !== undefined) return { created: false, job: existing };
+        if (attempt >= 5) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
+  }
+
+  async idempotent(tenant: string, key: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: idemKey(tenant, key), ConsistentRead: true }));
+    return Item === undefined ? undefined : String(Item.jobId);
   }
 
   async get(tenant: string, id: string): Promise<Job | undefined> {
@@ -108,6 +157,89 @@ export class DynamoDbJobStore implements JobStore {
     await this.db.send(
       new UpdateCommand({ TableName: this.tableName, Key: jobKey(tenant, id), UpdateExpression: 'SET childrenEnqueued = :yes', ExpressionAttributeValues: { ':yes': true } }),
     );
+  }
+
+  /** Items as one JSON string: its size is what CHUNK_LIMITS counted, and DynamoDB does not walk it. */
+  async putChunks(tenant: string, jobId: string, chunks: readonly ItemChunk[], expiresAt: Date): Promise<void> {
+    const ttl = Math.floor(expiresAt.getTime() / 1000);
+    await mapWithConcurrency(chunks, CHUNK_WRITE_CONCURRENCY, async (chunk, n) => {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...chunkKey(tenant, jobId, n), start: chunk.start, items: JSON.stringify(chunk.items), [TABLE.ttlAttribute]: ttl } }),
+      );
+    });
+  }
+
+  async getChunk(tenant: string, jobId: string, n: number): Promise<ItemChunk | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: chunkKey(tenant, jobId, n), ConsistentRead: true }));
+    return Item === undefined ? undefined : { start: Number(Item.start), items: JSON.parse(String(Item.items)) as ItemChunk['items'] };
+  }
+
+  async claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(tenant, id),
+          UpdateExpression: 'SET expander = :run, expanderUntil = :until',
+          // One run at a time: a duplicate or resent expansion message finds the
+          // expansion held and leaves; a crashed run's hold ends with its time.
+          ConditionExpression: '#status = :running AND expanded < #total AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
+          ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':running': 'RUNNING' },
+          // The old image tells whether the last run let go (finished a step cleanly) or died holding it.
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (Attributes === undefined) return undefined;
+      const before = fromJobItem(Attributes);
+      return { job: { ...before, expander: run, expanderUntil: until.toISOString() }, takenOver: before.expander !== undefined };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(tenant, id),
+          UpdateExpression: `SET expanded = :to, updatedAt = :now${step.last ? ', childrenEnqueued = :yes REMOVE expander, expanderUntil' : ''}`,
+          // Only the holder moves the cursor, one step at a time, and only on a RUNNING job.
+          ConditionExpression: 'expander = :run AND expanded = :from AND #status = :running',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':run': step.run,
+            ':from': step.from,
+            ':to': step.to,
+            ':now': now.toISOString(),
+            ':running': 'RUNNING',
+            ...(step.last ? { ':yes': true } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async releaseExpansion(tenant: string, id: string, run: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(tenant, id),
+          UpdateExpression: 'REMOVE expander, expanderUntil',
+          ConditionExpression: 'expander = :run',
+          ExpressionAttributeValues: { ':run': run },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async listActive(limit: number): Promise<readonly Job[]> {

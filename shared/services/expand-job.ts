@@ -1,0 +1,126 @@
+import { childId, type Job } from '../domain/job.js';
+import { expansionTaskId, nextStep, type ItemChunk } from '../domain/job-expansion.js';
+import { TASK_DEFAULTS } from '../domain/limits.js';
+import { newTask, type Json, type Task } from '../domain/task.js';
+import { cancelTasks, cancelUnfinished } from './cancel-children.js';
+import type { JobDeps } from './jobs.js';
+
+/**
+ * A run hands over when less than the largest of these is left of its
+ * invocation: 10 s, half of what it had at the start (the other records of the
+ * worker's batch share the invocation), or three times its slowest step (a busy
+ * DynamoDB Local takes seconds a step; DynamoDB tens of milliseconds).
+ */
+export const EXPANSION_RESERVE_MS = 10_000;
+/** A run's hold outlasts its invocation by this much (Lambda ends the invocation at its timeout). */
+const HOLD_MARGIN_MS = 5_000;
+
+export type ExpansionOutcome =
+  /** Every child written and sent. */
+  | 'expanded'
+  /** Out of time: another run was asked to carry on from the cursor. */
+  | 'handed-over'
+  /** The job stopped meanwhile (cancelled, failed); the step in hand was cancelled too. */
+  | 'stopped'
+  /** Nothing to do here: already expanded, stopped, or another run holds the expansion. */
+  | 'not-mine';
+
+/**
+ * Writes and sends a job's children, a step (≤ 250) at a time from the job's
+ * cursor, while this run holds the expansion (a conditional write on the job;
+ * see the store). Timeline of one step: read its chunk of items (once per run)
+ * → write the step's children (in bulk) → send them → move the cursor. A crash
+ * anywhere leaves the cursor before the step and the hold in place (a run that
+ * throws does not let go either), so the next run (the sweep asks for one when
+ * the job stops moving) waits for the hold to end and, having taken it from a
+ * run that never let go, treats its first step as possibly half done: it
+ * writes only the missing children (a bulk write replaces items, and a child
+ * may already be running) and sends the PENDING ones again (a duplicate message
+ * is harmless: claims are conditional). A run that hands over lets go after a
+ * whole step, so the next one writes in bulk at once. Only one run holds the
+ * expansion at a time, so no two runs write the same step.
+ */
+export async function expandJob(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome> {
+  const run = deps.newId();
+  const now = deps.now();
+  const claim = await deps.jobs.claimExpansion(tenant, jobId, run, new Date(now.getTime() + Math.max(0, remainingMs()) + HOLD_MARGIN_MS), now);
+  const job = claim?.job;
+  if (claim === undefined || job?.chunkStarts === undefined) return 'not-mine';
+  const expandable = { ...job, chunkStarts: job.chunkStarts };
+  const chunks = new Map<number, ItemChunk>();
+  // A run that throws keeps its hold until its time is up: the next run then knows to re-check its first step.
+  // Only a run that died holding the expansion can have left a step half done.
+  let suspect = claim.takenOver;
+  let slowestMs = 0;
+  const reserveMs = Math.max(EXPANSION_RESERVE_MS, remainingMs() / 2);
+  for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), suspect = false) {
+    if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
+      await deps.jobs.releaseExpansion(tenant, jobId, run);
+      await continueExpansion(deps, job);
+      return 'handed-over';
+    }
+    const stepStarted = Date.now();
+    const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
+    if (chunk === undefined) return await failJob(deps, job, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
+    chunks.set(step.chunk, chunk);
+    const at = deps.now();
+    const { from, to } = step;
+    const children = chunk.items.slice(from - chunk.start, to - chunk.start).map((payload, i) => childTask(job, from + i, payload, at));
+    const toSend = suspect ? await writeMissing(deps, tenant, children) : await deps.lifecycle.createChildren(children);
+    const { failed } = await deps.lifecycle.enqueue(toSend);
+    // The cursor stays: the next run sends this step's PENDING children again.
+    if (failed > 0) throw new Error(`job ${jobId}: ${failed} children of ${from}…${to - 1} could not be queued`);
+    if (!(await deps.jobs.advanceExpansion(tenant, jobId, { run, from, to, last: to >= job.total }, deps.now()))) {
+      const latest = await deps.jobs.get(tenant, jobId);
+      // Still RUNNING: this run outlived its hold and another took over (its first step re-checks these children).
+      if (latest?.status === 'RUNNING') return 'not-mine';
+      // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
+      await cancelTasks(deps, tenant, children.map((c) => c.id));
+      return 'stopped';
+    }
+    slowestMs = Math.max(slowestMs, Date.now() - stepStarted);
+  }
+  return 'expanded';
+}
+
+/** A job whose items are gone cannot finish: it fails, and what it started is cancelled. */
+async function failJob(deps: JobDeps, job: Job, error: string): Promise<ExpansionOutcome> {
+  const now = deps.now();
+  if (await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) await cancelUnfinished(deps, job);
+  return 'stopped';
+}
+
+/** A job's child `index`: its id is fixed, so a child is never written twice under two ids. */
+export function childTask(job: Job, index: number, payload: Json, now: Date): Task {
+  return newTask(
+    { type: job.mapType, payload, priority: job.priority, requires: job.requires, ...TASK_DEFAULTS },
+    { id: childId(job.id, index), tenant: job.tenant, pool: job.pool, now, job: { id: job.id, role: 'map', index } },
+  );
+}
+
+/** A step a crashed run may have half written: writes its missing children; returns them and the ones still PENDING. */
+async function writeMissing(deps: JobDeps, tenant: string, children: readonly Task[]): Promise<readonly Task[]> {
+  const existing = await deps.records.getMany(tenant, children.map((c) => c.id));
+  const found = new Set(existing.map((t) => t.id));
+  const missing = children.filter((c) => !found.has(c.id));
+  const written = missing.length > 0 ? await deps.lifecycle.createChildren(missing) : [];
+  return [...written, ...existing.filter((t) => t.status === 'PENDING')];
+}
+
+/**
+ * Asks another run to carry on with a job's expansion: an expansion message on
+ * the first Lambda pool's critical queue (its worker runs it). False when it
+ * could not be sent, or the topology has no Lambda pool; the sweep tries again.
+ */
+export async function continueExpansion(deps: JobDeps, job: Pick<Job, 'id' | 'tenant'>): Promise<boolean> {
+  const pool = expansionPool(deps);
+  if (pool === undefined) return false;
+  const { failed } = await deps.queue.enqueue([{ id: expansionTaskId(job.id), tenant: job.tenant, pool, priority: 'critical', delaySeconds: 0 }]);
+  if (failed.length > 0) deps.warn('could not send a job expansion message; the sweep will resend it', { jobId: job.id, tenant: job.tenant });
+  return failed.length === 0;
+}
+
+/** Where expansion messages go: the first Lambda pool (undefined when every pool runs on agents). */
+export function expansionPool(deps: Pick<JobDeps, 'pools'>): string | undefined {
+  return deps.pools.find((pool) => pool.runsOn === 'lambda')?.name;
+}

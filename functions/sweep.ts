@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { EmfBacklogMetrics } from '../shared/adapters/metrics/emf-backlog-metrics.js';
 import { reconcileJobs } from '../shared/services/fan-in.js';
@@ -11,7 +12,7 @@ let lastBacklog = 0;
 const metrics = new EmfBacklogMetrics();
 
 /** Scheduled: acts on due timers (delays, deadlines, lapsed agent leases, next stages), finishes what crashes left of jobs, and reports the agent pools' oldest waiting tasks (the backlog alarms' metric). */
-export const handler = middy().handler(async () => {
+export const handler = middy().use(injectLambdaContext(logger)).handler(async () => {
   const timers = await sweepDue(sweepDeps());
   if (Object.values(timers).some((n) => n > 0)) logger.info('timers swept', { ...timers });
   const jobs = await reconcileJobs(jobDeps());

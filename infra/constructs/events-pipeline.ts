@@ -76,9 +76,6 @@ export class EventsPipeline extends Construct {
       [EVENTS_ENV.topicArn]: this.topic.topicArn,
       [EVENTS_ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
       [EVENTS_ENV.deliveryDlqUrl]: this.deliveryDlq.queueUrl,
-      // Debug lines for 1 % of invocations: enough to follow a flow, cheap at volume.
-      POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
-      POWERTOOLS_SERVICE_NAME: 'taskfleet',
     };
 
     this.consumer = new TaskfleetFunction(this, 'StreamConsumer', {

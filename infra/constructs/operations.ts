@@ -145,5 +145,15 @@ export class Operations extends Construct {
       new GraphWidget({ title: 'Function throttles', left: throttles, width: 8 }),
       new GraphWidget({ title: 'API 5xx', left: [serverErrors], width: 8 }),
     );
+    // Circuit breakers opening and closing, per pool (the stream consumer's CIRCUIT# records).
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Circuit changes per pool',
+        left: [METRIC.circuitOpened, METRIC.circuitClosed].map(
+          (name) => new MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},pool,service} MetricName="${name}"', 'Sum', 60)`, label: name, period: PERIOD }),
+        ),
+        width: 24,
+      }),
+    );
   }
 }

@@ -62,6 +62,13 @@ describe('events pipeline', () => {
     expect(t.actionsOf(t.stack.events.delivery)).toContain('sqs:SendMessage');
   });
 
+  it('samples debug logs on every function (1 % of invocations) and keeps every function’s logs 30 days', () => {
+    for (const fn of t.allFunctions()) {
+      expect(t.resource(fn.function).Properties.Environment.Variables).toMatchObject({ POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01', POWERTOOLS_SERVICE_NAME: 'taskfleet' });
+      expect(t.resource(fn.logGroup).Properties.RetentionInDays).toBe(30);
+    }
+  });
+
   it('gives both functions their own log group with a retention', () => {
     for (const fn of [t.stack.events.consumer, t.stack.events.delivery]) {
       expect(t.resource(fn.logGroup).Properties.RetentionInDays).toBe(30);
@@ -131,7 +138,7 @@ describe('dashboard', () => {
     const dashboards = Object.values(t.template.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
-    for (const text of [METRIC.oldestReady, 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
+    for (const text of [METRIC.circuitOpened, METRIC.circuitClosed, METRIC.oldestReady, 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
       expect(body, text).toContain(text);
     }
   });

@@ -180,7 +180,7 @@ export function printEventsCost(rows: readonly { name: string; figures: EventsFi
   const metrics = customMetricCount(topology);
   console.log('  Free: reading the stream (Lambda\'s GetRecords on a trigger), event filtering, SNS → SQS deliveries, TTL deletes of the event log.');
   console.log('  Billed above: consumer invocations + duration (duration measured on this machine, slower than Lambda: an upper bound), SNS PublishBatch');
-  console.log('  by 64 KiB, the event log (GET /events) and /stats counter writes (both already inside the WU/task column of the task table).');
+  console.log('  by 64 KiB, the event log (GET /events) and /stats counter writes (the events column of the task table above, priced here).');
   console.log(
     `  Per webhook delivery (modelled, no scenario registers one): SQS $${f2(d.sqs * 1e6)}/M (send, receive, delete in 10s) + Lambda $${f2(d.lambda * 1e6)}/M at a 200 ms HTTP call; ` +
       'plus data transfer out (~$0.09/GB).',

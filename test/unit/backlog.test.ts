@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DynamoDbReadyTenants } from '../../shared/adapters/dynamodb/dynamodb-ready-tenants.js';
 import { MemoryReadyTenants } from '../../shared/adapters/memory/memory-ready-tenants.js';
 import { oldestWaitingSeconds } from '../../shared/domain/backlog.js';
 import type { Priority } from '../../shared/domain/priority.js';
@@ -82,5 +83,19 @@ describe('the stream consumer’s ready marks', () => {
     ]);
     expect(marks.writes).toBe(1);
     expect((await marks.list('gpu', NOW)).map((m) => m.tenant)).toEqual(['acme']);
+  });
+});
+
+describe('DynamoDbReadyTenants', () => {
+  it('writes a tenant × pool mark at most every 5 minutes per container, with a two-day TTL', async () => {
+    const updates: Record<string, any>[] = [];
+    const db = { send: async (command: { input: Record<string, any> }) => void updates.push(command.input) } as never;
+    const marks = new DynamoDbReadyTenants(db, 'table');
+    await marks.mark([{ tenant: 'acme', pool: 'gpu' }, { tenant: 'acme', pool: 'gpu' }], NOW);
+    await marks.mark([{ tenant: 'acme', pool: 'gpu' }], new Date(NOW.getTime() + 4 * 60_000));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatchObject({ Key: { pk: 'READY#gpu', sk: 'acme' }, ExpressionAttributeValues: { ':ttl': NOW.getTime() / 1000 + 2 * 24 * 3600 } });
+    await marks.mark([{ tenant: 'acme', pool: 'gpu' }], new Date(NOW.getTime() + 5 * 60_000));
+    expect(updates).toHaveLength(2);
   });
 });

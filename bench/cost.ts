@@ -18,6 +18,7 @@ import { CallMeter } from './cost/meter.js';
 import { SCENARIOS, ONE_KB_PAYLOAD, ONE_KB_RECORD_PAYLOAD } from './cost/scenarios.js';
 import { TableStream, type StreamRecord } from './cost/stream.js';
 import { dollarsPerMillion, PRICES, tally, type Figures } from './cost/tally.js';
+import { EventsMeter, eventsCost, printEventsCost, type EventsFigures } from './events-cost.js';
 
 export const COST_USAGE = `cost options:
   --tasks N         tasks per scenario (default 1000)
@@ -52,6 +53,7 @@ const region = 'us-east-1';
 const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region, prefix: `cost${Date.now()}-`, tenant: 'cost', schedule: false, workers: false });
 const stream = await TableStream.open(stack.dynamoDbEndpoint, region, stack.tableName);
 const results: { name: string; tenant: string; figures: Figures }[] = [];
+const eventResults: { name: string; figures: EventsFigures }[] = [];
 
 const completions = (records: readonly StreamRecord[]): number =>
   records.filter((r) => r.dynamodb?.Keys?.[TABLE.sortKey]?.S === 'task' && r.dynamodb.NewImage?.status?.S === 'COMPLETED' && r.dynamodb.OldImage?.status?.S !== 'COMPLETED').length;
@@ -65,6 +67,7 @@ try {
     await stream.drain(); // everything before this scenario (the token) is not its cost
     resetCallCounts();
     const meter = new CallMeter();
+    const eventsMeter = new EventsMeter(stack.events?.deliveryQueueUrl);
     const expected = scenario.completedTasks(n);
     const bars = new cliProgress.MultiBar(
       { format: ` ${scenario.name.padEnd(20)} {phase} |{bar}| {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
@@ -106,13 +109,16 @@ try {
       quiet = more.length === 0 ? quiet + 1 : 0;
     }
     meter.stop();
+    eventsMeter.stop();
     results.push({ name: scenario.name, tenant: scenario.tenant, figures: tally(n, records, meter) });
+    eventResults.push({ name: scenario.name, figures: eventsCost(n, records, eventsMeter) });
   }
 } finally {
   stream.stop();
   await stack.stop();
 }
 report();
+printEventsCost(eventResults, TOPOLOGY);
 
 function report(): void {
   const indexes = Object.keys(TABLE.indexes);

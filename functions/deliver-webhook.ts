@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeliveryMessage } from '../shared/ports/events.js';
@@ -10,7 +11,7 @@ import { logger, webhookDeliveryDeps } from '../shared/wiring.js';
  * event to one webhook, signed and POSTed; retries are re-queued with their backoff
  * (see deliverWebhook). A record that throws stays on the queue for SQS to redeliver.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event) => {
+export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
   const deps = webhookDeliveryDeps();
   const onRecord = async (record: SQSRecord): Promise<void> => {
     const message = JSON.parse(record.body) as DeliveryMessage;

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { decodeStreamRecord } from '../shared/adapters/dynamodb/stream-records.js';
@@ -23,7 +24,7 @@ function decode(record: DynamoDBRecord): StreamRecord {
  * metrics. Partial batch response: the stream resumes at the first record whose
  * events did not all go out.
  */
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(async (event) => {
+export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
   const records = event.Records.map(decode);
   for (const { change } of records) {
     if (change.kind === 'task' && change.new !== undefined) {

@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tickWindow, type TickResult } from '../shared/services/schedule-tick.js';
@@ -16,7 +17,7 @@ export interface TickEvent {
  * on time. The local runtime's timer invokes it every second with no window: one
  * tick. A tick delivered twice (same `time`) submits each run once.
  */
-export const handler = middy<TickEvent, TickResult>().handler(async (event) => {
+export const handler = middy<TickEvent, TickResult>().use(injectLambdaContext(logger)).handler(async (event) => {
   const deps = scheduleDeps();
   const at = event.time === undefined ? deps.now() : new Date(event.time);
   const result = await tickWindow(deps, at, (event.windowSeconds ?? 0) * 1000, (ms) => sleep(ms));

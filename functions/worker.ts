@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { HANDLERS } from '../handlers/index.js';
@@ -16,7 +17,7 @@ import { awsSqsClient, jobDeps, logger, workerDeps } from '../shared/wiring.js';
  * keep it, visible again after the backoff. A record that throws is logged with
  * its task id, tenant and error, and stays on its queue.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().handler(async (event, context) => {
+export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event, context) => {
   const deps = { ...workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };
   const onRecord = loggingRecordFailures(logger, async (message, record) => {
     // A job's expansion rides on the pool's queue: write and send its next children.

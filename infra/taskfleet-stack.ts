@@ -147,6 +147,7 @@ export class TaskfleetStack extends Stack {
       httpApi: this.httpApi.api,
       topicKey: this.events.key,
       pools: TOPOLOGY.pools.map((pool) => pool.name),
+      agentPools: new Set(topology.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name)),
     });
     new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe here to hear the alarms' });

@@ -148,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       [ENV.valuesBucket]: valuesBucket,
       [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
     });
+    // EMF lines (the consumer's and the sweep's metrics) mean something only to CloudWatch.
+    process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
     let events: LocalStack['events'];
     if (options.events !== false) {

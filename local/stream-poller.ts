@@ -117,15 +117,33 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   };
 }
 
+/** One consumer invocation as the poller ran it: how many records and how long the handler took. */
+export interface StreamInvocation {
+  readonly records: number;
+  readonly ms: number;
+}
+
+const invocationObservers = new Set<(invocation: StreamInvocation) => void>();
+
+/** The events cost bench (bench/events-cost.ts) counts invocations and their duration; returns the unsubscribe. */
+export function observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void {
+  invocationObservers.add(observer);
+  return () => invocationObservers.delete(observer);
+}
+
 /** One invocation; returns the sequence number to read again from, if any. */
 async function invoke(handler: StreamHandler, records: readonly _Record[], arn: string, region: string, context: Context): Promise<string | undefined> {
   const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, arn, region)) };
+  const started = performance.now();
   try {
     const response = await handler(event, context);
     return response?.batchItemFailures?.[0]?.itemIdentifier;
   } catch (error) {
     console.error('stream consumer failed; its batch is read again', error);
     return records[0]?.dynamodb?.SequenceNumber;
+  } finally {
+    const invocation = { records: records.length, ms: performance.now() - started };
+    for (const observe of invocationObservers) observe(invocation);
   }
 }
 

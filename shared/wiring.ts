@@ -51,6 +51,8 @@ import type { EventLog } from './ports/events.js';
 import type { DeliveryDeps as WebhookDeliveryDeps } from './services/deliver-webhook.js';
 import type { StreamConsumerDeps } from './services/stream-consumer.js';
 import type { WebhookDeps } from './services/webhooks.js';
+import { DynamoDbReadyTenants } from './adapters/dynamodb/dynamodb-ready-tenants.js';
+import type { BacklogDeps } from './services/measure-backlog.js';
 
 export const logger = new Logger({ serviceName: 'taskfleet' });
 
@@ -270,8 +272,25 @@ export function streamConsumerDeps(): StreamConsumerDeps {
     now: () => new Date(),
     warn: (message, details) => logger.warn(message, details),
     counters: wire().counters,
+    readyTenants: { marks: readyTenants(), agentPools: new Set(agentPoolNames()) },
   };
   return consumer;
+}
+
+// ── Backlog of agent pools (the sweep's OldestReadySeconds) ───────────────────
+
+const agentPoolNames = (): string[] => TOPOLOGY.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name);
+let readyMarks: DynamoDbReadyTenants | undefined;
+/** Which tenants have work waiting in agent pools: one per container, so its rewrite skipping holds across batches. */
+function readyTenants(): DynamoDbReadyTenants {
+  const { db, config } = wire();
+  readyMarks ??= new DynamoDbReadyTenants(db, config.tableName);
+  return readyMarks;
+}
+
+/** What the sweep measures the agent pools' backlog with. */
+export function backlogDeps(): BacklogDeps {
+  return { queries: wire().services.queries, readyTenants: readyTenants(), agentPools: agentPoolNames(), now: () => new Date() };
 }
 
 let delivery: WebhookDeliveryDeps | undefined;

@@ -13,6 +13,7 @@ import { EVENTS_ENV } from '../../shared/events-config.js';
 import {
   DELIVERY_BATCH_SIZE,
   DELIVERY_MAX_CONCURRENCY,
+  EVENTS_FUNCTION_MEMORY_MB,
   STREAM_BATCH_SIZE,
   STREAM_BATCHING_WINDOW_SECONDS,
   STREAM_CONSUMER_ENTRY,
@@ -75,15 +76,13 @@ export class EventsPipeline extends Construct {
       [EVENTS_ENV.topicArn]: this.topic.topicArn,
       [EVENTS_ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
       [EVENTS_ENV.deliveryDlqUrl]: this.deliveryDlq.queueUrl,
-      // Debug lines for 1 % of invocations: enough to follow a flow, cheap at volume.
-      POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
-      POWERTOOLS_SERVICE_NAME: 'taskfleet',
     };
 
     this.consumer = new TaskfleetFunction(this, 'StreamConsumer', {
       entry: STREAM_CONSUMER_ENTRY,
       description: 'Table stream → events topic, webhook deliveries, event logs, metrics',
       environment,
+      memorySize: EVENTS_FUNCTION_MEMORY_MB,
       timeout: Duration.seconds(60),
     });
     props.table.grantReadWriteData(this.consumer.role);
@@ -115,6 +114,7 @@ export class EventsPipeline extends Construct {
       entry: WEBHOOK_DELIVERY_ENTRY,
       description: 'Signs and POSTs webhook deliveries; retries with backoff, then dead-letters',
       environment,
+      memorySize: EVENTS_FUNCTION_MEMORY_MB,
       timeout: deliveryTimeout,
     });
     props.table.grantReadWriteData(this.delivery.role);

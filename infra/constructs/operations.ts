@@ -17,6 +17,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
+import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
 import { poolSlaSeconds } from '../../shared/topology/sla.js';
 import type { PoolQueue } from './pool-queues.js';
@@ -34,12 +35,20 @@ export interface OperationsProps {
   readonly topicKey: IKey;
   /** Pools, for the dashboard's per-pool figures. */
   readonly pools: readonly string[];
+  /**
+   * The `runsOn: 'agents'` pools: their tasks wait in the table's ready sets, not on
+   * SQS, so their age alarms read the sweep's `OldestReadySeconds`. @default - none
+   */
+  readonly agentPools?: ReadonlySet<string>;
 }
 
 const PERIOD = Duration.minutes(1);
+/** The sweep reports once a minute: two-minute periods always hold a report, so a late run is not read as "no backlog". */
+const BACKLOG_PERIOD = Duration.minutes(2);
 
 /**
- * What an operator watches: alarms (a queue's oldest task past its priority's SLA,
+ * What an operator watches: alarms (a pool × priority's oldest waiting task past its
+ * priority's SLA — SQS's age on Lambda pools, the sweep's ready-set age on agent pools,
  * any dead letter, function errors and throttles, API 5xx) that publish to the
  * operator topic, and one CloudWatch dashboard with the same figures plus the stream
  * consumer's queue times, run times and outcomes.
@@ -73,7 +82,16 @@ export class Operations extends Construct {
     for (const { spec, queue, dlq } of props.poolQueues) {
       const sla = poolSlaSeconds(spec.pool)[spec.priority];
       // Alarms get the bare metric (a label would turn it into a metric-math alarm); graphs get the label.
-      const age = queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
+      const age =
+        props.agentPools?.has(spec.pool) === true
+          ? new Metric({
+              namespace: METRICS_NAMESPACE,
+              metricName: METRIC.oldestReady,
+              dimensionsMap: { pool: spec.pool, priority: spec.priority, service: BACKLOG_METRICS_SERVICE },
+              statistic: 'Maximum',
+              period: BACKLOG_PERIOD,
+            })
+          : queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
       ages.push(age.with({ label: spec.key }));
       alarm(`Age-${spec.pool}-${spec.priority}`, age, sla, `${spec.key}: the oldest waiting task is older than the ${spec.priority} SLA of ${sla} s`);
       const depth = dlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
@@ -126,6 +144,16 @@ export class Operations extends Construct {
       new GraphWidget({ title: 'Function errors', left: errors, width: 8 }),
       new GraphWidget({ title: 'Function throttles', left: throttles, width: 8 }),
       new GraphWidget({ title: 'API 5xx', left: [serverErrors], width: 8 }),
+    );
+    // Circuit breakers opening and closing, per pool (the stream consumer's CIRCUIT# records).
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Circuit changes per pool',
+        left: [METRIC.circuitOpened, METRIC.circuitClosed].map(
+          (name) => new MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},pool,service} MetricName="${name}"', 'Sum', 60)`, label: name, period: PERIOD }),
+        ),
+        width: 24,
+      }),
     );
   }
 }

@@ -63,6 +63,10 @@ export class TaskfleetFunction extends Construct {
       logGroup: this.logGroup,
       ...(props.description === undefined ? {} : { description: props.description }),
       environment: {
+        // Powertools Logger: every function's lines name the service, and 1 % of
+        // invocations log at debug (decided per invocation by injectLambdaContext).
+        POWERTOOLS_SERVICE_NAME: 'taskfleet',
+        POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
       },

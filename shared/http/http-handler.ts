@@ -1,3 +1,4 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TaskfleetError } from '../errors.js';
@@ -62,5 +63,6 @@ function isInvocationTimeout(error: unknown): boolean {
 export function httpHandler(
   fn: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ): middy.MiddyfiedHandler<ApiEvent, ApiResult> {
-  return middy<ApiEvent, ApiResult>().use(httpErrors()).handler(fn);
+  // Lambda context on every line, and debug sampling decided per invocation (POWERTOOLS_LOGGER_SAMPLE_RATE).
+  return middy<ApiEvent, ApiResult>().use(injectLambdaContext(logger)).use(httpErrors()).handler(fn);
 }

@@ -4,6 +4,7 @@ import type { DecodedRecord } from '../adapters/dynamodb/stream-records.js';
 import type { DeliveryMessage, DeliveryQueue, EventLog, EventPublisher } from '../ports/events.js';
 import type { CircuitChange, EventMetrics } from '../ports/event-metrics.js';
 import type { TaskCounters } from '../ports/task-counters.js';
+import type { ReadyTenants } from '../ports/backlog.js';
 import { recordCounts } from './count-tasks.js';
 
 export interface StreamConsumerDeps {
@@ -17,6 +18,8 @@ export interface StreamConsumerDeps {
   readonly warn: (message: string, details: Record<string, unknown>) => void;
   /** Each tenant's counts by status (GET /stats), kept from the same batches. */
   readonly counters?: TaskCounters;
+  /** Which tenants have work waiting in agent pools (the sweep's backlog alarms), marked from the same batches. */
+  readonly readyTenants?: { readonly marks: ReadyTenants; readonly agentPools: ReadonlySet<string> };
 }
 
 export interface StreamRecord {
@@ -64,6 +67,7 @@ export async function consumeStream(deps: StreamConsumerDeps, records: readonly 
   );
 
   deps.metrics.record(events.map((e) => e.event), circuits);
+  if (deps.readyTenants !== undefined) await markReadyTenants(deps, deps.readyTenants, records);
   // Counts for /stats, last and only for records whose events all went out, so a
   // retried batch does not count them twice (at worst a crash here undercounts one batch).
   if (deps.counters !== undefined) {
@@ -87,4 +91,15 @@ async function fanOut(deps: StreamConsumerDeps, tenant: string, list: readonly {
   }
   const rejected = await deps.deliveries.send(messages.map((m) => m.message));
   for (const i of rejected) failed.add(messages[i]?.record ?? 0);
+}
+
+/** A task entering PENDING in an agent pool marks its tenant × pool; a failed mark is only logged (the next one repeats it). */
+async function markReadyTenants(deps: StreamConsumerDeps, ready: NonNullable<StreamConsumerDeps['readyTenants']>, records: readonly StreamRecord[]): Promise<void> {
+  const entries = new Map<string, { tenant: string; pool: string }>();
+  for (const { change } of records) {
+    const task = change.kind === 'task' ? change.new : undefined;
+    if (task?.status === 'PENDING' && ready.agentPools.has(task.pool)) entries.set(`${task.pool}\u0000${task.tenant}`, { tenant: task.tenant, pool: task.pool });
+  }
+  if (entries.size === 0) return;
+  await ready.marks.mark([...entries.values()], deps.now()).catch((error: unknown) => deps.warn('ready tenants not marked for a batch', { error: String(error) }));
 }

@@ -12,3 +12,5 @@ export const STREAM_BATCHING_WINDOW_SECONDS = 1;
 export const DELIVERY_BATCH_SIZE = 10;
 /** Concurrent delivery invocations: bounds how hard taskfleet can hit receivers. */
 export const DELIVERY_MAX_CONCURRENCY = 20;
+/** Memory of the stream consumer and the delivery function (Lambda bills GB-seconds by it). */
+export const EVENTS_FUNCTION_MEMORY_MB = 512;

@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
+import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
 import { EVENTS_ENV } from '../../shared/events-config.js';
+import { operatorAlarmCount } from '../../shared/topology/alarms.js';
 import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { StackTemplate } from './stack-template.js';
@@ -60,6 +62,13 @@ describe('events pipeline', () => {
     expect(t.actionsOf(t.stack.events.delivery)).toContain('sqs:SendMessage');
   });
 
+  it('samples debug logs on every function (1 % of invocations) and keeps every function’s logs 30 days', () => {
+    for (const fn of t.allFunctions()) {
+      expect(t.resource(fn.function).Properties.Environment.Variables).toMatchObject({ POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01', POWERTOOLS_SERVICE_NAME: 'taskfleet' });
+      expect(t.resource(fn.logGroup).Properties.RetentionInDays).toBe(30);
+    }
+  });
+
   it('gives both functions their own log group with a retention', () => {
     for (const fn of [t.stack.events.consumer, t.stack.events.delivery]) {
       expect(t.resource(fn.logGroup).Properties.RetentionInDays).toBe(30);
@@ -70,15 +79,42 @@ describe('events pipeline', () => {
 describe('alarms', () => {
   const byName = (metric: string) => alarms().filter((a) => a.Properties.MetricName === metric);
 
-  it('alarms on each pool × priority queue’s oldest message above the priority’s SLA', () => {
+  const agentPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'agents').map((p) => p.name));
+
+  it('alarms on each Lambda pool × priority queue’s oldest message above the priority’s SLA', () => {
     const ages = byName('ApproximateAgeOfOldestMessage');
-    expect(ages).toHaveLength(TOPOLOGY.queues.length);
-    for (const spec of TOPOLOGY.queues) {
+    const lambdaQueues = TOPOLOGY.queues.filter((q) => !agentPools.has(q.pool));
+    expect(ages).toHaveLength(lambdaQueues.length);
+    for (const spec of lambdaQueues) {
       const queue = t.stack.queues.byKey.get(spec.key)!.queue;
       const alarm = ages.find((a) => JSON.stringify(a.Properties.Dimensions).includes(t.logicalId(queue)));
       expect(alarm?.Properties, spec.key).toMatchObject({ Threshold: DEFAULT_SLA_SECONDS[spec.priority], ComparisonOperator: 'GreaterThanThreshold' });
     }
     expect(DEFAULT_SLA_SECONDS).toMatchObject({ critical: 30, high: 300, normal: 7200 });
+  });
+
+  it('alarms on each agent pool × priority’s oldest ready task (the sweep’s metric) above the same SLA', () => {
+    expect(agentPools.size).toBeGreaterThan(0);
+    const ages = byName(METRIC.oldestReady);
+    const agentQueues = TOPOLOGY.queues.filter((q) => agentPools.has(q.pool));
+    expect(ages).toHaveLength(agentQueues.length);
+    for (const spec of agentQueues) {
+      const alarm = ages.find((a) => {
+        const dims = Object.fromEntries((a.Properties.Dimensions as { Name: string; Value: string }[]).map((d) => [d.Name, d.Value]));
+        return dims.pool === spec.pool && dims.priority === spec.priority;
+      });
+      expect(alarm?.Properties, spec.key).toMatchObject({
+        Namespace: METRICS_NAMESPACE,
+        Statistic: 'Maximum',
+        Threshold: DEFAULT_SLA_SECONDS[spec.priority],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Dimensions: expect.arrayContaining([{ Name: 'service', Value: BACKLOG_METRICS_SERVICE }]),
+      });
+    }
+  });
+
+  it('has exactly the alarms the events cost bench prices', () => {
+    expect(alarms()).toHaveLength(operatorAlarmCount(TOPOLOGY));
   });
 
   it('alarms on any message in any DLQ, function errors and throttles, and API 5xx', () => {
@@ -102,7 +138,7 @@ describe('dashboard', () => {
     const dashboards = Object.values(t.template.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
-    for (const text of ['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
+    for (const text of [METRIC.circuitOpened, METRIC.circuitClosed, METRIC.oldestReady, 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
       expect(body, text).toContain(text);
     }
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EmfEventMetrics, METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
+import { BACKLOG_METRICS_SERVICE, EmfBacklogMetrics } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
 import type { TaskfleetEvent } from '../../shared/domain/events.js';
 
 const event = (type: TaskfleetEvent['type'], over: Partial<NonNullable<TaskfleetEvent['task']>> = {}): TaskfleetEvent => ({
@@ -26,5 +27,22 @@ describe('EmfEventMetrics', () => {
     expect(high._aws.CloudWatchMetrics[0].Namespace).toBe(METRICS_NAMESPACE);
     expect(high).toMatchObject({ pool: 'general', [METRIC.queueTime]: 120, [METRIC.runTime]: 900, [METRIC.attempts]: 2, [METRIC.completed]: 1 });
     expect(docs.find((d) => d.pool === 'gpu')).toMatchObject({ [METRIC.circuitOpened]: 1 });
+  });
+});
+
+describe('EmfBacklogMetrics', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes OldestReadySeconds per agent pool × priority with the dimensions the stack’s alarms name, 0 where nothing waits', () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    new EmfBacklogMetrics().record([{ pool: 'gpu', oldestSeconds: { critical: 45, high: 0, normal: 900, low: 0 }, tenants: 2, seen: 4 }]);
+    const docs = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('_aws')).map((l) => JSON.parse(l));
+    expect(docs).toHaveLength(4);
+    for (const d of docs) {
+      expect(d._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: METRICS_NAMESPACE, Dimensions: [expect.arrayContaining(['service', 'pool', 'priority'])] });
+      expect(d).toMatchObject({ service: BACKLOG_METRICS_SERVICE, pool: 'gpu' });
+    }
+    expect(Object.fromEntries(docs.map((d) => [d.priority, d[METRIC.oldestReady]]))).toEqual({ critical: 45, high: 0, normal: 900, low: 0 });
   });
 });

@@ -20,6 +20,8 @@ export const METRIC = {
   jobsFailed: 'JobsFailed',
   circuitOpened: 'CircuitOpened',
   circuitClosed: 'CircuitClosed',
+  /** Agent pools, from the sweep (emf-backlog-metrics.ts): the oldest waiting task's age in seconds. */
+  oldestReady: 'OldestReadySeconds',
 } as const;
 
 const COUNTS: Partial<Record<EventType, string>> = {

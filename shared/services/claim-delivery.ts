@@ -158,6 +158,28 @@ export async function settleLapsed(deps: DeliveryDeps, task: Task): Promise<Deli
   }
 }
 
+/**
+ * An agent's attempt whose agent went silent (AGENT_LOST_AFTER_SECONDS) before
+ * its lease lapsed: a lost attempt, as if the lease had lapsed. Refused when the
+ * task changed since `task` was read (a heartbeat or progress: the agent is alive).
+ * An agent that was only cut off (a partition longer than that) finds its lease
+ * gone on its next call (409) and drops its result; the task runs again, which
+ * is what at-least-once allows.
+ */
+export async function settleAbandoned(deps: DeliveryDeps, task: Task, silentSeconds: number): Promise<DeliveryOutcome> {
+  const unchanged: Guard = (t) => {
+    if (t.status !== 'ACTIVE' || t.attempts !== task.attempts || t.lease?.token !== task.lease?.token) throw new InvalidTransitionError('fail', t.status);
+    if (t.updatedAt !== task.updatedAt || t.leaseExpiresAt !== task.leaseExpiresAt) throw new LeaseStillHeld(t);
+  };
+  const error = { message: `attempt lost: its agent ${task.worker ?? ''} was silent for ${Math.round(silentSeconds)} s`, type: 'AttemptLost' };
+  try {
+    return await settleFailure(deps, task, error, unchanged, { backoff: false });
+  } catch (caught) {
+    if (caught instanceof LeaseStillHeld) return later(secondsUntil(caught.task.leaseExpiresAt, deps.now()), 'the agent was heard from meanwhile');
+    throw caught;
+  }
+}
+
 /** The lease was extended between our read and our write: the attempt is alive. */
 class LeaseStillHeld extends Error {
   constructor(readonly task: Task) {

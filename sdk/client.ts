@@ -166,8 +166,9 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
   }
 
   /** Retried: a repeated heartbeat changes nothing. */
-  async heartbeatWorker(workerId: string): Promise<void> {
-    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: {}, idempotent: true });
+  /** `running`: the tasks this agent is running, so the server can take back a lease whose answer never reached it. */
+  async heartbeatWorker(workerId: string, running?: readonly string[]): Promise<void> {
+    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: running !== undefined ? { running } : {}, idempotent: true });
   }
 
   /** Long-polls (up to `waitSeconds`, ≤ 20) for up to `max` tasks this agent can run now. */

@@ -106,3 +106,54 @@ describe('the sweep and agents that went silent', () => {
     expect(writes).toBeLessThanOrEqual(Math.ceil(600 / (AGENT_LOST_AFTER_SECONDS - 5)) + 1);
   });
 });
+
+describe('leases whose answer never reached the agent', () => {
+  it('hands back a lease the live agent does not list, without counting an attempt', async () => {
+    const services = memoryServices();
+    const d = deps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
+    const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 300 });
+    // The lease call claims it, then its answer is lost (the API restarted): the agent runs nothing.
+    await leaseTasks(d, tenant, agent.id, {});
+
+    // Heartbeats listing nothing: not believed while the answer could still be on its way...
+    services.advance(20);
+    await agentHeartbeat(d, tenant, agent.id, { running: [] });
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'ACTIVE' });
+    // ...then the lease goes back, the attempt uncounted, and the agent's slot is free.
+    services.advance(60);
+    await agentHeartbeat(d, tenant, agent.id, { running: [] });
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'PENDING', attempts: 0 });
+    expect(await leaseTasks(d, tenant, agent.id, {})).toMatchObject([{ id: task.id, attempt: 1 }]);
+  });
+
+  it('keeps leases the agent lists, has touched, or that an older agent (no list) holds', async () => {
+    const services = memoryServices();
+    const d = deps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(d, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
+    const listed = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    const touched = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    const leased = await leaseTasks(d, tenant, agent.id, { max: 3 });
+    expect(leased).toHaveLength(2);
+    services.advance(30);
+    await heartbeatTask(d, tenant, touched.id, { leaseToken: leased.find((l) => l.id === touched.id)!.leaseToken });
+    services.advance(60);
+
+    await agentHeartbeat(d, tenant, agent.id);
+    await agentHeartbeat(d, tenant, agent.id, { running: [listed.id] });
+
+    expect(await services.task(listed.id, tenant)).toMatchObject({ status: 'ACTIVE' });
+    expect(await services.task(touched.id, tenant)).toMatchObject({ status: 'ACTIVE' });
+  });
+
+  it('refuses a malformed running list with a 400', async () => {
+    const services = memoryServices();
+    const d = deps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
+    await expect(agentHeartbeat(d, tenant, agent.id, { running: 'task-1' })).rejects.toMatchObject({ status: 400 });
+    await expect(agentHeartbeat(d, tenant, agent.id, { running: [], extra: 1 })).rejects.toMatchObject({ status: 400 });
+  });
+});

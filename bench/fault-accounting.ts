@@ -24,12 +24,17 @@ export interface AgentRecord {
   readonly died: boolean;
 }
 
+/**
+ * A task with more than one attempt, or run by more than one agent. `lost lease
+ * answer`: an agent task claimed for an agent that never got the answer (it died
+ * during its long poll, or the restart cut the answer off), so it ran once.
+ */
 export interface RunTwice {
   readonly id: string;
   readonly attempts: number;
   readonly agents: number;
   /** Why, when the run's faults explain it; undefined when nothing does. */
-  readonly explainedBy?: 'killed agent' | 'restart';
+  readonly explainedBy?: 'killed agent' | 'restart' | 'lost lease answer';
 }
 
 export interface FaultCounts {
@@ -50,7 +55,7 @@ export function countFaultRun(
   ids: readonly string[],
   views: ReadonlyMap<string, FinalView | undefined>,
   agents: readonly AgentRecord[],
-  options: { plannedFailures: ReadonlySet<string>; restarts: number },
+  options: { plannedFailures: ReadonlySet<string>; agentPools: ReadonlySet<string>; restarts: number },
 ): FaultCounts {
   const byStatus: Record<string, number> = {};
   const lost: string[] = [];
@@ -64,28 +69,35 @@ export function countFaultRun(
     }
     byStatus[view.status] = (byStatus[view.status] ?? 0) + 1;
     if (!TERMINAL.has(view.status)) stuck.push(id);
+    if (options.plannedFailures.has(view.type)) continue;
+    // An agent task runs once per agent that got it (an attempt whose lease answer was lost never ran);
+    // a Lambda task once per attempt.
     const holders = agents.filter((a) => a.leased.has(id));
-    const runs = Math.max(view.attempts, holders.length);
-    if (runs <= 1 || options.plannedFailures.has(view.type)) continue;
-    ranTwice.push({ id, attempts: view.attempts, agents: holders.length, ...explain(view, holders, options.restarts) });
+    const onAgents = options.agentPools.has(view.pool);
+    if (view.attempts <= 1 && holders.length <= 1) continue;
+    const faults = options.restarts > 0 || agents.some((a) => a.died);
+    const why = !onAgents ? explainLambda(view, options.restarts) : holders.length > 1 ? explainAgents(id, holders, options.restarts) : faults ? { explainedBy: 'lost lease answer' as const } : {};
+    ranTwice.push({ id, attempts: view.attempts, agents: holders.length, ...why });
   }
   const finished = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'].reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
   return { accepted: ids.length, byStatus, finished, lost, stuck, ranTwice };
 }
 
 /**
- * A re-run has a cause when every agent that held the task and did not finish it
- * died (SIGKILLed or gave up), or when its extra attempts are at most one per
- * restart (a Lambda attempt running in the killed stack, or a lease whose answer
- * the restart cut off). Nothing else in the run may make a task run twice.
+ * An agent task ran again with cause when every agent that got it and did not
+ * finish it died (SIGKILLed, or gave up), or, at most one per restart, lost its
+ * lease when the stack restarted under it.
  */
-function explain(view: FinalView, holders: readonly AgentRecord[], restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
-  const extra = Math.max(view.attempts, holders.length) - 1;
-  const left = holders.filter((a) => !a.finished.has(view.id));
-  const deadLeft = left.filter((a) => a.died).length;
-  if (holders.length > 0 && deadLeft > 0 && left.length === deadLeft && extra <= deadLeft + restarts) return { explainedBy: 'killed agent' };
-  if (restarts > 0 && extra <= deadLeft + restarts) return { explainedBy: 'restart' };
-  return {};
+function explainAgents(id: string, holders: readonly AgentRecord[], restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
+  const left = holders.filter((a) => !a.finished.has(id));
+  const alive = left.filter((a) => !a.died).length;
+  if (alive === 0) return { explainedBy: 'killed agent' };
+  return alive <= restarts ? { explainedBy: 'restart' } : {};
+}
+
+/** A Lambda task's extra attempts: at most one per restart (nothing else kills an in-process worker, and its types never fail on their own). */
+function explainLambda(view: FinalView, restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
+  return view.attempts - 1 <= restarts ? { explainedBy: 'restart' } : {};
 }
 
 /** `accepted N = completed + failed + cancelled + expired; lost 0; stuck 0; ran twice K (…)` */

@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../local/free-port.js';
 import { taskKey } from '../shared/adapters/dynamodb/task-item.js';
+import { TOPOLOGY } from '../shared/topology/topology.js';
 import { countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from './fault-accounting.js';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' }, agents: { type: 'string', default: '3' }, 'limit-minutes': { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } } });
@@ -219,7 +220,7 @@ for (const agent of agents) agent.kill('SIGTERM');
 stack.kill('SIGINT');
 await new Promise((r) => stack.once('exit', r));
 db.destroy();
-const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), restarts: 1 });
+const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'agents').map((p) => p.name)), restarts: 1 });
 if (values.keep || !passed(result)) console.log(`data kept in ${dataDir} (TASKFLEET_DATA_DIR)`);
 else rmSync(dataDir, { recursive: true, force: true });
 
@@ -234,7 +235,7 @@ expired    ${count('EXPIRED')}
 finished   ${result.finished}  (= completed + failed + cancelled + expired)
 lost       ${result.lost.length}${result.lost.length > 0 ? `  e.g. ${result.lost.slice(0, 3).join(', ')}` : ''}
 stuck      ${result.stuck.length}${stuckViews.length > 0 ? `\n${stuckViews.join('\n')}` : ''}
-ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}
+ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}
 agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
 settled in ${settledSeconds} s after the restart
 

@@ -134,9 +134,11 @@ const tasks = load(TOTAL);
 const ids = new Set<string>();
 let timeouts = 0;
 for (let i = 0; i < tasks.length; i += 50) {
-  let answer = await call('POST', '/tasks/batch', { tasks: tasks.slice(i, i + 50) });
+  // A deadline from now, not from when the load was built: a slow machine must not turn expiries into refusals.
+  const batch = tasks.slice(i, i + 50).map((t) => (t.deadline !== undefined ? { ...t, deadline: new Date(Date.now() + 10_000).toISOString() } : t));
+  let answer = await call('POST', '/tasks/batch', { tasks: batch });
   // 503 timeout on a slow table: the same idempotency keys make the retry safe.
-  while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: tasks.slice(i, i + 50) })));
+  while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: batch })));
   if (answer.status !== 202) throw new Error(`batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
   for (const item of answer.body.items) if (item.id !== undefined) ids.add(item.id);
 }
@@ -165,10 +167,18 @@ let cancelRequests = 0;
 for (const [index, id] of [...ids].entries()) if (index % 10 === 5) (await call('DELETE', `/tasks/${id}`), cancelRequests++);
 
 agents.push(...Array.from({ length: AGENTS }, startAgent));
-await sleep(3000);
 let killedAgents = 0;
-for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) (agent.kill('SIGKILL'), killedAgents++);
-console.log(`killed ${killedAgents} agents mid-task (each is started again)`);
+const killedMidTask: string[] = [];
+for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) {
+  // SIGKILL it while it runs a task (it logged a lease it has not finished), waiting up to a minute for one.
+  const record = agentRecords.find((r) => r.pid === agent.pid);
+  const running = (): string[] => [...(record?.leased ?? [])].filter((id) => !record?.finished.has(id));
+  for (let waited = 0; running().length === 0 && waited < 60_000; waited += 50) await sleep(50);
+  killedMidTask.push(...running());
+  agent.kill('SIGKILL');
+  killedAgents++;
+}
+console.log(`killed ${killedAgents} agents, mid-task on ${killedMidTask.length} tasks (each agent is started again)`);
 
 await sleep(2000);
 stack.kill('SIGKILL');

@@ -235,11 +235,17 @@ if (values.keep || !passed(result)) console.log(`data kept in ${dataDir} (TASKFL
 else rmSync(dataDir, { recursive: true, force: true });
 
 const count = (name: string): number => result.byStatus[name] ?? 0;
+// Why the failed ones failed (type: error), so an unplanned failure shows.
+const failures = new Map<string, number>();
+for (const v of views.values()) if (v?.status === 'FAILED') {
+  const why = `${v.type}: ${String((v as { error?: { message?: string } }).error?.message ?? '').slice(0, 80)}`;
+  failures.set(why, (failures.get(why) ?? 0) + 1);
+}
 const unexplained = result.ranTwice.filter((r) => r.explainedBy === undefined);
 console.log(`
 accepted   ${accepted}
 completed  ${count('COMPLETED')}
-failed     ${count('FAILED')}
+failed     ${count('FAILED')}${[...failures].map(([why, n]) => `\n  ${n} × ${why}`).join('')}
 cancelled  ${count('CANCELLED')}   (${cancelRequests} cancel requests)
 expired    ${count('EXPIRED')}
 finished   ${result.finished}  (= completed + failed + cancelled + expired)

@@ -132,6 +132,8 @@ process.on('exit', () => {
 console.log(`fault run: ${TOTAL} tasks, ${AGENTS} agents, data in ${dataDir}`);
 const tasks = load(TOTAL);
 const ids = new Set<string>();
+/** id → `<pool>-<priority>`, the queue its messages go to (Lambda pools). */
+const placed = new Map<string, string>();
 let timeouts = 0;
 for (let i = 0; i < tasks.length; i += 50) {
   // A deadline from now, not from when the load was built: a slow machine must not turn expiries into refusals.
@@ -140,7 +142,7 @@ for (let i = 0; i < tasks.length; i += 50) {
   // 503 timeout on a slow table: the same idempotency keys make the retry safe.
   while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: batch })));
   if (answer.status !== 202) throw new Error(`batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-  for (const item of answer.body.items) if (item.id !== undefined) ids.add(item.id);
+  for (const item of answer.body.items) if (item.id !== undefined) (ids.add(item.id), placed.set(item.id, `${item.pool}-${item.priority}`));
 }
 if (timeouts > 0) console.log(`${timeouts} batches timed out (503) and were retried with the same idempotency keys`);
 const accepted = ids.size;
@@ -150,17 +152,22 @@ console.log(`accepted ${accepted}`);
 const again = await call('POST', '/tasks/batch', { tasks: tasks.slice(0, 50) });
 const duplicateSubmits = again.body.items.filter((i: { status: number }) => i.status === 200).length;
 const sqs = new SQSClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ports.SQS_PORT}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const queueUrl = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfleet-general-normal' }))).QueueUrls?.find((u) => !u.includes('dlq'));
+const queues = ((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfleet-' }))).QueueUrls ?? []).filter((u) => !u.includes('dlq'));
+const queueOf = (name: string): string | undefined => queues.find((u) => u.endsWith(`/taskfleet-${name}`));
+// Copies of the first 60 tasks' messages: each on its own queue (a duplicate delivery), and
+// an agent-pool task's on a Lambda queue (a misrouted one: no Lambda worker may take it).
 let duplicateMessages = 0;
-if (queueUrl !== undefined) {
-  const normal = [...ids].slice(0, 60);
-  for (let i = 0; i < normal.length; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: normal.slice(i, i + 10).map((id, n) => ({ Id: String(n), MessageBody: JSON.stringify({ taskId: id, tenant: 'local' }) })) }));
-    duplicateMessages += Math.min(10, normal.length - i);
-  }
+let strayMessages = 0;
+for (const id of [...ids].slice(0, 60)) {
+  const own = queueOf(placed.get(id) ?? '');
+  const url = own ?? queueOf('general-normal');
+  if (url === undefined) continue;
+  await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: '0', MessageBody: JSON.stringify({ taskId: id, tenant: 'local', sentAt: new Date().toISOString() }) }] }));
+  if (own !== undefined) duplicateMessages++;
+  else strayMessages++;
 }
 sqs.destroy();
-console.log(`duplicates: ${duplicateSubmits} re-submits answered 200, ${duplicateMessages} queue messages copied`);
+console.log(`duplicates: ${duplicateSubmits} re-submits answered 200, ${duplicateMessages} queue messages copied, ${strayMessages} agent-pool tasks' messages put on a Lambda queue`);
 
 // Cancel the delayed ones.
 let cancelRequests = 0;

@@ -81,6 +81,10 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
       return age < ORPHAN_GRACE_SECONDS ? later(5, 'record not written yet') : done('no such task');
     }
     if (isTerminal(task.status)) return done(`already ${task.status}`);
+    // A message for an agent-pool task (misrouted, or copied by hand) must not let a
+    // Lambda worker take it from the agents: it is not this message's to run.
+    const home = poolOf(deps.pools, task);
+    if (home.runsOn !== 'lambda') return done(`a task of agent pool ${home.name}: agents lease it, a Lambda worker never runs it`);
     if (task.status === 'ACTIVE') {
       const leaseLeft = secondsUntil(task.leaseExpiresAt, now);
       if (leaseLeft > 0) return later(leaseLeft, 'running on another worker');

@@ -153,13 +153,15 @@ const again = await call('POST', '/tasks/batch', { tasks: tasks.slice(0, 50) });
 const duplicateSubmits = again.body.items.filter((i: { status: number }) => i.status === 200).length;
 const sqs = new SQSClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ports.SQS_PORT}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 const queues = ((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfleet-' }))).QueueUrls ?? []).filter((u) => !u.includes('dlq'));
+const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'lambda').map((p) => p.name));
 const queueOf = (name: string): string | undefined => queues.find((u) => u.endsWith(`/taskfleet-${name}`));
 // Copies of the first 60 tasks' messages: each on its own queue (a duplicate delivery), and
 // an agent-pool task's on a Lambda queue (a misrouted one: no Lambda worker may take it).
 let duplicateMessages = 0;
 let strayMessages = 0;
 for (const id of [...ids].slice(0, 60)) {
-  const own = queueOf(placed.get(id) ?? '');
+  const place = placed.get(id) ?? '';
+  const own = lambdaPools.has(place.slice(0, place.lastIndexOf('-'))) ? queueOf(place) : undefined;
   const url = own ?? queueOf('general-normal');
   if (url === undefined) continue;
   await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: '0', MessageBody: JSON.stringify({ taskId: id, tenant: 'local', sentAt: new Date().toISOString() }) }] }));
@@ -237,7 +239,7 @@ for (const agent of agents) agent.kill('SIGTERM');
 stack.kill('SIGINT');
 await new Promise((r) => stack.once('exit', r));
 db.destroy();
-const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'agents').map((p) => p.name)), restarts: 1 });
+const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
 if (values.keep || !passed(result)) console.log(`data kept in ${dataDir} (TASKFLEET_DATA_DIR)`);
 else rmSync(dataDir, { recursive: true, force: true });
 

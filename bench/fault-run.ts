@@ -15,14 +15,19 @@
  * Agents talk only to the public HTTP API.
  */
 import { SendMessageBatchCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../local/free-port.js';
+import { taskKey } from '../shared/adapters/dynamodb/task-item.js';
+import { TOPOLOGY } from '../shared/topology/topology.js';
+import { countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from './fault-accounting.js';
 
-const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' }, agents: { type: 'string', default: '3' }, 'limit-minutes': { type: 'string', default: '15' } } });
+const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' }, agents: { type: 'string', default: '3' }, 'limit-minutes': { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } } });
 const TOTAL = Number(values.tasks);
 const AGENTS = Number(values.agents);
 const LIMIT_MS = Number(values['limit-minutes']) * 60_000;
@@ -65,14 +70,30 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
 
 let finishing = false;
 let agentExits = 0;
+/** Every agent process of the run, from its `taskfleet work` log lines. */
+const agentRecords: (AgentRecord & { leased: Set<string>; finished: Set<string>; died: boolean })[] = [];
 /**
  * An agent (`taskfleet work`: the SDK Worker) kept running the way a service
  * manager would: one that exits (killed, or given up while the stack restarts)
  * is started again. Each task sleeps a little, so a SIGKILL lands mid-task.
  */
 function startAgent(): ChildProcess {
-  const child = spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const record = { pid: child.pid ?? 0, leased: new Set<string>(), finished: new Set<string>(), died: false };
+  agentRecords.push(record);
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const [, id, what] = /^\S+ (\S+) (?:\S+ )?(leased|completed|failed)/.exec(line) ?? [];
+      if (id === undefined) continue;
+      if (what === 'leased') record.leased.add(id);
+      else record.finished.add(id);
+    }
+  });
   child.once('exit', () => {
+    if (!finishing) record.died = true;
     const index = agents.indexOf(child);
     if (index >= 0) agents.splice(index, 1);
     if (finishing) return;
@@ -111,13 +132,17 @@ process.on('exit', () => {
 console.log(`fault run: ${TOTAL} tasks, ${AGENTS} agents, data in ${dataDir}`);
 const tasks = load(TOTAL);
 const ids = new Set<string>();
+/** id → `<pool>-<priority>`, the queue its messages go to (Lambda pools). */
+const placed = new Map<string, string>();
 let timeouts = 0;
 for (let i = 0; i < tasks.length; i += 50) {
-  let answer = await call('POST', '/tasks/batch', { tasks: tasks.slice(i, i + 50) });
+  // A deadline from now, not from when the load was built: a slow machine must not turn expiries into refusals.
+  const batch = tasks.slice(i, i + 50).map((t) => (t.deadline !== undefined ? { ...t, deadline: new Date(Date.now() + 10_000).toISOString() } : t));
+  let answer = await call('POST', '/tasks/batch', { tasks: batch });
   // 503 timeout on a slow table: the same idempotency keys make the retry safe.
-  while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: tasks.slice(i, i + 50) })));
+  while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: batch })));
   if (answer.status !== 202) throw new Error(`batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-  for (const item of answer.body.items) if (item.id !== undefined) ids.add(item.id);
+  for (const item of answer.body.items) if (item.id !== undefined) (ids.add(item.id), placed.set(item.id, `${item.pool}-${item.priority}`));
 }
 if (timeouts > 0) console.log(`${timeouts} batches timed out (503) and were retried with the same idempotency keys`);
 const accepted = ids.size;
@@ -127,27 +152,42 @@ console.log(`accepted ${accepted}`);
 const again = await call('POST', '/tasks/batch', { tasks: tasks.slice(0, 50) });
 const duplicateSubmits = again.body.items.filter((i: { status: number }) => i.status === 200).length;
 const sqs = new SQSClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ports.SQS_PORT}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const queueUrl = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfleet-general-normal' }))).QueueUrls?.find((u) => !u.includes('dlq'));
+const queues = ((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfleet-' }))).QueueUrls ?? []).filter((u) => !u.includes('dlq'));
+const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'lambda').map((p) => p.name));
+const queueOf = (name: string): string | undefined => queues.find((u) => u.endsWith(`/taskfleet-${name}`));
+// Copies of the first 60 tasks' messages: each on its own queue (a duplicate delivery), and
+// an agent-pool task's on a Lambda queue (a misrouted one: no Lambda worker may take it).
 let duplicateMessages = 0;
-if (queueUrl !== undefined) {
-  const normal = [...ids].slice(0, 60);
-  for (let i = 0; i < normal.length; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: normal.slice(i, i + 10).map((id, n) => ({ Id: String(n), MessageBody: JSON.stringify({ taskId: id, tenant: 'local' }) })) }));
-    duplicateMessages += Math.min(10, normal.length - i);
-  }
+let strayMessages = 0;
+for (const id of [...ids].slice(0, 60)) {
+  const place = placed.get(id) ?? '';
+  const own = lambdaPools.has(place.slice(0, place.lastIndexOf('-'))) ? queueOf(place) : undefined;
+  const url = own ?? queueOf('general-normal');
+  if (url === undefined) continue;
+  await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: '0', MessageBody: JSON.stringify({ taskId: id, tenant: 'local', sentAt: new Date().toISOString() }) }] }));
+  if (own !== undefined) duplicateMessages++;
+  else strayMessages++;
 }
 sqs.destroy();
-console.log(`duplicates: ${duplicateSubmits} re-submits answered 200, ${duplicateMessages} queue messages copied`);
+console.log(`duplicates: ${duplicateSubmits} re-submits answered 200, ${duplicateMessages} queue messages copied, ${strayMessages} agent-pool tasks' messages put on a Lambda queue`);
 
 // Cancel the delayed ones.
 let cancelRequests = 0;
 for (const [index, id] of [...ids].entries()) if (index % 10 === 5) (await call('DELETE', `/tasks/${id}`), cancelRequests++);
 
 agents.push(...Array.from({ length: AGENTS }, startAgent));
-await sleep(3000);
 let killedAgents = 0;
-for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) (agent.kill('SIGKILL'), killedAgents++);
-console.log(`killed ${killedAgents} agents mid-task (each is started again)`);
+const killedMidTask: string[] = [];
+for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) {
+  // SIGKILL it while it runs a task (it logged a lease it has not finished), waiting up to a minute for one.
+  const record = agentRecords.find((r) => r.pid === agent.pid);
+  const running = (): string[] => [...(record?.leased ?? [])].filter((id) => !record?.finished.has(id));
+  for (let waited = 0; running().length === 0 && waited < 60_000; waited += 50) await sleep(50);
+  killedMidTask.push(...running());
+  agent.kill('SIGKILL');
+  killedAgents++;
+}
+console.log(`killed ${killedAgents} agents, mid-task on ${killedMidTask.length} tasks (each agent is started again)`);
 
 await sleep(2000);
 stack.kill('SIGKILL');
@@ -156,42 +196,74 @@ console.log('stack SIGKILLed mid-run; starting it again on the kept data');
 stack = await startStack();
 
 const started = Date.now();
-const counts: Record<string, number> = {};
-let lost = 0;
+const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ports.DYNAMODB_PORT}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+/**
+ * Everything about an unfinished task: its public view, the timer the sweep
+ * holds for it (`due`, not in the view) and, for an agent's lease, that agent.
+ */
+async function describe(id: string): Promise<string> {
+  const view = (await call('GET', `/tasks/${id}`)).body;
+  const item = (await db.send(new GetCommand({ TableName: 'taskfleet-tasks', Key: taskKey('local', id), ConsistentRead: true }))).Item;
+  const timer = item?.dueKind === undefined ? 'none' : `${item.dueKind} at ${item.dueAt}`;
+  const agent = view?.worker === undefined ? undefined : await call('GET', `/workers/${encodeURIComponent(view.worker)}`);
+  const holder = agent?.status === 200 ? ` holder: agent ${agent.body.status}, last seen ${agent.body.lastSeenAt}` : '';
+  return `    ${JSON.stringify(view)}\n    timer: ${timer}; now ${new Date().toISOString()};${holder}`;
+}
+
+const views = new Map<string, FinalView | undefined>();
 let stuck: string[] = [];
+const described = new Set<string>();
 while (true) {
-  for (const key of Object.keys(counts)) delete counts[key];
-  lost = 0;
   stuck = [];
+  const counts: Record<string, number> = {};
   for (const id of ids) {
     const { status, body } = await call('GET', `/tasks/${id}`);
-    if (status === 404) lost++;
-    else {
-      counts[body.status] = (counts[body.status] ?? 0) + 1;
-      if (!TERMINAL.has(body.status)) stuck.push(id);
-    }
+    views.set(id, status === 404 ? undefined : body);
+    if (status === 404) continue;
+    counts[body.status] = (counts[body.status] ?? 0) + 1;
+    if (!TERMINAL.has(body.status)) stuck.push(id);
   }
   if (stuck.length === 0 || Date.now() - started > LIMIT_MS) break;
   console.log(`  waiting: ${stuck.length} not finished yet (${JSON.stringify(counts)})`);
+  // Two minutes after the restart every attempt the run cut off has had time to lapse: show what is left.
+  if (Date.now() - started > 120_000 && stuck.length <= 20) {
+    for (const id of stuck.filter((i) => !described.has(i))) (described.add(id), console.log(`  still unfinished ${id}:\n${await describe(id)}`));
+  }
   await sleep(10_000);
 }
+const settledSeconds = Math.round((Date.now() - started) / 1000);
+const stuckViews = await Promise.all(stuck.slice(0, 20).map(async (id) => `  ${id}:\n${await describe(id)}`));
 
 finishing = true;
 for (const agent of agents) agent.kill('SIGTERM');
 stack.kill('SIGINT');
 await new Promise((r) => stack.once('exit', r));
-rmSync(dataDir, { recursive: true, force: true });
+db.destroy();
+const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
+if (values.keep || !passed(result)) console.log(`data kept in ${dataDir} (TASKFLEET_DATA_DIR)`);
+else rmSync(dataDir, { recursive: true, force: true });
 
-const finished = (counts.COMPLETED ?? 0) + (counts.FAILED ?? 0) + (counts.CANCELLED ?? 0) + (counts.EXPIRED ?? 0);
+const count = (name: string): number => result.byStatus[name] ?? 0;
+// Why the failed ones failed (type: error), so an unplanned failure shows.
+const failures = new Map<string, number>();
+for (const v of views.values()) if (v?.status === 'FAILED') {
+  const why = `${v.type}: ${String((v as { error?: { message?: string } }).error?.message ?? '').slice(0, 80)}`;
+  failures.set(why, (failures.get(why) ?? 0) + 1);
+}
+const unexplained = result.ranTwice.filter((r) => r.explainedBy === undefined);
 console.log(`
 accepted   ${accepted}
-completed  ${counts.COMPLETED ?? 0}
-failed     ${counts.FAILED ?? 0}
-cancelled  ${counts.CANCELLED ?? 0}   (${cancelRequests} cancel requests)
-expired    ${counts.EXPIRED ?? 0}
-finished   ${finished}  (= completed + failed + cancelled + expired)
-lost       ${lost}
-stuck      ${stuck.length}${stuck.length > 0 ? `  e.g. ${stuck.slice(0, 3).join(', ')}` : ''}
+completed  ${count('COMPLETED')}
+failed     ${count('FAILED')}${[...failures].map(([why, n]) => `\n  ${n} × ${why}`).join('')}
+cancelled  ${count('CANCELLED')}   (${cancelRequests} cancel requests)
+expired    ${count('EXPIRED')}
+finished   ${result.finished}  (= completed + failed + cancelled + expired)
+lost       ${result.lost.length}${result.lost.length > 0 ? `  e.g. ${result.lost.slice(0, 3).join(', ')}` : ''}
+stuck      ${result.stuck.length}${stuckViews.length > 0 ? `\n${stuckViews.join('\n')}` : ''}
+ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}
 agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
+settled in ${settledSeconds} s after the restart
+
+${summaryLine(result)}
 `);
-process.exit(lost === 0 && stuck.length === 0 && finished === accepted ? 0 : 1);
+process.exit(passed(result) ? 0 : 1);

@@ -185,9 +185,12 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
     return (await this.request<RegisteredWorker>({ method: 'POST', path: '/workers', body: agent, idempotent: false })).body;
   }
 
-  /** Retried: a repeated heartbeat changes nothing. */
-  async heartbeatWorker(workerId: string): Promise<void> {
-    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: {}, idempotent: true });
+  /**
+   * Retried: a repeated heartbeat changes nothing. `running`: the tasks this agent
+   * is running, so the server can take back a lease whose answer never reached it.
+   */
+  async heartbeatWorker(workerId: string, running?: readonly string[]): Promise<void> {
+    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: running !== undefined ? { running } : {}, idempotent: true });
   }
 
   /** Long-polls (up to `waitSeconds`, ≤ 20) for up to `max` tasks this agent can run now. */

@@ -93,7 +93,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
       process.once('SIGINT', onSignal);
     }
     const heartbeat = setInterval(() => {
-      this.client.heartbeatWorker(registered.id).catch((error: unknown) => this.emit({ kind: 'error', error: String(error) }));
+      this.client.heartbeatWorker(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.emit({ kind: 'error', error: String(error) }));
     }, registered.heartbeatIntervalSeconds * 1000);
     heartbeat.unref();
     try {

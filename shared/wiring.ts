@@ -181,8 +181,8 @@ export function jobDeps(): JobDeps {
 
 /** What the scheduled sweep needs. */
 export function sweepDeps(): SweepDeps {
-  const { delivery, services } = wire();
-  return { ...delivery, queries: services.queries, warn: services.warn };
+  const { delivery, services, agentDeps } = wire();
+  return { ...delivery, queries: services.queries, warn: services.warn, agents: agentDeps.agents };
 }
 
 /** The table stream consumer's counters (/stats counts). */

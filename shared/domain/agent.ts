@@ -21,6 +21,23 @@ export const AGENT_HEARTBEAT_SECONDS = 20;
 /** Silent for this long: offline. */
 export const AGENT_OFFLINE_AFTER_SECONDS = 3 * AGENT_HEARTBEAT_SECONDS;
 
+/**
+ * Silent this long (no heartbeat, lease call, task heartbeat or progress), an
+ * agent's leases are presumed lost, as if they had lapsed: offline, plus the grace
+ * a lease gets past its timeout. Without it, a task held by a killed agent waits
+ * out its whole timeout (300 s by default) before it runs again.
+ */
+export const AGENT_LOST_AFTER_SECONDS = AGENT_OFFLINE_AFTER_SECONDS + 30;
+
+/**
+ * When the sweep should next look at an agent's lease: when it lapses, or when
+ * its agent will have been silent too long, whichever is first. `lastHeard` is
+ * the latest sign of life (the agent's or the task's own).
+ */
+export function leaseCheckAt(leaseExpiresAt: string, lastHeard: number): string {
+  return new Date(Math.min(Date.parse(leaseExpiresAt), lastHeard + AGENT_LOST_AFTER_SECONDS * 1000)).toISOString();
+}
+
 export function isOnline(agent: Pick<Agent, 'lastSeenAt'>, now: Date): boolean {
   return now.getTime() - Date.parse(agent.lastSeenAt) <= AGENT_OFFLINE_AFTER_SECONDS * 1000;
 }

@@ -1,3 +1,4 @@
+import { leaseCheckAt } from './agent.js';
 import { readySortKey } from './scheduling/order.js';
 import { isTerminal } from './task-status.js';
 import type { Due, Task } from './task.js';
@@ -52,9 +53,10 @@ export interface DispatchContext {
  * - PENDING on an agent pool: in the ready set (placed when it became ready), and a
  *   `deadline` timer if it has one (the sweep expires it unstarted).
  * - PENDING on a Lambda pool, not due within SQS's longest delay: a `delay` timer.
- * - ACTIVE on an agent: a `lease` timer at its lease's end. A heartbeat does not move
- *   it (that would write the index on every heartbeat); the sweep moves it when it
- *   finds the lease extended.
+ * - ACTIVE on an agent: a `lease` timer at its lease's end, or sooner, when its agent
+ *   would have been silent long enough to be presumed gone (AGENT_LOST_AFTER_SECONDS).
+ *   A heartbeat does not move it (that would write the index on every heartbeat);
+ *   the sweep moves it when it finds the lease extended or the agent alive.
  * - COMPLETED with a next stage: a `follow` timer, cleared once the stage exists.
  * - terminal: out of the ready set, no timer, and an expiry `retention` later.
  */
@@ -76,7 +78,7 @@ export function withDispatch(before: Task | undefined, after: Task, ctx: Dispatc
   }
   if (after.status === 'ACTIVE') {
     if (after.lease === undefined) return bare;
-    const due: Due = after.due?.kind === 'lease' ? after.due : { kind: 'lease', at: after.leaseExpiresAt ?? ctx.now.toISOString() };
+    const due: Due = after.due?.kind === 'lease' ? after.due : { kind: 'lease', at: leaseCheckAt(after.leaseExpiresAt ?? ctx.now.toISOString(), ctx.now.getTime()) };
     return { ...bare, due };
   }
   if (isTerminal(after.status)) {

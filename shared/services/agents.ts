@@ -15,6 +15,7 @@ import type { Pool } from '../topology/topology.js';
 import { startEvent, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 import { isWaitForTurn } from './start-gate.js';
+import { releaseUnheldLeases } from './unheld-leases.js';
 
 export interface AgentDeps extends DeliveryDeps {
   readonly agents: AgentStore;
@@ -82,11 +83,20 @@ export async function ownAgent(deps: Pick<AgentDeps, 'agents'>, tenant: string, 
   return agent;
 }
 
-/** POST /workers/{id}/heartbeat: the agent is alive. */
-export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string): Promise<ReturnType<typeof toAgentView>> {
+const heartbeatBody = z.strictObject({ running: z.array(z.string().min(1).max(512)).max(1000).optional() });
+
+/**
+ * POST /workers/{id}/heartbeat {running?}: the agent is alive. With `running`
+ * (the tasks it is running), a lease it holds but does not know of (its lease
+ * answer was lost) is handed back: see unheld-leases.ts.
+ */
+export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string, raw: unknown = {}): Promise<ReturnType<typeof toAgentView>> {
+  const body = heartbeatBody.safeParse(raw);
+  if (!body.success) throw new ValidationError(toFieldErrors(body.error));
   const agent = await ownAgent(deps, tenant, id);
   const now = deps.now();
   await deps.agents.touch(tenant, id, now);
+  if (body.data.running !== undefined) await releaseUnheldLeases(deps, agent, body.data.running);
   return toAgentView({ ...agent, lastSeenAt: now.toISOString() }, now);
 }
 

@@ -82,6 +82,10 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
       return age < ORPHAN_GRACE_SECONDS ? later(5, 'record not written yet') : done('no such task');
     }
     if (isTerminal(task.status)) return done(`already ${task.status}`);
+    // A message for an agent-pool task (misrouted, or copied by hand) must not let a
+    // Lambda worker take it from the agents: it is not this message's to run.
+    const home = poolOf(deps.pools, task);
+    if (home.runsOn !== 'lambda') return done(`a task of agent pool ${home.name}: agents lease it, a Lambda worker never runs it`);
     if (task.status === 'ACTIVE') {
       const leaseLeft = secondsUntil(task.leaseExpiresAt, now);
       if (leaseLeft > 0) return later(leaseLeft, 'running on another worker');
@@ -168,6 +172,28 @@ export async function settleLapsed(deps: DeliveryDeps, task: Task): Promise<Deli
   } catch (error) {
     if (error instanceof LeaseStillHeld) return later(secondsUntil(error.task.leaseExpiresAt, deps.now()), 'lease extended meanwhile');
     throw error;
+  }
+}
+
+/**
+ * An agent's attempt whose agent went silent (AGENT_LOST_AFTER_SECONDS) before
+ * its lease lapsed: a lost attempt, as if the lease had lapsed. Refused when the
+ * task changed since `task` was read (a heartbeat or progress: the agent is alive).
+ * An agent that was only cut off (a partition longer than that) finds its lease
+ * gone on its next call (409) and drops its result; the task runs again, which
+ * is what at-least-once allows.
+ */
+export async function settleAbandoned(deps: DeliveryDeps, task: Task, silentSeconds: number): Promise<DeliveryOutcome> {
+  const unchanged: Guard = (t) => {
+    if (t.status !== 'ACTIVE' || t.attempts !== task.attempts || t.lease?.token !== task.lease?.token) throw new InvalidTransitionError('fail', t.status);
+    if (t.updatedAt !== task.updatedAt || t.leaseExpiresAt !== task.leaseExpiresAt) throw new LeaseStillHeld(t);
+  };
+  const error = { message: `attempt lost: its agent ${task.worker ?? ''} was silent for ${Math.round(silentSeconds)} s`, type: 'AttemptLost' };
+  try {
+    return await settleFailure(deps, task, error, unchanged, { backoff: false });
+  } catch (caught) {
+    if (caught instanceof LeaseStillHeld) return later(secondsUntil(caught.task.leaseExpiresAt, deps.now()), 'the agent was heard from meanwhile');
+    throw caught;
   }
 }
 

@@ -1,11 +1,15 @@
-import type { Due } from '../domain/task.js';
+import { AGENT_LOST_AFTER_SECONDS, leaseCheckAt } from '../domain/agent.js';
+import type { Due, Task } from '../domain/task.js';
+import type { AgentStore } from '../ports/agent-store.js';
 import type { TaskQueries } from '../ports/task-queries.js';
-import { secondsUntil, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
+import { secondsUntil, settleAbandoned, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 
 export interface SweepDeps extends DeliveryDeps {
   readonly queries: Pick<TaskQueries, 'due'>;
   readonly warn: (message: string, details: Record<string, unknown>) => void;
+  /** To tell a silent agent's leases from live ones; without it a lease is only ever lost by lapsing. */
+  readonly agents?: Pick<AgentStore, 'get'>;
 }
 
 export type SweepReport = Readonly<Record<Due['kind'], number>>;
@@ -19,8 +23,9 @@ const LIMIT = 200;
  * repeat, so two sweeps at once (or one a crash cut short) do no harm:
  * - `delay`: a Lambda-pool task held past SQS's 15 minutes goes on its queue;
  * - `deadline`: an agent-pool task still PENDING at its deadline expires;
- * - `lease`: an agent's attempt whose lease lapsed fails (retry or dead letter);
- *   one that was extended has its timer moved to the new end;
+ * - `lease`: an agent's attempt whose lease lapsed, or whose agent has been silent
+ *   for AGENT_LOST_AFTER_SECONDS, fails (retry or dead letter); one still alive has
+ *   its timer moved to its next check;
  * - `follow`: a completion's next stage is created (again) and queued.
  */
 export async function sweepDue(deps: SweepDeps): Promise<SweepReport> {
@@ -65,9 +70,11 @@ async function act(deps: SweepDeps, kind: Due['kind'], tenant: string, id: strin
         return false;
       case 'lease':
         if (task.status !== 'ACTIVE') return lifecycle.retime(task, undefined);
-        if (secondsUntil(task.leaseExpiresAt, now) > 0) return lifecycle.retime(task, { kind: 'lease', at: task.leaseExpiresAt as string });
-        await settleLapsed(deps, task);
-        return true;
+        if (secondsUntil(task.leaseExpiresAt, now) <= 0) {
+          await settleLapsed(deps, task);
+          return true;
+        }
+        return checkAgent(deps, task, now);
       case 'follow':
         if (task.status !== 'COMPLETED') return lifecycle.retime(task, undefined);
         await lifecycle.followThrough(task);
@@ -77,4 +84,22 @@ async function act(deps: SweepDeps, kind: Due['kind'], tenant: string, id: strin
     if (isInvalidTransition(error)) return false;
     throw error;
   }
+}
+
+/**
+ * A lease that has not lapsed: its agent's last sign of life (a heartbeat, a lease
+ * call, or a write on the task: start, heartbeat, progress) decides. Silent too
+ * long, the agent is presumed dead (SIGKILLed, its host gone) and the attempt
+ * lost now, not when the lease would lapse; otherwise the timer moves on.
+ */
+async function checkAgent(deps: SweepDeps, task: Task, now: Date): Promise<boolean> {
+  const leaseEnd = task.leaseExpiresAt as string;
+  if (deps.agents === undefined || task.worker === undefined) return deps.lifecycle.retime(task, { kind: 'lease', at: leaseEnd });
+  const agent = await deps.agents.get(task.tenant, task.worker);
+  const lastHeard = Math.max(Date.parse(task.updatedAt), agent === undefined ? 0 : Date.parse(agent.lastSeenAt));
+  const silentSeconds = (now.getTime() - lastHeard) / 1000;
+  if (silentSeconds < AGENT_LOST_AFTER_SECONDS) return deps.lifecycle.retime(task, { kind: 'lease', at: leaseCheckAt(leaseEnd, lastHeard) });
+  // Heard from meanwhile (settleAbandoned refuses then): the timer stays due, the next run moves it.
+  await settleAbandoned(deps, task, silentSeconds);
+  return true;
 }

@@ -1,0 +1,114 @@
+/**
+ * The counting of a fault run (bench/fault-run.ts), pure so a test can check it:
+ * where every accepted task ended, and which ran more than once and why.
+ */
+
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+
+/** What `GET /tasks/{id}` answered at the end (undefined: 404, lost). */
+export interface FinalView {
+  readonly id: string;
+  readonly type: string;
+  readonly pool: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly maxAttempts: number;
+}
+
+/** One agent process of the run: the tasks it leased and the ones it finished. */
+export interface AgentRecord {
+  readonly pid: number;
+  readonly leased: ReadonlySet<string>;
+  readonly finished: ReadonlySet<string>;
+  /** It exited (SIGKILLed, or gave up) while the run went on. */
+  readonly died: boolean;
+}
+
+/**
+ * A task with more than one attempt, or run by more than one agent. `lost lease
+ * answer`: an agent task claimed for an agent that never got the answer (it died
+ * during its long poll, or the restart cut the answer off), so it ran once.
+ */
+export interface RunTwice {
+  readonly id: string;
+  readonly attempts: number;
+  readonly agents: number;
+  /** Why, when the run's faults explain it; undefined when nothing does. */
+  readonly explainedBy?: 'killed agent' | 'restart' | 'lost lease answer';
+}
+
+export interface FaultCounts {
+  readonly accepted: number;
+  readonly byStatus: Readonly<Record<string, number>>;
+  readonly finished: number;
+  readonly lost: readonly string[];
+  readonly stuck: readonly string[];
+  readonly ranTwice: readonly RunTwice[];
+}
+
+/**
+ * `plannedFailures`: task types that fail on purpose (their retries are the plan,
+ * not a re-run). `restarts`: how many times the stack was SIGKILLed mid-run; each
+ * can cut off at most one in-process Lambda attempt of a task.
+ */
+export function countFaultRun(
+  ids: readonly string[],
+  views: ReadonlyMap<string, FinalView | undefined>,
+  agents: readonly AgentRecord[],
+  options: { plannedFailures: ReadonlySet<string>; agentPools: ReadonlySet<string>; restarts: number },
+): FaultCounts {
+  const byStatus: Record<string, number> = {};
+  const lost: string[] = [];
+  const stuck: string[] = [];
+  const ranTwice: RunTwice[] = [];
+  for (const id of ids) {
+    const view = views.get(id);
+    if (view === undefined) {
+      lost.push(id);
+      continue;
+    }
+    byStatus[view.status] = (byStatus[view.status] ?? 0) + 1;
+    if (!TERMINAL.has(view.status)) stuck.push(id);
+    if (options.plannedFailures.has(view.type)) continue;
+    // An agent task runs once per agent that got it (an attempt whose lease answer was lost never ran);
+    // a Lambda task once per attempt.
+    const holders = agents.filter((a) => a.leased.has(id));
+    const onAgents = options.agentPools.has(view.pool);
+    if (view.attempts <= 1 && holders.length <= 1) continue;
+    const faults = options.restarts > 0 || agents.some((a) => a.died);
+    const why = !onAgents ? explainLambda(view, options.restarts) : holders.length > 1 ? explainAgents(id, holders, options.restarts) : faults ? { explainedBy: 'lost lease answer' as const } : {};
+    ranTwice.push({ id, attempts: view.attempts, agents: holders.length, ...why });
+  }
+  const finished = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'].reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
+  return { accepted: ids.length, byStatus, finished, lost, stuck, ranTwice };
+}
+
+/**
+ * An agent task ran again with cause when every agent that got it and did not
+ * finish it died (SIGKILLed, or gave up), or, at most one per restart, lost its
+ * lease when the stack restarted under it.
+ */
+function explainAgents(id: string, holders: readonly AgentRecord[], restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
+  const left = holders.filter((a) => !a.finished.has(id));
+  const alive = left.filter((a) => !a.died).length;
+  if (alive === 0) return { explainedBy: 'killed agent' };
+  return alive <= restarts ? { explainedBy: 'restart' } : {};
+}
+
+/** A Lambda task's extra attempts: at most one per restart (nothing else kills an in-process worker, and its types never fail on their own). */
+function explainLambda(view: FinalView, restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
+  return view.attempts - 1 <= restarts ? { explainedBy: 'restart' } : {};
+}
+
+/** `accepted N = completed + failed + cancelled + expired; lost 0; stuck 0; ran twice K (…)` */
+export function summaryLine(counts: FaultCounts): string {
+  const s = (name: string): number => counts.byStatus[name] ?? 0;
+  const unexplained = counts.ranTwice.filter((r) => r.explainedBy === undefined).length;
+  const why = counts.ranTwice.length === 0 ? '' : unexplained === 0 ? ' (all after a killed agent or restart)' : ` (${unexplained} NOT explained by a killed agent or restart)`;
+  const sum = counts.finished === counts.accepted ? '=' : '≠';
+  return `accepted ${counts.accepted} ${sum} ${s('COMPLETED')} completed + ${s('FAILED')} failed + ${s('CANCELLED')} cancelled + ${s('EXPIRED')} expired; lost ${counts.lost.length}; stuck ${counts.stuck.length}; ran twice ${counts.ranTwice.length}${why}`;
+}
+
+/** The run passed: everything accepted finished, and every re-run has a cause. */
+export const passed = (counts: FaultCounts): boolean =>
+  counts.lost.length === 0 && counts.stuck.length === 0 && counts.finished === counts.accepted && counts.ranTwice.every((r) => r.explainedBy !== undefined);

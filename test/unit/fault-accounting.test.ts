@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from '../../bench/fault-accounting.js';
+
+const view = (id: string, status: string, attempts = 1, pool = 'general', type = 'echo'): FinalView => ({ id, type, pool, status, attempts, maxAttempts: 3 });
+const agent = (pid: number, leased: string[], finished: string[], died: boolean): AgentRecord => ({ pid, leased: new Set(leased), finished: new Set(finished), died });
+const options = { plannedFailures: new Set(['fail']), agentPools: new Set(['shell']), restarts: 1 };
+
+describe('the fault run accounting', () => {
+  it('passes when every accepted task finished and every re-run has a cause', () => {
+    const views = new Map<string, FinalView | undefined>([
+      ['a', view('a', 'COMPLETED')],
+      ['b', view('b', 'FAILED', 2, 'general', 'fail')],
+      ['c', view('c', 'COMPLETED', 2, 'shell')],
+      ['d', view('d', 'COMPLETED', 2)],
+      ['e', view('e', 'COMPLETED', 2, 'shell')],
+    ]);
+    const agents = [agent(1, ['c'], [], true), agent(2, ['c', 'e'], ['c', 'e'], false)];
+    const counts = countFaultRun(['a', 'b', 'c', 'd', 'e'], views, agents, options);
+    expect(counts.ranTwice).toEqual([
+      { id: 'c', attempts: 2, agents: 2, explainedBy: 'killed agent' },
+      { id: 'd', attempts: 2, agents: 0, explainedBy: 'restart' },
+      { id: 'e', attempts: 2, agents: 1, explainedBy: 'lost lease answer' },
+    ]);
+    expect(passed(counts)).toBe(true);
+    expect(summaryLine(counts)).toBe('accepted 5 = 4 completed + 1 failed + 0 cancelled + 0 expired; lost 0; stuck 0; ran twice 3 (all after a killed agent or restart)');
+  });
+
+  it('fails on a lost task, a stuck task, or a re-run nothing explains', () => {
+    const views = new Map<string, FinalView | undefined>([
+      ['a', undefined],
+      ['b', view('b', 'ACTIVE')],
+      ['c', view('c', 'COMPLETED', 2, 'shell')],
+      ['d', view('d', 'COMPLETED', 3)],
+    ]);
+    const agents = [agent(1, ['c'], [], false), agent(2, ['c'], ['c'], false)];
+    const counts = countFaultRun(['a', 'b', 'c', 'd'], views, agents, { ...options, restarts: 0 });
+    expect(counts.lost).toEqual(['a']);
+    expect(counts.stuck).toEqual(['b']);
+    expect(counts.ranTwice.map((r) => [r.id, r.explainedBy])).toEqual([['c', undefined], ['d', undefined]]);
+    expect(passed(counts)).toBe(false);
+    expect(summaryLine(counts)).toContain('lost 1; stuck 1; ran twice 2 (2 NOT explained');
+  });
+});

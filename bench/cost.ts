@@ -17,7 +17,7 @@ import { startEventSourceMappings } from '../local/event-source-mappings.js';
 import { CallMeter } from './cost/meter.js';
 import { SCENARIOS, ONE_KB_PAYLOAD, ONE_KB_RECORD_PAYLOAD } from './cost/scenarios.js';
 import { TableStream, type StreamRecord } from './cost/stream.js';
-import { dollarsPerMillion, PRICES, tally, type Figures } from './cost/tally.js';
+import { dollarsPerMillion, PRICES, PROVISIONED, provisionedDollarsPerMillion, tally, type Figures } from './cost/tally.js';
 import { EventsMeter, eventsCost, printEventsCost, type EventsFigures } from './events-cost.js';
 
 export const COST_USAGE = `cost options:
@@ -157,6 +157,10 @@ function report(): void {
       console.log(
         `    the $2.50 target cannot hold beside the 4 WU one: 4 WU alone cost 4 × $${(PRICES.writeRequestUnit * 1e6).toFixed(3)} = $${(4 * PRICES.writeRequestUnit * 1e6).toFixed(2)} per million before any read or SQS request;` +
           ` the 4 (create + its list entry, claim, finish) are the floor while a claim guards against running a task twice`,
+      );
+      console.log(
+        `    the same task on a provisioned table at steady load (autoscaling target ${PROVISIONED.targetUtilisation * 100} %, $${PROVISIONED.writeCapacityUnitHour}/WCU-h, $${PROVISIONED.readCapacityUnitHour}/RCU-h, ${PROVISIONED.asOf}): ` +
+          `$${fixed(provisionedDollarsPerMillion(f))} per million — cheaper once load is steady enough to provision for; on-demand stays the stack's default (no capacity planning, no throttling on bursts)`,
       );
       console.log('    before (quoted from issue #10, previous layout, not re-measured): ~19 WU/task, ~1.5 RU/task, ~$12.40 per million tasks');
     }

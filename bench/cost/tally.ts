@@ -84,6 +84,28 @@ export const PRICES = {
   sqsRequest: 0.4 / 1e6,
 } as const;
 
+/**
+ * us-east-1 provisioned-capacity list prices, per capacity unit-hour. A unit
+ * sustains one write (≤ 1 KB) or one strongly consistent read (≤ 4 KB) per second;
+ * autoscaling keeps a table near its target utilisation, so a unit-hour carries
+ * `3600 × targetUtilisation` requests. Only meaningful for steady load.
+ */
+export const PROVISIONED = {
+  asOf: '2026-11 (aws.amazon.com/dynamodb/pricing/provisioned)',
+  writeCapacityUnitHour: 0.00065,
+  readCapacityUnitHour: 0.00013,
+  targetUtilisation: 0.7,
+} as const;
+
+/** The same figures priced for a provisioned table at its autoscaling target (SQS unchanged). */
+export function provisionedDollarsPerMillion(f: Figures): number {
+  const perRequestHour = 3600 * PROVISIONED.targetUtilisation;
+  const write = PROVISIONED.writeCapacityUnitHour / perRequestHour;
+  const read = PROVISIONED.readCapacityUnitHour / perRequestHour;
+  const perTask = (f.writeUnits * write + f.readUnits * read + (f.sqsRequests + f.pollerRequests) * PRICES.sqsRequest) / f.tasks;
+  return perTask * 1e6;
+}
+
 export function dollarsPerMillion(f: Figures): number {
   const perTask = (f.writeUnits * PRICES.writeRequestUnit + f.readUnits * PRICES.readRequestUnit + (f.sqsRequests + f.pollerRequests) * PRICES.sqsRequest) / f.tasks;
   return perTask * 1e6;

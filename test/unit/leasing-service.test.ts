@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCircuitStore } from '../../shared/adapters/memory/memory-circuit-store.js';
-import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
+import { leaseTasks, registerAgent } from '../../shared/services/agents.js';
 import { cancelTask } from '../../shared/services/cancel-task.js';
 import { completeTask, heartbeatTask } from '../../shared/services/lease-calls.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { sweepDue } from '../../shared/services/sweep.js';
-import { memoryServices, type TestServices } from '../helpers/memory-services.js';
-
-function agentDeps(services: TestServices): AgentDeps {
-  let token = 0;
-  let id = 0;
-  return {
-    lifecycle: services.lifecycle,
-    records: services.records,
-    circuits: new MemoryCircuitStore(),
-    pools: services.pools,
-    now: services.now,
-    random: () => 0,
-    agents: services.agents,
-    queries: services.queries,
-    signal: services.signal,
-    newId: () => `agent-${++id}`,
-    newToken: () => `token-${++token}`,
-  };
-}
+import { memoryAgentDeps } from '../helpers/agent-deps.js';
+import { memoryServices } from '../helpers/memory-services.js';
 
 /** Each test its own tenant: the lease service caches a tenant's fleet for a second of wall time. */
 let tenants = 0;
@@ -32,7 +14,7 @@ const fresh = (): string => `t${++tenants}`;
 describe('leasing from the ready set', () => {
   it('leases a PENDING agent-pool task to a capable agent and nothing to an incapable one', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const shell = await registerAgent(deps, tenant, { capabilities: ['shell'] });
     const gpu = await registerAgent(deps, tenant, { capabilities: ['gpu'] });
@@ -45,7 +27,7 @@ describe('leasing from the ready set', () => {
 
   it('leaves a task no agent can fit PENDING, untouched, however often agents ask', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 1, gpu: 8 } });
     const { task } = await submitTask(services, tenant, { type: 'big', requires: ['gpu'], resources: { gpu: 4 } });
@@ -58,7 +40,7 @@ describe('leasing from the ready set', () => {
 
   it("never shows one tenant's tasks to another tenant's agents", async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const [a, b] = [fresh(), fresh()];
     const theirs = await registerAgent(deps, b, { capabilities: ['shell'] });
     await submitTask(services, a, { type: 'sh', requires: ['shell'] });
@@ -67,7 +49,7 @@ describe('leasing from the ready set', () => {
 
   it('frees the slot of a cancelled leased task at once', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'] });
     const first = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
@@ -82,7 +64,7 @@ describe('leasing from the ready set', () => {
 
   it('serves higher priorities first', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
     const low = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], priority: 'low' })).task;
@@ -96,7 +78,7 @@ describe('leasing from the ready set', () => {
 
   it('lets a heartbeat and a lapsed-lease settle never both win', async () => {
     const services = memoryServices();
-    const deps = { ...agentDeps(services), leaseGraceSeconds: 0 };
+    const deps = { ...memoryAgentDeps(services), leaseGraceSeconds: 0 };
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 10 });

@@ -1,35 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCircuitStore } from '../../shared/adapters/memory/memory-circuit-store.js';
 import { AGENT_LOST_AFTER_SECONDS } from '../../shared/domain/agent.js';
-import { agentHeartbeat, leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
+import { agentHeartbeat, leaseTasks, registerAgent } from '../../shared/services/agents.js';
 import { completeTask, heartbeatTask } from '../../shared/services/lease-calls.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { sweepDue, type SweepDeps } from '../../shared/services/sweep.js';
+import { memoryAgentDeps } from '../helpers/agent-deps.js';
 import { memoryServices, type TestServices } from '../helpers/memory-services.js';
-
-/**
- * The fault run (bench/fault-run.ts) left tasks ACTIVE for five minutes after it
- * SIGKILLed the agents holding them: a lease lasts the task's timeout plus a grace
- * (300 + 30 s by default), and nothing else ended it. Now an agent silent for
- * AGENT_LOST_AFTER_SECONDS loses its leases at the next sweep.
- */
-function deps(services: TestServices): AgentDeps & SweepDeps {
-  let n = 0;
-  return {
-    lifecycle: services.lifecycle,
-    records: services.records,
-    circuits: new MemoryCircuitStore(),
-    pools: services.pools,
-    now: services.now,
-    random: () => 0,
-    agents: services.agents,
-    queries: services.queries,
-    signal: services.signal,
-    newId: () => `agent-${++n}`,
-    newToken: () => `token-${++n}`,
-    warn: () => undefined,
-  };
-}
 
 let tenants = 0;
 const fresh = (): string => `lost${++tenants}`;
@@ -43,10 +19,16 @@ async function sweepFor(d: SweepDeps, services: TestServices, seconds: number, e
   }
 }
 
+/**
+ * The fault run (bench/fault-run.ts) left tasks ACTIVE for five minutes after it
+ * SIGKILLed the agents holding them: a lease lasts the task's timeout plus a grace
+ * (300 + 30 s by default), and nothing else ended it. Now an agent silent for
+ * AGENT_LOST_AFTER_SECONDS loses its leases at the next sweep.
+ */
 describe('the sweep and agents that went silent', () => {
   it("gives a killed agent's task to another agent long before its lease would lapse", async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const killed = await registerAgent(d, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 300 });
@@ -65,7 +47,7 @@ describe('the sweep and agents that went silent', () => {
 
   it('leaves a long task alone while its agent heartbeats, however long it runs', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 3600 });
@@ -78,7 +60,7 @@ describe('the sweep and agents that went silent', () => {
 
   it('counts task heartbeats as signs of life too', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 60 });
@@ -91,7 +73,7 @@ describe('the sweep and agents that went silent', () => {
 
   it('moves the timer, one write per check, rather than on every heartbeat', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 3600 });
@@ -110,7 +92,7 @@ describe('the sweep and agents that went silent', () => {
 describe('leases whose answer never reached the agent', () => {
   it('hands back a lease the live agent does not list, without counting an attempt', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
     const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 300 });
@@ -130,7 +112,7 @@ describe('leases whose answer never reached the agent', () => {
 
   it('keeps leases the agent lists, has touched, or that an older agent (no list) holds', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
     const listed = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
@@ -150,7 +132,7 @@ describe('leases whose answer never reached the agent', () => {
 
   it('refuses a malformed running list with a 400', async () => {
     const services = memoryServices();
-    const d = deps(services);
+    const d = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
     await expect(agentHeartbeat(d, tenant, agent.id, { running: 'task-1' })).rejects.toMatchObject({ status: 400 });

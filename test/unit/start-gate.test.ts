@@ -1,32 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryCircuitStore } from '../../shared/adapters/memory/memory-circuit-store.js';
-import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
+import { leaseTasks, registerAgent } from '../../shared/services/agents.js';
 import { cancelTask } from '../../shared/services/cancel-task.js';
 import { claimDelivery } from '../../shared/services/claim-delivery.js';
 import { completeTask } from '../../shared/services/lease-calls.js';
 import { putRateLimit } from '../../shared/services/rate-limits.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { deliveryOf, memoryExecution } from '../helpers/execution.js';
-import { memoryServices, type TestServices } from '../helpers/memory-services.js';
+import { memoryAgentDeps } from '../helpers/agent-deps.js';
+import { memoryServices } from '../helpers/memory-services.js';
 
 const claimOptions = { worker: 'w', timeoutMs: () => 30_000, checkCircuit: false };
-
-function agentDeps(services: TestServices): AgentDeps {
-  let n = 0;
-  return {
-    lifecycle: services.lifecycle,
-    records: services.records,
-    circuits: new MemoryCircuitStore(),
-    pools: services.pools,
-    now: services.now,
-    random: () => 0,
-    agents: services.agents,
-    queries: services.queries,
-    signal: services.signal,
-    newId: () => `agent-${++n}`,
-    newToken: () => `token-${++n}`,
-  };
-}
 
 let tenants = 0;
 const fresh = (): string => `g${++tenants}`;
@@ -80,7 +63,7 @@ describe('concurrency keys', () => {
 
   it('on an agent pool: the policy skips a full key and takes the next key instead of nothing', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 4 } });
     const a1 = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], concurrencyKey: 'a' })).task;
@@ -115,7 +98,7 @@ describe('rate limits', () => {
 
   it('on an agent pool: an exhausted type is skipped, other types are leased', async () => {
     const services = memoryServices();
-    const deps = agentDeps(services);
+    const deps = memoryAgentDeps(services);
     const tenant = fresh();
     await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, tenant, 'slow', { limit: 1, per: '1m' });
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 4 } });

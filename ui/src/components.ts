@@ -35,3 +35,12 @@ export function Card({ title, children, wide }: { title: string; children: Compo
 export function Figure({ label, value, hint }: { label: string; value: ComponentChildren; hint?: string }) {
   return html`<div class="figure"><div class="figure-value">${value}</div><div class="figure-label">${label}</div>${hint ? html`<div class="figure-hint">${hint}</div>` : null}</div>`;
 }
+
+/** Newer / older paging over a list route's cursors: `cursors` is the stack of pages behind the current one. */
+export function Pager({ cursors, next, onChange }: { cursors: string[]; next: string | undefined; onChange: (cursors: string[]) => void }) {
+  return html`<nav class="pager" aria-label="Pages">
+    <button type="button" disabled=${cursors.length === 0} onClick=${() => onChange(cursors.slice(0, -1))}>← Newer</button>
+    <span>page ${cursors.length + 1}</span>
+    <button type="button" disabled=${next === undefined} onClick=${() => next !== undefined && onChange([...cursors, next])}>Older →</button>
+  </nav>`;
+}

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, get, query } from '../api.js';
-import { Bar, Card, Json, Problem, Status, Table } from '../components.js';
+import { Bar, Card, Json, Pager, Problem, Status, Table } from '../components.js';
 import { age, when } from '../format.js';
 import { useLoad } from '../hooks.js';
 
@@ -26,11 +26,7 @@ export function Jobs() {
         ${data !== undefined && data.items.length === 0 ? html`<tr><td colspan="6">No jobs yet.</td></tr>` : null}
       </tbody>
     <//>
-    <nav class="pager" aria-label="Pages">
-      <button type="button" disabled=${cursors.length === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>← Newer</button>
-      <span>page ${cursors.length + 1}</span>
-      <button type="button" disabled=${data?.nextCursor === undefined} onClick=${() => setCursors([...cursors, data.nextCursor])}>Older →</button>
-    </nav>
+    <${Pager} cursors=${cursors} next=${data?.nextCursor} onChange=${setCursors} />
   `;
 }
 

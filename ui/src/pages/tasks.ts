@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { get, query } from '../api.js';
-import { PRIORITIES, Problem, STATUSES, Status, Table } from '../components.js';
+import { Pager, PRIORITIES, Problem, STATUSES, Status, Table } from '../components.js';
 import { age, duration, queueTimeMs } from '../format.js';
 import { useLoad } from '../hooks.js';
 
@@ -65,10 +65,6 @@ export function Tasks({ initialStatus, pools }: { initialStatus: string; pools: 
         ${items.length === 0 && !loading ? html`<tr><td colspan="8">No tasks match.</td></tr>` : null}
       </tbody>
     <//>
-    <nav class="pager" aria-label="Pages">
-      <button type="button" disabled=${cursors.length === 0} onClick=${() => setCursors(cursors.slice(0, -1))}>← Newer</button>
-      <span>page ${cursors.length + 1}</span>
-      <button type="button" disabled=${data?.nextCursor === undefined} onClick=${() => setCursors([...cursors, data.nextCursor])}>Older →</button>
-    </nav>
+    <${Pager} cursors=${cursors} next=${data?.nextCursor} onChange=${setCursors} />
   `;
 }

@@ -33,6 +33,8 @@ const AGENTS = Number(values.agents);
 const LIMIT_MS = Number(values['limit-minutes']) * 60_000;
 const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = `tf_fault_${Date.now()}`;
+/** When the run began: the event log is read from here to explain a re-run. */
+const runStartedAt = Date.now();
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -210,6 +212,26 @@ async function describe(id: string): Promise<string> {
   return `    ${JSON.stringify(view)}\n    timer: ${timer}; now ${new Date().toISOString()};${holder}`;
 }
 
+/** The events of `ids` since the run began, one line each: what happened to each attempt. */
+async function eventTrails(ids: ReadonlySet<string>): Promise<string> {
+  if (ids.size === 0) return '';
+  const byTask = new Map<string, string[]>();
+  let after = new Date(runStartedAt).toISOString();
+  for (let page = 0; page < 400; page++) {
+    const { status, body } = await call('GET', `/events?limit=500&after=${encodeURIComponent(after)}`);
+    if (status !== 200 || body.items.length === 0) break;
+    for (const event of body.items as { type: string; at: string; task?: { id: string; attempts?: number; worker?: string; error?: { message?: string } } }[]) {
+      const task = event.task;
+      if (task === undefined || !ids.has(task.id)) continue;
+      const line = `${event.at} ${event.type} attempt ${task.attempts ?? '?'}${task.worker !== undefined ? ` on ${task.worker}` : ''}${task.error?.message !== undefined ? `: ${task.error.message.slice(0, 100)}` : ''}`;
+      byTask.set(task.id, [...(byTask.get(task.id) ?? []), line]);
+    }
+    if (body.next === after) break;
+    after = body.next;
+  }
+  return [...ids].map((id) => `\n  history of ${id}:\n${(byTask.get(id) ?? ['(no events found)']).map((l) => `    ${l}`).join('\n')}`).join('');
+}
+
 const views = new Map<string, FinalView | undefined>();
 let stuck: string[] = [];
 const described = new Set<string>();
@@ -233,6 +255,10 @@ while (true) {
 }
 const settledSeconds = Math.round((Date.now() - started) / 1000);
 const stuckViews = await Promise.all(stuck.slice(0, 20).map(async (id) => `  ${id}:\n${await describe(id)}`));
+
+// An unexplained re-run shows its history (the tenant's event log keeps an hour), so it can be explained or fixed.
+const preliminary = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
+const trails = await eventTrails(new Set(preliminary.ranTwice.filter((r) => r.explainedBy === undefined).slice(0, 5).map((r) => r.id)));
 
 finishing = true;
 for (const agent of agents) agent.kill('SIGTERM');
@@ -260,7 +286,7 @@ expired    ${count('EXPIRED')}
 finished   ${result.finished}  (= completed + failed + cancelled + expired)
 lost       ${result.lost.length}${result.lost.length > 0 ? `  e.g. ${result.lost.slice(0, 3).join(', ')}` : ''}
 stuck      ${result.stuck.length}${stuckViews.length > 0 ? `\n${stuckViews.join('\n')}` : ''}
-ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}
+ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}${trails}
 agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
 settled in ${settledSeconds} s after the restart
 

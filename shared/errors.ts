@@ -54,6 +54,13 @@ export class UnroutableError extends TaskfleetError {
   }
 }
 
+/** No agent could ever run the task (agent pools' admission control). */
+export class UnmatchedError extends TaskfleetError {
+  constructor(reason: string, field: string) {
+    super(422, 'no_agent_can_run', reason, [{ field, message: reason }]);
+  }
+}
+
 export class UnauthorizedError extends TaskfleetError {
   constructor() {
     super(401, 'unauthorized', 'a valid "Authorization: Bearer <token>" header is required');

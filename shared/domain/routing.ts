@@ -32,3 +32,16 @@ export function routeToPool<P extends RoutablePool>(pools: readonly P[], require
   const unknown = requires.filter((capability) => !offeredAnywhere.has(capability));
   return { ok: false, missing: unknown.length > 0 ? unknown : [...requires] };
 }
+
+/**
+ * The agent pools whose tasks an agent could run: fixed ones it shares a
+ * capability with, and the open pools unless every capability it has is offered
+ * by one fixed pool (then any task it could run routes to that pool, never to an
+ * open one), so a lease call reads no ready set it could never take from.
+ */
+export function poolsFor<P extends RoutablePool & { readonly runsOn: string }>(pools: readonly P[], capabilities: readonly string[]): P[] {
+  const has = new Set(capabilities);
+  const fixed = pools.filter((p) => !p.openCapabilities);
+  const needsOpen = !fixed.some((p) => capabilities.every((c) => p.capabilities.includes(c)));
+  return pools.filter((p) => p.runsOn === 'agents' && (p.openCapabilities ? needsOpen : p.capabilities.some((c) => has.has(c))));
+}

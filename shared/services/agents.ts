@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
+import { poolsFor } from '../domain/routing.js';
 import { isPastDeadline } from '../domain/state-machine.js';
 import { createDefaultPolicy, type AgentProfile, type Candidate, type SchedulingPolicy } from '../domain/scheduling/index.js';
 import { toFieldErrors } from '../domain/task-input.js';
@@ -41,19 +42,6 @@ const registration = z.strictObject({
   weight: z.number().positive().max(100).default(1),
   labels: labels.default({}),
 });
-
-/**
- * The agent pools whose tasks an agent could run: fixed ones it shares a
- * capability with, and the open pools unless every capability it has is offered
- * by one fixed pool (then any task it could run routes to that pool, never to an
- * open one), so a lease call reads no ready set it could never take from.
- */
-export function poolsFor(pools: readonly Pool[], capabilities: readonly string[]): Pool[] {
-  const has = new Set(capabilities);
-  const fixed = pools.filter((p) => !p.openCapabilities);
-  const needsOpen = !fixed.some((p) => capabilities.every((c) => p.capabilities.includes(c)));
-  return pools.filter((p) => p.runsOn === 'agents' && (p.openCapabilities ? needsOpen : p.capabilities.some((c) => has.has(c))));
-}
 
 /** POST /workers: a new agent, online from now; `pools` says where its work can come from. */
 export async function registerAgent(deps: AgentDeps, tenant: string, raw: unknown): Promise<ReturnType<typeof toAgentView> & { pools: string[] }> {

@@ -1,7 +1,7 @@
 import type { CircuitState } from '../domain/circuit-breaker.js';
 import { fleetLoad, summarizeRecent, type RecentActivity } from '../domain/stats.js';
 import { deadlineCompliance, priorityInversions, type DeadlineCompliance } from '../domain/dispatch-quality.js';
-import { poolsFor } from './agents.js';
+import { poolsFor } from '../domain/routing.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import { isOnline } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';

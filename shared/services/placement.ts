@@ -1,18 +1,10 @@
 import { isOnline, type Agent } from '../domain/agent.js';
-import { routeToPool } from '../domain/routing.js';
+import { poolsFor, routeToPool } from '../domain/routing.js';
 import { admit } from '../domain/scheduling/admission.js';
 import type { Placement, Resources } from '../domain/task.js';
-import { TaskfleetError, UnroutableError } from '../errors.js';
+import { UnmatchedError, UnroutableError, type TaskfleetError } from '../errors.js';
 import type { Pool } from '../topology/topology.js';
-import { poolsFor } from './agents.js';
 import type { Services } from './deps.js';
-
-/** No agent could ever run the task (agent pools' admission control). */
-export class UnmatchedError extends TaskfleetError {
-  constructor(reason: string, field: string) {
-    super(422, 'no_agent_can_run', reason, [{ field, message: reason }]);
-  }
-}
 
 export interface Requirements {
   readonly requires: readonly string[];

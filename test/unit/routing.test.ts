@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeToPool } from '../../shared/domain/routing.js';
+import { poolsFor, routeToPool } from '../../shared/domain/routing.js';
 
 const pools = [
   { name: 'general', capabilities: ['shell', 'node'] },
@@ -33,5 +33,28 @@ describe('routeToPool', () => {
 
   it('names the whole set when each is offered but never together', () => {
     expect(routeToPool(pools, ['gpu', 'database'])).toEqual({ ok: false, missing: ['gpu', 'database'] });
+  });
+});
+
+describe('poolsFor (the agent pools a lease call reads)', () => {
+  const pools = [
+    { name: 'general', capabilities: ['echo'], runsOn: 'lambda' },
+    { name: 'shell', capabilities: ['shell', 'docker'], runsOn: 'agents' },
+    { name: 'gpu', capabilities: ['gpu'], runsOn: 'agents' },
+    { name: 'agents', capabilities: [], runsOn: 'agents', openCapabilities: true },
+  ];
+  const names = (capabilities: string[]): string[] => poolsFor(pools, capabilities).map((p) => p.name);
+
+  it('gives an agent the fixed agent pools it shares a capability with, never a Lambda pool', () => {
+    expect(names(['shell'])).toEqual(['shell']);
+    // Every task needing only `echo` routes to the Lambda pool that offers it: nothing for this agent.
+    expect(names(['echo'])).toEqual([]);
+    expect(names(['security-review'])).toEqual(['agents']);
+  });
+
+  it('adds the open pool only when no single fixed pool offers all its capabilities', () => {
+    expect(names(['shell', 'docker'])).toEqual(['shell']);
+    expect(names(['shell', 'security-review'])).toEqual(['shell', 'agents']);
+    expect(names(['shell', 'gpu'])).toEqual(['shell', 'gpu', 'agents']);
   });
 });

@@ -3,7 +3,7 @@ import { childrenThatMayExist } from '../domain/job-expansion.js';
 import { nextStageId } from '../domain/follow-ups.js';
 import { NotFoundError } from '../errors.js';
 import { mapWithConcurrency } from '../concurrency.js';
-import type { JobDeps } from './jobs.js';
+import type { JobDeps } from './deps.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 
 /**

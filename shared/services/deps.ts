@@ -1,5 +1,7 @@
 import type { AgentStore } from '../ports/agent-store.js';
+import type { JobStore } from '../ports/job-store.js';
 import type { TaskQueries } from '../ports/task-queries.js';
+import type { TaskQueue } from '../ports/task-queue.js';
 import type { TaskRecords } from '../ports/task-records.js';
 import type { TokenStore } from '../ports/token-store.js';
 import type { Pool } from '../topology/topology.js';
@@ -18,4 +20,11 @@ export interface Services {
   readonly now: () => Date;
   /** Where a use case reports what it recovered from (the edge passes its logger). */
   readonly warn: (message: string, details: Record<string, unknown>) => void;
+}
+
+/** What the job use cases run on (submit, expand, fan in, cancel). */
+export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'pools' | 'newId' | 'now' | 'warn'> {
+  readonly jobs: JobStore;
+  /** Where expansion messages go (the work queues). */
+  readonly queue: Pick<TaskQueue, 'enqueue'>;
 }

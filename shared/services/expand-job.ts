@@ -3,7 +3,7 @@ import { expansionTaskId, nextStep, type ItemChunk } from '../domain/job-expansi
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { newTask, type Json, type Task } from '../domain/task.js';
 import { cancelTasks, cancelUnfinished } from './cancel-children.js';
-import type { JobDeps } from './jobs.js';
+import type { JobDeps } from './deps.js';
 
 /**
  * A run hands over when less than the largest of these is left of its

@@ -4,19 +4,13 @@ import { nextStageId } from '../domain/follow-ups.js';
 import { toTaskView, type Task, type TaskView } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lazyFleet, placeTask } from './placement.js';
-import type { JobStore } from '../ports/job-store.js';
-import type { TaskQueue } from '../ports/task-queue.js';
-import type { Services } from './deps.js';
+import type { JobDeps } from './deps.js';
+
+export type { JobDeps } from './deps.js';
 import { cancelUnfinished } from './cancel-children.js';
 import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
 
 export { cancelUnfinished } from './cancel-children.js';
-
-export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'pools' | 'newId' | 'now' | 'warn'> {
-  readonly jobs: JobStore;
-  /** Where expansion messages go (the work queues). */
-  readonly queue: Pick<TaskQueue, 'enqueue'>;
-}
 
 /** How long stored items are kept: far longer than any expansion takes, or is resumed in. */
 const CHUNK_RETENTION_MS = 7 * 24 * 3600 * 1000;

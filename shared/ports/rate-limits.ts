@@ -15,6 +15,10 @@ export interface RateLimitStore {
   /** false when there was none. */
   remove(tenant: string, type: string): Promise<boolean>;
   list(tenant: string): Promise<readonly StoredRateLimit[]>;
-  /** Takes one token at `now` (atomically); without a token, when the next one is due. */
-  take(tenant: string, type: string, rate: RateLimit, now: number): Promise<TakeDecision>;
+  /**
+   * Takes one token at `now` (atomically). Without one: with `reserveWithinMs`,
+   * the next token when it is due within that (reserved: nobody else gets it);
+   * otherwise when the next one is due. As `takeToken` in domain/rate-limit.ts.
+   */
+  take(tenant: string, type: string, rate: RateLimit, now: number, reserveWithinMs?: number): Promise<TakeDecision>;
 }

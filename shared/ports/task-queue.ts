@@ -1,4 +1,5 @@
 import type { Priority } from '../domain/priority.js';
+import type { HeldToken } from '../domain/rate-limit.js';
 import type { Task } from '../domain/task.js';
 
 /** What goes on a work queue: just enough to find the record, and when it was sent. */
@@ -7,6 +8,8 @@ export interface TaskMessage {
   readonly tenant: string;
   /** ISO instant the message was sent; a record younger than the write may not exist yet. */
   readonly sentAt?: string;
+  /** A rate token reserved for the task's next start (a waiter's message): its start uses it instead of taking one. */
+  readonly token?: HeldToken;
 }
 
 /** A task to send to its pool × priority queue. */
@@ -17,6 +20,8 @@ export interface QueueEntry {
   readonly priority: Priority;
   /** 0…900: SQS's DelaySeconds. */
   readonly delaySeconds: number;
+  /** A rate token reserved for the task's next start, carried in the message body. */
+  readonly token?: HeldToken;
 }
 
 /** SQS delays a message at most this long. */

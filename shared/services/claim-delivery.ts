@@ -1,6 +1,7 @@
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { InvalidTransitionError, isPastDeadline, willRetry } from '../domain/state-machine.js';
+import type { HeldToken } from '../domain/rate-limit.js';
 import type { AgentLease, Task, TaskError } from '../domain/task.js';
 import { isTerminal } from '../domain/task-status.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
@@ -49,11 +50,12 @@ export const later = (delaySeconds: number, reason: string): DeliveryOutcome => 
   reason,
 });
 
-/** A delivered message: the task it names and when it was sent. */
+/** A delivered message: the task it names, when it was sent, and a rate token reserved for its start. */
 export interface Delivery {
   readonly taskId: string;
   readonly tenant: string;
   readonly sentAt?: string;
+  readonly token?: HeldToken;
 }
 
 export interface ClaimOptions {
@@ -106,7 +108,9 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
         if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of pool ${pool.name} is open`);
       }
       const timeoutMs = options.timeoutMs(task);
-      task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task });
+      // A worker can wait on a delayed message, so an empty bucket reserves its next token for this task.
+      const admit = { reserve: true, ...(delivery.token !== undefined ? { held: delivery.token } : {}) };
+      task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task, admit });
       return { claimed: task, pool, timeoutMs };
     } catch (error) {
       if (isWaitForTurn(error)) return waitForTurn(deps, task, error);
@@ -119,12 +123,17 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
 
 /**
  * Its concurrency key is full or its type out of tokens: the task stays PENDING,
- * its attempt uncounted, and comes back on a fresh message when its turn may have
- * come (a second of jitter spreads the waiters); the delivered one is deleted.
+ * its attempt uncounted, and comes back on a fresh message, deleting the delivered
+ * one. With a token reserved (or kept) for it, the message carries the token and
+ * comes back when it is good (SQS delays are whole seconds: up to one late);
+ * otherwise when its turn may have come, with a second of jitter to spread the
+ * waiters. If the send fails the delivered message is kept instead, without a new
+ * token: that token is lost, which only under-runs the limit.
  */
 async function waitForTurn(deps: DeliveryDeps, task: Task, wait: WaitForTurn): Promise<DeliveryOutcome> {
-  const seconds = Math.max(1, Math.ceil((wait.retryAt - deps.now().getTime()) / 1000 + deps.random()));
-  if (await deps.lifecycle.requeue(task, seconds)) return done(`waiting: ${wait.reason}`);
+  const wantMs = wait.retryAt - deps.now().getTime();
+  const seconds = Math.max(1, Math.ceil(wait.options.exact === true ? wantMs / 1000 : wantMs / 1000 + deps.random()));
+  if (await deps.lifecycle.requeue(task, seconds, wait.options.token)) return done(`waiting: ${wait.reason}`);
   return later(seconds, `waiting: ${wait.reason}`);
 }
 

@@ -1,5 +1,5 @@
 import { isLeftOver, slotWaitSeconds, type SlotHolder } from '../domain/concurrency-slots.js';
-import { tokensUsed, type RateLimit } from '../domain/rate-limit.js';
+import { heldTokenUse, MAX_RESERVE_MS, tokensUsed, type HeldToken, type RateLimit } from '../domain/rate-limit.js';
 import type { Task } from '../domain/task.js';
 import type { ConcurrencySlots } from '../ports/concurrency-slots.js';
 import type { RateLimitStore } from '../ports/rate-limits.js';
@@ -16,10 +16,28 @@ export class WaitForTurn extends Error {
     readonly reason: string,
     /** Epoch ms: when asking again makes sense. */
     readonly retryAt: number,
+    readonly options: {
+      /** A rate token the task holds after this refusal (reserved now, or kept): it comes back with it. */
+      readonly token?: HeldToken;
+      /** `retryAt` is when its token is good: come back then, without jitter. */
+      readonly exact?: boolean;
+    } = {},
   ) {
     super(reason);
     this.name = 'WaitForTurn';
   }
+}
+
+/** How a start deals with rate tokens beyond taking one now. */
+export interface AdmitOptions {
+  /**
+   * The caller can wait on a delayed message (a Lambda worker): an empty bucket
+   * whose next token is due within the horizon reserves it, and WaitForTurn
+   * carries it. The lease path does not: it skips types out of tokens instead.
+   */
+  readonly reserve?: boolean;
+  /** A token reserved for this start earlier, from its message. */
+  readonly held?: HeldToken;
 }
 
 export interface StartGateDeps {
@@ -30,6 +48,8 @@ export interface StartGateDeps {
   readonly random: () => number;
   /** How long a process reuses a tenant's list of limits (a changed limit applies within it). @default 5000 */
   readonly cacheMs?: number;
+  /** How far ahead a token may be reserved, and how far from now a held one is honoured (at most SQS's 900 s). @default MAX_RESERVE_MS */
+  readonly reserveHorizonMs?: number;
 }
 
 /** What the lease path needs to keep a scheduling policy away from starts the gate would refuse. */
@@ -54,23 +74,36 @@ export class StartGate {
   /**
    * Takes what a start of `task` (PENDING, about to become attempt `attempt`)
    * needs, or throws WaitForTurn. Answers how to give it back if the start does
-   * not commit.
+   * not commit (the slot; a token is never given back: a lost one only under-runs
+   * the limit). A start holding a token good now (`options.held`) uses it instead
+   * of taking one; held but early, it waits for it; refused a slot, it keeps it.
    */
-  async admit(task: Task, attempt: number, now: Date): Promise<() => Promise<void>> {
+  async admit(task: Task, attempt: number, now: Date, options: AdmitOptions = {}): Promise<() => Promise<void>> {
+    const rate = (await this.limitsOf(task.tenant, now)).get(task.type);
+    const use = options.held === undefined ? 'void' : heldTokenUse(options.held, rate, attempt, now.getTime(), this.horizonMs);
+    // Came early (a clock apart, or a message sent back for another reason): back when the token is good.
+    if (use === 'wait' && options.held !== undefined) {
+      throw new WaitForTurn(`rate limit of ${task.type}: its token is good from ${new Date(options.held.at).toISOString()}`, options.held.at, { token: options.held, exact: true });
+    }
+    const held = use === 'use' ? options.held : undefined;
     const concurrency = task.placement?.concurrency;
-    if (concurrency !== undefined) await this.acquire(task, concurrency, attempt, now);
+    if (concurrency !== undefined) await this.acquire(task, concurrency, attempt, now, held);
     const undo = async (): Promise<void> => {
       if (concurrency !== undefined) await this.deps.slots.release(task.tenant, concurrency.key, task.id, attempt);
     };
-    const rate = (await this.limitsOf(task.tenant, now)).get(task.type);
-    if (rate !== undefined) {
-      const token = await this.deps.rates.take(task.tenant, task.type, rate, now.getTime());
-      if (!token.ok) {
-        await undo();
-        throw new WaitForTurn(`rate limit of ${task.type}`, token.retryAt);
-      }
+    if (rate === undefined || held !== undefined) return undo;
+    const token = await this.deps.rates.take(task.tenant, task.type, rate, now.getTime(), options.reserve === true ? this.horizonMs : 0);
+    if (token.ok) return undo;
+    await undo();
+    if (token.reserved) {
+      const reserved: HeldToken = { at: token.at, attempt, limit: rate.limit, perMs: rate.perMs };
+      throw new WaitForTurn(`rate limit of ${task.type}: a token is reserved from ${new Date(token.at).toISOString()}`, token.at, { token: reserved, exact: true });
     }
-    return undo;
+    throw new WaitForTurn(`rate limit of ${task.type}`, token.retryAt);
+  }
+
+  private get horizonMs(): number {
+    return Math.min(this.deps.reserveHorizonMs ?? MAX_RESERVE_MS, MAX_RESERVE_MS);
   }
 
   /** The attempt of `active` ended (any way): its slot is free. Safe to repeat. */
@@ -117,7 +150,9 @@ export class StartGate {
    * are removed, conditionally on their attempt, and the acquire tried again. So a
    * lost release costs a contender one read, never a slot for good.
    */
-  private async acquire(task: Task, concurrency: { key: string; limit: number }, attempt: number, now: Date): Promise<void> {
+  private async acquire(task: Task, concurrency: { key: string; limit: number }, attempt: number, now: Date, held: HeldToken | undefined): Promise<void> {
+    // A task refused a slot keeps the rate token it holds: it comes back with it.
+    const keep = held !== undefined ? { token: held } : {};
     const holder: SlotHolder = { taskId: task.id, attempt, at: now.getTime() };
     for (let round = 0; round < 3; round++) {
       const outcome = await this.deps.slots.acquire(task.tenant, concurrency.key, concurrency.limit, holder);
@@ -126,11 +161,11 @@ export class StartGate {
       const byId = new Map(records.map((r) => [r.id, r]));
       const leftOver = outcome.holders.filter((h) => isLeftOver(h, byId.get(h.taskId), now));
       if (leftOver.length === 0) {
-        throw new WaitForTurn(`concurrency key ${concurrency.key} is at its limit of ${concurrency.limit}`, now.getTime() + slotWaitSeconds(outcome.holders, now, this.deps.random()) * 1000);
+        throw new WaitForTurn(`concurrency key ${concurrency.key} is at its limit of ${concurrency.limit}`, now.getTime() + slotWaitSeconds(outcome.holders, now, this.deps.random()) * 1000, keep);
       }
       await Promise.all(leftOver.map((h) => this.deps.slots.release(task.tenant, concurrency.key, h.taskId, h.attempt)));
     }
-    throw new WaitForTurn(`concurrency key ${concurrency.key} is contended`, now.getTime() + 1000);
+    throw new WaitForTurn(`concurrency key ${concurrency.key} is contended`, now.getTime() + 1000, keep);
   }
 }
 

@@ -4,6 +4,7 @@ import { shardOf as jobShardOf } from '../domain/job.js';
 import { routeToPool } from '../domain/routing.js';
 import { InvalidTransitionError, transition, type TaskEvent } from '../domain/state-machine.js';
 import { isTerminal } from '../domain/task-status.js';
+import type { HeldToken } from '../domain/rate-limit.js';
 import type { Due, Json, Task } from '../domain/task.js';
 import { LIMITS } from '../domain/limits.js';
 import type { ValueStore } from '../ports/value-store.js';
@@ -14,7 +15,7 @@ import type { ChildCount, TaskRecords } from '../ports/task-records.js';
 import { MAX_QUEUE_DELAY_SECONDS, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
 import type { Pool } from '../topology/topology.js';
 import { mapWithConcurrency } from '../concurrency.js';
-import type { StartGate } from './start-gate.js';
+import type { AdmitOptions, StartGate } from './start-gate.js';
 
 export interface LifecycleDeps {
   readonly records: TaskRecords;
@@ -165,10 +166,15 @@ export class TaskLifecycle {
    * Sends a PENDING Lambda-pool task's message again, visible after `delaySeconds`
    * (at most SQS's 900): a task waiting for its turn (concurrency key, rate limit)
    * gets a fresh message, so waiting never adds to SQS's receive count and its
-   * maxReceiveCount backstop. false when the send failed.
+   * maxReceiveCount backstop. `token`: a rate token reserved for its start, which
+   * rides on the message (no write to keep it). false when the send failed.
    */
-  async requeue(task: Task, delaySeconds: number): Promise<boolean> {
-    const entry = { ...toQueueEntry(task, this.deps.now()), delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))) };
+  async requeue(task: Task, delaySeconds: number, token?: HeldToken): Promise<boolean> {
+    const entry = {
+      ...toQueueEntry(task, this.deps.now()),
+      delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),
+      ...(token !== undefined ? { token } : {}),
+    };
     const { failed } = await this.deps.queue.enqueue([entry]);
     return failed.length === 0;
   }
@@ -181,13 +187,15 @@ export class TaskLifecycle {
   /**
    * Applies `event` to the task. `seen` (the record as the caller last read it)
    * saves a read; `guard` runs on every version the event is applied to and may
-   * throw to refuse it. Throws NotFoundError, InvalidTransitionError, or what the
+   * throw to refuse it; `admit` tells the start gate what a start may reserve or
+   * holds. Throws NotFoundError, InvalidTransitionError, WaitForTurn, or what the
    * guard throws.
    */
-  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard } = {}): Promise<Task> {
+  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard; admit?: AdmitOptions } = {}): Promise<Task> {
     // A large result goes to the values bucket first; the record keeps a reference.
     const event = given.type === 'complete' ? await this.offloadResult(tenant, id, given) : given;
     let before = options.seen;
+    let admit = options.admit;
     for (let race = 0; race < MAX_RACES; race++) {
       before ??= await this.deps.records.get(tenant, id);
       if (before === undefined) throw new NotFoundError('task', id);
@@ -199,13 +207,15 @@ export class TaskLifecycle {
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
       const count = childCount(before, after);
       // A start takes its concurrency slot and rate token first (or throws WaitForTurn), and gives them back if it does not commit.
-      const undo = event.type === 'start' ? await this.deps.gate?.admit(before, after.attempts, now) : undefined;
+      const undo = event.type === 'start' ? await this.deps.gate?.admit(before, after.attempts, now, admit) : undefined;
       const outcome = await this.deps.records.commit({ before, after, ...(count !== undefined ? { count } : {}) });
       if (outcome.status === 'ok') {
         await this.afterCommit(before, after, event);
         return after;
       }
       await undo?.();
+      // A held token is offered to one commit only: lost with a lost race, it under-runs the limit, never over-runs it.
+      if (admit?.held !== undefined) admit = { ...admit, held: undefined };
       before = undefined;
     }
     throw new UnavailableError(`task ${id} is changing too fast; retry`);

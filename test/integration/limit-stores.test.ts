@@ -45,7 +45,7 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
     const now = 1_000_000;
     const taken = await Promise.all(Array.from({ length: 12 }, () => rates.take('acme', type, rate, now)));
     expect(taken.filter((d) => d.ok)).toHaveLength(5);
-    expect(taken.filter((d) => !d.ok).every((d) => !d.ok && d.retryAt === now + 200)).toBe(true);
+    expect(taken.filter((d) => !d.ok).every((d) => !d.ok && !d.reserved && d.retryAt === now + 200)).toBe(true);
     expect((await rates.take('acme', type, rate, now + 200)).ok).toBe(true);
     expect((await rates.take('acme', type, rate, now + 200)).ok).toBe(false);
     // Idle for long: full again, but never more than the burst.
@@ -54,5 +54,32 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
     expect(await rates.list('acme')).toContainEqual(expect.objectContaining({ type, rate }));
     expect(await rates.remove('acme', type)).toBe(true);
     expect(await rates.remove('acme', type)).toBe(false);
+    // A limit removed while a start was on its way limits nothing, and is not brought back.
+    expect(await rates.take('acme', type, rate, now + 60_000, 1000)).toMatchObject({ ok: true });
+    expect((await rates.list('acme')).map((l) => l.type)).not.toContain(type);
+  });
+
+  it('reserves each concurrent waiter its own next token within the horizon, and refuses beyond it', async () => {
+    const { rates } = make();
+    const type = `type${++n}`;
+    const rate = { limit: 5, perMs: 1000 };
+    await rates.put('acme', type, rate);
+    const now = 2_000_000;
+    const taken = await Promise.all(Array.from({ length: 12 }, () => rates.take('acme', type, rate, now, 1000)));
+    expect(taken.filter((d) => d.ok)).toHaveLength(5);
+    // Five waiters, five distinct tokens, one interval apart, the last at the horizon.
+    const reserved = taken.flatMap((d) => (!d.ok && d.reserved ? [d.at] : [])).sort((a, b) => a - b);
+    expect(reserved).toEqual([200, 400, 600, 800, 1000].map((ms) => now + ms));
+    // Beyond the horizon: refused, with the time of the first token nobody holds.
+    expect(taken.filter((d) => !d.ok && !d.reserved)).toEqual([
+      { ok: false, reserved: false, retryAt: now + 1200 },
+      { ok: false, reserved: false, retryAt: now + 1200 },
+    ]);
+    // The reserved tokens are gone from the bucket: at their time, nothing is left to take.
+    expect(await rates.take('acme', type, rate, now + 1000)).toEqual({ ok: false, reserved: false, retryAt: now + 1200 });
+    expect(await rates.take('acme', type, rate, now + 1200)).toMatchObject({ ok: true });
+    // An idle bucket gives a token now, reservation or not.
+    expect(await rates.take('acme', type, rate, now + 60_000, 1000)).toMatchObject({ ok: true });
+    expect((await rates.list('acme')).find((l) => l.type === type)?.tat).toBe(now + 60_200);
   });
 });

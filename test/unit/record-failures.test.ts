@@ -2,7 +2,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { SqsTaskQueue } from '../../shared/adapters/sqs/sqs-task-queue.js';
-import { KeepMessage, loggingRecordFailures } from '../../shared/adapters/sqs/task-records.js';
+import { KeepMessage, loggingRecordFailures, parseTaskRecord } from '../../shared/adapters/sqs/task-records.js';
 
 const record = (body: string): SQSRecord =>
   ({ messageId: 'm-1', body, eventSourceARN: 'arn:aws:sqs:eu-west-1:1:Taskfleet-general-high', receiptHandle: 'r' }) as SQSRecord;
@@ -51,6 +51,24 @@ describe('worker record failures', () => {
     await loggingRecordFailures(logger, async ({ taskId }) => void seen.push(taskId))(record(JSON.stringify({ taskId: 't-2', tenant: 'acme' })));
     expect(seen).toEqual(['t-2']);
     expect(logger.lines).toEqual([]);
+  });
+});
+
+describe('a task message at the edge', () => {
+  it('carries a reserved rate token through, and drops a malformed one rather than the message', () => {
+    const token = { at: 1_700_000_000_000, attempt: 1, limit: 10, perMs: 1000 };
+    expect(parseTaskRecord(record(JSON.stringify({ taskId: 't-1', tenant: 'acme', sentAt: 'x', token })))).toEqual({ taskId: 't-1', tenant: 'acme', sentAt: 'x', token });
+    for (const bad of [{ ...token, attempt: 0 }, { ...token, limit: 'ten' }, { at: 1 }, 'soon', null]) {
+      expect(parseTaskRecord(record(JSON.stringify({ taskId: 't-1', tenant: 'acme', token: bad })))).toEqual({ taskId: 't-1', tenant: 'acme' });
+    }
+  });
+
+  it('is sent with its token in the body', async () => {
+    const bodies: string[] = [];
+    const sqs = { send: async (command: { input: { Entries: { MessageBody: string }[] } }) => (bodies.push(...command.input.Entries.map((e) => e.MessageBody)), {}) } as unknown as SQSClient;
+    const token = { at: 5, attempt: 2, limit: 1, perMs: 1000 };
+    await new SqsTaskQueue(sqs, { 'general:high': 'https://q/general-high' }).enqueue([{ id: 't-1', tenant: 'acme', pool: 'general', priority: 'high', delaySeconds: 3, token }]);
+    expect(JSON.parse(bodies[0]!)).toMatchObject({ taskId: 't-1', tenant: 'acme', token });
   });
 });
 

@@ -89,11 +89,99 @@ describe('rate limits', () => {
     for (const t of tasks) claims.push(await claimDelivery(worker, deliveryOf(t), claimOptions));
     expect(claims.map((c) => 'claimed' in c)).toEqual([true, true, false]);
     const requeued = services.queue.sent.at(-1)!;
-    expect(requeued).toMatchObject({ id: tasks[2]!.id });
-    expect(requeued.delaySeconds).toBeGreaterThanOrEqual(5);
+    expect(requeued).toMatchObject({ id: tasks[2]!.id, delaySeconds: 5 });
     expect(await services.task(tasks[2]!.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
     services.advance(5);
-    expect(await claimDelivery(worker, deliveryOf(tasks[2]!), claimOptions)).toHaveProperty('claimed');
+    expect(await claimDelivery(worker, { ...deliveryOf(tasks[2]!), token: requeued.token! }, claimOptions)).toHaveProperty('claimed');
+  });
+
+  it('on a Lambda pool: a waiter reserves the next token, comes back exactly then with it on its message, and starts without asking the bucket again', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 10, per: '1s' });
+    const tasks = [];
+    for (let i = 0; i < 30; i++) tasks.push((await submitTask(services, 'acme', { type: 'echo' })).task);
+    const sentBefore = services.queue.sent.length;
+    const first = [];
+    for (const t of tasks) first.push(await claimDelivery(worker, deliveryOf(t), claimOptions));
+    expect(first.filter((c) => 'claimed' in c)).toHaveLength(10);
+    const requeued = services.queue.sent.slice(sentBefore);
+    const t0 = services.now().getTime();
+    // One refusal each, a token reserved 100 ms apart, and a delay of exactly the whole seconds until it (no jitter).
+    expect(requeued).toHaveLength(20);
+    expect(requeued.map((e) => e.token?.at)).toEqual(Array.from({ length: 20 }, (_, i) => t0 + (i + 1) * 100));
+    expect(requeued.map((e) => e.delaySeconds)).toEqual([...Array(10).fill(1), ...Array(10).fill(2)]);
+    expect(requeued.every((e) => e.token?.attempt === 1 && e.token.limit === 10 && e.token.perMs === 1000)).toBe(true);
+
+    // Each comes back when its message does and starts on its token; nobody is refused twice.
+    services.advance(1);
+    for (const e of requeued.slice(0, 10)) expect(await claimDelivery(worker, { taskId: e.id, tenant: 'acme', token: e.token! }, claimOptions)).toHaveProperty('claimed');
+    services.advance(1);
+    for (const e of requeued.slice(10)) expect(await claimDelivery(worker, { taskId: e.id, tenant: 'acme', token: e.token! }, claimOptions)).toHaveProperty('claimed');
+    expect(services.queue.sent).toHaveLength(sentBefore + 20);
+    // The reserved tokens were the bucket's: a newcomer now waits behind them.
+    const late = (await submitTask(services, 'acme', { type: 'echo' })).task;
+    expect(await claimDelivery(worker, deliveryOf(late), claimOptions)).toMatchObject({ action: 'delete' });
+    expect(services.queue.sent.at(-1)?.token?.at).toBe(t0 + 2100);
+  });
+
+  it('uses a held token at most once: a copy of the message, or a retry, takes a token like any start', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 1, per: '10s' });
+    const first = (await submitTask(services, 'acme', { type: 'echo', maxAttempts: 3 })).task;
+    const second = (await submitTask(services, 'acme', { type: 'echo', maxAttempts: 3 })).task;
+    expect(await claimDelivery(worker, deliveryOf(first), claimOptions)).toHaveProperty('claimed');
+    await claimDelivery(worker, deliveryOf(second), claimOptions);
+    const token = services.queue.sent.at(-1)!.token!;
+    services.advance(10);
+    const message = { ...deliveryOf(second), token };
+    expect(await claimDelivery(worker, message, claimOptions)).toHaveProperty('claimed');
+    // A duplicate of that message: the task is running, the copy waits out its lease.
+    expect(await claimDelivery(worker, message, claimOptions)).toMatchObject({ action: 'retry', reason: 'running on another worker' });
+    // Its attempt fails; the kept message comes back with the old token, which was for attempt 1.
+    await services.lifecycle.move('acme', second.id, { type: 'fail', error: { message: 'x' } });
+    const sent = services.queue.sent.length;
+    expect(await claimDelivery(worker, message, claimOptions)).toMatchObject({ action: 'delete', reason: expect.stringContaining('reserved') });
+    expect(services.queue.sent.slice(sent)).toEqual([expect.objectContaining({ id: second.id, token: expect.objectContaining({ attempt: 2, at: token.at + 10_000 }) })]);
+  });
+
+  it('sends an early token back until it is good, keeps it through a full concurrency key, and ignores a forged or stale one', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, {});
+    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 1, per: '10s' });
+    const first = (await submitTask(services, 'acme', { type: 'echo' })).task;
+    const waiter = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'k' })).task;
+    const blocker = (await submitTask(services, 'acme', { type: 'unlimited', concurrencyKey: 'k' })).task;
+    expect(await claimDelivery(worker, deliveryOf(first), claimOptions)).toHaveProperty('claimed');
+    await claimDelivery(worker, deliveryOf(waiter), claimOptions);
+    const token = services.queue.sent.at(-1)!.token!;
+    expect(token.at - services.now().getTime()).toBe(10_000);
+    expect(await claimDelivery(worker, deliveryOf(blocker), claimOptions)).toHaveProperty('claimed');
+
+    // Early (more than a second before its time): back at its time, the same token.
+    services.advance(5);
+    expect(await claimDelivery(worker, { ...deliveryOf(waiter), token }, claimOptions)).toMatchObject({ action: 'delete' });
+    expect(services.queue.sent.at(-1)).toMatchObject({ id: waiter.id, token, delaySeconds: 5 });
+    // On time, but its concurrency key is full: it waits for the slot and keeps the token.
+    services.advance(5);
+    expect(await claimDelivery(worker, { ...deliveryOf(waiter), token }, claimOptions)).toMatchObject({ reason: expect.stringContaining('concurrency key k') });
+    expect(services.queue.sent.at(-1)).toMatchObject({ id: waiter.id, token });
+    await services.lifecycle.move('acme', blocker.id, { type: 'complete', result: null });
+    services.advance(30);
+    const tatBefore = (await services.rates.list('acme'))[0]?.tat;
+    expect(await claimDelivery(worker, { ...deliveryOf(waiter), token }, claimOptions)).toHaveProperty('claimed');
+    expect((await services.rates.list('acme'))[0]?.tat).toBe(tatBefore);
+
+    // A marker for another limit, or further ahead than the horizon, holds nothing: the start takes a token.
+    const other = (await submitTask(services, 'acme', { type: 'echo' })).task;
+    const now = services.now().getTime();
+    for (const forged of [{ at: now, attempt: 1, limit: 1000, perMs: 1000 }, { at: now + 3_600_000, attempt: 2, limit: 1, perMs: 10_000 }]) {
+      expect(await claimDelivery(worker, { ...deliveryOf(other), token: forged }, claimOptions)).toHaveProperty('claimed');
+      await services.lifecycle.move('acme', other.id, { type: 'fail', error: { message: 'again' } });
+      expect((await services.rates.list('acme'))[0]?.tat).toBeGreaterThan(now);
+      services.advance(10);
+    }
   });
 
   it('on an agent pool: an exhausted type is skipped, other types are leased', async () => {

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { burstMs, intervalMs, nextTokenAt, type RateLimit, type TakeDecision } from '../../domain/rate-limit.js';
+import { burstMs, intervalMs, MAX_RESERVE_MS, nextTokenAt, type RateLimit, type TakeDecision } from '../../domain/rate-limit.js';
 import type { RateLimitStore, StoredRateLimit } from '../../ports/rate-limits.js';
 import { TABLE } from '../../topology/table.js';
 
@@ -10,13 +10,16 @@ import { TABLE } from '../../topology/table.js';
  * them is one Query and taking a token one conditional UpdateItem, never a
  * read-modify-write:
  *
- *   busy bucket  SET tat = tat + :interval   IF tat BETWEEN :now AND :now + burst
+ *   busy bucket  SET tat = tat + :interval   IF tat BETWEEN :now AND :now + burst (+ horizon)
  *   idle bucket  SET tat = :now + :interval  IF attribute_not_exists(tat) OR tat < :now
  *   neither      refused: the next token is due at tat - burst (from the refused item)
  *
- * Each case is atomic, so concurrent takers can never take more than the bucket
- * holds. All starts of one tenant × type write this one item: ~1,000 per second is
- * a partition's ceiling (sharding the bucket is the way past it; not built).
+ * A busy take answers the new `tat` (ReturnValues), which names the token taken:
+ * good from `tat − per`, now or (with a reservation horizon) later — a reserved
+ * token, the caller's alone. Each case is atomic, so concurrent takers can never
+ * take more than the bucket holds, nor two of them the same reserved token.
+ * All starts of one tenant × type write this one item: ~1,000 per second is a
+ * partition's ceiling (sharding the bucket is the way past it; not built).
  */
 export class DynamoDbRateLimits implements RateLimitStore {
   constructor(
@@ -67,12 +70,13 @@ export class DynamoDbRateLimits implements RateLimitStore {
     return limits;
   }
 
-  async take(tenant: string, type: string, rate: RateLimit, now: number): Promise<TakeDecision> {
+  async take(tenant: string, type: string, rate: RateLimit, now: number, reserveWithinMs = 0): Promise<TakeDecision> {
     const interval = intervalMs(rate);
-    let tat: number | undefined;
+    // The latest `tat` a busy take may find: a token now (burst), or one to reserve within the horizon.
+    const latest = now + burstMs(rate) + Math.max(0, Math.min(reserveWithinMs, MAX_RESERVE_MS));
     for (const busy of [true, false, true]) {
       try {
-        await this.db.send(
+        const { Attributes } = await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: limitKey(tenant, type),
@@ -80,7 +84,7 @@ export class DynamoDbRateLimits implements RateLimitStore {
               ? {
                   UpdateExpression: 'SET tat = tat + :interval',
                   ConditionExpression: 'attribute_exists(#pk) AND tat BETWEEN :now AND :latest',
-                  ExpressionAttributeValues: { ':interval': interval, ':now': now, ':latest': now + burstMs(rate) },
+                  ExpressionAttributeValues: { ':interval': interval, ':now': now, ':latest': latest },
                 }
               : {
                   UpdateExpression: 'SET tat = :next',
@@ -88,20 +92,26 @@ export class DynamoDbRateLimits implements RateLimitStore {
                   ExpressionAttributeValues: { ':next': now + interval, ':now': now },
                 }),
             ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+            // The new tat tells this taker which token it got: concurrent takers each get their own.
+            ReturnValues: 'UPDATED_NEW',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
-        return { ok: true, tat: busy ? (tat ?? now) + interval : now + interval };
+        const tat = Number(Attributes?.tat);
+        // The token taken is good from (new tat − interval) − burst = new tat − per. Under a
+        // millisecond away counts as now: an interval like 1000/3 is not exact in decimal or binary.
+        const at = tat - rate.perMs;
+        return at - now < 1 ? { ok: true, tat } : { ok: false, reserved: true, at, tat };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const old = error.Item as Record<string, { N?: string }> | undefined;
         // The limit was deleted meanwhile: nothing limits the type any more.
         if (old === undefined) return { ok: true, tat: now };
-        tat = old.tat?.N !== undefined ? Number(old.tat.N) : undefined;
-        if (tat !== undefined && tat - burstMs(rate) > now) return { ok: false, retryAt: nextTokenAt(tat, rate) };
+        const tat = old.tat?.N !== undefined ? Number(old.tat.N) : undefined;
+        if (tat !== undefined && tat > latest) return { ok: false, reserved: false, retryAt: nextTokenAt(tat, rate) };
       }
     }
-    return { ok: false, retryAt: now + interval };
+    return { ok: false, reserved: false, retryAt: now + interval };
   }
 }
 

@@ -18,10 +18,12 @@ export class MemoryRateLimits implements RateLimitStore {
     return [...this.limits.values()].filter((l) => l.tenant === tenant).map(({ tenant: _t, ...l }) => l);
   }
 
-  async take(tenant: string, type: string, rate: RateLimit, now: number): Promise<TakeDecision> {
+  async take(tenant: string, type: string, rate: RateLimit, now: number, reserveWithinMs?: number): Promise<TakeDecision> {
     const stored = this.limits.get(`${tenant}#${type}`);
-    const decision = takeToken(stored?.tat, rate, now);
-    if (decision.ok) this.limits.set(`${tenant}#${type}`, { tenant, type, rate: stored?.rate ?? rate, tat: decision.tat });
+    // As on DynamoDB: a limit deleted meanwhile limits nothing (and is not brought back).
+    if (stored === undefined) return { ok: true, tat: now };
+    const decision = takeToken(stored.tat, rate, now, reserveWithinMs);
+    if (decision.ok || decision.reserved) this.limits.set(`${tenant}#${type}`, { ...stored, tat: decision.tat });
     return decision;
   }
 }

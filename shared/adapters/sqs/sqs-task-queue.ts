@@ -50,7 +50,7 @@ export class SqsTaskQueue implements TaskQueue {
           QueueUrl: url,
           Entries: entries.map((entry, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify({ taskId: entry.id, tenant: entry.tenant, sentAt } satisfies TaskMessage),
+            MessageBody: JSON.stringify({ taskId: entry.id, tenant: entry.tenant, sentAt, ...(entry.token !== undefined ? { token: entry.token } : {}) } satisfies TaskMessage),
             ...(entry.delaySeconds > 0 ? { DelaySeconds: entry.delaySeconds } : {}),
             MessageAttributes: {
               pool: { DataType: 'String', StringValue: entry.pool },

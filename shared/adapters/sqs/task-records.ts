@@ -1,4 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { HeldToken } from '../../domain/rate-limit.js';
 import type { TaskMessage } from '../../ports/task-queue.js';
 
 /** What a record handler logs with (a Powertools Logger fits). */
@@ -19,11 +21,29 @@ export class KeepMessage extends Error {
   }
 }
 
-/** A work-queue record's body; throws on one that is not a task message (it then redrives to the DLQ). */
+/** A reserved rate token as a message carries it (the start gate still decides whether it is honoured). */
+const heldToken = z.object({
+  at: z.number(),
+  attempt: z.number().int().min(1),
+  limit: z.number().int().min(1),
+  perMs: z.number().positive(),
+}) satisfies z.ZodType<HeldToken>;
+
+/**
+ * A work-queue record's body; throws on one that is not a task message (it then
+ * redrives to the DLQ). A malformed token is dropped, not thrown: the start then
+ * takes a token as if it held none.
+ */
 export function parseTaskRecord(record: SQSRecord): TaskMessage {
-  const body = JSON.parse(record.body) as Partial<TaskMessage>;
+  const body = JSON.parse(record.body) as Partial<Record<keyof TaskMessage, unknown>>;
   if (typeof body.taskId !== 'string' || typeof body.tenant !== 'string') throw new Error('not a task message: taskId and tenant are required');
-  return { taskId: body.taskId, tenant: body.tenant, ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}) };
+  const token = body.token === undefined ? undefined : heldToken.safeParse(body.token).data;
+  return {
+    taskId: body.taskId,
+    tenant: body.tenant,
+    ...(typeof body.sentAt === 'string' ? { sentAt: body.sentAt } : {}),
+    ...(token !== undefined ? { token } : {}),
+  };
 }
 
 /**

@@ -1,31 +1,19 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ENV } from '../shared/config-keys.js';
-import {
-  AUTHORIZER_ACCESS,
-  AUTHORIZER_ENTRY,
-  RECONCILER_ACCESS,
-  RECONCILER_ENTRY,
-  RECONCILE_EVERY_MINUTES,
-  ROUTES,
-  WORKER_ACCESS,
-  SCHEDULE_TICK_ACCESS,
-  SCHEDULE_TICK_ENTRY,
-  SCHEDULE_TICK_EVERY_MINUTES,
-  SCHEDULE_TICK_WINDOW_SECONDS,
-  WORKER_ENTRY,
-} from '../shared/topology/routes.js';
+import { ROUTES } from '../shared/topology/routes.js';
 import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
-import { ApiFunctions } from './constructs/api-functions.js';
-import { OutboxReconciler } from './constructs/outbox-reconciler.js';
+import type { ApiFunctions } from './constructs/api-functions.js';
+import type { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
-import { PoolWorker } from './constructs/pool-worker.js';
-import { ScheduleTicker } from './constructs/schedule-ticker.js';
+import type { PoolWorker } from './constructs/pool-worker.js';
+import type { ScheduleTicker } from './constructs/schedule-ticker.js';
 import { TaskTable } from './constructs/task-table.js';
 import { ValuesBucket } from './constructs/values-bucket.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 import { EventsPipeline } from './constructs/events-pipeline.js';
 import { Operations } from './constructs/operations.js';
+import { ComputeStack } from './compute-stack.js';
 
 export interface TaskfleetStackProps extends StackProps {
   /** What happens to the task table when the stack is deleted. @default RemovalPolicy.RETAIN */
@@ -35,17 +23,22 @@ export interface TaskfleetStackProps extends StackProps {
 }
 
 /**
- * taskfleet on AWS: the pool × priority queues, the task table, the HTTP API
- * with its Lambdas and authorizer, a worker Lambda per `runsOn: 'lambda'` pool
- * fed by that pool's queues, and the scheduled outbox reconciler. The queues of
- * `runsOn: 'agents'` pools have no worker: the lease API functions consume them
- * for the external agents. Queues, table, routes, workers and grants all come
- * from shared/topology.
+ * taskfleet on AWS: the pool × priority queues, the task table, the values
+ * bucket, the HTTP API, the events pipeline and the operator topic — everything
+ * with a name, URL or ARN that users or the data depend on — plus two nested
+ * stacks, each with its own 500-resource budget (CloudFormation's per-template
+ * limit): `Compute` (the API's Lambdas and authorizer, a worker per
+ * `runsOn: 'lambda'` pool, the outbox reconciler, the schedule tick) and
+ * `Operations/Monitoring` (alarms and the dashboard). Queues, table, routes,
+ * workers and grants all come from shared/topology; docs/architecture.md
+ * ("The CDK stack") has the counts.
  */
 export class TaskfleetStack extends Stack {
   public readonly queues: PoolQueues;
   public readonly table: TaskTable;
   public readonly values: ValuesBucket;
+  /** The nested stack holding the functions, reconciler, schedule tick and workers. */
+  public readonly compute: ComputeStack;
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
   public readonly reconciler: OutboxReconciler;
@@ -54,7 +47,7 @@ export class TaskfleetStack extends Stack {
   public readonly workers: ReadonlyMap<string, PoolWorker>;
   /** Table stream → events topic and webhook deliveries. */
   public readonly events: EventsPipeline;
-  /** Alarms, the operator topic and the dashboard. */
+  /** The operator topic (here) and the alarms and dashboard (in its nested stack). */
   public readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: TaskfleetStackProps = {}) {
@@ -77,7 +70,6 @@ export class TaskfleetStack extends Stack {
       [ENV.valuesBucket]: this.values.bucket.bucketName,
       [ENV.queueUrlPrefix]: `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${queueNamePrefix}`,
     };
-    const lambdaPools = topology.pools.filter((pool) => pool.runsOn === 'lambda');
     const agentQueues = topology.pools
       .filter((pool) => pool.runsOn === 'agents')
       .flatMap((pool) => this.queues.forPool(pool.name));
@@ -91,46 +83,13 @@ export class TaskfleetStack extends Stack {
       values: this.values.bucket,
     };
 
-    this.functions = new ApiFunctions(this, 'Functions', {
-      routes: ROUTES,
-      authorizerEntry: AUTHORIZER_ENTRY,
-      authorizerAccess: AUTHORIZER_ACCESS,
-      resources,
-      environment,
-    });
+    this.compute = new ComputeStack(this, 'Compute', { topology, queues: this.queues, resources, environment });
+    ({ functions: this.functions, reconciler: this.reconciler, scheduleTicker: this.scheduleTicker, workers: this.workers } = this.compute);
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
       routes: ROUTES,
       handlers: new Map([...this.functions.byRouteKey].map(([key, fn]) => [key, fn.function])),
       authorizerFunction: this.functions.authorizer.function,
     });
-    this.reconciler = new OutboxReconciler(this, 'Outbox', {
-      entry: RECONCILER_ENTRY,
-      everyMinutes: RECONCILE_EVERY_MINUTES,
-      access: RECONCILER_ACCESS,
-      resources,
-      environment,
-    });
-    this.scheduleTicker = new ScheduleTicker(this, 'Schedules', {
-      entry: SCHEDULE_TICK_ENTRY,
-      everyMinutes: SCHEDULE_TICK_EVERY_MINUTES,
-      windowSeconds: SCHEDULE_TICK_WINDOW_SECONDS,
-      access: SCHEDULE_TICK_ACCESS,
-      resources,
-      environment,
-    });
-    this.workers = new Map(
-      lambdaPools.map((pool) => [
-        pool.name,
-        new PoolWorker(this, `Worker-${pool.name}`, {
-          pool,
-          entry: WORKER_ENTRY,
-          queues: this.queues.forPool(pool.name),
-          access: WORKER_ACCESS,
-          resources,
-          environment,
-        }),
-      ]),
-    );
 
     this.events = new EventsPipeline(this, 'Events', { table: this.table.table, environment });
     this.operations = new Operations(this, 'Operations', {
@@ -146,7 +105,7 @@ export class TaskfleetStack extends Stack {
       ]),
       httpApi: this.httpApi.api,
       topicKey: this.events.key,
-      pools: TOPOLOGY.pools.map((pool) => pool.name),
+      pools: topology.pools.map((pool) => pool.name),
       agentPools: new Set(topology.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name)),
     });
     new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });

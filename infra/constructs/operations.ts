@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, NestedStack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -24,7 +24,7 @@ import type { PoolQueue } from './pool-queues.js';
 import type { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface OperationsProps {
-  /** Every pool × priority work queue with its DLQ. */
+  /** Every pool × priority work queue with its DLQ (named in the metrics by `queueName` / `dlqName`). */
   readonly poolQueues: readonly PoolQueue[];
   /** Other DLQs an operator must hear about (webhook deliveries, stream records given up on). */
   readonly otherDeadLetterQueues: ReadonlyMap<string, IQueue>;
@@ -47,23 +47,40 @@ const PERIOD = Duration.minutes(1);
 const BACKLOG_PERIOD = Duration.minutes(2);
 
 /**
+ * A pool queue's SQS metric (Maximum per minute), named by the queue's name as text:
+ * `queue.metric…()` would name it by a reference, i.e. one nested-stack parameter per
+ * queue — 8 per pool against the 200 a template may have.
+ */
+function sqsMetric(queueName: string, metricName: 'ApproximateAgeOfOldestMessage' | 'ApproximateNumberOfMessagesVisible'): Metric {
+  return new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic: 'Maximum', period: PERIOD });
+}
+
+/**
  * What an operator watches: alarms (a pool × priority's oldest waiting task past its
  * priority's SLA — SQS's age on Lambda pools, the sweep's ready-set age on agent pools,
  * any dead letter, function errors and throttles, API 5xx) that publish to the
  * operator topic, and one CloudWatch dashboard with the same figures plus the stream
  * consumer's queue times, run times and outcomes.
+ *
+ * The topic stays in the parent stack (subscribers keep its ARN); the alarms and
+ * the dashboard — 8 alarms per pool and 2 more per Lambda pool — live in the nested
+ * stack `Monitoring`, whose 500 resources hold about 50 pools, and reach the
+ * functions, API and topic through the parameters CDK adds (the pool queues by name).
  */
 export class Operations extends Construct {
   public readonly alarmTopic: Topic;
+  /** Holds the alarms and the dashboard. */
+  public readonly monitoring: NestedStack;
   public readonly alarms: Alarm[] = [];
   public readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
     super(scope, id);
     this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'taskfleet alarms', enforceSSL: true, masterKey: props.topicKey });
+    this.monitoring = new NestedStack(this, 'Monitoring', { description: 'taskfleet: alarms and the dashboard' });
     const action = new SnsAction(this.alarmTopic);
     const alarm = (id: string, metric: IMetric, threshold: number, description: string): Alarm => {
-      const made = new Alarm(this, id, {
+      const made = new Alarm(this.monitoring, id, {
         metric,
         threshold,
         evaluationPeriods: 1,
@@ -79,7 +96,7 @@ export class Operations extends Construct {
 
     const ages: IMetric[] = [];
     const depths: IMetric[] = [];
-    for (const { spec, queue, dlq } of props.poolQueues) {
+    for (const { spec, queueName, dlqName } of props.poolQueues) {
       const sla = poolSlaSeconds(spec.pool)[spec.priority];
       // Alarms get the bare metric (a label would turn it into a metric-math alarm); graphs get the label.
       const age =
@@ -91,10 +108,10 @@ export class Operations extends Construct {
               statistic: 'Maximum',
               period: BACKLOG_PERIOD,
             })
-          : queue.metricApproximateAgeOfOldestMessage({ period: PERIOD, statistic: 'Maximum' });
+          : sqsMetric(queueName, 'ApproximateAgeOfOldestMessage');
       ages.push(age.with({ label: spec.key }));
       alarm(`Age-${spec.pool}-${spec.priority}`, age, sla, `${spec.key}: the oldest waiting task is older than the ${spec.priority} SLA of ${sla} s`);
-      const depth = dlq.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' });
+      const depth = sqsMetric(dlqName, 'ApproximateNumberOfMessagesVisible');
       depths.push(depth.with({ label: `${spec.key} DLQ` }));
       alarm(`Dlq-${spec.pool}-${spec.priority}`, depth, 0, `${spec.key}: tasks are in the DLQ (GET /dlq to inspect, POST /dlq/redrive to replay)`);
     }
@@ -121,7 +138,7 @@ export class Operations extends Construct {
       new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { pool, priority, service: 'taskfleet-events' }, statistic, period: PERIOD, label: `${pool}:${priority}` });
     const perPool = (name: string, statistic: string): IMetric[] => props.pools.flatMap((pool) => PRIORITIES.map((p) => own(name, pool, p, statistic)));
 
-    this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(3) });
+    this.dashboard = new Dashboard(this.monitoring, 'Dashboard', { defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new TextWidget({ markdown: '# taskfleet\nQueues, dead letters, functions and the API; task figures come from the table stream.', width: 24, height: 2 }),
     );

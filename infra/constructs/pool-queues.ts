@@ -8,6 +8,12 @@ export interface PoolQueue {
   readonly spec: QueueSpec;
   readonly queue: Queue;
   readonly dlq: Queue;
+  /**
+   * The queues' names as text (`queue.queueName` is a reference): a nested stack
+   * that names a queue only in a metric's dimension needs no parameter for it.
+   */
+  readonly queueName: string;
+  readonly dlqName: string;
 }
 
 export interface PoolQueuesProps {
@@ -38,21 +44,22 @@ export class PoolQueues extends Construct {
     const byKey = new Map<string, PoolQueue>();
     for (const spec of props.queues) {
       if (byKey.has(spec.key)) throw new Error(`queue "${spec.key}" is declared twice`);
+      const names = { queueName: queueName(props.namePrefix, spec.name), dlqName: queueName(props.namePrefix, spec.dlqName) };
       const dlq = new Queue(this, spec.dlqName, {
-        queueName: queueName(props.namePrefix, spec.dlqName),
+        queueName: names.dlqName,
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: props.dlqRetention ?? Duration.days(14),
       });
       const queue = new Queue(this, spec.name, {
-        queueName: queueName(props.namePrefix, spec.name),
+        queueName: names.queueName,
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         retentionPeriod: props.retention ?? Duration.days(14),
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
       });
-      byKey.set(spec.key, { spec, queue, dlq });
+      byKey.set(spec.key, { spec, queue, dlq, ...names });
     }
     this.byKey = byKey;
   }

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
+import { arnInFinding } from '../nag.js';
 import { Construct } from 'constructs';
 
 export interface ValuesBucketProps {
@@ -40,9 +41,8 @@ export class ValuesBucket extends Construct {
 export function acknowledgeValuesObjects(scope: IConstruct, bucket: IBucket): void {
   const cfn = bucket.node.defaultChild as CfnBucket | undefined;
   if (!cfn) throw new Error(`bucket ${bucket.node.path} has no CfnBucket to name in an acknowledgement`);
-  const logicalId = Stack.of(cfn).resolve(cfn.logicalId) as string;
   Validations.of(scope).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
+    id: `AwsSolutions-IAM5[Resource::${arnInFinding(scope, cfn)}/*]`,
     reason: 'Task payloads and results are objects named by tenant and task id, created at run time: the role reads or writes only these.',
   });
 }

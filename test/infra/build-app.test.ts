@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CfnElement } from 'aws-cdk-lib';
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 
@@ -29,7 +30,8 @@ describe('buildApp', () => {
   it('bundles every entry as an ESM module with a require shim and a source map', () => {
     const { app, stack } = buildApp({ nag: false });
     const assembly = app.synth();
-    const resources = assembly.getStackArtifact(stack.artifactId).template.Resources;
+    // The functions are in the Compute nested stack: its template is a file of the assembly.
+    const templateOf = (construct: IConstruct) => JSON.parse(readFileSync(join(assembly.directory, Stack.of(construct).templateFile), 'utf8'));
     const { functions, reconciler, scheduleTicker, workers } = stack;
     const all = [
       ...functions.byRouteKey.values(),
@@ -39,7 +41,8 @@ describe('buildApp', () => {
       ...[...workers.values()].map((w) => w.function),
     ];
     for (const fn of all) {
-      const props = resources[stack.getLogicalId(fn.function.node.defaultChild as CfnElement)].Properties;
+      const cfn = fn.function.node.defaultChild as CfnElement;
+      const props = templateOf(cfn).Resources[Stack.of(cfn).getLogicalId(cfn)].Properties;
       expect(props.Handler).toBe('index.handler');
       const assetDir = join(assembly.directory, `asset.${String(props.Code.S3Key).replace(/\.zip$/, '')}`);
       const code = readFileSync(join(assetDir, 'index.mjs'), 'utf8');

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
@@ -13,7 +14,8 @@ beforeAll(() => {
   t = new StackTemplate(buildApp({ skipBundling: true, nag: false }).stack);
 }, 120_000);
 
-const alarms = () => Object.values(t.template.findResources('AWS::CloudWatch::Alarm'));
+const isEqual = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const alarms = () => Object.values(t.findResources('AWS::CloudWatch::Alarm'));
 
 describe('events pipeline', () => {
   it('has a KMS-encrypted events topic, exported as an output', () => {
@@ -25,7 +27,7 @@ describe('events pipeline', () => {
 
   it('feeds the stream consumer from the table stream: filtered, partial batch responses, bisect, a failure DLQ', () => {
     const [mapping] = Object.values(
-      t.template.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: t.logicalId(t.stack.events.consumer.function) } } }),
+      t.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: t.logicalId(t.stack.events.consumer.function) } } }),
     );
     expect(mapping?.Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [t.logicalId(t.stack.table.table), 'StreamArn'] },
@@ -53,7 +55,7 @@ describe('events pipeline', () => {
       [EVENTS_ENV.deliveryDlqUrl]: { Ref: t.logicalId(t.stack.events.deliveryDlq) },
     });
     expect(fn.Properties.Environment.Variables[EVENTS_ENV.allowLoopback]).toBeUndefined();
-    t.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: t.logicalId(t.stack.events.delivery.function) },
       EventSourceArn: t.arnOf(t.stack.events.deliveryQueue),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -86,8 +88,9 @@ describe('alarms', () => {
     const lambdaQueues = TOPOLOGY.queues.filter((q) => !agentPools.has(q.pool));
     expect(ages).toHaveLength(lambdaQueues.length);
     for (const spec of lambdaQueues) {
-      const queue = t.stack.queues.byKey.get(spec.key)!.queue;
-      const alarm = ages.find((a) => JSON.stringify(a.Properties.Dimensions).includes(t.logicalId(queue)));
+      // Named by the queue's name as text, not a reference: no nested-stack parameter per queue.
+      const queueName = t.resource(t.stack.queues.byKey.get(spec.key)!.queue).Properties.QueueName as string;
+      const alarm = ages.find((a) => isEqual(a.Properties.Dimensions, [{ Name: 'QueueName', Value: queueName }]));
       expect(alarm?.Properties, spec.key).toMatchObject({ Threshold: DEFAULT_SLA_SECONDS[spec.priority], ComparisonOperator: 'GreaterThanThreshold' });
     }
     expect(DEFAULT_SLA_SECONDS).toMatchObject({ critical: 30, high: 300, normal: 7200 });
@@ -121,21 +124,39 @@ describe('alarms', () => {
     const dlqs = byName('ApproximateNumberOfMessagesVisible');
     expect(dlqs).toHaveLength(TOPOLOGY.queues.length + 2);
     for (const a of dlqs) expect(a.Properties.Threshold).toBe(0);
+    for (const { dlq } of t.stack.queues.byKey.values()) {
+      const dimensions = [{ Name: 'QueueName', Value: t.resource(dlq).Properties.QueueName }];
+      expect(dlqs.filter((a) => isEqual(a.Properties.Dimensions, dimensions)), dlq.node.path).toHaveLength(1);
+    }
     expect(byName('Errors').length).toBeGreaterThanOrEqual(3);
     expect(byName('Throttles').length).toBeGreaterThanOrEqual(3);
     expect(byName('5xx')).toEqual([expect.objectContaining({ Properties: expect.objectContaining({ Namespace: 'AWS/ApiGateway', Threshold: 0 }) })]);
   });
 
+  it('lives in the Monitoring nested stack with the dashboard, off the root’s 500 resources; the topic stays in the root', () => {
+    const { monitoring } = t.stack.operations;
+    const inMonitoring = Object.values(t.rawTemplate(monitoring).Resources as Record<string, { Type: string }>);
+    expect(inMonitoring.filter((r) => r.Type === 'AWS::CloudWatch::Alarm')).toHaveLength(operatorAlarmCount(TOPOLOGY));
+    expect(inMonitoring.filter((r) => r.Type === 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+    const inRoot = Object.values(t.rawTemplate(t.stack).Resources as Record<string, { Type: string }>).map((r) => r.Type);
+    expect(inRoot).not.toContain('AWS::CloudWatch::Alarm');
+    expect(inRoot).not.toContain('AWS::CloudWatch::Dashboard');
+    expect(Stack.of(t.stack.operations.alarmTopic)).toBe(t.stack);
+  });
+
   it('publishes every alarm to the operator topic, an output', () => {
     const topic = { Ref: t.logicalId(t.stack.operations.alarmTopic) };
-    for (const a of alarms()) expect(a.Properties.AlarmActions).toEqual([topic]);
+    for (const a of alarms()) {
+      expect(a.Properties.AlarmActions).toEqual([topic]);
+      expect(a.Properties.OKActions).toEqual([topic]);
+    }
     t.template.hasOutput('AlarmTopicArn', { Value: topic });
   });
 });
 
 describe('dashboard', () => {
   it('is one dashboard with queue ages, dead letters, the stream’s task figures, errors and 5xx', () => {
-    const dashboards = Object.values(t.template.findResources('AWS::CloudWatch::Dashboard'));
+    const dashboards = Object.values(t.findResources('AWS::CloudWatch::Dashboard'));
     expect(dashboards).toHaveLength(1);
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
     for (const text of [METRIC.circuitOpened, METRIC.circuitClosed, METRIC.oldestReady, 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {

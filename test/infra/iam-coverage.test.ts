@@ -75,7 +75,7 @@ function granted(fn: TaskfleetFunction): Set<string> {
 
 /** Every `Allow` statement of a function's role. */
 function statements(fn: TaskfleetFunction): any[] {
-  const policies = t.template.findResources('AWS::IAM::Policy');
+  const policies = t.findResources('AWS::IAM::Policy');
   return Object.values(policies)
     .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === t.logicalId(fn.role)))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as any[]);

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
+import type { TaskfleetStack } from '../../infra/taskfleet-stack.js';
 import { DEFAULT_ROUTE_TIMEOUT_SECONDS } from '../../infra/constructs/api-functions.js';
 import { ENV } from '../../shared/config-keys.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
@@ -36,7 +37,7 @@ const agentQueueSpecs = TOPOLOGY.queues.filter((q) => runsOn(q.pool) === 'agents
 
 function routeResource(routeKey: string) {
   const [route] = Object.values(
-    t.template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+    t.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
   );
   if (!route) throw new Error(`no route ${routeKey}`);
   return route;
@@ -44,7 +45,7 @@ function routeResource(routeKey: string) {
 
 describe('queues', () => {
   it('has a work queue and a DLQ per pool × priority, at least 8', () => {
-    const count = Object.keys(t.template.findResources('AWS::SQS::Queue')).length;
+    const count = Object.keys(t.findResources('AWS::SQS::Queue')).length;
     // Plus the events pipeline's three: webhook deliveries, their DLQ, stream records given up on.
     expect(count).toBe(2 * TOPOLOGY.queues.length + 3);
     expect(count).toBeGreaterThanOrEqual(8);
@@ -66,13 +67,13 @@ describe('queues', () => {
   );
 
   it('encrypts every queue with SQS-managed keys', () => {
-    for (const queue of Object.values(t.template.findResources('AWS::SQS::Queue'))) {
+    for (const queue of Object.values(t.findResources('AWS::SQS::Queue'))) {
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     }
   });
 
   it('denies non-TLS access to every queue', () => {
-    const denyInsecure = t.template.findResources('AWS::SQS::QueuePolicy', {
+    const denyInsecure = t.findResources('AWS::SQS::QueuePolicy', {
       Properties: {
         PolicyDocument: {
           Statement: Match.arrayWith([
@@ -97,7 +98,7 @@ describe('queues', () => {
 
 describe('task table', () => {
   it('is on-demand with PITR, TTL and a NEW_AND_OLD_IMAGES stream', () => {
-    t.template.hasResourceProperties('AWS::DynamoDB::Table', {
+    t.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
         { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
@@ -133,12 +134,12 @@ describe('task table', () => {
 
 describe('HTTP API', () => {
   it('has a route for every ROUTES entry and no other', () => {
-    const routes = Object.values(t.template.findResources('AWS::ApiGatewayV2::Route'));
+    const routes = Object.values(t.findResources('AWS::ApiGatewayV2::Route'));
     expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map((r) => r.routeKey).sort());
   });
 
   it.each(ROUTES.map((r) => [r.routeKey, r] as const))('%s is guarded as its spec says', (routeKey, spec) => {
-    const [authorizerId] = Object.keys(t.template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const [authorizerId] = Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'));
     const route = routeResource(routeKey);
     if (spec.authorized) {
       expect(route.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
@@ -149,7 +150,7 @@ describe('HTTP API', () => {
   });
 
   it('leaves GET /health without an authorizer', () => {
-    t.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
       RouteKey: 'GET /health',
       AuthorizationType: 'NONE',
       AuthorizerId: Match.absent(),
@@ -163,22 +164,22 @@ describe('HTTP API', () => {
   });
 
   it('has one Lambda authorizer: simple responses, Authorization header, cached 300 s', () => {
-    t.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
-    t.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+    expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'))).toHaveLength(1);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
       IdentitySource: ['$request.header.Authorization'],
       AuthorizerResultTtlInSeconds: 300,
     });
-    const [authorizer] = Object.values(t.template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    const [authorizer] = Object.values(t.findResources('AWS::ApiGatewayV2::Authorizer'));
     expect(JSON.stringify(authorizer!.Properties.AuthorizerUri)).toContain(
       t.logicalId(t.stack.functions.authorizer.function),
     );
   });
 
   it('logs access on the $default stage and throttles it', () => {
-    t.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       AccessLogSettings: {
@@ -192,7 +193,19 @@ describe('HTTP API', () => {
 
 describe('functions', () => {
   it('has one function per route, plus the authorizer, the reconciler, the schedule tick, a worker per Lambda pool and the two events functions', () => {
-    t.template.resourceCountIs('AWS::Lambda::Function', ROUTES.length + 3 + lambdaPools.length + 2);
+    expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(ROUTES.length + 3 + lambdaPools.length + 2);
+  });
+
+  it('keeps every function but the events pipeline’s in the Compute nested stack, off the root’s 500 resources', () => {
+    const { consumer, delivery } = t.stack.events;
+    for (const fn of t.allFunctions()) {
+      const inRoot = fn === consumer || fn === delivery;
+      expect(Stack.of(fn.function), fn.node.path).toBe(inRoot ? t.stack : t.stack.compute);
+      // Its role, policy and log group go with it.
+      for (const part of [fn.role, fn.logGroup]) expect(Stack.of(part), part.node.path).toBe(Stack.of(fn.function));
+    }
+    const rootFunctions = Object.values(t.rawTemplate(t.stack).Resources as Record<string, { Type: string }>).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(rootFunctions).toHaveLength(2);
   });
 
   it('runs every function on nodejs24.x, arm64, logging to its own group', () => {
@@ -246,13 +259,13 @@ describe('functions', () => {
 
 describe('pool workers', () => {
   const poolOf = (name: string) => TOPOLOGY.pools.find((p) => p.name === name)!;
-  const mappings = () => Object.values(t.template.findResources('AWS::Lambda::EventSourceMapping'));
+  const mappings = () => Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
   const ownQueues = (pool: string) => t.stack.queues.forPool(pool);
 
   it('has one worker per Lambda pool and none for an agent pool; only the workers carry POOL_NAME', () => {
     expect([...t.stack.workers.keys()].sort()).toEqual(lambdaPools.map((p) => p.name).sort());
     for (const pool of agentPools) expect(t.stack.workers.has(pool.name), pool.name).toBe(false);
-    const withPoolName = Object.values(t.template.findResources('AWS::Lambda::Function')).filter(
+    const withPoolName = Object.values(t.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.[WORKER_POOL_ENV] !== undefined,
     );
     expect(withPoolName).toHaveLength(lambdaPools.length);
@@ -325,7 +338,7 @@ describe('pool workers', () => {
 
 describe('outbox reconciler', () => {
   it('is triggered by a schedule every RECONCILE_EVERY_MINUTES', () => {
-    t.template.hasResourceProperties('AWS::Events::Rule', {
+    t.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: Schedule.rate(Duration.minutes(RECONCILE_EVERY_MINUTES)).expressionString,
       State: 'ENABLED',
       Targets: [Match.objectLike({ Arn: t.arnOf(t.stack.reconciler.function.function) })],
@@ -335,7 +348,7 @@ describe('outbox reconciler', () => {
 
 describe('schedule tick', () => {
   it('is invoked every SCHEDULE_TICK_EVERY_MINUTES with its scheduled time and its window', () => {
-    t.template.hasResourceProperties('AWS::Events::Rule', {
+    t.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: Schedule.rate(Duration.minutes(SCHEDULE_TICK_EVERY_MINUTES)).expressionString,
       State: 'ENABLED',
       Targets: [
@@ -378,6 +391,15 @@ describe('cdk-nag (AwsSolutions)', () => {
   it('fails synth on a finding, so the checks are really wired in', () => {
     const { app, stack } = buildApp({ skipBundling: true });
     new Queue(stack, 'BareQueue');
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it.each([
+    ['Compute', (stack: TaskfleetStack) => stack.compute],
+    ['Operations/Monitoring', (stack: TaskfleetStack) => stack.operations.monitoring],
+  ] as const)('checks the %s nested stack too: a finding there fails synth', (_name, nestedOf) => {
+    const { app, stack } = buildApp({ skipBundling: true });
+    new Queue(nestedOf(stack), 'BareQueue');
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
   });
 

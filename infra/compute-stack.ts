@@ -1,0 +1,98 @@
+import { NestedStack } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import {
+  AUTHORIZER_ACCESS,
+  AUTHORIZER_ENTRY,
+  RECONCILER_ACCESS,
+  RECONCILER_ENTRY,
+  RECONCILE_EVERY_MINUTES,
+  ROUTES,
+  SCHEDULE_TICK_ACCESS,
+  SCHEDULE_TICK_ENTRY,
+  SCHEDULE_TICK_EVERY_MINUTES,
+  SCHEDULE_TICK_WINDOW_SECONDS,
+  WORKER_ACCESS,
+  WORKER_ENTRY,
+} from '../shared/topology/routes.js';
+import type { Topology } from '../shared/topology/topology.js';
+import { ApiFunctions } from './constructs/api-functions.js';
+import type { AccessResources } from './constructs/grant-access.js';
+import { OutboxReconciler } from './constructs/outbox-reconciler.js';
+import type { PoolQueues } from './constructs/pool-queues.js';
+import { PoolWorker } from './constructs/pool-worker.js';
+import { ScheduleTicker } from './constructs/schedule-ticker.js';
+
+export interface ComputeStackProps {
+  /** The pools: a worker per `runsOn: 'lambda'` pool. */
+  readonly topology: Topology;
+  /** The parent's pool × priority queues: the workers' event sources. */
+  readonly queues: PoolQueues;
+  /** The parent's table, queues and bucket the access targets stand for. */
+  readonly resources: AccessResources;
+  /** Set on every function (TABLE_NAME, VALUES_BUCKET, QUEUE_URL_PREFIX). */
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * The task-handling Lambdas, in a nested stack of their own: one function per
+ * route plus the authorizer, a worker per Lambda pool with its event-source
+ * mappings, the outbox reconciler and the schedule tick — about 190 resources
+ * (4 per function: function, role, policy, log group) that would otherwise
+ * count against the parent's 500.
+ *
+ * Only stateless, CloudFormation-named resources live here: nothing a user or
+ * the data depends on by name or ARN (the table, bucket, queues, API and
+ * topics stay in the parent), so moving them here replaced them harmlessly.
+ * CDK passes each parent resource they use as a parameter (8 per pool: every
+ * work queue's and DLQ's ARN, plus the table and bucket), which caps a stack at
+ * about 24 pools, past the parent's own limit (docs/architecture.md).
+ */
+export class ComputeStack extends NestedStack {
+  public readonly functions: ApiFunctions;
+  public readonly reconciler: OutboxReconciler;
+  public readonly scheduleTicker: ScheduleTicker;
+  /** By pool name: the `runsOn: 'lambda'` pools only. */
+  public readonly workers: ReadonlyMap<string, PoolWorker>;
+
+  constructor(scope: Construct, id: string, props: ComputeStackProps) {
+    super(scope, id, { description: 'taskfleet: the API functions, pool workers, outbox reconciler and schedule tick' });
+    const { resources, environment } = props;
+    this.functions = new ApiFunctions(this, 'Functions', {
+      routes: ROUTES,
+      authorizerEntry: AUTHORIZER_ENTRY,
+      authorizerAccess: AUTHORIZER_ACCESS,
+      resources,
+      environment,
+    });
+    this.reconciler = new OutboxReconciler(this, 'Outbox', {
+      entry: RECONCILER_ENTRY,
+      everyMinutes: RECONCILE_EVERY_MINUTES,
+      access: RECONCILER_ACCESS,
+      resources,
+      environment,
+    });
+    this.scheduleTicker = new ScheduleTicker(this, 'Schedules', {
+      entry: SCHEDULE_TICK_ENTRY,
+      everyMinutes: SCHEDULE_TICK_EVERY_MINUTES,
+      windowSeconds: SCHEDULE_TICK_WINDOW_SECONDS,
+      access: SCHEDULE_TICK_ACCESS,
+      resources,
+      environment,
+    });
+    this.workers = new Map(
+      props.topology.pools
+        .filter((pool) => pool.runsOn === 'lambda')
+        .map((pool) => [
+          pool.name,
+          new PoolWorker(this, `Worker-${pool.name}`, {
+            pool,
+            entry: WORKER_ENTRY,
+            queues: props.queues.forPool(pool.name),
+            access: WORKER_ACCESS,
+            resources,
+            environment,
+          }),
+        ]),
+    );
+  }
+}

@@ -106,6 +106,7 @@ export class TaskfleetStack extends Stack {
       httpApi: this.httpApi.api,
       topicKey: this.events.key,
       pools: topology.pools.map((pool) => pool.name),
+      slaSeconds: new Map(topology.pools.map((pool) => [pool.name, pool.slaSeconds])),
       agentPools: new Set(topology.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name)),
     });
     new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });

@@ -18,8 +18,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
 import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
-import { PRIORITIES } from '../../shared/domain/priority.js';
-import { poolSlaSeconds } from '../../shared/topology/sla.js';
+import { PRIORITIES, type Priority } from '../../shared/domain/priority.js';
 import type { PoolQueue } from './pool-queues.js';
 import type { TaskfleetFunction } from './taskfleet-function.js';
 
@@ -35,6 +34,8 @@ export interface OperationsProps {
   readonly topicKey: IKey;
   /** Pools, for the dashboard's per-pool figures. */
   readonly pools: readonly string[];
+  /** Each pool's SLA per priority (the topology's `slaSeconds`): the age alarms' thresholds. */
+  readonly slaSeconds: ReadonlyMap<string, Readonly<Record<Priority, number>>>;
   /**
    * The `runsOn: 'agents'` pools: their tasks wait in the table's ready sets, not on
    * SQS, so their age alarms read the sweep's `OldestReadySeconds`. @default - none
@@ -97,7 +98,8 @@ export class Operations extends Construct {
     const ages: IMetric[] = [];
     const depths: IMetric[] = [];
     for (const { spec, queueName, dlqName } of props.poolQueues) {
-      const sla = poolSlaSeconds(spec.pool)[spec.priority];
+      const sla = props.slaSeconds.get(spec.pool)?.[spec.priority];
+      if (sla === undefined) throw new Error(`no SLA for pool ${spec.pool}`);
       // Alarms get the bare metric (a label would turn it into a metric-math alarm); graphs get the label.
       const age =
         props.agentPools?.has(spec.pool) === true

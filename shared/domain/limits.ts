@@ -14,7 +14,11 @@ export const LIMITS = {
    * waits in the table (a `delay` timer) and the sweep queues it for its last 15 minutes.
    */
   delaySeconds: 365 * 24 * 3600,
-  /** 12 hours: SQS's largest visibility timeout, so a lease can always cover it. */
+  /**
+   * 12 hours per lease term. Agent leases live in the table (renewed by each
+   * heartbeat, so a task may run longer than this); the cap keeps a silent agent's
+   * task from being held for more than half a day before the sweep hands it on.
+   */
   timeoutSeconds: 43_200,
   requires: 20,
   /** Tasks of one concurrency key running at once. */

@@ -1,5 +1,4 @@
 import type { Priority } from '../domain/priority.js';
-import { POOLS, type PoolConfig } from './pools.js';
 
 /** How long a task of each priority may wait to start before an operator hears of it. */
 export const DEFAULT_SLA_SECONDS: Readonly<Record<Priority, number>> = {
@@ -9,10 +8,9 @@ export const DEFAULT_SLA_SECONDS: Readonly<Record<Priority, number>> = {
   low: 24 * 3600,
 };
 
-/** A pool's SLA per priority: its `slaSeconds` over the defaults. */
-export function poolSlaSeconds(pool: string, pools: readonly PoolConfig[] = POOLS): Readonly<Record<Priority, number>> {
-  const config = pools.find((p) => p.name === pool);
-  const sla = { ...DEFAULT_SLA_SECONDS, ...config?.slaSeconds };
+/** A pool's SLA per priority: its `slaSeconds` over the defaults. Throws on a value that is not a positive number. */
+export function resolveSla(pool: string, given: Partial<Record<Priority, number>> = {}): Readonly<Record<Priority, number>> {
+  const sla = { ...DEFAULT_SLA_SECONDS, ...given };
   for (const [priority, seconds] of Object.entries(sla)) {
     if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`pool "${pool}": slaSeconds.${priority} must be a positive number`);
   }

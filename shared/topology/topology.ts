@@ -1,4 +1,5 @@
 import { PRIORITIES, type Priority } from '../domain/priority.js';
+import { resolveSla } from './sla.js';
 import type { BackoffPolicy } from '../domain/backoff.js';
 import type { CircuitPolicy } from '../domain/circuit-breaker.js';
 import { POOLS, type PoolConfig } from './pools.js';
@@ -27,6 +28,8 @@ export interface Pool {
   readonly admissionWindowSeconds: number;
   /** Agent pools: the scheduling policy's settings (docs/architecture.md, "Scheduling policy"). */
   readonly scheduling?: Partial<SchedulingConfig>;
+  /** How long a task of each priority may wait to start before the stack alarms (`slaSeconds` over the defaults). */
+  readonly slaSeconds: Readonly<Record<Priority, number>>;
 }
 
 /** One work queue: a pool × priority, with its DLQ. */
@@ -89,6 +92,7 @@ export function resolvePool(config: PoolConfig): Pool {
   return {
     name: config.name,
     capabilities: [...new Set(config.capabilities)].sort(),
+    slaSeconds: resolveSla(config.name, config.slaSeconds),
     runsOn: config.runsOn ?? 'lambda',
     workerTimeoutSeconds,
     // Lambda's guidance for SQS sources: visibility ≥ 6× the function timeout,

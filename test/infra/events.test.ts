@@ -6,7 +6,7 @@ import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backl
 import { EVENTS_ENV } from '../../shared/events-config.js';
 import { operatorAlarmCount } from '../../shared/topology/alarms.js';
 import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
-import { TOPOLOGY } from '../../shared/topology/topology.js';
+import { buildTopology, TOPOLOGY } from '../../shared/topology/topology.js';
 import { StackTemplate } from './stack-template.js';
 
 let t: StackTemplate;
@@ -95,6 +95,23 @@ describe('alarms', () => {
     }
     expect(DEFAULT_SLA_SECONDS).toMatchObject({ critical: 30, high: 300, normal: 7200 });
   });
+
+  it("takes a pool's own slaSeconds from the stack's topology", () => {
+    const topology = buildTopology([
+      { name: 'fast', capabilities: ['echo'], slaSeconds: { critical: 10, normal: 600 } },
+      { name: 'crew', capabilities: ['shell'], runsOn: 'agents', slaSeconds: { high: 120 } },
+    ]);
+    const custom = new StackTemplate(buildApp({ skipBundling: true, nag: false, stackProps: { topology } }).stack);
+    const thresholds = (metric: string, pool: (a: { Properties: Record<string, any> }) => boolean) =>
+      Object.values(custom.findResources('AWS::CloudWatch::Alarm'))
+        .filter((a) => a.Properties.MetricName === metric && pool(a))
+        .map((a) => a.Properties.Threshold as number)
+        .sort((x, y) => x - y);
+    const onQueue = (a: { Properties: Record<string, any> }) => JSON.stringify(a.Properties.Dimensions).includes('fast-');
+    const onPool = (a: { Properties: Record<string, any> }) => JSON.stringify(a.Properties.Dimensions).includes('"crew"');
+    expect(thresholds('ApproximateAgeOfOldestMessage', onQueue)).toEqual([10, 300, 600, DEFAULT_SLA_SECONDS.low]);
+    expect(thresholds(METRIC.oldestReady, onPool)).toEqual([DEFAULT_SLA_SECONDS.critical, 120, DEFAULT_SLA_SECONDS.normal, DEFAULT_SLA_SECONDS.low]);
+  }, 120_000);
 
   it('alarms on each agent pool × priority’s oldest ready task (the sweep’s metric) above the same SLA', () => {
     expect(agentPools.size).toBeGreaterThan(0);

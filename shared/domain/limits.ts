@@ -15,9 +15,9 @@ export const LIMITS = {
    */
   delaySeconds: 365 * 24 * 3600,
   /**
-   * 12 hours per lease term. Agent leases live in the table (renewed by each
-   * heartbeat, so a task may run longer than this); the cap keeps a silent agent's
-   * task from being held for more than half a day before the sweep hands it on.
+   * 12 hours: the longest one lease term may be. Agent leases live in the table
+   * and each heartbeat renews the term, so a task may run longer; Lambda pools
+   * cap it lower, at their worker's timeout.
    */
   timeoutSeconds: 43_200,
   requires: 20,

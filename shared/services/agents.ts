@@ -212,7 +212,8 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
 }
 
 /**
- * A short-lived, shared view of each tenant × pool ready set in this process:
+ * A short-lived, shared view of each tenant × pool ready set (and of each
+ * tenant's fleet) in this process:
  * concurrent lease calls share one read of the shards (single flight), and a
  * view is reused for `ttlMs`. Staleness is harmless: a claim is a conditional
  * write, so a task someone else took is a lost race and the next candidate is
@@ -222,11 +223,24 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
  */
 export class ReadyView {
   private readonly views = new Map<string, { at: number; tasks: Promise<readonly ReadyTask[]> }>();
+  private readonly fleets = new Map<string, { at: number; agents: Promise<readonly AgentProfile[]> }>();
 
   constructor(
     private readonly ttlMs = 150,
     private readonly clock: () => number = Date.now,
+    /** How long a tenant's fleet (its online agents and their free capacity) is reused. */
+    private readonly fleetTtlMs = 1_000,
   ) {}
+
+  /** A tenant's online fleet, shared by the lease calls of this process for `fleetTtlMs` (single flight too). */
+  fleet(tenant: string, load: () => Promise<readonly AgentProfile[]>): Promise<readonly AgentProfile[]> {
+    const cached = this.fleets.get(tenant);
+    if (cached !== undefined && this.clock() - cached.at < this.fleetTtlMs) return cached.agents;
+    const agents = load();
+    this.fleets.set(tenant, { at: this.clock(), agents });
+    agents.catch(() => this.fleets.delete(tenant));
+    return agents;
+  }
 
   read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>): Promise<readonly ReadyTask[]> {
     const key = `${tenant}#${pool}`;
@@ -281,18 +295,11 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
   };
 }
 
-/** How long the fleet view of a tenant may be reused by lease calls in one process. */
-const FLEET_CACHE_MS = 1_000;
-const fleets = new Map<string, { at: number; agents: readonly AgentProfile[] }>();
-
-async function onlineFleet(deps: Pick<AgentDeps, 'agents'>, tenant: string, now: Date): Promise<readonly AgentProfile[]> {
-  const cached = fleets.get(tenant);
-  if (cached !== undefined && now.getTime() - cached.at < FLEET_CACHE_MS) return cached.agents;
-  const agents = (await deps.agents.list(tenant))
-    .filter((a) => isOnline(a, now))
-    .map((a) => profileOf(a, freeCapacity(a.capacity, Object.values(a.leases), now)));
-  fleets.set(tenant, { at: now.getTime(), agents });
-  return agents;
+/** The tenant's online agents with their free capacity, through this process's shared view when there is one. */
+function onlineFleet(deps: Pick<AgentDeps, 'agents' | 'readyView'>, tenant: string, now: Date): Promise<readonly AgentProfile[]> {
+  const load = async (): Promise<readonly AgentProfile[]> =>
+    (await deps.agents.list(tenant)).filter((a) => isOnline(a, now)).map((a) => profileOf(a, freeCapacity(a.capacity, Object.values(a.leases), now)));
+  return deps.readyView?.fleet(tenant, load) ?? load();
 }
 
 function profileOf(agent: Agent, free: FreeCapacity): AgentProfile {

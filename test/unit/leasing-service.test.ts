@@ -7,7 +7,7 @@ import { sweepDue } from '../../shared/services/sweep.js';
 import { memoryAgentDeps } from '../helpers/agent-deps.js';
 import { memoryServices } from '../helpers/memory-services.js';
 
-/** Each test its own tenant: the lease service caches a tenant's fleet for a second of wall time. */
+/** Each test its own tenant, so no test reads another's records. */
 let tenants = 0;
 const fresh = (): string => `t${++tenants}`;
 

@@ -8,7 +8,7 @@ import type { OutboxReconciler } from './constructs/outbox-reconciler.js';
 import { PoolQueues } from './constructs/pool-queues.js';
 import type { PoolWorker } from './constructs/pool-worker.js';
 import type { ScheduleTicker } from './constructs/schedule-ticker.js';
-import { TaskTable } from './constructs/task-table.js';
+import { DEFAULT_PROVISIONED, TaskTable, type TableCapacity } from './constructs/task-table.js';
 import { ValuesBucket } from './constructs/values-bucket.js';
 import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 import { EventsPipeline } from './constructs/events-pipeline.js';
@@ -18,6 +18,11 @@ import { ComputeStack } from './compute-stack.js';
 export interface TaskfleetStackProps extends StackProps {
   /** What happens to the task table when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly tableRemovalPolicy?: RemovalPolicy;
+  /**
+   * How the task table pays for requests. @default on-demand, or `-c tableCapacity=provisioned`
+   * for DEFAULT_PROVISIONED (5–4,000 units, 70 % target)
+   */
+  readonly tableCapacity?: TableCapacity;
   /** The pools and their queues. @default TOPOLOGY (shared/topology/pools.ts) — what the functions' bundles also read */
   readonly topology?: Topology;
 }
@@ -61,6 +66,7 @@ export class TaskfleetStack extends Stack {
     const queueNamePrefix = `${this.stackName}-`;
     this.queues = new PoolQueues(this, 'Queues', { queues: topology.queues, namePrefix: queueNamePrefix });
     this.table = new TaskTable(this, 'TaskTable', {
+      capacity: props.tableCapacity ?? capacityFromContext(this.node.tryGetContext('tableCapacity')),
       removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
@@ -115,4 +121,11 @@ export class TaskfleetStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The task table' });
   }
+}
+
+/** `-c tableCapacity=provisioned | on-demand` on the CDK command line. */
+function capacityFromContext(value: unknown): TableCapacity | undefined {
+  if (value === undefined || value === 'on-demand') return undefined;
+  if (value === 'provisioned') return DEFAULT_PROVISIONED;
+  throw new Error(`context tableCapacity must be "on-demand" or "provisioned", not ${JSON.stringify(value)}`);
 }

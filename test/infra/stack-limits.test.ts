@@ -25,6 +25,8 @@ const LIMITS = { resources: 500, parameters: 200, outputs: 200, templateBytes: 1
  * permission), so when this test fails, lower the figure here and there.
  */
 const LARGEST_POOL_COUNT = 22;
+/** A provisioned table adds a scalable target and a policy for reads and writes of the table and each index (20): one pool fewer. */
+const LARGEST_POOL_COUNT_PROVISIONED = LARGEST_POOL_COUNT - 1;
 
 interface TemplateFigures {
   readonly file: string;
@@ -36,8 +38,8 @@ interface TemplateFigures {
 }
 
 /** Synthesizes the app for a topology and measures every template of the assembly. */
-function synthesize(topology: Topology): { root: TemplateFigures; nested: TemplateFigures[]; nestedStacks: number } {
-  const { app, stack } = buildApp({ skipBundling: true, nag: false, stackProps: { topology } });
+function synthesize(topology: Topology, context: Record<string, unknown> = {}): { root: TemplateFigures; nested: TemplateFigures[]; nestedStacks: number } {
+  const { app, stack } = buildApp({ skipBundling: true, nag: false, context, stackProps: { topology } });
   const assembly = app.synth();
   const figures = readdirSync(assembly.directory)
     .filter((file) => file.endsWith('.template.json'))
@@ -74,8 +76,9 @@ describe('CloudFormation limits', () => {
     ['8 pools, half on Lambda', longNamedPools(8)],
     [`${LARGEST_POOL_COUNT} pools, half on Lambda`, longNamedPools(LARGEST_POOL_COUNT)],
     [`${LARGEST_POOL_COUNT} pools, all on Lambda`, longNamedPools(LARGEST_POOL_COUNT, () => 'lambda')],
-  ] as const)('%s: every template of the assembly, root and nested, is within them', (_label, topology) => {
-    const { root, nested, nestedStacks } = synthesize(topology);
+    [`${LARGEST_POOL_COUNT_PROVISIONED} pools and a provisioned table`, longNamedPools(LARGEST_POOL_COUNT_PROVISIONED), { tableCapacity: 'provisioned' }],
+  ] as const)('%s: every template of the assembly, root and nested, is within them', (_label, topology, context: Record<string, unknown> = {}) => {
+    const { root, nested, nestedStacks } = synthesize(topology, context);
     console.log([root, ...nested].map(describeFigures).join('\n'));
     expect(nested).toHaveLength(nestedStacks);
     expect(nestedStacks).toBe(2); // Compute, Operations/Monitoring
@@ -93,5 +96,6 @@ describe('CloudFormation limits', () => {
   it(`does not fit ${LARGEST_POOL_COUNT + 1} pools: the root's queues pass 500 (so ${LARGEST_POOL_COUNT} is the figure to state)`, () => {
     // CDK refuses to synthesize a template over 500 resources.
     expect(() => synthesize(longNamedPools(LARGEST_POOL_COUNT + 1))).toThrow(/Number of resources in stack 'Taskfleet': \d+ is greater than allowed maximum of 500/);
+    expect(() => synthesize(longNamedPools(LARGEST_POOL_COUNT_PROVISIONED + 1), { tableCapacity: 'provisioned' })).toThrow(/greater than allowed maximum of 500/);
   }, 120_000);
 });

@@ -132,6 +132,38 @@ describe('task table', () => {
   });
 });
 
+describe('task table, provisioned (`-c tableCapacity=provisioned`)', () => {
+  let p: StackTemplate;
+  beforeAll(() => {
+    p = new StackTemplate(buildApp({ skipBundling: true, nag: true, context: { tableCapacity: 'provisioned' } }).stack);
+  }, 120_000);
+
+  it('is provisioned at the minimum, and autoscales reads and writes of the table and every index to 70 %', () => {
+    const table = p.resource(p.stack.table.table).Properties;
+    expect(table.BillingMode).toBeUndefined(); // CloudFormation's default: PROVISIONED
+    expect(table.ProvisionedThroughput).toEqual({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    for (const index of table.GlobalSecondaryIndexes as any[]) expect(index.ProvisionedThroughput).toEqual({ ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+    const targets = Object.values(p.findResources('AWS::ApplicationAutoScaling::ScalableTarget'));
+    const dimensions = targets.map((r) => r.Properties.ScalableDimension as string).sort();
+    const indexes = Object.keys(TABLE.indexes).length;
+    expect(dimensions.filter((d) => d === 'dynamodb:table:ReadCapacityUnits')).toHaveLength(1);
+    expect(dimensions.filter((d) => d === 'dynamodb:table:WriteCapacityUnits')).toHaveLength(1);
+    expect(dimensions.filter((d) => d === 'dynamodb:index:ReadCapacityUnits')).toHaveLength(indexes);
+    expect(dimensions.filter((d) => d === 'dynamodb:index:WriteCapacityUnits')).toHaveLength(indexes);
+    for (const target of targets) expect(target.Properties).toMatchObject({ MinCapacity: 5, MaxCapacity: 4000 });
+    const policies = Object.values(p.findResources('AWS::ApplicationAutoScaling::ScalingPolicy'));
+    expect(policies).toHaveLength(targets.length);
+    for (const policy of policies) expect(policy.Properties.TargetTrackingScalingPolicyConfiguration.TargetValue).toBe(70);
+  });
+
+  it('refuses an unknown capacity mode and a range that makes no sense', () => {
+    expect(() => buildApp({ skipBundling: true, nag: false, context: { tableCapacity: 'cheap' } })).toThrow(/on-demand" or "provisioned/);
+    expect(() =>
+      buildApp({ skipBundling: true, nag: false, stackProps: { tableCapacity: { mode: 'provisioned', writeUnits: { min: 10, max: 5 }, readUnits: { min: 1, max: 5 } } } }),
+    ).toThrow(/min ≤ max/);
+  });
+});
+
 describe('HTTP API', () => {
   it('has a route for every ROUTES entry and no other', () => {
     const routes = Object.values(t.findResources('AWS::ApiGatewayV2::Route'));

@@ -136,6 +136,42 @@ describe('the SDK Worker', () => {
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(100);
   }, 300_000);
 
+  it('keeps leasing while 15 % of its tasks fail deterministically: task failures never trip its breaker', async () => {
+    // Every seventh task fails on every attempt (≈ 15 %): they end FAILED in the DLQ, the rest COMPLETED.
+    const ids = (await client.submitBatch(Array.from({ length: 40 }, (_, i) => ({ type: 'flaky', requires: ['shell'], payload: { i }, maxAttempts: 2 })))).items.map((i) => ('id' in i ? i.id : ''));
+    const errors: string[] = [];
+    const worker = new Worker({
+      url: stack.apiUrl,
+      token: stack.token,
+      capabilities: ['shell'],
+      leaseWaitSeconds: 1,
+      handleSignals: false,
+      // A breaker that would open after two failures in a row if task failures counted.
+      circuit: { failureThreshold: 2, cooldownSeconds: 600 },
+      handlers: {
+        flaky: async (payload) => {
+          if ((payload as { i: number }).i % 7 === 0) throw new Error('bad input, always');
+          return 'ok';
+        },
+      },
+      log: (event) => void (event.kind === 'error' && errors.push(event.error)),
+    });
+    const running = worker.run();
+    const tasks = await waitFor(
+      () => Promise.all(ids.map((id) => client.get(id))),
+      (all) => all.every((t) => t.status === 'COMPLETED' || t.status === 'FAILED'),
+      240_000,
+      1000,
+    );
+    await worker.stop();
+    await running;
+    const failed = tasks.filter((t) => t.status === 'FAILED');
+    expect(failed.map((t) => (t.payload as { i: number }).i).sort((a, b) => a - b)).toEqual([0, 7, 14, 21, 28, 35]);
+    for (const t of failed) expect(t).toMatchObject({ attempts: 2, error: { message: 'bad input, always' } });
+    expect(tasks.filter((t) => t.status === 'COMPLETED')).toHaveLength(34);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it('hands running tasks back on stop, without counting their attempt', async () => {
     const worker = new Worker({
       url: stack.apiUrl,

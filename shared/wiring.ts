@@ -130,7 +130,10 @@ function wire(): Wired {
     finished: (task) => onTaskFinished(jobs, task),
     // An agent's slot is free the moment its attempt ends (completed, failed, released, cancelled, lapsed).
     leaseEnded: async (task) => {
-      if (task.worker !== undefined) await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+      if (task.worker === undefined) return;
+      await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+      // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
+      signal.notifyAgent(task.tenant, task.worker);
     },
   });
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);

@@ -112,8 +112,9 @@ export interface LeasedTask {
 /** Candidates read from the top of each ready-set shard. */
 const PER_SHARD = 8;
 /**
- * The longest a waiting lease call goes without reading the ready set again. In
- * one process a submission wakes it at once (ReadySignal); across processes (Lambda
+ * The longest a waiting lease call goes without reading the ready set and its
+ * agent's record again. In one process a submission, or the end of one of the
+ * agent's own leases, wakes it at once (ReadySignal); across processes (Lambda
  * containers) this is the polling interval of a long poll.
  */
 const REREAD_MS = 500;
@@ -134,7 +135,9 @@ function policyOf(pool: Pool): SchedulingPolicy {
  * slots, each fitting its free resources), chosen by each pool's scheduling
  * policy from the top of the tenant's ready sets, and claimed by a conditional
  * write. Nothing is received and put back: a task passed over is not touched.
- * Waits up to `waitSeconds` for the first, re-reading free capacity each round.
+ * Waits up to `waitSeconds` for the first, re-reading free capacity each round:
+ * a round starts when a task becomes ready, when one of this agent's leases ends
+ * (in this process: see ReadySignal), or REREAD_MS after the last.
  */
 export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: string, raw: unknown): Promise<LeasedTask[]> {
   const parsed = leaseRequest.safeParse(raw ?? {});
@@ -163,7 +166,8 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
         leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now)));
       }
       if (leased.length > 0 || deps.now().getTime() >= until) break;
-      await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()));
+      // A new ready task in these pools, or a lease of this agent ending (more room), ends the wait early.
+      await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), agentId);
       // Start reading the ready sets while the agent's record is read: one round trip, not two.
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
       agent = await ownAgent(deps, tenant, agentId);

@@ -50,7 +50,10 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
   const agents = new MemoryAgentStore();
   lifecycle.setEffects({
     leaseEnded: async (task) => {
-      if (task.worker !== undefined) await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+      if (task.worker === undefined) return;
+      await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
+      // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
+      signal.notifyAgent(task.tenant, task.worker);
     },
   });
   return {

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { leaseTasks, registerAgent } from '../../shared/services/agents.js';
+import { describe, expect, it, vi } from 'vitest';
+import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
 import { cancelTask } from '../../shared/services/cancel-task.js';
 import { completeTask, heartbeatTask } from '../../shared/services/lease-calls.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
@@ -61,6 +61,30 @@ describe('leasing from the ready set', () => {
     expect(next.map((t) => t.id)).toEqual([leased!.id === first.id ? second.id : first.id]);
     await expect(completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 1 })).rejects.toMatchObject({ status: 409 });
   });
+
+  it("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once", async () => {
+    const services = memoryServices();
+    let waiting = 0;
+    // Waits that only a signal ends: the poll below can only answer if the completion wakes it.
+    const signal: AgentDeps['signal'] = {
+      notify: (tenant, pool) => services.signal.notify(tenant, pool),
+      notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
+      wait: (tenant, pools, _ms, agentId) => {
+        waiting++;
+        return services.signal.wait(tenant, pools, 600_000, agentId);
+      },
+    };
+    const deps = { ...memoryAgentDeps(services), signal };
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
+    await submitTask(services, tenant, { type: 'big', requires: ['gpu'], resources: { gpu: 2 } });
+    const [big] = await leaseTasks(deps, tenant, agent.id, {});
+    const small = (await submitTask(services, tenant, { type: 'small', requires: ['gpu'], resources: { gpu: 1 } })).task;
+    const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 });
+    await vi.waitFor(() => expect(waiting).toBeGreaterThan(0), { timeout: 30_000 });
+    await completeTask(deps, tenant, big!.id, { leaseToken: big!.leaseToken, result: null });
+    expect((await poll).map((t) => t.id)).toEqual([small.id]);
+  }, 60_000);
 
   it('serves higher priorities first', async () => {
     const services = memoryServices();

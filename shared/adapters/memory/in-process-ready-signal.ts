@@ -1,6 +1,9 @@
 import type { ReadySignal } from '../../ports/ready-signal.js';
 
-/** A ReadySignal within one process: waiters keyed by `tenant#pool`. */
+const poolKey = (tenant: string, pool: string): string => `pool ${tenant}#${pool}`;
+const agentKey = (tenant: string, agentId: string): string => `agent ${tenant}#${agentId}`;
+
+/** A ReadySignal within one process: waiters keyed by tenant × pool and by tenant × agent. */
 export class InProcessReadySignal implements ReadySignal {
   private readonly waiters = new Map<string, Set<() => void>>();
 
@@ -9,15 +12,17 @@ export class InProcessReadySignal implements ReadySignal {
 
   notify(tenant: string, pool: string): void {
     this.onNotify?.(tenant, pool);
-    const waiting = this.waiters.get(`${tenant}#${pool}`);
-    if (waiting === undefined) return;
-    this.waiters.delete(`${tenant}#${pool}`);
-    for (const wake of waiting) wake();
+    this.wake(poolKey(tenant, pool));
   }
 
-  wait(tenant: string, pools: readonly string[], ms: number): Promise<void> {
+  notifyAgent(tenant: string, agentId: string): void {
+    this.wake(agentKey(tenant, agentId));
+  }
+
+  wait(tenant: string, pools: readonly string[], ms: number, agentId?: string): Promise<void> {
     return new Promise((resolve) => {
-      const keys = pools.map((pool) => `${tenant}#${pool}`);
+      const keys = pools.map((pool) => poolKey(tenant, pool));
+      if (agentId !== undefined) keys.push(agentKey(tenant, agentId));
       const done = (): void => {
         clearTimeout(timer);
         for (const key of keys) this.waiters.get(key)?.delete(done);
@@ -30,5 +35,12 @@ export class InProcessReadySignal implements ReadySignal {
         this.waiters.set(key, set);
       }
     });
+  }
+
+  private wake(key: string): void {
+    const waiting = this.waiters.get(key);
+    if (waiting === undefined) return;
+    this.waiters.delete(key);
+    for (const wake of waiting) wake();
   }
 }

@@ -6,6 +6,7 @@
  */
 import { candidateRank } from '../../shared/domain/scheduling/order.js';
 import { eligible, fits, fullCapacity, take } from '../../shared/domain/scheduling/fit.js';
+import type { SchedulingConfig } from '../../shared/domain/scheduling/config.js';
 import type { AgentProfile, Candidate, FreeCapacity } from '../../shared/domain/scheduling/types.js';
 import type { AgentSpec, TaskSpec, Workload } from './workload.js';
 
@@ -61,8 +62,12 @@ export function profile(agent: AgentSpec, free: FreeCapacity): AgentProfile {
   return { id: agent.id, capabilities: agent.capabilities, capacity: agent.capacity, free, weight: agent.weight, labels: agent.labels };
 }
 
-/** Runs the workload to the end (or `limit` seconds of virtual time); `tick` wakes the dispatcher while work waits. */
-export function simulate(workload: Workload, dispatch: Dispatch, options: { tick?: number; limit?: number } = {}): RunResult {
+/**
+ * Runs the workload to the end (or `limit` seconds of virtual time); `tick` wakes
+ * the dispatcher while work waits. Inversions are judged with `config` (aging and
+ * due-promotion), the policy's by default.
+ */
+export function simulate(workload: Workload, dispatch: Dispatch, options: { tick?: number; limit?: number; config?: SchedulingConfig } = {}): RunResult {
   const tick = options.tick ?? 5;
   const limit = options.limit ?? 1e7;
   const byId = new Map(workload.tasks.map((t) => [t.id, t]));
@@ -82,10 +87,10 @@ export function simulate(workload: Workload, dispatch: Dispatch, options: { tick
     const candidate = waiting.get(taskId);
     if (task === undefined || agent === undefined || room === undefined || candidate === undefined) throw new Error(`bad start ${taskId} on ${agentId}`);
     if (!eligible(profile(agent, room), candidate) || !fits(task.resources, room)) throw new Error(`${taskId} does not fit ${agentId}`);
-    const rank = candidateRank(candidate, at(now));
+    const rank = candidateRank(candidate, at(now), options.config);
     const view = profile(agent, room);
     for (const other of waiting.values()) {
-      if (other.id !== taskId && candidateRank(other, at(now)) < rank && eligible(view, other) && fits(other.resources, room)) {
+      if (other.id !== taskId && candidateRank(other, at(now), options.config) < rank && eligible(view, other) && fits(other.resources, room)) {
         inversions++;
         break;
       }

@@ -1,4 +1,5 @@
 import { readySortKey } from '../../shared/domain/scheduling/order.js';
+import type { SchedulingConfig } from '../../shared/domain/scheduling/config.js';
 import type { Candidate, FleetView, SchedulingPolicy } from '../../shared/domain/scheduling/types.js';
 import { at, profile, type Dispatch } from './engine.js';
 import { random } from './workload.js';
@@ -6,15 +7,16 @@ import { random } from './workload.js';
 /**
  * The policy as the lease path would run it: each agent with a free slot asks
  * (in a shuffled order, as concurrent long polls would land) with max = its free
- * slots, and sees only the top `topK` of the ready set by `readySortKey`, as a
- * query of the index would return. Rounds repeat until no agent takes anything.
+ * slots, and sees only the top `topK` of the ready set by `readySortKey` (with
+ * `keyConfig`, the defaults unless given), as a query of the index would return.
+ * Rounds repeat until no agent takes anything.
  */
-export function policyDispatch(policy: SchedulingPolicy, options: { topK: number; seed: number }): Dispatch {
+export function policyDispatch(policy: SchedulingPolicy, options: { topK: number; seed: number; keyConfig?: SchedulingConfig }): Dispatch {
   const rnd = random(options.seed ^ 0x5eed);
   const keys = new Map<string, string>();
   const keyOf = (c: Candidate): string => {
     let key = keys.get(c.id);
-    if (key === undefined) keys.set(c.id, (key = readySortKey(c)));
+    if (key === undefined) keys.set(c.id, (key = readySortKey(c, options.keyConfig)));
     return key;
   };
   return ({ now, waiting, free, agents }, start) => {

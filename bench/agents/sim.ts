@@ -1,4 +1,5 @@
 import { createDefaultPolicy } from '../../shared/domain/scheduling/default-policy.js';
+import { schedulingConfig, type SchedulingConfig } from '../../shared/domain/scheduling/config.js';
 import { simulate } from './engine.js';
 import { measure, type Metrics } from './metrics.js';
 import { policyDispatch } from './policy-dispatch.js';
@@ -12,7 +13,17 @@ export interface Comparison {
 
 /** The default policy and the offline greedy reference on one workload. */
 export function compare(workload: Workload, options: { seed: number; topK: number }): Comparison {
-  const run = simulate(workload, policyDispatch(createDefaultPolicy(), options));
+  return { policy: simulatePolicy(workload, options), reference: simulateReference(workload) };
+}
+
+/** The default policy (with `config`'s knobs, for the ready-set key too) in the simulation. */
+export function simulatePolicy(workload: Workload, options: { seed: number; topK: number; config?: Partial<SchedulingConfig> }): Metrics {
+  const config = schedulingConfig(options.config);
+  const run = simulate(workload, policyDispatch(createDefaultPolicy(config), { ...options, keyConfig: config }), { config });
+  return measure(workload, run.placements, run.inversions);
+}
+
+function simulateReference(workload: Workload): Metrics {
   const ref = simulate(workload, referenceDispatch);
-  return { policy: measure(workload, run.placements, run.inversions), reference: measure(workload, ref.placements, ref.inversions) };
+  return measure(workload, ref.placements, ref.inversions);
 }

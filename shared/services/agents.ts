@@ -226,8 +226,8 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
  * a poll whose wait timed out finds the view older than `ttlMs` and reads too.
  */
 export class ReadyView {
-  private readonly views = new Map<string, { at: number; tasks: Promise<readonly ReadyTask[]> }>();
-  private readonly fleets = new Map<string, { at: number; agents: Promise<readonly AgentProfile[]> }>();
+  private readonly views = new Map<string, Shared<readonly ReadyTask[]>>();
+  private readonly fleets = new Map<string, Shared<readonly AgentProfile[]>>();
 
   constructor(
     private readonly ttlMs = 150,
@@ -238,22 +238,11 @@ export class ReadyView {
 
   /** A tenant's online fleet, shared by the lease calls of this process for `fleetTtlMs` (single flight too). */
   fleet(tenant: string, load: () => Promise<readonly AgentProfile[]>): Promise<readonly AgentProfile[]> {
-    const cached = this.fleets.get(tenant);
-    if (cached !== undefined && this.clock() - cached.at < this.fleetTtlMs) return cached.agents;
-    const agents = load();
-    this.fleets.set(tenant, { at: this.clock(), agents });
-    agents.catch(() => this.fleets.delete(tenant));
-    return agents;
+    return this.shared(this.fleets, tenant, this.fleetTtlMs, load);
   }
 
   read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>): Promise<readonly ReadyTask[]> {
-    const key = `${tenant}#${pool}`;
-    const cached = this.views.get(key);
-    if (cached !== undefined && this.clock() - cached.at < this.ttlMs) return cached.tasks;
-    const tasks = load();
-    this.views.set(key, { at: this.clock(), tasks });
-    tasks.catch(() => this.views.delete(key));
-    return tasks;
+    return this.shared(this.views, `${tenant}#${pool}`, this.ttlMs, load);
   }
 
   /** A task became ready in this process: the next reader reads afresh. */
@@ -265,8 +254,23 @@ export class ReadyView {
   taken(tenant: string, pool: string, id: string): void {
     const key = `${tenant}#${pool}`;
     const cached = this.views.get(key);
-    if (cached !== undefined) this.views.set(key, { at: cached.at, tasks: cached.tasks.then((tasks) => tasks.filter((t) => t.id !== id)) });
+    if (cached !== undefined) this.views.set(key, { at: cached.at, value: cached.value.then((tasks) => tasks.filter((t) => t.id !== id)) });
   }
+
+  /** One load per key at a time, reused for `ttlMs`; a failed load is forgotten so the next caller tries again. */
+  private shared<T>(cache: Map<string, Shared<T>>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
+    const cached = cache.get(key);
+    if (cached !== undefined && this.clock() - cached.at < ttlMs) return cached.value;
+    const value = load();
+    cache.set(key, { at: this.clock(), value });
+    value.catch(() => cache.delete(key));
+    return value;
+  }
+}
+
+interface Shared<T> {
+  readonly at: number;
+  readonly value: Promise<T>;
 }
 
 /** PENDING → ACTIVE for this agent, with a fresh lease token; undefined when someone else got there first. */

@@ -1,4 +1,5 @@
 import { leaseCheckAt } from './agent.js';
+import { DEFAULT_SCHEDULING_CONFIG, type SchedulingConfig } from './scheduling/config.js';
 import { readySortKey } from './scheduling/order.js';
 import { isTerminal } from './task-status.js';
 import type { Due, Task } from './task.js';
@@ -46,6 +47,8 @@ export interface DispatchContext {
   readonly runsOn: 'lambda' | 'agents';
   readonly now: Date;
   readonly settings?: DispatchSettings;
+  /** The pool's scheduling settings: its aging and deadline horizon place a task in the ready set. @default DEFAULT_SCHEDULING_CONFIG */
+  readonly scheduling?: Partial<SchedulingConfig>;
 }
 
 /**
@@ -66,7 +69,7 @@ export function withDispatch(before: Task | undefined, after: Task, ctx: Dispatc
   if (after.status === 'PENDING') {
     const enteredNow = before === undefined || before.status !== 'PENDING';
     if (ctx.runsOn === 'agents') {
-      const ready = enteredNow || after.ready === undefined ? placeInReadySet(after, ctx.now, settings) : after.ready;
+      const ready = enteredNow || after.ready === undefined ? placeInReadySet(after, ctx.now, settings, { ...DEFAULT_SCHEDULING_CONFIG, ...ctx.scheduling }) : after.ready;
       const due: Due | undefined = after.deadline !== undefined ? { kind: 'deadline', at: after.deadline } : undefined;
       return { ...bare, ready, ...(due !== undefined ? { due } : {}) };
     }
@@ -96,11 +99,11 @@ export function withDispatch(before: Task | undefined, after: Task, ctx: Dispatc
 }
 
 /** Its place in the ready set: sorted from when it becomes ready (see scheduling/order.ts `readySortKey`). */
-function placeInReadySet(task: Task, now: Date, settings: DispatchSettings): NonNullable<Task['ready']> {
+function placeInReadySet(task: Task, now: Date, settings: DispatchSettings, scheduling: SchedulingConfig): NonNullable<Task['ready']> {
   const since = new Date(task.availableAt !== undefined ? Math.max(now.getTime(), Date.parse(task.availableAt)) : now.getTime()).toISOString();
   return {
     shard: shardOf(task.id, settings.readyShards),
-    key: readySortKey({ id: task.id, priority: task.priority, enqueuedAt: since, ...(task.deadline !== undefined ? { deadline: task.deadline } : {}) }),
+    key: readySortKey({ id: task.id, priority: task.priority, enqueuedAt: since, ...(task.deadline !== undefined ? { deadline: task.deadline } : {}) }, scheduling),
     since,
   };
 }

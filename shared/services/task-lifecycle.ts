@@ -97,7 +97,7 @@ export class TaskLifecycle {
   async createAll(tasks: readonly Task[]): Promise<(CreateResult | { readonly error: Error })[]> {
     const now = this.deps.now();
     const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
-    const prepared = offloaded.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    const prepared = offloaded.map((task) => withDispatch(undefined, task, { ...this.placing(task.pool), now, ...this.settings }));
     // A replayed idempotency key answers with its task, without sending a second message.
     const replays = new Map<string, Task>();
     await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
@@ -149,7 +149,7 @@ export class TaskLifecycle {
   async createChildren(tasks: readonly Task[]): Promise<readonly Task[]> {
     const now = this.deps.now();
     const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
-    const prepared = offloaded.map((task) => withDispatch(undefined, task, { runsOn: this.pool(task.pool).runsOn, now, ...this.settings }));
+    const prepared = offloaded.map((task) => withDispatch(undefined, task, { ...this.placing(task.pool), now, ...this.settings }));
     await this.deps.records.insertMany(prepared);
     for (const task of prepared) this.signalIfReady(task);
     return prepared;
@@ -201,7 +201,7 @@ export class TaskLifecycle {
       if (before === undefined) throw new NotFoundError('task', id);
       options.guard?.(before);
       const now = this.deps.now();
-      const after = withDispatch(before, transition(before, event, now), { runsOn: this.pool(before.pool).runsOn, now, ...this.settings });
+      const after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
       // A dead letter goes before FAILED is recorded: a crash in between makes the
       // task fail again later (a second letter at worst), never a FAILED task missing from its DLQ.
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
@@ -320,6 +320,12 @@ export class TaskLifecycle {
 
   private signalIfReady(task: Task): void {
     if (task.ready !== undefined) this.deps.signal?.notify(task.tenant, task.pool);
+  }
+
+  /** What placing a task of `pool` needs: where it runs, and its scheduling settings (aging, deadline horizon). */
+  private placing(pool: string): { runsOn: Pool['runsOn']; scheduling?: Pool['scheduling'] } {
+    const { runsOn, scheduling } = this.pool(pool);
+    return { runsOn, ...(scheduling !== undefined ? { scheduling } : {}) };
   }
 
   private get settings(): { settings?: DispatchSettings } {

@@ -21,6 +21,20 @@ describe('withDispatch', () => {
     expect(task.due).toEqual({ kind: 'deadline', at: later(600).toISOString() });
   });
 
+  it("places a task by its pool's own aging and deadline horizon, not only the defaults", () => {
+    const low = pending({ priority: 'low' });
+    const byDefault = withDispatch(undefined, low, { runsOn: 'agents', now }).ready?.key as string;
+    // A pool that ages faster puts `low` work nearer the top of its ready set.
+    const fastAging = { maxWaitSeconds: { critical: 1, high: 1, normal: 1, low: 1 } };
+    const aged = withDispatch(undefined, low, { runsOn: 'agents', now, scheduling: fastAging }).ready?.key as string;
+    expect(aged < byDefault).toBe(true);
+    // A wider deadline horizon surfaces a task with a deadline earlier.
+    const due = pending({ deadline: later(600).toISOString() });
+    const narrow = withDispatch(undefined, due, { runsOn: 'agents', now, scheduling: { deadlineHorizonSeconds: 60 } }).ready?.key as string;
+    const wide = withDispatch(undefined, due, { runsOn: 'agents', now, scheduling: { deadlineHorizonSeconds: 1800 } }).ready?.key as string;
+    expect(wide < narrow).toBe(true);
+  });
+
   it('takes a started task out of the ready set and sets a lease timer for an agent', () => {
     const ready = withDispatch(undefined, pending(), { runsOn: 'agents', now });
     const started = transition(ready, { type: 'start', worker: 'a1', leaseExpiresAt: later(60).toISOString(), lease: { token: 'x' } }, now);

@@ -21,7 +21,8 @@ import { provisionQueues, provisionTable, provisionValuesBucket, type Provisione
 import { EVENTS_ENV } from '../shared/events-config.js';
 import { startEventsPipeline } from './events-pipeline.js';
 import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
-import { requeueAfterRestart } from './requeue-after-restart.js';
+import { resendAfterRestart } from './resend-after-restart.js';
+import { SqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letters.js';
 
 export interface LocalStackOptions {
   /** HTTP API port; 0 picks a free one. */
@@ -165,8 +166,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     if (options.dataDir !== undefined) {
       const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn !== 'agents').map((p) => p.name));
-      const requeued = await requeueAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(awsSqsClient(), queues.queueUrls), lambdaPools);
-      if (requeued.found > 0) log(`re-sent ${requeued.found - requeued.failed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${requeued.failed > 0 ? `; ${requeued.failed} could not be sent` : ''}`);
+      const sqs = awsSqsClient();
+      const resent = await resendAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(sqs, queues.queueUrls), new SqsDeadLetters(sqs, queues.dlqUrls), lambdaPools, new Date());
+      if (resent.requeued > 0) log(`re-sent ${resent.requeued - resent.requeueFailed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${resent.requeueFailed > 0 ? `; ${resent.requeueFailed} could not be sent` : ''}`);
+      if (resent.letters > 0) log(`re-sent the dead letters of ${resent.letters - resent.lettersFailed} FAILED tasks to their DLQs${resent.lettersFailed > 0 ? `; ${resent.lettersFailed} could not be sent` : ''}`);
     }
 
     const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});

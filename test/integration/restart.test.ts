@@ -52,6 +52,13 @@ describe('the local stack across restarts', () => {
       const submitted = await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: 30 }, (_, i) => ({ type: 'echo', payload: { i } })) });
       expect(submitted.body.accepted).toBe(30);
       const ids: string[] = submitted.body.items.map((i: { id: string }) => i.id);
+      // A FAILED task, through an agent (no workers run here): its dead letter must outlive the restart too.
+      const before = apiClient(stack.apiUrl, stack.token);
+      const agent = (await before('POST', '/workers', { capabilities: ['shell'] })).body.id;
+      const failing = (await before('POST', '/tasks', { type: 'sh', requires: ['shell'], maxAttempts: 1 })).body.id;
+      const [lease] = (await before('POST', `/workers/${agent}/lease`, { max: 1, waitSeconds: 5 })).body.tasks;
+      expect(lease.id).toBe(failing);
+      expect((await before('POST', `/tasks/${failing}/fail`, { leaseToken: lease.leaseToken, error: 'exit 2: no such file' })).body.status).toBe('FAILED');
       await stack.stop();
       expect(existsSync(localPaths(options.dataDir).runtimePid)).toBe(false);
 
@@ -66,6 +73,14 @@ describe('the local stack across restarts', () => {
         );
         expect(done.COMPLETED).toBe(30);
         for (const id of ids.slice(0, 5)) expect((await api('GET', `/tasks/${id}`)).body.status).toBe('COMPLETED');
+        // fauxqs keeps queues in memory: the start re-sent the letters of the table's FAILED tasks.
+        const letter = await waitFor(
+          async () => ((await api('GET', '/dlq?limit=100')).body.letters as { taskId: string }[]).find((l) => l.taskId === failing),
+          (found) => found !== undefined,
+          LIMIT_MS,
+          500,
+        );
+        expect(letter).toMatchObject({ taskId: failing, error: { message: 'exit 2: no such file' } });
       } finally {
         await stack.stop();
       }

@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fromTaskItem, TASK_SK } from '../shared/adapters/dynamodb/task-item.js';
+import { mapWithConcurrency } from '../shared/concurrency.js';
 import type { Task } from '../shared/domain/task.js';
 import type { DeadLetters } from '../shared/ports/dead-letters.js';
 import type { QueueEntry, TaskQueue } from '../shared/ports/task-queue.js';
@@ -59,13 +60,13 @@ export async function resendAfterRestart(
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   const requeueFailed = entries.length === 0 ? 0 : (await queue.enqueue(entries)).failed.length;
-  let lettersFailed = 0;
-  for (const task of failed) {
-    try {
-      await deadLetters.send(task, task.error ?? { message: 'failed' }, new Date(task.finishedAt ?? task.updatedAt));
-    } catch {
-      lettersFailed++;
-    }
-  }
+  // Ten sends in flight: a table with many FAILED tasks should not hold up the start one letter at a time.
+  const sent = await mapWithConcurrency(failed, 10, (task) =>
+    deadLetters.send(task, task.error ?? { message: 'failed' }, new Date(task.finishedAt ?? task.updatedAt)).then(
+      () => true,
+      () => false,
+    ),
+  );
+  const lettersFailed = sent.filter((ok) => !ok).length;
   return { requeued: entries.length, requeueFailed, letters: failed.length, lettersFailed };
 }

@@ -1,4 +1,5 @@
 import { leaseCheckAt } from './agent.js';
+import { MAX_QUEUE_DELAY_SECONDS } from './limits.js';
 import { DEFAULT_SCHEDULING_CONFIG, type SchedulingConfig } from './scheduling/config.js';
 import { readySortKey } from './scheduling/order.js';
 import { isTerminal } from './task-status.js';
@@ -25,7 +26,7 @@ export interface DispatchSettings {
 export const DISPATCH_DEFAULTS: DispatchSettings = {
   readyShards: 16,
   retentionSeconds: 30 * 24 * 3600,
-  maxQueueDelaySeconds: 900,
+  maxQueueDelaySeconds: MAX_QUEUE_DELAY_SECONDS,
   followUpGraceSeconds: 60,
 };
 

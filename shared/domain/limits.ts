@@ -1,3 +1,6 @@
+/** SQS delays a message at most this long: the furthest ahead anything rides on a queue. */
+export const MAX_QUEUE_DELAY_SECONDS = 900;
+
 /** Limits of a submission; the API's 4xx answers quote them. */
 export const LIMITS = {
   /** Serialized JSON. Above `inlineBytes` a payload lives in the values bucket (S3), so an item never nears 400 KB. */

@@ -1,3 +1,5 @@
+import { MAX_QUEUE_DELAY_SECONDS } from './limits.js';
+
 /**
  * Rate limits: at most `limit` task starts per `per` of one tenant's task type.
  * A token bucket, kept as GCRA (the generic cell rate algorithm): one number per
@@ -21,7 +23,7 @@ export const intervalMs = (rate: RateLimit): number => rate.perMs / rate.limit;
 export const burstMs = (rate: RateLimit): number => (rate.limit - 1) * intervalMs(rate);
 
 /** SQS delays a message at most 900 s: the furthest ahead a waiter can be told to come back, so the furthest a token is reserved. */
-export const MAX_RESERVE_MS = 900_000;
+export const MAX_RESERVE_MS = MAX_QUEUE_DELAY_SECONDS * 1000;
 /**
  * How early a held token may be used: SQS delays have 1 s granularity and clocks
  * of two workers differ a little. A token used up to this early only moves that

@@ -1,3 +1,4 @@
+import { MAX_QUEUE_DELAY_SECONDS } from '../domain/limits.js';
 import type { Priority } from '../domain/priority.js';
 import type { HeldToken } from '../domain/rate-limit.js';
 import type { Task } from '../domain/task.js';
@@ -24,8 +25,8 @@ export interface QueueEntry {
   readonly token?: HeldToken;
 }
 
-/** SQS delays a message at most this long. */
-export const MAX_QUEUE_DELAY_SECONDS = 900;
+
+export { MAX_QUEUE_DELAY_SECONDS };
 
 /** The queue entry of a PENDING task at `now`: delayed until it is available (at most SQS's 900 s). */
 export function toQueueEntry(task: Pick<Task, 'id' | 'tenant' | 'pool' | 'priority' | 'availableAt'>, now: Date): QueueEntry {

@@ -102,8 +102,9 @@ export class StartGate {
     throw new WaitForTurn(`rate limit of ${task.type}`, token.retryAt);
   }
 
+  /** The reservation horizon asked for; the bucket rules (takeToken, heldTokenUse, the DynamoDB take) cap it at MAX_RESERVE_MS. */
   private get horizonMs(): number {
-    return Math.min(this.deps.reserveHorizonMs ?? MAX_RESERVE_MS, MAX_RESERVE_MS);
+    return this.deps.reserveHorizonMs ?? MAX_RESERVE_MS;
   }
 
   /** The attempt of `active` ended (any way): its slot is free. Safe to repeat. */

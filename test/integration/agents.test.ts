@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TaskfleetApiError, TaskfleetClient, Worker } from '../../sdk/index.js';
+import { TaskfleetApiError, TaskfleetClient, Worker, type WorkerOptions } from '../../sdk/index.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { startTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
@@ -21,6 +21,10 @@ afterAll(async () => stack?.stop());
 
 const register = async (capabilities: string[], capacity: { slots: number; gpu?: number } = { slots: 1 }): Promise<string> =>
   (await client.registerWorker({ capabilities, capacity })).id;
+
+/** An SDK Worker against this stack: quick long polls, no signal handlers (the test stops it). */
+const testWorker = (options: Omit<WorkerOptions, 'url' | 'token' | 'handleSignals'>): Worker =>
+  new Worker({ url: stack.apiUrl, token: stack.token, handleSignals: false, leaseWaitSeconds: 1, ...options });
 
 describe('routing by capability', () => {
   it('never gives a ["gpu"] task to a ["database"] agent, and gives it to a ["gpu"] one', async () => {
@@ -109,12 +113,8 @@ describe('the SDK Worker', () => {
   it('shares 100 equal tasks among 5 idle equal agents: every one gets work', async () => {
     const ids = (await client.submitBatch(Array.from({ length: 100 }, () => ({ type: 'fair', requires: ['shell'] })))).items.map((i) => ('id' in i ? i.id : ''));
     const workers = Array.from({ length: 5 }, (_, n) => {
-      const worker = new Worker({
-        url: stack.apiUrl,
-        token: stack.token,
+      const worker = testWorker({
         capabilities: ['shell'],
-        leaseWaitSeconds: 1,
-        handleSignals: false,
         handlers: { fair: async () => { await new Promise((r) => setTimeout(r, 40)); return `w${n}`; } },
       });
       return { worker, running: worker.run() };
@@ -140,12 +140,8 @@ describe('the SDK Worker', () => {
     // Every seventh task fails on every attempt (≈ 15 %): they end FAILED in the DLQ, the rest COMPLETED.
     const ids = (await client.submitBatch(Array.from({ length: 40 }, (_, i) => ({ type: 'flaky', requires: ['shell'], payload: { i }, maxAttempts: 2 })))).items.map((i) => ('id' in i ? i.id : ''));
     const errors: string[] = [];
-    const worker = new Worker({
-      url: stack.apiUrl,
-      token: stack.token,
+    const worker = testWorker({
       capabilities: ['shell'],
-      leaseWaitSeconds: 1,
-      handleSignals: false,
       // A breaker that would open after two failures in a row if task failures counted.
       circuit: { failureThreshold: 2, cooldownSeconds: 600 },
       handlers: {
@@ -173,13 +169,9 @@ describe('the SDK Worker', () => {
   }, 300_000);
 
   it('hands running tasks back on stop, without counting their attempt', async () => {
-    const worker = new Worker({
-      url: stack.apiUrl,
-      token: stack.token,
+    const worker = testWorker({
       capabilities: ['shell'],
       gracePeriodMs: 200,
-      handleSignals: false,
-      leaseWaitSeconds: 1,
       handlers: { slow: (_p, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))) },
     });
     const running = worker.run();
@@ -204,12 +196,8 @@ describe('agents that die', () => {
     process.kill(-(doomed.pid as number), 'SIGKILL');
 
     let runs = 0;
-    const survivor = new Worker({
-      url: stack.apiUrl,
-      token: stack.token,
+    const survivor = testWorker({
       capabilities: ['database'],
-      handleSignals: false,
-      leaseWaitSeconds: 1,
       handlers: { crashy: () => { runs++; return 'survived'; } },
     });
     const running = survivor.run();

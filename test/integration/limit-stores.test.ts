@@ -18,6 +18,15 @@ const stores: [string, () => { slots: ConcurrencySlots; rates: RateLimitStore }]
 
 let n = 0;
 describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
+  /** A new type of tenant `acme` limited to 5 starts a second: its bucket full. */
+  const freshBucket = async () => {
+    const { rates } = make();
+    const type = `type${++n}`;
+    const rate = { limit: 5, perMs: 1000 };
+    await rates.put('acme', type, rate);
+    return { rates, type, rate };
+  };
+
   it('never lets concurrent acquirers past the limit, and answers the holders that keep one out', async () => {
     const { slots } = make();
     const key = `k${++n}`;
@@ -38,10 +47,7 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
   });
 
   it('takes exactly the tokens a bucket holds, concurrently, and says when the next is due', async () => {
-    const { rates } = make();
-    const type = `type${++n}`;
-    const rate = { limit: 5, perMs: 1000 };
-    await rates.put('acme', type, rate);
+    const { rates, type, rate } = await freshBucket();
     const now = 1_000_000;
     const taken = await Promise.all(Array.from({ length: 12 }, () => rates.take('acme', type, rate, now)));
     expect(taken.filter((d) => d.ok)).toHaveLength(5);
@@ -60,10 +66,7 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
   });
 
   it('reserves each concurrent waiter its own next token within the horizon, and refuses beyond it', async () => {
-    const { rates } = make();
-    const type = `type${++n}`;
-    const rate = { limit: 5, perMs: 1000 };
-    await rates.put('acme', type, rate);
+    const { rates, type, rate } = await freshBucket();
     const now = 2_000_000;
     const taken = await Promise.all(Array.from({ length: 12 }, () => rates.take('acme', type, rate, now, 1000)));
     expect(taken.filter((d) => d.ok)).toHaveLength(5);

@@ -7,7 +7,11 @@ import { putRateLimit } from '../../shared/services/rate-limits.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { deliveryOf, memoryExecution } from '../helpers/execution.js';
 import { memoryAgentDeps } from '../helpers/agent-deps.js';
-import { memoryServices } from '../helpers/memory-services.js';
+import { memoryServices, type TestServices } from '../helpers/memory-services.js';
+
+/** PUT /rate-limits/{type} on the memory services, as the route would. */
+const limitRate = (services: TestServices, tenant: string, type: string, body: { limit: number; per: string }) =>
+  putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, tenant, type, body);
 
 const claimOptions = { worker: 'w', timeoutMs: () => 30_000, checkCircuit: false };
 
@@ -82,7 +86,7 @@ describe('rate limits', () => {
   it('on a Lambda pool: tasks over the limit wait for the next token, never counted as attempts', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, {});
-    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 2, per: '10s' });
+    await limitRate(services, 'acme', 'echo', { limit: 2, per: '10s' });
     const tasks = [];
     for (let i = 0; i < 3; i++) tasks.push((await submitTask(services, 'acme', { type: 'echo' })).task);
     const claims = [];
@@ -98,7 +102,7 @@ describe('rate limits', () => {
   it('on a Lambda pool: a waiter reserves the next token, comes back exactly then with it on its message, and starts without asking the bucket again', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, {});
-    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 10, per: '1s' });
+    await limitRate(services, 'acme', 'echo', { limit: 10, per: '1s' });
     const tasks = [];
     for (let i = 0; i < 30; i++) tasks.push((await submitTask(services, 'acme', { type: 'echo' })).task);
     const sentBefore = services.queue.sent.length;
@@ -128,7 +132,7 @@ describe('rate limits', () => {
   it('uses a held token at most once: a copy of the message, or a retry, takes a token like any start', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, {});
-    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 1, per: '10s' });
+    await limitRate(services, 'acme', 'echo', { limit: 1, per: '10s' });
     const first = (await submitTask(services, 'acme', { type: 'echo', maxAttempts: 3 })).task;
     const second = (await submitTask(services, 'acme', { type: 'echo', maxAttempts: 3 })).task;
     expect(await claimDelivery(worker, deliveryOf(first), claimOptions)).toHaveProperty('claimed');
@@ -149,7 +153,7 @@ describe('rate limits', () => {
   it('sends an early token back until it is good, keeps it through a full concurrency key, and ignores a forged or stale one', async () => {
     const services = memoryServices();
     const worker = memoryExecution(services, {});
-    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, 'acme', 'echo', { limit: 1, per: '10s' });
+    await limitRate(services, 'acme', 'echo', { limit: 1, per: '10s' });
     const first = (await submitTask(services, 'acme', { type: 'echo' })).task;
     const waiter = (await submitTask(services, 'acme', { type: 'echo', concurrencyKey: 'k' })).task;
     const blocker = (await submitTask(services, 'acme', { type: 'unlimited', concurrencyKey: 'k' })).task;
@@ -188,7 +192,7 @@ describe('rate limits', () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);
     const tenant = fresh();
-    await putRateLimit({ rates: services.rates, gate: services.gate, now: services.now }, tenant, 'slow', { limit: 1, per: '1m' });
+    await limitRate(services, tenant, 'slow', { limit: 1, per: '1m' });
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 4 } });
     await submitTask(services, tenant, { type: 'slow', requires: ['shell'] });
     await submitTask(services, tenant, { type: 'slow', requires: ['shell'] });

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Token, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { QueueSpec } from '../../shared/topology/topology.js';
@@ -64,6 +64,10 @@ export class PoolQueues extends Construct {
         retentionPeriod: props.dlqRetention ?? Duration.days(14),
       });
       if (spec.work === undefined) {
+        Validations.of(dlq).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself a dead-letter queue: an agent pool has no work queue to redrive to it; the API and the sweep send its tasks\' dead letters here.',
+        });
         byKey.set(spec.key, { spec, dlq, dlqName });
         continue;
       }

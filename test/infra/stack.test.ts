@@ -63,7 +63,7 @@ describe('queues', () => {
   });
 
   it('names no queue after an agent pool but its DLQs (nothing would consume a work queue there)', () => {
-    const names = Object.values(t.findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName as string);
+    const names = Object.values(t.findResources('AWS::SQS::Queue')).map((q) => (q.Properties.QueueName as string | undefined) ?? '');
     for (const pool of agentPools) {
       const own = names.filter((n) => n.startsWith(`${t.stack.stackName}-${pool.name}-`));
       expect(own.sort(), pool.name).toEqual(PRIORITIES.map((p) => `${t.stack.stackName}-${pool.name}-${p}-dlq`).sort());

@@ -49,7 +49,7 @@ const BACKLOG_PERIOD = Duration.minutes(2);
 /**
  * A pool queue's SQS metric (Maximum per minute), named by the queue's name as text:
  * `queue.metric…()` would name it by a reference, i.e. one nested-stack parameter per
- * queue — 8 per pool against the 200 a template may have.
+ * queue — 8 per Lambda pool, 4 per agent pool, against the 200 a template may have.
  */
 function sqsMetric(queueName: string, metricName: 'ApproximateAgeOfOldestMessage' | 'ApproximateNumberOfMessagesVisible'): Metric {
   return new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic: 'Maximum', period: PERIOD });

@@ -159,7 +159,8 @@ const queues = ((await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'taskfl
 const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn === 'lambda').map((p) => p.name));
 const queueOf = (name: string): string | undefined => queues.find((u) => u.endsWith(`/taskfleet-${name}`));
 // Copies of the first 60 tasks' messages: each on its own queue (a duplicate delivery), and
-// an agent-pool task's on a Lambda queue (a misrouted one: no Lambda worker may take it).
+// an agent-pool task's on a Lambda queue (a misrouted one: no Lambda worker may take it;
+// agent pools have no work queue of their own, only DLQs, which ListQueues' filter drops).
 let duplicateMessages = 0;
 let strayMessages = 0;
 for (const id of [...ids].slice(0, 60)) {

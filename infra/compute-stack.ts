@@ -25,7 +25,7 @@ import { ScheduleTicker } from './constructs/schedule-ticker.js';
 export interface ComputeStackProps {
   /** The pools: a worker per `runsOn: 'lambda'` pool. */
   readonly topology: Topology;
-  /** The parent's pool × priority queues: the workers' event sources. */
+  /** The parent's pool × priority queues: the Lambda pools' work queues are the workers' event sources. */
   readonly queues: PoolQueues;
   /** The parent's table, queues and bucket the access targets stand for. */
   readonly resources: AccessResources;
@@ -43,9 +43,10 @@ export interface ComputeStackProps {
  * Only stateless, CloudFormation-named resources live here: nothing a user or
  * the data depends on by name or ARN (the table, bucket, queues, API and
  * topics stay in the parent), so moving them here replaced them harmlessly.
- * CDK passes each parent resource they use as a parameter (8 per pool: every
- * work queue's and DLQ's ARN, plus the table and bucket), which caps a stack at
- * about 24 pools, past the parent's own limit (docs/architecture.md).
+ * CDK passes each parent resource they use as a parameter (every work queue's
+ * and DLQ's ARN: 8 per Lambda pool, 4 per agent pool; plus the table and
+ * bucket), which caps a stack of Lambda pools at about 24, past the parent's own
+ * limit (docs/architecture.md).
  */
 export class ComputeStack extends NestedStack {
   public readonly functions: ApiFunctions;
@@ -87,7 +88,7 @@ export class ComputeStack extends NestedStack {
           new PoolWorker(this, `Worker-${pool.name}`, {
             pool,
             entry: WORKER_ENTRY,
-            queues: props.queues.forPool(pool.name),
+            queues: props.queues.forLambdaPool(pool.name),
             access: WORKER_ACCESS,
             resources,
             environment,

@@ -28,7 +28,7 @@ export interface TaskfleetStackProps extends StackProps {
 }
 
 /**
- * taskfleet on AWS: the pool × priority queues, the task table, the values
+ * taskfleet on AWS: the pool × priority DLQs and (Lambda pools') work queues, the task table, the values
  * bucket, the HTTP API, the events pipeline and the operator topic — everything
  * with a name, URL or ARN that users or the data depend on — plus two nested
  * stacks, each with its own 500-resource budget (CloudFormation's per-template
@@ -61,7 +61,7 @@ export class TaskfleetStack extends Stack {
       ...props,
     });
     const topology = props.topology ?? TOPOLOGY;
-    // Queues are named `<stack>-<pool>-<priority>`: the functions derive each URL
+    // Queues are named `<stack>-<pool>-<priority>[-dlq]`: the functions derive each URL
     // from QUEUE_URL_PREFIX, one variable however many pools (Lambda's 4 KB limit).
     const queueNamePrefix = `${this.stackName}-`;
     this.queues = new PoolQueues(this, 'Queues', { queues: topology.queues, namePrefix: queueNamePrefix });
@@ -84,7 +84,6 @@ export class TaskfleetStack extends Stack {
       table: this.table.table,
       workQueues: this.queues.workQueues,
       deadLetters: this.queues.deadLetterQueues,
-      agentWorkQueues: agentQueues.map((q) => q.queue),
       agentDeadLetters: agentQueues.map((q) => q.dlq),
       values: this.values.bucket,
     };
@@ -113,7 +112,6 @@ export class TaskfleetStack extends Stack {
       topicKey: this.events.key,
       pools: topology.pools.map((pool) => pool.name),
       slaSeconds: new Map(topology.pools.map((pool) => [pool.name, pool.slaSeconds])),
-      agentPools: new Set(topology.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name)),
     });
     new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe here to hear the alarms' });

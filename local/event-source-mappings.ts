@@ -6,7 +6,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Messa
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { countCalls } from '../shared/adapters/aws-call-counter.js';
 import { WORKER_ENTRY } from '../shared/topology/routes.js';
-import type { Pool, Topology } from '../shared/topology/topology.js';
+import { hasWorkQueue, type Pool, type Topology } from '../shared/topology/topology.js';
 import { lambdaContext } from './apigw-event.js';
 
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -15,7 +15,7 @@ export interface MappingOptions {
   readonly sqsEndpoint: string;
   readonly region: string;
   readonly topology: Topology;
-  /** `pool:priority` → URL / ARN */
+  /** `pool:priority` → work queue URL / ARN (Lambda pools only) */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly queueArns: Readonly<Record<string, string>>;
 }
@@ -55,10 +55,9 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
   const invocations: Record<string, number> = {};
   const pollers: Promise<void>[] = [];
 
-  for (const spec of options.topology.queues) {
+  // Only Lambda pools have work queues (agent pools have no worker: agents lease their tasks over the API).
+  for (const spec of options.topology.queues.filter(hasWorkQueue)) {
     const pool = options.topology.pools.find((p) => p.name === spec.pool);
-    // Agent pools have no worker Lambda: agents lease their tasks over the API.
-    if (pool?.runsOn === 'agents') continue;
     const url = options.queueUrls[spec.key];
     const arn = options.queueArns[spec.key];
     if (pool === undefined || url === undefined || arn === undefined) throw new Error(`queue ${spec.key} is not provisioned`);

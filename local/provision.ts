@@ -14,17 +14,19 @@ import { queueUrlPrefixOf, queueUrls as derived, type Topology } from '../shared
 export interface ProvisionedQueues {
   /** What every queue URL starts with: the functions' QUEUE_URL_PREFIX. */
   readonly queueUrlPrefix: string;
-  /** `pool:priority` → URL, as the functions derive them from the prefix. */
+  /** `pool:priority` → work queue URL (Lambda pools only), as the functions derive them from the prefix. */
   readonly queueUrls: Record<string, string>;
+  /** `pool:priority` → DLQ URL, every pool. */
   readonly dlqUrls: Record<string, string>;
-  /** `pool:priority` → work queue ARN, for the event-source mappings. */
+  /** `pool:priority` → work queue ARN (Lambda pools only), for the event-source mappings. */
   readonly queueArns: Record<string, string>;
 }
 
 /**
- * The stack's queues, made from the same topology the CDK stack reads: each work
- * queue with its DLQ and redrive policy. Repeatable: CreateQueue with the same
- * attributes returns the existing queue.
+ * The stack's queues, made from the same topology the CDK stack reads: a DLQ per
+ * pool × priority, and a Lambda pool's work queue with its redrive policy (an agent
+ * pool has none). Repeatable: CreateQueue with the same attributes returns the
+ * existing queue.
  */
 export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix: string): Promise<ProvisionedQueues> {
   const queueUrls: Record<string, string> = {};
@@ -36,32 +38,40 @@ export async function provisionQueues(sqs: SQSClient, topology: Topology, prefix
         new CreateQueueCommand({ QueueName: `${prefix}${spec.dlqName}`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }),
       );
       const dlqUrl = required(dlq.QueueUrl, spec.dlqName);
+      dlqUrls[spec.key] = dlqUrl;
+      const { work } = spec;
+      if (work === undefined) return;
       const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
       const queue = await sqs.send(
         new CreateQueueCommand({
-          QueueName: `${prefix}${spec.name}`,
+          QueueName: `${prefix}${work.name}`,
           Attributes: {
-            VisibilityTimeout: String(spec.visibilityTimeoutSeconds),
+            VisibilityTimeout: String(work.visibilityTimeoutSeconds),
             MessageRetentionPeriod: String(14 * 24 * 3600),
             RedrivePolicy: JSON.stringify({
               deadLetterTargetArn: required(Attributes?.QueueArn, `${spec.dlqName} ARN`),
-              maxReceiveCount: spec.maxReceiveCount,
+              maxReceiveCount: work.maxReceiveCount,
             }),
           },
         }),
       );
-      queueUrls[spec.key] = required(queue.QueueUrl, spec.name);
-      dlqUrls[spec.key] = dlqUrl;
+      queueUrls[spec.key] = required(queue.QueueUrl, work.name);
       const arn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrls[spec.key], AttributeNames: ['QueueArn'] }));
-      queueArns[spec.key] = required(arn.Attributes?.QueueArn, `${spec.name} ARN`);
+      queueArns[spec.key] = required(arn.Attributes?.QueueArn, `${work.name} ARN`);
     }),
   );
   // The functions derive every URL from one prefix (Lambda's 4 KB environment limit): check the emulator agrees.
+  // Every pool × priority has a DLQ, so a topology of agent pools only still yields the prefix.
   const [first] = topology.queues;
-  const queueUrlPrefix = first === undefined ? '' : queueUrlPrefixOf(required(queueUrls[first.key], first.name), first);
-  for (const [key, url] of Object.entries({ ...derived(queueUrlPrefix, topology.queues).queueUrls })) {
-    if (url !== queueUrls[key]) throw new Error(`queue ${key} is at ${queueUrls[key]}, not ${url} as its name implies`);
-  }
+  const queueUrlPrefix = first === undefined ? '' : queueUrlPrefixOf(required(dlqUrls[first.key], first.dlqName), first.dlqName);
+  const expected = derived(queueUrlPrefix, topology.queues);
+  const check = (kind: string, want: Record<string, string>, have: Record<string, string>): void => {
+    for (const [key, url] of Object.entries(want)) {
+      if (url !== have[key]) throw new Error(`${kind} ${key} is at ${have[key]}, not ${url} as its name implies`);
+    }
+  };
+  check('queue', expected.queueUrls, queueUrls);
+  check('DLQ', expected.dlqUrls, dlqUrls);
   return { queueUrlPrefix, queueUrls, dlqUrls, queueArns };
 }
 

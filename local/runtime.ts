@@ -9,7 +9,7 @@ import { generateToken } from '../shared/domain/token.js';
 import { addToken } from '../shared/services/authorize.js';
 import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
 import { startScheduleTicker } from './schedule-ticker.js';
-import { TOPOLOGY } from '../shared/topology/topology.js';
+import { hasWorkQueue, TOPOLOGY } from '../shared/topology/topology.js';
 import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
 import { awsServices, awsSqsClient } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
@@ -165,7 +165,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
     if (options.dataDir !== undefined) {
-      const lambdaPools = new Set(TOPOLOGY.pools.filter((p) => p.runsOn !== 'agents').map((p) => p.name));
+      // The pools with work queues (Lambda pools): agent pools lease from the table and have none to refill.
+      const lambdaPools = new Set(TOPOLOGY.queues.filter(hasWorkQueue).map((q) => q.pool));
       const sqs = awsSqsClient();
       const resent = await resendAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(sqs, queues.queueUrls), new SqsDeadLetters(sqs, queues.dlqUrls), lambdaPools, new Date());
       if (resent.requeued > 0) log(`re-sent ${resent.requeued - resent.requeueFailed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${resent.requeueFailed > 0 ? `; ${resent.requeueFailed} could not be sent` : ''}`);

@@ -100,7 +100,7 @@ taskfleet is running locally
   backend   ${stack.backend}
   data      ${env.AWS_ENDPOINT_URL ? 'at the endpoint' : `${LOCAL_DATA_DIR} (kept across restarts; npm start -- --fresh starts empty)`}
   table     ${stack.tableName}
-  queues    ${Object.keys(stack.queues.queueUrls).length} work queues, each with a DLQ
+  queues    ${Object.keys(stack.queues.queueUrls).length} work queues (Lambda pools), ${Object.keys(stack.queues.dlqUrls).length} DLQs (every pool)
   events    ${stack.events?.topicArn ?? 'off'}   (follow them: npx taskfleet events --follow)
 
 Try it:

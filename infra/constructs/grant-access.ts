@@ -10,9 +10,9 @@ import type { TaskfleetFunction } from './taskfleet-function.js';
 /** The resources behind each access target, for one function. */
 export interface AccessResources {
   readonly table: ITable;
+  /** The Lambda pools' work queues (agent pools have none). */
   readonly workQueues: readonly IQueue[];
   readonly deadLetters: readonly IQueue[];
-  readonly agentWorkQueues: readonly IQueue[];
   readonly agentDeadLetters: readonly IQueue[];
   /** A pool worker's own queues; empty for every other function. @default [] */
   readonly ownWorkQueues?: readonly IQueue[];
@@ -58,8 +58,6 @@ function resourceArns(target: AccessTarget, r: AccessResources): string[] {
       return arns(r.workQueues);
     case 'deadLetters':
       return arns(r.deadLetters);
-    case 'agentWorkQueues':
-      return arns(r.agentWorkQueues);
     case 'agentDeadLetters':
       return arns(r.agentDeadLetters);
     case 'ownWorkQueues':

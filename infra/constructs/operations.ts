@@ -23,7 +23,11 @@ import type { PoolQueue } from './pool-queues.js';
 import type { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface OperationsProps {
-  /** Every pool × priority work queue with its DLQ (named in the metrics by `queueName` / `dlqName`). */
+  /**
+   * Every pool × priority's DLQ, with its work queue on a Lambda pool (named in the metrics
+   * by `queueName` / `dlqName`). A pool × priority without a work queue (an agent pool) waits
+   * in the table's ready sets: its age alarm reads the sweep's `OldestReadySeconds`.
+   */
   readonly poolQueues: readonly PoolQueue[];
   /** Other DLQs an operator must hear about (webhook deliveries, stream records given up on). */
   readonly otherDeadLetterQueues: ReadonlyMap<string, IQueue>;
@@ -36,11 +40,6 @@ export interface OperationsProps {
   readonly pools: readonly string[];
   /** Each pool's SLA per priority (the topology's `slaSeconds`): the age alarms' thresholds. */
   readonly slaSeconds: ReadonlyMap<string, Readonly<Record<Priority, number>>>;
-  /**
-   * The `runsOn: 'agents'` pools: their tasks wait in the table's ready sets, not on
-   * SQS, so their age alarms read the sweep's `OldestReadySeconds`. @default - none
-   */
-  readonly agentPools?: ReadonlySet<string>;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -50,7 +49,7 @@ const BACKLOG_PERIOD = Duration.minutes(2);
 /**
  * A pool queue's SQS metric (Maximum per minute), named by the queue's name as text:
  * `queue.metric…()` would name it by a reference, i.e. one nested-stack parameter per
- * queue — 8 per pool against the 200 a template may have.
+ * queue — 8 per Lambda pool, 4 per agent pool, against the 200 a template may have.
  */
 function sqsMetric(queueName: string, metricName: 'ApproximateAgeOfOldestMessage' | 'ApproximateNumberOfMessagesVisible'): Metric {
   return new Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic: 'Maximum', period: PERIOD });
@@ -97,12 +96,12 @@ export class Operations extends Construct {
 
     const ages: IMetric[] = [];
     const depths: IMetric[] = [];
-    for (const { spec, queueName, dlqName } of props.poolQueues) {
+    for (const { spec, work, dlqName } of props.poolQueues) {
       const sla = props.slaSeconds.get(spec.pool)?.[spec.priority];
       if (sla === undefined) throw new Error(`no SLA for pool ${spec.pool}`);
       // Alarms get the bare metric (a label would turn it into a metric-math alarm); graphs get the label.
       const age =
-        props.agentPools?.has(spec.pool) === true
+        work === undefined
           ? new Metric({
               namespace: METRICS_NAMESPACE,
               metricName: METRIC.oldestReady,
@@ -110,7 +109,7 @@ export class Operations extends Construct {
               statistic: 'Maximum',
               period: BACKLOG_PERIOD,
             })
-          : sqsMetric(queueName, 'ApproximateAgeOfOldestMessage');
+          : sqsMetric(work.queueName, 'ApproximateAgeOfOldestMessage');
       ages.push(age.with({ label: spec.key }));
       alarm(`Age-${spec.pool}-${spec.priority}`, age, sla, `${spec.key}: the oldest waiting task is older than the ${spec.priority} SLA of ${sla} s`);
       const depth = sqsMetric(dlqName, 'ApproximateNumberOfMessagesVisible');

@@ -6,7 +6,7 @@ import type { Access } from '../../shared/topology/access.js';
 import { WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import type { Pool } from '../../shared/topology/topology.js';
 import { grantAccess, type AccessResources } from './grant-access.js';
-import type { PoolQueue } from './pool-queues.js';
+import type { WorkPoolQueue } from './pool-queues.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface PoolWorkerProps {
@@ -14,8 +14,8 @@ export interface PoolWorkerProps {
   readonly pool: Pool;
   /** The worker's handler module: `WORKER_ENTRY`. */
   readonly entry: string;
-  /** The pool's queues, exactly one per priority, each with its DLQ. */
-  readonly queues: readonly PoolQueue[];
+  /** The pool's work queues, exactly one per priority, each with its DLQ (`PoolQueues.forLambdaPool`). */
+  readonly queues: readonly WorkPoolQueue[];
   /** What it may do: `WORKER_ACCESS` (its `own*` targets are this pool's queues). */
   readonly access: Access;
   /** The table and the shared queues its access names. */
@@ -37,8 +37,8 @@ export interface PoolWorkerProps {
  * task itself when its attempts run out), and sends to every work queue (a
  * next stage or a reduce may route to any pool).
  *
- * A `runsOn: 'agents'` pool has no worker (this construct refuses one): the
- * lease API functions consume its queues for the external agents.
+ * A `runsOn: 'agents'` pool has no worker (this construct refuses one) and no
+ * work queues: agents lease its tasks from the table's ready set over the API.
  */
 export class PoolWorker extends Construct {
   public readonly pool: Pool;
@@ -70,7 +70,7 @@ export class PoolWorker extends Construct {
     });
     grantAccess(this.function, props.access, {
       ...props.resources,
-      ownWorkQueues: props.queues.map((q) => q.queue),
+      ownWorkQueues: props.queues.map((q) => q.work.queue),
       ownDeadLetters: props.queues.map((q) => q.dlq),
     });
 
@@ -78,7 +78,7 @@ export class PoolWorker extends Construct {
     // grantConsumeMessages (GetQueueUrl included) on bind, beyond the declared access.
     const eventSources = new Map<Priority, EventSourceMapping>();
     for (const priority of PRIORITIES) {
-      const { queue } = byPriority.get(priority)!;
+      const { queue } = byPriority.get(priority)!.work;
       const mapping = new EventSourceMapping(this, `Source-${priority}`, {
         target: this.function.function,
         eventSourceArn: queue.queueArn,
@@ -94,8 +94,8 @@ export class PoolWorker extends Construct {
 }
 
 /** The pool's queues by priority; throws unless there is exactly one per priority, all of this pool. */
-function queuesByPriority(pool: Pool, queues: readonly PoolQueue[]): Map<Priority, PoolQueue> {
-  const byPriority = new Map<Priority, PoolQueue>();
+function queuesByPriority(pool: Pool, queues: readonly WorkPoolQueue[]): Map<Priority, WorkPoolQueue> {
+  const byPriority = new Map<Priority, WorkPoolQueue>();
   for (const q of queues) {
     if (q.spec.pool !== pool.name) {
       throw new Error(`queue "${q.spec.key}" does not belong to pool "${pool.name}"`);

@@ -167,9 +167,14 @@ export class TaskLifecycle {
    * (at most SQS's 900): a task waiting for its turn (concurrency key, rate limit)
    * gets a fresh message, so waiting never adds to SQS's receive count and its
    * maxReceiveCount backstop. `token`: a rate token reserved for its start, which
-   * rides on the message (no write to keep it). false when the send failed.
+   * rides on the message (no write to keep it). false when the send failed, and
+   * for an agent-pool task (its pool has no work queue: agents lease it).
    */
   async requeue(task: Task, delaySeconds: number, token?: HeldToken): Promise<boolean> {
+    if (this.pool(task.pool).runsOn !== 'lambda') {
+      this.deps.warn('refused to requeue an agent-pool task: its pool has no work queue', { taskId: task.id, tenant: task.tenant, pool: task.pool });
+      return false;
+    }
     const entry = {
       ...toQueueEntry(task, this.deps.now()),
       delaySeconds: Math.min(MAX_QUEUE_DELAY_SECONDS, Math.max(0, Math.ceil(delaySeconds))),

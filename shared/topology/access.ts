@@ -16,9 +16,8 @@ export const ACCESS_TARGETS = {
   table: 'the task table (items only)',
   indexes: 'the task table’s GSIs (`<table>/index/*`)',
   tokenItems: 'the task table, only items whose partition key starts `TOKEN#` (dynamodb:LeadingKeys)',
-  workQueues: 'every pool × priority work queue',
-  deadLetters: 'every DLQ',
-  agentWorkQueues: 'the work queues of `runsOn: agents` pools',
+  workQueues: 'every work queue: a `runsOn: lambda` pool × priority (agent pools have none)',
+  deadLetters: 'every DLQ (every pool × priority, agent pools included)',
   agentDeadLetters: 'the DLQs of `runsOn: agents` pools',
   ownWorkQueues: 'a pool worker’s own pool’s work queues',
   ownDeadLetters: 'a pool worker’s own pool’s DLQs',
@@ -64,7 +63,7 @@ export const readsManyTasks: Access = { table: ['dynamodb:BatchGetItem'] };
  */
 export const transitionsTasks: Access = access({ table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }, storesValues);
 
-/** Sends tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then clears the outbox mark. */
+/** Sends Lambda-pool tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then clears the outbox mark. */
 export const enqueuesTasks: Access = { table: ['dynamodb:UpdateItem'], workQueues: ['sqs:SendMessage'] };
 
 /** Lists a tenant's agents (the list index, then a BatchGet): placement and admission on agent pools, /stats. */
@@ -88,7 +87,7 @@ export const keepsAgents: Access = { table: ['dynamodb:GetItem', 'dynamodb:PutIt
 /** A task that fails for good on an agent pool is dead-lettered by the API, as a worker does for its pool. */
 export const deadLettersAgentTasks: Access = { agentDeadLetters: ['sqs:SendMessage'] };
 
-/** GET /stats: SQS's own depth counters of every queue (GetQueueAttributes only). */
+/** GET /stats: SQS's own depth counters of every work queue and DLQ (GetQueueAttributes only). */
 export const readsQueueDepths: Access = { workQueues: ['sqs:GetQueueAttributes'], deadLetters: ['sqs:GetQueueAttributes'] };
 
 /** GET /dlq reads letters and puts them back; a redrive also deletes them. */

@@ -2,9 +2,10 @@ import type { Priority } from '../domain/priority.js';
 import type { SchedulingConfig } from '../domain/scheduling/config.js';
 
 /**
- * A pool is a named set of capabilities with its own queues (one per priority,
- * each with a DLQ) and its own workers. A task goes to the most specific pool
- * that offers every capability it `requires`.
+ * A pool is a named set of capabilities with its own DLQs (one per priority) and
+ * its own workers: a Lambda pool also has a work queue per priority (its worker's
+ * event source); an agent pool has none (agents lease from the table's ready set).
+ * A task goes to the most specific pool that offers every capability it `requires`.
  */
 export interface PoolConfig {
   /** Lower-case name, used in queue and function names. */
@@ -12,8 +13,8 @@ export interface PoolConfig {
   /** What this pool's workers can do; a task's `requires` must be a subset. */
   readonly capabilities: readonly string[];
   /**
-   * Who runs its tasks: a worker Lambda fed by the queues (`lambda`), or external
-   * agents leasing them over the HTTP API (`agents`). @default 'lambda'
+   * Who runs its tasks: a worker Lambda fed by the pool's work queues (`lambda`), or
+   * external agents leasing them over the HTTP API (`agents`: no work queues). @default 'lambda'
    */
   readonly runsOn?: 'lambda' | 'agents';
   /** Lambda worker timeout. The queues' visibility timeout is 6× this. @default 60 */
@@ -49,8 +50,8 @@ export interface PoolConfig {
   /** `runsOn: 'agents'` only: the scheduling policy's knobs (aging, deadline horizon, holdback). */
   readonly scheduling?: Partial<SchedulingConfig>;
   /**
-   * How long a task may wait, per priority, before the stack's alarm on its queue's
-   * oldest message fires. @default DEFAULT_SLA_SECONDS (critical 30 s, high 5 min, normal 2 h, low 24 h)
+   * How long a task may wait, per priority, before the stack's alarm on its oldest
+   * waiting task fires (its queue's oldest message; an agent pool's oldest ready task). @default DEFAULT_SLA_SECONDS (critical 30 s, high 5 min, normal 2 h, low 24 h)
    */
   readonly slaSeconds?: Partial<Record<Priority, number>>;
 }

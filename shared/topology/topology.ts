@@ -32,17 +32,40 @@ export interface Pool {
   readonly slaSeconds: Readonly<Record<Priority, number>>;
 }
 
-/** One work queue: a pool × priority, with its DLQ. */
+/**
+ * A Lambda pool's work queue of one priority: its worker's event source, redriving
+ * to the DLQ of the same pool × priority.
+ */
+export interface WorkQueueSpec {
+  /** Name suffix, `${pool}-${priority}`: the stack and the local runtime prefix it (see `queueUrls`). */
+  readonly name: string;
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+}
+
+/**
+ * One pool × priority: its DLQ, and its work queue on a Lambda pool. An agent
+ * pool has no work queue: agents lease its tasks from the table's ready set, so
+ * nothing would consume one. Its DLQ is used (a task that fails for good there is
+ * dead-lettered by the API or the sweep, and `/dlq` reads and redrives it).
+ */
 export interface QueueSpec {
   readonly pool: string;
   readonly priority: Priority;
   /** Stable logical key, `${pool}:${priority}`. */
   readonly key: string;
-  /** Name suffix, `${pool}-${priority}`: the stack and the local runtime prefix it (see `queueUrls`). */
-  readonly name: string;
+  /** DLQ name suffix, `${pool}-${priority}-dlq`. */
   readonly dlqName: string;
-  readonly visibilityTimeoutSeconds: number;
-  readonly maxReceiveCount: number;
+  /** `runsOn: 'lambda'` pools only; undefined on an agent pool. */
+  readonly work?: WorkQueueSpec;
+}
+
+/** A pool × priority that has a work queue: a Lambda pool's. */
+export type WorkQueuedSpec = QueueSpec & { readonly work: WorkQueueSpec };
+
+/** Whether a pool × priority has a work queue (its pool runs on Lambda). */
+export function hasWorkQueue(spec: QueueSpec): spec is WorkQueuedSpec {
+  return spec.work !== undefined;
 }
 
 export const DEFAULT_CONCURRENCY: Readonly<Record<Priority, number>> = {
@@ -129,14 +152,14 @@ export function buildTopology(configs: readonly PoolConfig[]): Topology {
     names.add(pool.name);
   }
   const queues = pools.flatMap((pool) =>
-    PRIORITIES.map((priority) => ({
+    PRIORITIES.map((priority): QueueSpec => ({
       pool: pool.name,
       priority,
       key: queueKey(pool.name, priority),
-      name: `${pool.name}-${priority}`,
       dlqName: `${pool.name}-${priority}-dlq`,
-      visibilityTimeoutSeconds: pool.visibilityTimeoutSeconds,
-      maxReceiveCount: pool.maxReceiveCount,
+      ...(pool.runsOn === 'lambda'
+        ? { work: { name: `${pool.name}-${priority}`, visibilityTimeoutSeconds: pool.visibilityTimeoutSeconds, maxReceiveCount: pool.maxReceiveCount } }
+        : {}),
     })),
   );
   return { pools, queues };
@@ -148,23 +171,25 @@ export function queueKey(pool: string, priority: Priority): string {
 
 /**
  * Every work queue's and DLQ's URL by `QueueSpec.key`, from one prefix: a queue
- * is named `<prefix name><spec.name>`, so its URL is `QUEUE_URL_PREFIX` +
- * `spec.name`. The functions derive all 2 × pools × 4 URLs from the prefix, so
- * no per-queue variable counts against Lambda's 4 KB environment limit.
+ * is named `<prefix><name suffix>`, so its URL is `QUEUE_URL_PREFIX` + the suffix.
+ * The functions derive every URL from the prefix, so no per-queue variable counts
+ * against Lambda's 4 KB environment limit. `queueUrls` holds the Lambda pools'
+ * work queues only: an agent pool's key is absent, so nothing can send its tasks
+ * to SQS (SqsTaskQueue refuses a key it has no URL for).
  */
 export function queueUrls(prefix: string, queues: readonly QueueSpec[]): { readonly queueUrls: Record<string, string>; readonly dlqUrls: Record<string, string> } {
   return {
-    queueUrls: Object.fromEntries(queues.map((q) => [q.key, `${prefix}${q.name}`])),
+    queueUrls: Object.fromEntries(queues.filter(hasWorkQueue).map((q) => [q.key, `${prefix}${q.work.name}`])),
     dlqUrls: Object.fromEntries(queues.map((q) => [q.key, `${prefix}${q.dlqName}`])),
   };
 }
 
-/** The queue URL prefix of a queue whose URL is known: its URL without `spec.name`; throws if it does not end so. */
-export function queueUrlPrefixOf(url: string, spec: QueueSpec): string {
-  if (!url.endsWith(spec.name)) {
-    throw new Error(`queue URL ${url} does not end with its name ${spec.name}`);
+/** The queue URL prefix of a queue whose URL is known: its URL without its name suffix; throws if it does not end so. */
+export function queueUrlPrefixOf(url: string, nameSuffix: string): string {
+  if (!url.endsWith(nameSuffix)) {
+    throw new Error(`queue URL ${url} does not end with its name ${nameSuffix}`);
   }
-  return url.slice(0, url.length - spec.name.length);
+  return url.slice(0, url.length - nameSuffix.length);
 }
 
 /** The topology of this deployment, from `pools.ts`. */

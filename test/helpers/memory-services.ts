@@ -36,7 +36,8 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
   let next = 0;
   const warnings: string[] = [];
   const table = new MemoryTaskTable();
-  const queue = new MemoryTaskQueue();
+  // Only Lambda pools have work queues, as on SQS.
+  const queue = new MemoryTaskQueue(new Set(pools.filter((p) => p.runsOn === 'lambda').map((p) => p.name)));
   const deadLetters = new MemoryDeadLetters();
   const signal = new InProcessReadySignal();
   const clock = (): Date => new Date(now);

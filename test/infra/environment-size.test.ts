@@ -56,9 +56,10 @@ describe('Lambda environment size', () => {
     t = new StackTemplate(buildApp({ skipBundling: true, nag: false, stackProps: { topology: EIGHT_POOLS } }).stack);
   }, 120_000);
 
-  it(`has ${POOL_COUNT} pools, their queues and DLQs, and a worker per Lambda pool`, () => {
+  it(`has ${POOL_COUNT} pools, their DLQs, a Lambda pool's work queues and a worker per Lambda pool`, () => {
     expect(t.stack.queues.byKey.size).toBe(POOL_COUNT * 4);
-    expect(Object.keys(t.findResources('AWS::SQS::Queue')).length).toBeGreaterThanOrEqual(POOL_COUNT * 8);
+    // A DLQ per pool × priority, a work queue per Lambda pool × priority (half the pools), 3 of the events pipeline.
+    expect(Object.keys(t.findResources('AWS::SQS::Queue')).length).toBe(POOL_COUNT * 4 + (POOL_COUNT / 2) * 4 + 3);
     expect(t.stack.workers.size).toBe(POOL_COUNT / 2);
   });
 

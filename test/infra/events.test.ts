@@ -6,7 +6,7 @@ import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backl
 import { EVENTS_ENV } from '../../shared/events-config.js';
 import { operatorAlarmCount } from '../../shared/topology/alarms.js';
 import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
-import { buildTopology, TOPOLOGY } from '../../shared/topology/topology.js';
+import { buildTopology, hasWorkQueue, TOPOLOGY } from '../../shared/topology/topology.js';
 import { StackTemplate } from './stack-template.js';
 
 let t: StackTemplate;
@@ -85,11 +85,12 @@ describe('alarms', () => {
 
   it('alarms on each Lambda pool × priority queue’s oldest message above the priority’s SLA', () => {
     const ages = byName('ApproximateAgeOfOldestMessage');
-    const lambdaQueues = TOPOLOGY.queues.filter((q) => !agentPools.has(q.pool));
+    const lambdaQueues = TOPOLOGY.queues.filter(hasWorkQueue);
+    expect(lambdaQueues.map((q) => q.pool)).toEqual(TOPOLOGY.queues.filter((q) => !agentPools.has(q.pool)).map((q) => q.pool));
     expect(ages).toHaveLength(lambdaQueues.length);
     for (const spec of lambdaQueues) {
       // Named by the queue's name as text, not a reference: no nested-stack parameter per queue.
-      const queueName = t.resource(t.stack.queues.byKey.get(spec.key)!.queue).Properties.QueueName as string;
+      const queueName = t.resource(t.stack.queues.byKey.get(spec.key)!.work!.queue).Properties.QueueName as string;
       const alarm = ages.find((a) => isEqual(a.Properties.Dimensions, [{ Name: 'QueueName', Value: queueName }]));
       expect(alarm?.Properties, spec.key).toMatchObject({ Threshold: DEFAULT_SLA_SECONDS[spec.priority], ComparisonOperator: 'GreaterThanThreshold' });
     }

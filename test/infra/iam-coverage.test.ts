@@ -43,15 +43,14 @@ function arnsOf(target: AccessTarget, pool: string | undefined): unknown[] {
     case 'indexes':
       return [{ 'Fn::Join': ['', [table, '/index/*']] }];
     case 'workQueues':
-      return queues.map((q) => t.arnOf(q.queue));
+      // Lambda pools' only: the topology gives agent pools no work queue.
+      return queues.flatMap((q) => (q.work === undefined ? [] : [t.arnOf(q.work.queue)]));
     case 'deadLetters':
       return queues.map((q) => t.arnOf(q.dlq));
-    case 'agentWorkQueues':
-      return queues.filter((q) => agentPools.has(q.spec.pool)).map((q) => t.arnOf(q.queue));
     case 'agentDeadLetters':
       return queues.filter((q) => agentPools.has(q.spec.pool)).map((q) => t.arnOf(q.dlq));
     case 'ownWorkQueues':
-      return queues.filter((q) => q.spec.pool === pool).map((q) => t.arnOf(q.queue));
+      return t.stack.queues.forLambdaPool(pool ?? '').map((q) => t.arnOf(q.work.queue));
     case 'ownDeadLetters':
       return queues.filter((q) => q.spec.pool === pool).map((q) => t.arnOf(q.dlq));
     case 'values':
@@ -124,7 +123,7 @@ describe('least privilege', () => {
 
   it('lets every function that can finish a task send to every work queue (next stages and reduces)', () => {
     const finishers = ['CancelTask', 'LeaseTasks', 'CompleteTask', 'FailTask', 'CancelJob', 'Reconciler', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)];
-    const workQueues = [...t.stack.queues.byKey.values()].map((q) => `sqs:SendMessage ${key(t.arnOf(q.queue))}`);
+    const workQueues = t.stack.queues.workQueues.map((queue) => `sqs:SendMessage ${key(t.arnOf(queue))}`);
     for (const { name, fn } of declaredFunctions().filter((f) => finishers.includes(f.name))) {
       const have = granted(fn);
       expect(workQueues.filter((g) => !have.has(g)), name).toEqual([]);
@@ -139,10 +138,10 @@ describe('least privilege', () => {
   });
 
   it('gives no API function or the reconciler a Lambda pool’s consume actions or DLQ', () => {
-    const lambdaQueues = [...t.stack.queues.byKey.values()].filter((q) => t.stack.workers.has(q.spec.pool));
+    const lambdaQueues = [...t.stack.workers.keys()].flatMap((pool) => t.stack.queues.forLambdaPool(pool));
     const forbidden = new Set([
-      ...lambdaQueues.flatMap(({ queue }) =>
-        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'].map((a) => `${a} ${key(t.arnOf(queue))}`),
+      ...lambdaQueues.flatMap(({ work }) =>
+        ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'].map((a) => `${a} ${key(t.arnOf(work.queue))}`),
       ),
       ...lambdaQueues.map(({ dlq }) => `sqs:SendMessage ${key(t.arnOf(dlq))}`),
     ]);

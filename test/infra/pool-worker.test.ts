@@ -24,9 +24,9 @@ function scaffold() {
   const props = (pool: string, overrides: Partial<PoolWorkerProps> = {}): PoolWorkerProps => ({
     pool: topology.pools.find((p) => p.name === pool)!,
     entry: WORKER_ENTRY,
-    queues: queues.forPool(pool),
+    queues: overrides.queues ?? queues.forLambdaPool(pool),
     access: WORKER_ACCESS,
-    resources: { table, workQueues: queues.workQueues, deadLetters: queues.deadLetterQueues, agentWorkQueues: [], agentDeadLetters: [], values: new Bucket(stack, 'Values') },
+    resources: { table, workQueues: queues.workQueues, deadLetters: queues.deadLetterQueues, agentDeadLetters: [], values: new Bucket(stack, 'Values') },
     environment: { TABLE_NAME: 'x' },
     ...overrides,
   });
@@ -49,18 +49,27 @@ describe('PoolWorker', () => {
 
   it('refuses a queue of another pool', () => {
     const { stack, queues, props } = scaffold();
-    const mixed = [...queues.forPool('alpha').slice(0, 3), queues.forPool('beta')[3]!];
+    const mixed = [...queues.forLambdaPool('alpha').slice(0, 3), queues.forLambdaPool('beta')[3]!];
     expect(() => new PoolWorker(stack, 'Alpha', props('alpha', { queues: mixed }))).toThrow(/does not belong to pool "alpha"/);
   });
 
   it('refuses a pool that runs on agents', () => {
     const { stack, props } = scaffold();
-    expect(() => new PoolWorker(stack, 'Gamma', props('gamma'))).toThrow(/"gamma" runs on agents/);
+    expect(() => new PoolWorker(stack, 'Gamma', props('gamma', { queues: [] }))).toThrow(/"gamma" runs on agents/);
+  });
+
+  it('gives an agent pool DLQs but no work queues, so no worker can be fed from one', () => {
+    const { stack, queues } = scaffold();
+    expect(queues.forPool('gamma').map((q) => q.work)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(() => queues.forLambdaPool('gamma')).toThrow(/"gamma" has no work queue .* runs on agents/);
+    const names = Object.values(Template.fromStack(stack).findResources('AWS::SQS::Queue')).map((q) => q.Properties.QueueName as string);
+    expect(names.filter((n) => n.startsWith('Test-gamma-')).sort()).toEqual(['critical', 'high', 'low', 'normal'].map((p) => `Test-gamma-${p}-dlq`));
+    expect(names).toHaveLength(2 * 8 + 4);
   });
 
   it('refuses a pool with a priority missing', () => {
     const { stack, queues, props } = scaffold();
-    expect(() => new PoolWorker(stack, 'Alpha', props('alpha', { queues: queues.forPool('alpha').slice(0, 3) }))).toThrow(
+    expect(() => new PoolWorker(stack, 'Alpha', props('alpha', { queues: queues.forLambdaPool('alpha').slice(0, 3) }))).toThrow(
       /no queue for low/,
     );
   });

@@ -16,17 +16,28 @@ import { longNamedPools } from './long-named-pools.js';
 const LIMITS = { resources: 500, parameters: 200, outputs: 200, templateBytes: 1024 * 1024, managedPoliciesPerRole: 10 } as const;
 
 /**
- * The most pools a stack holds: the root keeps 16 resources per pool (4 work queues,
- * 4 DLQs, a TLS-only policy each) over about 142 of its own, so 22 pools make 494;
- * 23 make 510. The nested stacks hold more: Compute takes a parameter per queue ARN
- * (8 per pool, 180 at 22 pools) and 8 resources per Lambda pool; Monitoring 8 alarms
- * per pool and 2 per Lambda pool. README, "AWS limits", and docs/architecture.md ("The CDK
- * stack") state this figure: a new route adds 3 resources to the root (route, integration,
- * permission), so when this test fails, lower the figure here and there.
+ * How many pools a stack holds. The root binds first: about 142 resources of its own,
+ * plus per Lambda pool 16 (4 work queues, 4 DLQs, a TLS-only policy each) and per agent
+ * pool 8 (its 4 DLQs and their policies: agents lease from the table, so an agent pool
+ * has no work queue). So a Lambda pool counts as two "pool units" and an agent pool as
+ * one, and a stack holds `2 × Lambda pools + agent pools ≤ 44`: 22 pools all on Lambda
+ * make 494 (23 make 510), 44 all on agents 494 (45 make 502), 11 + 22 make 494. The
+ * nested stacks hold more: Compute takes a parameter per queue ARN (8 per Lambda pool, 4
+ * per agent pool: 180 at 44 units, the same units) and 8 resources per Lambda pool;
+ * Monitoring 8 alarms per pool and 2 per Lambda pool (360 at 44 agent pools). README,
+ * "AWS limits", and docs/architecture.md ("The CDK stack") state these figures: a new
+ * route adds 3 resources to the root (route, integration, permission), so when this test
+ * fails, lower the figures here and there.
  */
-const LARGEST_POOL_COUNT = 22;
-/** A provisioned table adds a scalable target and a policy for reads and writes of the table and each index (20): one pool fewer. */
-const LARGEST_POOL_COUNT_PROVISIONED = LARGEST_POOL_COUNT - 1;
+const POOL_UNITS = 44;
+/** The worst case: every pool on Lambda. */
+const LARGEST_LAMBDA_POOL_COUNT = POOL_UNITS / 2;
+const LARGEST_AGENT_POOL_COUNT = POOL_UNITS;
+/** A provisioned table adds a scalable target and a policy for reads and writes of the table and each index (20): two units fewer. */
+const POOL_UNITS_PROVISIONED = POOL_UNITS - 2;
+
+/** `lambda` pools on Lambda, then `agents` on agents, all with the longest names. */
+const fleet = (lambda: number, agents: number): Topology => longNamedPools(lambda + agents, (i) => (i < lambda ? 'lambda' : 'agents'));
 
 interface TemplateFigures {
   readonly file: string;
@@ -72,11 +83,14 @@ const describeFigures = (f: TemplateFigures) =>
   `${f.file}: ${f.resources} resources, ${f.parameters} parameters, ${f.outputs} outputs, ${Math.round(f.bytes / 1024)} KiB`;
 
 describe('CloudFormation limits', () => {
+  const half = POOL_UNITS / 4; // Lambda pools in an even mix at the limit: 11 Lambda + 22 agent pools
   it.each([
     ['8 pools, half on Lambda', longNamedPools(8)],
-    [`${LARGEST_POOL_COUNT} pools, half on Lambda`, longNamedPools(LARGEST_POOL_COUNT)],
-    [`${LARGEST_POOL_COUNT} pools, all on Lambda`, longNamedPools(LARGEST_POOL_COUNT, () => 'lambda')],
-    [`${LARGEST_POOL_COUNT_PROVISIONED} pools and a provisioned table`, longNamedPools(LARGEST_POOL_COUNT_PROVISIONED), { tableCapacity: 'provisioned' }],
+    [`${LARGEST_LAMBDA_POOL_COUNT} pools, all on Lambda (the worst case)`, fleet(LARGEST_LAMBDA_POOL_COUNT, 0)],
+    [`${LARGEST_AGENT_POOL_COUNT} pools, all on agents`, fleet(0, LARGEST_AGENT_POOL_COUNT)],
+    [`${half} Lambda pools and ${POOL_UNITS - 2 * half} agent pools`, fleet(half, POOL_UNITS - 2 * half)],
+    [`${POOL_UNITS_PROVISIONED / 2} Lambda pools and a provisioned table`, fleet(POOL_UNITS_PROVISIONED / 2, 0), { tableCapacity: 'provisioned' }],
+    [`${POOL_UNITS_PROVISIONED} agent pools and a provisioned table`, fleet(0, POOL_UNITS_PROVISIONED), { tableCapacity: 'provisioned' }],
   ] as const)('%s: every template of the assembly, root and nested, is within them', (_label, topology, context: Record<string, unknown> = {}) => {
     const { root, nested, nestedStacks } = synthesize(topology, context);
     console.log([root, ...nested].map(describeFigures).join('\n'));
@@ -93,9 +107,13 @@ describe('CloudFormation limits', () => {
     }
   }, 120_000);
 
-  it(`does not fit ${LARGEST_POOL_COUNT + 1} pools: the root's queues pass 500 (so ${LARGEST_POOL_COUNT} is the figure to state)`, () => {
-    // CDK refuses to synthesize a template over 500 resources.
-    expect(() => synthesize(longNamedPools(LARGEST_POOL_COUNT + 1))).toThrow(/Number of resources in stack 'Taskfleet': \d+ is greater than allowed maximum of 500/);
-    expect(() => synthesize(longNamedPools(LARGEST_POOL_COUNT_PROVISIONED + 1), { tableCapacity: 'provisioned' })).toThrow(/greater than allowed maximum of 500/);
-  }, 120_000);
+  it(`does not fit one pool unit more: ${LARGEST_LAMBDA_POOL_COUNT + 1} Lambda pools, ${LARGEST_AGENT_POOL_COUNT + 1} agent pools, or either past ${POOL_UNITS_PROVISIONED} units with a provisioned table`, () => {
+    // CDK refuses to synthesize a template over 500 resources; the root is the one that passes it.
+    const tooMany = /Number of resources in stack 'Taskfleet': \d+ is greater than allowed maximum of 500/;
+    expect(() => synthesize(fleet(LARGEST_LAMBDA_POOL_COUNT + 1, 0))).toThrow(tooMany);
+    expect(() => synthesize(fleet(0, LARGEST_AGENT_POOL_COUNT + 1))).toThrow(tooMany);
+    expect(() => synthesize(fleet(POOL_UNITS / 4 + 1, POOL_UNITS - 2 * (POOL_UNITS / 4) - 1))).toThrow(tooMany); // 2 × 12 + 21 = 45 units
+    expect(() => synthesize(fleet(POOL_UNITS_PROVISIONED / 2 + 1, 0), { tableCapacity: 'provisioned' })).toThrow(tooMany);
+    expect(() => synthesize(fleet(0, POOL_UNITS_PROVISIONED + 1), { tableCapacity: 'provisioned' })).toThrow(tooMany);
+  }, 300_000);
 });

@@ -34,6 +34,12 @@ const agentPools = TOPOLOGY.pools.filter((p) => p.runsOn === 'agents');
 const runsOn = (pool: string) => TOPOLOGY.pools.find((p) => p.name === pool)!.runsOn;
 const lambdaQueueSpecs = TOPOLOGY.queues.filter((q) => runsOn(q.pool) === 'lambda');
 const agentQueueSpecs = TOPOLOGY.queues.filter((q) => runsOn(q.pool) === 'agents');
+/** A Lambda pool × priority's work queue (agent pools have none). */
+const workQueueOf = (key: string) => {
+  const work = t.stack.queues.byKey.get(key)?.work;
+  if (work === undefined) throw new Error(`${key} has no work queue`);
+  return work.queue;
+};
 
 function routeResource(routeKey: string) {
   const [route] = Object.values(
@@ -44,22 +50,34 @@ function routeResource(routeKey: string) {
 }
 
 describe('queues', () => {
-  it('has a work queue and a DLQ per pool × priority, at least 8', () => {
+  it('has a DLQ per pool × priority and a work queue per Lambda pool × priority only', () => {
+    expect(agentQueueSpecs.length).toBeGreaterThan(0);
     const count = Object.keys(t.findResources('AWS::SQS::Queue')).length;
     // Plus the events pipeline's three: webhook deliveries, their DLQ, stream records given up on.
-    expect(count).toBe(2 * TOPOLOGY.queues.length + 3);
-    expect(count).toBeGreaterThanOrEqual(8);
+    expect(count).toBe(TOPOLOGY.queues.length + lambdaQueueSpecs.length + 3);
+    for (const spec of agentQueueSpecs) expect(t.stack.queues.byKey.get(spec.key)!.work, spec.key).toBeUndefined();
+    // Every DLQ, an agent pool's too, keeps its letters 14 days (the SQS maximum) for GET /dlq and redrive.
+    for (const { spec, dlq } of t.stack.queues.byKey.values()) {
+      expect(t.resource(dlq).Properties.MessageRetentionPeriod, spec.key).toBe(14 * 24 * 3600);
+    }
   });
 
-  it.each(TOPOLOGY.queues.map((spec) => [spec.key, spec] as const))(
+  it('names no queue after an agent pool but its DLQs (nothing would consume a work queue there)', () => {
+    const names = Object.values(t.findResources('AWS::SQS::Queue')).map((q) => (q.Properties.QueueName as string | undefined) ?? '');
+    for (const pool of agentPools) {
+      const own = names.filter((n) => n.startsWith(`${t.stack.stackName}-${pool.name}-`));
+      expect(own.sort(), pool.name).toEqual(PRIORITIES.map((p) => `${t.stack.stackName}-${pool.name}-${p}-dlq`).sort());
+    }
+  });
+
+  it.each(lambdaQueueSpecs.map((spec) => [spec.key, spec] as const))(
     '%s keeps messages 14 days and redrives to its own DLQ after the spec’s maxReceiveCount',
     (key, spec) => {
-      const { queue, dlq } = t.stack.queues.byKey.get(key)!;
-      expect(t.resource(queue).Properties).toMatchObject({
-        VisibilityTimeout: spec.visibilityTimeoutSeconds,
-        // 14 days, the SQS maximum: an agent pool's task may wait long for an agent.
+      const { dlq } = t.stack.queues.byKey.get(key)!;
+      expect(t.resource(workQueueOf(key)).Properties).toMatchObject({
+        VisibilityTimeout: spec.work!.visibilityTimeoutSeconds,
         MessageRetentionPeriod: 14 * 24 * 3600,
-        RedrivePolicy: { maxReceiveCount: spec.maxReceiveCount, deadLetterTargetArn: t.arnOf(dlq) },
+        RedrivePolicy: { maxReceiveCount: spec.work!.maxReceiveCount, deadLetterTargetArn: t.arnOf(dlq) },
       });
       expect(t.resource(dlq).Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
       expect(t.resource(dlq).Properties.RedrivePolicy).toBeUndefined();
@@ -89,8 +107,8 @@ describe('queues', () => {
     const guarded = new Set(
       Object.values(denyInsecure).flatMap((p) => (p.Properties.Queues as { Ref: string }[]).map((q) => q.Ref)),
     );
-    for (const { queue, dlq } of t.stack.queues.byKey.values()) {
-      expect(guarded).toContain(t.logicalId(queue));
+    for (const { work, dlq } of t.stack.queues.byKey.values()) {
+      if (work !== undefined) expect(guarded).toContain(t.logicalId(work.queue));
       expect(guarded).toContain(t.logicalId(dlq));
     }
   });
@@ -282,8 +300,8 @@ describe('functions', () => {
   });
 
   it('names every queue `<stack>-<spec name>`, so QUEUE_URL_PREFIX + the name is its URL', () => {
-    for (const [, { spec, queue, dlq }] of t.stack.queues.byKey) {
-      expect(t.resource(queue).Properties.QueueName).toBe(`${t.stack.stackName}-${spec.name}`);
+    for (const [, { spec, work, dlq }] of t.stack.queues.byKey) {
+      if (work !== undefined) expect(t.resource(work.queue).Properties.QueueName).toBe(`${t.stack.stackName}-${spec.work!.name}`);
       expect(t.resource(dlq).Properties.QueueName).toBe(`${t.stack.stackName}-${spec.dlqName}`);
     }
   });
@@ -292,7 +310,7 @@ describe('functions', () => {
 describe('pool workers', () => {
   const poolOf = (name: string) => TOPOLOGY.pools.find((p) => p.name === name)!;
   const mappings = () => Object.values(t.findResources('AWS::Lambda::EventSourceMapping'));
-  const ownQueues = (pool: string) => t.stack.queues.forPool(pool);
+  const ownQueues = (pool: string) => t.stack.queues.forLambdaPool(pool);
 
   it('has one worker per Lambda pool and none for an agent pool; only the workers carry POOL_NAME', () => {
     expect([...t.stack.workers.keys()].sort()).toEqual(lambdaPools.map((p) => p.name).sort());
@@ -323,14 +341,12 @@ describe('pool workers', () => {
     const poolMappings = mappings().filter((m) => !eventsFunctions.has(m.Properties.FunctionName.Ref));
     expect(poolMappings).toHaveLength(lambdaQueueSpecs.length);
     const sources = arnKeys(poolMappings.map((m) => m.Properties.EventSourceArn));
-    expect(sources).toEqual(arnKeys(lambdaQueueSpecs.map((spec) => t.arnOf(t.stack.queues.byKey.get(spec.key)!.queue))));
+    expect(sources).toEqual(arnKeys(lambdaQueueSpecs.map((spec) => t.arnOf(workQueueOf(spec.key)))));
   });
 
-  it('leaves the agent pools’ queues and DLQs without an event-source mapping (agents lease them over HTTP)', () => {
+  it('leaves the DLQs without an event-source mapping (agents lease agent-pool tasks over HTTP)', () => {
     const sources = new Set(mappings().map((m) => arnKey(m.Properties.EventSourceArn)));
-    for (const spec of agentQueueSpecs) {
-      const { queue, dlq } = t.stack.queues.byKey.get(spec.key)!;
-      expect(sources.has(arnKey(t.arnOf(queue))), spec.key).toBe(false);
+    for (const { spec, dlq } of t.stack.queues.byKey.values()) {
       expect(sources.has(arnKey(t.arnOf(dlq))), `${spec.key} DLQ`).toBe(false);
     }
   });
@@ -339,7 +355,7 @@ describe('pool workers', () => {
     '%s feeds its pool’s worker: batch size, partial failures, the priority’s MaximumConcurrency',
     (key, spec) => {
       const pool = poolOf(spec.pool);
-      const { queue } = t.stack.queues.byKey.get(key)!;
+      const queue = workQueueOf(key);
       const [mapping, ...more] = mappings().filter((m) => isEqual(m.Properties.EventSourceArn, t.arnOf(queue)));
       expect(more).toEqual([]);
       expect(mapping!.Properties).toMatchObject({
@@ -360,8 +376,8 @@ describe('pool workers', () => {
     (name) => {
       const timeout = t.resource(t.worker(name).function).Properties.Timeout as number;
       expect(ownQueues(name)).toHaveLength(PRIORITIES.length);
-      for (const { queue } of ownQueues(name)) {
-        expect(t.resource(queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+      for (const { work } of ownQueues(name)) {
+        expect(t.resource(work.queue).Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
       }
     },
   );
@@ -400,7 +416,7 @@ describe('schedule tick', () => {
     const grants = t.grants(t.stack.scheduleTicker.function);
     expect(grants.map((g) => g.action)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem']));
     const sendsTo = grants.filter((g) => g.action === 'sqs:SendMessage').map((g) => g.resource);
-    expect(sendsTo).toEqual(expect.arrayContaining([...t.stack.queues.byKey.values()].map(({ queue }) => t.arnOf(queue))));
+    expect(sendsTo).toEqual(expect.arrayContaining(t.stack.queues.workQueues.map((queue) => t.arnOf(queue))));
   });
 });
 

@@ -1,4 +1,8 @@
+import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { createSqsClient } from '../../shared/adapters/aws-clients.js';
+import { PRIORITIES } from '../../shared/domain/priority.js';
+import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { hashToken } from '../../shared/domain/token.js';
 import { awsServices } from '../../shared/wiring.js';
 import { apiClient, useTestStack } from '../helpers/local-stack.js';
@@ -36,5 +40,21 @@ describe('dead letters', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['pool', 'priority']);
     expect((await local.api('POST', '/dlq/redrive', { max: 0 })).status).toBe(400);
+  });
+});
+
+describe('queues provisioned from the topology', () => {
+  it('makes a DLQ for every pool × priority and a work queue for Lambda pools only (agents lease from the table)', async () => {
+    const prefix = local.stack.queues.queueUrlPrefix.slice(local.stack.queues.queueUrlPrefix.lastIndexOf('/') + 1);
+    const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: local.stack.sqsEndpoint });
+    const urls = (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix, MaxResults: 1000 }))).QueueUrls ?? [];
+    sqs.destroy();
+    const names = new Set(urls.map((url) => url.slice(url.lastIndexOf('/') + 1 + prefix.length)));
+    for (const pool of TOPOLOGY.pools) {
+      for (const priority of PRIORITIES) {
+        expect(names.has(`${pool.name}-${priority}-dlq`), `${pool.name}-${priority}-dlq`).toBe(true);
+        expect(names.has(`${pool.name}-${priority}`), `${pool.name}-${priority}`).toBe(pool.runsOn === 'lambda');
+      }
+    }
   });
 });

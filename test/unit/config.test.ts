@@ -12,9 +12,17 @@ const PREFIX = 'https://sqs.eu-central-1.amazonaws.com/123456789012/Taskfleet-';
 describe('loadConfig', () => {
   it('derives every work queue and DLQ URL from QUEUE_URL_PREFIX by the topology’s names', () => {
     const config = loadConfig({ TABLE_NAME: 't', QUEUE_URL_PREFIX: PREFIX }, topology.queues);
-    expect(Object.keys(config.queueUrls)).toHaveLength(8);
-    expect(config.queueUrls['gpu:critical']).toBe(`${PREFIX}gpu-critical`);
+    expect(Object.keys(config.queueUrls).sort()).toEqual(['general:critical', 'general:high', 'general:low', 'general:normal']);
+    expect(config.queueUrls['general:critical']).toBe(`${PREFIX}general-critical`);
+    expect(Object.keys(config.dlqUrls)).toHaveLength(8);
     expect(config.dlqUrls['general:low']).toBe(`${PREFIX}general-low-dlq`);
+    expect(config.dlqUrls['gpu:critical']).toBe(`${PREFIX}gpu-critical-dlq`);
+  });
+
+  it('gives an agent pool no work queue URL (agents lease from the table), only DLQs', () => {
+    const config = loadConfig({ TABLE_NAME: 't', QUEUE_URL_PREFIX: PREFIX }, topology.queues);
+    expect(Object.keys(config.queueUrls).filter((key) => key.startsWith('gpu:'))).toEqual([]);
+    expect(topology.queues.filter((q) => q.pool === 'gpu').map((q) => q.work)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('fails naming the missing variable', () => {
@@ -32,7 +40,7 @@ describe('queue URLs without GetQueueUrl', () => {
 
   it('finds the prefix of a provisioned queue, and refuses a URL that does not end with its name', () => {
     const spec = topology.queues[0]!;
-    expect(queueUrlPrefixOf(`http://localhost:4566/000000000000/tf-1-${spec.name}`, spec)).toBe('http://localhost:4566/000000000000/tf-1-');
-    expect(() => queueUrlPrefixOf('http://localhost:4566/000000000000/other', spec)).toThrow(/does not end with/);
+    expect(queueUrlPrefixOf(`http://localhost:4566/000000000000/tf-1-${spec.dlqName}`, spec.dlqName)).toBe('http://localhost:4566/000000000000/tf-1-');
+    expect(() => queueUrlPrefixOf('http://localhost:4566/000000000000/other', spec.dlqName)).toThrow(/does not end with/);
   });
 });

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { PRIORITIES } from '../../shared/domain/priority.js';
-import { buildTopology, resolvePool, TOPOLOGY } from '../../shared/topology/topology.js';
+import { buildTopology, hasWorkQueue, resolvePool, TOPOLOGY } from '../../shared/topology/topology.js';
 
 describe('topology', () => {
-  it('has one queue per pool × priority', () => {
+  it('has a DLQ per pool × priority', () => {
     expect(TOPOLOGY.queues).toHaveLength(TOPOLOGY.pools.length * PRIORITIES.length);
     expect(TOPOLOGY.queues.map((q) => q.key)).toContain('general:critical');
     expect(TOPOLOGY.queues.map((q) => q.dlqName)).toContain('gpu-low-dlq');
+  });
+
+  it('declares work queues for Lambda pools only: agents lease from the table, so an agent pool has none', () => {
+    const topology = buildTopology([
+      { name: 'fn', capabilities: [], workerTimeoutSeconds: 90, maxAttempts: 40, maxReleases: 10 },
+      { name: 'crew', capabilities: ['shell'], runsOn: 'agents' },
+    ]);
+    expect(topology.queues.filter((q) => q.pool === 'fn').map((q) => q.work)).toEqual(
+      PRIORITIES.map((p) => ({ name: `fn-${p}`, visibilityTimeoutSeconds: 540, maxReceiveCount: 50 })),
+    );
+    expect(topology.queues.filter((q) => q.pool === 'crew').map((q) => [q.dlqName, q.work])).toEqual(PRIORITIES.map((p) => [`crew-${p}-dlq`, undefined]));
+    expect(TOPOLOGY.queues.filter(hasWorkQueue).map((q) => q.pool)).toEqual(
+      TOPOLOGY.queues.filter((q) => TOPOLOGY.pools.find((p) => p.name === q.pool)?.runsOn === 'lambda').map((q) => q.pool),
+    );
   });
 
   it('sets visibility to 6× the worker timeout', () => {

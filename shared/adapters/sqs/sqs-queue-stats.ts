@@ -14,6 +14,7 @@ export class SqsQueueStats implements QueueStats {
   async depths(): Promise<readonly QueueDepth[]> {
     return Promise.all(
       this.queues.map(async (spec) => {
+        // An agent pool × priority has no work queue (no URL): its work counts are 0, its DLQ is real.
         const [work, dlq] = await Promise.all([this.attributes(this.queueUrls[spec.key]), this.attributes(this.dlqUrls[spec.key])]);
         return {
           pool: spec.pool,

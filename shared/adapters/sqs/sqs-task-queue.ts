@@ -10,7 +10,8 @@ const BATCH = 10;
 export type EnqueueWarn = (message: string, details: Record<string, unknown>) => void;
 
 /**
- * The pool × priority work queues on SQS; `queueUrls` is keyed `pool:priority`.
+ * The Lambda pools' pool × priority work queues on SQS; `queueUrls` is keyed
+ * `pool:priority` (`FunctionConfig.queueUrls`: no key for an agent pool).
  * A send that fails is reported to the caller (the task stays in the outbox for
  * the reconciler) and logged here with its cause: an AccessDenied or a throttle
  * must show in CloudWatch, not only as a task that starts a minute late.
@@ -28,8 +29,10 @@ export class SqsTaskQueue implements TaskQueue {
     for (const entry of entries) {
       const url = this.queueUrls[queueKey(entry.pool, entry.priority)];
       if (url === undefined) {
-        const reason = `no queue for ${queueKey(entry.pool, entry.priority)}`;
-        this.warn('enqueue failed: no such queue', { taskId: entry.id, tenant: entry.tenant, reason });
+        // Only Lambda pools have work queues (the topology gives agent pools none): an
+        // agent-pool task is never sent to SQS, agents lease it from the table.
+        const reason = `no work queue for ${queueKey(entry.pool, entry.priority)} (only Lambda pools have one; agents lease from the table)`;
+        this.warn('enqueue failed: no such work queue', { taskId: entry.id, tenant: entry.tenant, reason });
         failed.push({ taskId: entry.id, reason });
         continue;
       }

@@ -49,10 +49,10 @@ const metricCount = (widget: Widget): number => widget.properties.metrics?.lengt
 
 describe('CloudWatch limits on the monitoring', () => {
   it.each([
-    [`${LAMBDA_POOLS} pools, all on Lambda`, LAMBDA_POOLS, () => 'lambda' as const],
-    [`${AGENT_POOLS} pools, all on agents`, AGENT_POOLS, () => 'agents' as const],
-  ] as const)('%s: the dashboard stays within the widget and metric quotas', (_label, pools, runsOn) => {
-    const dashboards = resources(pools, runsOn).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    [`${LAMBDA_POOLS} pools, all on Lambda`, LAMBDA_POOLS, 'lambda'],
+    [`${AGENT_POOLS} pools, all on agents`, AGENT_POOLS, 'agents'],
+  ] as const)('%s: the dashboard stays within the widget and metric quotas', (_label, pools, kind) => {
+    const dashboards = resources(pools, () => kind).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
     const widgets = dashboardWidgets(dashboards[0]?.Properties?.DashboardBody);
     const counts = widgets.map(metricCount);

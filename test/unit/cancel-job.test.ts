@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CachedJobStatus } from '../../shared/adapters/cached-job-status.js';
 import { childId } from '../../shared/domain/job.js';
 import { CANCEL_STEP } from '../../shared/domain/job-cancellation.js';
 import { expansionTaskId } from '../../shared/domain/job-expansion.js';
@@ -176,5 +177,22 @@ describe('a job message in a dead-letter queue', () => {
     expect(reader.deleted.sort()).toEqual([`r-${finished}`, `r-${stalled.id}`].sort());
     // The redriven message expands the job to the end.
     expect(await runJobMessage(deps, 'acme', stalled.id, plenty)).toBe('expanded');
+  });
+});
+
+describe('a worker’s view of whether a job stopped', () => {
+  it('keeps a stopped answer, and reads a running job again after its time', async () => {
+    let status: 'RUNNING' | 'CANCELLED' = 'RUNNING';
+    let reads = 0;
+    let now = 0;
+    const cache = new CachedJobStatus({ get: async () => (reads++, { status } as never) }, 5_000, () => now);
+    expect(await cache.stopped('acme', 'j')).toBe(false);
+    status = 'CANCELLED';
+    expect(await cache.stopped('acme', 'j')).toBe(false); // within its time: not read again
+    now = 5_000;
+    expect(await cache.stopped('acme', 'j')).toBe(true);
+    now = 10_000_000;
+    expect(await cache.stopped('acme', 'j')).toBe(true);
+    expect(reads).toBe(2);
   });
 });

@@ -62,7 +62,9 @@ Example, a word count over a file:
     .argument('<id>')
     .action(async (id: string) => {
       const cancelled = await client().cancelJob(id);
-      console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${cancelled.cancelled} children cancelled)`);
+      // A large job's children are cancelled after the answer: the count is so far.
+      const more = cancelled.stages[0]?.status === 'CANCELLING' ? ' so far; the rest are being cancelled' : '';
+      console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${cancelled.cancelled} children cancelled${more})`);
     });
   return job;
 }

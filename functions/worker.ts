@@ -7,22 +7,22 @@ import { releaseMessage } from '../shared/adapters/sqs/message-visibility.js';
 import { KeepMessage, loggingRecordFailures } from '../shared/adapters/sqs/task-records.js';
 import { expansionJobId } from '../shared/domain/job-expansion.js';
 import { executeDelivery } from '../shared/services/execute-task.js';
-import { expandJob } from '../shared/services/expand-job.js';
+import { runJobMessage } from '../shared/services/expand-job.js';
 import { awsSqsClient, jobDeps, logger, workerDeps } from '../shared/wiring.js';
 
 /**
  * A pool's worker, fed by its four priority queues. Each record: parse, run the
- * task (or skip it: finished, cancelled, circuit open) or expand a job's next
- * steps of children (an expansion message), then let the message be deleted or
+ * task (or skip it: finished, cancelled, circuit open) or carry a job's
+ * expansion or cancellation on by a few steps (a job message), then let the message be deleted or
  * keep it, visible again after the backoff. A record that throws is logged with
  * its task id, tenant and error, and stays on its queue.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event, context) => {
   const deps = { ...workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };
   const onRecord = loggingRecordFailures(logger, async (message, record) => {
-    // A job's expansion rides on the pool's queue: write and send its next children.
+    // A job's expansion (or a stopped job's cancellation) rides on the pool's queue: its next steps.
     const jobId = expansionJobId(message.taskId);
-    if (jobId !== undefined) return void (await expandJob(jobDeps(), message.tenant, jobId, deps.remainingMs));
+    if (jobId !== undefined) return void (await runJobMessage(jobDeps(), message.tenant, jobId, deps.remainingMs));
     const outcome = await executeDelivery(deps, message);
     if (outcome.action === 'retry') {
       await releaseMessage(awsSqsClient(), record.eventSourceARN, record.receiptHandle, outcome.delaySeconds);

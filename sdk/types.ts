@@ -187,7 +187,10 @@ export interface JobView {
   readonly failed: number;
   readonly cancelled: number;
   readonly progress: number;
-  /** The map stage is `EXPANDING` while its children are still being written. */
+  /**
+   * The map stage is `EXPANDING` while its children are still being written, and
+   * `CANCELLING` while a stopped job's children are still being cancelled.
+   */
   readonly stages: readonly { name: 'map' | 'reduce' | 'then'; type: string; status: string; taskId?: string }[];
   /** The final stage's result. */
   readonly result?: Json;
@@ -198,6 +201,8 @@ export interface JobView {
 
 export interface DeadLetterView {
   readonly taskId: string;
+  /** A job's own message (its expansion or cancellation; `type` is `job-message`): it has no task. */
+  readonly jobId?: string;
   readonly type: string;
   readonly pool: string;
   readonly priority: string;

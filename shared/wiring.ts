@@ -5,6 +5,8 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createS3Client, createSqsClient, endpointsFromEnv } from './adapters/aws-clients.js';
 import { S3ValueStore } from './adapters/s3/s3-value-store.js';
 import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
+import { CachedJobStatus } from './adapters/cached-job-status.js';
+import { continueExpansion } from './services/job-messages.js';
 import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js';
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
@@ -58,6 +60,8 @@ export const logger = new Logger({ serviceName: 'taskfleet' });
 
 /** How stale a worker's view of its pool's circuit may be. */
 const CIRCUIT_CACHE_MS = 1_000;
+/** How late a worker may learn that a job stopped (its children claimed meanwhile are cancelled by the job's cancellation). */
+const JOB_STATUS_CACHE_MS = 5_000;
 
 /**
  * The AWS-backed adapters and the services over them, built once per container
@@ -144,6 +148,7 @@ function wire(): Wired {
     pools,
     now,
     random: Math.random,
+    jobStopped: new CachedJobStatus(jobs.jobs, JOB_STATUS_CACHE_MS).stopped,
     ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
   };
   const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView, newId: randomUUID, newToken: generateToken };
@@ -196,7 +201,16 @@ export function taskCounters(): TaskCounters {
 /** What the /dlq routes need. */
 export function deadLetterDeps(): DeadLetterDeps {
   const { services, sqs, config } = wire();
-  return { lifecycle: services.lifecycle, records: services.records, pools: services.pools, now: services.now, reader: new SqsDeadLetterReader(sqs, config.dlqUrls) };
+  const jobs = jobDeps();
+  return {
+    lifecycle: services.lifecycle,
+    records: services.records,
+    pools: services.pools,
+    now: services.now,
+    reader: new SqsDeadLetterReader(sqs, config.dlqUrls),
+    jobs: jobs.jobs,
+    continueJob: (job) => continueExpansion(jobs, job),
+  };
 }
 
 /** What the /rate-limits routes need. */

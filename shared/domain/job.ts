@@ -6,6 +6,7 @@ import { type ParseResult } from './task-input.js';
 import { capability, idempotencyKey, jsonDepth, MAX_JSON_DEPTH, toFieldErrors, tooDeep, typeName } from './validation.js';
 import type { Json } from './task.js';
 import type { Expansion } from './job-expansion.js';
+import type { Cancellation } from './job-cancellation.js';
 
 /**
  * A job: many map tasks (children) and, once every child is finished, exactly
@@ -149,8 +150,12 @@ export function jobProgress(total: number, counts: ChildCounts): number {
   return total === 0 ? 1 : (counts.completed + counts.failed + counts.cancelled) / total;
 }
 
-/** A job as stored; the expansion's fields while its children are being written (job-expansion.ts). */
-export interface Job extends Partial<Expansion> {
+/**
+ * A job as stored; the expansion's fields while its children are being written
+ * (job-expansion.ts), the cancellation's while a stopped job's are being
+ * cancelled (job-cancellation.ts).
+ */
+export interface Job extends Partial<Expansion>, Cancellation {
   readonly id: string;
   readonly tenant: string;
   readonly status: JobStatus;

@@ -7,6 +7,12 @@ export interface JobPatch {
   readonly reduceTaskId?: string;
   readonly error?: string;
   readonly finishedAt?: string;
+  /**
+   * The job stops with children that may be unfinished: it gets a cancellation
+   * cursor at 0, lets go of any expansion hold (a stopped job's expansion cannot
+   * move), and stays among the active jobs until the cancellation is done.
+   */
+  readonly unwind?: true;
 }
 
 /** Jobs and their sharded child counters; every key is per tenant. */
@@ -41,9 +47,22 @@ export interface JobStore {
    * run lost its hold or the job stopped (cancelled, failed).
    */
   advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean>;
-  /** Lets the expansion go if `run` still holds it (before handing over to another run). */
+  /** Lets the hold go if `run` still holds it (before handing over to another run): the expansion's, or a cancellation's. */
   releaseExpansion(tenant: string, id: string, run: string): Promise<void>;
-  /** Jobs still RUNNING or REDUCING, of every tenant (for the reconciler), oldest first. */
+  /**
+   * Takes a stopped job's cancellation for the run `run` until `until`, if the
+   * job still has its cancellation cursor and nobody else holds it (or the
+   * holder's time is up) — the expansion's hold, reused. The job as claimed and
+   * whether it was taken from a run that never let go, or undefined.
+   */
+  claimCancellation(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ readonly job: Job; readonly takenOver: boolean } | undefined>;
+  /**
+   * Moves the cancellation cursor from `from` to `to`, only while `run` holds it;
+   * the last step removes the cursor and the hold, and the job leaves the active
+   * jobs. False when the run lost its hold or another run moved the cursor.
+   */
+  advanceCancellation(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean>;
+  /** Jobs still RUNNING or REDUCING, or stopped with a cancellation under way, of every tenant (for the reconciler), oldest first. */
   listActive(limit: number): Promise<readonly Job[]>;
   /** A page of the tenant's jobs, newest first (GET /jobs). */
   listByTenant(tenant: string, limit: number, cursor?: string): Promise<Page<Job>>;

@@ -20,6 +20,12 @@ export interface DeliveryDeps {
   readonly now: () => Date;
   /** 0 ≤ r < 1, for backoff jitter. */
   readonly random: () => number;
+  /**
+   * Whether a job has stopped (CANCELLED or FAILED; may answer a few seconds
+   * late): a child of a stopped job is cancelled, not started, even before its
+   * job's cancellation reaches it. Without it such a child runs until then.
+   */
+  readonly jobStopped?: (tenant: string, jobId: string) => Promise<boolean>;
   /** Extra time past the timeout before an ACTIVE task is presumed lost. @default DEFAULT_LEASE_GRACE_SECONDS */
   readonly leaseGraceSeconds?: number;
 }
@@ -98,6 +104,10 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
     }
     if (!isAvailable(task, now)) return later(secondsUntil(task.availableAt, now), 'not due yet');
     try {
+      if (task.job?.role === 'map' && (await deps.jobStopped?.(task.tenant, task.job.id)) === true) {
+        await deps.lifecycle.move(task.tenant, task.id, { type: 'cancel' }, { seen: task });
+        return done(`job ${task.job.id} stopped before this child started`);
+      }
       if (isPastDeadline(task, now)) {
         await deps.lifecycle.move(task.tenant, task.id, { type: 'expire' }, { seen: task });
         return done('deadline passed before start');

@@ -4,6 +4,10 @@ import { PRIORITIES } from '../domain/priority.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import { ValidationError } from '../errors.js';
 import type { DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
+import type { Job } from '../domain/job.js';
+import { expansionJobId } from '../domain/job-expansion.js';
+import { hasJobWork } from '../domain/job-cancellation.js';
+import type { JobStore } from '../ports/job-store.js';
 import type { TaskRecords } from '../ports/task-records.js';
 import { queueKey, type Pool } from '../topology/topology.js';
 import { isInvalidTransition, type TaskLifecycle } from './task-lifecycle.js';
@@ -14,6 +18,10 @@ export interface DeadLetterDeps {
   readonly reader: DeadLetterReader;
   readonly pools: readonly Pool[];
   readonly now: () => Date;
+  /** A job message's letter names a job, not a task: its job is read … */
+  readonly jobs: Pick<JobStore, 'get'>;
+  /** … and, on redrive, asked to carry on (a new job message); false when that could not be sent. */
+  readonly continueJob: (job: Pick<Job, 'id' | 'tenant'>) => Promise<boolean>;
 }
 
 /** How long letters being looked at stay invisible to others. */
@@ -69,7 +77,22 @@ export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw:
   const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), limit);
   await Promise.all(letters.map((l) => deps.reader.release(l.queueKey, l.receipt)));
   return {
-    letters: letters.map(({ letter: { tenant: _tenant, ...letter }, queueKey: queue, messageId }) => ({ ...letter, queue, messageId })),
+    letters: letters.map(({ letter: { tenant: _tenant, ...letter }, queueKey: queue, messageId }) => ({ ...letter, ...jobLetter(letter.taskId), queue, messageId })),
+  };
+}
+
+/**
+ * A job message (`<job>~expand`: a job's expansion or cancellation, which
+ * failed on a worker until SQS dead-lettered it) has no task record: its letter
+ * says which job it carried, and that the sweep carries the job on anyway.
+ */
+function jobLetter(taskId: string): { jobId: string; type: string; error: { message: string } } | undefined {
+  const jobId = expansionJobId(taskId);
+  if (jobId === undefined) return undefined;
+  return {
+    jobId,
+    type: 'job-message',
+    error: { message: `a message carrying job ${jobId}'s expansion or cancellation failed on a worker until SQS dead-lettered it; the sweep resumes the job, and a redrive sends a new one` },
   };
 }
 
@@ -78,6 +101,8 @@ export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw:
  * FAILED task gets fresh attempts (a conditional write) and goes back on its
  * work queue; only then is its letter deleted, so a failed send leaves the
  * letter to replay again. Letters of tasks that finished otherwise are dropped.
+ * A job message's letter sends a new job message if its job still has work
+ * (expansion, cancellation), else it is dropped.
  */
 export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, raw: unknown): Promise<{ redriven: string[]; dropped: string[] }> {
   const parsed = selection(deps.pools, {
@@ -90,6 +115,14 @@ export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, r
   const redriven: string[] = [];
   const dropped: string[] = [];
   for (const { queueKey: key, receipt, letter } of letters) {
+    const jobId = expansionJobId(letter.taskId);
+    if (jobId !== undefined) {
+      const outcome = await redriveJobLetter(deps, tenant, jobId);
+      if (outcome === 'kept') await deps.reader.release(key, receipt);
+      else await deps.reader.delete(key, receipt);
+      if (outcome !== 'kept') (outcome === 'redriven' ? redriven : dropped).push(letter.taskId);
+      continue;
+    }
     let task = await deps.records.get(tenant, letter.taskId);
     if (task?.status === 'FAILED') {
       try {
@@ -114,4 +147,11 @@ export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, r
     redriven.push(task.id);
   }
   return { redriven, dropped };
+}
+
+/** A job message's letter: a new message if the tenant's job still has work to carry on; kept when that send failed. */
+async function redriveJobLetter(deps: DeadLetterDeps, tenant: string, jobId: string): Promise<'redriven' | 'dropped' | 'kept'> {
+  const job = await deps.jobs.get(tenant, jobId);
+  if (job === undefined || !hasJobWork(job)) return 'dropped';
+  return (await deps.continueJob(job)) ? 'redriven' : 'kept';
 }

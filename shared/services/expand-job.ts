@@ -1,9 +1,13 @@
 import { childId, type Job } from '../domain/job.js';
-import { expansionTaskId, nextStep, type ItemChunk } from '../domain/job-expansion.js';
+import { nextStep, type ItemChunk } from '../domain/job-expansion.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { newTask, type Json, type Task } from '../domain/task.js';
-import { cancelTasks, cancelUnfinished } from './cancel-children.js';
+import { isCancelling } from '../domain/job-cancellation.js';
+import { cancelChildren, cancelTasks, cancelUnfinished, type CancellationOutcome } from './cancel-children.js';
 import type { JobDeps } from './deps.js';
+import { continueExpansion } from './job-messages.js';
+
+export { continueExpansion, expansionPool } from './job-messages.js';
 
 /**
  * A run hands over when less than the largest of these is left of its
@@ -83,10 +87,23 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
   return 'expanded';
 }
 
-/** A job whose items are gone cannot finish: it fails, and what it started is cancelled. */
+/**
+ * A job's message (`<job>~expand`) on a worker: it carries the job's
+ * background work on from its cursor — the expansion while the job runs, the
+ * cancellation of its children once it stopped. One message kind for both, so
+ * the sweep, the hold and the dead-letter handling serve both alike.
+ */
+export async function runJobMessage(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome | CancellationOutcome> {
+  const job = await deps.jobs.get(tenant, jobId);
+  if (job === undefined) return 'not-mine';
+  if (isCancelling(job)) return cancelChildren(deps, tenant, jobId, remainingMs, EXPANSION_RESERVE_MS);
+  return job.status === 'RUNNING' ? expandJob(deps, tenant, jobId, remainingMs) : 'not-mine';
+}
+
+/** A job whose items are gone cannot finish: it fails, and what it started is cancelled (a bounded part here, the rest by other runs). */
 async function failJob(deps: JobDeps, job: Job, error: string): Promise<ExpansionOutcome> {
   const now = deps.now();
-  if (await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) await cancelUnfinished(deps, job);
+  if (await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString(), unwind: true }, now)) await cancelUnfinished(deps, job);
   return 'stopped';
 }
 
@@ -105,22 +122,4 @@ async function writeMissing(deps: JobDeps, tenant: string, children: readonly Ta
   const missing = children.filter((c) => !found.has(c.id));
   const written = missing.length > 0 ? await deps.lifecycle.createChildren(missing) : [];
   return [...written, ...existing.filter((t) => t.status === 'PENDING')];
-}
-
-/**
- * Asks another run to carry on with a job's expansion: an expansion message on
- * the first Lambda pool's critical queue (its worker runs it). False when it
- * could not be sent, or the topology has no Lambda pool; the sweep tries again.
- */
-export async function continueExpansion(deps: JobDeps, job: Pick<Job, 'id' | 'tenant'>): Promise<boolean> {
-  const pool = expansionPool(deps);
-  if (pool === undefined) return false;
-  const { failed } = await deps.queue.enqueue([{ id: expansionTaskId(job.id), tenant: job.tenant, pool, priority: 'critical', delaySeconds: 0 }]);
-  if (failed.length > 0) deps.warn('could not send a job expansion message; the sweep will resend it', { jobId: job.id, tenant: job.tenant });
-  return failed.length === 0;
-}
-
-/** Where expansion messages go: the first Lambda pool (undefined when every pool runs on agents). */
-export function expansionPool(deps: Pick<JobDeps, 'pools'>): string | undefined {
-  return deps.pools.find((pool) => pool.runsOn === 'lambda')?.name;
 }

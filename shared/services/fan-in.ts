@@ -1,12 +1,13 @@
 import { allowedFailures, childId, fanInDecision, reduceTaskId, type Job } from '../domain/job.js';
 import { expansionFree, isExpanded } from '../domain/job-expansion.js';
+import { isCancelling } from '../domain/job-cancellation.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { isTerminal } from '../domain/task-status.js';
 import { newTask, type Task } from '../domain/task.js';
 import { DuplicateTaskIdError } from '../errors.js';
 import { cancelUnfinished } from './cancel-children.js';
 import { enqueueChildren, type JobDeps } from './jobs.js';
-import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
+import { continueExpansion, expansionPool, runJobMessage } from './expand-job.js';
 
 /**
  * What a task's final transition means for its job (the lifecycle calls this
@@ -53,7 +54,7 @@ export async function fanIn(deps: JobDeps, tenant: string, jobId: string): Promi
       return;
     case 'fail': {
       const error = `${counts.failed + counts.cancelled} of ${job.total} children did not complete; the failure policy allows ${allowedFailures(job.total, job.failurePolicy)}`;
-      if (await deps.jobs.transition(tenant, jobId, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString() }, now)) {
+      if (await deps.jobs.transition(tenant, jobId, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString(), unwind: true }, now)) {
         await cancelUnfinished(deps, job);
       }
       return;
@@ -93,8 +94,9 @@ async function startReduce(deps: JobDeps, job: Job, completed: number): Promise<
 const SWEEP_EXPANSION_MS = 30_000;
 
 /**
- * The scheduled sweep over active jobs: resumes an expansion that stopped
- * moving (its run crashed, or its message was lost), resends the children of a
+ * The scheduled sweep over active jobs: resumes an expansion, or a stopped
+ * job's cancellation, that stopped moving (its run crashed, or its message was
+ * lost: in a DLQ, or gone with a local restart), resends the children of a
  * job whose enqueue stopped part way, re-checks fan-in (a crash between a
  * child's last write and its check), and starts a reduce a crash left unstarted.
  */
@@ -103,9 +105,14 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
   const cutoff = deps.now().getTime() - minAgeSeconds * 1000;
   for (const job of jobs) {
     if (Date.parse(job.updatedAt) > cutoff) continue;
+    if (isCancelling(job)) {
+      // A stopped job whose cancellation stopped moving (its run crashed, or its message was lost).
+      if (expansionFree(job, deps.now())) await resumeJobWork(deps, job);
+      continue;
+    }
     if (job.status === 'RUNNING' && !isExpanded(job)) {
       // Its children are the expansion's to write and send; no fan-in is due before they all exist.
-      if (expansionFree(job, deps.now())) await resumeExpansion(deps, job);
+      if (expansionFree(job, deps.now())) await resumeJobWork(deps, job);
       continue;
     }
     if (job.status === 'RUNNING' && !job.childrenEnqueued) {
@@ -122,12 +129,12 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
   return { checked: jobs.length };
 }
 
-/** A stalled expansion: a message for a worker to carry on, or (no Lambda pool) a stretch of it here. */
-async function resumeExpansion(deps: JobDeps, job: Job): Promise<void> {
+/** A stalled expansion or cancellation: a job message for a worker to carry on, or (no Lambda pool) a stretch of it here. */
+async function resumeJobWork(deps: JobDeps, job: Job): Promise<void> {
   if (expansionPool(deps) !== undefined) {
     await continueExpansion(deps, job);
     return;
   }
   const deadline = Date.now() + SWEEP_EXPANSION_MS;
-  await expandJob(deps, job.tenant, job.id, () => deadline - Date.now());
+  await runJobMessage(deps, job.tenant, job.id, () => deadline - Date.now());
 }

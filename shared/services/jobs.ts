@@ -1,13 +1,15 @@
 import { jobProgress, parseJobInput, reduceTaskId, type Job, type JobInput } from '../domain/job.js';
-import { childrenWritten, chunkItems, isExpanded, STEP_CHILDREN } from '../domain/job-expansion.js';
+import { childrenWritten, chunkItems, STEP_CHILDREN } from '../domain/job-expansion.js';
+import { mapStageStatus } from '../domain/job-cancellation.js';
 import { nextStageId } from '../domain/follow-ups.js';
 import { toTaskView, type Task, type TaskView } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { lazyFleet, placeTask } from './placement.js';
 import type { JobDeps } from './deps.js';
+import type { JobPatch } from '../ports/job-store.js';
 
 export type { JobDeps } from './deps.js';
-import { cancelUnfinished } from './cancel-children.js';
+import { cancelTasks, cancelUnfinished, stageIds } from './cancel-children.js';
 import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
 
 export { cancelUnfinished } from './cancel-children.js';
@@ -122,8 +124,7 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
   const mapDone = counts.completed + counts.failed + counts.cancelled >= job.total;
   // A job whose children all finished was expanded, even if its last cursor move lost the race to its fan-in.
   const expanded = job.status === 'RUNNING' || job.status === 'CANCELLED' || job.status === 'FAILED' ? childrenWritten(job) : job.total;
-  const mapStatus = mapDone ? 'DONE' : job.status === 'CANCELLED' ? 'CANCELLED' : isExpanded(job) ? 'RUNNING' : 'EXPANDING';
-  const stages: JobView['stages'][number][] = [{ name: 'map', type: job.mapType, status: mapStatus }];
+  const stages: JobView['stages'][number][] = [{ name: 'map', type: job.mapType, status: mapStageStatus(job, mapDone) }];
   if (job.reduceType !== undefined) stages.push({ name: 'reduce', type: job.reduceType, status: reduce?.status ?? 'WAITING', ...(reduce ? { taskId: reduce.id } : {}) });
   if (job.thenType !== undefined) stages.push({ name: 'then', type: job.thenType, status: then?.status ?? 'WAITING', ...(then ? { taskId: then.id } : {}) });
   const final = then ?? reduce;
@@ -142,14 +143,24 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
   };
 }
 
-/** DELETE /jobs/{id}: CANCELLED, and its pending children and stages with it. */
+/**
+ * DELETE /jobs/{id}: CANCELLED at once, then its stages and pending children.
+ * The answer does not wait for a large job's children: this request cancels
+ * what it can in INLINE_CANCEL_MS, other runs the rest from the job's
+ * cancellation cursor (GET shows the map stage CANCELLING until then). A
+ * REDUCING job's children are all finished: only its stages are cancelled.
+ */
 export async function cancelJob(deps: JobDeps, tenant: string, id: string): Promise<JobView> {
   const job = await ownJob(deps, tenant, id);
   const now = deps.now();
-  if (!(await deps.jobs.transition(tenant, id, ['RUNNING', 'REDUCING'], { status: 'CANCELLED', finishedAt: now.toISOString() }, now))) {
+  const patch: JobPatch = { status: 'CANCELLED', finishedAt: now.toISOString(), ...(job.status === 'RUNNING' ? { unwind: true as const } : {}) };
+  if (!(await deps.jobs.transition(tenant, id, ['RUNNING', 'REDUCING'], patch, now))) {
     throw new ConflictError('already_terminal', `job ${id} is already ${job.status}`);
   }
-  await cancelUnfinished(deps, job);
+  // The job is CANCELLED whatever happens next: what this request leaves, a job message or the sweep carries on.
+  await (job.status === 'RUNNING' ? cancelUnfinished(deps, job) : cancelTasks(deps, tenant, stageIds(id)).then(() => undefined)).catch((error: unknown) =>
+    deps.warn('the children of a cancelled job were not all cancelled in its request; the sweep will resume', { jobId: id, tenant, error: String(error) }),
+  );
   return getJob(deps, tenant, id);
 }
 

@@ -1,4 +1,6 @@
 import { MemoryAgentStore } from '../../shared/adapters/memory/memory-agent-store.js';
+import { MemoryJobStore } from '../../shared/adapters/memory/memory-job-store.js';
+import type { JobDeps } from '../../shared/services/deps.js';
 import { MemoryDeadLetters } from '../../shared/adapters/memory/memory-dead-letters.js';
 import { InProcessReadySignal } from '../../shared/adapters/memory/in-process-ready-signal.js';
 import { MemoryTaskQueue } from '../../shared/adapters/memory/memory-task-queue.js';
@@ -80,4 +82,10 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
       now += seconds * 1000;
     },
   };
+}
+
+/** Job use cases over memory services: a memory job store counting what the task table counts. */
+export function memoryJobDeps(services: TestServices = memoryServices()): JobDeps & { readonly services: TestServices; readonly store: MemoryJobStore } {
+  const store = new MemoryJobStore(services.table.counts);
+  return { ...services, jobs: store, queue: services.queue, services, store };
 }

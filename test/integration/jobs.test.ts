@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countWords, mergeCounts } from '../../handlers/word-count.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
+import { jobDeps } from '../../shared/wiring.js';
 
 const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
 
@@ -68,6 +69,23 @@ describe('map-reduce jobs', () => {
     expect(job.stages.map((s: { name: string }) => s.name)).toEqual(['map', 'reduce', 'then']);
     expect(job).toMatchObject({ status: 'COMPLETED', result: { x: 2, y: 1 } });
   });
+
+  it('cancels a job of 2,000 children while workers run it: each child ends CANCELLED, COMPLETED or FAILED, counted once, none PENDING', async () => {
+    const n = 2_000;
+    const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: Array.from({ length: n }, (_, i) => ({ text: `w${i % 5}` })) }, reduce: { type: 'merge-counts' } });
+    // Some children written and running, the expansion still under way.
+    await waitFor(() => local.api('GET', `/jobs/${body.id}`), (r) => r.body.expanded >= 500 || r.body.completed > 0, 120_000, 100);
+    const cancelled = await local.api('DELETE', `/jobs/${body.id}`);
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
+    const job = (await waitFor(() => local.api('GET', `/jobs/${body.id}`), (r) => r.body.stages[0].status !== 'CANCELLING', 300_000, 500)).body;
+    const ids = Array.from({ length: n }, (_, i) => `${body.id}~${i}`);
+    const children = await jobDeps().records.getMany(local.stack.tenant, ids);
+    const byStatus = children.reduce<Record<string, number>>((sum, t) => ({ ...sum, [t.status]: (sum[t.status] ?? 0) + 1 }), {});
+    console.log(`cancelled a job of ${n} children at ${cancelled.body.expanded} expanded: ${JSON.stringify(byStatus)}`);
+    expect(Object.keys(byStatus).filter((s) => !['CANCELLED', 'COMPLETED', 'FAILED'].includes(s))).toEqual([]);
+    expect(job).toMatchObject({ status: 'CANCELLED', completed: byStatus.COMPLETED ?? 0, cancelled: byStatus.CANCELLED ?? 0, failed: byStatus.FAILED ?? 0 });
+    expect(job.stages[1]).toMatchObject({ name: 'reduce', status: 'WAITING' });
+  }, 450_000);
 
   it('names bad job input, and answers 404 for another tenant’s or an unknown job', async () => {
     const bad = await local.api('POST', '/jobs', { map: { type: 'count-words', items: [] }, priority: 'urgent' });

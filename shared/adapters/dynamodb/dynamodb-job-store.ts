@@ -14,7 +14,8 @@ import { shardOf } from '../../domain/dispatch.js';
 /**
  * A job is `<tenant>#job#<id>` / `job`; its counters are `<tenant>#job#<id>` /
  * `count#<nn>` (written by the task records, in the same transaction as each
- * child's final transition). While RUNNING or REDUCING a job also sits in the
+ * child's final transition). While RUNNING or REDUCING (or stopped with its
+ * children still being cancelled) a job also sits in the
  * `due` index under `DUE#job#<n>` (a system key no tenant's can equal), which is
  * how the reconciler finds the ones to check. A tenant's jobs are listed through
  * the `list` index under `<tenant>#jobs`.
@@ -40,7 +41,7 @@ const CHUNK_WRITE_CONCURRENCY = 8;
 const ATTRIBUTES = [
   'id', 'tenant', 'status', 'total', 'mapType', 'reduceType', 'thenType', 'priority', 'requires', 'pool',
   'failurePolicy', 'childrenEnqueued', 'reduceTaskId', 'error', 'createdAt', 'updatedAt', 'finishedAt',
-  'chunkStarts', 'expanded', 'expander', 'expanderUntil',
+  'chunkStarts', 'expanded', 'expander', 'expanderUntil', 'cancelCursor',
 ] as const;
 
 /** A job item (as stored, or a stream image unmarshalled) → the job. */
@@ -119,13 +120,21 @@ export class DynamoDbJobStore implements JobStore {
     return sumShards(shards);
   }
 
+  /**
+   * A finished job leaves the active index, except one that stops with
+   * `unwind`: it keeps its place there (the sweep resumes a cancellation that
+   * stopped moving) until its cancellation's last step removes it, gets the
+   * cursor at 0, and the expansion hold goes (a stopped job's expansion cannot
+   * move: the cursor moves only on a RUNNING job, so the run in hand finds out).
+   */
   async transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean> {
     const { due } = TABLE.indexes;
-    const finished = patch.status !== 'RUNNING' && patch.status !== 'REDUCING';
+    const leaves = patch.status !== 'RUNNING' && patch.status !== 'REDUCING' && patch.unwind !== true;
     const values: Record<string, unknown> = { ':status': patch.status, ':now': now.toISOString() };
     // Every name through a placeholder: `error` is a DynamoDB reserved word.
     const names: Record<string, string> = { '#status': 'status', '#updatedAt': 'updatedAt' };
     const sets = ['#status = :status', '#updatedAt = :now'];
+    const removes: string[] = [];
     for (const field of ['reduceTaskId', 'error', 'finishedAt'] as const) {
       if (patch[field] !== undefined) {
         sets.push(`#${field} = :${field}`);
@@ -133,16 +142,24 @@ export class DynamoDbJobStore implements JobStore {
         values[`:${field}`] = patch[field];
       }
     }
+    if (patch.unwind === true) {
+      sets.push('cancelCursor = :zero');
+      values[':zero'] = 0;
+      removes.push('expander', 'expanderUntil');
+    }
+    if (leaves) {
+      removes.push('#apk', '#ask');
+      Object.assign(names, { '#apk': due.partitionKey, '#ask': due.sortKey });
+    }
     from.forEach((status, i) => (values[`:from${i}`] = status));
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(tenant, id),
-          // A finished job leaves the active index.
-          UpdateExpression: `SET ${sets.join(', ')}${finished ? ' REMOVE #apk, #ask' : ''}`,
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: `#status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
-          ExpressionAttributeNames: { ...names, ...(finished ? { '#apk': due.partitionKey, '#ask': due.sortKey } : {}) },
+          ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         }),
       );
@@ -217,6 +234,51 @@ export class DynamoDbJobStore implements JobStore {
             ':running': 'RUNNING',
             ...(step.last ? { ':yes': true } : {}),
           },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async claimCancellation(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(tenant, id),
+          UpdateExpression: 'SET expander = :run, expanderUntil = :until',
+          // The expansion's hold, on a stopped job: one run cancels at a time; a crashed run's hold ends with its time.
+          ConditionExpression: 'attribute_exists(cancelCursor) AND #status IN (:cancelled, :failed) AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':cancelled': 'CANCELLED', ':failed': 'FAILED' },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (Attributes === undefined) return undefined;
+      const before = fromJobItem(Attributes);
+      return { job: { ...before, expander: run, expanderUntil: until.toISOString() }, takenOver: before.expander !== undefined };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async advanceCancellation(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean> {
+    const { due } = TABLE.indexes;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: jobKey(tenant, id),
+          // The last step: the cursor, the hold and the job's place among the active jobs go together.
+          UpdateExpression: step.last ? 'SET updatedAt = :now REMOVE cancelCursor, expander, expanderUntil, #apk, #ask' : 'SET cancelCursor = :to, updatedAt = :now',
+          // Only the holder moves the cursor, from where it is.
+          ConditionExpression: 'expander = :run AND cancelCursor = :from',
+          ...(step.last ? { ExpressionAttributeNames: { '#apk': due.partitionKey, '#ask': due.sortKey } } : {}),
+          ExpressionAttributeValues: { ':run': step.run, ':from': step.from, ':now': now.toISOString(), ...(step.last ? {} : { ':to': step.to }) },
         }),
       );
       return true;

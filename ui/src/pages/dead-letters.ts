@@ -5,7 +5,8 @@ import { Card, Problem, Table } from '../components.js';
 import { age } from '../format.js';
 import { useLoad } from '../hooks.js';
 
-interface Letter { taskId: string; type: string; pool: string; priority: string; attempts: number; error: { message: string; type?: string }; failedAt: string; queue: string }
+/** `jobId`: a job's own message (its expansion or cancellation), which has no task. */
+interface Letter { taskId: string; jobId?: string; type: string; pool: string; priority: string; attempts: number; error: { message: string; type?: string }; failedAt: string; queue: string }
 
 /**
  * The tenant's dead letters per pool × priority. Looking receives the letters
@@ -55,7 +56,7 @@ export function DeadLetters() {
             ${rows.map(
               (l) => html`<tr data-letter=${l.taskId}>
                 <td><input type="checkbox" aria-label=${`select ${l.taskId}`} checked=${selected.has(l.taskId)} onChange=${() => toggle(l.taskId)} /></td>
-                <td><a href=${`#/tasks/${encodeURIComponent(l.taskId)}`}>${l.taskId}</a></td><td>${l.type}</td><td>${l.attempts}</td>
+                <td>${l.jobId !== undefined ? html`<a href=${`#/jobs/${encodeURIComponent(l.jobId)}`}>job ${l.jobId}</a>` : html`<a href=${`#/tasks/${encodeURIComponent(l.taskId)}`}>${l.taskId}</a>`}</td><td>${l.type}</td><td>${l.attempts}</td>
                 <td class="error-text">${l.error?.type ? `${l.error.type}: ` : ''}${l.error?.message}</td><td>${age(l.failedAt, now)}</td>
                 <td><button type="button" onClick=${() => redrive({ pool: l.pool, priority: l.priority, taskIds: [l.taskId] })}>Redrive</button></td>
               </tr>`,

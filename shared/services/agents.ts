@@ -199,8 +199,11 @@ async function passOnUnclaimed(deps: AgentDeps, tenant: string, agentId: string,
   if (woken === undefined || leased.some((t) => t.id === woken.task.id)) return;
   const pool = deps.pools.find((p) => p.name === woken.pool);
   // Without a shared view, checking would cost a read of every shard: pass it on and let the next waiter look.
-  const stillReady = pool === undefined || deps.readyView === undefined || (await readReady(deps, tenant, pool)).some((t) => t.id === woken.task.id && isAvailable(t, deps.now()));
-  if (stillReady) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
+  if (pool !== undefined && deps.readyView !== undefined) {
+    const ready = await readReady(deps, tenant, pool);
+    if (!ready.some((t) => t.id === woken.task.id && isAvailable(t, deps.now()))) return;
+  }
+  deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
 }
 
 /** One pool's turn: read its ready set, let the policy choose, claim what it chose. */

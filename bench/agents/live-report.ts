@@ -78,6 +78,7 @@ export function reportLive(run: LiveRun): void {
         ['refused at submit', String(run.refused.length), '', '', '0'],
         ['dead-lettered without failing', String(run.deadLetters), '', '', '0'],
         ['lease latency, idle agent, p50', lat === undefined ? 'n/a' : `${lat.p50.toFixed(0)} ms`, '', '', '< 50 ms'],
+        ['lease latency, idle agent, p95', lat === undefined ? 'n/a' : `${lat.p95.toFixed(0)} ms`, '', '', ''],
         ['lease latency, idle agent, p99', lat === undefined ? 'n/a' : `${lat.p99.toFixed(0)} ms (${latencies.length} tasks)`, '', '', ''],
       ],
     ),

@@ -10,11 +10,12 @@ import { labels } from '../domain/validation.js';
 import type { Json, Resources, Task } from '../domain/task.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { AgentStore } from '../ports/agent-store.js';
-import type { ReadySignal } from '../ports/ready-signal.js';
+import type { ReadySignal, Woken } from '../ports/ready-signal.js';
 import type { ReadyTask, TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
 import { startEvent, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
+import type { ReadyView } from './ready-view.js';
 import { isWaitForTurn } from './start-gate.js';
 import { releaseUnheldLeases } from './unheld-leases.js';
 
@@ -149,6 +150,8 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   if (!(await deps.agents.lock(tenant, agentId, started, (waitSeconds + 10) * 1000))) {
     throw new ConflictError('lease_in_progress', `worker ${agentId} already has a lease call in progress`);
   }
+  // The task a notify woke this call for, until this call has read the ready set since.
+  let woken: Woken | undefined;
   try {
     const pools = poolsFor(deps.pools, agent.capabilities);
     const leased: LeasedTask[] = [];
@@ -165,17 +168,42 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
         if (leased.length >= max) break;
         leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now)));
       }
+      await passOnUnclaimed(deps, tenant, agentId, woken, leased);
+      woken = undefined;
       if (leased.length > 0 || deps.now().getTime() >= until) break;
-      // A new ready task in these pools, or a lease of this agent ending (more room), ends the wait early.
-      await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), agentId);
+      // A new ready task this agent could take, or a lease of this agent ending (more room), ends the wait early.
+      const waiter = { id: agentId, capabilities: agent.capabilities, capacity: agent.capacity, free };
+      woken = await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), waiter);
       // Start reading the ready sets while the agent's record is read: one round trip, not two.
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
       agent = await ownAgent(deps, tenant, agentId);
     }
     return leased;
   } finally {
+    // Woken, then out of the loop before reading (no room left, an error): another waiter may take it.
+    if (woken !== undefined) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
     await deps.agents.unlock(tenant, agentId);
   }
+}
+
+/**
+ * This call was woken for a task (the signal chose it, one waiter of many) and
+ * did not claim it: its policy chose another, or another call won the claim.
+ * If the task is still in the ready set as this process sees it, the wake
+ * passes to another waiter that could take it, so a targeted wake strands
+ * nothing; one taken already is not passed on. Each waiter is woken for a task
+ * at most once, so a task no one will take ends the chain after every fitting
+ * waiter, and a lost race costs one extra wake, not one per waiter.
+ */
+async function passOnUnclaimed(deps: AgentDeps, tenant: string, agentId: string, woken: Woken | undefined, leased: readonly LeasedTask[]): Promise<void> {
+  if (woken === undefined || leased.some((t) => t.id === woken.task.id)) return;
+  const pool = deps.pools.find((p) => p.name === woken.pool);
+  // Without a shared view, checking would cost a read of every shard: pass it on and let the next waiter look.
+  if (pool !== undefined && deps.readyView !== undefined) {
+    const ready = await readReady(deps, tenant, pool);
+    if (!ready.some((t) => t.id === woken.task.id && isAvailable(t, deps.now()))) return;
+  }
+  deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
 }
 
 /** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
@@ -213,64 +241,6 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
 function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonly ReadyTask[]> {
   const read = (): Promise<readonly ReadyTask[]> => deps.queries.ready(tenant, pool.name, PER_SHARD);
   return deps.readyView?.read(tenant, pool.name, read) ?? read();
-}
-
-/**
- * A short-lived, shared view of each tenant × pool ready set (and of each
- * tenant's fleet) in this process:
- * concurrent lease calls share one read of the shards (single flight), and a
- * view is reused for `ttlMs`. Staleness is harmless: a claim is a conditional
- * write, so a task someone else took is a lost race and the next candidate is
- * tried. A new ready task in this process drops the view (`invalidate`), so the
- * long polls it wakes share one fresh read instead of each reading every shard;
- * a poll whose wait timed out finds the view older than `ttlMs` and reads too.
- */
-export class ReadyView {
-  private readonly views = new Map<string, Shared<readonly ReadyTask[]>>();
-  private readonly fleets = new Map<string, Shared<readonly AgentProfile[]>>();
-
-  constructor(
-    private readonly ttlMs = 150,
-    private readonly clock: () => number = Date.now,
-    /** How long a tenant's fleet (its online agents and their free capacity) is reused. */
-    private readonly fleetTtlMs = 1_000,
-  ) {}
-
-  /** A tenant's online fleet, shared by the lease calls of this process for `fleetTtlMs` (single flight too). */
-  fleet(tenant: string, load: () => Promise<readonly AgentProfile[]>): Promise<readonly AgentProfile[]> {
-    return this.shared(this.fleets, tenant, this.fleetTtlMs, load);
-  }
-
-  read(tenant: string, pool: string, load: () => Promise<readonly ReadyTask[]>): Promise<readonly ReadyTask[]> {
-    return this.shared(this.views, `${tenant}#${pool}`, this.ttlMs, load);
-  }
-
-  /** A task became ready in this process: the next reader reads afresh. */
-  invalidate(tenant: string, pool: string): void {
-    this.views.delete(`${tenant}#${pool}`);
-  }
-
-  /** A task claimed (or lost to someone else): later readers of the view skip it. */
-  taken(tenant: string, pool: string, id: string): void {
-    const key = `${tenant}#${pool}`;
-    const cached = this.views.get(key);
-    if (cached !== undefined) this.views.set(key, { at: cached.at, value: cached.value.then((tasks) => tasks.filter((t) => t.id !== id)) });
-  }
-
-  /** One load per key at a time, reused for `ttlMs`; a failed load is forgotten so the next caller tries again. */
-  private shared<T>(cache: Map<string, Shared<T>>, key: string, ttlMs: number, load: () => Promise<T>): Promise<T> {
-    const cached = cache.get(key);
-    if (cached !== undefined && this.clock() - cached.at < ttlMs) return cached.value;
-    const value = load();
-    cache.set(key, { at: this.clock(), value });
-    value.catch(() => cache.delete(key));
-    return value;
-  }
-}
-
-interface Shared<T> {
-  readonly at: number;
-  readonly value: Promise<T>;
 }
 
 /** PENDING → ACTIVE for this agent, with a fresh lease token; undefined when someone else got there first. */

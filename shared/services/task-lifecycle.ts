@@ -7,6 +7,7 @@ import { isTerminal } from '../domain/task-status.js';
 import type { HeldToken } from '../domain/rate-limit.js';
 import type { Due, Json, Task } from '../domain/task.js';
 import { LIMITS } from '../domain/limits.js';
+import { readyNoteOf, type ReadyNote } from '../domain/scheduling/wake.js';
 import type { ValueStore } from '../ports/value-store.js';
 import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors.js';
 import type { DeadLetters } from '../ports/dead-letters.js';
@@ -151,7 +152,7 @@ export class TaskLifecycle {
     const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
     const prepared = offloaded.map((task) => withDispatch(undefined, task, { ...this.placing(task.pool), now, ...this.settings }));
     await this.deps.records.insertMany(prepared);
-    for (const task of prepared) this.signalIfReady(task);
+    this.signalIfReady(...prepared);
     return prepared;
   }
 
@@ -323,8 +324,17 @@ export class TaskLifecycle {
     return { type: 'complete', result: null, resultRef: await this.deps.values.put(tenant, id, 'result', json) };
   }
 
-  private signalIfReady(task: Task): void {
-    if (task.ready !== undefined) this.deps.signal?.notify(task.tenant, task.pool);
+  /** Tells waiting lease calls of this process of the tasks that entered a ready set, one notify per tenant × pool. */
+  private signalIfReady(...tasks: readonly Task[]): void {
+    const byPool = new Map<string, { tenant: string; pool: string; notes: ReadyNote[] }>();
+    for (const task of tasks) {
+      if (task.ready === undefined) continue;
+      const key = `${task.tenant}#${task.pool}`;
+      const group = byPool.get(key) ?? { tenant: task.tenant, pool: task.pool, notes: [] };
+      group.notes.push(readyNoteOf(task));
+      byPool.set(key, group);
+    }
+    for (const { tenant, pool, notes } of byPool.values()) this.deps.signal?.notify(tenant, pool, notes);
   }
 
   /** What placing a task of `pool` needs: where it runs, and its scheduling settings (aging, deadline horizon). */

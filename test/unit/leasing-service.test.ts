@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
+import { affinityOwner } from '../../shared/domain/scheduling/affinity.js';
 import { leaseTasks, registerAgent, type AgentDeps } from '../../shared/services/agents.js';
 import { cancelTask } from '../../shared/services/cancel-task.js';
 import { completeTask, heartbeatTask } from '../../shared/services/lease-calls.js';
+import { ReadyView } from '../../shared/services/ready-view.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { sweepDue } from '../../shared/services/sweep.js';
 import { memoryAgentDeps } from '../helpers/agent-deps.js';
@@ -67,11 +69,12 @@ describe('leasing from the ready set', () => {
     let waiting = 0;
     // Waits that only a signal ends: the poll below can only answer if the completion wakes it.
     const signal: AgentDeps['signal'] = {
-      notify: (tenant, pool) => services.signal.notify(tenant, pool),
+      notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
+      passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
       notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
-      wait: (tenant, pools, _ms, agentId) => {
+      wait: (tenant, pools, _ms, waiter) => {
         waiting++;
-        return services.signal.wait(tenant, pools, 600_000, agentId);
+        return services.signal.wait(tenant, pools, 600_000, waiter);
       },
     };
     const deps = { ...memoryAgentDeps(services), signal };
@@ -84,6 +87,39 @@ describe('leasing from the ready set', () => {
     await vi.waitFor(() => expect(waiting).toBeGreaterThan(0), { timeout: 30_000 });
     await completeTask(deps, tenant, big!.id, { leaseToken: big!.leaseToken, result: null });
     expect((await poll).map((t) => t.id)).toEqual([small.id]);
+  }, 60_000);
+
+  it('passes a wake it leaves unused on to a waiting poll that takes it (here: the task is held for its affinity owner)', async () => {
+    const services = memoryServices();
+    const waiting = new Set<string>();
+    const wakes: string[] = [];
+    // Waits that only a signal ends: the owner's poll can only answer if the first poll passes the wake on.
+    const signal: AgentDeps['signal'] = {
+      notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
+      passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
+      notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
+      wait: async (tenant, pools, _ms, waiter) => {
+        waiting.add(waiter.id);
+        const woken = await services.signal.wait(tenant, pools, 600_000, waiter);
+        if (woken !== undefined) wakes.push(waiter.id);
+        return woken;
+      },
+    };
+    const deps = { ...memoryAgentDeps(services), signal, readyView: new ReadyView(0) };
+    const tenant = fresh();
+    const first = await registerAgent(deps, tenant, { capabilities: ['shell'] });
+    const owner = await registerAgent(deps, tenant, { capabilities: ['shell'] });
+    const key = Array.from({ length: 100 }, (_, i) => `key-${i}`).find((k) => affinityOwner(k, [first.id, owner.id]) === owner.id) as string;
+    const firstPoll = leaseTasks(deps, tenant, first.id, { waitSeconds: 20 });
+    await vi.waitFor(() => expect(waiting.has(first.id)).toBe(true), { timeout: 30_000 });
+    const ownerPoll = leaseTasks(deps, tenant, owner.id, { waitSeconds: 20 });
+    await vi.waitFor(() => expect(waiting.has(owner.id)).toBe(true), { timeout: 30_000 });
+    const sticky = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'], affinityKey: key })).task;
+    // The longest waiting poll is woken first; it leaves the task to its owner and passes the wake on.
+    expect((await ownerPoll).map((t) => t.id)).toEqual([sticky.id]);
+    expect(wakes).toEqual([first.id, owner.id]);
+    const plain = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;
+    expect((await firstPoll).map((t) => t.id)).toEqual([plain.id]);
   }, 60_000);
 
   it('serves higher priorities first', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentProfile } from '../../shared/domain/scheduling/index.js';
 import type { ReadyTask } from '../../shared/ports/task-queries.js';
-import { ReadyView } from '../../shared/services/agents.js';
+import { ReadyView } from '../../shared/services/ready-view.js';
 
 /** A view on a hand-moved clock, counting the loads it asks for. */
 function viewAt(): { view: ReadyView; advance: (ms: number) => void } {

@@ -34,7 +34,10 @@ export function canRun(agentCapabilities: readonly string[], requires: readonly 
 }
 
 /** Hard rules apart from free capacity: capabilities, pin, exclusion, and that the task fits the agent at all. */
-export function eligible(agent: Pick<AgentProfile, 'id' | 'capabilities' | 'capacity'>, candidate: Candidate): boolean {
+export function eligible(
+  agent: Pick<AgentProfile, 'id' | 'capabilities' | 'capacity'>,
+  candidate: Pick<Candidate, 'requires' | 'agent' | 'avoidAgents' | 'resources'>,
+): boolean {
   return (
     canRun(agent.capabilities, candidate.requires) &&
     (candidate.agent === undefined || candidate.agent === agent.id) &&

@@ -5,3 +5,4 @@ export * from './order.js';
 export * from './affinity.js';
 export * from './admission.js';
 export * from './default-policy.js';
+export * from './wake.js';

@@ -1,4 +1,4 @@
-import { childrenThatMayExist, isExpanded, type Expansion } from './job-expansion.js';
+import { childrenThatMayExist, expansionFree, isExpanded, type Expansion } from './job-expansion.js';
 import type { JobStatus } from './job.js';
 
 /**
@@ -65,4 +65,15 @@ export function mapStageStatus(job: Cancellable, allChildrenFinished: boolean): 
  */
 export function hasJobWork(job: Cancellable): boolean {
   return (job.status === 'RUNNING' && !isExpanded(job)) || isCancelling(job);
+}
+
+/**
+ * Whether the sweep should ask for a job's background work again: it has some
+ * (`hasJobWork`), nothing moved it for `minAgeMs`, and nobody holds it. The
+ * hold matters for a job stopped under an expansion run: that run's hold stays
+ * on the stopped job until it lets go or its time is up, so whatever it wrote
+ * exists before the cancellation passes those ids.
+ */
+export function jobWorkStalled(job: Cancellable & { readonly updatedAt: string }, now: Date, minAgeMs: number): boolean {
+  return hasJobWork(job) && Date.parse(job.updatedAt) <= now.getTime() - minAgeMs && expansionFree(job, now);
 }

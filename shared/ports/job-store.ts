@@ -9,8 +9,10 @@ export interface JobPatch {
   readonly finishedAt?: string;
   /**
    * The job stops with children that may be unfinished: it gets a cancellation
-   * cursor at 0, lets go of any expansion hold (a stopped job's expansion cannot
-   * move), and stays among the active jobs until the cancellation is done.
+   * cursor at 0 and stays among the active jobs until the cancellation is done.
+   * Any expansion hold stays: the run in hand may have written a step past the
+   * cursor, so the cancellation (same hold) starts only once that run let go or
+   * its time is up — by then whatever it wrote exists and is cancelled.
    */
   readonly unwind?: true;
 }
@@ -52,7 +54,8 @@ export interface JobStore {
   /**
    * Takes a stopped job's cancellation for the run `run` until `until`, if the
    * job still has its cancellation cursor and nobody else holds it (or the
-   * holder's time is up) — the expansion's hold, reused. The job as claimed and
+   * holder's time is up) — the expansion's hold, reused, so an expansion run
+   * still in hand when the job stopped keeps it out. The job as claimed and
    * whether it was taken from a run that never let go, or undefined.
    */
   claimCancellation(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ readonly job: Job; readonly takenOver: boolean } | undefined>;

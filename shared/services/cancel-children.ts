@@ -29,7 +29,10 @@ export type CancellationOutcome =
  * Cancels a stopped job's stages and, for up to `budgetMs`, its children; the
  * rest goes to other runs (a message on the first Lambda pool's queue, or the
  * sweep). For a job that stopped with `unwind` (it has a cancellation cursor);
- * on one without, only its stages are cancelled.
+ * on one without, only its stages are cancelled. While an expansion run still
+ * holds the job it returns at once, its children untouched: that run hands the
+ * cancellation over when it lets go (or, if it died, the sweep once its hold
+ * ended) — nothing here waits for it.
  */
 export async function cancelUnfinished(deps: JobDeps, job: Pick<Job, 'id' | 'tenant'>, budgetMs = INLINE_CANCEL_MS): Promise<void> {
   await cancelTasks(deps, job.tenant, stageIds(job.id));

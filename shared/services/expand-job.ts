@@ -42,7 +42,10 @@ export type ExpansionOutcome =
  * may already be running) and sends the PENDING ones again (a duplicate message
  * is harmless: claims are conditional). A run that hands over lets go after a
  * whole step, so the next one writes in bulk at once. Only one run holds the
- * expansion at a time, so no two runs write the same step.
+ * expansion at a time, so no two runs write the same step. A job stopped
+ * (cancelled, failed) under a run keeps the run's hold, and its cancellation
+ * waits for it: the run finds out at its move, cancels its step and lets go;
+ * a run that died lets go when its time is up, after whatever it wrote exists.
  */
 export async function expandJob(deps: JobDeps, tenant: string, jobId: string, remainingMs: () => number): Promise<ExpansionOutcome> {
   const run = deps.newId();
@@ -65,7 +68,7 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
     }
     const stepStarted = Date.now();
     const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
-    if (chunk === undefined) return await failJob(deps, job, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
+    if (chunk === undefined) return await failJob(deps, job, run, remainingMs, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);
     chunks.set(step.chunk, chunk);
     const at = deps.now();
     const { from, to } = step;
@@ -78,8 +81,10 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
       const latest = await deps.jobs.get(tenant, jobId);
       // Still RUNNING: this run outlived its hold and another took over (its first step re-checks these children).
       if (latest?.status === 'RUNNING') return 'not-mine';
-      // Cancelled or failed meanwhile: its cancellation may have passed these ids before they existed.
+      // Cancelled or failed meanwhile. Its cancellation waits for this run's hold (unless the hold ran out and
+      // it already passed these ids): cancel the step, then let go so the cancellation starts now.
       await cancelTasks(deps, tenant, children.map((c) => c.id));
+      await handOverStopped(deps, latest ?? job, run, remainingMs);
       return 'stopped';
     }
     slowestMs = Math.max(slowestMs, Date.now() - stepStarted);
@@ -100,11 +105,38 @@ export async function runJobMessage(deps: JobDeps, tenant: string, jobId: string
   return job.status === 'RUNNING' ? expandJob(deps, tenant, jobId, remainingMs) : 'not-mine';
 }
 
-/** A job whose items are gone cannot finish: it fails, and what it started is cancelled (a bounded part here, the rest by other runs). */
-async function failJob(deps: JobDeps, job: Job, error: string): Promise<ExpansionOutcome> {
+/**
+ * A job whose items are gone cannot finish: it fails, and what it started is
+ * cancelled (a bounded part here, the rest by other runs). This run holds the
+ * expansion, which the cancellation needs: it lets go first (its step was not
+ * written: the chunk is read before). Stopped by someone else meanwhile, it
+ * hands over like a run that finds the job stopped at its move.
+ */
+async function failJob(deps: JobDeps, job: Job, run: string, remainingMs: () => number, error: string): Promise<ExpansionOutcome> {
   const now = deps.now();
-  if (await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString(), unwind: true }, now)) await cancelUnfinished(deps, job);
+  const failed = await deps.jobs.transition(job.tenant, job.id, ['RUNNING'], { status: 'FAILED', error, finishedAt: now.toISOString(), unwind: true }, now);
+  if (failed) {
+    await deps.jobs.releaseExpansion(job.tenant, job.id, run);
+    await cancelUnfinished(deps, job);
+  } else {
+    // No longer RUNNING: cancelled (or failed) meanwhile.
+    await handOverStopped(deps, (await deps.jobs.get(job.tenant, job.id)) ?? job, run, remainingMs);
+  }
   return 'stopped';
+}
+
+/**
+ * An expansion run that found its job stopped (and cancelled what it had in
+ * hand) lets go of the hold, which kept the job's cancellation waiting, and
+ * asks for the cancellation at once: a job message, or — no Lambda pool to run
+ * one, or the send failed — a stretch of it in this run (the sweep resumes the
+ * rest either way). A release of a hold this run no longer has changes nothing.
+ */
+async function handOverStopped(deps: JobDeps, latest: Job, run: string, remainingMs: () => number): Promise<void> {
+  await deps.jobs.releaseExpansion(latest.tenant, latest.id, run);
+  // Stopped without a cursor (or its cancellation already done): nothing to hand over.
+  if (!isCancelling(latest)) return;
+  if (!(await continueExpansion(deps, latest))) await cancelChildren(deps, latest.tenant, latest.id, remainingMs, EXPANSION_RESERVE_MS);
 }
 
 /** A job's child `index`: its id is fixed, so a child is never written twice under two ids. */

@@ -1,6 +1,5 @@
 import { allowedFailures, childId, fanInDecision, reduceTaskId, type Job } from '../domain/job.js';
-import { expansionFree, isExpanded } from '../domain/job-expansion.js';
-import { isCancelling } from '../domain/job-cancellation.js';
+import { hasJobWork, jobWorkStalled } from '../domain/job-cancellation.js';
 import { TASK_DEFAULTS } from '../domain/limits.js';
 import { isTerminal } from '../domain/task-status.js';
 import { newTask, type Task } from '../domain/task.js';
@@ -105,14 +104,10 @@ export async function reconcileJobs(deps: JobDeps, minAgeSeconds = 60): Promise<
   const cutoff = deps.now().getTime() - minAgeSeconds * 1000;
   for (const job of jobs) {
     if (Date.parse(job.updatedAt) > cutoff) continue;
-    if (isCancelling(job)) {
-      // A stopped job whose cancellation stopped moving (its run crashed, or its message was lost).
-      if (expansionFree(job, deps.now())) await resumeJobWork(deps, job);
-      continue;
-    }
-    if (job.status === 'RUNNING' && !isExpanded(job)) {
-      // Its children are the expansion's to write and send; no fan-in is due before they all exist.
-      if (expansionFree(job, deps.now())) await resumeJobWork(deps, job);
+    if (hasJobWork(job)) {
+      // An expansion or a stopped job's cancellation that stopped moving (its run crashed, or its message was
+      // lost); while a run holds it, it is that run's. No fan-in is due before every child exists.
+      if (jobWorkStalled(job, deps.now(), minAgeSeconds * 1000)) await resumeJobWork(deps, job);
       continue;
     }
     if (job.status === 'RUNNING' && !job.childrenEnqueued) {

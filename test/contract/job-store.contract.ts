@@ -38,15 +38,14 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>): v
       store = await open();
     });
 
-    it('a job that stops plainly leaves the active jobs; one that stops to unwind stays, with its cursor at 0 and no hold', async () => {
+    it('a job that stops plainly leaves the active jobs; one that stops to unwind stays, with its cursor at 0, its expansion hold kept', async () => {
       await store.create(job('plain'));
       await store.create(job('unwinds'));
       expect(await store.claimExpansion('acme', 'unwinds', 'expander', later(600), at)).toBeDefined();
       expect(await store.transition('acme', 'plain', ['RUNNING'], { status: 'CANCELLED', finishedAt: at.toISOString() }, at)).toBe(true);
       expect(await store.transition('acme', 'unwinds', ['RUNNING'], { status: 'CANCELLED', finishedAt: at.toISOString(), unwind: true }, at)).toBe(true);
       const stopped = await store.get('acme', 'unwinds');
-      expect(stopped).toMatchObject({ status: 'CANCELLED', cancelCursor: 0 });
-      expect(stopped?.expander).toBeUndefined();
+      expect(stopped).toMatchObject({ status: 'CANCELLED', cancelCursor: 0, expander: 'expander', expanderUntil: later(600).toISOString() });
       expect((await store.get('acme', 'plain'))?.cancelCursor).toBeUndefined();
       expect(ids(await store.listActive(100))).toEqual(['unwinds']);
       // A stopped job's expansion cannot be taken again.
@@ -64,6 +63,23 @@ export function jobStoreContract(name: string, open: () => Promise<JobStore>): v
       await store.create(job('f'));
       await store.transition('acme', 'f', ['RUNNING'], { status: 'FAILED', error: 'too many failures', unwind: true }, at);
       expect(await store.claimCancellation('acme', 'f', 'a', later(60), at)).toBeDefined();
+    });
+
+    it('keeps a cancellation out while the expansion run that held the job when it stopped holds it: until it lets go, or its time is up', async () => {
+      await store.create(job('released'));
+      await store.create(job('lapsed'));
+      for (const id of ['released', 'lapsed']) {
+        await store.claimExpansion('acme', id, 'expander', later(60), at);
+        await store.transition('acme', id, ['RUNNING'], { status: 'CANCELLED', unwind: true }, at);
+        expect(await store.claimCancellation('acme', id, 'canceller', later(600), later(1))).toBeUndefined();
+      }
+      // The expansion cannot move on a stopped job, hold or not.
+      expect(await store.advanceExpansion('acme', 'released', { run: 'expander', from: 0, to: 250, last: false }, later(2))).toBe(false);
+      await store.releaseExpansion('acme', 'released', 'expander');
+      expect(await store.claimCancellation('acme', 'released', 'canceller', later(600), later(2))).toMatchObject({ job: { cancelCursor: 0, expander: 'canceller' }, takenOver: false });
+      // A run that died: its hold ends with its time, and the cancellation takes it over.
+      expect(await store.claimCancellation('acme', 'lapsed', 'canceller', later(600), later(59))).toBeUndefined();
+      expect(await store.claimCancellation('acme', 'lapsed', 'canceller', later(600), later(61))).toMatchObject({ job: { cancelCursor: 0 }, takenOver: true });
     });
 
     it('moves the cursor only for the holder and from where it is; the last step removes cursor, hold and the active entry', async () => {

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId } from '../../shared/domain/job.js';
 import { CANCEL_STEP } from '../../shared/domain/job-cancellation.js';
-import { expansionTaskId } from '../../shared/domain/job-expansion.js';
+import { expansionTaskId, STEP_CHILDREN } from '../../shared/domain/job-expansion.js';
+import type { Task } from '../../shared/domain/task.js';
 import { cancelChildren } from '../../shared/services/cancel-children.js';
 import { expandJob, runJobMessage } from '../../shared/services/expand-job.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import type { JobDeps } from '../../shared/services/jobs.js';
+import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
 import { jobDeps } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
@@ -127,6 +129,49 @@ describe('a cancellation that dies mid-way', () => {
 
     expect(await childStatuses(id, n)).toEqual({ CANCELLED: n });
     expect((await local.api('GET', `/jobs/${id}`)).body).toMatchObject({ status: 'CANCELLED', cancelled: n, stages: [{ status: 'DONE' }] });
+  }, 300_000);
+});
+
+describe('an expansion run that dies with a step in hand while its job is cancelled', () => {
+  it('keeps the cancellation out until its hold ends; then the sweep has that step cancelled too: none stays PENDING', async () => {
+    const deps = jobDeps();
+    const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) } });
+    const id = body.id as string;
+    await messagesOn('general:critical');
+    // The run takes the job; DELETE arrives before its write; it writes its step and dies before sending it.
+    let answer: Awaited<ReturnType<typeof local.api>> | undefined;
+    const lifecycle = new Proxy(deps.lifecycle, {
+      get(target, property) {
+        const value = Reflect.get(target, property) as unknown;
+        if (property === 'createChildren') {
+          return async (tasks: readonly Task[]) => {
+            answer = await local.api('DELETE', `/jobs/${id}`);
+            return target.createChildren(tasks);
+          };
+        }
+        if (property === 'enqueue') return async () => Promise.reject(new Error('worker killed'));
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as TaskLifecycle;
+    await expect(expandJob({ ...deps, lifecycle }, local.stack.tenant, id, plenty)).rejects.toThrow('worker killed');
+
+    // DELETE answered at once: CANCELLED, its children left to the cancellation the run's hold keeps waiting.
+    expect(answer?.status).toBe(200);
+    expect(answer?.body).toMatchObject({ status: 'CANCELLED', cancelled: 0, stages: [{ status: 'CANCELLING' }] });
+    expect(await childStatuses(id, 1_000)).toEqual({ PENDING: STEP_CHILDREN });
+
+    // The run's hold is its time (60 s here) + 5 s: a sweep a minute on still leaves the job, one later resumes it.
+    const at = (seconds: number): JobDeps => ({ ...deps, now: () => new Date(Date.now() + seconds * 1000) });
+    await reconcileJobs(at(62));
+    expect(await messagesOn('general:critical')).toEqual([]);
+    expect(await runJobMessage(at(62), local.stack.tenant, id, plenty)).toBe('not-mine');
+    await reconcileJobs(at(300));
+    expect(await messagesOn('general:critical')).toEqual([expansionTaskId(id)]);
+    expect(await runJobMessage(at(300), local.stack.tenant, id, plenty)).toBe('cancelled');
+
+    expect(await childStatuses(id, 1_000)).toEqual({ CANCELLED: STEP_CHILDREN });
+    expect((await local.api('GET', `/jobs/${id}`)).body).toMatchObject({ status: 'CANCELLED', cancelled: STEP_CHILDREN, stages: [{ status: 'CANCELLED' }] });
+    expect(await deps.jobs.listActive(100).then((jobs) => jobs.map((j) => j.id))).not.toContain(id);
   }, 300_000);
 });
 

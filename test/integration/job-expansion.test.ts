@@ -4,7 +4,7 @@ import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { childId } from '../../shared/domain/job.js';
 import { expansionTaskId, STEP_CHILDREN } from '../../shared/domain/job-expansion.js';
 import type { Task } from '../../shared/domain/task.js';
-import { expandJob } from '../../shared/services/expand-job.js';
+import { expandJob, runJobMessage } from '../../shared/services/expand-job.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import type { JobDeps } from '../../shared/services/jobs.js';
 import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
@@ -198,5 +198,11 @@ describe('cancelling a job while it expands', () => {
     const children = await deps.records.getMany(local.stack.tenant, Array.from({ length: 600 }, (_, i) => childId(id, i)));
     expect(children).toHaveLength(250);
     expect(new Set(children.map((c) => c.status))).toEqual(new Set(['CANCELLED']));
+    // The DELETE left the children to the cancellation (the run held the job); the run let go and sent a job message for it.
+    expect(await deps.jobs.get(local.stack.tenant, id)).toMatchObject({ cancelCursor: 0 });
+    expect((await deps.jobs.get(local.stack.tenant, id))?.expander).toBeUndefined();
+    expect(await messagesOn('general:critical')).toContain(expansionTaskId(id));
+    expect(await runJobMessage(deps, local.stack.tenant, id, plenty)).toBe('cancelled');
+    expect((await local.api('GET', `/jobs/${id}`)).body).toMatchObject({ status: 'CANCELLED', cancelled: 250, stages: [{ status: 'CANCELLED' }] });
   });
 });

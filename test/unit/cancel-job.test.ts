@@ -15,6 +15,7 @@ import { cancelJob, getJob, submitJob } from '../../shared/services/jobs.js';
 import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
 import { deliveryOf, memoryExecution } from '../helpers/execution.js';
 import { memoryJobDeps } from '../helpers/memory-services.js';
+import { TOPOLOGY } from '../../shared/topology/topology.js';
 
 const plenty = () => 60_000;
 /** An invocation's remaining time with room for `steps` steps of a cancellation run (its claim and reserve read it first), then none. */
@@ -107,6 +108,111 @@ describe('cancelling a large job', () => {
     // Whatever its inline part left, job messages finish.
     for (let runs = 0; (await runJobMessage(deps, 'acme', id, plenty)) !== 'not-mine'; runs++) expect(runs).toBeLessThan(10);
     expect(await statuses(deps, children)).toEqual({ CANCELLED: 800 });
+    expect(await deps.jobs.listActive(100)).toEqual([]);
+  });
+});
+
+/** `deps` whose lifecycle runs `before` ahead of each `method` call, and then throws instead of it if `fail` says so. */
+function intercept(
+  deps: ReturnType<typeof memoryJobDeps>,
+  method: 'createChildren' | 'enqueue',
+  hooks: { before?: () => Promise<unknown>; fail?: boolean },
+): ReturnType<typeof memoryJobDeps> {
+  const lifecycle = new Proxy(deps.lifecycle, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property !== method) return value.bind(target);
+      return async (...args: unknown[]) => {
+        await hooks.before?.();
+        if (hooks.fail === true) throw new Error('worker killed');
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as TaskLifecycle;
+  return { ...deps, lifecycle };
+}
+
+const jobMessages = (deps: ReturnType<typeof memoryJobDeps>, id: string) => deps.services.queue.sent.filter((m) => m.id === expansionTaskId(id));
+
+describe('a job cancelled while an expansion run has a step in hand', () => {
+  /** A job of 1,000 items whose first step (250 children) is written and sent; the next run may write 250 … 499. */
+  async function expanding() {
+    const deps = memoryJobDeps();
+    const job = await submitJob(deps, 'acme', { map: { type: 'echo', items: Array.from({ length: 1_000 }, (_, i) => i) } });
+    // An expansion run reads its time at its claim, for its reserve and before each step: room for one step.
+    expect(await expandJob(deps, 'acme', job.id, roomFor(2))).toBe('handed-over');
+    expect(await deps.jobs.get('acme', job.id)).toMatchObject({ expanded: 250 });
+    deps.services.queue.sent.length = 0;
+    return { deps, id: job.id, children: Array.from({ length: 1_000 }, (_, i) => childId(job.id, i)) };
+  }
+
+  it('a run that dies after writing its step: the cancellation waits for its hold to end, then cancels that step too — none stays PENDING', async () => {
+    const { deps, id, children } = await expanding();
+    // The run takes the job; DELETE arrives before its write; the run writes its step and dies before sending it.
+    let answer: Awaited<ReturnType<typeof cancelJob>> | undefined;
+    const cancelling = intercept(deps, 'createChildren', { before: async () => (answer = await cancelJob(deps, 'acme', id)) });
+    const dying = intercept(cancelling, 'enqueue', { fail: true });
+    await expect(expandJob(dying, 'acme', id, plenty)).rejects.toThrow('worker killed');
+
+    // DELETE answered CANCELLED at once, its children left to the cancellation the run's hold keeps waiting.
+    expect(answer).toMatchObject({ status: 'CANCELLED', cancelled: 0, stages: [{ name: 'map', status: 'CANCELLING' }] });
+    expect(await statuses(deps, children)).toEqual({ PENDING: 500 });
+    expect(await deps.jobs.get('acme', id)).toMatchObject({ status: 'CANCELLED', cancelCursor: 0, expanded: 250 });
+
+    // While the dead run's hold lasts, nobody cancels: no job message takes it, the sweep sends none.
+    expect(await runJobMessage(deps, 'acme', id, plenty)).toBe('not-mine');
+    deps.services.advance(61);
+    await reconcileJobs(deps);
+    expect(jobMessages(deps, id)).toEqual([]);
+    expect(await runJobMessage(deps, 'acme', id, plenty)).toBe('not-mine');
+
+    // Its hold ended (60 s of invocation + 5 s): the sweep sends a job message, which cancels every child written.
+    deps.services.advance(5);
+    await reconcileJobs(deps);
+    expect(jobMessages(deps, id)).toHaveLength(1);
+    expect(await runJobMessage(deps, 'acme', id, plenty)).toBe('cancelled');
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 500 });
+    // Cut short at 500 of 1,000: the map stage ends CANCELLED (DONE is for a job whose every child finished).
+    expect(await getJob(deps, 'acme', id)).toMatchObject({ status: 'CANCELLED', cancelled: 500, stages: [{ name: 'map', status: 'CANCELLED' }] });
+    expect(await deps.jobs.listActive(100)).toEqual([]);
+    // Nothing past the step in hand was written.
+    expect(await deps.records.get('acme', childId(id, 500))).toBeUndefined();
+  });
+
+  it('a live run finds the job stopped at its move: cancels its step, lets go and sends a job message, which finishes the cancellation', async () => {
+    const { deps, id, children } = await expanding();
+    const cancelling = intercept(deps, 'createChildren', { before: () => cancelJob(deps, 'acme', id) });
+    expect(await expandJob(cancelling, 'acme', id, plenty)).toBe('stopped');
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 250, PENDING: 250 });
+    const job = await deps.jobs.get('acme', id);
+    expect([job?.expander, job?.cancelCursor]).toEqual([undefined, 0]);
+    expect(jobMessages(deps, id)).toHaveLength(1);
+
+    expect(await runJobMessage(deps, 'acme', id, plenty)).toBe('cancelled');
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 500 });
+    expect(await getJob(deps, 'acme', id)).toMatchObject({ cancelled: 500, stages: [{ name: 'map', status: 'CANCELLED' }] });
+    expect(await deps.jobs.listActive(100)).toEqual([]);
+  });
+
+  it('with no Lambda pool to send a job message to (every pool on agents: the sweep expands), the run cancels the rest itself', async () => {
+    const { deps, id, children } = await expanding();
+    const agentsOnly = { ...deps, pools: TOPOLOGY.pools.map((pool) => ({ ...pool, runsOn: 'agents' as const })) };
+    const cancelling = intercept(agentsOnly, 'createChildren', { before: () => cancelJob(agentsOnly, 'acme', id) });
+    expect(await expandJob(cancelling, 'acme', id, plenty)).toBe('stopped');
+    expect(jobMessages(deps, id)).toEqual([]);
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 500 });
+    expect(await deps.jobs.listActive(100)).toEqual([]);
+  });
+
+  it('a run whose job fails (its items gone) lets go of its own hold, so the failure’s cancellation is not kept out by it', async () => {
+    const { deps, id, children } = await expanding();
+    const jobs = Object.assign(Object.create(deps.store) as typeof deps.store, { getChunk: async () => undefined });
+    expect(await expandJob({ ...deps, jobs }, 'acme', id, plenty)).toBe('stopped');
+    const job = await deps.jobs.get('acme', id);
+    expect(job).toMatchObject({ status: 'FAILED', error: expect.stringContaining('missing') });
+    expect([job?.expander, job?.cancelCursor]).toEqual([undefined, undefined]);
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 250 });
     expect(await deps.jobs.listActive(100)).toEqual([]);
   });
 });

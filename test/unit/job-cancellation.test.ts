@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CANCEL_STEP, cancellationEnd, hasJobWork, isCancelling, mapStageStatus, nextCancelStep } from '../../shared/domain/job-cancellation.js';
+import { CANCEL_STEP, cancellationEnd, hasJobWork, isCancelling, jobWorkStalled, mapStageStatus, nextCancelStep } from '../../shared/domain/job-cancellation.js';
 import { STEP_CHILDREN } from '../../shared/domain/job-expansion.js';
 
 const expanded = { total: 1_000, status: 'CANCELLED' as const, chunkStarts: [0], expanded: 1_000, cancelCursor: 0 };
@@ -72,5 +72,29 @@ describe('whether a job message has work to carry on', () => {
     expect(hasJobWork(expanded)).toBe(true);
     expect(hasJobWork({ ...expanded, cancelCursor: undefined })).toBe(false);
     expect(hasJobWork({ total: 10, status: 'COMPLETED' })).toBe(false);
+  });
+});
+
+describe('when the sweep asks for a job’s work again', () => {
+  const now = new Date('2026-03-01T10:05:00.000Z');
+  const minute = 60_000;
+  const stale = '2026-03-01T10:00:00.000Z';
+  /** Cancelled while an expansion run had a step in hand: the run's hold stays on the stopped job. */
+  const heldByExpansion = { ...cutShort, updatedAt: stale, expander: 'expansion-run', expanderUntil: '2026-03-01T10:06:00.000Z' };
+
+  it('not while the expansion run that held the job when it stopped still holds it, however long nothing moved', () => {
+    expect(jobWorkStalled(heldByExpansion, now, minute)).toBe(false);
+  });
+
+  it('once that hold ended (the run died) and nothing moved for the minute: the cancellation then covers what it wrote', () => {
+    expect(jobWorkStalled({ ...heldByExpansion, expanderUntil: '2026-03-01T10:04:59.000Z' }, now, minute)).toBe(true);
+    expect(jobWorkStalled({ ...heldByExpansion, expander: undefined, expanderUntil: undefined }, now, minute)).toBe(true);
+    expect(cancellationEnd(heldByExpansion)).toBe(500 + STEP_CHILDREN);
+  });
+
+  it('not for a job that moved within the minute, nor one without work', () => {
+    expect(jobWorkStalled({ ...cutShort, updatedAt: '2026-03-01T10:04:30.000Z' }, now, minute)).toBe(false);
+    expect(jobWorkStalled({ ...cutShort, cancelCursor: undefined, updatedAt: stale }, now, minute)).toBe(false);
+    expect(jobWorkStalled({ total: 1_000, status: 'RUNNING', chunkStarts: [0], expanded: 500, updatedAt: stale }, now, minute)).toBe(true);
   });
 });

@@ -123,9 +123,10 @@ export class DynamoDbJobStore implements JobStore {
   /**
    * A finished job leaves the active index, except one that stops with
    * `unwind`: it keeps its place there (the sweep resumes a cancellation that
-   * stopped moving) until its cancellation's last step removes it, gets the
-   * cursor at 0, and the expansion hold goes (a stopped job's expansion cannot
-   * move: the cursor moves only on a RUNNING job, so the run in hand finds out).
+   * stopped moving) until its cancellation's last step removes it, and gets the
+   * cursor at 0. An expansion hold stays: the run in hand finds the job stopped
+   * at its next move, cancels its step and lets go; one that died lets go when
+   * its time is up. Either way the cancellation starts after the step exists.
    */
   async transition(tenant: string, id: string, from: readonly JobStatus[], patch: JobPatch, now: Date): Promise<boolean> {
     const { due } = TABLE.indexes;
@@ -145,7 +146,6 @@ export class DynamoDbJobStore implements JobStore {
     if (patch.unwind === true) {
       sets.push('cancelCursor = :zero');
       values[':zero'] = 0;
-      removes.push('expander', 'expanderUntil');
     }
     if (leaves) {
       removes.push('#apk', '#ask');

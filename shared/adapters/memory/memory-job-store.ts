@@ -48,7 +48,7 @@ export class MemoryJobStore implements JobStore {
     if (job === undefined || !from.includes(job.status)) return false;
     const { unwind, ...fields } = patch;
     const next: Job = { ...job, ...fields, updatedAt: now.toISOString() };
-    this.put(unwind === true ? withoutHold({ ...next, cancelCursor: 0 }) : next);
+    this.put(unwind === true ? { ...next, cancelCursor: 0 } : next);
     if (patch.status !== 'RUNNING' && patch.status !== 'REDUCING' && unwind !== true) this.active.delete(key(tenant, id));
     return true;
   }

@@ -1,5 +1,5 @@
 import { childrenThatMayExist, expansionFree, isExpanded, type Expansion } from './job-expansion.js';
-import type { JobStatus } from './job.js';
+import type { Cancellation, JobStatus } from './job.js';
 
 /**
  * A stopped job's cancellation, pure: which children the next step cancels,
@@ -13,10 +13,6 @@ import type { JobStatus } from './job.js';
 /** Children one cancellation step reads (4 BatchGets) and cancels. */
 export const CANCEL_STEP = 400;
 
-export interface Cancellation {
-  /** Children 0 … cancelCursor − 1 are finished; present only while the cancellation runs. */
-  readonly cancelCursor?: number;
-}
 
 type Cancellable = Partial<Expansion> & Cancellation & { readonly total: number; readonly status: JobStatus };
 

@@ -6,7 +6,6 @@ import { type ParseResult } from './task-input.js';
 import { capability, idempotencyKey, jsonDepth, MAX_JSON_DEPTH, toFieldErrors, tooDeep, typeName } from './validation.js';
 import type { Json } from './task.js';
 import type { Expansion } from './job-expansion.js';
-import type { Cancellation } from './job-cancellation.js';
 
 /**
  * A job: many map tasks (children) and, once every child is finished, exactly
@@ -148,6 +147,12 @@ export function fanInDecision(job: { total: number; reduce?: unknown; failurePol
 /** The children's share of a job's progress: finished over total. */
 export function jobProgress(total: number, counts: ChildCounts): number {
   return total === 0 ? 1 : (counts.completed + counts.failed + counts.cancelled) / total;
+}
+
+/** A stopped job's cancellation cursor (job-cancellation.ts has its rules). */
+export interface Cancellation {
+  /** Children 0 … cancelCursor − 1 are finished; present only while the cancellation runs. */
+  readonly cancelCursor?: number;
 }
 
 /**

@@ -191,29 +191,14 @@ export class DynamoDbJobStore implements JobStore {
     return Item === undefined ? undefined : { start: Number(Item.start), items: JSON.parse(String(Item.items)) as ItemChunk['items'] };
   }
 
-  async claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
-    try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: jobKey(tenant, id),
-          UpdateExpression: 'SET expander = :run, expanderUntil = :until',
-          // One run at a time: a duplicate or resent expansion message finds the
-          // expansion held and leaves; a crashed run's hold ends with its time.
-          ConditionExpression: '#status = :running AND expanded < #total AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
-          ExpressionAttributeNames: { '#status': 'status', '#total': 'total' },
-          ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':running': 'RUNNING' },
-          // The old image tells whether the last run let go (finished a step cleanly) or died holding it.
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      if (Attributes === undefined) return undefined;
-      const before = fromJobItem(Attributes);
-      return { job: { ...before, expander: run, expanderUntil: until.toISOString() }, takenOver: before.expander !== undefined };
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+  claimExpansion(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
+    // One run at a time: a duplicate or resent expansion message finds the
+    // expansion held and leaves; a crashed run's hold ends with its time.
+    return this.takeHold(tenant, id, run, until, now, {
+      condition: '#status = :running AND expanded < #total',
+      names: { '#total': 'total' },
+      values: { ':running': 'RUNNING' },
+    });
   }
 
   async advanceExpansion(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean> {
@@ -243,17 +228,38 @@ export class DynamoDbJobStore implements JobStore {
     }
   }
 
-  async claimCancellation(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
+  claimCancellation(tenant: string, id: string, run: string, until: Date, now: Date): Promise<{ job: Job; takenOver: boolean } | undefined> {
+    // The expansion's hold, on a stopped job: one run cancels at a time, and not
+    // before an expansion run in hand lets go (or its time is up).
+    return this.takeHold(tenant, id, run, until, now, {
+      condition: 'attribute_exists(cancelCursor) AND #status IN (:cancelled, :failed)',
+      values: { ':cancelled': 'CANCELLED', ':failed': 'FAILED' },
+    });
+  }
+
+  /**
+   * The hold (`expander` until `expanderUntil`) for `run`, on a job meeting
+   * `when`, if nobody else holds it or the holder's time is up. The job as
+   * claimed, and whether it was taken from a run that never let go (the old
+   * image tells), or undefined.
+   */
+  private async takeHold(
+    tenant: string,
+    id: string,
+    run: string,
+    until: Date,
+    now: Date,
+    when: { readonly condition: string; readonly names?: Record<string, string>; readonly values: Record<string, unknown> },
+  ): Promise<{ job: Job; takenOver: boolean } | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: jobKey(tenant, id),
           UpdateExpression: 'SET expander = :run, expanderUntil = :until',
-          // The expansion's hold, on a stopped job: one run cancels at a time; a crashed run's hold ends with its time.
-          ConditionExpression: 'attribute_exists(cancelCursor) AND #status IN (:cancelled, :failed) AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ':cancelled': 'CANCELLED', ':failed': 'FAILED' },
+          ConditionExpression: `${when.condition} AND (attribute_not_exists(expander) OR expander = :run OR expanderUntil <= :now)`,
+          ExpressionAttributeNames: { '#status': 'status', ...when.names },
+          ExpressionAttributeValues: { ':run': run, ':until': until.toISOString(), ':now': now.toISOString(), ...when.values },
           ReturnValues: 'ALL_OLD',
         }),
       );

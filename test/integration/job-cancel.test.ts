@@ -67,9 +67,9 @@ async function runJobMessages(deps: JobDeps, id: string): Promise<void> {
 }
 
 describe('cancelling a large job', () => {
-  it('answers with the job CANCELLED, and job messages cancel its 3,000 children: none stays PENDING', async () => {
+  it('answers with the job CANCELLED, and job messages cancel its 1,200 children (three steps): none stays PENDING', async () => {
     const deps = jobDeps();
-    const n = 3_000;
+    const n = 3 * CANCEL_STEP;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(n) }, reduce: { type: 'merge-counts' } });
     const id = body.id as string;
     expect(await expandJob(deps, local.stack.tenant, id, plenty)).toBe('expanded');
@@ -107,7 +107,7 @@ describe('cancelling a large job', () => {
 describe('a cancellation that dies mid-way', () => {
   it('is resumed by the sweep once it stopped moving, and finished: nothing stays PENDING', async () => {
     const deps = jobDeps();
-    const n = 1_500;
+    const n = 1_000;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(n) } });
     const id = body.id as string;
     expect(await expandJob(deps, local.stack.tenant, id, plenty)).toBe('expanded');

@@ -183,4 +183,12 @@ export interface Job extends Partial<Expansion>, Cancellation {
 
 /** A child's id: deterministic, so writing it twice is harmless and the reduce can page through them. */
 export const childId = (jobId: string, index: number): string => `${jobId}~${index}`;
+/**
+ * The job a map child's id names (`<job>~<index>`), or undefined for any other id.
+ * User ids cannot hold `~`, so no user task is taken for a child; stages end in a word.
+ */
+export function mapChildJobId(id: string): string | undefined {
+  const match = /^([^~]+)~\d+$/.exec(id);
+  return match?.[1];
+}
 export const reduceTaskId = (jobId: string): string => `${jobId}~reduce`;

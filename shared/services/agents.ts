@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
+import { mapChildJobId } from '../domain/job.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
 import { poolsFor } from '../domain/routing.js';
@@ -218,6 +219,7 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
       });
       continue;
     }
+    if (await ofStoppedJob(deps, task)) continue;
     candidates.push(toCandidate(task));
   }
   if (candidates.length === 0) return [];
@@ -235,6 +237,23 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
     deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
   }
   return leased;
+}
+
+/**
+ * A map child whose job stopped (cancelled, or failed past its policy) is
+ * cancelled here rather than leased: the job's cancellation would cancel it
+ * anyway, but only once its cursor gets there (a large job takes a while), and
+ * an agent would start it meanwhile. The ready index does not project `job`;
+ * the child's id names it. `jobStopped` is cached per job, not read per task.
+ */
+async function ofStoppedJob(deps: AgentDeps, task: ReadyTask): Promise<boolean> {
+  const jobId = mapChildJobId(task.id);
+  if (jobId === undefined || deps.jobStopped === undefined || !(await deps.jobStopped(task.tenant, jobId))) return false;
+  await deps.lifecycle.move(task.tenant, task.id, { type: 'cancel' }).catch((error: unknown) => {
+    if (!isInvalidTransition(error)) throw error;
+  });
+  deps.readyView?.taken(task.tenant, task.pool, task.id);
+  return true;
 }
 
 /** The top of a pool's ready set, through this process's shared view when there is one. */

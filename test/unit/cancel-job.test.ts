@@ -15,6 +15,9 @@ import { cancelJob, getJob, submitJob } from '../../shared/services/jobs.js';
 import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
 import { deliveryOf, memoryExecution } from '../helpers/execution.js';
 import { memoryJobDeps } from '../helpers/memory-services.js';
+import { memoryAgentDeps } from '../helpers/agent-deps.js';
+import { leaseTasks, registerAgent } from '../../shared/services/agents.js';
+import { submitTask } from '../../shared/services/submit-tasks.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 
 const plenty = () => 60_000;
@@ -229,6 +232,24 @@ describe('a child of a stopped job, delivered before the cancellation reached it
     expect(await deps.records.get('acme', child.id)).toMatchObject({ status: 'CANCELLED', attempts: 0 });
     expect(await runJobMessage(deps, 'acme', id, plenty)).toBe('cancelled');
     expect(await getJob(deps, 'acme', id)).toMatchObject({ cancelled: 600, completed: 0 });
+  });
+
+  it('on an agent pool is cancelled by a lease call instead of leased, while other work of the pool is leased', async () => {
+    const deps = memoryJobDeps();
+    const agentDeps = { ...memoryAgentDeps(deps.services), jobStopped: async (tenant: string, jobId: string) => (await deps.jobs.get(tenant, jobId))?.status === 'CANCELLED' };
+    const job = await submitJob(deps, 'acme', { map: { type: 'sh', items: [1, 2, 3] }, requires: ['shell'] });
+    const children = [0, 1, 2].map((i) => childId(job.id, i));
+    const { task: other } = await submitTask(deps.services, 'acme', { type: 'sh', requires: ['shell'] });
+    // Stopped, but its cancellation has not reached the children yet.
+    await deps.jobs.transition('acme', job.id, ['RUNNING'], { status: 'CANCELLED', unwind: true }, deps.now());
+    const agent = await registerAgent(agentDeps, 'acme', { capabilities: ['shell'], capacity: { slots: 4 } });
+
+    const leased = await leaseTasks(agentDeps, 'acme', agent.id, { max: 4 });
+
+    expect(leased.map((t) => t.id)).toEqual([other.id]);
+    expect(await statuses(deps, children)).toEqual({ CANCELLED: 3 });
+    expect(await runJobMessage(deps, 'acme', job.id, plenty)).toBe('cancelled');
+    expect(await getJob(deps, 'acme', job.id)).toMatchObject({ cancelled: 3, completed: 0 });
   });
 
   it('without that check (as before) it runs, and the job counts it once: as COMPLETED when it finished first', async () => {

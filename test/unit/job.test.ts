@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedFailures, fanInDecision, jobProgress, parseJobInput, shardOf, sumShards } from '../../shared/domain/job.js';
+import { allowedFailures, childId, fanInDecision, jobProgress, mapChildJobId, parseJobInput, reduceTaskId, shardOf, sumShards } from '../../shared/domain/job.js';
+import { nextStageId } from '../../shared/domain/follow-ups.js';
 import { LIMITS } from '../../shared/domain/limits.js';
 
 const job = (total: number, maxFailedFraction = 0, reduce = true) => ({
@@ -53,5 +54,16 @@ describe('fan-in', () => {
 
   it('reports progress as finished over total', () => {
     expect(jobProgress(4, { completed: 1, failed: 1, cancelled: 0 })).toBe(0.5);
+  });
+});
+
+describe('mapChildJobId', () => {
+  it("names a map child's job, and nothing for a stage, a job message or a user's id", () => {
+    expect(mapChildJobId(childId('job-1', 0))).toBe('job-1');
+    expect(mapChildJobId(childId('job-1', 99_999))).toBe('job-1');
+    expect(mapChildJobId(reduceTaskId('job-1'))).toBeUndefined();
+    expect(mapChildJobId(nextStageId(childId('job-1', 3)))).toBeUndefined();
+    expect(mapChildJobId('job-1~expand')).toBeUndefined();
+    expect(mapChildJobId('uni-1')).toBeUndefined();
   });
 });

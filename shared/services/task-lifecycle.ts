@@ -206,14 +206,20 @@ export class TaskLifecycle {
       before ??= await this.deps.records.get(tenant, id);
       if (before === undefined) throw new NotFoundError('task', id);
       options.guard?.(before);
-      const now = this.deps.now();
-      const after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
+      let now = this.deps.now();
+      let after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
       // A dead letter goes before FAILED is recorded: a crash in between makes the
       // task fail again later (a second letter at worst), never a FAILED task missing from its DLQ.
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
       const count = childCount(before, after);
       // A start takes its concurrency slot and rate token first (or throws WaitForTurn), and gives them back if it does not commit.
       const undo = event.type === 'start' ? await this.deps.gate?.admit(before, after.attempts, now, admit) : undefined;
+      if (event.type === 'start' && this.deps.gate !== undefined) {
+        // The attempt starts once admitted: a slot freed while this start waited on the gate
+        // belonged to a task that finished before it, so `startedAt` is stamped after the admission.
+        now = this.deps.now();
+        after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
+      }
       const outcome = await this.deps.records.commit({ before, after, ...(count !== undefined ? { count } : {}) });
       if (outcome.status === 'ok') {
         await this.afterCommit(before, after, event);

@@ -1,4 +1,3 @@
-import type { JobStatus } from '../domain/job.js';
 import type { JobStore } from '../ports/job-store.js';
 
 /** Jobs remembered at most: a worker sees children of a few jobs at a time. */
@@ -13,7 +12,7 @@ const MAX_ENTRIES = 1_000;
  * completion is refused (its attempt guard), so it is counted once, cancelled.
  */
 export class CachedJobStatus {
-  private readonly cache = new Map<string, { status: JobStatus | undefined; until: number }>();
+  private readonly cache = new Map<string, { stopped: boolean; until: number }>();
 
   constructor(
     private readonly jobs: Pick<JobStore, 'get'>,
@@ -24,12 +23,11 @@ export class CachedJobStatus {
   readonly stopped = async (tenant: string, jobId: string): Promise<boolean> => {
     const key = `${tenant}#${jobId}`;
     const hit = this.cache.get(key);
-    const status = hit !== undefined && hit.until > this.clock() ? hit.status : (await this.jobs.get(tenant, jobId))?.status;
-    if (hit === undefined || hit.until <= this.clock()) {
-      if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-      const stopped = status === 'CANCELLED' || status === 'FAILED';
-      this.cache.set(key, { status, until: stopped ? Infinity : this.clock() + this.ttlMs });
-    }
-    return status === 'CANCELLED' || status === 'FAILED';
+    if (hit !== undefined && hit.until > this.clock()) return hit.stopped;
+    const status = (await this.jobs.get(tenant, jobId))?.status;
+    const stopped = status === 'CANCELLED' || status === 'FAILED';
+    if (hit === undefined && this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(key, { stopped, until: stopped ? Infinity : this.clock() + this.ttlMs });
+    return stopped;
   };
 }

@@ -1,8 +1,10 @@
 /**
- * A pool's circuit breaker, as pure functions over its state. After
- * `failureThreshold` consecutive failed attempts the circuit opens: workers put
- * tasks back untouched (no attempt burned) for `cooldownSeconds`; then one
+ * Circuit breakers, as pure functions over their state. After
+ * `failureThreshold` consecutive failed attempts a circuit opens: workers put
+ * its tasks back untouched (no attempt burned) for `cooldownSeconds`; then one
  * probe runs (half-open) and its outcome closes or re-opens the circuit.
+ * A circuit covers one tenant's one task type on one pool (`CircuitScope`); the
+ * policy is the pool's.
  */
 export interface CircuitPolicy {
   readonly failureThreshold: number;
@@ -18,6 +20,27 @@ export interface CircuitState {
   /** When it last opened (OPEN) or when the probe started (HALF_OPEN). */
   readonly since?: string;
 }
+
+/**
+ * What one circuit covers. Keyed on the pool alone, one tenant's failing task type
+ * stopped every tenant's work on that pool; what fails is a handler with its
+ * inputs, so a circuit is one tenant's one type (on the pool whose policy applies).
+ */
+export interface CircuitScope {
+  readonly pool: string;
+  readonly tenant: string;
+  readonly type: string;
+}
+
+/** The scope of a task's circuit. */
+export const scopeOf = (task: { readonly pool: string; readonly tenant: string; readonly type: string }): CircuitScope => ({
+  pool: task.pool,
+  tenant: task.tenant,
+  type: task.type,
+});
+
+/** A scope's key within its pool: tenant names have no `#` and type names none either (validation.ts). */
+export const circuitKeyInPool = (scope: Pick<CircuitScope, 'tenant' | 'type'>): string => `${scope.tenant}#${scope.type}`;
 
 export const CLOSED_CIRCUIT: CircuitState = { status: CIRCUIT.CLOSED, consecutiveFailures: 0 };
 
@@ -51,4 +74,20 @@ export function recordFailure(state: CircuitState, now: Date, policy: CircuitPol
 /** Whether a success must be written (a closed circuit with no failures need not be). */
 export function isClean(state: CircuitState): boolean {
   return state.status === CIRCUIT.CLOSED && state.consecutiveFailures === 0;
+}
+
+const SEVERITY: Record<CircuitStatus, number> = { CLOSED: 0, HALF_OPEN: 1, OPEN: 2 };
+
+/**
+ * A pool's circuits summed up for /stats and the dashboard: the worst one (OPEN,
+ * then HALF_OPEN, then the closed one nearest to opening); CLOSED with no failures
+ * when there are none.
+ */
+export function rollUp(states: readonly CircuitState[]): CircuitState {
+  let worst: CircuitState = CLOSED_CIRCUIT;
+  for (const state of states) {
+    const bySeverity = SEVERITY[state.status] - SEVERITY[worst.status];
+    if (bySeverity > 0 || (bySeverity === 0 && state.consecutiveFailures > worst.consecutiveFailures)) worst = state;
+  }
+  return worst;
 }

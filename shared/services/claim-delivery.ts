@@ -1,5 +1,6 @@
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { isAvailable } from '../domain/dispatch.js';
+import { scopeOf } from '../domain/circuit-breaker.js';
 import { InvalidTransitionError, isPastDeadline, willRetry } from '../domain/state-machine.js';
 import type { HeldToken } from '../domain/rate-limit.js';
 import type { AgentLease, Task, TaskError } from '../domain/task.js';
@@ -7,7 +8,7 @@ import { isTerminal } from '../domain/task-status.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { TaskRecords } from '../ports/task-records.js';
 import type { Pool } from '../topology/topology.js';
-import { admitToPool } from './circuit.js';
+import { admitToCircuit } from './circuit.js';
 import type { Guard, TaskLifecycle } from './task-lifecycle.js';
 import { isWaitForTurn, type WaitForTurn } from './start-gate.js';
 
@@ -68,7 +69,7 @@ export interface ClaimOptions {
   readonly worker: string;
   /** How long the attempt may run. */
   readonly timeoutMs: (task: Task) => number;
-  /** Honour the pool's circuit breaker (Lambda workers). */
+  /** Honour the circuit breaker of the task's tenant × type (Lambda workers). */
   readonly checkCircuit: boolean;
 }
 
@@ -79,7 +80,7 @@ export type Claim = { readonly claimed: Task; readonly pool: Pool; readonly time
  * conditional write, so of many copies of a message only one claims it. The rest
  * decides what happens to the message: a finished task's is deleted; a task
  * running elsewhere waits out its lease; a lapsed lease counts as a failed
- * attempt; a passed deadline expires the task; an open circuit puts it back.
+ * attempt; a passed deadline expires the task; an open circuit (its tenant's task type failing) puts it back.
  */
 export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, options: ClaimOptions): Promise<Claim> {
   for (let round = 0; round < 8; round++) {
@@ -114,8 +115,8 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
       }
       const pool = poolOf(deps.pools, task);
       if (options.checkCircuit) {
-        const gate = await admitToPool(deps.circuits, pool.name, pool.circuit, now);
-        if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of pool ${pool.name} is open`);
+        const gate = await admitToCircuit(deps.circuits, scopeOf(task), pool.circuit, now);
+        if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of type ${task.type} on pool ${pool.name} is open`);
       }
       const timeoutMs = options.timeoutMs(task);
       // A worker can wait on a delayed message, so an empty bucket reserves its next token for this task.

@@ -1,3 +1,4 @@
+import { scopeOf } from '../domain/circuit-breaker.js';
 import { InvalidTransitionError } from '../domain/state-machine.js';
 import { StaleLeaseError } from '../errors.js';
 import { jsonByteLength, LIMITS } from '../domain/limits.js';
@@ -40,19 +41,21 @@ export async function executeDelivery(deps: ExecutionDeps, delivery: Delivery): 
   const guard = attemptGuard(active, (task) => new StaleLeaseError(task.id));
   try {
     const handler = deps.handlers[active.type];
-    if (handler === undefined) {
-      return await settleFailure(deps, active, { message: `no handler for task type "${active.type}"`, type: 'UnknownTaskType', retryable: false }, guard);
-    }
+    // A deployment fault, not a failing handler: fails at once, for good, and trips no circuit.
+    if (handler === undefined) return await settleFailure(deps, active, noHandler(active.type), guard);
     const outcome = await runHandler(deps, active, handler, timeoutMs, guard);
     if (outcome.ok) return await complete(deps, outcome.latest, pool, outcome.result, guard);
     if (outcome.cancelled) return done('cancelled while running');
-    if (outcome.error.retryable !== false) await recordOutcome(deps.circuits, pool.name, pool.circuit, false, deps.now());
+    if (outcome.error.retryable !== false) await recordOutcome(deps.circuits, scopeOf(active), pool.circuit, false, deps.now());
     return await settleFailure(deps, outcome.latest, outcome.error, guard);
   } catch (error) {
     if (error instanceof StaleLeaseError) return done('this attempt is no longer the current one');
     throw error;
   }
 }
+
+/** The error of a task whose type this worker has no handler for. */
+export const noHandler = (type: string): TaskError => ({ message: `no handler for type ${type}`, type: 'UnknownTaskType', retryable: false });
 
 async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Json, guard: Guard): Promise<DeliveryOutcome> {
   const bytes = jsonByteLength(result);
@@ -63,7 +66,7 @@ async function complete(deps: ExecutionDeps, task: Task, pool: Pool, result: Jso
       retryable: false,
     }, guard);
   }
-  await recordOutcome(deps.circuits, pool.name, pool.circuit, true, deps.now());
+  await recordOutcome(deps.circuits, scopeOf(task), pool.circuit, true, deps.now());
   try {
     await deps.lifecycle.move(task.tenant, task.id, { type: 'complete', result }, { seen: task, guard });
     return done('completed');

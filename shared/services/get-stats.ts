@@ -1,4 +1,4 @@
-import type { CircuitState } from '../domain/circuit-breaker.js';
+import { rollUp, type CircuitState } from '../domain/circuit-breaker.js';
 import { fleetLoad, summarizeRecent, type RecentActivity } from '../domain/stats.js';
 import { deadlineCompliance, priorityInversions, type DeadlineCompliance } from '../domain/dispatch-quality.js';
 import { poolsFor } from '../domain/routing.js';
@@ -17,7 +17,7 @@ export interface Stats {
   /** Depths of the shared queues and their DLQs: an operator token only. */
   readonly queues?: readonly QueueDepth[];
   readonly tasks: Readonly<Record<TaskStatus, number>>;
-  /** Each pool's circuit: an operator token only. */
+  /** Each pool's circuits (one per tenant × task type), summed up as the worst of them: an operator token only. */
   readonly circuits?: Readonly<Record<string, CircuitState>>;
   /** Each pool's circuit cool-down: an OPEN circuit probes again `since` + this (the dashboard shows it). */
   readonly circuitCooldownSeconds: Readonly<Record<string, number>>;
@@ -66,7 +66,7 @@ export async function getStats(
   const [queues, tasks, circuits, recent, agents] = await Promise.all([
     options.operator ? deps.queueStats.depths() : undefined,
     deps.counters.read(tenant),
-    options.operator ? Promise.all(deps.pools.map(async (pool) => [pool.name, (await deps.circuits.get(pool.name)).state] as const)) : undefined,
+    options.operator ? Promise.all(deps.pools.map(async (pool) => [pool.name, rollUp(await deps.circuits.list(pool.name))] as const)) : undefined,
     deps.queries.list({ tenant, limit: SAMPLE }),
     deps.agents.list(tenant),
   ]);

@@ -12,7 +12,7 @@
  *   <tenant>#agent#<id>     / agent       a registered agent and the leases it holds
  *   <tenant>#counts         / n#<nn>      the tenant's task counts by status (sharded)
  *   TOKEN#<sha256>          / TOKEN       an API token's hash → tenant
- *   CIRCUIT#<pool>          / CIRCUIT     a pool's circuit breaker
+ *   CIRCUIT#<pool>          / CIRCUIT#<tenant>#<type>  the circuit breaker of a tenant × task type on a pool
  *
  * Indexes. None has a key attribute that changes while a task runs, so claims,
  * progress, heartbeats and completions write no index entry:

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandlerRegistry } from '../../shared/handlers.js';
 import { executeDelivery, type ExecutionDeps } from '../../shared/services/execute-task.js';
-import { admitToPool, recordOutcome } from '../../shared/services/circuit.js';
+import { admitToCircuit, recordOutcome } from '../../shared/services/circuit.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { awsServices, workerDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
@@ -49,16 +50,17 @@ describe('duplicate deliveries, on DynamoDB', () => {
 describe('the circuit breaker, shared through DynamoDB', () => {
   it('opens for every worker after N failures, lets one probe through, and closes on its success', async () => {
     const policy = { failureThreshold: 3, cooldownSeconds: 2 };
+    const database = { pool: 'database', tenant: 'acme', type: `migrate-${randomUUID()}` };
     const t0 = new Date();
-    for (let i = 0; i < 3; i++) await recordOutcome(worker.circuits, 'database', policy, false, t0);
-    expect(await admitToPool(worker.circuits, 'database', policy, t0)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    for (let i = 0; i < 3; i++) await recordOutcome(worker.circuits, database, policy, false, t0);
+    expect(await admitToCircuit(worker.circuits, database, policy, t0)).toEqual({ allowed: false, retryAfterSeconds: 2 });
 
     const later = new Date(t0.getTime() + 2500);
-    const probes = await Promise.all(Array.from({ length: 5 }, () => admitToPool(worker.circuits, 'database', policy, later)));
-    expect(probes.filter((p) => p.allowed)).toHaveLength(1);
+    const probes = await Promise.all(Array.from({ length: 5 }, () => admitToCircuit(worker.circuits, database, policy, later)));
+    expect(probes.filter((p: { allowed: boolean }) => p.allowed)).toHaveLength(1);
 
-    await recordOutcome(worker.circuits, 'database', policy, true, later);
-    expect(await admitToPool(worker.circuits, 'database', policy, later)).toEqual({ allowed: true });
-    expect((await worker.circuits.get('database')).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
+    await recordOutcome(worker.circuits, database, policy, true, later);
+    expect(await admitToCircuit(worker.circuits, database, policy, later)).toEqual({ allowed: true });
+    expect((await worker.circuits.get(database)).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admit, CLOSED_CIRCUIT, recordFailure, recordSuccess, type CircuitState } from '../../shared/domain/circuit-breaker.js';
+import { admit, circuitKeyInPool, CLOSED_CIRCUIT, recordFailure, recordSuccess, rollUp, scopeOf, type CircuitState } from '../../shared/domain/circuit-breaker.js';
 
 const policy = { failureThreshold: 3, cooldownSeconds: 10 };
 const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
@@ -42,5 +42,29 @@ describe('circuit breaker', () => {
 
   it('a success resets the count of consecutive failures', () => {
     expect(failTimes(2, recordSuccess(failTimes(2))).status).toBe('CLOSED');
+  });
+});
+
+describe('what a circuit covers', () => {
+  it("is one tenant's one task type on the task's pool", () => {
+    const task = { id: 't1', pool: 'general', tenant: 'acme', type: 'resize', priority: 'normal' };
+    expect(scopeOf(task)).toEqual({ pool: 'general', tenant: 'acme', type: 'resize' });
+  });
+
+  it('gives each tenant × type its own key, so no two share a circuit', () => {
+    const keys = ['acme', 'globex'].flatMap((tenant) => ['fail', 'echo', 'a:b.c_d-e'].map((type) => circuitKeyInPool({ tenant, type })));
+    expect(new Set(keys).size).toBe(6);
+    expect(circuitKeyInPool({ tenant: 'acme', type: 'fail' })).toBe('acme#fail');
+  });
+
+  it("sums up a pool's circuits as the worst of them", () => {
+    const open = failTimes(3);
+    const twoFailures = failTimes(2);
+    expect(rollUp([])).toEqual(CLOSED_CIRCUIT);
+    expect(rollUp([CLOSED_CIRCUIT, twoFailures, failTimes(1)])).toEqual(twoFailures);
+    expect(rollUp([twoFailures, open, CLOSED_CIRCUIT])).toEqual(open);
+    const admission = admit(open, at(11), policy);
+    const halfOpen = admission.allowed && admission.next !== undefined ? admission.next : open;
+    expect(rollUp([halfOpen, twoFailures]).status).toBe('HALF_OPEN');
   });
 });

@@ -104,11 +104,11 @@ describe('stream records', () => {
     expect(itemKind({ pk: 'acme#task#t1', sk: 'x' })).toBe('other');
     expect(itemKind({ pk: 'acme#job#j1', sk: 'job' })).toBe('job');
     expect(itemKind({ pk: 'acme#job#j1', sk: 'count#01' })).toBe('other');
-    expect(itemKind({ pk: 'CIRCUIT#general', sk: 'CIRCUIT' })).toBe('circuit');
+    expect(itemKind({ pk: 'CIRCUIT#general', sk: 'CIRCUIT#acme#resize' })).toBe('circuit');
     expect(itemKind({ pk: 'TOKEN#abc', sk: 'TOKEN' })).toBe('other');
     const decoded = decodeStreamRecord(marshall(toTaskItem(task()), { removeUndefinedValues: true }), marshall(item, { removeUndefinedValues: true }));
     expect(decoded).toMatchObject({ kind: 'task', old: { status: 'PENDING', payload: { a: 1 } }, new: { status: 'ACTIVE' } });
-    expect(decodeStreamRecord(undefined, marshall({ pk: 'CIRCUIT#gpu', sk: 'CIRCUIT', pool: 'gpu', status: 'OPEN' }))).toEqual({ kind: 'circuit', pool: 'gpu', to: 'OPEN' });
+    expect(decodeStreamRecord(undefined, marshall({ pk: 'CIRCUIT#gpu', sk: 'CIRCUIT#acme#render', pool: 'gpu', tenant: 'acme', type: 'render', status: 'OPEN' }))).toEqual({ kind: 'circuit', pool: 'gpu', to: 'OPEN' });
   });
 });
 

@@ -4,7 +4,6 @@ import { executeDelivery } from '../../shared/services/execute-task.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { deliveryOf, memoryExecution } from '../helpers/execution.js';
 import { memoryServices } from '../helpers/memory-services.js';
-import { TOPOLOGY, type Pool } from '../../shared/topology/topology.js';
 
 function counting(): { calls: number; handlers: HandlerRegistry } {
   const box = { calls: 0, handlers: {} as HandlerRegistry };
@@ -131,30 +130,52 @@ describe('executeDelivery', () => {
     expect(box.calls).toBe(1);
   });
 
-  it('opens the pool circuit after N failures: tasks go back untouched, then a probe closes it', async () => {
-    const general = TOPOLOGY.pools[0] as Pool;
-    const services = memoryServices(undefined, [...TOPOLOGY.pools, { ...general, name: 'other', capabilities: ['other'] }]);
-    const box = counting();
-    const worker = memoryExecution(services, box.handlers);
+  it("opens the circuit of a tenant's failing type after N failures: only that type waits, untouched, until a probe closes it", async () => {
+    const services = memoryServices();
+    let healed = false;
+    const handlers: HandlerRegistry = {
+      echo: (payload) => payload,
+      flaky: () => {
+        if (!healed) throw new Error('down');
+        return 'up';
+      },
+    };
+    const worker = memoryExecution(services, handlers);
+    const flaky = { pool: 'general', tenant: 'acme', type: 'flaky' };
     for (let i = 0; i < 3; i++) {
-      const { task } = await submitTask(services, 'acme', { type: 'boom' });
+      const { task } = await submitTask(services, 'acme', { type: 'flaky', maxAttempts: 1 });
       await executeDelivery(worker, deliveryOf(task));
     }
-    expect((await worker.circuits.get('general')).state.status).toBe('OPEN');
+    expect((await worker.circuits.get(flaky)).state.status).toBe('OPEN');
 
-    const { task } = await submitTask(services, 'acme', { type: 'echo' });
-    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'retry', delaySeconds: 10, reason: 'circuit of pool general is open' });
+    const { task } = await submitTask(services, 'acme', { type: 'flaky', maxAttempts: 1 });
+    expect(await executeDelivery(worker, deliveryOf(task))).toEqual({ action: 'retry', delaySeconds: 10, reason: 'circuit of type flaky on pool general is open' });
     expect(await services.task(task.id)).toMatchObject({ status: 'PENDING', attempts: 0 });
 
-    services.advance(5);
-    expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'retry', delaySeconds: 5 });
-    // Other pools are not affected.
-    const other = (await submitTask(services, 'acme', { type: 'echo', requires: ['other'] })).task;
-    expect(await executeDelivery(worker, deliveryOf(other))).toMatchObject({ reason: 'completed' });
+    // The same tenant's other types, and another tenant's same type, on the same pool, run meanwhile.
+    const echo = (await submitTask(services, 'acme', { type: 'echo' })).task;
+    expect(await executeDelivery(worker, deliveryOf(echo))).toMatchObject({ reason: 'completed' });
+    const othersFlaky = (await submitTask(services, 'globex', { type: 'flaky', maxAttempts: 1 })).task;
+    expect(await executeDelivery(worker, deliveryOf(othersFlaky))).toMatchObject({ reason: 'failed after 1 attempt(s): down' });
+    expect((await worker.circuits.get(flaky)).state.status).toBe('OPEN');
+    expect((await worker.circuits.get({ ...flaky, tenant: 'globex' })).state).toMatchObject({ status: 'CLOSED', consecutiveFailures: 1 });
 
-    services.advance(5);
+    // Past the cool-down one probe runs; its success closes the circuit.
+    services.advance(10);
+    healed = true;
     expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ reason: 'completed' });
-    expect((await worker.circuits.get('general')).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
+    expect((await worker.circuits.get(flaky)).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
+  });
+
+  it('fails a type with no handler at once, for good, and trips no circuit however often it comes', async () => {
+    const services = memoryServices();
+    const worker = memoryExecution(services, counting().handlers);
+    for (let i = 0; i < 10; i++) {
+      const { task } = await submitTask(services, 'acme', { type: 'x', maxAttempts: 5 });
+      expect(await executeDelivery(worker, deliveryOf(task))).toMatchObject({ action: 'delete' });
+      expect(await services.task(task.id)).toMatchObject({ status: 'FAILED', attempts: 1, error: { message: 'no handler for type x', type: 'UnknownTaskType' } });
+    }
+    expect(await worker.circuits.list('general')).toEqual([]);
   });
 
   it('never lets a worker whose attempt was declared lost finish the next attempt', async () => {

@@ -1,38 +1,42 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { CLOSED_CIRCUIT, type CircuitState } from '../../domain/circuit-breaker.js';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { circuitKeyInPool, CLOSED_CIRCUIT, type CircuitScope, type CircuitState } from '../../domain/circuit-breaker.js';
 import type { CircuitStore, VersionedCircuit } from '../../ports/circuit-store.js';
 import { TABLE } from '../../topology/table.js';
 
-const circuitKey = (pool: string): Record<string, string> => ({
-  [TABLE.partitionKey]: `CIRCUIT#${pool}`,
-  [TABLE.sortKey]: 'CIRCUIT',
+/** A pool's circuits share a partition, so /stats lists them with one query. */
+const SORT_PREFIX = 'CIRCUIT#';
+
+const circuitKey = (scope: CircuitScope): Record<string, string> => ({
+  [TABLE.partitionKey]: `CIRCUIT#${scope.pool}`,
+  [TABLE.sortKey]: `${SORT_PREFIX}${circuitKeyInPool(scope)}`,
 });
 
-/** One item per pool; every write is guarded by the version it read. */
+const fromItem = (item: Record<string, unknown>): CircuitState => ({
+  status: item.status as CircuitState['status'],
+  consecutiveFailures: Number(item.consecutiveFailures ?? 0),
+  ...(typeof item.since === 'string' ? { since: item.since } : {}),
+});
+
+/** One item per tenant × task type on a pool; every write is guarded by the version it read. */
 export class DynamoDbCircuitStore implements CircuitStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async get(pool: string): Promise<VersionedCircuit> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: circuitKey(pool), ConsistentRead: true }));
+  async get(scope: CircuitScope): Promise<VersionedCircuit> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: circuitKey(scope), ConsistentRead: true }));
     if (Item === undefined) return { state: CLOSED_CIRCUIT, version: 0 };
-    const state: CircuitState = {
-      status: Item.status as CircuitState['status'],
-      consecutiveFailures: Number(Item.consecutiveFailures ?? 0),
-      ...(typeof Item.since === 'string' ? { since: Item.since } : {}),
-    };
-    return { state, version: Number(Item.version ?? 0) };
+    return { state: fromItem(Item), version: Number(Item.version ?? 0) };
   }
 
-  async compareAndSet(pool: string, state: CircuitState, expectedVersion: number): Promise<boolean> {
+  async compareAndSet(scope: CircuitScope, state: CircuitState, expectedVersion: number): Promise<boolean> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...circuitKey(pool), pool, ...state, version: expectedVersion + 1 },
+          Item: { ...circuitKey(scope), pool: scope.pool, tenant: scope.tenant, type: scope.type, ...state, version: expectedVersion + 1 },
           // version 0 means "never stored": the item must not exist yet.
           ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(#pk)' : '#version = :expected',
           ExpressionAttributeNames: expectedVersion === 0 ? { '#pk': TABLE.partitionKey } : { '#version': 'version' },
@@ -44,5 +48,26 @@ export class DynamoDbCircuitStore implements CircuitStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async list(pool: string): Promise<readonly CircuitState[]> {
+    const states: CircuitState[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          // begins_with: skips the one-per-pool item (sort key `CIRCUIT`) of the layout before circuits were per type.
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+          ExpressionAttributeValues: { ':pk': `CIRCUIT#${pool}`, ':prefix': SORT_PREFIX },
+          ConsistentRead: true,
+          ...(ExclusiveStartKey !== undefined ? { ExclusiveStartKey } : {}),
+        }),
+      );
+      states.push(...(page.Items ?? []).map(fromItem));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+    return states;
   }
 }

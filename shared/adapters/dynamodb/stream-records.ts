@@ -46,7 +46,7 @@ export const STREAM_FILTER_PATTERNS: readonly object[] = [
   // A task deleted by TTL leaves the /stats counts.
   { eventName: ['REMOVE'], dynamodb: { OldImage: { [TABLE.sortKey]: { S: ['task'] } } } },
   // Circuit state changes, for the metric.
-  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: ['CIRCUIT'] } } } },
+  { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: [{ prefix: 'CIRCUIT#' }] } } } },
 ];
 
 type Image = Record<string, AttributeValue> | undefined;

@@ -17,10 +17,14 @@ describe('the events cost bench', () => {
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, task('MODIFY', 'COMPLETED', 'ACTIVE'))).toBe(true);
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, task('MODIFY', 'ACTIVE', 'ACTIVE'))).toBe(false);
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, { eventName: 'MODIFY', dynamodb: { NewImage: { sk: { S: 'n#1' } } } })).toBe(false);
+    // A circuit (one per tenant × task type) changing.
+    expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, { eventName: 'MODIFY', dynamodb: { NewImage: { sk: { S: 'CIRCUIT#acme#resize' } } } })).toBe(true);
   });
 
   it('refuses filter operators it cannot evaluate rather than miscounting', () => {
-    expect(() => matchesFilter({ a: [{ prefix: 'x' }] }, { a: 'xy' })).toThrow(/not supported/);
+    expect(() => matchesFilter({ a: [{ exists: true }] }, { a: 'xy' })).toThrow(/not supported/);
+    expect(matchesFilter({ a: [{ prefix: 'x' }] }, { a: 'xy' })).toBe(true);
+    expect(matchesFilter({ a: [{ prefix: 'x' }] }, { a: 'yx' })).toBe(false);
   });
 
   it('fits a consumer invocation’s duration as a fixed part plus a part per record', () => {

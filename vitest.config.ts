@@ -1,9 +1,5 @@
 import { defineConfig } from 'vitest/config';
 
-// Node 20 here; the SDK's warning that its 2027 releases need Node 22 is in the README,
-// not in every test's output (test workers inherit this process's environment).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export default defineConfig({
   test: {
     projects: [

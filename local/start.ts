@@ -23,8 +23,6 @@ import { startLocalStack, type LocalStack } from './runtime.js';
 import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 
 const env = process.env;
-// The SDK warns once that its 2027 releases need Node >= 22 (see README): said there, not on every start.
-env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } } });
 const tenant = env.TASKFLEET_TENANT ?? 'local';
 if (!isTenantName(tenant)) {

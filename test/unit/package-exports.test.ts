@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import rootPackage from '../../package.json' with { type: 'json' };
@@ -23,6 +27,21 @@ describe('the packages', () => {
     expect(Object.keys((sdkPackage as { dependencies?: object }).dependencies ?? {})).toEqual([]);
     expect(rootPackage.dependencies['@taskfleet/sdk']).toBe(sdkPackage.version);
     expect(rootPackage.workspaces).toEqual(['packages/sdk']);
+  });
+
+  it('the server package carries its copy of the SDK (bundleDependencies), so its tarball installs alone', () => {
+    expect(rootPackage.bundleDependencies).toEqual(['@taskfleet/sdk']);
+    expect(rootPackage.scripts.prepack).toBe('npm run build');
+  });
+
+  it('@taskfleet/sdk imports from the repo with plain node right after `npm install`: its prepare script builds it', async () => {
+    expect(sdkPackage.scripts.prepare).toBe('npm run build');
+    const entry = fileURLToPath(import.meta.resolve('@taskfleet/sdk'));
+    expect(existsSync(entry)).toBe(true);
+    const { stdout } = await promisify(execFile)('node', ['--input-type=module', '-e', "const m = await import('@taskfleet/sdk'); console.log(typeof m.TaskfleetClient, typeof m.Worker)"], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    });
+    expect(stdout.trim()).toBe('function function');
   });
 
   it('has a taskfleet command', () => {

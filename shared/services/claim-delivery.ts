@@ -80,7 +80,7 @@ export type Claim = { readonly claimed: Task; readonly pool: Pool; readonly time
  * conditional write, so of many copies of a message only one claims it. The rest
  * decides what happens to the message: a finished task's is deleted; a task
  * running elsewhere waits out its lease; a lapsed lease counts as a failed
- * attempt; a passed deadline expires the task; an open circuit (its tenant's task type failing) puts it back.
+ * attempt; a passed deadline expires the task; an open circuit puts it back.
  */
 export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, options: ClaimOptions): Promise<Claim> {
   for (let round = 0; round < 8; round++) {

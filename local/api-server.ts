@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
 import { MAX_REQUEST_BYTES } from '../shared/domain/limits.js';
-import { PayloadTooLargeError } from '../shared/errors.js';
-import type { ApiEvent, ApiResult, TenantContext } from '../shared/http/types.js';
+import { PayloadTooLargeError, ValidationError } from '../shared/errors.js';
+import type { ApiEvent, ApiResult, AuthorizerContext } from '../shared/http/types.js';
 import { AUTHORIZER_ENTRY, ROUTES, type RouteSpec } from '../shared/topology/routes.js';
 import { lambdaContext, toApiEvent, toAuthorizerEvent, type RawRequest } from './apigw-event.js';
 
@@ -12,7 +12,7 @@ type RouteHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEventV2,
   context: Context,
-) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Partial<TenantContext>>>;
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
 
 /**
  * The request limit of the Lambda behind each route (a synchronous invoke takes
@@ -21,8 +21,6 @@ type AuthorizerHandler = (
  */
 const MAX_BODY_BYTES = MAX_REQUEST_BYTES;
 const ROOT = resolve(import.meta.dirname, '..');
-/** API Gateway caches an authorizer's answer per token (the stack's resultsCacheTtl); here only grants are cached. */
-const AUTHORIZER_CACHE_MS = 300_000;
 
 interface CompiledRoute {
   readonly spec: RouteSpec;
@@ -52,27 +50,22 @@ function compile(spec: RouteSpec, handler: RouteHandler): CompiledRoute {
 
 /**
  * Serves the HTTP API the way API Gateway v2 would: the same route table, the
- * same Lambda authorizer first (401 without a token, 403 with a wrong one), and
+ * same Lambda authorizer first (its verdict in the event: the route answers 401
+ * without a token, 403 with a wrong one), and
  * the same handler modules, invoked with payload-format-2.0 events.
  */
 export async function startApiServer(port: number, options: { log?: (line: string) => void } = {}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const authorizer = await importHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
   const routes = await Promise.all(ROUTES.map(async (spec) => compile(spec, await importHandler<RouteHandler>(spec.entry))));
 
-  const grants = new Map<string, { context: TenantContext; until: number }>();
-  const cachedAuthorizer: Authorize = async (request, routeKey, identity) => {
-    const cached = grants.get(identity);
-    if (cached !== undefined && cached.until > Date.now()) return cached.context;
+  // The authorizer runs for every request of an authorized route, as deployed (it caches its own verdicts).
+  const runAuthorizer: Authorize = async (request, routeKey, identity) => {
     const verdict = await authorizer(toAuthorizerEvent(request, routeKey, identity), lambdaContext('Authorizer'));
-    if (!verdict.isAuthorized || verdict.context?.tenant === undefined) return undefined;
-    const context = { tenant: verdict.context.tenant, operator: verdict.context.operator === true };
-    if (grants.size > 10_000) grants.clear();
-    grants.set(identity, { context, until: Date.now() + AUTHORIZER_CACHE_MS });
-    return context;
+    return verdict.isAuthorized ? (verdict.context ?? {}) : undefined;
   };
   const server = createServer((req, res) => {
     if (options.log !== undefined) logRequest(req, res, options.log);
-    handle(req, res, routes, cachedAuthorizer).catch((error: unknown) => {
+    handle(req, res, routes, runAuthorizer).catch((error: unknown) => {
       console.error('local API error', error);
       if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
@@ -94,14 +87,18 @@ export async function startApiServer(port: number, options: { log?: (line: strin
   };
 }
 
-type Authorize = (request: RawRequest, routeKey: string, identity: string) => Promise<TenantContext | undefined>;
+/** The authorizer's context, or undefined when it refused the request outright (API Gateway's own 403). */
+type Authorize = (request: RawRequest, routeKey: string, identity: string) => Promise<AuthorizerContext | undefined>;
 
 async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly CompiledRoute[], authorize: Authorize): Promise<void> {
   const body = await readBody(req);
   if (typeof body === 'number') return send(res, { statusCode: 413, body: JSON.stringify(new PayloadTooLargeError(body, MAX_BODY_BYTES).toJSON()) });
+  const url = URL.parse(req.url ?? '/', 'http://127.0.0.1');
+  // A request target no URL parser accepts (`http://[/health`): refused as a bad path, not a 500.
+  if (url === null) return send(res, { statusCode: 400, body: JSON.stringify(new ValidationError([{ field: 'path', message: 'is not a valid request target' }]).toJSON()) });
   const request: RawRequest = {
     method: req.method ?? 'GET',
-    url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+    url,
     headers: req.headers,
     body,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
@@ -110,14 +107,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
   if (match === undefined) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
   const { route, pathParameters } = match;
 
-  let tenant: TenantContext | undefined;
+  let context: AuthorizerContext | undefined;
   if (route.spec.authorized) {
-    const identity = req.headers.authorization;
-    if (identity === undefined || identity === '') return send(res, { statusCode: 401, body: JSON.stringify({ message: 'Unauthorized' }) });
-    tenant = await authorize(request, route.spec.routeKey, identity);
-    if (tenant === undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
+    // No identity source, as deployed: the authorizer sees requests without a token too, and the route answers 401/403.
+    context = await authorize(request, route.spec.routeKey, req.headers.authorization ?? '');
+    if (context === undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
   }
-  const event = toApiEvent(request, route.spec.routeKey, pathParameters, tenant);
+  const event = toApiEvent(request, route.spec.routeKey, pathParameters, context);
   send(res, await route.handler(event, lambdaContext(route.spec.functionName)));
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
-import type { ApiEvent, TenantContext } from '../shared/http/types.js';
+import type { ApiEvent, AuthorizerContext } from '../shared/http/types.js';
 
 export interface RawRequest {
   readonly method: string;
@@ -53,7 +53,7 @@ export function toApiEvent(
   request: RawRequest,
   routeKey: string,
   pathParameters: Record<string, string>,
-  authorizer: TenantContext | undefined,
+  authorizer: AuthorizerContext | undefined,
 ): ApiEvent {
   const now = new Date();
   const context = requestContext(request, routeKey, now);
@@ -71,7 +71,7 @@ export function toApiEvent(
     isBase64Encoded: false,
     requestContext: {
       ...context,
-      authorizer: { lambda: authorizer ?? ({} as TenantContext) },
+      authorizer: { lambda: authorizer ?? {} },
     },
   };
 }
@@ -84,7 +84,7 @@ export function toAuthorizerEvent(request: RawRequest, routeKey: string, identit
     version: '2.0',
     type: 'REQUEST',
     routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${routeKey.replace(' ', '')}`,
-    identitySource: [identity],
+    identitySource: identity === '' ? [] : [identity],
     routeKey,
     rawPath: request.url.pathname,
     rawQueryString: request.url.search.replace(/^\?/, ''),

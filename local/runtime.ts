@@ -13,6 +13,7 @@ import { hasWorkQueue, TOPOLOGY } from '../shared/topology/topology.js';
 import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
 import { awsServices, awsSqsClient } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
+import { portOf } from '../shared/adapters/http/address-guard.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
 import { startSqsEmulator, type RunningEmulator } from './emulators/sqs-emulator.js';
 import { freePort } from './free-port.js';
@@ -175,6 +176,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});
     stops.push(() => api.close());
+    // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
+    process.env[EVENTS_ENV.forbiddenLoopbackPorts] = [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(',');
     if (options.workers) {
       const mappings = await startEventSourceMappings({
         sqsEndpoint,

@@ -67,6 +67,13 @@ export class UnauthorizedError extends TaskfleetError {
   }
 }
 
+/** A bearer token that grants nothing (unknown, revoked, or not a token at all). */
+export class ForbiddenError extends TaskfleetError {
+  constructor() {
+    super(403, 'forbidden', 'the bearer token grants no access (unknown or revoked)');
+  }
+}
+
 export class NotFoundError extends TaskfleetError {
   constructor(what: string, id: string) {
     super(404, 'not_found', `${what} ${id} not found`);

@@ -16,6 +16,8 @@ export const EVENTS_ENV = {
   allowLoopback: 'TASKFLEET_WEBHOOK_ALLOW_LOOPBACK',
   /** "true": deliveries may reach any address (receivers inside the operator's network). */
   allowPrivate: 'TASKFLEET_WEBHOOK_ALLOW_PRIVATE',
+  /** Comma-separated ports deliveries never reach on loopback (the local stack sets its emulators' and API's). */
+  forbiddenLoopbackPorts: 'TASKFLEET_WEBHOOK_FORBIDDEN_LOOPBACK_PORTS',
   retryBaseSeconds: 'TASKFLEET_WEBHOOK_RETRY_BASE_SECONDS',
   retryCapSeconds: 'TASKFLEET_WEBHOOK_RETRY_CAP_SECONDS',
   retryMaxAgeSeconds: 'TASKFLEET_WEBHOOK_RETRY_MAX_AGE_SECONDS',
@@ -23,7 +25,8 @@ export const EVENTS_ENV = {
 } as const;
 
 export function addressPolicy(env: NodeJS.ProcessEnv = process.env): AddressPolicy {
-  return { allowLoopback: env[EVENTS_ENV.allowLoopback] === 'true', allowPrivate: env[EVENTS_ENV.allowPrivate] === 'true' };
+  const ports = (env[EVENTS_ENV.forbiddenLoopbackPorts] ?? '').split(',').map(Number).filter((port) => Number.isInteger(port) && port > 0);
+  return { allowLoopback: env[EVENTS_ENV.allowLoopback] === 'true', allowPrivate: env[EVENTS_ENV.allowPrivate] === 'true', forbiddenLoopbackPorts: ports };
 }
 
 export function deliveryRetryPolicy(env: NodeJS.ProcessEnv = process.env): DeliveryRetryPolicy {

@@ -24,8 +24,6 @@ export interface TaskfleetHttpApiProps {
   readonly handlers: ReadonlyMap<string, IFunction>;
   /** Guards every route whose spec says `authorized`. */
   readonly authorizerFunction: IFunction;
-  /** How long API Gateway caches an authorizer answer per token. @default Duration.seconds(300) */
-  readonly authorizerCacheTtl?: Duration;
   /** Steady-state requests per second across the stage. @default 100 */
   readonly throttleRateLimit?: number;
   /** Burst requests across the stage. @default 200 */
@@ -84,10 +82,16 @@ export class TaskfleetHttpApi extends Construct {
       },
     });
 
+    // No identity source, so no API Gateway cache: with one, a request without the header
+    // gets API Gateway's own 401 `{"message":"Unauthorized"}`, and a denial its 403
+    // `{"message":"Forbidden"}` (an HTTP API has no gateway responses to reshape them).
+    // The authorizer sees every request, allows it with its verdict, and each route
+    // answers 401/403 in the API's error format (shared/http/http-handler.ts); the
+    // authorizer keeps verdicts 300 s itself (shared/services/authorize.ts).
     const authorizer = new HttpLambdaAuthorizer('BearerToken', props.authorizerFunction, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(300),
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
     const none = new HttpNoneAuthorizer();
 

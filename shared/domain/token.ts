@@ -15,3 +15,14 @@ export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
 }
+
+/** Why a request has no tenant: no bearer token (401), or one that grants nothing (403). */
+export type AuthDenial = 'missing' | 'invalid';
+
+/** Who a request's bearer token says the caller is, or why it says no one. */
+export interface AuthVerdict {
+  readonly tenant?: string;
+  /** An operator's token: may see pool-wide figures (shared queue depths, DLQs, circuits). */
+  readonly operator?: boolean;
+  readonly denied?: AuthDenial;
+}

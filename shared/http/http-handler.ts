@@ -3,6 +3,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TaskfleetError } from '../errors.js';
 import { logger } from '../wiring.js';
+import { refuseDenied } from './request.js';
 import type { ApiEvent, ApiResult } from './types.js';
 
 export function json(statusCode: number, body: unknown): ApiResult {
@@ -59,10 +60,18 @@ function isInvocationTimeout(error: unknown): boolean {
   return error instanceof Error && error.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
 }
 
+/**
+ * A caller the authorizer found no tenant for is refused before the route's own
+ * code runs (401 or 403, in the API's error format): no body check, no store call.
+ */
+export function deniedCallers(): MiddlewareObj<ApiEvent, ApiResult> {
+  return { before: (request) => refuseDenied(request.event) };
+}
+
 /** A route handler: the business function plus the middleware every route has. */
 export function httpHandler(
   fn: (event: ApiEvent, context: Context) => Promise<ApiResult>,
 ): middy.MiddyfiedHandler<ApiEvent, ApiResult> {
   // Lambda context on every line, and debug sampling decided per invocation (POWERTOOLS_LOGGER_SAMPLE_RATE).
-  return middy<ApiEvent, ApiResult>().use(injectLambdaContext(logger)).use(httpErrors()).handler(fn);
+  return middy<ApiEvent, ApiResult>().use(injectLambdaContext(logger)).use(httpErrors()).use(deniedCallers()).handler(fn);
 }

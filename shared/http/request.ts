@@ -1,6 +1,7 @@
 import { MAX_REQUEST_BYTES } from '../domain/limits.js';
-import { decodePathId, jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../domain/validation.js';
-import { MalformedJsonError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { jsonBodyProblems } from '../domain/json-body.js';
+import { decodePathId, MAX_JSON_DEPTH, tooDeep } from '../domain/validation.js';
+import { ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { ApiEvent } from './types.js';
 
 /**
@@ -12,7 +13,8 @@ const MAX_BODY_DEPTH = MAX_JSON_DEPTH + 4;
 /**
  * The JSON body; a missing or unparsable body is a 400 naming `body`, one over
  * the Lambda invoke limit a 413, one nested too deep a 400 before any schema
- * (whose recursive walk it could overflow) sees it.
+ * (whose recursive walk it could overflow) sees it, and so is a number JSON
+ * cannot hold or a prototype key anywhere in it (400 naming the field).
  */
 export function jsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): unknown {
   if (event.body === undefined || event.body === '') {
@@ -26,7 +28,10 @@ export function jsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded'>): unk
   } catch (error) {
     throw new MalformedJsonError(error);
   }
-  if (jsonDepth(value, MAX_BODY_DEPTH) > MAX_BODY_DEPTH) throw new ValidationError([{ field: 'body', message: tooDeep(MAX_BODY_DEPTH) }]);
+  const problems = jsonBodyProblems(value, MAX_BODY_DEPTH);
+  if (problems.tooDeep) throw new ValidationError([{ field: 'body', message: tooDeep(MAX_BODY_DEPTH) }]);
+  // Numbers JSON cannot carry and prototype keys, at any depth, on every route (shared/domain/json-body.ts).
+  if (problems.fields.length > 0) throw new ValidationError(problems.fields);
   return value;
 }
 
@@ -35,8 +40,20 @@ export function optionalJsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded
   return event.body === undefined || event.body === '' ? {} : jsonBody(event);
 }
 
+/**
+ * Refuses a request the authorizer let through without a tenant: 401 without a
+ * bearer token, 403 with one that grants nothing. Every route's middleware runs
+ * it first (http-handler.ts), so a refused caller learns nothing of the route.
+ */
+export function refuseDenied(event: Pick<ApiEvent, 'requestContext'>): void {
+  const denied = event.requestContext.authorizer?.lambda?.denied;
+  if (denied === 'missing') throw new UnauthorizedError();
+  if (denied !== undefined) throw new ForbiddenError();
+}
+
 /** The tenant the authorizer resolved; its absence means the route was not authorized. */
 export function tenantOf(event: Pick<ApiEvent, 'requestContext'>): string {
+  refuseDenied(event);
   const tenant = event.requestContext.authorizer?.lambda?.tenant;
   if (typeof tenant !== 'string' || tenant === '') throw new UnauthorizedError();
   return tenant;

@@ -3,10 +3,17 @@ import type { ValueRef } from '../domain/task.js';
 /**
  * Payloads and results above the inline limit, kept beside the task record (an S3
  * bucket on AWS, fauxqs locally). Keys start with the tenant, like every table key.
+ *
+ * Every put writes a new object under a key of its own: the object is written
+ * before the conditional write that decides whether its record points to it, so
+ * a write that is refused (a duplicate id, a replayed idempotency key, a lost
+ * completion) can never have changed the object another record points to.
  */
 export interface ValueStore {
-  /** Stores `json` (serialized) as the task's `name`; the ref goes into the record. */
+  /** Stores `json` (serialized) as a new object for the task's `name`; the ref goes into the record. */
   put(tenant: string, taskId: string, name: 'payload' | 'result', json: string): Promise<ValueRef>;
   /** The serialized JSON behind a ref. */
   get(ref: ValueRef): Promise<string>;
+  /** Removes the object behind a ref that no record points to (a refused write's). Repeatable. */
+  delete(ref: ValueRef): Promise<void>;
 }

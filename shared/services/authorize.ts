@@ -1,5 +1,5 @@
 import { isTenantName, TENANT_RULE } from '../domain/tenant.js';
-import { bearerToken, hashToken } from '../domain/token.js';
+import { bearerToken, hashToken, type AuthVerdict } from '../domain/token.js';
 import { ValidationError } from '../errors.js';
 import type { TokenGrant, TokenStore } from '../ports/token-store.js';
 
@@ -23,4 +23,28 @@ export async function authorize(tokens: TokenStore, authorizationHeader: string 
 export async function addToken(tokens: TokenStore, token: string, tenant: string, label: string, options: { operator?: boolean } = {}): Promise<void> {
   if (!isTenantName(tenant)) throw new ValidationError([{ field: 'tenant', message: `"${tenant}" is not a tenant name: ${TENANT_RULE}` }]);
   await tokens.put(hashToken(token), tenant, label, options);
+}
+
+/**
+ * How long a token's verdict is kept in this process: as long as API Gateway's
+ * own result cache kept it before the authorizer ran on every request (so a
+ * revoked token stops working within the same bound).
+ */
+export const VERDICT_CACHE_MS = 300_000;
+const verdicts = new Map<string, { context: AuthVerdict; until: number }>();
+
+/**
+ * The authorizer's context for an Authorization header: the tenant, or why there
+ * is none (`missing`: no header; `invalid`: a token that grants nothing).
+ * Verdicts are cached per header for VERDICT_CACHE_MS.
+ */
+export async function authorizerVerdict(tokens: TokenStore, authorizationHeader: string | undefined, nowMs: number): Promise<AuthVerdict> {
+  if (authorizationHeader === undefined || authorizationHeader === '') return { denied: 'missing' };
+  const cached = verdicts.get(authorizationHeader);
+  if (cached !== undefined && cached.until > nowMs) return cached.context;
+  const grant = await authorize(tokens, authorizationHeader);
+  const context: AuthVerdict = grant === undefined ? { denied: 'invalid' } : { tenant: grant.tenant, operator: grant.operator };
+  if (verdicts.size > 10_000) verdicts.clear();
+  verdicts.set(authorizationHeader, { context, until: nowMs + VERDICT_CACHE_MS });
+  return context;
 }

@@ -5,7 +5,7 @@ import { routeToPool } from '../domain/routing.js';
 import { InvalidTransitionError, transition, type TaskEvent } from '../domain/state-machine.js';
 import { isTerminal } from '../domain/task-status.js';
 import type { HeldToken } from '../domain/rate-limit.js';
-import type { Due, Json, Task } from '../domain/task.js';
+import type { Due, Json, Task, ValueRef } from '../domain/task.js';
 import { LIMITS } from '../domain/limits.js';
 import { readyNoteOf, type ReadyNote } from '../domain/scheduling/wake.js';
 import type { ValueStore } from '../ports/value-store.js';
@@ -98,6 +98,8 @@ export class TaskLifecycle {
   async createAll(tasks: readonly Task[]): Promise<(CreateResult | { readonly error: Error })[]> {
     const now = this.deps.now();
     const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
+    // The objects this call wrote (a next stage arrives holding its parent's result ref, which is not ours to remove).
+    const written = new Set(offloaded.filter((task, i) => task.payloadRef !== tasks[i]?.payloadRef).map((task) => task.id));
     const prepared = offloaded.map((task) => withDispatch(undefined, task, { ...this.placing(task.pool), now, ...this.settings }));
     // A replayed idempotency key answers with its task, without sending a second message.
     const replays = new Map<string, Task>();
@@ -111,19 +113,25 @@ export class TaskLifecycle {
     const { failed } = await this.deps.queue.enqueue(toSend.map((t) => toQueueEntry(t, now)));
     const unsent = new Map(failed.map((f) => [f.taskId, f.reason]));
     return mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
-      const replayed = replays.get(task.id);
-      if (replayed !== undefined) return { created: false, task: replayed };
-      const reason = unsent.get(task.id);
-      if (reason !== undefined) {
-        this.deps.warn('could not queue a task; refused it', { taskId: task.id, tenant: task.tenant, reason });
-        return { error: new UnavailableError(`task ${task.id} could not be queued; nothing was accepted (retry)`) };
-      }
-      try {
-        return await this.insert(task);
-      } catch (error) {
-        return { error: error as Error };
-      }
+      const outcome = await this.createOne(task, replays.get(task.id), unsent.get(task.id));
+      // A payload object is written before the conditional create decides; one whose
+      // task was not created (a duplicate id, a replayed key, a refusal) is removed.
+      if (task.payloadRef !== undefined && written.has(task.id) && !('created' in outcome && outcome.created)) await this.discardUnreferenced(task.tenant, task.id, task.payloadRef);
+      return outcome;
     });
+  }
+
+  private async createOne(task: Task, replayed: Task | undefined, unsentReason: string | undefined): Promise<CreateResult | { readonly error: Error }> {
+    if (replayed !== undefined) return { created: false, task: replayed };
+    if (unsentReason !== undefined) {
+      this.deps.warn('could not queue a task; refused it', { taskId: task.id, tenant: task.tenant, reason: unsentReason });
+      return { error: new UnavailableError(`task ${task.id} could not be queued; nothing was accepted (retry)`) };
+    }
+    try {
+      return await this.insert(task);
+    } catch (error) {
+      return { error: error as Error };
+    }
   }
 
   private async insert(task: Task): Promise<CreateResult> {
@@ -198,8 +206,20 @@ export class TaskLifecycle {
    * guard throws.
    */
   async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard; admit?: AdmitOptions } = {}): Promise<Task> {
-    // A large result goes to the values bucket first; the record keeps a reference.
+    // A large result goes to the values bucket first, as a new object; the record keeps a reference.
     const event = given.type === 'complete' ? await this.offloadResult(tenant, id, given) : given;
+    const written = event !== given && event.type === 'complete' ? event.resultRef : undefined;
+    if (written === undefined) return this.apply(tenant, id, event, options);
+    try {
+      return await this.apply(tenant, id, event, options);
+    } catch (error) {
+      // A refused completion (already finished, a stale lease) leaves no object behind.
+      await this.discardUnreferenced(tenant, id, written);
+      throw error;
+    }
+  }
+
+  private async apply(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard; admit?: AdmitOptions }): Promise<Task> {
     let before = options.seen;
     let admit = options.admit;
     for (let race = 0; race < MAX_RACES; race++) {
@@ -321,6 +341,24 @@ export class TaskLifecycle {
     if (Buffer.byteLength(json, 'utf8') <= LIMITS.inlineBytes) return task;
     const payloadRef = await this.deps.values.put(task.tenant, task.id, 'payload', json);
     return { ...task, payload: null, payloadRef };
+  }
+
+  /**
+   * Deletes a value object this call wrote unless the task's record points to it.
+   * The record is read first, not assumed: a write that failed ambiguously (a
+   * timeout after DynamoDB applied it) may have committed the reference, and an
+   * orphan is better than a record whose value is gone. Failures are reported,
+   * not thrown: the caller's own answer stands.
+   */
+  private async discardUnreferenced(tenant: string, id: string, ref: ValueRef): Promise<void> {
+    if (this.deps.values === undefined) return;
+    try {
+      const record = await this.deps.records.get(tenant, id);
+      if (record?.payloadRef?.key === ref.key || record?.resultRef?.key === ref.key) return;
+      await this.deps.values.delete(ref);
+    } catch (error) {
+      this.deps.warn('could not remove the value object of a refused write', { taskId: id, tenant, key: ref.key, error: String(error) });
+    }
   }
 
   private async offloadResult(tenant: string, id: string, event: Extract<TaskEvent, { type: 'complete' }>): Promise<TaskEvent> {

@@ -42,8 +42,11 @@ export function access(...parts: readonly Access[]): Access {
 
 // ── Code paths ────────────────────────────────────────────────────────────────
 
-/** Keeps a payload or result over 8 KiB in the values bucket. */
-export const storesValues: Access = { values: ['s3:PutObject'] };
+/**
+ * Keeps a payload or result over 8 KiB in the values bucket, as a new object per
+ * write, and deletes the object of a write that was refused (a duplicate id, a lost completion).
+ */
+export const storesValues: Access = { values: ['s3:PutObject', 's3:DeleteObject'] };
 /** Reads a payload or result kept in the values bucket. */
 export const readsValues: Access = { values: ['s3:GetObject'] };
 

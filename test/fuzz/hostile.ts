@@ -90,7 +90,7 @@ export const hostileQuery: fc.Arbitrary<string> = fc
 
 /** A body that is not a JSON object the route can take: garbage text, deep nesting, random JSON. */
 export const hostileBodyText: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('{', '{"a":', 'null', '[]', '"x"', '1e999', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{}}}', '\u0000', '{}{}', 'NaN'),
+  fc.constantFrom('{', '{"a":', 'null', '[]', '"x"', '1e999', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{}}}', '\u0000', '{}{}', 'NaN', '{"a":Infinity}', '{"a":1e309}', '[9007199254740993]', '\ufeff{}'),
   fc.string({ maxLength: 40 }),
   deepJsonText,
   anyJson.map((v) => JSON.stringify(v) ?? 'null'),
@@ -106,7 +106,7 @@ export function invalidBody(base: Record<string, unknown>, invalid: Record<strin
   const mutated = fc.tuple(mutations, fc.option(fc.constantFrom('__proto__', 'constructor', 'x-unknown', ''))).map(([changes, extra]) => {
     const body: Record<string, unknown> = { ...base };
     for (const { field, value } of changes) body[field] = value;
-    let text = JSON.stringify(body);
+    let text = withRawNumbers(JSON.stringify(body));
     // An extra key in the text itself: JSON.parse makes `__proto__` an own key, as a real request would.
     if (extra !== null && strict) text = `${text.slice(0, -1)}${text.length > 2 ? ',' : ''}${JSON.stringify(extra)}:1}`;
     return text;
@@ -124,9 +124,40 @@ function isValidJsonObjectWith(text: string, base: Record<string, unknown>): boo
   }
 }
 
+/**
+ * Number literals JSON text can hold but a JavaScript number cannot: overflow to
+ * infinity, integers past 2^53 (already rounded by JSON.parse), underflow, `-0`.
+ * JSON.stringify cannot write them, so a generated value carries a marker that
+ * `withRawNumbers` turns into the literal in the body's text.
+ */
+export const RAW_NUMBERS = ['1e309', '-1e309', '1e400', '9007199254740993', '-9007199254740993', '1e21', '123456789012345678901234567890', '18446744073709551616'] as const;
+export const rawNumber: fc.Arbitrary<unknown> = fc.constantFrom(...RAW_NUMBERS).map((literal) => `\u0000raw:${literal}`);
+
+/** The body text with each raw-number marker (a JSON string) replaced by its bare literal. */
+export function withRawNumbers(text: string): string {
+  return text.replace(/"\\u0000raw:([-0-9.e]+)"/g, '$1');
+}
+
+/** Prototype keys nested in an otherwise ordinary JSON value (own keys, as JSON.parse makes them). */
+export const prototypeNested: fc.Arbitrary<unknown> = fc
+  .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.integer({ min: 0, max: 4 }))
+  .map(([key, depth]) => JSON.parse(`${'{"a":'.repeat(depth)}{${JSON.stringify(key)}:{"polluted":true}}${'}'.repeat(depth)}`) as unknown);
+
+/** An opaque JSON field (payload, result, item, template) that no route may take: too deep, a number JSON cannot carry, a prototype key. */
+export const poisonJson: fc.Arbitrary<unknown> = fc.oneof(
+  deepValue,
+  prototypeNested,
+  fc.tuple(rawNumber, fc.integer({ min: 0, max: 3 })).map(([n, depth]) => {
+    let value: unknown = n;
+    for (let i = 0; i < depth; i++) value = i % 2 === 0 ? { n: value } : [1, value];
+    return value;
+  }),
+);
+
 const wrongTypes = fc.constantFrom<unknown>(null, 7, true, [], {}, '');
 export const invalidFor = {
   string: (max: number): fc.Arbitrary<unknown> => fc.oneof(wrongTypes, fc.constant(sized(max + 1)), fc.constant(sized(max * 10 + 1)), deepValue),
   id: fc.oneof(wrongTypes, fc.constantFrom<unknown>('a#b', '~x', 'a/b', '-a', sized(129), 'é', '\u0000', '__proto__')),
-  int: (min: number, max: number): fc.Arbitrary<unknown> => fc.oneof(fc.constantFrom<unknown>(min - 1, max + 1, 1.5, '3', null, [], 1e999), fc.integer({ min: max + 1 }), fc.integer({ max: min - 1 })),
+  int: (min: number, max: number): fc.Arbitrary<unknown> =>
+    fc.oneof(fc.constantFrom<unknown>(min - 1, max + 1, 1.5, '3', null, [], 1e999, {}), fc.integer({ min: max + 1 }), fc.integer({ max: min - 1 }), rawNumber),
 };

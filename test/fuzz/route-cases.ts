@@ -1,6 +1,7 @@
 import fc from 'fast-check';
+import { LIMITS } from '../../shared/domain/limits.js';
 import type { RouteSpec } from '../../shared/topology/routes.js';
-import { anyJson, deepValue, hostileBodyText, hostileQuery, hostileSegment, invalidBody, invalidFor, oddString } from './hostile.js';
+import { anyJson, deepValue, hostileBodyText, hostileQuery, hostileSegment, invalidBody, invalidFor, oddString, poisonJson, prototypeNested, rawNumber } from './hostile.js';
 
 /** One generated request. */
 export interface HostileRequest {
@@ -22,15 +23,16 @@ const BODIES: Record<string, { base: Record<string, unknown>; invalid: Record<st
     invalid: {
       id: invalidFor.id,
       type: invalidFor.string(128),
-      payload: deepValue,
+      payload: poisonJson,
       priority,
       requires: fc.oneof(fc.constantFrom<unknown>('x', [''], [1], ['a#b'], Array.from({ length: 21 }, (_, i) => `c${i}`)), invalidFor.string(64).map((v) => [v])),
       idempotencyKey: fc.oneof(invalidFor.string(256), fc.constantFrom<unknown>('k#1', 'é', '\u0000')),
-      maxAttempts: invalidFor.int(1, 100),
-      timeoutSeconds: invalidFor.int(1, 43_200),
-      delaySeconds: invalidFor.int(0, 900),
+      maxAttempts: invalidFor.int(1, LIMITS.maxAttempts),
+      timeoutSeconds: invalidFor.int(1, LIMITS.timeoutSeconds),
+      delaySeconds: invalidFor.int(0, LIMITS.delaySeconds),
       deadline: fc.constantFrom<unknown>('2020-01-01T00:00:00Z', 'tomorrow', 5, '', '2026-13-45T99:00:00Z'),
-      resources: fc.constantFrom<unknown>({ cpu: -1 }, { gpu: 1.5 }, { memoryMb: 0 }, { cpu: 1e6 }, { foo: 1 }, [], 'x', null),
+      resources: fc.oneof(fc.constantFrom<unknown>({ cpu: -1 }, { gpu: 1.5 }, { memoryMb: 0 }, { cpu: 1e6 }, { foo: 1 }, [], 'x', null), rawNumber.map((cpu) => ({ cpu })), prototypeNested),
+      prefers: fc.oneof(fc.constantFrom<unknown>({ '': 1 }, { toString: 1 }, { a: 101 }, { a: 'x' }, [], 'x'), rawNumber.map((w) => ({ a: w }))),
       then: fc.constantFrom<unknown>({ type: '' }, { type: 'a#b' }, { requires: ['x'] }, 'x', null, { type: 'ok', extra: 1 }),
     },
   },
@@ -62,7 +64,7 @@ const BODIES: Record<string, { base: Record<string, unknown>; invalid: Record<st
     invalid: {
       map: fc.oneof(
         fc.constantFrom<unknown>(null, [], 'x', { type: 'm' }, { type: 'm', items: [] }, { type: '', items: [1] }, { type: 'm', items: [1], extra: 1 }),
-        deepValue.map((item) => ({ type: 'm', items: [item] })),
+        poisonJson.map((item) => ({ type: 'm', items: [1, item] })),
       ),
       reduce: fc.constantFrom<unknown>({ type: '' }, 'x', null, { type: 'a#b' }),
       priority,
@@ -77,11 +79,58 @@ const BODIES: Record<string, { base: Record<string, unknown>; invalid: Record<st
     invalid: { ...leaseCall, fraction: fc.constantFrom<unknown>(-0.1, 1.1, '0.5', null), message: invalidFor.string(1024) },
     strict: false,
   },
-  'POST /tasks/{id}/complete': { base: { leaseToken: 't' }, invalid: { ...leaseCall, result: deepValue }, strict: false },
+  'POST /tasks/{id}/complete': { base: { leaseToken: 't' }, invalid: { ...leaseCall, result: poisonJson }, strict: false },
   'POST /tasks/{id}/fail': {
     base: { leaseToken: 't', error: 'e' },
     invalid: { ...leaseCall, error: invalidFor.string(8192), retryable: fc.constantFrom<unknown>('yes', 1, null), release: fc.constantFrom<unknown>('no', 0) },
     strict: false,
+  },
+  'POST /workers/{id}/heartbeat': { base: {}, invalid: { running: fc.oneof(fc.constantFrom<unknown>('x', [''], [1], ['a'.repeat(513)], {}), fc.constant(Array.from({ length: 1001 }, (_, i) => `t${i}`))) } },
+  'POST /schedules': {
+    base: { every: '1h', task: { type: 'echo' } },
+    invalid: {
+      cron: fc.constantFrom<unknown>('', '* * *', '61 * * * *', 'x'.repeat(300), 5, null),
+      every: fc.constantFrom<unknown>('0s', '1', '1y', '367d', 5, null, ''),
+      timezone: fc.constantFrom<unknown>('Mars/Olympus', '', 5, 'x'.repeat(65)),
+      task: fc.oneof(
+        fc.constantFrom<unknown>(null, [], 'x', {}, { type: '' }, { type: 'echo', id: 'fixed' }, { type: 'echo', runAt: '2030-01-01T00:00:00Z' }, { type: 'echo', extra: 1 }, { type: 'echo', resources: { cpu: -1 } }),
+        poisonJson.map((payload) => ({ type: 'echo', payload })),
+        fc.integer({ min: 262_145, max: 300_000 }).map((n) => ({ type: 'echo', payload: 'x'.repeat(n) })),
+      ),
+      overlap: fc.constantFrom<unknown>('sometimes', 1, null),
+      catchUp: fc.constantFrom<unknown>('some', 1, null),
+      startAt: fc.constantFrom<unknown>('yesterday', 5, ''),
+      endAt: fc.constantFrom<unknown>('2020-01-01T00:00:00Z', 'never', 5),
+      paused: fc.constantFrom<unknown>('yes', 1, null),
+    },
+  },
+  'POST /webhooks': {
+    base: { url: 'https://example.com/hook', events: ['task.completed'] },
+    invalid: {
+      url: fc.constantFrom<unknown>(
+        '',
+        'not a url',
+        'ftp://example.com/',
+        'https://u:p@example.com/',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::a9fe:a9fe]/',
+        'http://[::ffff:169.254.169.254]/',
+        'http://[64:ff9b::a9fe:a9fe]/',
+        'http://[2002:a9fe:a9fe::]/',
+        'http://[2001:0:a9fe:a9fe::1]/',
+        'http://10.0.0.1/',
+        'http://[fd00:ec2::254]/',
+        `https://example.com/${'x'.repeat(2100)}`,
+        5,
+        null,
+      ),
+      events: fc.constantFrom<unknown>([], ['task.nope'], 'task.completed', [1], null, Array.from({ length: 40 }, () => 'task.completed')),
+      secret: fc.constantFrom<unknown>('short', 'x'.repeat(257), 5, null),
+    },
+  },
+  'PUT /rate-limits/{type}': {
+    base: { limit: 10, per: '1s' },
+    invalid: { limit: invalidFor.int(1, 100_000), per: fc.constantFrom<unknown>('', '1y', '2d', 'x'.repeat(17), 5, null, 'soon') },
   },
   'POST /dlq/redrive': {
     base: {},
@@ -95,7 +144,30 @@ const BODIES: Record<string, { base: Record<string, unknown>; invalid: Record<st
 };
 
 /** Routes whose valid request would create a record: every generated body for them must be refused. */
-export const CREATING_ROUTES: ReadonlySet<string> = new Set(['POST /tasks', 'POST /tasks/batch', 'POST /workers', 'POST /jobs']);
+export const CREATING_ROUTES: ReadonlySet<string> = new Set(['POST /tasks', 'POST /tasks/batch', 'POST /workers', 'POST /jobs', 'POST /schedules', 'POST /webhooks', 'PUT /rate-limits/{type}']);
+
+/**
+ * Bodies at the edge of valid, by route: empty maps and lists, unicode, the
+ * largest and smallest values. Each may be accepted or refused, never a 5xx, and
+ * none may stop what follows (`resources: {}` once jammed the event pipeline).
+ */
+export const EDGE_BODIES: Readonly<Record<string, readonly unknown[]>> = {
+  'POST /tasks': [
+    { type: 'edge', requires: ['shell'], resources: {} },
+    { type: 'edge', resources: {} },
+    { type: 'edge', requires: [], payload: {} },
+    { type: 'edge', payload: [] },
+    { type: 'edge', payload: { '': '', 'é👩‍👩‍👧‍👦': '\u202e', big: 9007199254740991, tiny: 5e-324, neg: -0 } },
+    { type: 'edge', prefers: {}, avoidAgents: [] },
+    { type: 'edge', requires: ['shell'], resources: { cpu: 1 }, then: { type: 'edge2' } },
+    { type: 'edge', delaySeconds: 0, maxAttempts: 100, timeoutSeconds: 43_200 },
+  ],
+  'POST /tasks/batch': [{ tasks: [{ type: 'edge', resources: {} }, { type: 'edge', payload: {} }] }],
+  'POST /workers': [{ capabilities: ['edge'], labels: {} }, { capabilities: ['edge'], capacity: { slots: 1 }, labels: { 'é': '👩‍👩‍👧‍👦' } }],
+  'POST /jobs': [{ map: { type: 'edge', items: [{}, [], '', 0] } }, { map: { type: 'edge', items: [{}], resources: {} } }],
+  'POST /schedules': [{ every: '1h', paused: true, task: { type: 'edge', resources: {}, payload: { tiny: 1e-300 } } }],
+  'POST /webhooks': [{ url: 'https://example.com/edge', events: ['*'] }],
+};
 
 /**
  * Hostile requests for one route of the route table: its `{params}` filled with

@@ -213,15 +213,16 @@ describe('HTTP API', () => {
     expect(integration.Properties.IntegrationUri).toEqual(t.arnOf(t.byRoute(routeKey).function));
   });
 
-  it('has one Lambda authorizer: simple responses, Authorization header, cached 300 s', () => {
+  it('has one Lambda authorizer: simple responses, no identity source and no gateway cache (so 401/403 come from the routes, in the API error format)', () => {
     expect(Object.keys(t.findResources('AWS::ApiGatewayV2::Authorizer'))).toHaveLength(1);
     t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'REQUEST',
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
-      IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerResultTtlInSeconds: 0,
     });
+    const [only] = Object.values(t.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(only!.Properties.IdentitySource ?? []).toEqual([]);
     const [authorizer] = Object.values(t.findResources('AWS::ApiGatewayV2::Authorizer'));
     expect(JSON.stringify(authorizer!.Properties.AuthorizerUri)).toContain(
       t.logicalId(t.stack.functions.authorizer.function),

@@ -3,14 +3,18 @@ import { Agent, request } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_REQUEST_BYTES } from '../../shared/domain/limits.js';
 import { ROUTES } from '../../shared/topology/routes.js';
-import { CREATING_ROUTES, requestsFor, type HostileRequest } from '../fuzz/route-cases.js';
+import { CREATING_ROUTES, EDGE_BODIES, requestsFor, type HostileRequest } from '../fuzz/route-cases.js';
+import { waitFor } from '../helpers/wait.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
 /**
  * Hostile requests for every route of the route table, against the local
  * stack: each gets a 4xx with a JSON error body, never a 5xx; a refused request
  * writes nothing; the server keeps answering. FUZZ_RUNS (1,000) requests per
- * route, from FUZZ_SEED (fixed), which a failure prints to replay it.
+ * route, from FUZZ_SEED (fixed), which a failure prints to replay it. Then bodies
+ * at the edge of valid (empty maps and lists), and last one ordinary task, whose
+ * events and counters must still come: nothing the fuzz sent may have jammed
+ * the event pipeline.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
@@ -104,6 +108,41 @@ describe('hostile requests on every route', () => {
     expect((await send({ method: 'GET', path: '/health', auth: 'none' })).status).toBe(200);
     expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
   }, ROUTE_TIMEOUT_MS);
+
+  it('takes or refuses bodies at the edge of valid (empty maps and lists, unicode, limits), never a 5xx', async () => {
+    // An agent offering the capabilities the edge bodies require, so they are placed and written.
+    expect((await send({ method: 'POST', path: '/workers', body: JSON.stringify({ capabilities: ['shell', 'edge'] }), auth: 'token' })).status).toBe(201);
+    const failures: string[] = [];
+    for (const [routeKey, bodies] of Object.entries(EDGE_BODIES)) {
+      const [method = 'POST', path = '/'] = routeKey.split(' ');
+      for (const body of bodies) {
+        const answer = await send({ method, path, body: JSON.stringify(body), auth: 'token' });
+        const problem = problemWith(answer, false);
+        if (problem !== undefined) failures.push(`${routeKey} ${JSON.stringify(body).slice(0, 200)} → ${problem}: ${answer.text.slice(0, 300)}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('after all of it, an ordinary task still produces its events and its counters', async () => {
+    const api = local.api;
+    const agent = await api('POST', '/workers', { capabilities: ['after-fuzz'] });
+    const before = (await api('GET', '/stats')).body.tasks.COMPLETED as number;
+    const submitted = await api('POST', '/tasks', { type: 'after-fuzz', requires: ['after-fuzz'], payload: { ordinary: true } });
+    expect(submitted.status).toBe(202);
+    const lease = await api('POST', `/workers/${agent.body.id}/lease`, { max: 1, waitSeconds: 10 });
+    const leased = (lease.body.tasks as { id: string; leaseToken: string }[]).find((t) => t.id === submitted.body.id);
+    expect(leased).toBeDefined();
+    expect((await api('POST', `/tasks/${submitted.body.id}/complete`, { leaseToken: leased!.leaseToken, result: { ok: true } })).status).toBe(200);
+    const events = await waitFor(
+      async () => ((await api('GET', '/events?limit=500')).body.items as { type: string; task?: { id: string } }[]).filter((e) => e.task?.id === submitted.body.id).map((e) => e.type),
+      (types) => types.includes('task.completed'),
+      60_000,
+      250,
+    );
+    expect(events).toEqual(['task.created', 'task.started', 'task.completed']);
+    await waitFor(async () => (await api('GET', '/stats')).body.tasks.COMPLETED as number, (completed) => completed === before + 1, 60_000, 250);
+  }, 150_000);
 
   it('answers 413 with a JSON error to a body over 6 MB, on every route that takes one, and writes nothing', async () => {
     const before = await recordCount();

@@ -1,4 +1,6 @@
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { ENV } from '../../shared/config-keys.js';
 import { TaskfleetClient, Worker } from '../../sdk/index.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
@@ -50,4 +52,39 @@ describe('payloads and results above 8 KiB, through the values bucket', () => {
     expect(read.body.payloadRef).toBeUndefined();
     expect((await api('GET', `/tasks/${body.id}?include=everything`)).status).toBe(400);
   });
+
+  it('refuses a duplicate id with another large payload without touching the original, and leaves no object behind', async () => {
+    const original = { blob: 'a'.repeat(20_000) };
+    const id = `dup-${Date.now()}`;
+    expect((await api('POST', '/tasks', { id, type: 'hold', requires: ['shell'], payload: original })).status).toBe(202);
+    const duplicate = await api('POST', '/tasks', { id, type: 'hold', requires: ['shell'], payload: { blob: 'b'.repeat(20_000) } });
+    expect(duplicate.status).toBe(409);
+    expect((await api('GET', `/tasks/${id}?include=payload`)).body.payload).toEqual(original);
+    expect(await valueObjects(`${local.stack.tenant}/${id}/`)).toHaveLength(1);
+  });
+
+  it('refuses a second completion with another large result without touching the first', async () => {
+    const client = new TaskfleetClient({ url: local.stack.apiUrl, token: local.stack.token });
+    const { id } = await client.submit({ type: 'hold', requires: ['gpu'], payload: null });
+    const agent = await api('POST', '/workers', { capabilities: ['gpu'] });
+    const [leased] = await client.lease(agent.body.id, { max: 1, waitSeconds: 5 });
+    expect(leased?.id).toBe(id);
+    const first = { blob: 'r'.repeat(20_000) };
+    expect((await api('POST', `/tasks/${id}/complete`, { leaseToken: leased!.leaseToken, result: first })).status).toBe(200);
+    const again = await api('POST', `/tasks/${id}/complete`, { leaseToken: leased!.leaseToken, result: { blob: 's'.repeat(20_000) } });
+    expect(again.status).toBeGreaterThanOrEqual(400);
+    expect((await client.get(id, { include: 'result' })).result).toEqual(first);
+    expect(await valueObjects(`${local.stack.tenant}/${id}/result`)).toHaveLength(1);
+  });
 });
+
+/** The keys of the values bucket's objects under `prefix`. */
+async function valueObjects(prefix: string): Promise<string[]> {
+  const s3 = new S3Client({ endpoint: local.stack.sqsEndpoint, forcePathStyle: true, region: 'us-east-1' });
+  try {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: process.env[ENV.valuesBucket], Prefix: prefix }));
+    return (listed.Contents ?? []).map((o) => o.Key ?? '');
+  } finally {
+    s3.destroy();
+  }
+}

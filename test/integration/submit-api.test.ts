@@ -87,9 +87,53 @@ describe('bad input', () => {
     expect((await api('POST', '/tasks')).status).toBe(400);
   });
 
-  it('answers 401 without a token and 403 with a wrong one', async () => {
-    expect((await apiClient(stack.apiUrl, undefined)('POST', '/tasks', { type: 'echo' })).status).toBe(401);
-    expect((await apiClient(stack.apiUrl, 'wrong')('GET', '/tasks')).status).toBe(403);
+  it('answers 401 without a token and 403 with a wrong one, in the error format of every other status, before looking at the body', async () => {
+    const missing = await apiClient(stack.apiUrl, undefined)('POST', '/tasks', { type: 'echo' });
+    expect(missing).toMatchObject({ status: 401, body: { error: { code: 'unauthorized', message: expect.any(String) } } });
+    expect((await apiClient(stack.apiUrl, undefined)('POST', '/tasks', undefined, 'not json')).status).toBe(401);
+    const wrong = await apiClient(stack.apiUrl, 'wrong')('GET', '/tasks');
+    expect(wrong).toMatchObject({ status: 403, body: { error: { code: 'forbidden', message: expect.any(String) } } });
+    expect((await apiClient(stack.apiUrl, 'wrong')('POST', '/tasks', undefined, '{"type":1e999}')).status).toBe(403);
+    expect(missing.body.message).toBeUndefined();
+  });
+
+  it('answers 400 naming the path to a request target no URL parser accepts, not a 500', async () => {
+    const { request } = await import('node:http');
+    const url = new URL(stack.apiUrl);
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const r = request({ host: url.hostname, port: url.port, method: 'GET', path: 'http://[/health' }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      r.on('error', reject);
+      r.end();
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: { fields: [{ field: 'path' }] } });
+  });
+
+  it('refuses numbers JSON cannot hold and prototype keys, naming the field, on the task, job and schedule routes', async () => {
+    const cases: [string, string, string][] = [
+      ['/jobs', '{"map":{"type":"m","items":[1,1e309]}}', 'map.items.1'],
+      ['/tasks', '{"type":"echo","payload":{"n":9007199254740993}}', 'payload.n'],
+      ['/schedules', '{"every":"1h","task":{"type":"echo","payload":{"n":9007199254740993}}}', 'task.payload.n'],
+      ['/schedules', '{"every":"1h","task":{"type":"echo","payload":{"n":1e21}}}', 'task.payload.n'],
+      ['/schedules', '{"every":"1h","task":{"type":"echo","payload":{"a":{"__proto__":{"x":1}}}}}', 'task.payload.a.__proto__'],
+      ['/schedules', '{"every":"1h","task":{"type":"echo","payload":{"a":{"constructor":{"x":1}}}}}', 'task.payload.a.constructor'],
+    ];
+    for (const [path, raw, field] of cases) {
+      const answer = await api('POST', path, undefined, raw);
+      expect(answer.status, raw).toBe(400);
+      expect(answer.body.error.fields.map((f: { field: string }) => f.field), raw).toContain(field);
+    }
+  });
+
+  it('keeps a schedule template with numbers DynamoDB cannot hold as numbers (1e-300, 38+ digits) exactly', async () => {
+    const payload = { tiny: 1e-300, precise: 0.30000000000000004, big: 9007199254740991 };
+    const created = await api('POST', '/schedules', { every: '1h', paused: true, task: { type: 'echo', payload } });
+    expect(created.status).toBe(201);
+    expect((await api('GET', `/schedules/${created.body.id}`)).body.task.payload).toEqual(payload);
   });
 
   it('serves /health without a token', async () => {

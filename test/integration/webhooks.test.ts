@@ -174,4 +174,13 @@ describe('webhooks', () => {
     expect(wrong.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['events.0']);
     expect((await local.api('DELETE', '/webhooks/wh_nope')).status).toBe(404);
   });
+
+  it('refuses the metadata address in its IPv6 spellings, and the stack’s own ports on loopback', async () => {
+    const ownPort = new URL(local.stack.sqsEndpoint).port;
+    for (const url of ['http://[::a9fe:a9fe]/', 'http://[::ffff:169.254.169.254]/', 'http://[64:ff9b::a9fe:a9fe]/', 'http://[2002:a9fe:a9fe::]/', `http://127.0.0.1:${ownPort}/`]) {
+      const answer = await local.api('POST', '/webhooks', { url, events: ['task.completed'] });
+      expect(answer.status, url).toBe(400);
+      expect(answer.body.error.fields[0].field).toBe('url');
+    }
+  });
 });

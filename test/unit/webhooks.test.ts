@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, isForbiddenAddress } from '../../shared/adapters/http/address-guard.js';
+import { checkWebhookUrl, isForbiddenAddress, isForbiddenTarget } from '../../shared/adapters/http/address-guard.js';
 import { sendWebhook } from '../../shared/adapters/http/webhook-sender.js';
 import { DEFAULT_DELIVERY_RETRY, nextDeliveryDelay } from '../../shared/domain/webhook.js';
 import { signWebhook, verifyWebhook, WebhookSignatureError } from '../../sdk/webhooks.js';
@@ -17,6 +17,40 @@ describe('the SSRF guard', () => {
     expect(isForbiddenAddress('::1', { allowLoopback: true })).toBe(false);
     expect(isForbiddenAddress('169.254.169.254', { allowLoopback: true })).toBe(true);
     expect(isForbiddenAddress('10.0.0.5', { allowPrivate: true })).toBe(false);
+  });
+
+  it.each([
+    '::a9fe:a9fe', // IPv4-compatible
+    '::ffff:169.254.169.254', // IPv4-mapped
+    '::ffff:0:a9fe:a9fe', // IPv4-translated
+    '64:ff9b::a9fe:a9fe', // NAT64
+    '64:ff9b::10.0.0.1',
+    '64:ff9b:1::a9fe:a9fe', // local-use NAT64
+    '2002:a9fe:a9fe::', // 6to4
+    '2002:7f00:1::1',
+    '2001:0:a9fe:a9fe::1', // Teredo, server 169.254.169.254
+    '2001:0:808:808:0:0:f5ff:fffe', // Teredo, client 10.0.0.1 (inverted)
+    '2001:db8::1', // documentation
+    'fec0::1', // site-local
+  ])('refuses %s, an IPv6 form of a blocked or non-public address', (ip) => {
+    expect(isForbiddenAddress(ip)).toBe(true);
+    expect(checkWebhookUrl(`http://[${ip}]/hook`, {})).toMatch(/private/);
+  });
+
+  it.each(['64:ff9b::808:808', '2002:808:808::1', '::ffff:8.8.8.8'])('allows %s, which carries the public 8.8.8.8', (ip) => expect(isForbiddenAddress(ip)).toBe(false));
+
+  it('allows loopback on any port but the stack’s own, in any spelling, when loopback is allowed', () => {
+    const local = { allowLoopback: true, forbiddenLoopbackPorts: [4566, 8000] };
+    expect(isForbiddenTarget('127.0.0.1', 3000, local)).toBe(false);
+    for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '2002:7f00:1::']) expect(isForbiddenTarget(ip, 4566, local), ip).toBe(true);
+    expect(isForbiddenTarget('8.8.8.8', 4566, local)).toBe(false);
+    expect(checkWebhookUrl('http://127.0.0.1:8000/hook', local)).toMatch(/own ports/);
+    expect(checkWebhookUrl('http://127.0.0.1:9000/hook', local)).toBeUndefined();
+  });
+
+  it('does not deliver to a name that resolves to the stack’s own port on loopback', async () => {
+    const outcome = await sendWebhook('http://localhost:4566/hook', '{}', {}, { allowLoopback: true, forbiddenLoopbackPorts: [4566] });
+    expect(outcome).toMatchObject({ ok: false, permanent: true });
   });
 
   it('refuses a webhook URL naming a forbidden address, a bad scheme or credentials', () => {

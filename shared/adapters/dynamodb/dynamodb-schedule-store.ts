@@ -67,7 +67,10 @@ export class DynamoDbScheduleStore implements ScheduleStore {
           TableName: this.tableName,
           Item: {
             ...scheduleKey(schedule.tenant, schedule.id),
-            ...schedule,
+            ...withoutTemplate(schedule),
+            // The template as JSON text, like a task's payload: DynamoDB's numbers and the
+            // marshaller's type detection never see the caller's values (1e-300, a `constructor` key).
+            [TEMPLATE_JSON]: JSON.stringify(schedule.task),
             [list.partitionKey]: `${schedule.tenant}#schedules`,
             [list.sortKey]: `${schedule.createdAt}#${schedule.id}`,
           },
@@ -216,8 +219,18 @@ function casCondition(expected: string | undefined): {
       };
 }
 
+/** The attribute holding the template's JSON; items written before it hold the template as a map in `task`. */
+const TEMPLATE_JSON = 'taskJson';
+
+function withoutTemplate(schedule: Schedule): Omit<Schedule, 'task'> {
+  const { task: _task, ...rest } = schedule;
+  return rest;
+}
+
 function toSchedule(item: Record<string, unknown>): Schedule {
   const schedule: Record<string, unknown> = {};
   for (const name of ATTRIBUTES) if (item[name] !== undefined) schedule[name] = item[name];
+  const json = item[TEMPLATE_JSON];
+  if (typeof json === 'string') schedule.task = JSON.parse(json) as unknown;
   return schedule as unknown as Schedule;
 }

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { guardedLookup, isForbiddenAddress, type AddressPolicy } from './address-guard.js';
+import { guardedLookup, isForbiddenTarget, portOf, type AddressPolicy } from './address-guard.js';
 
 export type SendOutcome =
   | { readonly ok: true; readonly status: number }
@@ -23,7 +23,7 @@ export function sendWebhook(url: string, body: string, headers: Readonly<Record<
   const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
   // A literal IP never goes through `lookup`: judge it here.
   const host = target.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) !== 0 && isForbiddenAddress(host, options)) {
+  if (isIP(host) !== 0 && isForbiddenTarget(host, portOf(target), options)) {
     return Promise.resolve({ ok: false, error: `refusing to deliver to ${host}: private, loopback, link-local or metadata address`, permanent: true });
   }
   return new Promise((resolve) => {
@@ -32,7 +32,7 @@ export function sendWebhook(url: string, body: string, headers: Readonly<Record<
       {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'taskfleet-webhooks/1', ...headers },
-        lookup: guardedLookup(options),
+        lookup: guardedLookup(options, portOf(target)),
         timeout: options.timeoutMs ?? 10_000,
       },
       (res) => {

@@ -1,11 +1,12 @@
 import type { ValueRef } from '../../domain/task.js';
 import type { ValueStore } from '../../ports/value-store.js';
+import { newValueKey } from '../value-key.js';
 
 export class MemoryValueStore implements ValueStore {
   readonly objects = new Map<string, string>();
 
   async put(tenant: string, taskId: string, name: 'payload' | 'result', json: string): Promise<ValueRef> {
-    const key = `${tenant}/${encodeURIComponent(taskId)}/${name}.json`;
+    const key = newValueKey(tenant, taskId, name);
     this.objects.set(key, json);
     return { key, bytes: Buffer.byteLength(json, 'utf8') };
   }
@@ -14,5 +15,9 @@ export class MemoryValueStore implements ValueStore {
     const json = this.objects.get(ref.key);
     if (json === undefined) throw new Error(`no value ${ref.key}`);
     return json;
+  }
+
+  async delete(ref: ValueRef): Promise<void> {
+    this.objects.delete(ref.key);
   }
 }

@@ -1,11 +1,13 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ValueRef } from '../../domain/task.js';
 import type { ValueStore } from '../../ports/value-store.js';
+import { newValueKey } from '../value-key.js';
 
 /**
- * Large values as objects `<tenant>/<taskId>/<name>.json` in the values bucket
- * (SSE, TLS only, expiring after the retention: infra/constructs/values-bucket.ts).
- * A repeated put (a retried completion) overwrites the same key.
+ * Large values as objects `<tenant>/<taskId>/<name>-<uuid>.json` in the values
+ * bucket (SSE, TLS only: infra/constructs/values-bucket.ts). Each put is a new
+ * object (see ValueStore), so a retried completion writes a second one and the
+ * loser's writer deletes its own.
  */
 export class S3ValueStore implements ValueStore {
   constructor(
@@ -14,7 +16,7 @@ export class S3ValueStore implements ValueStore {
   ) {}
 
   async put(tenant: string, taskId: string, name: 'payload' | 'result', json: string): Promise<ValueRef> {
-    const key = `${tenant}/${encodeURIComponent(taskId)}/${name}.json`;
+    const key = newValueKey(tenant, taskId, name);
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: json, ContentType: 'application/json' }));
     return { key, bytes: Buffer.byteLength(json, 'utf8') };
   }
@@ -22,5 +24,10 @@ export class S3ValueStore implements ValueStore {
   async get(ref: ValueRef): Promise<string> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: ref.key }));
     return (await object.Body?.transformToString('utf8')) ?? 'null';
+  }
+
+  /** S3 answers a delete of a missing key with success, so this is safe to repeat. */
+  async delete(ref: ValueRef): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: ref.key }));
   }
 }

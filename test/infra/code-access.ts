@@ -194,7 +194,8 @@ export function readCodeAccess(root: string, entries: readonly string[]): CodeAc
         if (isFunctionLike(decl)) return reach(decl);
         // A local variable's initializer runs in its function, already visited; a module's at import.
         if (ts.isVariableDeclaration(decl)) return ts.isSourceFile(decl.parent.parent.parent) ? reach(decl.initializer) : undefined;
-        if (ts.isPropertyDeclaration(decl)) return reach(decl.initializer);
+        if (ts.isPropertyDeclaration(decl)) reach(decl.initializer);
+        // A property read: whatever function a typed object put there, or a class that implements it.
         if (ts.isPropertySignature(decl) || ts.isMethodSignature(decl) || ts.isPropertyDeclaration(decl)) {
           for (const value of valuesByProperty.get(decl.name.getText()) ?? []) reach(value);
           for (const member of implementations(decl)) reach(member);
@@ -229,8 +230,9 @@ export function readCodeAccess(root: string, entries: readonly string[]): CodeAc
             if (action !== undefined) found(action);
           }
         }
-        if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && TRANSACT_ITEM_ACTION[node.name.text] !== undefined && ts.isObjectLiteralExpression(node.initializer)) {
-          if (node.initializer.properties.some((p) => p.name?.getText() === 'TableName')) found(TRANSACT_ITEM_ACTION[node.name.text]!);
+        // A transaction item (`{ Put: {...} }`, `{ Update: update }`): no other code names a key so.
+        if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && TRANSACT_ITEM_ACTION[node.name.text] !== undefined) {
+          found(TRANSACT_ITEM_ACTION[node.name.text]!);
         }
         if (ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) {
           const symbol = checker.getSymbolAtLocation(node);

@@ -96,7 +96,7 @@ export class TaskfleetStack extends Stack {
       authorizerFunction: this.functions.authorizer.function,
     });
 
-    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, environment });
+    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
     this.operations = new Operations(this, 'Operations', {
       poolQueues: [...this.queues.byKey.values()],
       otherDeadLetterQueues: new Map([
@@ -107,7 +107,14 @@ export class TaskfleetStack extends Stack {
         ...[...this.workers].map(([pool, worker]) => [`worker-${pool}`, worker.function] as const),
         ['stream-consumer', this.events.consumer],
         ['webhook-delivery', this.events.delivery],
+        ['sweep', this.reconciler.function],
+        ['schedule-tick', this.scheduleTicker.function],
       ]),
+      scheduled: new Map([
+        ['sweep', this.reconciler.function],
+        ['schedule-tick', this.scheduleTicker.function],
+      ]),
+      streamConsumer: this.events.consumer,
       httpApi: this.httpApi.api,
       topicKey: this.events.key,
       pools: topology.pools.map((pool) => pool.name),

@@ -1,10 +1,8 @@
-import { acknowledgeTableIndexWildcard } from '../nag.js';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { EventSourceMapping, FilterCriteria, StartingPosition, type IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,11 +17,16 @@ import {
   STREAM_CONSUMER_ENTRY,
   WEBHOOK_DELIVERY_ENTRY,
 } from '../../shared/topology/events.js';
+import { STREAM_CONSUMER_ACCESS, WEBHOOK_DELIVERY_ACCESS } from '../../shared/topology/routes.js';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { grantAccess } from './grant-access.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
 export interface EventsPipelineProps {
   /** The task table; its NEW_AND_OLD_IMAGES stream feeds the consumer. */
   readonly table: ITable;
+  /** The values bucket: the consumer removes a deleted record's objects. */
+  readonly values: IBucket;
   /** Set on both functions (TABLE_NAME, ...). */
   readonly environment: Readonly<Record<string, string>>;
   /** A delivery attempt's HTTP timeout is 10 s; a batch runs concurrently. @default Duration.seconds(30) */
@@ -45,7 +48,7 @@ export class EventsPipeline extends Construct {
   public readonly deliveryQueue: Queue;
   public readonly deliveryDlq: Queue;
   public readonly delivery: TaskfleetFunction;
-  public readonly streamSource: DynamoEventSource;
+  public readonly streamSource: EventSourceMapping;
 
   constructor(scope: Construct, id: string, props: EventsPipelineProps) {
     super(scope, id);
@@ -85,11 +88,29 @@ export class EventsPipeline extends Construct {
       memorySize: EVENTS_FUNCTION_MEMORY_MB,
       timeout: Duration.seconds(60),
     });
-    props.table.grantReadWriteData(this.consumer.role);
-    acknowledgeTableIndexWildcard(this.consumer, props.table);
-    this.topic.grantPublish(this.consumer.role);
-    this.deliveryQueue.grantSendMessages(this.consumer.role);
-    this.streamSource = new DynamoEventSource(props.table, {
+    // Granted exactly its declared access (shared/topology/routes.ts); the mappings below are
+    // plain EventSourceMappings because DynamoEventSource / SqsEventSource / SqsDlq grant
+    // more on bind (GetQueueUrl, GetQueueAttributes on the failure queue).
+    const resources = {
+      table: props.table,
+      workQueues: [],
+      deadLetters: [],
+      agentDeadLetters: [],
+      values: props.values,
+      events: {
+        topic: this.topic,
+        topicKey: this.key,
+        deliveryQueue: this.deliveryQueue,
+        deliveryDlq: this.deliveryDlq,
+        streamFailures: this.streamFailures,
+      },
+    };
+    grantAccess(this.consumer, STREAM_CONSUMER_ACCESS, resources);
+    const streamArn = props.table.tableStreamArn;
+    if (streamArn === undefined) throw new Error('the task table needs a stream for the events pipeline');
+    // The id DynamoEventSource gave it: the deployed mapping (and its place in the stream) stays.
+    this.streamSource = this.consumer.function.addEventSourceMapping(`DynamoDBEventSource:${Names.nodeUniqueId(props.table.node)}`, {
+      eventSourceArn: streamArn,
       startingPosition: StartingPosition.LATEST,
       batchSize: STREAM_BATCH_SIZE,
       maxBatchingWindow: Duration.seconds(STREAM_BATCHING_WINDOW_SECONDS),
@@ -97,17 +118,12 @@ export class EventsPipeline extends Construct {
       reportBatchItemFailures: true,
       retryAttempts: 10,
       maxRecordAge: Duration.days(1),
-      onFailure: new SqsDlq(this.streamFailures),
+      onFailure: onFailureQueue(this.streamFailures),
       filters: STREAM_FILTER_PATTERNS.map((pattern) => FilterCriteria.filter(pattern as Record<string, unknown>)),
     });
-    this.consumer.function.addEventSource(this.streamSource);
     Validations.of(this.consumer).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'DynamoEventSource grants dynamodb:ListStreams on *: the action has no resource-level permissions.',
-    });
-    Validations.of(this.consumer).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason: 'Publishing to the KMS-encrypted events topic needs GenerateDataKey* on that one key (topic.grantPublish).',
+      reason: 'The stream mapping needs dynamodb:ListStreams, which has no resource-level permissions.',
     });
 
     this.delivery = new TaskfleetFunction(this, 'WebhookDelivery', {
@@ -117,12 +133,18 @@ export class EventsPipeline extends Construct {
       memorySize: EVENTS_FUNCTION_MEMORY_MB,
       timeout: deliveryTimeout,
     });
-    props.table.grantReadWriteData(this.delivery.role);
-    acknowledgeTableIndexWildcard(this.delivery, props.table);
-    this.deliveryQueue.grantSendMessages(this.delivery.role);
-    this.deliveryDlq.grantSendMessages(this.delivery.role);
-    this.delivery.function.addEventSource(
-      new SqsEventSource(this.deliveryQueue, { batchSize: DELIVERY_BATCH_SIZE, reportBatchItemFailures: true, maxConcurrency: DELIVERY_MAX_CONCURRENCY }),
-    );
+    grantAccess(this.delivery, WEBHOOK_DELIVERY_ACCESS, resources);
+    // The id SqsEventSource gave it, so a deployed mapping is kept.
+    this.delivery.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(this.deliveryQueue.node)}`, {
+      eventSourceArn: this.deliveryQueue.queueArn,
+      batchSize: DELIVERY_BATCH_SIZE,
+      reportBatchItemFailures: true,
+      maxConcurrency: DELIVERY_MAX_CONCURRENCY,
+    });
   }
+}
+
+/** The mapping's on-failure destination, granting only `sqs:SendMessage` (declared in `readsTableStream`). */
+function onFailureQueue(queue: Queue): IEventSourceDlq {
+  return { bind: () => ({ destination: queue.queueArn }) };
 }

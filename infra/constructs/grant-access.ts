@@ -2,6 +2,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Access, AccessTarget } from '../../shared/topology/access.js';
 import { acknowledgeTableIndexWildcard } from '../nag.js';
 import { acknowledgeValuesObjects } from './values-bucket.js';
@@ -19,6 +21,17 @@ export interface AccessResources {
   readonly ownDeadLetters?: readonly IQueue[];
   /** The values bucket (large payloads and results). */
   readonly values: IBucket;
+  /** The events pipeline's own resources: only its two functions are granted on them. @default none */
+  readonly events?: EventsResources;
+}
+
+/** What the events targets stand for (infra/constructs/events-pipeline.ts). */
+export interface EventsResources {
+  readonly topic: ITopic;
+  readonly topicKey: IKey;
+  readonly deliveryQueue: IQueue;
+  readonly deliveryDlq: IQueue;
+  readonly streamFailures: IQueue;
 }
 
 /**
@@ -66,5 +79,19 @@ function resourceArns(target: AccessTarget, r: AccessResources): string[] {
       return arns(r.ownDeadLetters);
     case 'values':
       return [r.values.arnForObjects('*')];
+    case 'tableStream':
+      return r.table.tableStreamArn === undefined ? [] : [r.table.tableStreamArn];
+    case 'anyStream':
+      return ['*'];
+    case 'streamFailures':
+      return arns(r.events === undefined ? [] : [r.events.streamFailures]);
+    case 'eventsTopic':
+      return r.events === undefined ? [] : [r.events.topic.topicArn];
+    case 'topicKey':
+      return r.events === undefined ? [] : [r.events.topicKey.keyArn];
+    case 'deliveryQueue':
+      return arns(r.events === undefined ? [] : [r.events.deliveryQueue]);
+    case 'deliveryDlq':
+      return arns(r.events === undefined ? [] : [r.events.deliveryDlq]);
   }
 }

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
 import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
 import { PRIORITIES, type Priority } from '../../shared/domain/priority.js';
+import { NOT_INVOKED_ALARM_MINUTES, STREAM_ITERATOR_AGE_ALARM_MS } from '../../shared/topology/alarms.js';
 import type { PoolQueue } from './pool-queues.js';
 import type { TaskfleetFunction } from './taskfleet-function.js';
 
@@ -31,8 +32,12 @@ export interface OperationsProps {
   readonly poolQueues: readonly PoolQueue[];
   /** Other DLQs an operator must hear about (webhook deliveries, stream records given up on). */
   readonly otherDeadLetterQueues: ReadonlyMap<string, IQueue>;
-  /** Functions whose errors and throttles alarm: the workers, the events functions. */
+  /** Functions whose errors and throttles alarm: the workers, the events functions, the sweep and the schedule tick. */
   readonly functions: ReadonlyMap<string, TaskfleetFunction>;
+  /** Functions run on a schedule: an alarm when one is not invoked (missing data breaches). */
+  readonly scheduled: ReadonlyMap<string, TaskfleetFunction>;
+  /** The table-stream consumer: an alarm when it falls behind (IteratorAge). */
+  readonly streamConsumer: TaskfleetFunction;
   readonly httpApi: HttpApi;
   /** Encrypts the operator topic; must let cloudwatch.amazonaws.com use it. */
   readonly topicKey: IKey;
@@ -79,13 +84,14 @@ export class Operations extends Construct {
     this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'taskfleet alarms', enforceSSL: true, masterKey: props.topicKey });
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'taskfleet: alarms and the dashboard' });
     const action = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string): Alarm => {
+    const alarm = (id: string, metric: IMetric, threshold: number, description: string, below = false): Alarm => {
       const made = new Alarm(this.monitoring, id, {
         metric,
         threshold,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        // `below`: an absence alarm — no data means the function did not run.
+        comparisonOperator: below ? ComparisonOperator.LESS_THAN_THRESHOLD : ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: below ? TreatMissingData.BREACHING : TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
       made.addAlarmAction(action);
@@ -132,6 +138,12 @@ export class Operations extends Construct {
       alarm(`Errors-${name}`, e, 0, `${name}: invocations failed`);
       alarm(`Throttles-${name}`, t, 0, `${name}: invocations were throttled`);
     }
+    for (const [name, fn] of props.scheduled) {
+      const invocations = fn.function.metricInvocations({ period: Duration.minutes(NOT_INVOKED_ALARM_MINUTES), statistic: 'Sum' });
+      alarm(`NotInvoked-${name}`, invocations, 1, `${name}: not invoked for ${NOT_INVOKED_ALARM_MINUTES} minutes (its schedule stopped)`, true);
+    }
+    const iteratorAge = props.streamConsumer.function.metric('IteratorAge', { period: PERIOD, statistic: 'Maximum' });
+    alarm('IteratorAge-stream-consumer', iteratorAge, STREAM_ITERATOR_AGE_ALARM_MS, 'stream-consumer: more than 5 minutes behind the table stream (events, webhooks and /stats lag)');
     const serverErrors = props.httpApi.metricServerError({ period: PERIOD, statistic: 'Sum' });
     alarm('Api5xx', serverErrors, 0, 'the HTTP API answered 5xx');
 

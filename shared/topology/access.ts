@@ -22,6 +22,13 @@ export const ACCESS_TARGETS = {
   ownWorkQueues: 'a pool worker’s own pool’s work queues',
   ownDeadLetters: 'a pool worker’s own pool’s DLQs',
   values: 'the objects of the values bucket (payloads and results over 8 KiB)',
+  tableStream: 'the task table’s stream',
+  anyStream: 'every stream (`dynamodb:ListStreams` has no resource-level permission: `*`)',
+  streamFailures: 'the stream consumer’s on-failure queue (records its mapping gave up on)',
+  eventsTopic: 'the events topic (SNS)',
+  topicKey: 'the KMS key that encrypts the events topic',
+  deliveryQueue: 'the webhook delivery queue',
+  deliveryDlq: 'the webhook delivery DLQ',
 } as const;
 
 export type AccessTarget = keyof typeof ACCESS_TARGETS;
@@ -51,8 +58,12 @@ export const storesValues: Access = { values: ['s3:PutObject', 's3:DeleteObject'
 export const readsValues: Access = { values: ['s3:GetObject'] };
 
 
-/** Reads items by key (tasks, jobs, agents, circuits) and a job's count shards by partition. */
-export const readsItems: Access = { table: ['dynamodb:GetItem', 'dynamodb:Query'] };
+/** Reads one item by key (a task, job, agent, schedule, circuit). */
+export const getsItems: Access = { table: ['dynamodb:GetItem'] };
+/** Reads a partition (a job's count shards, a tenant's rate limits, webhooks or event log). */
+export const queriesPartitions: Access = { table: ['dynamodb:Query'] };
+/** Reads items by key and by partition. */
+export const readsItems: Access = access(getsItems, queriesPartitions);
 
 /** Lists by the GSIs: tasks by status / pool / tenant, the outbox, active jobs. */
 export const queriesIndexes: Access = { indexes: ['dynamodb:Query'] };
@@ -134,18 +145,28 @@ export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, fo
  * The schedule store: a schedule and its due item change together in one
  * transaction (Put/Update the schedule, Delete the old due item, Put the new one),
  * read by key, listed through the list index, due items queried by partition.
- * The only DeleteItem any role holds: a due item that moved.
+ * Each route holds only its own operation's part.
  */
 export const keepsSchedules: Access = access(
   { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
   queriesIndexes,
 );
+/** POST /schedules: a transaction of Puts (the schedule, its due item). */
+export const createsSchedules: Access = { table: ['dynamodb:PutItem'] };
+/** GET /schedules: the list index (and a read by key). */
+export const listsSchedules: Access = access(getsItems, queriesIndexes);
+/** DELETE /schedules/{id}: read it, then delete it and its due item in one transaction. */
+export const deletesSchedules: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem'] };
+/** Pause and resume: read it, update it, move its due item (Delete the old, Put the new). */
+export const changesSchedules: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] };
 
 /** The schedule tick: due schedules, their runs submitted like POST /tasks, an overlapping run cancelled. */
 export const ticksSchedules: Access = access(keepsSchedules, createsTasks, transitionsTasks, followsThrough);
 
-/** A tenant's webhooks: one item each under one partition, read, created, updated and deleted by key. */
-export const keepsWebhooks: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] };
+/** A tenant's webhooks, one item each under one partition: created (PutItem, after counting the partition), listed, deleted by key. */
+export const createsWebhooks: Access = { table: ['dynamodb:PutItem', 'dynamodb:Query'] };
+export const listsWebhooks: Access = queriesPartitions;
+export const deletesWebhooks: Access = { table: ['dynamodb:DeleteItem'] };
 
 /**
  * A tenant's rate limits: one item per task type under `<tenant>#ratelimits`, listed
@@ -155,5 +176,50 @@ export const keepsWebhooks: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:
  * (`transitionsTasks` + `readsItems` + `readsManyTasks`) already holds those.
  */
 export const keepsRateLimits: Access = { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] };
-/** DELETE /rate-limits/{type}: the one rate-limit path that deletes an item. */
-export const removesRateLimits: Access = access(keepsRateLimits, { table: ['dynamodb:DeleteItem'] });
+/** GET /rate-limits: one Query. */
+export const listsRateLimits: Access = queriesPartitions;
+/** DELETE /rate-limits/{type}: one DeleteItem. */
+export const removesRateLimits: Access = { table: ['dynamodb:DeleteItem'] };
+
+// ── Events and webhooks ───────────────────────────────────────────────────────
+
+/**
+ * What Lambda's event-source mapping does with the consumer's role, not its code:
+ * reads the table's stream and sends a batch it gave up on (after bisecting and
+ * bounded retries) to the on-failure queue.
+ */
+export const readsTableStream: Access = {
+  tableStream: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+  anyStream: ['dynamodb:ListStreams'],
+  streamFailures: ['sqs:SendMessage'],
+};
+
+/** What the delivery queue's event-source mapping does with the delivery function's role. */
+export const pollsDeliveries: Access = { deliveryQueue: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'] };
+
+/** What a pool worker's event-source mappings do with its role (its code changes visibility itself). */
+export const pollsOwnQueues: Access = { ownWorkQueues: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'] };
+
+/** Publishes events in batches to the KMS-encrypted topic (SNS asks KMS for a data key as the publisher). */
+export const publishesEvents: Access = { eventsTopic: ['sns:Publish'], topicKey: ['kms:Decrypt', 'kms:GenerateDataKey'] };
+
+/**
+ * The stream consumer's code: events to the topic, one delivery message per
+ * matching webhook, the tenant's event log (PutItem), the /stats counters and
+ * ready marks (UpdateItem), a tenant's webhooks listed by partition (Query).
+ * Idempotent derived writes (a conditional Put, counters in a transaction with a
+ * ConditionCheck) and removing a deleted record's values object (DeleteObject)
+ * belong to issue #23's findings 2–3.
+ */
+export const consumesStream: Access = access(publishesEvents, {
+  deliveryQueue: ['sqs:SendMessage'],
+  table: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  values: ['s3:DeleteObject'],
+});
+
+/** The delivery function's code: reads its webhook (GetItem), records the outcome (UpdateItem), re-queues a retry, dead-letters a spent one. */
+export const deliversWebhooks: Access = {
+  table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  deliveryQueue: ['sqs:SendMessage'],
+  deliveryDlq: ['sqs:SendMessage'],
+};

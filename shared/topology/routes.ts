@@ -14,8 +14,16 @@ import {
   readsQueueDepths,
   readsTokens,
   readsValues,
-  keepsSchedules,
-  keepsWebhooks,
+  changesSchedules,
+  createsSchedules,
+  createsWebhooks,
+  deletesSchedules,
+  deletesWebhooks,
+  getsItems,
+  listsRateLimits,
+  listsSchedules,
+  listsWebhooks,
+  queriesPartitions,
   keepsRateLimits,
   removesRateLimits,
   ticksSchedules,
@@ -23,6 +31,11 @@ import {
   removesDeadLetters,
   runsPoolWorker,
   transitionsTasks,
+  consumesStream,
+  deliversWebhooks,
+  pollsDeliveries,
+  pollsOwnQueues,
+  readsTableStream,
   type Access,
 } from './access.js';
 
@@ -75,14 +88,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'GetTask',
     entry: 'functions/get-task.ts',
     authorized: true,
-    access: access(readsItems, readsValues),
+    access: access(getsItems, readsValues),
   },
   {
     routeKey: 'GET /tasks',
     functionName: 'ListTasks',
     entry: 'functions/list-tasks.ts',
     authorized: true,
-    access: access(readsItems, queriesIndexes),
+    access: access(queriesPartitions, queriesIndexes, readsManyTasks),
   },
   {
     routeKey: 'DELETE /tasks/{id}',
@@ -103,14 +116,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'RegisterWorker',
     entry: 'functions/register-worker.ts',
     authorized: true,
-    access: keepsAgents,
+    access: { table: ['dynamodb:PutItem'] },
   },
   {
     routeKey: 'POST /workers/{id}/heartbeat',
     functionName: 'WorkerHeartbeat',
     entry: 'functions/worker-heartbeat.ts',
     authorized: true,
-    access: keepsAgents,
+    access: access(keepsAgents, followsThrough, deadLettersAgentTasks),
   },
   {
     routeKey: 'POST /workers/{id}/lease',
@@ -126,14 +139,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'HeartbeatTask',
     entry: 'functions/heartbeat-task.ts',
     authorized: true,
-    access: access(keepsAgents, transitionsTasks),
+    access: access(keepsAgents, transitionsTasks, readsItems, readsManyTasks, deadLettersAgentTasks),
   },
   {
     routeKey: 'POST /tasks/{id}/progress',
     functionName: 'ReportProgress',
     entry: 'functions/report-progress.ts',
     authorized: true,
-    access: transitionsTasks,
+    access: access(transitionsTasks, readsItems, readsManyTasks, deadLettersAgentTasks),
   },
   {
     routeKey: 'POST /tasks/{id}/complete',
@@ -178,14 +191,14 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'ListDeadLetters',
     entry: 'functions/list-dead-letters.ts',
     authorized: true,
-    access: access(readsItems, readsDeadLetters),
+    access: readsDeadLetters,
   },
   {
     routeKey: 'POST /dlq/redrive',
     functionName: 'RedriveDeadLetters',
     entry: 'functions/redrive-dead-letters.ts',
     authorized: true,
-    access: access(readsItems, transitionsTasks, enqueuesTasks, readsDeadLetters, removesDeadLetters),
+    access: access(readsItems, readsManyTasks, transitionsTasks, enqueuesTasks, readsDeadLetters, removesDeadLetters),
     timeoutSeconds: 29,
   },
   {
@@ -207,7 +220,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'GetWorker',
     entry: 'functions/get-worker.ts',
     authorized: true,
-    access: readsItems,
+    access: getsItems,
   },
   // The dashboard: a static page and its assets, public because they hold no
   // data; every figure it shows comes from the API calls above, with a token.
@@ -230,63 +243,63 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'CreateSchedule',
     entry: 'functions/create-schedule.ts',
     authorized: true,
-    access: access(keepsSchedules, listsAgents),
+    access: access(createsSchedules, listsAgents),
   },
   {
     routeKey: 'GET /schedules',
     functionName: 'ListSchedules',
     entry: 'functions/list-schedules.ts',
     authorized: true,
-    access: keepsSchedules,
+    access: listsSchedules,
   },
   {
     routeKey: 'GET /schedules/{id}',
     functionName: 'GetSchedule',
     entry: 'functions/get-schedule.ts',
     authorized: true,
-    access: keepsSchedules,
+    access: getsItems,
   },
   {
     routeKey: 'DELETE /schedules/{id}',
     functionName: 'DeleteSchedule',
     entry: 'functions/delete-schedule.ts',
     authorized: true,
-    access: keepsSchedules,
+    access: deletesSchedules,
   },
   {
     routeKey: 'POST /schedules/{id}/pause',
     functionName: 'PauseSchedule',
     entry: 'functions/pause-schedule.ts',
     authorized: true,
-    access: keepsSchedules,
+    access: changesSchedules,
   },
   {
     routeKey: 'POST /schedules/{id}/resume',
     functionName: 'ResumeSchedule',
     entry: 'functions/resume-schedule.ts',
     authorized: true,
-    access: keepsSchedules,
+    access: changesSchedules,
   },
   {
     routeKey: 'POST /webhooks',
     functionName: 'CreateWebhook',
     entry: 'functions/create-webhook.ts',
     authorized: true,
-    access: keepsWebhooks,
+    access: createsWebhooks,
   },
   {
     routeKey: 'GET /webhooks',
     functionName: 'ListWebhooks',
     entry: 'functions/list-webhooks.ts',
     authorized: true,
-    access: keepsWebhooks,
+    access: listsWebhooks,
   },
   {
     routeKey: 'DELETE /webhooks/{id}',
     functionName: 'DeleteWebhook',
     entry: 'functions/delete-webhook.ts',
     authorized: true,
-    access: keepsWebhooks,
+    access: deletesWebhooks,
   },
   {
     routeKey: 'PUT /rate-limits/{type}',
@@ -300,7 +313,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'ListRateLimits',
     entry: 'functions/list-rate-limits.ts',
     authorized: true,
-    access: keepsRateLimits,
+    access: listsRateLimits,
   },
   {
     routeKey: 'DELETE /rate-limits/{type}',
@@ -314,7 +327,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'ListEvents',
     entry: 'functions/list-events.ts',
     authorized: true,
-    access: readsItems,
+    access: queriesPartitions,
   },
 ];
 
@@ -336,6 +349,22 @@ export const WORKER_ENTRY = 'functions/worker.ts';
 export const WORKER_ACCESS: Access = runsPoolWorker;
 /** What the schedule tick may do. */
 export const SCHEDULE_TICK_ACCESS: Access = ticksSchedules;
+/** The table-stream consumer: its code's access and its event-source mapping's (which reads the stream). */
+export const STREAM_CONSUMER_ACCESS: Access = access(consumesStream, readsTableStream);
+/** The webhook delivery function: its code's access and its queue mapping's. */
+export const WEBHOOK_DELIVERY_ACCESS: Access = access(deliversWebhooks, pollsDeliveries);
+
+/**
+ * The part of a function's access its code never calls: Lambda's event-source
+ * mapping polls (and sets failed batches aside) with the function's role.
+ * test/infra/iam-coverage.test.ts checks the rest against what the code calls.
+ */
+export const MAPPING_ACCESS = {
+  worker: pollsOwnQueues,
+  streamConsumer: readsTableStream,
+  webhookDelivery: pollsDeliveries,
+} as const satisfies Record<string, Access>;
+
 /** Env var telling a worker function which pool it serves. */
 export const WORKER_POOL_ENV = 'POOL_NAME';
 

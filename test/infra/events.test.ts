@@ -4,7 +4,9 @@ import { buildApp } from '../../infra/build-app.js';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
 import { BACKLOG_METRICS_SERVICE } from '../../shared/adapters/metrics/emf-backlog-metrics.js';
 import { EVENTS_ENV } from '../../shared/events-config.js';
-import { operatorAlarmCount } from '../../shared/topology/alarms.js';
+import { ALARM_KINDS, ALARMED_FUNCTIONS, NOT_INVOKED_ALARM_MINUTES, operatorAlarmCount, STREAM_ITERATOR_AGE_ALARM_MS } from '../../shared/topology/alarms.js';
+import { PRIORITIES } from '../../shared/domain/priority.js';
+import { nameIn, readmeTable } from './readme-tables.js';
 import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
 import { buildTopology, hasWorkQueue, TOPOLOGY } from '../../shared/topology/topology.js';
 import { StackTemplate } from './stack-template.js';
@@ -180,5 +182,67 @@ describe('dashboard', () => {
     for (const text of [METRIC.circuitOpened, METRIC.circuitClosed, METRIC.oldestReady, 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', METRICS_NAMESPACE, METRIC.queueTime, METRIC.runTime, METRIC.deadLettered, 'Throttles', '5xx']) {
       expect(body, text).toContain(text);
     }
+  });
+});
+
+describe('alarms on the background parts', () => {
+  /** Each alarm construct's name (its id) with its synthesized properties. */
+  const synthesized = () => t.stack.operations.alarms.map((alarm) => ({ name: alarm.node.id, properties: t.resource(alarm).Properties }));
+  const named = (name: string) => synthesized().find((a) => a.name === name)?.properties;
+
+  it('alarms when the sweep or the schedule tick fails, is throttled, or stops being invoked', () => {
+    for (const [name, fn] of [['sweep', t.stack.reconciler.function], ['schedule-tick', t.stack.scheduleTicker.function]] as const) {
+      const dimensions = [{ Name: 'FunctionName', Value: { Ref: t.logicalId(fn.function) } }];
+      expect(named(`Errors-${name}`), name).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 0 });
+      expect(named(`Throttles-${name}`), name).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+      expect(named(`NotInvoked-${name}`), name).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Invocations',
+        Period: NOT_INVOKED_ALARM_MINUTES * 60,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        // No data at all is the failure it exists for.
+        TreatMissingData: 'breaching',
+      });
+      expect(t.resource(fn.function).Type).toBe('AWS::Lambda::Function');
+      // The function named is the one in the Compute stack (a parameter, rewritten to its own name).
+      expect(named(`Errors-${name}`)?.Dimensions).toEqual(dimensions);
+    }
+  });
+
+  it('alarms when the stream consumer falls behind (IteratorAge) or sets records aside (its on-failure queue)', () => {
+    expect(named('IteratorAge-stream-consumer')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Statistic: 'Maximum',
+      Threshold: STREAM_ITERATOR_AGE_ALARM_MS,
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: t.logicalId(t.stack.events.consumer.function) } }],
+    });
+    expect(named('Dlq-stream-failures')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [t.logicalId(t.stack.events.streamFailures), 'QueueName'] } }],
+    });
+  });
+
+  it('the README’s alarm table is ALARM_KINDS, and every synthesized alarm is of exactly one kind', () => {
+    const rows = readmeTable('### Alarms');
+    expect(rows.map(([name, metric, covers]) => ({ name: nameIn(name!), metric, covers }))).toEqual(ALARM_KINDS.map((k) => ({ ...k })));
+    const one = (values: readonly string[]) => `(${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+    const pattern = (name: string) =>
+      new RegExp(
+        `^${name
+          .replace('<pool>', one(TOPOLOGY.pools.map((p) => p.name)))
+          .replace('<priority>', one(PRIORITIES))
+          .replace('<function>', one(ALARMED_FUNCTIONS))}$`,
+      );
+    const metricOf = (p: Record<string, any>) => `${p.Namespace} ${p.MetricName}`;
+    const kindsSeen = new Set<number>();
+    for (const { name, properties } of synthesized()) {
+      const kinds = ALARM_KINDS.flatMap((k, i) => (pattern(k.name).test(name) && k.metric === metricOf(properties) ? [i] : []));
+      expect(kinds, `${name} (${metricOf(properties)})`).toHaveLength(1);
+      kindsSeen.add(kinds[0]!);
+    }
+    expect(ALARM_KINDS.filter((_, i) => !kindsSeen.has(i)).map((k) => k.name), 'kinds the template does not have').toEqual([]);
   });
 });

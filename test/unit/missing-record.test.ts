@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { missingRecordStep, ORPHAN_GRACE_SECONDS, orphanRetrySeconds, RECORD_REREAD_MS } from '../../shared/domain/missing-record.js';
 import type { Task } from '../../shared/domain/task.js';
 import { claimDelivery, type Delivery } from '../../shared/services/claim-delivery.js';
-import { submitTask } from '../../shared/services/submit-tasks.js';
+import { submitTask, submitTasks } from '../../shared/services/submit-tasks.js';
+import { SEND_GROUP_SIZE, sendGroups, type QueueEntry } from '../../shared/ports/task-queue.js';
 import { memoryExecution } from '../helpers/execution.js';
 import { memoryServices, type TestServices } from '../helpers/memory-services.js';
 
@@ -101,5 +102,32 @@ describe('missingRecordStep', () => {
   it('grows the visibility with the age, from 1 s to a cap', () => {
     expect([0, 1, 2, 3, 10, 59, 61, 119].map(orphanRetrySeconds)).toEqual([1, 1, 1, 2, 5, 30, 30, 30]);
     expect(orphanRetrySeconds(-3)).toBe(1);
+  });
+});
+
+describe('a batch submit', () => {
+  it('writes each send group right after its send, so no message waits on the rest of the batch', async () => {
+    const services = memoryServices();
+    const unwrittenAtSend: number[] = [];
+    const send = services.queue.enqueue.bind(services.queue);
+    services.queue.enqueue = async (entries: readonly QueueEntry[]) => {
+      unwrittenAtSend.push(services.queue.sent.length - services.table.tasks.size);
+      return send(entries);
+    };
+
+    const results = await submitTasks(services, 'acme', Array.from({ length: 100 }, (_, i) => ({ type: 'echo', priority: i % 2 === 0 ? 'normal' : 'low' }) as const));
+
+    expect(results.every((r) => r.ok)).toBe(true);
+    // One send per group of ten of a queue: no more requests than sending all at once.
+    expect(unwrittenAtSend).toHaveLength(100 / SEND_GROUP_SIZE);
+    // Sent but unwritten when the next group goes: at most the groups in flight, never the batch.
+    expect(Math.max(...unwrittenAtSend)).toBeLessThanOrEqual(2 * SEND_GROUP_SIZE);
+    expect(services.table.tasks.size).toBe(100);
+  });
+
+  it('groups sends by queue, ten at most, in order', () => {
+    const items = ['a1', 'b1', 'a2', 'a3', 'b2'];
+    expect(sendGroups(items, (s) => s[0] as string)).toEqual([['a1', 'a2', 'a3'], ['b1', 'b2']]);
+    expect(sendGroups(Array.from({ length: 25 }, (_, i) => i), () => 'q').map((g) => g.length)).toEqual([10, 10, 5]);
   });
 });

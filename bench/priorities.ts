@@ -179,10 +179,14 @@ try {
   }
   const submittedAt = Date.now();
   let peakBacklog = 0;
-  for (;;) {
+  for (let lastNote = Date.now(); ; ) {
     const left = await queued(['normal', 'low']);
     peakBacklog = Math.max(peakBacklog, left);
     if (left === 0) break;
+    if (Date.now() - lastNote >= 15_000) {
+      console.log(`  ${left} normal + low still queued after ${Math.round((Date.now() - loadFrom) / 1000)} s (${urgentIds.size} critical + high so far)`);
+      lastNote = Date.now();
+    }
     await sleep(500);
   }
   draining = false;

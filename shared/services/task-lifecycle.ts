@@ -51,8 +51,8 @@ export type CreateResult = { readonly created: boolean; readonly task: Task };
 const MAX_RACES = 16;
 /** Writes of one batch in flight at once. */
 const WRITE_CONCURRENCY = 16;
-/** Send groups of one batch in flight at once: up to 2 × SEND_GROUP_SIZE writes besides the others. */
-const SEND_GROUP_CONCURRENCY = 2;
+/** Send groups of one batch in flight at once: up to 3 × SEND_GROUP_SIZE writes besides the others. */
+const SEND_GROUP_CONCURRENCY = 3;
 
 /**
  * The one place task transitions happen: read → guard → transition → dispatch

@@ -28,6 +28,25 @@ export interface QueueEntry {
 
 export { MAX_QUEUE_DELAY_SECONDS };
 
+/** What one SendMessageBatch carries (SQS's limit). */
+export const SEND_GROUP_SIZE = 10;
+
+/**
+ * `items` in groups of up to SEND_GROUP_SIZE sharing a queue (`keyOf`), in
+ * order of first appearance: each group is one SendMessageBatch, so sending
+ * group by group costs no more requests than sending all at once.
+ */
+export function sendGroups<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
+  const byQueue = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = byQueue.get(key);
+    if (list === undefined) byQueue.set(key, [item]);
+    else list.push(item);
+  }
+  return [...byQueue.values()].flatMap((list) => Array.from({ length: Math.ceil(list.length / SEND_GROUP_SIZE) }, (_, i) => list.slice(i * SEND_GROUP_SIZE, (i + 1) * SEND_GROUP_SIZE)));
+}
+
 /** The queue entry of a PENDING task at `now`: delayed until it is available (at most SQS's 900 s). */
 export function toQueueEntry(task: Pick<Task, 'id' | 'tenant' | 'pool' | 'priority' | 'availableAt'>, now: Date): QueueEntry {
   const wait = task.availableAt === undefined ? 0 : Math.ceil((Date.parse(task.availableAt) - now.getTime()) / 1000);

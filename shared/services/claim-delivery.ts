@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelaySeconds } from '../domain/backoff.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { scopeOf } from '../domain/circuit-breaker.js';
@@ -5,6 +6,7 @@ import { InvalidTransitionError, isPastDeadline, willRetry } from '../domain/sta
 import type { HeldToken } from '../domain/rate-limit.js';
 import type { AgentLease, Task, TaskError } from '../domain/task.js';
 import { isTerminal } from '../domain/task-status.js';
+import { missingRecordStep } from '../domain/missing-record.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { TaskRecords } from '../ports/task-records.js';
 import type { Pool } from '../topology/topology.js';
@@ -29,6 +31,8 @@ export interface DeliveryDeps {
   readonly jobStopped?: (tenant: string, jobId: string) => Promise<boolean>;
   /** Extra time past the timeout before an ACTIVE task is presumed lost. @default DEFAULT_LEASE_GRACE_SECONDS */
   readonly leaseGraceSeconds?: number;
+  /** Waits between re-reads of a record not written yet (tests pass one that does not wait). @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** What to do with the message that carried the task. */
@@ -39,12 +43,6 @@ export type DeliveryOutcome =
   | { readonly action: 'retry'; readonly delaySeconds: number; readonly reason: string };
 
 export const DEFAULT_LEASE_GRACE_SECONDS = 30;
-/**
- * A message may arrive before its record is written (tasks are sent first, then
- * written: task-lifecycle.ts). Younger than this, a missing record is waited for;
- * older, the submission failed and the message is dropped.
- */
-export const ORPHAN_GRACE_SECONDS = 120;
 
 /** How long past its timeout a running attempt is still presumed alive. */
 export const leaseGrace = (deps: Pick<DeliveryDeps, 'leaseGraceSeconds'>): number => deps.leaseGraceSeconds ?? DEFAULT_LEASE_GRACE_SECONDS;
@@ -84,12 +82,10 @@ export type Claim = { readonly claimed: Task; readonly pool: Pool; readonly time
  */
 export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, options: ClaimOptions): Promise<Claim> {
   for (let round = 0; round < 8; round++) {
-    let task = await deps.records.get(delivery.tenant, delivery.taskId);
+    const found = await readRecord(deps, delivery);
+    if ('action' in found) return found;
+    let task = found;
     const now = deps.now();
-    if (task === undefined) {
-      const age = delivery.sentAt === undefined ? Infinity : (now.getTime() - Date.parse(delivery.sentAt)) / 1000;
-      return age < ORPHAN_GRACE_SECONDS ? later(5, 'record not written yet') : done('no such task');
-    }
     if (isTerminal(task.status)) return done(`already ${task.status}`);
     // A message for an agent-pool task (misrouted, or copied by hand) must not let a
     // Lambda worker take it from the agents: it is not this message's to run.
@@ -130,6 +126,25 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
     }
   }
   return later(1, 'contended');
+}
+
+/**
+ * The delivered task's record. One sent a moment ago may not be written yet
+ * (tasks are sent first, then written: task-lifecycle.ts): it is re-read a few
+ * times within ~300 ms (strongly consistent reads), then its message comes back
+ * after a short visibility growing with its age, and once older than
+ * ORPHAN_GRACE_SECONDS it is dropped (domain/missing-record.ts).
+ */
+async function readRecord(deps: DeliveryDeps, delivery: Delivery): Promise<Task | DeliveryOutcome> {
+  for (let rereads = 0; ; rereads++) {
+    const task = await deps.records.get(delivery.tenant, delivery.taskId);
+    if (task !== undefined) return task;
+    const age = delivery.sentAt === undefined ? Infinity : (deps.now().getTime() - Date.parse(delivery.sentAt)) / 1000;
+    const step = missingRecordStep(age, rereads);
+    if (step.kind === 'drop') return done('no such task');
+    if (step.kind === 'retry') return later(step.delaySeconds, 'record not written yet');
+    await (deps.sleep ?? sleep)(step.afterMs);
+  }
 }
 
 /**

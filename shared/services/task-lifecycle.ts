@@ -13,8 +13,8 @@ import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors
 import type { DeadLetters } from '../ports/dead-letters.js';
 import type { ReadySignal } from '../ports/ready-signal.js';
 import type { ChildCount, TaskRecords } from '../ports/task-records.js';
-import { MAX_QUEUE_DELAY_SECONDS, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
-import type { Pool } from '../topology/topology.js';
+import { MAX_QUEUE_DELAY_SECONDS, sendGroups, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
+import { queueKey, type Pool } from '../topology/topology.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import type { AdmitOptions, StartGate } from './start-gate.js';
 
@@ -51,6 +51,8 @@ export type CreateResult = { readonly created: boolean; readonly task: Task };
 const MAX_RACES = 16;
 /** Writes of one batch in flight at once. */
 const WRITE_CONCURRENCY = 16;
+/** Send groups of one batch in flight at once: up to 3 × SEND_GROUP_SIZE writes besides the others. */
+const SEND_GROUP_CONCURRENCY = 3;
 
 /**
  * The one place task transitions happen: read → guard → transition → dispatch
@@ -92,33 +94,55 @@ export class TaskLifecycle {
    * between leaves a message without a record, which the worker drops once it is
    * older than the write could take (claim-delivery.ts); a task whose send failed
    * is refused (503), never accepted unqueued. So no outbox is needed and a task
-   * costs no index write to leave one. Tasks delayed past SQS's 15 minutes are
-   * written with a `delay` timer and queued by the sweep.
+   * costs no index write to leave one. A batch goes out in send groups (one
+   * SendMessageBatch each, issue #30), each written right after its own send, so
+   * a task's record follows its message by one group's writes, not by the whole
+   * batch's: a worker receiving the message finds the record within its
+   * re-reads instead of handing the message back. Tasks delayed past SQS's 15
+   * minutes are written with a `delay` timer and queued by the sweep.
    */
   async createAll(tasks: readonly Task[]): Promise<(CreateResult | { readonly error: Error })[]> {
     const now = this.deps.now();
     const offloaded = await mapWithConcurrency(tasks, WRITE_CONCURRENCY, (task) => this.offloadPayload(task));
     // The objects this call wrote (a next stage arrives holding its parent's result ref, which is not ours to remove).
-    const written = new Set(offloaded.filter((task, i) => task.payloadRef !== tasks[i]?.payloadRef).map((task) => task.id));
+    const written = new Set(offloaded.flatMap((task, i) => (task.payloadRef !== tasks[i]?.payloadRef ? [i] : [])));
     const prepared = offloaded.map((task) => withDispatch(undefined, task, { ...this.placing(task.pool), now, ...this.settings }));
     // A replayed idempotency key answers with its task, without sending a second message.
-    const replays = new Map<string, Task>();
-    await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
+    const replays = new Map<number, Task>();
+    await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task, index) => {
       if (task.idempotencyKey === undefined) return;
       const id = await this.deps.records.idempotent(task.tenant, task.idempotencyKey);
       const replayed = id === undefined ? undefined : await this.deps.records.get(task.tenant, id);
-      if (replayed !== undefined) replays.set(task.id, replayed);
+      if (replayed !== undefined) replays.set(index, replayed);
     });
-    const toSend = prepared.filter((task) => this.pool(task.pool).runsOn === 'lambda' && task.due === undefined && !replays.has(task.id));
-    const { failed } = await this.deps.queue.enqueue(toSend.map((t) => toQueueEntry(t, now)));
-    const unsent = new Map(failed.map((f) => [f.taskId, f.reason]));
-    return mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task) => {
-      const outcome = await this.createOne(task, replays.get(task.id), unsent.get(task.id));
+    const results = new Array<CreateResult | { readonly error: Error }>(prepared.length);
+    const write = async (index: number, unsent?: string): Promise<void> => {
+      const task = prepared[index] as Task;
+      const outcome = await this.createOne(task, replays.get(index), unsent);
       // A payload object is written before the conditional create decides; one whose
       // task was not created (a duplicate id, a replayed key, a refusal) is removed.
-      if (task.payloadRef !== undefined && written.has(task.id) && !('created' in outcome && outcome.created)) await this.discardUnreferenced(task.tenant, task.id, task.payloadRef);
-      return outcome;
-    });
+      if (task.payloadRef !== undefined && written.has(index) && !('created' in outcome && outcome.created)) await this.discardUnreferenced(task.tenant, task.id, task.payloadRef);
+      results[index] = outcome;
+    };
+    const sends = (i: number): boolean => {
+      const task = prepared[i] as Task;
+      return this.pool(task.pool).runsOn === 'lambda' && task.due === undefined && !replays.has(i);
+    };
+    const indexes = prepared.map((_, i) => i);
+    const groups = sendGroups(indexes.filter(sends), (i) => queueKey((prepared[i] as Task).pool, (prepared[i] as Task).priority));
+    await Promise.all([
+      mapWithConcurrency(groups, SEND_GROUP_CONCURRENCY, async (group) => {
+        const { failed } = await this.deps.queue.enqueue(group.map((i) => toQueueEntry(prepared[i] as Task, now)));
+        const unsent = new Map(failed.map((f) => [f.taskId, f.reason]));
+        await Promise.all(group.map((i) => write(i, unsent.get((prepared[i] as Task).id))));
+      }),
+      mapWithConcurrency(
+        indexes.filter((i) => !sends(i)),
+        WRITE_CONCURRENCY,
+        (i) => write(i),
+      ),
+    ]);
+    return results;
   }
 
   private async createOne(task: Task, replayed: Task | undefined, unsentReason: string | undefined): Promise<CreateResult | { readonly error: Error }> {

@@ -41,7 +41,8 @@ describe('the events cost bench', () => {
       { name: 'gpu', capabilities: ['gpu'], runsOn: 'agents' },
     ]);
     // 2 pools × 4 priorities × (age + DLQ) + 2 DLQs + (1 worker + 2 events functions) × 2 + API 5xx
-    expect(operatorAlarmCount(topology)).toBe(16 + 2 + 6 + 1);
+    // + (sweep, schedule tick) × (errors, throttles, not invoked) + the stream consumer's iterator age
+    expect(operatorAlarmCount(topology)).toBe(16 + 2 + 6 + 1 + 2 * 3 + 1);
     expect(customMetricCount(topology)).toBe(2 * 4 * 11 + 2 * 2 + 4);
   });
 });

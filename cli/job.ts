@@ -110,7 +110,7 @@ function readItems(o: Record<string, unknown>): Json[] {
   throw new Error('give the children with --items <file.json> or --lines <file.txt>');
 }
 
-/** Follows a job: a bar of finished children on a terminal, a line per change otherwise. */
+/** Follows a job: a bar of finished children on a terminal, a line per change on stderr otherwise (stdout keeps the answer alone). */
 export async function watchJob(client: TaskfleetClient, id: string): Promise<JobView> {
   const tty = process.stdout.isTTY === true;
   const bar = new cliProgress.SingleBar(
@@ -129,7 +129,7 @@ export async function watchJob(client: TaskfleetClient, id: string): Promise<Job
         started = true;
         bar.update(finished, { status, stages });
       } else {
-        console.log(`${status} ${finished}/${job.total} ${stages}`);
+        console.error(`${status} ${finished}/${job.total} ${stages}`);
       }
     },
   });

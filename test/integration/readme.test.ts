@@ -53,61 +53,70 @@ afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 interface Run {
   readonly code: number | null;
   readonly output: string;
+  readonly stderr: string;
 }
 
 function run(command: string, args: readonly string[], input?: string): Promise<Run> {
   return new Promise((done, fail) => {
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'], timeout: EXAMPLE_TIMEOUT_MS });
     let output = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
-    child.on('close', (code) => done({ code, output }));
+    child.on('close', (code) => done({ code, output, stderr }));
     child.stdin.end(input ?? '');
   });
 }
 
 const MARK = '\u001fREADME-EXAMPLE';
 
-/** One bash for the block (variables carry from command to command), a marker with the exit code after each. */
-async function runShell(commands: readonly ShellCommand[]): Promise<{ command: ShellCommand; code: number; output: string }[]> {
-  const script = ['exec 2>&1', ...commands.flatMap((c, i) => [`{\n${c.command}\n}`, `printf '\\n${MARK} %d %d\\n' ${i} $?`])].join('\n');
-  const { output } = await run('bash', ['-s'], script);
+/**
+ * One bash for the block (variables carry from command to command), a marker
+ * with the exit code after each. The output shown is stdout, as a terminal
+ * shows it; stderr (progress lines, warnings) is kept for the failure message.
+ */
+async function runShell(commands: readonly ShellCommand[]): Promise<{ results: { command: ShellCommand; code: number; output: string }[]; stderr: string }> {
+  const script = commands.flatMap((c, i) => [`{\n${c.command}\n}`, `printf '\\n${MARK} %d %d\\n' ${i} $?`]).join('\n');
+  const { output, stderr } = await run('bash', ['-s'], script);
   const results: { command: ShellCommand; code: number; output: string }[] = [];
   let rest = output;
   for (const [i, command] of commands.entries()) {
     const at = rest.indexOf(`\n${MARK} ${i} `);
-    if (at === -1) throw new Error(`the block stopped before the command at line ${command.line}:\n${rest}`);
+    if (at === -1) throw new Error(`the block stopped before the command at line ${command.line}:\n${rest}\n--- stderr:\n${stderr}`);
     const end = rest.indexOf('\n', at + 1);
     const code = Number(rest.slice(at + 1, end).split(' ')[2]);
     results.push({ command, code, output: rest.slice(0, at) });
     rest = rest.slice(end + 1);
   }
-  return results;
+  return { results, stderr };
 }
 
-function expectShown(where: string, shown: readonly string[], printed: string): void {
+function expectShown(where: string, shown: readonly string[], printed: string, stderr: string): void {
   const match = matchOutput(shown, printed);
-  if (!match.ok) throw new Error(`${where}: the output shown is not what it printed: ${match.reason}\n--- printed:\n${printed}`);
+  if (!match.ok) throw new Error(`${where}: the output shown is not what it printed: ${match.reason}\n--- printed:\n${printed}\n--- stderr:\n${stderr}`);
   // The shown output is really checked: leaving out any one of its lines would fail.
   expect(unnoticedDeletions(shown, printed), `${where}: lines whose deletion would go unnoticed`).toEqual([]);
 }
 
 async function runExample(document: string, example: Exclude<Example, { kind: 'other' }>): Promise<void> {
   if (example.kind === 'sh') {
-    for (const { command, code, output } of await runShell(example.commands)) {
+    const { results, stderr } = await runShell(example.commands);
+    for (const { command, code, output } of results) {
       const where = `${document}:${command.line}`;
-      if (code !== 0) throw new Error(`${where}: \`${command.command}\` exited ${code}:\n${output}`);
-      if (command.expected !== undefined) expectShown(where, command.expected, output);
+      if (process.env.README_SHOW === '1') console.log(`--- ${where} exited ${code}\n${output}`);
+      if (code !== 0) throw new Error(`${where}: \`${command.command}\` exited ${code}:\n${output}\n--- stderr:\n${stderr}`);
+      if (command.expected !== undefined) expectShown(where, command.expected, output, stderr);
     }
     return;
   }
   const file = join(SCRATCH, `${document.replace(/\W/g, '-')}-${example.line}.ts`);
   writeFileSync(file, example.code);
-  const { code, output } = await run('node', ['--import', 'tsx', file]);
+  const { code, output, stderr } = await run('node', ['--import', 'tsx', file]);
   const where = `${document}:${example.line}`;
-  if (code !== 0) throw new Error(`${where}: the example exited ${code}:\n${output}`);
-  if (example.expected !== undefined) expectShown(where, example.expected, output);
+  if (process.env.README_SHOW === '1') console.log(`--- ${where} exited ${code}\n${output}`);
+  if (code !== 0) throw new Error(`${where}: the example exited ${code}:\n${output}\n--- stderr:\n${stderr}`);
+  if (example.expected !== undefined) expectShown(where, example.expected, output, stderr);
 }
 
 /** Blocks that show a format, a file excerpt or a diagram; a command in one would escape the test. */

@@ -76,9 +76,10 @@ describe('the taskfleet command', () => {
     promisify(execFile)('node', ['bin/taskfleet.mjs', '--url', stack.apiUrl, '--token', stack.token, ...args], { timeout: 30_000 });
 
   it('submits and waits, then shows the task', async () => {
-    const { stdout } = await run('submit', 'echo', '--payload', '{"from":"cli"}', '--priority', 'critical', '--wait');
-    const id = /"id": "([^"]+)"/.exec(stdout)?.[1] ?? '';
-    expect(stdout).toContain('COMPLETED');
+    const { stdout, stderr } = await run('submit', 'echo', '--payload', '{"from":"cli"}', '--priority', 'critical', '--wait');
+    // stdout is the answer alone (JSON), the progress lines go to stderr when not on a terminal.
+    const { id } = JSON.parse(stdout) as { id: string };
+    expect(stderr).toContain('COMPLETED');
     const shown = JSON.parse((await run('get', id)).stdout);
     expect(shown).toMatchObject({ id, status: 'COMPLETED', result: { from: 'cli' }, priority: 'critical' });
   });
@@ -90,7 +91,7 @@ describe('the taskfleet command', () => {
   it('exits 3 when the task it waited for FAILED', async () => {
     const failed = await fails('submit', 'fail', '--payload', '{"times":99}', '--max-attempts', '1', '--wait');
     expect(failed.code).toBe(3);
-    expect(failed.stdout).toContain('FAILED');
+    expect(failed.stderr).toContain('FAILED');
   });
 
   it('reads enum options in any case', async () => {

@@ -221,13 +221,15 @@ program
   .option('--cpu <n>', 'CPUs this agent has', Number)
   .option('--memory-mb <n>', 'memory this agent has', int('--memory-mb'))
   .option('--grace <seconds>', 'on Ctrl-C or SIGTERM, how long running tasks may finish before they are handed back', int('--grace'), 30)
+  .option('--max-tasks <n>', 'stop after running this many tasks (completed or failed), e.g. one job in CI', int('--max-tasks'))
   .argument('<command...>', 'the command to run per task, after --')
   .addHelpText('after', `
 Exit code 0 completes the task with stdout as its result (JSON if it parses);
 anything else fails the attempt with the end of stderr. Example:
   taskfleet work --capabilities shell --concurrency 4 -- sh -c 'cat'`)
-  .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number }) => {
-    const worker = new Worker({
+  .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number; maxTasks?: number }) => {
+    let ran = 0;
+    const worker: Worker = new Worker({
       ...connection(),
       capabilities: o.capabilities,
       concurrency: o.concurrency,
@@ -241,6 +243,7 @@ anything else fails the attempt with the end of stderr. Example:
         if (warning !== undefined) console.error(warning);
         // Ctrl-C is an interruption (exit 130, as shells expect); SIGTERM a requested, clean stop (0).
         if (event.kind === 'stopped' && event.signal === 'SIGINT') process.exitCode = INTERRUPTED_EXIT_CODE;
+        if ((event.kind === 'completed' || event.kind === 'failed') && ++ran === o.maxTasks) void worker.stop();
       },
     });
     await worker.run();

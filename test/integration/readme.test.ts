@@ -65,6 +65,10 @@ function run(command: string, args: readonly string[], input?: string): Promise<
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', fail);
     child.on('close', (code) => done({ code, output, stderr }));
+    // A process an example left running in the background (an agent not stopped) would hold the
+    // pipes open and keep 'close' from coming: once the example's own process exits, give its
+    // output a moment to drain, then stop reading.
+    child.on('exit', () => setTimeout(() => [child.stdout, child.stderr].forEach((s) => s.destroy()), 5_000).unref());
     child.stdin.end(input ?? '');
   });
 }

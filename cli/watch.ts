@@ -46,6 +46,7 @@ export async function watchTasks(client: TaskfleetClient, ids: readonly string[]
     }
     if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
-  bars.stop();
+  // Off a terminal no bar was drawn: stopping one would print a stray blank line on stdout.
+  if (tty) bars.stop();
   return notCompleted;
 }

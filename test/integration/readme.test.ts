@@ -20,7 +20,7 @@ const DOCUMENTS = ['README.md', 'docs/architecture.md'];
 /** Inside the repository, so `@taskfleet/sdk` and `taskfleet` resolve as they do for a user's project. */
 const SCRATCH = join(ROOT, '.readme-examples');
 /** Generous: a busy 2-core machine, and examples that wait for jobs. */
-const EXAMPLE_TIMEOUT_MS = 180_000;
+const EXAMPLE_TIMEOUT_MS = 300_000;
 
 // Circuit breaker threshold raised: the README's failure examples must not stall the ones after them.
 const local = useTestStack({ workers: true, sweepSeconds: 2, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { matchesEventType, type EventType, type TaskfleetEvent } from '../shared/domain/events.js';
+import { counted } from './words.js';
 
 /** How often `--follow` asks for more: each ask is a few small reads of the event log. */
 const FOLLOW_EVERY_MS = 2_000;
@@ -28,7 +29,7 @@ export function describeEvent(event: TaskfleetEvent): string {
     if (t.runTimeMs !== undefined) details.push(`ran ${t.runTimeMs} ms`);
     if (t.error !== undefined) details.push(`error: ${t.error.message}`);
   }
-  if (event.job !== undefined) details.push(`${event.job.total} children`);
+  if (event.job !== undefined) details.push(counted(event.job.total, 'child', 'children'));
   return `${event.at}  ${event.type.padEnd(18)}  ${subject?.id ?? '?'}  ${details.join(', ')}`;
 }
 

@@ -6,6 +6,7 @@ import { PRIORITIES, type JobView, type Json, type Priority } from '../sdk/types
 import { list, oneOf } from './arguments.js';
 import { NOT_COMPLETED_EXIT_CODE } from './exit-codes.js';
 import { colourOn, paintStatus } from './style.js';
+import { counted } from './words.js';
 
 /** `taskfleet job …`: submit, follow and cancel map-reduce jobs. Subcommands of `parent`, so they inherit its settings. */
 export function addJobCommands(parent: Command, client: () => TaskfleetClient, print: (value: unknown) => void): Command {
@@ -49,7 +50,18 @@ Example, a word count over a file:
       if (o.wait === true) finish(await watchJob(client(), submitted.id), o.json as boolean | undefined);
     });
 
-  job.command('get').description('status, counts, progress, stages and result').argument('<id>').action(async (id: string) => print(await client().getJob(id)));
+  job
+    .command('get')
+    .description('status, counts, stages and result (however large); --wait follows it to the end')
+    .argument('<id>')
+    .option('-w, --wait', 'follow it to the end with a progress bar; exits 3 unless it COMPLETED')
+    .option('--json', 'print the whole job as JSON instead of a summary')
+    .action(async (id: string, o: { wait?: boolean; json?: boolean }) => {
+      if (o.wait === true) return finish(await watchJob(client(), id), o.json);
+      const shown = await client().getJob(id, { include: 'result' });
+      if (o.json === true) print(shown);
+      else console.log(summarizeJob(shown));
+    });
   job
     .command('watch')
     .description('a progress bar until the job ends; exits 3 unless it COMPLETED')
@@ -64,7 +76,7 @@ Example, a word count over a file:
       const cancelled = await client().cancelJob(id);
       // A large job's children are cancelled after the answer: the count is so far.
       const more = cancelled.stages[0]?.status === 'CANCELLING' ? ' so far; the rest are being cancelled' : '';
-      console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${cancelled.cancelled} children cancelled${more})`);
+      console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${counted(cancelled.cancelled, 'child', 'children')} cancelled${more})`);
     });
   return job;
 }
@@ -98,7 +110,7 @@ function readItems(o: Record<string, unknown>): Json[] {
   throw new Error('give the children with --items <file.json> or --lines <file.txt>');
 }
 
-/** Follows a job: a bar of finished children on a terminal, a line per change otherwise. */
+/** Follows a job: a bar of finished children on a terminal, a line per change on stderr otherwise (stdout keeps the answer alone). */
 export async function watchJob(client: TaskfleetClient, id: string): Promise<JobView> {
   const tty = process.stdout.isTTY === true;
   const bar = new cliProgress.SingleBar(
@@ -117,7 +129,7 @@ export async function watchJob(client: TaskfleetClient, id: string): Promise<Job
         started = true;
         bar.update(finished, { status, stages });
       } else {
-        console.log(`${status} ${finished}/${job.total} ${stages}`);
+        console.error(`${status} ${finished}/${job.total} ${stages}`);
       }
     },
   });

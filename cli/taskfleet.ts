@@ -10,12 +10,13 @@ import { Command, CommanderError } from 'commander';
 import { findConnection } from '../shared/connection-file.js';
 import { TaskfleetApiError, TaskfleetConnectionError } from '../sdk/errors.js';
 import { TaskfleetClient } from '../sdk/client.js';
-import { PRIORITIES, TASK_STATUSES, type Json, type Priority, type SubmitTask, type TaskStatus } from '../sdk/types.js';
+import { PRIORITIES, TASK_STATUSES, type Json, type Priority, type Resources, type SubmitTask, type TaskStatus } from '../sdk/types.js';
 import { Worker } from '../sdk/worker.js';
-import { int, json, list, oneOf } from './arguments.js';
-import { ERROR_EXIT_CODE, NOT_COMPLETED_EXIT_CODE, USAGE_EXIT_CODE } from './exit-codes.js';
+import { int, json, list, oneOf, resources } from './arguments.js';
+import { ERROR_EXIT_CODE, INTERRUPTED_EXIT_CODE, NOT_COMPLETED_EXIT_CODE, USAGE_EXIT_CODE } from './exit-codes.js';
 import { addJobCommands } from './job.js';
 import { paintStatus } from './style.js';
+import { counted } from './words.js';
 import { watchTasks } from './watch.js';
 import { scheduleCommand } from './schedule.js';
 import { limitsCommand } from './limits.js';
@@ -60,6 +61,7 @@ program
   .option('--affinity-key <key>', 'tasks with the same key go to the same agent')
   .option('--agent <id>', 'run on this agent only')
   .option('--avoid-agents <ids>', 'never on these agents, comma-separated', list)
+  .option('--resources <amounts>', 'what an agent must have free: gpu=2,memoryMb=4096 (cpu, gpu, memoryMb) or JSON', resources)
   .option('--id <id>', 'your own task id')
   .option('--idempotency-key <key>', 'a replay returns the first task')
   .option('--max-attempts <n>', 'attempts before FAILED (1-100)', int('--max-attempts'))
@@ -81,6 +83,7 @@ program
       ...(o.affinityKey !== undefined ? { affinityKey: o.affinityKey as string } : {}),
       ...(o.agent !== undefined ? { agent: o.agent as string } : {}),
       ...(o.avoidAgents !== undefined ? { avoidAgents: o.avoidAgents as string[] } : {}),
+      ...(o.resources !== undefined ? { resources: o.resources as Resources } : {}),
       ...(o.id !== undefined ? { id: o.id as string } : {}),
       ...(o.idempotencyKey !== undefined ? { idempotencyKey: o.idempotencyKey as string } : {}),
       ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts as number } : {}),
@@ -178,7 +181,7 @@ dlq
   .action(async (o: { pool?: string; priority?: Priority; limit: number }) => {
     const letters = await client().deadLetters(o);
     if (letters.length === 0) return console.log('no dead letters');
-    for (const l of letters) console.log(`${l.taskId}  ${l.queue.padEnd(16)}  ${String(l.attempts ?? '?').padStart(3)} attempts  ${l.type ?? ''}  ${l.error?.message ?? ''}`);
+    for (const l of letters) console.log(`${l.taskId}  ${l.queue.padEnd(16)}  ${(l.attempts === undefined ? '? attempts' : counted(l.attempts, 'attempt')).padStart(11)}  ${l.type ?? ''}  ${l.error?.message ?? ''}`);
   });
 dlq
   .command('redrive')
@@ -217,14 +220,16 @@ program
   .option('--gpu <n>', 'GPUs this agent has', int('--gpu'))
   .option('--cpu <n>', 'CPUs this agent has', Number)
   .option('--memory-mb <n>', 'memory this agent has', int('--memory-mb'))
-  .option('--grace <seconds>', 'on SIGTERM, how long running tasks may finish', int('--grace'), 30)
+  .option('--grace <seconds>', 'on Ctrl-C or SIGTERM, how long running tasks may finish before they are handed back', int('--grace'), 30)
+  .option('--max-tasks <n>', 'stop after running this many tasks (completed or failed), e.g. one job in CI', int('--max-tasks'))
   .argument('<command...>', 'the command to run per task, after --')
   .addHelpText('after', `
 Exit code 0 completes the task with stdout as its result (JSON if it parses);
 anything else fails the attempt with the end of stderr. Example:
   taskfleet work --capabilities shell --concurrency 4 -- sh -c 'cat'`)
-  .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number }) => {
-    const worker = new Worker({
+  .action(async (command: string[], o: { capabilities: string[]; concurrency: number; name?: string; gpu?: number; cpu?: number; memoryMb?: number; grace: number; maxTasks?: number }) => {
+    let ran = 0;
+    const worker: Worker = new Worker({
       ...connection(),
       capabilities: o.capabilities,
       concurrency: o.concurrency,
@@ -236,6 +241,9 @@ anything else fails the attempt with the end of stderr. Example:
         const { line, warning } = describeWorkerEvent(event, o.capabilities);
         console.log(line);
         if (warning !== undefined) console.error(warning);
+        // Ctrl-C is an interruption (exit 130, as shells expect); SIGTERM a requested, clean stop (0).
+        if (event.kind === 'stopped' && event.signal === 'SIGINT') process.exitCode = INTERRUPTED_EXIT_CODE;
+        if ((event.kind === 'completed' || event.kind === 'failed') && ++ran === o.maxTasks) void worker.stop();
       },
     });
     await worker.run();

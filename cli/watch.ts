@@ -11,8 +11,9 @@ export interface WatchOptions {
 
 /**
  * Follows tasks until each is finished: a progress bar per task on a terminal,
- * a line per change otherwise. Resolves with how many did not complete
- * (FAILED, CANCELLED or EXPIRED).
+ * a line per change on stderr otherwise (stdout stays what the command answers,
+ * so `taskfleet submit … --wait > task.json` keeps clean JSON). Resolves with how
+ * many did not complete (FAILED, CANCELLED or EXPIRED).
  */
 export async function watchTasks(client: TaskfleetClient, ids: readonly string[], options: WatchOptions = {}): Promise<number> {
   const tty = process.stdout.isTTY === true;
@@ -36,7 +37,7 @@ export async function watchTasks(client: TaskfleetClient, ids: readonly string[]
       const status = paintStatus(task.status, `${task.status} (attempt ${task.attempts})`, colour);
       rows.get(id)?.update(Math.round(fraction * 100), { status, note });
       const line = `${label(id)}: ${status} ${Math.round(fraction * 100)}% ${note}`;
-      if (!tty && last.get(id) !== line) console.log(line);
+      if (!tty && last.get(id) !== line) console.error(line);
       last.set(id, line);
       if (isTerminalStatus(task.status)) {
         pending.delete(id);
@@ -45,6 +46,7 @@ export async function watchTasks(client: TaskfleetClient, ids: readonly string[]
     }
     if (pending.size > 0) await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 500));
   }
-  bars.stop();
+  // Off a terminal no bar was drawn: stopping one would print a stray blank line on stdout.
+  if (tty) bars.stop();
   return notCompleted;
 }

@@ -73,6 +73,6 @@ export function describeWorkerEvent(event: WorkerEvent, capabilities: readonly s
     case 'error':
       return { line: `${at} error: ${event.error}` };
     case 'stopped':
-      return { line: `${at} stopped` };
+      return { line: `${at} stopped${event.signal !== undefined ? ` (${event.signal})` : ''}` };
   }
 }

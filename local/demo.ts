@@ -35,7 +35,7 @@ const mix: { label: string; task: SubmitTask }[] = [
   { label: 'fail once, then succeed', task: { type: 'fail', payload: { times: 1 }, maxAttempts: 3 } },
   { label: 'always fail → DLQ', task: { type: 'fail', payload: { times: 99 }, maxAttempts: 2 } },
   { label: 'unknown type → FAILED', task: { type: 'no-such-handler' } },
-  { label: 'cancelled before start', task: { type: 'echo', delaySeconds: 5 } },
+  { label: 'cancelled before start', task: { type: 'echo', delaySeconds: 600 } }, // far enough ahead that a busy machine cannot start it first
 ];
 
 const agents = [

@@ -153,17 +153,23 @@ export class TaskfleetClient<T extends TaskMap = AnyTasks> {
     return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>({ method: 'POST', path: '/jobs', body: job, idempotent: job.idempotencyKey !== undefined })).body;
   }
 
-  async getJob(id: string): Promise<JobView> {
-    return (await this.request<JobView>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}`, idempotent: true })).body;
+  /** A job; `include: 'result'` inlines a final result kept in the values bucket (over 8 KiB). */
+  async getJob(id: string, options: { include?: 'result' } = {}): Promise<JobView> {
+    const query = options.include !== undefined ? `?include=${options.include}` : '';
+    return (await this.request<JobView>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}${query}`, idempotent: true })).body;
   }
 
   async cancelJob(id: string): Promise<JobView & { cancelled: number }> {
     return (await this.request<JobView & { cancelled: number }>({ method: 'DELETE', path: `/jobs/${encodeURIComponent(id)}`, idempotent: false })).body;
   }
 
-  /** Polls until the job is COMPLETED, FAILED or CANCELLED. */
+  /**
+   * Polls until the job is COMPLETED, FAILED or CANCELLED. The job it returns
+   * has its result, however large: one kept by reference is read once, at the end.
+   */
   async waitForJob(id: string, options: WaitOptions<JobView> = {}): Promise<JobView> {
-    return poll(() => this.getJob(id), (j) => JOB_DONE.includes(j.status), jobChange, `job ${id}`, { intervalMs: 1000, ...options });
+    const done = await poll(() => this.getJob(id), (j) => JOB_DONE.includes(j.status), jobChange, `job ${id}`, { intervalMs: 1000, ...options });
+    return done.resultRef !== undefined ? this.getJob(id, { include: 'result' }) : done;
   }
 
   // ── dead letters ──────────────────────────────────────────────────────────

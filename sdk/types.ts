@@ -192,8 +192,13 @@ export interface JobView {
    * `CANCELLING` while a stopped job's children are still being cancelled.
    */
   readonly stages: readonly { name: 'map' | 'reduce' | 'then'; type: string; status: string; taskId?: string }[];
-  /** The final stage's result. */
+  /**
+   * The final stage's result once it COMPLETED. Over 8 KiB it is kept in the values
+   * bucket: `null` here, with `resultRef`, unless read with `getJob(id, { include: 'result' })`
+   * (`waitForJob` does that for you).
+   */
   readonly result?: Json;
+  readonly resultRef?: { readonly key: string; readonly bytes: number };
   readonly error?: string;
   readonly createdAt: string;
   readonly finishedAt?: string;

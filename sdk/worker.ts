@@ -39,7 +39,8 @@ export type WorkerEvent =
   | { readonly kind: 'lease-lost'; readonly task: LeasedTask }
   | { readonly kind: 'circuit-open'; readonly retryAfterSeconds: number }
   | { readonly kind: 'error'; readonly error: string }
-  | { readonly kind: 'stopped' };
+  /** `signal`: the SIGINT or SIGTERM that stopped it (none when `stop()` was called). */
+  | { readonly kind: 'stopped'; readonly signal?: 'SIGINT' | 'SIGTERM' };
 
 /** Why a running task's signal was aborted. */
 class Stop extends Error {
@@ -87,27 +88,32 @@ export class Worker<T extends TaskMap = AnyTasks> {
     this.id = registered.id;
     this.emit({ kind: 'registered', workerId: registered.id, ...(registered.pools !== undefined ? { pools: registered.pools } : {}) });
     this.running = true;
-    const onSignal = (): void => void this.stop();
+    const onSigterm = (): void => void this.stop('SIGTERM');
+    const onSigint = (): void => void this.stop('SIGINT');
     if (this.options.handleSignals !== false) {
-      process.once('SIGTERM', onSignal);
-      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSigterm);
+      process.once('SIGINT', onSigint);
     }
     const heartbeat = setInterval(() => {
-      this.client.heartbeatWorker(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.emit({ kind: 'error', error: String(error) }));
+      this.client.heartbeatWorker(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.reportError(error));
     }, registered.heartbeatIntervalSeconds * 1000);
     heartbeat.unref();
     try {
       while (this.running) await this.leaseRound(registered.id, concurrency);
     } finally {
       clearInterval(heartbeat);
-      process.removeListener('SIGTERM', onSignal);
-      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSigterm);
+      process.removeListener('SIGINT', onSigint);
     }
     await this.stopping;
   }
 
-  /** Stops leasing; running tasks get the grace period, then are handed back. */
-  stop(): Promise<void> {
+  /**
+   * Stops leasing; running tasks get the grace period, then are handed back. A
+   * lease call under way is let finish (aborting it could lose the answer and
+   * leave its tasks leased to nobody): what it brings is handed back unrun.
+   */
+  stop(signal?: 'SIGINT' | 'SIGTERM'): Promise<void> {
     this.stopping ??= (async () => {
       this.running = false;
       this.wake?.();
@@ -115,9 +121,14 @@ export class Worker<T extends TaskMap = AnyTasks> {
       await Promise.race([Promise.all([...this.inFlight.values()].map((f) => f.done)), grace]);
       for (const flight of this.inFlight.values()) flight.controller.abort(new Stop('shutdown', 'the worker is shutting down'));
       await Promise.all([...this.inFlight.values()].map((f) => f.done));
-      this.emit({ kind: 'stopped' });
+      this.emit({ kind: 'stopped', ...(signal !== undefined ? { signal } : {}) });
     })();
     return this.stopping;
+  }
+
+  /** An error of polling or heartbeating; once stopping (the API may be going away too, e.g. Ctrl-C on both) it is not news. */
+  private reportError(error: unknown): void {
+    if (this.running) this.emit({ kind: 'error', error: String(error) });
   }
 
   private async leaseRound(workerId: string, concurrency: number): Promise<void> {
@@ -134,8 +145,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
       // The half-open probe takes a single task.
       tasks = await this.client.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: this.options.leaseWaitSeconds ?? 10 });
     } catch (error) {
-      this.emit({ kind: 'error', error: String(error) });
-      return this.sleepUntilWoken(1000);
+      this.reportError(error);
+      return this.running ? this.sleepUntilWoken(1000) : undefined;
     }
     if (!this.running) {
       // Stopped during the long poll: hand these back untouched.

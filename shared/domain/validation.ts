@@ -8,12 +8,18 @@ import type { FieldError } from '../errors.js';
  * an unbounded string or a deep document reaching DynamoDB is a 500, not a 400.
  */
 
-/** User-supplied ids (task `id`, job ids): no `#` (key separator), `~` (system-derived ids) nor `/`. */
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/**
+ * The one id rule (README, "Bad input"): a task's own `id`, and every id the API
+ * makes (jobs and schedules: UUIDs; webhooks: `wh_…`), follow it. No `#` (the key
+ * separator), `/`, nor `~`, which is kept for ids derived from another
+ * (`<job>~3`, `<job>~reduce`, `<id>~then`).
+ */
+const ID_CHARACTERS = 'A-Za-z0-9._:-';
+export const ID_PATTERN = new RegExp(`^[A-Za-z0-9][${ID_CHARACTERS}]{0,127}$`);
 export const ID_RULE = '1 to 128 letters, digits, ".", "_", ":" or "-", starting with a letter or digit';
 
-/** A `{id}` path segment: user ids plus `~`, which system-derived ids (job children) may hold. */
-const PATH_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:~-]*$/;
+/** A `{id}` path segment: an id by the rule, or one derived from it with `~`. */
+const PATH_ID_PATTERN = new RegExp(`^[A-Za-z0-9][~${ID_CHARACTERS}]*$`);
 export const MAX_PATH_SEGMENT_BYTES = 256;
 
 /** Printable ASCII without `#`. */

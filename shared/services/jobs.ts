@@ -106,15 +106,23 @@ export interface JobView {
   readonly cancelled: number;
   readonly progress: number;
   readonly stages: readonly { name: 'map' | 'reduce' | 'then'; type: string; status: string; taskId?: string }[];
-  /** The final stage's result. */
+  /** The final stage's result: inline up to 8 KiB, else `null` with `resultRef` unless asked for with `include=result`. */
   readonly result?: TaskView['result'];
+  /** The result is kept in the values bucket (over 8 KiB): `GET /jobs/{id}?include=result` returns it. */
+  readonly resultRef?: TaskView['resultRef'];
   readonly error?: string;
   readonly createdAt: string;
   readonly finishedAt?: string;
 }
 
-/** GET /jobs/{id}: counts, progress, stages and the result. */
-export async function getJob(deps: JobDeps, tenant: string, id: string): Promise<JobView> {
+/**
+ * GET /jobs/{id}[?include=result]: counts, progress, stages and the final
+ * stage's result — as GET /tasks/{id} shows a task's: a result over 8 KiB is a
+ * `resultRef` unless `include=result` asks for it (up to 5 MiB).
+ */
+export async function getJob(deps: JobDeps, tenant: string, id: string, include?: string): Promise<JobView> {
+  const wanted = (include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (wanted.some((w) => w !== 'result')) throw new ValidationError([{ field: 'include', message: 'must be result' }]);
   const job = await ownJob(deps, tenant, id);
   const counts = await deps.jobs.counts(tenant, id);
   const [reduce, then] = await deps.records.getMany(tenant, [reduceTaskId(id), nextStageId(reduceTaskId(id))]).then((tasks) => [
@@ -128,6 +136,8 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
   if (job.reduceType !== undefined) stages.push({ name: 'reduce', type: job.reduceType, status: reduce?.status ?? 'WAITING', ...(reduce ? { taskId: reduce.id } : {}) });
   if (job.thenType !== undefined) stages.push({ name: 'then', type: job.thenType, status: then?.status ?? 'WAITING', ...(then ? { taskId: then.id } : {}) });
   const final = then ?? reduce;
+  const done = final?.status === 'COMPLETED' ? toTaskView(final) : undefined;
+  const resolved = done?.resultRef !== undefined && wanted.includes('result') && final !== undefined ? { result: (await deps.lifecycle.valueOf(final, 'result')) ?? null } : undefined;
   return {
     id: job.id,
     status: job.status,
@@ -136,7 +146,7 @@ export async function getJob(deps: JobDeps, tenant: string, id: string): Promise
     ...counts,
     progress: Math.round(jobProgress(job.total, counts) * 1000) / 1000,
     stages,
-    ...(final?.status === 'COMPLETED' ? { result: toTaskView(final).result } : {}),
+    ...(done !== undefined ? (resolved ?? { result: done.result ?? null, ...(done.resultRef !== undefined ? { resultRef: done.resultRef } : {}) }) : {}),
     ...(job.error !== undefined ? { error: job.error } : {}),
     createdAt: job.createdAt,
     ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),

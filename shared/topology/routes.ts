@@ -176,7 +176,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'GetJob',
     entry: 'functions/get-job.ts',
     authorized: true,
-    access: access(readsItems, readsManyTasks),
+    access: access(readsItems, readsManyTasks, readsValues),
   },
   {
     routeKey: 'DELETE /jobs/{id}',

@@ -27,6 +27,20 @@ describe('map-reduce jobs', () => {
     expect(job.stages.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['map:DONE', 'reduce:COMPLETED']);
   });
 
+  it('returns a result over 8 KiB where a user looks: a reference on GET /jobs/{id}, the value with ?include=result', async () => {
+    // 1,200 distinct words: the merged counts are ~20 KiB, so the reduce keeps them in the values bucket.
+    const texts = Array.from({ length: 12 }, (_, i) => Array.from({ length: 100 }, (_, k) => `word${i * 100 + k}`).join(' '));
+    const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: texts.map((text) => ({ text })) }, reduce: { type: 'merge-counts' } });
+    const job = (await finished(body.id)).body;
+    expect(job).toMatchObject({ status: 'COMPLETED', result: null, resultRef: { bytes: expect.any(Number) } });
+    expect(job.resultRef.bytes).toBeGreaterThan(8192);
+    const included = await local.api('GET', `/jobs/${body.id}?include=result`);
+    expect(included.status).toBe(200);
+    expect(included.body.result).toEqual(mergeCounts(texts.map(countWords)));
+    expect(included.body.resultRef).toBeUndefined();
+    expect(await local.api('GET', `/jobs/${body.id}?include=payload`)).toMatchObject({ status: 400, body: { error: { fields: [{ field: 'include' }] } } });
+  });
+
   it('expands a job of several steps on a worker, then reduces it', async () => {
     const items = Array.from({ length: 700 }, (_, i) => ({ text: i % 2 === 0 ? 'even' : 'odd' }));
     const submitted = await local.api('POST', '/jobs', { map: { type: 'count-words', items }, reduce: { type: 'merge-counts' }, idempotencyKey: 'seven-hundred' });

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,23 @@ describe('TaskfleetClient', () => {
     await waitFor(() => client.stats(), (stats) => stats.tasks.CANCELLED >= 1, 30_000, 200);
   });
 
+  it('waits for a job and returns its result even when it is kept by reference (over 8 KiB)', async () => {
+    const texts = Array.from({ length: 6 }, (_, i) => Array.from({ length: 200 }, (_, k) => `w${i * 200 + k}`).join(' '));
+    const { id } = await client.submitJob({ map: { type: 'count-words', items: texts.map((text) => ({ text })) }, reduce: { type: 'merge-counts' } });
+    const done = await client.waitForJob(id, { intervalMs: 250 });
+    expect(done.status).toBe('COMPLETED');
+    expect(done.resultRef).toBeUndefined();
+    expect(Object.keys(done.result as object)).toHaveLength(1200);
+    expect((await client.getJob(id)).resultRef?.bytes).toBeGreaterThan(8192);
+  });
+
+  it('defaults a task’s timeout to what its pool can run, and accepts that value asked for', async () => {
+    const defaulted = await client.submit({ type: 'echo' });
+    expect((await client.get(defaulted.id)).timeoutSeconds).toBe(55);
+    expect((await client.submit({ type: 'echo', timeoutSeconds: 55 })).status).toBe('PENDING');
+    await expect(client.submit({ type: 'echo', timeoutSeconds: 56 })).rejects.toMatchObject({ status: 422, fields: [{ field: 'timeoutSeconds' }] });
+  });
+
   it('throws TaskfleetApiError naming the fields', async () => {
     const error = await client.submit({ type: 'echo', requires: ['quantum'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TaskfleetApiError);
@@ -59,9 +76,10 @@ describe('the taskfleet command', () => {
     promisify(execFile)('node', ['bin/taskfleet.mjs', '--url', stack.apiUrl, '--token', stack.token, ...args], { timeout: 30_000 });
 
   it('submits and waits, then shows the task', async () => {
-    const { stdout } = await run('submit', 'echo', '--payload', '{"from":"cli"}', '--priority', 'critical', '--wait');
-    const id = /"id": "([^"]+)"/.exec(stdout)?.[1] ?? '';
-    expect(stdout).toContain('COMPLETED');
+    const { stdout, stderr } = await run('submit', 'echo', '--payload', '{"from":"cli"}', '--priority', 'critical', '--wait');
+    // stdout is the answer alone (JSON), the progress lines go to stderr when not on a terminal.
+    const { id } = JSON.parse(stdout) as { id: string };
+    expect(stderr).toContain('COMPLETED');
     const shown = JSON.parse((await run('get', id)).stdout);
     expect(shown).toMatchObject({ id, status: 'COMPLETED', result: { from: 'cli' }, priority: 'critical' });
   });
@@ -73,7 +91,7 @@ describe('the taskfleet command', () => {
   it('exits 3 when the task it waited for FAILED', async () => {
     const failed = await fails('submit', 'fail', '--payload', '{"times":99}', '--max-attempts', '1', '--wait');
     expect(failed.code).toBe(3);
-    expect(failed.stdout).toContain('FAILED');
+    expect(failed.stderr).toContain('FAILED');
   });
 
   it('reads enum options in any case', async () => {
@@ -89,6 +107,45 @@ describe('the taskfleet command', () => {
     expect(stdout).toMatch(/job \S+ COMPLETED/);
     expect(stdout).toContain('children  30: 30 completed, 0 failed, 0 cancelled');
     expect(stdout.split('\n').length).toBeLessThan(40);
+  });
+
+  it('prints a job’s result with job get (a summary, --json, --wait), however large', async () => {
+    const items = join(mkdtempSync(join(tmpdir(), 'taskfleet-cli-')), 'items.json');
+    writeFileSync(items, JSON.stringify(Array.from({ length: 4 }, (_, i) => ({ text: Array.from({ length: 300 }, (_, k) => `v${i * 300 + k}`).join(' ') }))));
+    const submitted = JSON.parse((await run('job', 'submit', 'count-words', '--items', items, '--reduce', 'merge-counts')).stdout);
+    const waited = (await run('job', 'get', submitted.id, '--wait')).stdout;
+    expect(waited).toMatch(/job \S+ COMPLETED/);
+    expect(waited).toMatch(/result {4}\{"v0":1,.*… \(\d+ chars; --json for all\)/);
+    const shown = JSON.parse((await run('job', 'get', submitted.id, '--json')).stdout);
+    expect(shown).toMatchObject({ id: submitted.id, status: 'COMPLETED' });
+    expect(Object.keys(shown.result)).toHaveLength(1200);
+    expect((await run('job', 'get', submitted.id)).stdout).toContain('children  4: 4 completed, 0 failed, 0 cancelled');
+  });
+
+  it('submits --resources as name=value pairs or JSON', async () => {
+    const pairs = JSON.parse((await run('submit', 'render', '--requires', 'shell', '--resources', 'cpu=1.5,memoryMb=256')).stdout);
+    expect((await client.get(pairs.id)).resources).toEqual({ cpu: 1.5, memoryMb: 256 });
+    const json = JSON.parse((await run('submit', 'render', '--requires', 'shell', '--resources', '{"gpu":0}')).stdout);
+    expect((await client.get(json.id)).resources).toEqual({ gpu: 0 });
+    await Promise.all([client.cancel(pairs.id), client.cancel(json.id)]);
+    const failed = await fails('submit', 'render', '--resources', 'disk=3');
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain('name=value pairs of cpu, gpu, memoryMb');
+  });
+
+  it('stops `work` quietly on Ctrl-C: no error, exit 130', async () => {
+    const child = spawn('node', ['bin/taskfleet.mjs', '--url', stack.apiUrl, '--token', stack.token, 'work', '--capabilities', 'shell', '--', 'cat'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await waitFor(async () => stdout, (out) => out.includes('registered as worker'), 30_000, 100);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe('');
+    expect(stdout).not.toMatch(/error|ECONNREFUSED/i);
+    expect(stdout).toMatch(/stopped \(SIGINT\)/);
   });
 
   it('gives one line, not the whole help, on a usage error', async () => {

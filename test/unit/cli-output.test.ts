@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { oneOf } from '../../cli/arguments.js';
+import { oneOf, resources } from '../../cli/arguments.js';
+import { counted } from '../../cli/words.js';
 import { summarizeJob } from '../../cli/job.js';
 import { colourOn, paintStatus } from '../../cli/style.js';
 import { describeWorkerEvent } from '../../cli/work.js';
@@ -40,6 +41,28 @@ describe('the taskfleet command’s output', () => {
     expect(text.split('\n')).toHaveLength(5);
     expect(text).toContain('children  500: 498 completed, 2 failed, 0 cancelled');
     expect(text).toContain('--json for all');
+  });
+
+  it('puts a counted noun in the right number', () => {
+    expect(counted(1, 'attempt')).toBe('1 attempt');
+    expect(counted(3, 'attempt')).toBe('3 attempts');
+    expect(counted(0, 'attempt')).toBe('0 attempts');
+    expect(counted(1, 'child', 'children')).toBe('1 child');
+    expect(counted(2, 'child', 'children')).toBe('2 children');
+  });
+
+  it('reads --resources as name=value pairs or JSON, naming what is wrong', () => {
+    expect(resources('gpu=2, memoryMb=4096')).toEqual({ gpu: 2, memoryMb: 4096 });
+    expect(resources('cpu=0.5,MEMORYMB=128')).toEqual({ cpu: 0.5, memoryMb: 128 });
+    expect(resources('{"gpu": 1}')).toEqual({ gpu: 1 });
+    expect(() => resources('disk=3')).toThrow('name=value pairs of cpu, gpu, memoryMb');
+    expect(() => resources('gpu=many')).toThrow('gpu must be a number');
+    expect(() => resources('gpu')).toThrow('gpu must be a number');
+  });
+
+  it('says which signal stopped a worker', () => {
+    expect(describeWorkerEvent({ kind: 'stopped', signal: 'SIGINT' }, [], '00:00:00').line).toBe('00:00:00 stopped (SIGINT)');
+    expect(describeWorkerEvent({ kind: 'stopped' }, [], '00:00:00').line).toBe('00:00:00 stopped');
   });
 
   it('warns on stderr when the server says no pool could send the agent work', () => {

@@ -36,7 +36,7 @@ Example, a word count over a file:
   taskfleet job submit count-words --lines README.md --reduce merge-counts --wait`)
     .action(async (mapType: string, o: Record<string, unknown>) => {
       const items = readItems(o);
-      const submitted = await client().submitJob({
+      const submitted = await client().jobs.submit({
         map: { type: mapType, items },
         ...(o.reduce !== undefined ? { reduce: { type: o.reduce as string } } : {}),
         ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
@@ -49,7 +49,7 @@ Example, a word count over a file:
       if (o.wait === true) finish(await watchJob(client(), submitted.id), o.json as boolean | undefined);
     });
 
-  job.command('get').description('status, counts, progress, stages and result').argument('<id>').action(async (id: string) => print(await client().getJob(id)));
+  job.command('get').description('status, counts, progress, stages and result').argument('<id>').action(async (id: string) => print(await client().jobs.get(id)));
   job
     .command('watch')
     .description('a progress bar until the job ends; exits 3 unless it COMPLETED')
@@ -61,7 +61,7 @@ Example, a word count over a file:
     .description('cancel the job and its pending children')
     .argument('<id>')
     .action(async (id: string) => {
-      const cancelled = await client().cancelJob(id);
+      const cancelled = await client().jobs.cancel(id);
       // A large job's children are cancelled after the answer: the count is so far.
       const more = cancelled.stages[0]?.status === 'CANCELLING' ? ' so far; the rest are being cancelled' : '';
       console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${cancelled.cancelled} children cancelled${more})`);
@@ -106,7 +106,7 @@ export async function watchJob(client: TaskfleetClient, id: string): Promise<Job
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  const done = await client.waitForJob(id, {
+  const done = await client.jobs.wait(id, {
     // Called only when something changed: one line per change when not on a terminal.
     onUpdate: (job) => {
       const finished = job.completed + job.failed + job.cancelled;

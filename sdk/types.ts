@@ -101,8 +101,11 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
  * ```
  */
 export interface Resources {
+  /** CPU cores. @default none */
   readonly cpu?: number;
+  /** GPUs. @default none */
   readonly gpu?: number;
+  /** Memory in MB. @default none */
   readonly memoryMb?: number;
 }
 
@@ -364,13 +367,19 @@ export type BatchItem =
  * ```
  */
 export interface SubmitJob<T extends TaskMap = AnyTasks> {
+  /** One child task of `type` per item, the item as its payload. */
   readonly map: { readonly type: TaskType<T>; readonly items: readonly Json[] };
+  /** A task over the children's results (read with `ctx.childResults`), once they all finished. @default none */
   readonly reduce?: { readonly type: TaskType<T> };
+  /** A task run with the reduce's (or the map's) result, last. @default none */
   readonly then?: { readonly type: TaskType<T> };
+  /** The priority of every task of the job. @default 'normal' */
   readonly priority?: Priority;
+  /** Capabilities every task of the job needs. @default none (any Lambda pool) */
   readonly requires?: readonly string[];
+  /** The share of children that may fail before the job fails. @default `{ maxFailedFraction: 0 }` */
   readonly failurePolicy?: { readonly maxFailedFraction: number };
-  /** A retried submission with the same key returns the same job (per tenant, kept a week). */
+  /** A retried submission with the same key returns the same job (per tenant, kept a week). @default none (not retried) */
   readonly idempotencyKey?: string;
 }
 
@@ -481,11 +490,15 @@ export interface RateLimitView {
  * ```
  */
 export interface RegisterAgent {
+  /** A name to know it by in lists and logs. @default none */
   readonly name?: string;
+  /** The skills it has (`shell`, `gpu`, `security-review` …): tasks `requires` are matched against them. */
   readonly capabilities: readonly string[];
+  /** What it can run at once: task slots and resources. @default `{ slots: 1 }` */
   readonly capacity?: { readonly slots: number; readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  /** Labels tasks may prefer (`prefers`), e.g. `{ region: 'eu' }`. @default none */
   readonly labels?: Readonly<Record<string, string>>;
-  /** How much work this agent should get relative to others. */
+  /** How much work this agent should get relative to others. @default 1 */
   readonly weight?: number;
 }
 

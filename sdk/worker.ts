@@ -2,7 +2,7 @@ import { admit, CLOSED_CIRCUIT, DEFAULT_CIRCUIT, recordFailure, recordSuccess, t
 import { TaskfleetClient, type ClientOptions } from './client.js';
 import { ConflictError } from './errors.js';
 import { isUnrecoverable, UnrecoverableError, type TaskContext, type TaskHandler } from './handlers.js';
-import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredAgent, RegisterAgent, ResultOf, TaskMap, TaskType } from './types.js';
+import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredAgent, RegisterAgent, Resources, ResultOf, TaskMap, TaskType } from './types.js';
 
 /**
  * A handler of one task type: its payload in, its result out (typed by the `TaskMap`).
@@ -42,7 +42,7 @@ export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptio
   /** Tasks run at once (the agent's slots). @default 1 */
   readonly concurrency?: number;
   /** Resources the agent has; tasks stating `resources` only come when they fit. @default none */
-  readonly resources?: { readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  readonly resources?: Resources;
   /** Long-poll wait of one lease call. @default 10 */
   readonly leaseWaitSeconds?: number;
   /** On stop, how long running tasks may finish before they are handed back. @default 30000 */

@@ -37,7 +37,7 @@ Example, a word count over a file:
   taskfleet job submit count-words --lines README.md --reduce merge-counts --wait`)
     .action(async (mapType: string, o: Record<string, unknown>) => {
       const items = readItems(o);
-      const submitted = await client().submitJob({
+      const submitted = await client().jobs.submit({
         map: { type: mapType, items },
         ...(o.reduce !== undefined ? { reduce: { type: o.reduce as string } } : {}),
         ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
@@ -58,7 +58,7 @@ Example, a word count over a file:
     .option('--json', 'print the whole job as JSON instead of a summary')
     .action(async (id: string, o: { wait?: boolean; json?: boolean }) => {
       if (o.wait === true) return finish(await watchJob(client(), id), o.json);
-      const shown = await client().getJob(id, { include: 'result' });
+      const shown = await client().jobs.get(id, { include: 'result' });
       if (o.json === true) print(shown);
       else console.log(summarizeJob(shown));
     });
@@ -73,7 +73,7 @@ Example, a word count over a file:
     .description('cancel the job and its pending children')
     .argument('<id>')
     .action(async (id: string) => {
-      const cancelled = await client().cancelJob(id);
+      const cancelled = await client().jobs.cancel(id);
       // A large job's children are cancelled after the answer: the count is so far.
       const more = cancelled.stages[0]?.status === 'CANCELLING' ? ' so far; the rest are being cancelled' : '';
       console.log(`${cancelled.id} ${paintStatus(cancelled.status)} (${counted(cancelled.cancelled, 'child', 'children')} cancelled${more})`);
@@ -118,7 +118,7 @@ export async function watchJob(client: TaskfleetClient, id: string): Promise<Job
     cliProgress.Presets.shades_classic,
   );
   let started = false;
-  const done = await client.waitForJob(id, {
+  const done = await client.jobs.wait(id, {
     // Called only when something changed: one line per change when not on a terminal.
     onUpdate: (job) => {
       const finished = job.completed + job.failed + job.cancelled;

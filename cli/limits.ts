@@ -15,13 +15,13 @@ export function limitsCommand(client: () => TaskfleetClient, print: (value: unkn
     })
     .argument('<per>', 'the interval: 500ms, 1s, 10m, 1h or 1d')
     .addHelpText('after', '\nExample:\n  taskfleet limits set send-email 10 1s')
-    .action(async (type: string, limit: number, per: string) => print(await client().setRateLimit(type, limit, per)));
+    .action(async (type: string, limit: number, per: string) => print(await client().limits.set(type, limit, per)));
   limits
     .command('list')
     .description('each limit and its use now')
     .option('--json', 'as JSON')
     .action(async (o: { json?: boolean }) => {
-      const items = await client().rateLimits();
+      const items = await client().limits.list();
       if (o.json === true) return print(items);
       if (items.length === 0) return console.log('no rate limits');
       console.log('type                           limit  per    used  next');
@@ -32,7 +32,7 @@ export function limitsCommand(client: () => TaskfleetClient, print: (value: unkn
     .description('remove the limit of <type>')
     .argument('<type>')
     .action(async (type: string) => {
-      await client().removeRateLimit(type);
+      await client().limits.remove(type);
       console.log(`removed the rate limit of ${type}`);
     });
   return limits;

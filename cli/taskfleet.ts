@@ -96,7 +96,7 @@ program
       ...(o.then !== undefined ? { then: { type: o.then as string } } : {}),
     };
     const api = client();
-    const submitted = await api.submit(task);
+    const submitted = await api.tasks.submit(task);
     print(submitted);
     if (o.wait === true && (await watchTasks(api, [submitted.id])) > 0) process.exitCode = NOT_COMPLETED_EXIT_CODE;
   });
@@ -105,7 +105,7 @@ program
   .command('get')
   .description('show a task: status, attempts, progress, result or error')
   .argument('<id>')
-  .action(async (id: string) => print(await client().get(id)));
+  .action(async (id: string) => print(await client().tasks.get(id)));
 
 program
   .command('list')
@@ -115,7 +115,7 @@ program
   .option('-n, --limit <n>', 'at most this many', int('--limit'), 50)
   .action(async (o: { status?: TaskStatus; pool?: string; limit: number }) => {
     const rows: string[] = [];
-    for await (const t of client().listAll({ ...(o.status ? { status: o.status } : {}), ...(o.pool ? { pool: o.pool } : {}) })) {
+    for await (const t of client().tasks.listAll({ ...(o.status ? { status: o.status } : {}), ...(o.pool ? { pool: o.pool } : {}) })) {
       rows.push([t.id.padEnd(36), paintStatus(t.status, t.status.padEnd(9)), t.pool.padEnd(10), t.priority.padEnd(8), String(t.attempts).padStart(3), t.type, t.createdAt].join('  '));
       if (rows.length >= o.limit) break;
     }
@@ -128,7 +128,7 @@ program
   .description('cancel a PENDING or running task')
   .argument('<id>')
   .action(async (id: string) => {
-    const task = await client().cancel(id);
+    const task = await client().tasks.cancel(id);
     console.log(`${task.id} ${paintStatus(task.status)}`);
   });
 
@@ -142,7 +142,7 @@ program
     let watched = ids;
     if (o.all === true) {
       watched = [];
-      for (const status of ['PENDING', 'ACTIVE'] as const) for await (const t of api.listAll({ status })) watched.push(t.id);
+      for (const status of ['PENDING', 'ACTIVE'] as const) for await (const t of api.tasks.listAll({ status })) watched.push(t.id);
       if (watched.length === 0) return console.log('nothing to watch: no PENDING or ACTIVE tasks');
     }
     if (watched.length === 0) command.error('error: name task ids, or use --all', { exitCode: USAGE_EXIT_CODE });
@@ -179,7 +179,7 @@ dlq
   .option('--priority <priority>', PRIORITIES.join(', '), oneOf(PRIORITIES))
   .option('-n, --limit <n>', 'at most this many', int('--limit'), 20)
   .action(async (o: { pool?: string; priority?: Priority; limit: number }) => {
-    const letters = await client().deadLetters(o);
+    const letters = await client().dlq.list(o);
     if (letters.length === 0) return console.log('no dead letters');
     for (const l of letters) console.log(`${l.taskId}  ${l.queue.padEnd(16)}  ${(l.attempts === undefined ? '? attempts' : counted(l.attempts, 'attempt')).padStart(11)}  ${l.type ?? ''}  ${l.error?.message ?? ''}`);
   });
@@ -197,7 +197,7 @@ dlq
       command.error('error: nothing redriven: name task ids, --pool or --priority, or pass --all', { exitCode: USAGE_EXIT_CODE });
     }
     const { all: _all, ...selection } = o;
-    print(await client().redrive({ ...selection, ...(ids.length > 0 ? { taskIds: ids } : {}) }));
+    print(await client().dlq.redrive({ ...selection, ...(ids.length > 0 ? { taskIds: ids } : {}) }));
   });
 
 /** Asks y/N on a terminal; false (without asking) anywhere else. */

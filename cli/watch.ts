@@ -30,7 +30,7 @@ export async function watchTasks(client: TaskfleetClient, ids: readonly string[]
   let notCompleted = 0;
   while (pending.size > 0) {
     for (const id of [...pending]) {
-      const task = await client.get(id);
+      const task = await client.tasks.get(id);
       const fraction = task.status === 'COMPLETED' ? 1 : (task.progress?.fraction ?? 0);
       const note =
         task.status === 'COMPLETED' ? JSON.stringify(task.result ?? null).slice(0, 40) : (task.error?.message ?? task.progress?.message ?? '');

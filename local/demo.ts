@@ -45,14 +45,14 @@ const agents = [
 ];
 const running = agents.map((agent) => agent.run());
 
-const { items } = await client.submitBatch(mix.map((m) => m.task));
+const { items } = await client.tasks.submitBatch(mix.map((m) => m.task));
 const labels = new Map<string, string>();
 for (const item of items) {
   if (!('id' in item)) throw new Error(`the demo's task ${item.index} was refused: ${item.error.message}`);
   labels.set(item.id, `${mix[item.index]?.label ?? item.id} [${item.pool}]`);
 }
 const ids = [...labels.keys()];
-await client.cancel(ids.at(-1) as string);
+await client.tasks.cancel(ids.at(-1) as string);
 console.log(`submitted ${ids.length} tasks to ${connection.url}\n`);
 
 await watchTasks(client, ids, { labels, intervalMs: 300 });
@@ -64,7 +64,7 @@ console.log(`\nall ${ids.length} tasks finished.`);
 const text = readFileSync(resolve(import.meta.dirname, '..', 'README.md'), 'utf8').split('\n');
 const chunks = Array.from({ length: Math.ceil(text.length / 20) }, (_, i) => ({ text: text.slice(i * 20, (i + 1) * 20).join('\n') }));
 console.log(`\nword count of README.md: a job of ${chunks.length} count-words children and a merge-counts reduce`);
-const job = await client.submitJob({ map: { type: 'count-words', items: chunks }, reduce: { type: 'merge-counts' }, priority: 'high' });
+const job = await client.jobs.submit({ map: { type: 'count-words', items: chunks }, reduce: { type: 'merge-counts' }, priority: 'high' });
 const done = await watchJob(client, job.id);
 const top = Object.entries((done.result ?? {}) as Record<string, number>)
   .sort((a, b) => b[1] - a[1])

@@ -1,261 +1,385 @@
-import { send, sleep, type HttpOptions, type HttpRequest, type RetryPolicy } from './http.js';
-import {
-  isTerminalStatus,
-  type AnyTasks,
-  type BatchItem,
-  type DeadLetterView,
-  type Json,
-  type JobStatus,
-  type JobView,
-  type LeasedTask,
-  type Page,
-  type PayloadOf,
-  type Priority,
-  type RegisteredWorker,
-  type RegisterWorker,
-  type ResultOf,
-  type Stats,
-  type RateLimitView,
-  type SubmitJob,
-  type SubmitTask,
-  type Submitted,
-  type TaskId,
-  type TaskMap,
-  type TaskStatus,
-  type TaskSummary,
-  type TaskType,
-  type TaskView,
+import { AgentsApi, LeasesApi } from './agents.js';
+import { httpOptions, send, type HttpOptions, type RetryPolicy } from './http.js';
+import { JobsApi, type SubmittedJob } from './jobs.js';
+import { DeadLettersApi, RateLimitsApi } from './operations.js';
+import type { WaitOptions } from './poll.js';
+import { TaskfleetSchedules } from './schedules.js';
+import { TasksApi, type BatchResult, type ListTasksQuery } from './tasks.js';
+import { WebhooksApi } from './webhook-endpoints.js';
+import type {
+  AnyTasks,
+  DeadLetterView,
+  Json,
+  JobView,
+  LeasedTask,
+  Page,
+  PayloadOf,
+  Priority,
+  RateLimitView,
+  RegisterAgent,
+  RegisteredAgent,
+  ResultOf,
+  Stats,
+  SubmitJob,
+  SubmitTask,
+  Submitted,
+  TaskId,
+  TaskMap,
+  TaskSummary,
+  TaskType,
+  TaskView,
 } from './types.js';
 
 // Kept importable from here for code written before types.ts.
 export type { BatchItem, DeadLetterView, JobView, LeasedTask, RegisteredWorker, RegisterWorker, SubmitJob, SubmitTask, Submitted } from './types.js';
+export type { WaitOptions } from './poll.js';
 
+/**
+ * How a client reaches the API (modelled on Temporal's worker options: each
+ * option says its default).
+ *
+ * @example
+ * ```ts
+ * const client = new TaskfleetClient({ url: 'http://127.0.0.1:3000', token: process.env.TASKFLEET_TOKEN!, timeoutMs: 10_000 });
+ * ```
+ */
 export interface ClientOptions {
-  /** e.g. http://127.0.0.1:3000 or the stack's ApiUrl. */
+  /** The API's base URL, e.g. http://127.0.0.1:3000 or the stack's ApiUrl. */
   readonly url: string;
+  /** A tenant's (or an operator's) bearer token. */
   readonly token: string;
-  /** @default globalThis.fetch */
+  /** The fetch to send requests with (a proxy's, a test's). @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** Per request (a lease's long poll gets its wait on top). @default 30000 */
+  /** Per request, in ms (a lease's long poll gets its wait on top). @default 30000 */
   readonly timeoutMs?: number;
-  /** Retries of idempotent calls (GETs, submits with an idempotencyKey); `false` for none. @default 4 retries, 250 ms base, 10 s cap */
+  /** Retries of idempotent calls (GETs, submits with an idempotencyKey); `false` for none. @default `{ retries: 4, baseDelayMs: 250, maxDelayMs: 10000 }` */
   readonly retry?: RetryPolicy | false;
 }
 
-export interface WaitOptions<V> {
-  /** @default 500 (tasks), 1000 (jobs) */
-  readonly intervalMs?: number;
-  /** Throws after this long; the task or job keeps running. */
-  readonly timeoutMs?: number;
-  /** Called with the first view, then only when it changed (status, attempts, progress, counts …). */
-  readonly onUpdate?: (view: V) => void;
-  readonly signal?: AbortSignal;
-}
-
-const JOB_DONE: readonly JobStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
-
 /**
- * A typed client of the taskfleet HTTP API. Every method throws TaskfleetApiError
- * on a 4xx/5xx answer and TaskfleetConnectionError when the API cannot be reached.
- * `T` maps task types to their payload and result (see `TaskMap`).
+ * A typed client of the taskfleet HTTP API, one group of calls per resource:
+ * `tasks`, `jobs`, `schedules`, `webhooks`, `agents`, `leases`, `dlq`, `limits`.
+ * Every call throws a `TaskfleetApiError` subclass (`NotFoundError`,
+ * `ValidationError` …) on a 4xx/5xx answer and a `TaskfleetConnectionError` when
+ * the API cannot be reached. `T` maps task types to their payload and result
+ * (see `TaskMap`).
+ *
+ * @example
+ * ```ts
+ * interface MyTasks { resize: { payload: { url: string }; result: { bytes: number } } }
+ * const client = new TaskfleetClient<MyTasks>({ url, token });
+ * const { id } = await client.tasks.submit({ type: 'resize', payload: { url: 'https://…' } });
+ * const { result } = await client.tasks.wait(id); // result: { bytes: number } | undefined
+ * ```
  */
-/** The HTTP settings of a client from its options, defaults filled in (shared by every client class). */
-export function httpOptions(options: ClientOptions): HttpOptions {
-  return {
-    url: options.url.replace(/\/+$/, ''),
-    token: options.token,
-    fetch: options.fetch ?? globalThis.fetch,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    retry: options.retry ?? {},
-  };
-}
-
 export class TaskfleetClient<T extends TaskMap = AnyTasks> {
+  /** Tasks: submit, submitBatch, get, list, listAll, cancel, wait. */
+  readonly tasks: TasksApi<T>;
+  /** Map-reduce jobs: submit, get, list, cancel, wait. */
+  readonly jobs: JobsApi<T>;
+  /** Schedules: add, list, get, remove, pause, resume. */
+  readonly schedules: TaskfleetSchedules;
+  /** Webhook endpoints: create, list, remove. */
+  readonly webhooks: WebhooksApi;
+  /** External agents: register, heartbeat, lease. */
+  readonly agents: AgentsApi;
+  /** A leased task, by its lease token: heartbeat, progress, complete, fail. */
+  readonly leases: LeasesApi;
+  /** Dead letters: list, redrive. */
+  readonly dlq: DeadLettersApi;
+  /** Rate limits per task type: set, list, remove. */
+  readonly limits: RateLimitsApi;
   private readonly http: HttpOptions;
 
   constructor(options: ClientOptions) {
     this.http = httpOptions(options);
+    this.tasks = new TasksApi<T>(this.http);
+    this.jobs = new JobsApi<T>(this.http);
+    this.schedules = new TaskfleetSchedules(options);
+    this.webhooks = new WebhooksApi(this.http);
+    this.agents = new AgentsApi(this.http);
+    this.leases = new LeasesApi(this.http);
+    this.dlq = new DeadLettersApi(this.http);
+    this.limits = new RateLimitsApi(this.http);
   }
 
-  /** The API's base URL, e.g. for messages. */
+  /**
+   * The API's base URL, e.g. for messages.
+   *
+   * @example
+   * ```ts
+   * console.log(`connected to ${client.url}`);
+   * ```
+   */
   get url(): string {
     return this.http.url;
   }
 
-  /** Retried on 429/5xx/network errors only when it carries an idempotencyKey. */
-  async submit<K extends TaskType<T>>(task: SubmitTask<T, K>): Promise<Submitted<K>> {
-    const { status, body } = await this.request<Omit<Submitted<K>, 'created'>>({ method: 'POST', path: '/tasks', body: task, idempotent: task.idempotencyKey !== undefined });
-    return { ...body, created: status === 202 };
-  }
-
-  /** Up to 500 tasks; each item is accepted or refused on its own. Retried only when every task has an idempotencyKey. */
-  async submitBatch(tasks: readonly SubmitTask<T>[]): Promise<{ accepted: number; rejected: number; items: BatchItem[] }> {
-    const idempotent = tasks.every((t) => t.idempotencyKey !== undefined);
-    return (await this.request<{ accepted: number; rejected: number; items: BatchItem[] }>({ method: 'POST', path: '/tasks/batch', body: { tasks }, idempotent, alsoOk: [400] })).body;
-  }
-
-  /** A task; `include` inlines a payload or result kept in the values bucket (over 8 KiB). */
-  async get<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: { include?: 'payload' | 'result' | 'payload,result' } = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
-    const query = options.include !== undefined ? `?include=${options.include}` : '';
-    return (await this.request<TaskView<PayloadOf<T, K>, ResultOf<T, K>>>({ method: 'GET', path: `/tasks/${encodeURIComponent(id)}${query}`, idempotent: true })).body;
-  }
-
-  async list(query: { status?: TaskStatus; pool?: string; type?: string; limit?: number; cursor?: string } = {}): Promise<Page<TaskSummary>> {
-    return (await this.request<Page<TaskSummary>>({ method: 'GET', path: `/tasks${queryString(query)}`, idempotent: true })).body;
-  }
-
-  /** Every matching task, page by page. */
-  async *listAll(query: { status?: TaskStatus; pool?: string; type?: string } = {}): AsyncGenerator<TaskSummary> {
-    let cursor: string | undefined;
-    do {
-      const page = await this.list({ ...query, limit: 100, ...(cursor !== undefined ? { cursor } : {}) });
-      yield* page.items;
-      cursor = page.nextCursor;
-    } while (cursor !== undefined);
-  }
-
-  async cancel(id: string): Promise<TaskView> {
-    return (await this.request<TaskView>({ method: 'DELETE', path: `/tasks/${encodeURIComponent(id)}`, idempotent: false })).body;
-  }
-
-  /** Polls until the task is COMPLETED, FAILED, CANCELLED or EXPIRED and returns it. */
-  async wait<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: WaitOptions<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
-    return poll(() => this.get<K>(id), (t) => isTerminalStatus(t.status), taskChange, `task ${id}`, { intervalMs: 500, ...options });
-  }
-
+  /**
+   * Counts by status, queues, agents and recent throughput (pool-wide parts only with an operator token).
+   *
+   * @example
+   * ```ts
+   * const { tasks } = await client.stats();
+   * console.log(tasks.PENDING);
+   * ```
+   */
   async stats(): Promise<Stats> {
-    return (await this.request<Stats>({ method: 'GET', path: '/stats', idempotent: true })).body;
+    return (await send<Stats>(this.http, { method: 'GET', path: '/stats', idempotent: true })).body;
   }
 
-  // ── rate limits ───────────────────────────────────────────────────────────
-
-  /** At most `limit` tasks of `type` start per `per` (`'1s'`, `'10m'`, `'1h'`); the rest wait, never fail. */
-  async setRateLimit(type: string, limit: number, per: string): Promise<RateLimitView> {
-    return (await this.request<RateLimitView>({ method: 'PUT', path: `/rate-limits/${encodeURIComponent(type)}`, body: { limit, per }, idempotent: true })).body;
-  }
-
-  async rateLimits(): Promise<RateLimitView[]> {
-    return (await this.request<{ items: RateLimitView[] }>({ method: 'GET', path: '/rate-limits', idempotent: true })).body.items;
-  }
-
-  async removeRateLimit(type: string): Promise<void> {
-    await this.request({ method: 'DELETE', path: `/rate-limits/${encodeURIComponent(type)}`, idempotent: false });
-  }
-
-  // ── jobs ──────────────────────────────────────────────────────────────────
+  // ── deprecated names: each delegates to its resource's method ─────────────
 
   /**
-   * A map-reduce job: one child per item, then the reduce (and `then`) over their
-   * results. Answered before the children exist (they are written asynchronously);
-   * with an `idempotencyKey` it is retried, and a replay returns the same job.
+   * @deprecated Use `client.tasks.submit`.
+   * @example
+   * ```ts
+   * await client.tasks.submit({ type: 'echo' });
+   * ```
    */
-  async submitJob(job: SubmitJob<T>): Promise<{ id: string; status: JobStatus; total: number; pool: string }> {
-    return (await this.request<{ id: string; status: JobStatus; total: number; pool: string }>({ method: 'POST', path: '/jobs', body: job, idempotent: job.idempotencyKey !== undefined })).body;
-  }
-
-  /** A job; `include: 'result'` inlines a final result kept in the values bucket (over 8 KiB). */
-  async getJob(id: string, options: { include?: 'result' } = {}): Promise<JobView> {
-    const query = options.include !== undefined ? `?include=${options.include}` : '';
-    return (await this.request<JobView>({ method: 'GET', path: `/jobs/${encodeURIComponent(id)}${query}`, idempotent: true })).body;
-  }
-
-  async cancelJob(id: string): Promise<JobView & { cancelled: number }> {
-    return (await this.request<JobView & { cancelled: number }>({ method: 'DELETE', path: `/jobs/${encodeURIComponent(id)}`, idempotent: false })).body;
+  submit<K extends TaskType<T>>(task: SubmitTask<T, K>): Promise<Submitted<K>> {
+    return this.tasks.submit(task);
   }
 
   /**
-   * Polls until the job is COMPLETED, FAILED or CANCELLED. The job it returns
-   * has its result, however large: one kept by reference is read once, at the end.
+   * @deprecated Use `client.tasks.submitBatch`.
+   * @example
+   * ```ts
+   * await client.tasks.submitBatch([{ type: 'echo' }]);
+   * ```
    */
-  async waitForJob(id: string, options: WaitOptions<JobView> = {}): Promise<JobView> {
-    const done = await poll(() => this.getJob(id), (j) => JOB_DONE.includes(j.status), jobChange, `job ${id}`, { intervalMs: 1000, ...options });
-    return done.resultRef !== undefined ? this.getJob(id, { include: 'result' }) : done;
-  }
-
-  // ── dead letters ──────────────────────────────────────────────────────────
-
-  /** The tenant's dead letters (left in place). */
-  async deadLetters(query: { pool?: string; priority?: Priority; limit?: number } = {}): Promise<DeadLetterView[]> {
-    return (await this.request<{ letters: DeadLetterView[] }>({ method: 'GET', path: `/dlq${queryString(query)}`, idempotent: true })).body.letters;
-  }
-
-  /** Replays dead letters: FAILED tasks get fresh attempts and go back on their queue. */
-  async redrive(request: { pool?: string; priority?: Priority; taskIds?: readonly string[]; max?: number } = {}): Promise<{ redriven: string[]; dropped: string[] }> {
-    return (await this.request<{ redriven: string[]; dropped: string[] }>({ method: 'POST', path: '/dlq/redrive', body: request, idempotent: false })).body;
-  }
-
-  // ── for agents ────────────────────────────────────────────────────────────
-
-  /** Registers an agent: its capabilities and what it can run at once. */
-  async registerWorker(agent: RegisterWorker): Promise<RegisteredWorker> {
-    return (await this.request<RegisteredWorker>({ method: 'POST', path: '/workers', body: agent, idempotent: false })).body;
+  submitBatch(tasks: readonly SubmitTask<T>[]): Promise<BatchResult> {
+    return this.tasks.submitBatch(tasks);
   }
 
   /**
-   * Retried: a repeated heartbeat changes nothing. `running`: the tasks this agent
-   * is running, so the server can take back a lease whose answer never reached it.
+   * @deprecated Use `client.tasks.get`.
+   * @example
+   * ```ts
+   * await client.tasks.get(id);
+   * ```
    */
-  async heartbeatWorker(workerId: string, running?: readonly string[]): Promise<void> {
-    await this.request({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/heartbeat`, body: running !== undefined ? { running } : {}, idempotent: true });
+  get<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: { include?: 'payload' | 'result' | 'payload,result' } = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
+    return this.tasks.get<K>(id, options);
   }
 
-  /** Long-polls (up to `waitSeconds`, ≤ 20) for up to `max` tasks this agent can run now. */
-  async lease(workerId: string, request: { max?: number; waitSeconds?: number } = {}): Promise<LeasedTask[]> {
-    const extraTimeoutMs = (request.waitSeconds ?? 20) * 1000;
-    return (await this.request<{ tasks: LeasedTask[] }>({ method: 'POST', path: `/workers/${encodeURIComponent(workerId)}/lease`, body: request, idempotent: false, extraTimeoutMs })).body.tasks;
+  /**
+   * @deprecated Use `client.tasks.list`.
+   * @example
+   * ```ts
+   * await client.tasks.list({ status: 'FAILED' });
+   * ```
+   */
+  list(query: ListTasksQuery = {}): Promise<Page<TaskSummary>> {
+    return this.tasks.list(query);
   }
 
-  /** Extends a lease by the task's timeout; throws a 409 TaskfleetApiError once the lease is lost. */
-  async heartbeatTask(taskId: string, leaseToken: string): Promise<{ leaseExpiresAt: string }> {
-    return (await this.request<{ leaseExpiresAt: string }>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/heartbeat`, body: { leaseToken }, idempotent: true })).body;
+  /**
+   * @deprecated Use `client.tasks.listAll`.
+   * @example
+   * ```ts
+   * for await (const task of client.tasks.listAll()) console.log(task.id);
+   * ```
+   */
+  listAll(query: Omit<ListTasksQuery, 'limit' | 'cursor'> = {}): AsyncGenerator<TaskSummary> {
+    return this.tasks.listAll(query);
   }
 
-  async progress(taskId: string, leaseToken: string, fraction: number, message?: string): Promise<void> {
-    const body = { leaseToken, fraction, ...(message !== undefined ? { message } : {}) };
-    await this.request({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/progress`, body, idempotent: true });
+  /**
+   * @deprecated Use `client.tasks.cancel`.
+   * @example
+   * ```ts
+   * await client.tasks.cancel(id);
+   * ```
+   */
+  cancel(id: string): Promise<TaskView> {
+    return this.tasks.cancel(id);
   }
 
-  async complete(taskId: string, leaseToken: string, result: Json): Promise<TaskView> {
-    return (await this.request<TaskView>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/complete`, body: { leaseToken, result }, idempotent: false })).body;
+  /**
+   * @deprecated Use `client.tasks.wait`.
+   * @example
+   * ```ts
+   * await client.tasks.wait(id);
+   * ```
+   */
+  wait<K extends TaskType<T> = TaskType<T>>(id: TaskId<K>, options: WaitOptions<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> = {}): Promise<TaskView<PayloadOf<T, K>, ResultOf<T, K>>> {
+    return this.tasks.wait<K>(id, options);
   }
 
-  /** A failed attempt (`retryable: false` fails the task for good); `release: true` hands it back unrun. */
-  async fail(taskId: string, leaseToken: string, error: string, options: { retryable?: boolean; release?: boolean } = {}): Promise<TaskView> {
-    return (await this.request<TaskView>({ method: 'POST', path: `/tasks/${encodeURIComponent(taskId)}/fail`, body: { leaseToken, error, ...options }, idempotent: false })).body;
+  /**
+   * @deprecated Use `client.limits.set`.
+   * @example
+   * ```ts
+   * await client.limits.set('resize', 10, '1s');
+   * ```
+   */
+  setRateLimit(type: string, limit: number, per: string): Promise<RateLimitView> {
+    return this.limits.set(type, limit, per);
   }
 
-  private request<R = unknown>(request: HttpRequest): Promise<{ status: number; body: R }> {
-    return send<R>(this.http, request);
+  /**
+   * @deprecated Use `client.limits.list`.
+   * @example
+   * ```ts
+   * await client.limits.list();
+   * ```
+   */
+  rateLimits(): Promise<RateLimitView[]> {
+    return this.limits.list();
   }
-}
 
-function queryString(query: Readonly<Record<string, string | number | undefined>>): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value));
-  const qs = params.toString();
-  return qs ? `?${qs}` : '';
-}
+  /**
+   * @deprecated Use `client.limits.remove`.
+   * @example
+   * ```ts
+   * await client.limits.remove('resize');
+   * ```
+   */
+  removeRateLimit(type: string): Promise<void> {
+    return this.limits.remove(type);
+  }
 
-/** What a watcher of a task cares about; a heartbeat alone is no change. */
-const taskChange = (t: TaskView<unknown, unknown>): string => JSON.stringify([t.status, t.attempts, t.progress, t.error, t.result, t.worker]);
-const jobChange = (j: JobView): string => JSON.stringify([j.status, j.completed, j.failed, j.cancelled, j.progress, j.stages]);
+  /**
+   * @deprecated Use `client.jobs.submit`.
+   * @example
+   * ```ts
+   * await client.jobs.submit({ map: { type: 'echo', items: [1, 2] } });
+   * ```
+   */
+  submitJob(job: SubmitJob<T>): Promise<SubmittedJob> {
+    return this.jobs.submit(job);
+  }
 
-async function poll<V>(
-  read: () => Promise<V>,
-  done: (view: V) => boolean,
-  fingerprint: (view: V) => string,
-  what: string,
-  options: WaitOptions<V> & { intervalMs: number },
-): Promise<V> {
-  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
-  let last: string | undefined;
-  for (;;) {
-    const view = await read();
-    const seen = fingerprint(view);
-    if (seen !== last) options.onUpdate?.(view);
-    last = seen;
-    if (done(view)) return view;
-    if (Date.now() > deadline) throw new Error(`${what} not finished after ${options.timeoutMs} ms`);
-    await sleep(options.intervalMs, options.signal);
+  /**
+   * @deprecated Use `client.jobs.get`.
+   * @example
+   * ```ts
+   * await client.jobs.get(id);
+   * ```
+   */
+  getJob(id: string, options: { readonly include?: 'result' } = {}): Promise<JobView> {
+    return this.jobs.get(id, options);
+  }
+
+  /**
+   * @deprecated Use `client.jobs.cancel`.
+   * @example
+   * ```ts
+   * await client.jobs.cancel(id);
+   * ```
+   */
+  cancelJob(id: string): Promise<JobView & { cancelled: number }> {
+    return this.jobs.cancel(id);
+  }
+
+  /**
+   * @deprecated Use `client.jobs.wait`.
+   * @example
+   * ```ts
+   * await client.jobs.wait(id);
+   * ```
+   */
+  waitForJob(id: string, options: WaitOptions<JobView> = {}): Promise<JobView> {
+    return this.jobs.wait(id, options);
+  }
+
+  /**
+   * @deprecated Use `client.dlq.list`.
+   * @example
+   * ```ts
+   * await client.dlq.list();
+   * ```
+   */
+  deadLetters(query: { pool?: string; priority?: Priority; limit?: number } = {}): Promise<DeadLetterView[]> {
+    return this.dlq.list(query);
+  }
+
+  /**
+   * @deprecated Use `client.dlq.redrive`.
+   * @example
+   * ```ts
+   * await client.dlq.redrive({ pool: 'default' });
+   * ```
+   */
+  redrive(request: { pool?: string; priority?: Priority; taskIds?: readonly string[]; max?: number } = {}): Promise<{ redriven: string[]; dropped: string[] }> {
+    return this.dlq.redrive(request);
+  }
+
+  /**
+   * @deprecated Use `client.agents.register`.
+   * @example
+   * ```ts
+   * await client.agents.register({ capabilities: ['shell'] });
+   * ```
+   */
+  registerWorker(agent: RegisterAgent): Promise<RegisteredAgent> {
+    return this.agents.register(agent);
+  }
+
+  /**
+   * @deprecated Use `client.agents.heartbeat`.
+   * @example
+   * ```ts
+   * await client.agents.heartbeat(agentId);
+   * ```
+   */
+  heartbeatWorker(workerId: string, running?: readonly string[]): Promise<void> {
+    return this.agents.heartbeat(workerId, running);
+  }
+
+  /**
+   * @deprecated Use `client.agents.lease`.
+   * @example
+   * ```ts
+   * await client.agents.lease(agentId, { max: 1 });
+   * ```
+   */
+  lease(workerId: string, request: { max?: number; waitSeconds?: number } = {}): Promise<LeasedTask[]> {
+    return this.agents.lease(workerId, request);
+  }
+
+  /**
+   * @deprecated Use `client.leases.heartbeat`.
+   * @example
+   * ```ts
+   * await client.leases.heartbeat(task.id, task.leaseToken);
+   * ```
+   */
+  heartbeatTask(taskId: string, leaseToken: string): Promise<{ leaseExpiresAt: string }> {
+    return this.leases.heartbeat(taskId, leaseToken);
+  }
+
+  /**
+   * @deprecated Use `client.leases.progress`.
+   * @example
+   * ```ts
+   * await client.leases.progress(task.id, task.leaseToken, 0.5);
+   * ```
+   */
+  progress(taskId: string, leaseToken: string, fraction: number, message?: string): Promise<void> {
+    return this.leases.progress(taskId, leaseToken, fraction, message);
+  }
+
+  /**
+   * @deprecated Use `client.leases.complete`.
+   * @example
+   * ```ts
+   * await client.leases.complete(task.id, task.leaseToken, null);
+   * ```
+   */
+  complete(taskId: string, leaseToken: string, result: Json): Promise<TaskView> {
+    return this.leases.complete(taskId, leaseToken, result);
+  }
+
+  /**
+   * @deprecated Use `client.leases.fail`.
+   * @example
+   * ```ts
+   * await client.leases.fail(task.id, task.leaseToken, 'boom');
+   * ```
+   */
+  fail(taskId: string, leaseToken: string, error: string, options: { retryable?: boolean; release?: boolean } = {}): Promise<TaskView> {
+    return this.leases.fail(taskId, leaseToken, error, options);
   }
 }

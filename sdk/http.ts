@@ -1,6 +1,16 @@
-import { TaskfleetApiError, TaskfleetConnectionError } from './errors.js';
+import type { ClientOptions } from './client.js';
+import { TaskfleetApiError, TaskfleetConnectionError, toApiError } from './errors.js';
 
-/** When a call is tried again. Only calls that are safe to repeat are ever retried. */
+/**
+ * When a call is tried again: on 429, 5xx, network errors and timeouts, with
+ * exponential backoff and full jitter, never sooner than `Retry-After` asks.
+ * Only calls that are safe to repeat are ever retried.
+ *
+ * @example
+ * ```ts
+ * const client = new TaskfleetClient({ url, token, retry: { retries: 8, maxDelayMs: 30_000 } });
+ * ```
+ */
 export interface RetryPolicy {
   /** Tries after the first. @default 4 */
   readonly retries?: number;
@@ -8,6 +18,17 @@ export interface RetryPolicy {
   readonly baseDelayMs?: number;
   /** No backoff (nor Retry-After) waits longer than this. @default 10000 */
   readonly maxDelayMs?: number;
+}
+
+/** The HTTP settings of a client from its options, defaults filled in (shared by every client class). */
+export function httpOptions(options: ClientOptions): HttpOptions {
+  return {
+    url: options.url.replace(/\/+$/, ''),
+    token: options.token,
+    fetch: options.fetch ?? globalThis.fetch,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retry: options.retry ?? {},
+  };
 }
 
 export interface HttpOptions {
@@ -55,7 +76,16 @@ export async function send<T>(options: HttpOptions, request: HttpRequest): Promi
 const isRetryable = (error: unknown): boolean =>
   error instanceof TaskfleetConnectionError || (error instanceof TaskfleetApiError && RETRYABLE_STATUS(error.status));
 
-/** Full jitter: a random wait up to base × 2^attempt, capped; never less than Retry-After. */
+/**
+ * The wait before retry number `attempt + 1`, in ms. Full jitter: a random wait
+ * up to base × 2^attempt, capped at `maxDelayMs`; never less than `retryAfterMs`
+ * (what `Retry-After` asked), itself capped.
+ *
+ * @example
+ * ```ts
+ * backoffMs({ baseDelayMs: 100 }, 3); // somewhere in 0 … 800
+ * ```
+ */
 export function backoffMs(policy: RetryPolicy, attempt: number, retryAfterMs?: number, random: () => number = Math.random): number {
   const max = policy.maxDelayMs ?? 10_000;
   const ceiling = Math.min(max, (policy.baseDelayMs ?? 250) * 2 ** attempt);
@@ -105,13 +135,6 @@ function parseBody(text: string): unknown {
   } catch {
     return { message: text };
   }
-}
-
-function toApiError(status: number, body: unknown, retryAfterMs: number | undefined): TaskfleetApiError {
-  const error = (body as { error?: { code?: string; message?: string; fields?: { field: string; message: string }[] } } | undefined)?.error;
-  if (error !== undefined) return new TaskfleetApiError(status, error.code ?? 'error', error.message ?? '', error.fields ?? [], retryAfterMs);
-  const message = (body as { message?: string } | undefined)?.message ?? 'request failed';
-  return new TaskfleetApiError(status, status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : 'http_error', message, [], retryAfterMs);
 }
 
 /** Waits `ms`, or less when `signal` aborts (then throws its reason). */

@@ -1,31 +1,64 @@
-import { httpOptions, type ClientOptions } from './client.js';
-import { send, type HttpOptions } from './http.js';
+import type { ClientOptions } from './client.js';
+import { httpOptions, send, type HttpOptions } from './http.js';
 
 // The wire shapes, written out: the SDK package imports nothing from the server.
+/**
+ * When a run is due while the previous one is still running: `skip` it, `allow`
+ * both, or `cancel-previous`.
+ *
+ * @example
+ * ```ts
+ * await client.schedules.add({ every: '5m', task: { type: 'sync' }, overlap: 'skip' });
+ * ```
+ */
 export type OverlapPolicy = 'skip' | 'allow' | 'cancel-previous';
+/**
+ * Runs missed while paused or down: `none`, only the `latest`, or `all`.
+ *
+ * @example
+ * ```ts
+ * await client.schedules.add({ cron: '0 * * * *', task: { type: 'report' }, catchUp: 'all' });
+ * ```
+ */
 export type CatchUpPolicy = 'none' | 'latest' | 'all';
 
-/** What `add` takes: `cron` or `every`, and the task each run submits. */
+/**
+ * What `add` takes: `cron` or `every`, and the task each run submits.
+ *
+ * @example
+ * ```ts
+ * const nightly: AddSchedule = { cron: '0 3 * * *', timezone: 'Europe/Paris', task: { type: 'backup', priority: 'low' } };
+ * ```
+ */
 export interface AddSchedule {
-  /** Five fields (six with seconds), evaluated in `timezone`. */
+  /** Five fields (six with seconds), evaluated in `timezone`. Either this or `every`. @default none */
   readonly cron?: string;
-  /** `30s`, `5m`, `1h`, `1d`: at least 1 s. */
+  /** `30s`, `5m`, `1h`, `1d`: at least 1 s. Either this or `cron`. @default none */
   readonly every?: string;
   /** IANA name. @default 'UTC' */
   readonly timezone?: string;
   /** A POST /tasks body without `id`, `idempotencyKey` or `deadline` (set per run). */
   readonly task: { readonly type: string; readonly [field: string]: unknown };
-  /** @default 'allow' */
+  /** What to do when a run is due while the previous one runs. @default 'allow' */
   readonly overlap?: OverlapPolicy;
-  /** @default 'latest' */
+  /** Which missed runs to make up. @default 'latest' */
   readonly catchUp?: CatchUpPolicy;
+  /** ISO time of the first possible run. @default now */
   readonly startAt?: string;
+  /** ISO time after which it ends. @default never */
   readonly endAt?: string;
-  /** @default false */
+  /** Created paused (no runs until resumed). @default false */
   readonly paused?: boolean;
 }
 
-/** A schedule as the API shows it. */
+/**
+ * A schedule as the API shows it.
+ *
+ * @example
+ * ```ts
+ * const { nextRunAt, runs }: ScheduleView = await client.schedules.get(id);
+ * ```
+ */
 export interface ScheduleView {
   readonly id: string;
   readonly cron?: string;
@@ -47,8 +80,15 @@ export interface ScheduleView {
 }
 
 /**
- * The /schedules routes: `new TaskfleetSchedules({ url, token })`. Every method
- * throws TaskfleetApiError on a 4xx/5xx (400 names each wrong field).
+ * The /schedules routes, as `client.schedules` (or on their own:
+ * `new TaskfleetSchedules({ url, token })`). Every method throws a
+ * `TaskfleetApiError` subclass on a 4xx/5xx (a `ValidationError` names each wrong field).
+ *
+ * @example
+ * ```ts
+ * const { id } = await client.schedules.add({ every: '1h', task: { type: 'cleanup' } });
+ * await client.schedules.pause(id);
+ * ```
  */
 export class TaskfleetSchedules {
   private readonly http: HttpOptions;
@@ -57,30 +97,74 @@ export class TaskfleetSchedules {
     this.http = httpOptions(options);
   }
 
-  /** Creates a schedule; the answer carries its id and nextRunAt. Not retried (it is not idempotent). */
+  /**
+   * Creates a schedule; the answer carries its id and nextRunAt. Not retried (it is not idempotent).
+   *
+   * @example
+   * ```ts
+   * await client.schedules.add({ every: '10m', task: { type: 'poll-feed', payload: { feed } } });
+   * ```
+   */
   async add(schedule: AddSchedule): Promise<ScheduleView> {
     return this.request<ScheduleView>('POST', '/schedules', false, schedule);
   }
 
+  /**
+   * Every schedule of the tenant.
+   *
+   * @example
+   * ```ts
+   * for (const s of await client.schedules.list()) console.log(s.id, s.nextRunAt);
+   * ```
+   */
   async list(): Promise<ScheduleView[]> {
     return (await this.request<{ items: ScheduleView[] }>('GET', '/schedules', true)).items;
   }
 
+  /**
+   * One schedule; a `NotFoundError` if there is none.
+   *
+   * @example
+   * ```ts
+   * const schedule = await client.schedules.get(id);
+   * ```
+   */
   async get(id: string): Promise<ScheduleView> {
     return this.request<ScheduleView>('GET', `/schedules/${encodeURIComponent(id)}`, true);
   }
 
-  /** Deletes it; runs already submitted carry on. */
+  /**
+   * Deletes it; runs already submitted carry on.
+   *
+   * @example
+   * ```ts
+   * await client.schedules.remove(id);
+   * ```
+   */
   async remove(id: string): Promise<void> {
     await this.request('DELETE', `/schedules/${encodeURIComponent(id)}`, false);
   }
 
-  /** Safe to repeat: pausing a paused schedule answers it as it is. */
+  /**
+   * Safe to repeat: pausing a paused schedule answers it as it is.
+   *
+   * @example
+   * ```ts
+   * await client.schedules.pause(id);
+   * ```
+   */
   async pause(id: string): Promise<ScheduleView> {
     return this.request<ScheduleView>('POST', `/schedules/${encodeURIComponent(id)}/pause`, true);
   }
 
-  /** Starts again from the next due time (missed ones are not caught up). Safe to repeat. */
+  /**
+   * Starts again from the next due time (missed ones are not caught up). Safe to repeat.
+   *
+   * @example
+   * ```ts
+   * await client.schedules.resume(id);
+   * ```
+   */
   async resume(id: string): Promise<ScheduleView> {
     return this.request<ScheduleView>('POST', `/schedules/${encodeURIComponent(id)}/resume`, true);
   }

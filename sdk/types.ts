@@ -5,25 +5,107 @@
  * the server's own types at compile time.
  */
 
+/**
+ * Any JSON value: what payloads and results are on the wire.
+ *
+ * @example
+ * ```ts
+ * const payload: Json = { url: 'https://…', sizes: [64, 128] };
+ * ```
+ */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/**
+ * The priorities, highest first.
+ *
+ * @example
+ * ```ts
+ * if (!PRIORITIES.includes(input as Priority)) throw new Error('bad priority');
+ * ```
+ */
 export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+/**
+ * A task's priority: higher ones are leased first.
+ *
+ * @example
+ * ```ts
+ * await client.tasks.submit({ type: 'report', priority: 'high' });
+ * ```
+ */
 export type Priority = (typeof PRIORITIES)[number];
 
+/**
+ * Every status a task can have.
+ *
+ * @example
+ * ```ts
+ * for (const status of TASK_STATUSES) console.log(status, stats.tasks[status]);
+ * ```
+ */
 export const TASK_STATUSES = ['PENDING', 'ACTIVE', 'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'] as const;
+/**
+ * Where a task is in its life: PENDING → ACTIVE → COMPLETED, FAILED, CANCELLED or EXPIRED.
+ *
+ * @example
+ * ```ts
+ * const failed = await client.tasks.list({ status: 'FAILED' satisfies TaskStatus });
+ * ```
+ */
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** Statuses a task never leaves. */
+/**
+ * Statuses a task never leaves.
+ *
+ * @example
+ * ```ts
+ * TERMINAL_STATUSES.includes(task.status);
+ * ```
+ */
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
 
+/**
+ * Whether a task in this status is done for good.
+ *
+ * @example
+ * ```ts
+ * if (isTerminalStatus(task.status)) console.log('finished');
+ * ```
+ */
 export const isTerminalStatus = (status: TaskStatus): boolean => TERMINAL_STATUSES.includes(status);
 
+/**
+ * Every status a job can have.
+ *
+ * @example
+ * ```ts
+ * JOB_STATUSES.includes(job.status);
+ * ```
+ */
 export const JOB_STATUSES = ['RUNNING', 'REDUCING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+/**
+ * Where a job is: RUNNING → REDUCING → COMPLETED, FAILED or CANCELLED.
+ *
+ * @example
+ * ```ts
+ * if ((await client.jobs.get(id)).status === 'COMPLETED') console.log('done');
+ * ```
+ */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/**
+ * What a task needs, or an agent has, to run (each dimension optional).
+ *
+ * @example
+ * ```ts
+ * await client.tasks.submit({ type: 'train', resources: { gpu: 1, memoryMb: 8192 } });
+ * ```
+ */
 export interface Resources {
+  /** CPU cores. @default none */
   readonly cpu?: number;
+  /** GPUs. @default none */
   readonly gpu?: number;
+  /** Memory in MB. @default none */
   readonly memoryMb?: number;
 }
 
@@ -32,64 +114,136 @@ export interface Resources {
  *
  *   interface MyTasks { resize: { payload: { url: string }; result: { bytes: number } } }
  *   const client = new TaskfleetClient<MyTasks>({ url, token });
+ *
+ * @example
+ * ```ts
+ * interface MyTasks { resize: { payload: { url: string }; result: { bytes: number } } }
+ * const client = new TaskfleetClient<MyTasks>({ url, token });
+ * ```
  */
 // `object`, not a Record: an `interface` has no index signature and would not fit one.
 export type TaskMap = object;
 
-/** Any type name, JSON in and out: what an untyped client and worker use. */
+/**
+ * Any type name, JSON in and out: what an untyped client and worker use.
+ *
+ * @example
+ * ```ts
+ * const client = new TaskfleetClient<AnyTasks>({ url, token }); // the same as new TaskfleetClient({ url, token })
+ * ```
+ */
 export type AnyTasks = Record<string, { readonly payload: Json; readonly result: Json }>;
 
+/**
+ * The task type names of a `TaskMap`.
+ *
+ * @example
+ * ```ts
+ * type Names = TaskType<MyTasks>; // 'resize'
+ * ```
+ */
 export type TaskType<T extends TaskMap> = Extract<keyof T, string>;
-/** The payload type of task type `K` (JSON when the map does not say). */
+/**
+ * The payload type of task type `K` (JSON when the map does not say).
+ *
+ * @example
+ * ```ts
+ * type ResizePayload = PayloadOf<MyTasks, 'resize'>; // { url: string }
+ * ```
+ */
 export type PayloadOf<T extends TaskMap, K extends TaskType<T>> = T[K] extends { readonly payload?: infer P } ? P : Json;
-/** The result type of task type `K` (JSON when the map does not say). */
+/**
+ * The result type of task type `K` (JSON when the map does not say).
+ *
+ * @example
+ * ```ts
+ * type ResizeResult = ResultOf<MyTasks, 'resize'>; // { bytes: number }
+ * ```
+ */
 export type ResultOf<T extends TaskMap, K extends TaskType<T>> = T[K] extends { readonly result?: infer R } ? R : Json;
 
-/** A task id that remembers its task type, so `wait(id)` knows the result's type. A plain string is one too. */
+/**
+ * A task id that remembers its task type, so `wait(id)` knows the result's type. A plain string is one too.
+ *
+ * @example
+ * ```ts
+ * const { id } = await client.tasks.submit({ type: 'resize', payload }); // id: TaskId<'resize'>
+ * const { result } = await client.tasks.wait(id); // typed as resize's result
+ * ```
+ */
 export type TaskId<K extends string = string> = string & { readonly __taskType?: K };
 
-/** The next stage: on COMPLETED, a task of this type runs with this task's result as its payload. */
+/**
+ * The next stage: on COMPLETED, a task of this type runs with this task's result as its payload.
+ *
+ * @example
+ * ```ts
+ * await client.tasks.submit({ type: 'download', payload, then: { type: 'resize' } });
+ * ```
+ */
 export interface NextStage<K extends string = string> {
   readonly type: K;
   /** Capabilities the next stage needs. @default the same as this task's */
   readonly requires?: readonly string[];
 }
 
-/** `POST /tasks`: every field of the contract; only `type` is required. */
+/**
+ * `POST /tasks`: every field of the contract; only `type` is required.
+ *
+ * @example
+ * ```ts
+ * const task: SubmitTask = { type: 'resize', payload: { url }, priority: 'high', maxAttempts: 5 };
+ * ```
+ */
 export interface SubmitTask<T extends TaskMap = AnyTasks, K extends TaskType<T> = TaskType<T>> {
+  /** The task type: which handler runs it. */
   readonly type: K;
+  /** The handler's input (JSON). @default null */
   readonly payload?: PayloadOf<T, K>;
+  /** Higher priorities are leased first. @default 'normal' */
   readonly priority?: Priority;
-  /** Capabilities a worker must have, e.g. `['gpu']`. */
+  /** Capabilities a worker must have, e.g. `['gpu']`. @default none (any Lambda pool) */
   readonly requires?: readonly string[];
-  /** Agent labels to favour, with weights: `{ region: 2 }`-style `label → weight`. */
+  /** Agent labels to favour, with weights: `{ region: 2 }`-style `label → weight`. @default none */
   readonly prefers?: Readonly<Record<string, number>>;
-  /** Tasks with the same key go to the same agent while it is online. */
+  /** Tasks with the same key go to the same agent while it is online. @default none */
   readonly affinityKey?: string;
-  /** Run on this agent only. */
+  /** Run on this agent only. @default any agent */
   readonly agent?: string;
-  /** Never run on these agents. */
+  /** Never run on these agents. @default none */
   readonly avoidAgents?: readonly string[];
-  /** Your own id (unique per tenant). */
+  /** Your own id (unique per tenant). @default a generated id */
   readonly id?: string;
-  /** A replay with the same key returns the first task (and makes the call safe to retry). */
+  /** A replay with the same key returns the first task (and makes the call safe to retry). @default none (not retried) */
   readonly idempotencyKey?: string;
+  /** Attempts before the task fails for good (into the dead-letter queue). @default 3 */
   readonly maxAttempts?: number;
+  /** How long one attempt may run. @default 300 */
   readonly timeoutSeconds?: number;
-  /** ISO time: not started by then → EXPIRED. */
+  /** ISO time: not started by then → EXPIRED. @default none */
   readonly deadline?: string;
-  /** Seconds before it may start, up to a year. Not with `runAt`. */
+  /** Seconds before it may start, up to a year. Not with `runAt`. @default 0 */
   readonly delaySeconds?: number;
-  /** Not to start before this time (ISO string or Date), up to a year ahead. Not with `delaySeconds`. */
+  /** Not to start before this time (ISO string or Date), up to a year ahead. Not with `delaySeconds`. @default now */
   readonly runAt?: string | Date;
-  /** At most `concurrencyLimit` tasks with this key run at once (e.g. one per customer); the rest wait. */
+  /** At most `concurrencyLimit` tasks with this key run at once (e.g. one per customer); the rest wait. @default none */
   readonly concurrencyKey?: string;
   /** How many tasks of `concurrencyKey` may run at once. @default 1 */
   readonly concurrencyLimit?: number;
+  /** What one attempt needs (agents only get it when it fits). @default none */
   readonly resources?: Resources;
+  /** A task to run with this one's result, once it COMPLETED. @default none */
   readonly then?: NextStage<TaskType<T>>;
 }
 
+/**
+ * What `client.tasks.submit` answers.
+ *
+ * @example
+ * ```ts
+ * const { id, created } = await client.tasks.submit({ type: 'echo', idempotencyKey: 'k1' });
+ * ```
+ */
 export interface Submitted<K extends string = string> {
   readonly id: TaskId<K>;
   readonly status: TaskStatus;
@@ -99,13 +253,28 @@ export interface Submitted<K extends string = string> {
   readonly created: boolean;
 }
 
+/**
+ * Why a task's last attempt failed.
+ *
+ * @example
+ * ```ts
+ * if (task.error?.retryable === false) console.log('failed for good:', task.error.message);
+ * ```
+ */
 export interface TaskError {
   readonly message: string;
   readonly type?: string;
   readonly retryable?: boolean;
 }
 
-/** `GET /tasks/{id}`. */
+/**
+ * `GET /tasks/{id}`.
+ *
+ * @example
+ * ```ts
+ * const task: TaskView = await client.tasks.get(id);
+ * ```
+ */
 export interface TaskView<P = Json, R = Json> {
   readonly id: string;
   readonly type: string;
@@ -141,7 +310,14 @@ export interface TaskView<P = Json, R = Json> {
   readonly finishedAt?: string;
 }
 
-/** One row of `GET /tasks`. */
+/**
+ * One row of `GET /tasks`.
+ *
+ * @example
+ * ```ts
+ * const { items }: Page<TaskSummary> = await client.tasks.list();
+ * ```
+ */
 export interface TaskSummary {
   readonly id: string;
   readonly type: string;
@@ -156,27 +332,65 @@ export interface TaskSummary {
   readonly finishedAt?: string;
 }
 
+/**
+ * One page of a list, and the cursor of the next (absent on the last).
+ *
+ * @example
+ * ```ts
+ * const first = await client.tasks.list();
+ * const second = first.nextCursor ? await client.tasks.list({ cursor: first.nextCursor }) : undefined;
+ * ```
+ */
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextCursor?: string;
 }
 
+/**
+ * One task's outcome in `client.tasks.submitBatch`: accepted (200/202, with its id) or refused (with its error).
+ *
+ * @example
+ * ```ts
+ * for (const item of (await client.tasks.submitBatch(tasks)).items) if ('error' in item) console.log(item.index, item.error.message);
+ * ```
+ */
 export type BatchItem =
   | { readonly index: number; readonly status: 200 | 202; readonly id: string; readonly taskStatus: TaskStatus; readonly pool: string; readonly priority: Priority }
   | { readonly index: number; readonly status: number; readonly error: { code: string; message: string; fields?: { field: string; message: string }[] } };
 
+/**
+ * What `client.jobs.submit` takes: a map over `items`, an optional reduce and `then`.
+ *
+ * @example
+ * ```ts
+ * const job: SubmitJob = { map: { type: 'count-words', items: chunks }, reduce: { type: 'merge-counts' } };
+ * ```
+ */
 export interface SubmitJob<T extends TaskMap = AnyTasks> {
+  /** One child task of `type` per item, the item as its payload. */
   readonly map: { readonly type: TaskType<T>; readonly items: readonly Json[] };
+  /** A task over the children's results (read with `ctx.childResults`), once they all finished. @default none */
   readonly reduce?: { readonly type: TaskType<T> };
+  /** A task run with the reduce's (or the map's) result, last. @default none */
   readonly then?: { readonly type: TaskType<T> };
+  /** The priority of every task of the job. @default 'normal' */
   readonly priority?: Priority;
+  /** Capabilities every task of the job needs. @default none (any Lambda pool) */
   readonly requires?: readonly string[];
+  /** The share of children that may fail before the job fails. @default `{ maxFailedFraction: 0 }` */
   readonly failurePolicy?: { readonly maxFailedFraction: number };
-  /** A retried submission with the same key returns the same job (per tenant, kept a week). */
+  /** A retried submission with the same key returns the same job (per tenant, kept a week). @default none (not retried) */
   readonly idempotencyKey?: string;
 }
 
-/** `GET /jobs/{id}`. */
+/**
+ * `GET /jobs/{id}`.
+ *
+ * @example
+ * ```ts
+ * const job: JobView = await client.jobs.get(id);
+ * ```
+ */
 export interface JobView {
   readonly id: string;
   readonly status: JobStatus;
@@ -204,6 +418,14 @@ export interface JobView {
   readonly finishedAt?: string;
 }
 
+/**
+ * A task that failed for good, as the dead-letter queue keeps it.
+ *
+ * @example
+ * ```ts
+ * for (const letter of await client.dlq.list()) console.log(letter.taskId, letter.error.message);
+ * ```
+ */
 export interface DeadLetterView {
   readonly taskId: string;
   /** A job's own message (its expansion or cancellation; `type` is `job-message`): it has no task. */
@@ -218,6 +440,14 @@ export interface DeadLetterView {
   readonly messageId: string;
 }
 
+/**
+ * What `client.stats()` answers.
+ *
+ * @example
+ * ```ts
+ * const { tasks, workers } = await client.stats();
+ * ```
+ */
 export interface Stats {
   /** Pool-wide: only with an operator token. */
   readonly queues?: readonly { pool: string; priority: string; visible: number; inFlight: number; delayed: number; deadLetters: number }[];
@@ -236,7 +466,14 @@ export interface Stats {
   readonly at: string;
 }
 
-/** A tenant's rate limit on one task type (`PUT /rate-limits/{type}`). */
+/**
+ * A tenant's rate limit on one task type (`PUT /rate-limits/{type}`).
+ *
+ * @example
+ * ```ts
+ * const limits: RateLimitView[] = await client.limits.list();
+ * ```
+ */
 export interface RateLimitView {
   readonly type: string;
   /** Starts allowed per `per`; also the burst an idle bucket allows. */
@@ -249,23 +486,51 @@ export interface RateLimitView {
   readonly nextAt?: string;
 }
 
-export interface RegisterWorker {
+/**
+ * What an agent registers with: its capabilities and capacity.
+ *
+ * @example
+ * ```ts
+ * await client.agents.register({ name: 'gpu-box-1', capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
+ * ```
+ */
+export interface RegisterAgent {
+  /** A name to know it by in lists and logs. @default none */
   readonly name?: string;
+  /** The skills it has (`shell`, `gpu`, `security-review` …): tasks `requires` are matched against them. */
   readonly capabilities: readonly string[];
+  /** What it can run at once: task slots and resources. @default `{ slots: 1 }` */
   readonly capacity?: { readonly slots: number; readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  /** Labels tasks may prefer (`prefers`), e.g. `{ region: 'eu' }`. @default none */
   readonly labels?: Readonly<Record<string, string>>;
-  /** How much work this agent should get relative to others. */
+  /** How much work this agent should get relative to others. @default 1 */
   readonly weight?: number;
 }
 
-export interface RegisteredWorker {
+/**
+ * What `client.agents.register` answers.
+ *
+ * @example
+ * ```ts
+ * const { id, heartbeatIntervalSeconds } = await client.agents.register({ capabilities: ['shell'] });
+ * ```
+ */
+export interface RegisteredAgent {
   readonly id: string;
   readonly heartbeatIntervalSeconds: number;
   /** The agent pools whose tasks this agent could run (servers that report it); empty: no task will ever reach it. */
   readonly pools?: readonly string[];
 }
 
-/** A task an agent holds a lease on. */
+/**
+ * A task an agent holds a lease on.
+ *
+ * @example
+ * ```ts
+ * const [task] = await client.agents.lease(agentId);
+ * if (task) await client.leases.complete(task.id, task.leaseToken, null);
+ * ```
+ */
 export interface LeasedTask<P = Json> {
   readonly id: string;
   readonly type: string;
@@ -279,4 +544,48 @@ export interface LeasedTask<P = Json> {
   readonly resources?: Resources;
   readonly leaseToken: string;
   readonly leaseExpiresAt: string;
+}
+
+/**
+ * @deprecated Use `RegisterAgent` (an agent registers; a `Worker` is the SDK's runner of one).
+ * @example
+ * ```ts
+ * const agent: RegisterAgent = { capabilities: ['shell'] };
+ * ```
+ */
+export type RegisterWorker = RegisterAgent;
+
+/**
+ * @deprecated Use `RegisteredAgent`.
+ * @example
+ * ```ts
+ * const { id }: RegisteredAgent = await client.agents.register({ capabilities: ['shell'] });
+ * ```
+ */
+export type RegisteredWorker = RegisteredAgent;
+
+/**
+ * One row of `GET /jobs`.
+ *
+ * @example
+ * ```ts
+ * const { items } = await client.jobs.list();
+ * ```
+ */
+export interface JobSummary {
+  readonly id: string;
+  readonly status: JobStatus;
+  readonly total: number;
+  readonly mapType: string;
+  readonly reduceType?: string;
+  readonly thenType?: string;
+  readonly pool: string;
+  readonly priority: Priority;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly progress: number;
+  readonly error?: string;
+  readonly createdAt: string;
+  readonly finishedAt?: string;
 }

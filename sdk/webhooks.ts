@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { TaskfleetError } from './errors.js';
 
 /**
  * Webhook signatures, as Stripe makes them: the header
@@ -6,40 +7,94 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * The timestamp is signed too, so a captured delivery cannot be replayed later
  * than the tolerance. Standalone (node:crypto only): the delivery function signs
  * with this same file, so both sides cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * const event = verifyWebhook(rawBody, request.headers[SIGNATURE_HEADER], secret);
+ * ```
  */
 export const SIGNATURE_HEADER = 'taskfleet-signature';
-/** How old a signed timestamp may be: replays after this are refused. */
+/**
+ * How old a signed timestamp may be, in seconds: replays after this are refused.
+ *
+ * @example
+ * ```ts
+ * verifyWebhook(body, header, secret, { toleranceSeconds: DEFAULT_TOLERANCE_SECONDS * 2 });
+ * ```
+ */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
-export class WebhookSignatureError extends Error {
+/**
+ * A webhook delivery that cannot be trusted: no or a malformed signature
+ * header, no matching signature, a timestamp outside the tolerance, or a body
+ * that is not JSON. Answer it with a 400 and do not act on it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   verifyWebhook(body, header, secret);
+ * } catch (error) {
+ *   if (error instanceof WebhookSignatureError) return new Response(null, { status: 400 });
+ * }
+ * ```
+ */
+export class WebhookSignatureError extends TaskfleetError {
   constructor(message: string) {
-    super(message);
-    this.name = 'WebhookSignatureError';
+    super('invalid_signature', message);
   }
 }
 
-/** The event a webhook carries (see docs/architecture.md, "Events"). */
+/**
+ * The event a webhook carries (see docs/architecture.md, "Events").
+ *
+ * @example
+ * ```ts
+ * const event: WebhookEvent = verifyWebhook(body, header, secret);
+ * if (event.type === 'task.completed') console.log(event.task?.id);
+ * ```
+ */
 export interface WebhookEvent {
+  /** The event's id: the same on every retry of its delivery (deduplicate by it). */
   readonly id: string;
+  /** e.g. `task.completed`, `job.failed`. */
   readonly type: string;
+  /** The tenant it belongs to. */
   readonly tenant: string;
+  /** ISO time it happened. */
   readonly at: string;
+  /** The task, for a `task.*` event. */
   readonly task?: Record<string, unknown> & { readonly id: string; readonly status: string };
+  /** The job, for a `job.*` event. */
   readonly job?: Record<string, unknown> & { readonly id: string; readonly status: string };
 }
 
 const hmac = (secret: string, timestamp: number, body: string): string =>
   createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
 
-/** The header value for `body` signed at `timestampSeconds`. */
+/**
+ * The header value for `body` signed at `timestampSeconds` (for tests of your receiver).
+ *
+ * @example
+ * ```ts
+ * const header = signWebhook(JSON.stringify(event), secret, Math.floor(Date.now() / 1000));
+ * ```
+ */
 export function signWebhook(body: string, secret: string, timestampSeconds: number): string {
   return `t=${timestampSeconds},v1=${hmac(secret, timestampSeconds, body)}`;
 }
 
+/**
+ * How `verifyWebhook` checks the timestamp.
+ *
+ * @example
+ * ```ts
+ * verifyWebhook(body, header, secret, { toleranceSeconds: 60 });
+ * ```
+ */
 export interface VerifyOptions {
-  /** @default 300 */
+  /** How old (or how far ahead) a signed timestamp may be, in seconds. @default 300 */
   readonly toleranceSeconds?: number;
-  /** @default Date.now() */
+  /** The time to check against, in ms since the epoch. @default Date.now() */
   readonly nowMs?: number;
 }
 
@@ -47,7 +102,12 @@ export interface VerifyOptions {
  * Checks a delivery and returns its event: `body` exactly as received (the raw
  * text, not re-serialized JSON), the `Taskfleet-Signature` header, your secret.
  * @throws WebhookSignatureError when the header is malformed, no `v1` matches
- *   (compared in constant time), or the timestamp is outside the tolerance.
+ *   (compared in constant time), the timestamp is outside the tolerance, or the body is not JSON.
+ *
+ * @example
+ * ```ts
+ * const event = verifyWebhook(await request.text(), request.headers.get('taskfleet-signature'), process.env.WEBHOOK_SECRET!);
+ * ```
  */
 export function verifyWebhook(body: string | Uint8Array, header: string | undefined | null, secret: string, options: VerifyOptions = {}): WebhookEvent {
   if (header === undefined || header === null || header === '') throw new WebhookSignatureError('no signature header');
@@ -71,5 +131,9 @@ export function verifyWebhook(body: string | Uint8Array, header: string | undefi
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!matches) throw new WebhookSignatureError('no signature matches');
-  return JSON.parse(text) as WebhookEvent;
+  try {
+    return JSON.parse(text) as WebhookEvent;
+  } catch (error) {
+    throw new WebhookSignatureError(`the signed body is not JSON: ${(error as Error).message}`);
+  }
 }

@@ -1,35 +1,68 @@
-import { admit, CLOSED_CIRCUIT, recordFailure, recordSuccess, type CircuitPolicy, type CircuitState } from '../shared/domain/circuit-breaker.js';
-import { UnrecoverableError, type TaskContext, type TaskHandler } from '../shared/handlers.js';
+import { admit, CLOSED_CIRCUIT, DEFAULT_CIRCUIT, recordFailure, recordSuccess, type CircuitPolicy, type CircuitState } from './circuit-breaker.js';
 import { TaskfleetClient, type ClientOptions } from './client.js';
-import { TaskfleetApiError } from './errors.js';
-import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredWorker, RegisterWorker, ResultOf, TaskMap, TaskType } from './types.js';
+import { ConflictError } from './errors.js';
+import { isUnrecoverable, UnrecoverableError, type TaskContext, type TaskHandler } from './handlers.js';
+import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredAgent, RegisterAgent, Resources, ResultOf, TaskMap, TaskType } from './types.js';
 
-/** A handler of one task type: its payload in, its result out (typed by the `TaskMap`). */
+/**
+ * A handler of one task type: its payload in, its result out (typed by the `TaskMap`).
+ *
+ * @example
+ * ```ts
+ * const resize: TypedTaskHandler<{ url: string }, { bytes: number }> = async ({ url }) => ({ bytes: url.length });
+ * ```
+ */
 export type TypedTaskHandler<P, R> = (payload: P, ctx: TaskContext) => Promise<R | void> | R | void;
 
-/** task `type` → handler; `'*'` handles every other type (JSON in, JSON out). */
+/**
+ * Task `type` → handler; `'*'` handles every other type (JSON in, JSON out).
+ *
+ * @example
+ * ```ts
+ * const handlers: TaskHandlers<MyTasks> = { resize: async ({ url }) => ({ bytes: 0 }), '*': (payload) => payload };
+ * ```
+ */
 export type TaskHandlers<T extends TaskMap> = { readonly [K in TaskType<T>]?: TypedTaskHandler<PayloadOf<T, K>, ResultOf<T, K>> } & {
   readonly '*'?: TaskHandler;
 };
 
-export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptions, Omit<RegisterWorker, 'capacity'> {
+/**
+ * What a `Worker` runs and how (modelled on Temporal's worker options: each
+ * option says its default). Besides these: the `ClientOptions` (url, token …)
+ * and the agent's registration (`capabilities`, `name`, `labels`, `weight`).
+ *
+ * @example
+ * ```ts
+ * const options: WorkerOptions = { url, token, capabilities: ['shell'], concurrency: 4, handlers: { echo: (p) => p } };
+ * ```
+ */
+export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptions, Omit<RegisterAgent, 'capacity'> {
+  /** What runs each task type. */
   readonly handlers: TaskHandlers<T>;
   /** Tasks run at once (the agent's slots). @default 1 */
   readonly concurrency?: number;
-  /** Resources the agent has; tasks stating `resources` only come when they fit. */
-  readonly resources?: { readonly cpu?: number; readonly gpu?: number; readonly memoryMb?: number };
+  /** Resources the agent has; tasks stating `resources` only come when they fit. @default none */
+  readonly resources?: Resources;
   /** Long-poll wait of one lease call. @default 10 */
   readonly leaseWaitSeconds?: number;
   /** On stop, how long running tasks may finish before they are handed back. @default 30000 */
   readonly gracePeriodMs?: number;
   /** Stop on SIGTERM and SIGINT. @default true */
   readonly handleSignals?: boolean;
-  /** Stop leasing after this many consecutive failures, for the cool-down. @default 5 failures, 30 s */
+  /** Stop leasing after this many consecutive failures to reach the API, for the cool-down. @default `{ failureThreshold: 5, cooldownSeconds: 30 }` */
   readonly circuit?: CircuitPolicy;
-  /** Where the worker reports what it does (default: nothing). */
+  /** Where the worker reports what it does. @default nothing is reported */
   readonly log?: (event: WorkerEvent) => void;
 }
 
+/**
+ * What a `Worker` reports to its `log` option.
+ *
+ * @example
+ * ```ts
+ * new Worker({ ...options, log: (event) => event.kind === 'failed' && console.error(event.task.id, event.error) });
+ * ```
+ */
 export type WorkerEvent =
   | { readonly kind: 'registered'; readonly workerId: string; readonly pools?: readonly string[] }
   | { readonly kind: 'leased'; readonly task: LeasedTask }
@@ -56,29 +89,56 @@ class Stop extends Error {
  * timeouts handled), and reports the outcome. `stop()` (or SIGTERM) stops
  * leasing, lets running tasks finish within the grace period and hands the rest
  * back without counting their attempt.
+ *
+ * @example
+ * ```ts
+ * const worker = new Worker<MyTasks>({
+ *   url, token, capabilities: ['images'], concurrency: 4,
+ *   handlers: { resize: async ({ url }, ctx) => { await ctx.progress(0.5); return { bytes: 1 }; } },
+ * });
+ * await worker.run(); // until SIGTERM or worker.stop()
+ * ```
  */
 export class Worker<T extends TaskMap = AnyTasks> {
+  /** The client the worker talks to the API with. */
   readonly client: TaskfleetClient<T>;
   private id: string | undefined;
   private running = false;
   private readonly inFlight = new Map<string, { task: LeasedTask; controller: AbortController; done: Promise<void> }>();
   private circuit: CircuitState = CLOSED_CIRCUIT;
+  private readonly circuitPolicy: Required<CircuitPolicy>;
   private stopping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
 
   constructor(private readonly options: WorkerOptions<T>) {
     this.client = new TaskfleetClient<T>(options);
+    this.circuitPolicy = { ...DEFAULT_CIRCUIT, ...options.circuit };
   }
 
+  /**
+   * The agent's id once registered.
+   *
+   * @example
+   * ```ts
+   * console.log(worker.workerId);
+   * ```
+   */
   get workerId(): string | undefined {
     return this.id;
   }
 
-  /** Registers and works until `stop()`; resolves once stopped. */
+  /**
+   * Registers and works until `stop()`; resolves once stopped.
+   *
+   * @example
+   * ```ts
+   * await new Worker(options).run();
+   * ```
+   */
   async run(): Promise<void> {
     const { capabilities, name, labels, weight } = this.options;
     const concurrency = this.options.concurrency ?? 1;
-    const registered: RegisteredWorker = await this.client.registerWorker({
+    const registered: RegisteredAgent = await this.client.agents.register({
       capabilities,
       ...(name !== undefined ? { name } : {}),
       ...(labels !== undefined ? { labels } : {}),
@@ -95,7 +155,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
       process.once('SIGINT', onSigint);
     }
     const heartbeat = setInterval(() => {
-      this.client.heartbeatWorker(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.reportError(error));
+      this.client.agents.heartbeat(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.reportError(error));
     }, registered.heartbeatIntervalSeconds * 1000);
     heartbeat.unref();
     try {
@@ -112,6 +172,12 @@ export class Worker<T extends TaskMap = AnyTasks> {
    * Stops leasing; running tasks get the grace period, then are handed back. A
    * lease call under way is let finish (aborting it could lose the answer and
    * leave its tasks leased to nobody): what it brings is handed back unrun.
+   *
+   * @param signal The signal that asked for the stop, when one did (reported in the `stopped` event).
+   * @example
+   * ```ts
+   * setTimeout(() => void worker.stop(), 60_000);
+   * ```
    */
   stop(signal?: 'SIGINT' | 'SIGTERM'): Promise<void> {
     this.stopping ??= (async () => {
@@ -134,23 +200,23 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private async leaseRound(workerId: string, concurrency: number): Promise<void> {
     const free = concurrency - this.inFlight.size;
     if (free <= 0) return this.sleepUntilWoken(60_000);
-    const gate = admit(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
+    const gate = admit(this.circuit, Date.now(), this.circuitPolicy);
     if (!gate.allowed) {
       this.emit({ kind: 'circuit-open', retryAfterSeconds: gate.retryAfterSeconds });
       return this.sleepUntilWoken(gate.retryAfterSeconds * 1000);
     }
-    if (gate.next !== undefined) this.circuit = gate.next;
+    this.circuit = gate.next;
     let tasks: LeasedTask[];
     try {
       // The half-open probe takes a single task.
-      tasks = await this.client.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: this.options.leaseWaitSeconds ?? 10 });
+      tasks = await this.client.agents.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: this.options.leaseWaitSeconds ?? 10 });
     } catch (error) {
       this.reportError(error);
       return this.running ? this.sleepUntilWoken(1000) : undefined;
     }
     if (!this.running) {
       // Stopped during the long poll: hand these back untouched.
-      await Promise.all(tasks.map((t) => this.client.fail(t.id, t.leaseToken, 'the worker is shutting down', { release: true }).catch(() => undefined)));
+      await Promise.all(tasks.map((t) => this.client.leases.fail(t.id, t.leaseToken, 'the worker is shutting down', { release: true }).catch(() => undefined)));
       return;
     }
     for (const task of tasks) this.start(task);
@@ -170,8 +236,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
     const timeout = setTimeout(() => controller.abort(new Stop('timeout', `timed out after ${task.timeoutSeconds} s`)), task.timeoutSeconds * 1000);
     // Heartbeat at a third of the timeout: the lease survives two missed beats.
     const beat = setInterval(() => {
-      this.client.heartbeatTask(task.id, task.leaseToken).catch((error: unknown) => {
-        if (error instanceof TaskfleetApiError && error.status === 409) controller.abort(new Stop('lease-lost', 'the lease was lost'));
+      this.client.leases.heartbeat(task.id, task.leaseToken).catch((error: unknown) => {
+        if (error instanceof ConflictError) controller.abort(new Stop('lease-lost', 'the lease was lost'));
       });
     }, Math.max(1000, (task.timeoutSeconds * 1000) / 3));
     let lastProgress = 0;
@@ -182,8 +248,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
       progress: async (fraction, message) => {
         if (fraction < 1 && Date.now() - lastProgress < 250) return;
         lastProgress = Date.now();
-        await this.client.progress(task.id, task.leaseToken, Math.min(1, Math.max(0, fraction)), message).catch((error: unknown) => {
-          if (error instanceof TaskfleetApiError && error.status === 409) controller.abort(new Stop('lease-lost', 'the lease was lost'));
+        await this.client.leases.progress(task.id, task.leaseToken, Math.min(1, Math.max(0, fraction)), message).catch((error: unknown) => {
+          if (error instanceof ConflictError) controller.abort(new Stop('lease-lost', 'the lease was lost'));
         });
       },
     };
@@ -195,9 +261,9 @@ export class Worker<T extends TaskMap = AnyTasks> {
       const handler = handlers[task.type] ?? handlers['*'];
       if (handler === undefined) throw new UnrecoverableError(`this worker has no handler for task type "${task.type}"`);
       // A payload too large to lease inline is fetched on its own.
-      const payload = (task.payloadRef !== undefined ? (await this.client.get(task.id as never, { include: 'payload' })).payload : task.payload) as Json;
+      const payload = (task.payloadRef !== undefined ? (await this.client.tasks.get(task.id, { include: 'payload' })).payload : task.payload) as Json;
       const result = await Promise.race([Promise.resolve().then(() => handler(payload, ctx)), aborted]);
-      await this.client.complete(task.id, task.leaseToken, (result ?? null) as Json);
+      await this.client.leases.complete(task.id, task.leaseToken, (result ?? null) as Json);
       this.circuit = recordSuccess(this.circuit);
       this.emit({ kind: 'completed', task });
     } catch (error) {
@@ -213,21 +279,21 @@ export class Worker<T extends TaskMap = AnyTasks> {
       if (error instanceof Stop && error.reason === 'lease-lost') {
         this.emit({ kind: 'lease-lost', task });
       } else if (error instanceof Stop && error.reason === 'shutdown') {
-        await this.client.fail(task.id, task.leaseToken, error.message, { release: true });
+        await this.client.leases.fail(task.id, task.leaseToken, error.message, { release: true });
         this.emit({ kind: 'released', task });
-      } else if (error instanceof TaskfleetApiError && error.status === 409) {
+      } else if (error instanceof ConflictError) {
         this.emit({ kind: 'lease-lost', task });
       } else {
         const message = error instanceof Error ? error.message : String(error);
         // A task's own failure is the task's business (retries, DLQ): it never trips this
         // worker's breaker, or a pool where some tasks fail deterministically would stall.
-        await this.client.fail(task.id, task.leaseToken, message, { retryable: !(error instanceof UnrecoverableError) });
+        await this.client.leases.fail(task.id, task.leaseToken, message, { retryable: !isUnrecoverable(error) });
         this.emit({ kind: 'failed', task, error: message });
       }
     } catch (reportError) {
       // The API could not be reached: that is what the breaker is for. The lease
       // lapses and the task is retried elsewhere, so nothing is lost.
-      this.circuit = recordFailure(this.circuit, new Date(), this.options.circuit ?? DEFAULT_CIRCUIT);
+      this.circuit = recordFailure(this.circuit, Date.now(), this.circuitPolicy);
       this.emit({ kind: 'error', error: `could not report task ${task.id}: ${String(reportError)}` });
     }
   }
@@ -249,5 +315,3 @@ export class Worker<T extends TaskMap = AnyTasks> {
     this.options.log?.(event);
   }
 }
-
-const DEFAULT_CIRCUIT: CircuitPolicy = { failureThreshold: 5, cooldownSeconds: 30 };

@@ -20,7 +20,7 @@ describe('the packages', () => {
     });
     const output = Object.values(result.metafile.outputs)[0];
     expect(output?.imports.filter((i) => !i.path.startsWith('node:'))).toEqual([]);
-    expect(output?.exports).toEqual(expect.arrayContaining(['TaskfleetApiError', 'TaskfleetClient', 'TaskfleetConnectionError', 'TaskfleetSchedules', 'UnrecoverableError', 'Worker', 'verifyWebhook', 'WebhookSignatureError']));
+    expect(output?.exports).toEqual(expect.arrayContaining(['TaskfleetError', 'NotFoundError', 'ConflictError', 'RateLimitedError', 'ValidationError', 'TimeoutError', 'TaskfleetApiError', 'TaskfleetClient', 'TaskfleetConnectionError', 'TaskfleetSchedules', 'UnrecoverableError', 'Worker', 'verifyWebhook', 'WebhookSignatureError']));
   });
 
   it('@taskfleet/sdk has no dependencies; the server package depends on it and re-exports it', () => {

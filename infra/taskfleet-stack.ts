@@ -96,7 +96,7 @@ export class TaskfleetStack extends Stack {
       authorizerFunction: this.functions.authorizer.function,
     });
 
-    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, environment });
+    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
     this.operations = new Operations(this, 'Operations', {
       poolQueues: [...this.queues.byKey.values()],
       otherDeadLetterQueues: new Map([

@@ -7,6 +7,7 @@ import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { STREAM_FILTER_PATTERNS } from '../../shared/adapters/dynamodb/stream-records.js';
 import { EVENTS_ENV } from '../../shared/events-config.js';
@@ -17,13 +18,17 @@ import {
   STREAM_BATCH_SIZE,
   STREAM_BATCHING_WINDOW_SECONDS,
   STREAM_CONSUMER_ENTRY,
+  STREAM_MAPPING,
   WEBHOOK_DELIVERY_ENTRY,
 } from '../../shared/topology/events.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
+import { acknowledgeValuesObjects } from './values-bucket.js';
 
 export interface EventsPipelineProps {
   /** The task table; its NEW_AND_OLD_IMAGES stream feeds the consumer. */
   readonly table: ITable;
+  /** The values bucket: the consumer deletes the objects of task records removed or expired. */
+  readonly values?: IBucket;
   /** Set on both functions (TABLE_NAME, ...). */
   readonly environment: Readonly<Record<string, string>>;
   /** A delivery attempt's HTTP timeout is 10 s; a batch runs concurrently. @default Duration.seconds(30) */
@@ -88,15 +93,20 @@ export class EventsPipeline extends Construct {
     props.table.grantReadWriteData(this.consumer.role);
     acknowledgeTableIndexWildcard(this.consumer, props.table);
     this.topic.grantPublish(this.consumer.role);
+    if (props.values !== undefined) {
+      // Objects live as long as the records pointing to them (no lifecycle expiry): the consumer deletes them on REMOVE.
+      props.values.grantDelete(this.consumer.role);
+      acknowledgeValuesObjects(this.consumer, props.values);
+    }
     this.deliveryQueue.grantSendMessages(this.consumer.role);
     this.streamSource = new DynamoEventSource(props.table, {
       startingPosition: StartingPosition.LATEST,
       batchSize: STREAM_BATCH_SIZE,
       maxBatchingWindow: Duration.seconds(STREAM_BATCHING_WINDOW_SECONDS),
-      bisectBatchOnError: true,
+      bisectBatchOnError: STREAM_MAPPING.bisectBatchOnError,
       reportBatchItemFailures: true,
-      retryAttempts: 10,
-      maxRecordAge: Duration.days(1),
+      retryAttempts: STREAM_MAPPING.retryAttempts,
+      maxRecordAge: Duration.seconds(STREAM_MAPPING.maxRecordAgeSeconds),
       onFailure: new SqsDlq(this.streamFailures),
       filters: STREAM_FILTER_PATTERNS.map((pattern) => FilterCriteria.filter(pattern as Record<string, unknown>)),
     });

@@ -9,4 +9,6 @@ export interface ValueStore {
   put(tenant: string, taskId: string, name: 'payload' | 'result', json: string): Promise<ValueRef>;
   /** The serialized JSON behind a ref. */
   get(ref: ValueRef): Promise<string>;
+  /** Removes the object behind a ref that no record points to (a refused write's). Repeatable. */
+  delete(ref: ValueRef): Promise<void>;
 }

@@ -15,4 +15,8 @@ export class MemoryValueStore implements ValueStore {
     if (json === undefined) throw new Error(`no value ${ref.key}`);
     return json;
   }
+
+  async delete(ref: ValueRef): Promise<void> {
+    this.objects.delete(ref.key);
+  }
 }

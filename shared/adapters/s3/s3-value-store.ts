@@ -1,10 +1,11 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ValueRef } from '../../domain/task.js';
 import type { ValueStore } from '../../ports/value-store.js';
 
 /**
  * Large values as objects `<tenant>/<taskId>/<name>.json` in the values bucket
- * (SSE, TLS only, expiring after the retention: infra/constructs/values-bucket.ts).
+ * (SSE, TLS only: infra/constructs/values-bucket.ts), deleted when the
+ * record pointing to them goes (shared/services/release-values.ts).
  * A repeated put (a retried completion) overwrites the same key.
  */
 export class S3ValueStore implements ValueStore {
@@ -22,5 +23,10 @@ export class S3ValueStore implements ValueStore {
   async get(ref: ValueRef): Promise<string> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: ref.key }));
     return (await object.Body?.transformToString('utf8')) ?? 'null';
+  }
+
+  /** S3 answers a delete of a missing key with success, so this is safe to repeat. */
+  async delete(ref: ValueRef): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: ref.key }));
   }
 }

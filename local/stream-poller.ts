@@ -255,7 +255,7 @@ async function invoke(handler: StreamHandler, records: readonly _Record[], arn: 
     const index = records.findIndex((r) => named.has(sequenceOf(r)));
     return index === -1 ? 0 : index;
   } catch (error) {
-    console.error('stream consumer failed; its batch is retried', error);
+    console.error(`stream consumer failed; its batch is retried: ${(error as Error).message}`);
     return 0;
   } finally {
     const invocation = { records: records.length, ms: performance.now() - started };

@@ -1,7 +1,7 @@
 import { acknowledgeTableIndexWildcard } from '../nag.js';
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -95,7 +95,7 @@ export class EventsPipeline extends Construct {
     this.topic.grantPublish(this.consumer.role);
     if (props.values !== undefined) {
       // Objects live as long as the records pointing to them (no lifecycle expiry): the consumer deletes them on REMOVE.
-      props.values.grantDelete(this.consumer.role);
+      this.consumer.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['s3:DeleteObject'], resources: [props.values.arnForObjects('*')] }));
       acknowledgeValuesObjects(this.consumer, props.values);
     }
     this.deliveryQueue.grantSendMessages(this.consumer.role);

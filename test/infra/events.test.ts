@@ -60,7 +60,7 @@ describe('events pipeline', () => {
       expect(rule.NoncurrentVersionExpiration).toBeUndefined();
     }
     expect(rules).toEqual([expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]);
-    expect(t.actionsOf(t.stack.events.consumer)).toContain('s3:DeleteObject*');
+    expect(t.actionsOf(t.stack.events.consumer)).toContain('s3:DeleteObject');
   });
 
   it('lets the consumer publish to the topic and queue deliveries', () => {

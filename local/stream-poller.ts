@@ -141,15 +141,15 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
   await discover(true);
   save();
 
-  const context = lambdaContext('stream-consumer', 60_000);
   const runBatch = (shardId: string, records: readonly _Record[]): Promise<number> =>
     runStreamBatch(
       records,
       {
-        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, context),
+        // A context per invocation: its remaining time (middy's timeout) starts at each call.
+        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000)),
         setAside: async (batch, condition, invocations) => {
           console.error(`stream poller: ${batch.length} record(s) set aside (${condition}) from shard ${shardId}, sequence numbers ${sequenceOf(batch[0])}…${sequenceOf(batch.at(-1))}`);
-          await options.onFailure(failureMessage(streamArn, shardId, batch, condition, invocations, context.invokedFunctionArn));
+          await options.onFailure(failureMessage(streamArn, shardId, batch, condition, invocations, lambdaContext('stream-consumer').invokedFunctionArn));
         },
         ageMs: (record) => Date.now() - (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now()),
         sleep,

@@ -64,8 +64,9 @@ export async function startEventsPipeline(
       bisectOnError: STREAM_MAPPING.bisectBatchOnError,
       retryAttempts: STREAM_MAPPING.retryAttempts,
       maxRecordAgeMs: STREAM_MAPPING.maxRecordAgeSeconds * 1000,
-      // Lambda retries at once; a short, growing pause keeps a local poison record from spinning a core.
-      retryDelayMs: (attempt) => 100 * attempt,
+      // A growing pause (14 s over the 10 retries) keeps a poison record from spinning a
+      // core, and lets a passing hiccup of an emulator end before a record is set aside.
+      retryDelayMs: (attempt) => 250 * attempt,
     },
     onFailure: async (message) => {
       await sqs.send(new SendMessageCommand({ QueueUrl: failuresUrl, MessageBody: JSON.stringify(message) }));

@@ -112,3 +112,63 @@ export function summaryLine(counts: FaultCounts): string {
 /** The run passed: everything accepted finished, and every re-run has a cause. */
 export const passed = (counts: FaultCounts): boolean =>
   counts.lost.length === 0 && counts.stuck.length === 0 && counts.finished === counts.accepted && counts.ranTwice.every((r) => r.explainedBy !== undefined);
+
+/** One event as `GET /events` lists it. */
+export interface LoggedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly task?: { readonly id: string };
+}
+
+/** The events each final status implies exactly once: its creation and its end. */
+const ENDING_EVENTS: Readonly<Record<string, readonly string[]>> = {
+  COMPLETED: ['task.completed'],
+  FAILED: ['task.failed', 'task.dead_lettered'],
+  CANCELLED: ['task.cancelled'],
+  EXPIRED: ['task.expired'],
+};
+
+export interface EventCounts {
+  readonly expected: number;
+  /** Expected events found in the log (each task × type once). */
+  readonly delivered: number;
+  /** Expected but not in the log: `<task id> <type>`. */
+  readonly missing: readonly string[];
+  /** Found in the log more than once (the same task × type, under one id or several). */
+  readonly duplicated: readonly string[];
+}
+
+/**
+ * Events expected from where every task ended (one `task.created`, and its ending
+ * events) against the tenant's event log: equal, none missing, none twice — what a
+ * crash mid-run must not change (the stream position is kept, a batch applied once).
+ */
+export function countEvents(views: ReadonlyMap<string, FinalView | undefined>, logged: readonly LoggedEvent[]): EventCounts {
+  const seen = new Map<string, number>();
+  for (const event of logged) {
+    if (event.task === undefined || !views.has(event.task.id)) continue;
+    const key = `${event.task.id} ${event.type}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  const expectedKeys: string[] = [];
+  for (const [id, view] of views) {
+    if (view === undefined) continue;
+    for (const type of ['task.created', ...(ENDING_EVENTS[view.status] ?? [])]) expectedKeys.push(`${id} ${type}`);
+  }
+  const missing = expectedKeys.filter((key) => !seen.has(key));
+  const duplicated = [...seen].filter(([key, n]) => n > 1 && expectedKeys.includes(key)).map(([key]) => key);
+  return { expected: expectedKeys.length, delivered: expectedKeys.length - missing.length, missing, duplicated };
+}
+
+/** `/stats` counts against the tasks' own final statuses: the statuses that differ, empty when equal. */
+export function counterDifferences(views: ReadonlyMap<string, FinalView | undefined>, shown: Readonly<Record<string, number>>): Record<string, { expected: number; shown: number }> {
+  const expected: Record<string, number> = {};
+  for (const view of views.values()) if (view !== undefined) expected[view.status] = (expected[view.status] ?? 0) + 1;
+  const differences: Record<string, { expected: number; shown: number }> = {};
+  for (const status of new Set([...Object.keys(expected), ...Object.keys(shown)])) {
+    const e = expected[status] ?? 0;
+    const s = shown[status] ?? 0;
+    if (e !== s) differences[status] = { expected: e, shown: s };
+  }
+  return differences;
+}

@@ -11,7 +11,9 @@
  * messages), runs agents (`taskfleet work`, the SDK Worker) and SIGKILLs some
  * mid-task, and restarts the stack mid-run (SIGKILL, then a fresh `npm start` on
  * the kept data). Then: accepted = completed + failed + cancelled + expired,
- * lost (accepted, then not found) 0, stuck (not finished in the limit) 0.
+ * lost (accepted, then not found) 0, stuck (not finished in the limit) 0, and what
+ * the table's stream derived came through the kill -9 exactly: events expected (a
+ * creation and an ending per task) = delivered, none twice; `/stats` = the tasks' statuses.
  * Agents talk only to the public HTTP API.
  */
 import { SendMessageBatchCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -25,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../local/free-port.js';
 import { taskKey } from '../shared/adapters/dynamodb/task-item.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from './fault-accounting.js';
+import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, type AgentRecord, type EventCounts, type FinalView, type LoggedEvent } from './fault-accounting.js';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' }, agents: { type: 'string', default: '3' }, 'limit-minutes': { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } } });
 const TOTAL = Number(values.tasks);
@@ -268,6 +270,33 @@ for (let round = 0; round < 20 && [...failedIds].some((id) => !lettered.has(id))
 }
 const failedWithoutLetter = [...failedIds].filter((id) => !lettered.has(id));
 
+// What the stream derived (events, /stats counts) against where the tasks ended, across the kill -9:
+// waited for while the consumer catches up, then reported as it stands.
+async function loggedEvents(): Promise<LoggedEvent[]> {
+  const all: LoggedEvent[] = [];
+  let after = new Date(runStartedAt).toISOString();
+  for (let page = 0; page < 400; page++) {
+    const { status, body } = await call('GET', `/events?limit=500&after=${encodeURIComponent(after)}`);
+    if (status !== 200) break;
+    all.push(...(body.items as LoggedEvent[]));
+    if (body.items.length < 500 || body.next === after) break;
+    after = body.next;
+  }
+  return all;
+}
+let events: EventCounts = { expected: 0, delivered: 0, missing: [], duplicated: [] };
+let counterGaps: ReturnType<typeof counterDifferences> = {};
+let shownCounts: Record<string, number> = {};
+for (const deadline = Date.now() + 120_000; ; ) {
+  events = countEvents(views, await loggedEvents());
+  shownCounts = (await call('GET', '/stats')).body?.tasks ?? {};
+  counterGaps = counterDifferences(views, shownCounts);
+  const settled = events.missing.length === 0 && Object.keys(counterGaps).length === 0;
+  if (settled || Date.now() > deadline) break;
+  await sleep(5_000);
+}
+const derivedExact = events.missing.length === 0 && events.duplicated.length === 0 && Object.keys(counterGaps).length === 0;
+
 const preliminary = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
 const trails = await eventTrails(new Set(preliminary.ranTwice.filter((r) => r.explainedBy === undefined).slice(0, 5).map((r) => r.id)));
 
@@ -300,7 +329,9 @@ stuck      ${result.stuck.length}${stuckViews.length > 0 ? `\n${stuckViews.join(
 ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}${trails}
 agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
 settled in ${settledSeconds} s after the restart
+events     expected ${events.expected}, delivered ${events.delivered} (${events.missing.length} missing${events.missing.length > 0 ? ` e.g. ${events.missing.slice(0, 3).join(', ')}` : ''}, ${events.duplicated.length} twice${events.duplicated.length > 0 ? ` e.g. ${events.duplicated.slice(0, 3).join(', ')}` : ''})
+counters   expected ${JSON.stringify(Object.fromEntries(Object.entries(result.byStatus).sort()))}, shown ${JSON.stringify(Object.fromEntries(Object.entries(shownCounts).filter(([, n]) => n !== 0).sort()))}: ${Object.keys(counterGaps).length === 0 ? 'equal' : `differ ${JSON.stringify(counterGaps)}`}
 
 ${summaryLine(result)}
 `);
-process.exit(passed(result) && failedWithoutLetter.length === 0 ? 0 : 1);
+process.exit(passed(result) && failedWithoutLetter.length === 0 && derivedExact ? 0 : 1);

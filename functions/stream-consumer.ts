@@ -8,24 +8,38 @@ import { logger, streamConsumerDeps } from '../shared/wiring.js';
 
 type Image = Record<string, AttributeValue>;
 
-/** One record → its change; an undecodable record is logged and skipped, never retried forever. */
-function decode(record: DynamoDBRecord): StreamRecord {
+/** One record → its change, or undefined when its images cannot be decoded. */
+function decode(record: DynamoDBRecord): StreamRecord | undefined {
   const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
   try {
-    return { sequenceNumber, change: decodeStreamRecord(record.dynamodb?.OldImage as Image | undefined, record.dynamodb?.NewImage as Image | undefined) };
+    return { sequenceNumber, eventId: record.eventID ?? '', change: decodeStreamRecord(record.dynamodb?.OldImage as Image | undefined, record.dynamodb?.NewImage as Image | undefined) };
   } catch (error) {
-    logger.error('stream record not decodable; skipped', { sequenceNumber, keys: record.dynamodb?.Keys, error: error as Error });
-    return { sequenceNumber, change: { kind: 'other' } };
+    logger.error('stream record not decodable; the mapping retries it, then sets it aside to the StreamFailures queue', { sequenceNumber, keys: record.dynamodb?.Keys, error: error as Error });
+    return undefined;
+  }
+}
+
+/** The first record of a batch cannot be decoded: a function error, so the mapping bisects down to it and sets it aside alone. */
+export class UndecodableRecordError extends Error {
+  constructor(readonly sequenceNumber: string) {
+    super(`stream record ${sequenceNumber} cannot be decoded`);
+    this.name = 'UndecodableRecordError';
   }
 }
 
 /**
  * The table's stream → events (SNS), webhook deliveries, the tenants' event logs and
  * metrics. Partial batch response: the stream resumes at the first record whose
- * events did not all go out.
+ * events did not all go out, or that cannot be decoded (a poison record: retried a
+ * bounded number of times, then set aside by the event-source mapping, never skipped
+ * unnoticed). The same batch delivered again (Lambda is at-least-once) is recognised
+ * by consumeStream, so events and counts come out once.
  */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
-  const records = event.Records.map(decode);
+  const decoded = event.Records.map(decode);
+  const poison = decoded.findIndex((r) => r === undefined);
+  const records = (poison === -1 ? decoded : decoded.slice(0, poison)) as StreamRecord[];
+  if (poison === 0) throw new UndecodableRecordError(event.Records[0]?.dynamodb?.SequenceNumber ?? '');
   for (const { change } of records) {
     if (change.kind === 'task' && change.new !== undefined) {
       const t = change.new;
@@ -33,5 +47,6 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(i
     }
   }
   const { retryFrom } = await consumeStream(streamConsumerDeps(), records);
-  return { batchItemFailures: retryFrom === undefined ? [] : [{ itemIdentifier: retryFrom }] };
+  const failedAt = retryFrom ?? (poison === -1 ? undefined : event.Records[poison]?.dynamodb?.SequenceNumber);
+  return { batchItemFailures: failedAt === undefined ? [] : [{ itemIdentifier: failedAt }] };
 });

@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EVENTS_ENV } from '../shared/events-config.js';
-import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
+import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, STREAM_MAPPING, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
 import { lambdaContext } from './apigw-event.js';
 import { startStreamPoller } from './stream-poller.js';
+import { filePositions } from './stream-positions.js';
 import { decodeStreamRecord } from '../shared/adapters/dynamodb/stream-records.js';
 
 export interface EventsPipelineOptions {
@@ -16,6 +17,8 @@ export interface EventsPipelineOptions {
   /** fauxqs answers SQS and SNS on the same endpoint. */
   readonly sqsEndpoint: string;
   readonly dynamoDbEndpoint: string;
+  /** Keep the stream's position in this file across restarts (a local data dir); a new mapping at every start when absent. */
+  readonly streamPositionsFile?: string;
   /** A concise line per task state change (`npm start` without --quiet). */
   readonly taskLog?: (line: string) => void;
 }
@@ -29,14 +32,19 @@ const importHandler = async <T>(entry: string): Promise<T> => ((await import(pat
  * by DynamoDB Local's stream, and the delivery function fed by its queue. Sets the
  * variables the functions read, so call it before they are first used.
  */
-export async function startEventsPipeline(options: EventsPipelineOptions): Promise<{ topicArn: string; deliveryQueueUrl: string; deliveryDlqUrl: string; stop(): Promise<void> }> {
+export async function startEventsPipeline(
+  options: EventsPipelineOptions,
+): Promise<{ topicArn: string; deliveryQueueUrl: string; deliveryDlqUrl: string; streamFailuresUrl: string; streamRecordsSetAside(): number; stop(): Promise<void> }> {
   const sns = new SNSClient({ region: options.region, endpoint: options.sqsEndpoint });
   const sqs = new SQSClient({ region: options.region, endpoint: options.sqsEndpoint });
   const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${options.prefix}events` }));
   sns.destroy();
   const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries-dlq`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
   const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries`, Attributes: { VisibilityTimeout: '60' } }));
-  if (TopicArn === undefined || dlq.QueueUrl === undefined || queue.QueueUrl === undefined) throw new Error('provisioning the events pipeline returned nothing');
+  // The stream mapping's on-failure destination, as the stack's StreamFailures queue.
+  const failures = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}stream-failures`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
+  const failuresUrl = failures.QueueUrl;
+  if (TopicArn === undefined || dlq.QueueUrl === undefined || queue.QueueUrl === undefined || failuresUrl === undefined) throw new Error('provisioning the events pipeline returned nothing');
   const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SNS: options.sqsEndpoint,
@@ -52,6 +60,18 @@ export async function startEventsPipeline(options: EventsPipelineOptions): Promi
     region: options.region,
     tableName: options.tableName,
     batchSize: STREAM_BATCH_SIZE,
+    policy: {
+      bisectOnError: STREAM_MAPPING.bisectBatchOnError,
+      retryAttempts: STREAM_MAPPING.retryAttempts,
+      maxRecordAgeMs: STREAM_MAPPING.maxRecordAgeSeconds * 1000,
+      // A growing pause (14 s over the 10 retries) keeps a poison record from spinning a
+      // core, and lets a passing hiccup of an emulator end before a record is set aside.
+      retryDelayMs: (attempt) => 250 * attempt,
+    },
+    onFailure: async (message) => {
+      await sqs.send(new SendMessageCommand({ QueueUrl: failuresUrl, MessageBody: JSON.stringify(message) }));
+    },
+    ...(options.streamPositionsFile !== undefined ? { positions: filePositions(options.streamPositionsFile) } : {}),
     handler: withTaskLog(await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY), options.taskLog),
   });
   const deliveries = startQueuePoller(sqs, queue.QueueUrl, Attributes?.QueueArn ?? '', options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY));
@@ -59,6 +79,8 @@ export async function startEventsPipeline(options: EventsPipelineOptions): Promi
     topicArn: TopicArn,
     deliveryQueueUrl: queue.QueueUrl,
     deliveryDlqUrl: dlq.QueueUrl,
+    streamFailuresUrl: failuresUrl,
+    streamRecordsSetAside: () => stream.setAside(),
     stop: async () => {
       await Promise.all([stream.stop(), deliveries.stop()]);
       sqs.destroy();
@@ -74,7 +96,12 @@ function withTaskLog(
   if (log === undefined) return handler;
   return async (event, context) => {
     for (const record of event.Records) {
-      const change = decodeStreamRecord(record.dynamodb?.OldImage as never, record.dynamodb?.NewImage as never);
+      let change: ReturnType<typeof decodeStreamRecord>;
+      try {
+        change = decodeStreamRecord(record.dynamodb?.OldImage as never, record.dynamodb?.NewImage as never);
+      } catch {
+        continue; // the consumer reports it; a log line never fails a batch
+      }
       if (change.kind !== 'task' || change.old?.status === change.new?.status) continue;
       const task = change.new ?? change.old;
       if (task === undefined) continue;

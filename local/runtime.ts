@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileSync } from 'node:fs';
 import { createDocumentClient, createS3Client, createSqsClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
@@ -79,7 +79,15 @@ export interface LocalStack {
   /** "started fauxqs and DynamoDB Local" or "using <endpoint>" */
   readonly backend: string;
   /** The events pipeline's resources, when it runs. */
-  readonly events?: { readonly topicArn: string; readonly deliveryQueueUrl: string; readonly deliveryDlqUrl: string };
+  readonly events?: {
+    readonly topicArn: string;
+    readonly deliveryQueueUrl: string;
+    readonly deliveryDlqUrl: string;
+    /** The stream mapping's on-failure destination (records set aside). */
+    readonly streamFailuresUrl: string;
+    /** Records the local stream mapping set aside since the start. */
+    streamRecordsSetAside(): number;
+  };
   stop(): Promise<void>;
 }
 
@@ -105,6 +113,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     let sqsEndpoint: string;
     let dynamoDbEndpoint: string;
+    let streamPositionsFile: string | undefined;
     if (options.endpoints !== undefined) {
       sqsEndpoint = options.endpoints.sqs;
       dynamoDbEndpoint = options.endpoints.dynamodb;
@@ -129,6 +138,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const [sqs, dynamodb] = started.map((e) => (e as PromiseFulfilledResult<RunningEmulator>).value) as [RunningEmulator, RunningEmulator];
       sqsEndpoint = sqs.endpoint;
       dynamoDbEndpoint = dynamodb.endpoint;
+      // Beside DynamoDB Local's files: the positions belong to that stream, and --fresh removes both.
+      if (paths !== undefined) streamPositionsFile = join(paths.dynamodb, 'stream-positions.json');
     }
 
     const tableName = `${options.prefix}tasks`;
@@ -157,9 +168,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.events !== false) {
       // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
       process.env[EVENTS_ENV.allowLoopback] ??= 'true';
-      const pipeline = await startEventsPipeline({ region: options.region, prefix: options.prefix, tableName, sqsEndpoint, dynamoDbEndpoint, ...(options.requestLog === true ? { taskLog: log } : {}) });
+      const pipeline = await startEventsPipeline({
+        region: options.region,
+        prefix: options.prefix,
+        tableName,
+        sqsEndpoint,
+        dynamoDbEndpoint,
+        ...(streamPositionsFile !== undefined ? { streamPositionsFile } : {}),
+        ...(options.requestLog === true ? { taskLog: log } : {}),
+      });
       stops.push(() => pipeline.stop());
-      events = { topicArn: pipeline.topicArn, deliveryQueueUrl: pipeline.deliveryQueueUrl, deliveryDlqUrl: pipeline.deliveryDlqUrl };
+      events = {
+        topicArn: pipeline.topicArn,
+        deliveryQueueUrl: pipeline.deliveryQueueUrl,
+        deliveryDlqUrl: pipeline.deliveryDlqUrl,
+        streamFailuresUrl: pipeline.streamFailuresUrl,
+        streamRecordsSetAside: pipeline.streamRecordsSetAside,
+      };
     }
 
     const token = options.token ?? generateToken();

@@ -4,11 +4,14 @@ import {
   DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
+  type AttributeValue,
   type _Record,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { lambdaContext } from './apigw-event.js';
+import { runStreamBatch, type SetAsideCondition, type StreamMappingPolicy } from './stream-batch-runner.js';
+import { SHARD_DONE, type ShardPositions, type StreamPositions } from './stream-positions.js';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
@@ -19,6 +22,37 @@ export interface StreamPollerOptions {
   readonly handler: StreamHandler;
   /** Records per invocation, as the stack's event-source mapping. */
   readonly batchSize: number;
+  /** Bisect, retries, record age: the deployed mapping's (STREAM_MAPPING). */
+  readonly policy: StreamMappingPolicy;
+  /**
+   * The on-failure destination: Lambda's record of a batch it gave up on (the
+   * `DDBStreamBatchInfo` message it sends to the stack's StreamFailures queue).
+   */
+  readonly onFailure: (message: StreamFailureMessage) => Promise<void>;
+  /** Keep each shard's position across restarts; in memory (a new mapping at every start) when absent. */
+  readonly positions?: StreamPositions;
+}
+
+/** What Lambda sends to a stream mapping's on-failure destination (the records stay in the stream, 24 h). */
+export interface StreamFailureMessage {
+  readonly requestContext: { readonly condition: SetAsideCondition; readonly approximateInvokeCount: number; readonly functionArn: string };
+  readonly version: '1.0';
+  readonly timestamp: string;
+  readonly DDBStreamBatchInfo: {
+    readonly shardId: string;
+    readonly startSequenceNumber: string;
+    readonly endSequenceNumber: string;
+    readonly approximateArrivalOfFirstRecord: string;
+    readonly approximateArrivalOfLastRecord: string;
+    readonly batchSize: number;
+    readonly streamArn: string;
+  };
+}
+
+export interface RunningStreamPoller {
+  /** Records set aside (sent to the on-failure destination) since the start. */
+  setAside(): number;
+  stop(): Promise<void>;
 }
 
 const IDLE_MS = 200;
@@ -33,12 +67,14 @@ interface ShardState {
 /**
  * Lambda's DynamoDB-stream event-source mapping, in this process: reads DynamoDB
  * Local's stream shard by shard (a child only after its parent is drained), invokes
- * the same consumer handler with a Lambda-shaped event, and on a partial batch
- * failure (or a throw) reads again from the record it names. Shards open when the
- * poller starts are read from LATEST, like a new mapping; shards that appear later
- * from their beginning.
+ * the same consumer handler with a Lambda-shaped event, and runs each batch as the
+ * deployed mapping does (stream-batch-runner.ts): partial batch responses, bisect on
+ * error, bounded retries, then the record is set aside to `onFailure` and the shard
+ * moves on. With `positions`, each shard's position is saved after every batch and
+ * a restart resumes there; otherwise (and on a first start) open shards are read
+ * from their end, like a new mapping, and shards that appear later from their beginning.
  */
-export async function startStreamPoller(options: StreamPollerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startStreamPoller(options: StreamPollerOptions): Promise<RunningStreamPoller> {
   const dynamodb = new DynamoDBClient({ region: options.region, endpoint: options.dynamoDbEndpoint });
   const streams = new DynamoDBStreamsClient({ region: options.region, endpoint: options.dynamoDbEndpoint });
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: options.tableName }));
@@ -47,7 +83,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   if (streamArn === undefined) throw new Error(`table ${options.tableName} has no stream`);
 
   const shards = new Map<string, ShardState>();
-  const done = new Set<string>();
+  const saved = options.positions?.load(streamArn);
+  const positions: ShardPositions = { ...saved };
+  const save = (): void => options.positions?.save(streamArn, positions);
+  let setAside = 0;
   const iterator = async (shardId: string, type: ShardIteratorType, sequenceNumber?: string): Promise<string | undefined> =>
     (
       await streams.send(
@@ -55,20 +94,68 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
       )
     ).ShardIterator;
 
+  /** A new mapping's start on an open shard: its end, as a sequence number that can be saved. */
+  const endOf = async (shardId: string): Promise<string | undefined> => {
+    let next = await iterator(shardId, 'TRIM_HORIZON');
+    let last: string | undefined;
+    while (next !== undefined) {
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1000 }));
+      const records = page.Records ?? [];
+      if (records.length === 0) break;
+      last = records.at(-1)?.dynamodb?.SequenceNumber ?? last;
+      next = page.NextShardIterator;
+    }
+    return last;
+  };
+
   const discover = async (initial: boolean): Promise<void> => {
     const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       const id = shard.ShardId;
-      if (id === undefined || shards.has(id) || done.has(id)) continue;
-      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
-      if (initial && !open) {
-        done.add(id); // history from before this runtime started
+      if (id === undefined || shards.has(id) || positions[id] === SHARD_DONE) continue;
+      const parent = shard.ParentShardId !== undefined ? { parent: shard.ParentShardId } : {};
+      const at = positions[id];
+      if (at !== undefined) {
+        shards.set(id, { iterator: await iterator(id, 'AFTER_SEQUENCE_NUMBER', at), ...parent });
         continue;
       }
-      shards.set(id, { iterator: await iterator(id, initial ? 'LATEST' : 'TRIM_HORIZON'), ...(shard.ParentShardId !== undefined ? { parent: shard.ParentShardId } : {}) });
+      const open = shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+      if (initial && saved === undefined) {
+        if (!open) {
+          positions[id] = SHARD_DONE; // history from before this mapping existed
+          continue;
+        }
+        if (options.positions === undefined) {
+          shards.set(id, { iterator: await iterator(id, 'LATEST'), ...parent });
+          continue;
+        }
+        const end = await endOf(id);
+        if (end !== undefined) positions[id] = end;
+        shards.set(id, { iterator: await iterator(id, end === undefined ? 'TRIM_HORIZON' : 'AFTER_SEQUENCE_NUMBER', end), ...parent });
+        continue;
+      }
+      // A shard this mapping has not read yet: all of it is new.
+      shards.set(id, { iterator: await iterator(id, 'TRIM_HORIZON'), ...parent });
     }
   };
   await discover(true);
+  save();
+
+  const runBatch = (shardId: string, records: readonly _Record[]): Promise<number> =>
+    runStreamBatch(
+      records,
+      {
+        // A context per invocation: its remaining time (middy's timeout) starts at each call.
+        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000)),
+        setAside: async (batch, condition, invocations) => {
+          console.error(`stream poller: ${batch.length} record(s) set aside (${condition}) from shard ${shardId}, sequence numbers ${sequenceOf(batch[0])}…${sequenceOf(batch.at(-1))}`);
+          await options.onFailure(failureMessage(streamArn, shardId, batch, condition, invocations, lambdaContext('stream-consumer').invokedFunctionArn));
+        },
+        ageMs: (record) => Date.now() - (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now()),
+        sleep,
+      },
+      options.policy,
+    );
 
   let stopped = false;
   const loop = (async () => {
@@ -85,7 +172,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
           if (state.parent !== undefined && shards.has(state.parent)) continue; // parent first
           if (state.iterator === undefined) {
             shards.delete(id);
-            done.add(id);
+            positions[id] = SHARD_DONE;
+            save();
             continue;
           }
           const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
@@ -95,9 +183,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
             continue;
           }
           busy = true;
-          const retryFrom = await invoke(options.handler, records, streamArn, options.region, lambdaContext('stream-consumer', 60_000));
-          state.iterator = retryFrom === undefined ? page.NextShardIterator : await iterator(id, 'AT_SEQUENCE_NUMBER', retryFrom);
-          if (retryFrom !== undefined) await sleep(RETRY_MS);
+          setAside += await runBatch(id, records);
+          // Checkpoint: the batch is handled or set aside. A crash before this line replays it.
+          positions[id] = sequenceOf(records.at(-1));
+          save();
+          state.iterator = page.NextShardIterator;
         }
       } catch (error) {
         if (stopped) break;
@@ -109,10 +199,31 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   })();
 
   return {
+    setAside: () => setAside,
     stop: async () => {
       stopped = true;
       await loop;
       streams.destroy();
+    },
+  };
+}
+
+const sequenceOf = (record: _Record | undefined): string => record?.dynamodb?.SequenceNumber ?? '';
+
+function failureMessage(streamArn: string, shardId: string, records: readonly _Record[], condition: SetAsideCondition, invocations: number, functionArn: string): StreamFailureMessage {
+  const arrival = (record: _Record | undefined): string => (record?.dynamodb?.ApproximateCreationDateTime ?? new Date()).toISOString();
+  return {
+    requestContext: { condition, approximateInvokeCount: invocations, functionArn },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    DDBStreamBatchInfo: {
+      shardId,
+      startSequenceNumber: sequenceOf(records[0]),
+      endSequenceNumber: sequenceOf(records.at(-1)),
+      approximateArrivalOfFirstRecord: arrival(records[0]),
+      approximateArrivalOfLastRecord: arrival(records.at(-1)),
+      batchSize: records.length,
+      streamArn,
     },
   };
 }
@@ -131,16 +242,21 @@ export function observeStreamInvocations(observer: (invocation: StreamInvocation
   return () => invocationObservers.delete(observer);
 }
 
-/** One invocation; returns the sequence number to read again from, if any. */
-async function invoke(handler: StreamHandler, records: readonly _Record[], arn: string, region: string, context: Context): Promise<string | undefined> {
+/** One invocation; returns the index of the first record to read again, if any (0 when the handler threw). */
+async function invoke(handler: StreamHandler, records: readonly _Record[], arn: string, region: string, context: Context): Promise<number | undefined> {
   const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, arn, region)) };
   const started = performance.now();
   try {
     const response = await handler(event, context);
-    return response?.batchItemFailures?.[0]?.itemIdentifier;
+    const failures = response?.batchItemFailures ?? [];
+    if (failures.length === 0) return undefined;
+    // As Lambda: the lowest sequence number named; an unknown one fails the whole batch.
+    const named = new Set(failures.map((f) => f.itemIdentifier));
+    const index = records.findIndex((r) => named.has(sequenceOf(r)));
+    return index === -1 ? 0 : index;
   } catch (error) {
-    console.error('stream consumer failed; its batch is read again', error);
-    return records[0]?.dynamodb?.SequenceNumber;
+    console.error(`stream consumer failed; its batch is retried: ${(error as Error).message}`);
+    return 0;
   } finally {
     const invocation = { records: records.length, ms: performance.now() - started };
     for (const observe of invocationObservers) observe(invocation);
@@ -158,13 +274,31 @@ function toLambdaRecord(record: _Record, arn: string, region: string): DynamoDBR
     eventSourceARN: arn,
     dynamodb: {
       ...(d.Keys !== undefined ? { Keys: d.Keys as never } : {}),
-      ...(d.NewImage !== undefined ? { NewImage: d.NewImage as never } : {}),
-      ...(d.OldImage !== undefined ? { OldImage: d.OldImage as never } : {}),
+      ...(d.NewImage !== undefined ? { NewImage: withEmptyMaps(d.NewImage) as never } : {}),
+      ...(d.OldImage !== undefined ? { OldImage: withEmptyMaps(d.OldImage) as never } : {}),
+      ...(d.ApproximateCreationDateTime !== undefined ? { ApproximateCreationDateTime: Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) } : {}),
       ...(d.SequenceNumber !== undefined ? { SequenceNumber: d.SequenceNumber } : {}),
       ...(d.SizeBytes !== undefined ? { SizeBytes: d.SizeBytes } : {}),
       StreamViewType: 'NEW_AND_OLD_IMAGES',
     },
   };
+}
+
+/**
+ * DynamoDB Local's stream renders an empty map attribute as `{}` (AWS's stream, like
+ * GetItem, gives `{ "M": {} }`), an attribute value no decoder reads: "No value
+ * defined: {}" failed every batch holding such a record. Restored here, so the
+ * handler gets the event Lambda would give it.
+ */
+export function withEmptyMaps(image: Record<string, AttributeValue>): Record<string, AttributeValue> {
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, repairValue(value)]));
+}
+
+function repairValue(value: AttributeValue): AttributeValue {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M !== undefined) return { M: withEmptyMaps(value.M) };
+  if (value.L !== undefined) return { L: value.L.map(repairValue) };
+  return value;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -11,6 +11,7 @@ import { DynamoDbAgentStore } from './adapters/dynamodb/dynamodb-agent-store.js'
 import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store.js';
 import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
 import { DynamoDbTaskCounters } from './adapters/dynamodb/dynamodb-task-counters.js';
+import { DynamoDbStreamBatches } from './adapters/dynamodb/dynamodb-stream-batches.js';
 import { DynamoDbTaskQueries } from './adapters/dynamodb/dynamodb-task-queries.js';
 import { DynamoDbTaskRecords } from './adapters/dynamodb/dynamodb-task-records.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
@@ -290,6 +291,8 @@ export function streamConsumerDeps(): StreamConsumerDeps {
     now: () => new Date(),
     warn: (message, details) => logger.warn(message, details),
     counters: wire().counters,
+    batches: new DynamoDbStreamBatches(db, config.tableName),
+    ...(config.valuesBucket !== undefined ? { values: { values: new S3ValueStore(createS3Client(endpointsFromEnv()), config.valuesBucket), records: wire().services.records } } : {}),
     readyTenants: { marks: readyTenants(), agentPools: new Set(agentPoolNames()) },
   };
   return consumer;

@@ -73,8 +73,8 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
   };
 }
 
-/** `<tenant>#counts` and `<tenant>#events#…`: the items only the table-stream consumer writes. */
-const writtenByStreamConsumer = (partitionKey: string): boolean => /^[^#]+#(counts|events)(#|$)/.test(partitionKey);
+/** `<tenant>#counts`, `<tenant>#events#…` and `STREAMBATCH#…` (a batch's once-only mark): the items only the table-stream consumer writes. */
+const writtenByStreamConsumer = (partitionKey: string): boolean => /^([^#]+#(counts|events)(#|$)|STREAMBATCH#)/.test(partitionKey);
 
 /** us-east-1 on-demand list prices, as of the date printed with them. */
 export const PRICES = {

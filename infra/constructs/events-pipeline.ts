@@ -15,6 +15,7 @@ import {
   STREAM_BATCH_SIZE,
   STREAM_BATCHING_WINDOW_SECONDS,
   STREAM_CONSUMER_ENTRY,
+  STREAM_MAPPING,
   WEBHOOK_DELIVERY_ENTRY,
 } from '../../shared/topology/events.js';
 import { STREAM_CONSUMER_ACCESS, WEBHOOK_DELIVERY_ACCESS } from '../../shared/topology/routes.js';
@@ -114,10 +115,10 @@ export class EventsPipeline extends Construct {
       startingPosition: StartingPosition.LATEST,
       batchSize: STREAM_BATCH_SIZE,
       maxBatchingWindow: Duration.seconds(STREAM_BATCHING_WINDOW_SECONDS),
-      bisectBatchOnError: true,
+      bisectBatchOnError: STREAM_MAPPING.bisectBatchOnError,
       reportBatchItemFailures: true,
-      retryAttempts: 10,
-      maxRecordAge: Duration.days(1),
+      retryAttempts: STREAM_MAPPING.retryAttempts,
+      maxRecordAge: Duration.seconds(STREAM_MAPPING.maxRecordAgeSeconds),
       onFailure: onFailureQueue(this.streamFailures),
       filters: STREAM_FILTER_PATTERNS.map((pattern) => FilterCriteria.filter(pattern as Record<string, unknown>)),
     });

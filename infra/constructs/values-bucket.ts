@@ -5,15 +5,17 @@ import { arnInFinding } from '../nag.js';
 import { Construct } from 'constructs';
 
 export interface ValuesBucketProps {
-  /** Days an object lives: the tasks' retention plus a day. @default 31 */
-  readonly expireAfterDays?: number;
   /** @default RemovalPolicy.RETAIN — it holds task payloads and results */
   readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
  * Payloads and results above 8 KiB (shared/adapters/s3/s3-value-store.ts):
- * encrypted at rest, TLS only, private, and expiring with the tasks they belong to.
+ * encrypted at rest, TLS only, private. No expiry by age: a task may wait a year for
+ * its `runAt`, a schedule's template lives for ever, a record is kept 30 days after it
+ * ends; an object is deleted when the record pointing to it is removed or expires (the
+ * stream consumer, shared/services/release-values.ts). Only incomplete multipart
+ * uploads are cleaned up by age.
  */
 export class ValuesBucket extends Construct {
   public readonly bucket: Bucket;
@@ -24,7 +26,7 @@ export class ValuesBucket extends Construct {
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [{ expiration: Duration.days(props.expireAfterDays ?? 31), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({

@@ -169,7 +169,9 @@ export function newTask(input: TaskInput, ctx: NewTaskContext): Task {
     timeoutSeconds: input.timeoutSeconds,
     delaySeconds: input.delaySeconds,
     ...(input.deadline !== undefined ? { deadline: input.deadline } : {}),
-    ...(input.resources !== undefined ? { resources: input.resources } : {}),
+    // `resources: {}` asks for nothing: stored as absent, never as an empty map (which
+    // DynamoDB Local's stream renders as `{}`, an attribute value no decoder reads).
+    ...(input.resources !== undefined && Object.values(input.resources).some((v) => v !== undefined) ? { resources: input.resources } : {}),
     ...(input.placement !== undefined ? { placement: input.placement } : {}),
     ...startAfter(input, ctx.now),
     ...(input.idempotencyKey !== undefined ? { idempotencyKey: input.idempotencyKey } : {}),

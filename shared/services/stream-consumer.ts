@@ -6,6 +6,10 @@ import type { CircuitChange, EventMetrics } from '../ports/event-metrics.js';
 import type { TaskCounters } from '../ports/task-counters.js';
 import type { ReadyTenants } from '../ports/backlog.js';
 import { recordCounts } from './count-tasks.js';
+import { releaseValues, type ReleaseValuesDeps } from './release-values.js';
+import { releasedRefs } from '../domain/value-refs.js';
+import { countDeltas, type TaskChange } from '../domain/task-counts.js';
+import { sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
 
 export interface StreamConsumerDeps {
   readonly publisher: EventPublisher;
@@ -18,6 +22,14 @@ export interface StreamConsumerDeps {
   readonly warn: (message: string, details: Record<string, unknown>) => void;
   /** Each tenant's counts by status (GET /stats), kept from the same batches. */
   readonly counters?: TaskCounters;
+  /**
+   * Makes a batch delivered again harmless (at-least-once on AWS, and a local replay
+   * after a crash): counts applied once, event-log items under the same keys, events
+   * of records already counted not sent again. Without it, counts go through `counters`.
+   */
+  readonly batches?: StreamBatches;
+  /** Deletes the values-bucket objects a task record let go of (removed, expired, or pointed elsewhere). */
+  readonly values?: ReleaseValuesDeps;
   /** Which tenants have work waiting in agent pools (the sweep's backlog alarms), marked from the same batches. */
   readonly readyTenants?: { readonly marks: ReadyTenants; readonly agentPools: ReadonlySet<string> };
 }
@@ -25,6 +37,8 @@ export interface StreamConsumerDeps {
 export interface StreamRecord {
   /** The stream's sequence number: what a partial batch failure names. */
   readonly sequenceNumber: string;
+  /** The stream record's eventID: a batch is known by its first record's. */
+  readonly eventId?: string;
   readonly change: DecodedRecord;
 }
 
@@ -40,7 +54,15 @@ export interface StreamRecord {
  * add and remove webhooks with a table write instead of SNS subscription management,
  * and the same code runs on fauxqs.
  */
-export async function consumeStream(deps: StreamConsumerDeps, records: readonly StreamRecord[]): Promise<{ retryFrom?: string }> {
+export async function consumeStream(deps: StreamConsumerDeps, batch: readonly StreamRecord[]): Promise<{ retryFrom?: string }> {
+  // A batch delivered again: the records its earlier delivery counted are done.
+  const derives = batch.some(({ change }) => change.kind === 'task' || change.kind === 'job');
+  const batchId = batch[0]?.eventId;
+  const state: StreamBatchState | undefined = deps.batches !== undefined && batchId !== undefined && batchId !== '' && derives ? await deps.batches.open(batchId, deps.now()) : undefined;
+  const counted = state?.countedThrough;
+  const records = counted === undefined ? batch : batch.filter((r) => !sequenceAtOrBefore(r.sequenceNumber, counted));
+  if (records.length === 0) return {};
+
   const events: { event: TaskfleetEvent; record: number }[] = [];
   const circuits: CircuitChange[] = [];
   records.forEach(({ change }, record) => {
@@ -52,13 +74,15 @@ export async function consumeStream(deps: StreamConsumerDeps, records: readonly 
   const published = await deps.publisher.publish(events.map((e) => e.event));
   for (const i of published) failed.add(events[i]?.record ?? 0);
 
+  // The first delivery's clock: a delivery again overwrites the same log items instead of adding more.
+  const loggedAt = state?.openedAt ?? deps.now();
   const byTenant = new Map<string, { event: TaskfleetEvent; record: number }[]>();
   for (const e of events) byTenant.set(e.event.tenant, [...(byTenant.get(e.event.tenant) ?? []), e]);
   await Promise.all(
     [...byTenant].map(async ([tenant, list]) => {
       try {
         await fanOut(deps, tenant, list, failed);
-        await deps.eventLog.append(tenant, list.map((e) => e.event), deps.now());
+        await deps.eventLog.append(tenant, list.map((e) => e.event), loggedAt);
       } catch (error) {
         deps.warn('events of a tenant not delivered; the batch resumes at them', { tenant, error: String(error) });
         for (const e of list) failed.add(e.record);
@@ -66,17 +90,40 @@ export async function consumeStream(deps: StreamConsumerDeps, records: readonly 
     }),
   );
 
+  if (deps.values !== undefined) await releaseAll(deps, deps.values, records, failed);
   deps.metrics.record(events.map((e) => e.event), circuits);
   if (deps.readyTenants !== undefined) await markReadyTenants(deps, deps.readyTenants, records);
-  // Counts for /stats, last and only for records whose events all went out, so a
-  // retried batch does not count them twice (at worst a crash here undercounts one batch).
-  if (deps.counters !== undefined) {
-    const cut = failed.size === 0 ? records.length : Math.min(...failed);
-    const changes = records.slice(0, cut).flatMap(({ change }) => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+  // Counts for /stats, last and only for records whose events all went out.
+  const cut = failed.size === 0 ? records.length : Math.min(...failed);
+  const changes = records.slice(0, cut).flatMap(({ change }): TaskChange[] => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+  if (state !== undefined && batchId !== undefined && cut > 0) {
+    // Counted with the batch's mark in one transaction: exactly once, however often the batch comes.
+    try {
+      await deps.batches?.count(batchId, countDeltas(changes), counted, records[cut - 1]?.sequenceNumber ?? '');
+    } catch (error) {
+      deps.warn('task counts not applied for a batch; it is read again', { error: String(error) });
+      return { retryFrom: records[0]?.sequenceNumber ?? '' };
+    }
+  } else if (deps.counters !== undefined) {
     await recordCounts(deps.counters, changes).catch((error: unknown) => deps.warn('task counts not updated for a batch', { error: String(error) }));
   }
   if (failed.size === 0) return {};
   return { retryFrom: records[Math.min(...failed)]?.sequenceNumber ?? '' };
+}
+
+/** Objects of removed or re-pointed task records; a record whose delete failed is read again (an orphan would live for ever). */
+async function releaseAll(deps: StreamConsumerDeps, values: ReleaseValuesDeps, records: readonly StreamRecord[], failed: Set<number>): Promise<void> {
+  await Promise.all(
+    records.map(async ({ change }, record) => {
+      if (change.kind !== 'task' || releasedRefs(change.old, change.new).length === 0) return;
+      try {
+        await releaseValues(values, change.old, change.new);
+      } catch (error) {
+        deps.warn('values of a removed task not deleted; the record is read again', { error: String(error) });
+        failed.add(record);
+      }
+    }),
+  );
 }
 
 async function fanOut(deps: StreamConsumerDeps, tenant: string, list: readonly { event: TaskfleetEvent; record: number }[], failed: Set<number>): Promise<void> {

@@ -8,6 +8,7 @@ import { ALARM_KINDS, ALARMED_FUNCTIONS, NOT_INVOKED_ALARM_MINUTES, operatorAlar
 import { PRIORITIES } from '../../shared/domain/priority.js';
 import { nameIn, readmeTable } from './readme-tables.js';
 import { DEFAULT_SLA_SECONDS } from '../../shared/topology/sla.js';
+import { STREAM_MAPPING } from '../../shared/topology/events.js';
 import { buildTopology, hasWorkQueue, TOPOLOGY } from '../../shared/topology/topology.js';
 import { StackTemplate } from './stack-template.js';
 
@@ -41,6 +42,27 @@ describe('events pipeline', () => {
     const patterns = (mapping?.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
     expect(patterns.length).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(patterns)).toContain('CIRCUIT');
+  });
+
+  it('bounds the stream mapping as the local poller does: 10 retries, then the record is set aside', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: t.logicalId(t.stack.events.consumer.function) },
+      MaximumRetryAttempts: STREAM_MAPPING.retryAttempts,
+      MaximumRecordAgeInSeconds: STREAM_MAPPING.maxRecordAgeSeconds,
+      BisectBatchOnFunctionError: STREAM_MAPPING.bisectBatchOnError,
+    });
+  });
+
+  it('keeps values-bucket objects as long as their records: no expiry by age, the consumer deletes them', () => {
+    const bucket = t.resource(t.stack.values.bucket);
+    const rules = bucket.Properties.LifecycleConfiguration?.Rules as Record<string, unknown>[];
+    for (const rule of rules ?? []) {
+      expect(rule.ExpirationInDays).toBeUndefined();
+      expect(rule.ExpirationDate).toBeUndefined();
+      expect(rule.NoncurrentVersionExpiration).toBeUndefined();
+    }
+    expect(rules).toEqual([expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]);
+    expect(t.actionsOf(t.stack.events.consumer)).toContain('s3:DeleteObject');
   });
 
   it('lets the consumer publish to the topic and queue deliveries', () => {

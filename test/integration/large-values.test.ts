@@ -1,6 +1,10 @@
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { taskKey } from '../../shared/adapters/dynamodb/task-item.js';
 import { ENV } from '../../shared/config-keys.js';
+import { waitFor } from '../helpers/wait.js';
 import { TaskfleetClient, Worker } from '../../sdk/index.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
@@ -76,6 +80,32 @@ describe('payloads and results above 8 KiB, through the values bucket', () => {
     expect((await client.get(id, { include: 'result' })).result).toEqual(first);
     expect(await valueObjects(`${local.stack.tenant}/${id}/result`)).toHaveLength(1);
   });
+
+  it('deletes a task’s objects when its record is removed or expires, and not before', async () => {
+    const client = new TaskfleetClient({ url: local.stack.apiUrl, token: local.stack.token });
+    const value = { blob: 'y'.repeat(64 * 1024) };
+    const { id } = await client.submit({ type: 'echo', payload: value });
+    const done = await client.wait(id, { timeoutMs: 60_000, intervalMs: 300 });
+    const keys = [done.payloadRef?.key, done.resultRef?.key];
+    expect(keys.every((k) => typeof k === 'string')).toBe(true);
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: local.stack.sqsEndpoint, forcePathStyle: true });
+    const exists = async (key: string): Promise<boolean> =>
+      s3.send(new HeadObjectCommand({ Bucket: process.env[ENV.valuesBucket], Key: key })).then(
+        () => true,
+        (error: Error) => (error.name === 'NotFound' || error.name === 'NoSuchKey' ? false : Promise.reject(error)),
+      );
+    try {
+      // Finished, and kept for its retention: its objects stay however old they get.
+      expect(await Promise.all(keys.map((k) => exists(k as string)))).toEqual([true, true]);
+      // TTL deletes the record (DynamoDB Local does not run TTL: the same REMOVE, by hand).
+      const dynamodb = new DynamoDBClient({ region: 'us-east-1', endpoint: local.stack.dynamoDbEndpoint });
+      await dynamodb.send(new DeleteItemCommand({ TableName: local.stack.tableName, Key: marshall(taskKey(local.stack.tenant, id)) }));
+      dynamodb.destroy();
+      await waitFor(() => Promise.all(keys.map((k) => exists(k as string))), (left) => left.every((e) => !e), 60_000, 300);
+    } finally {
+      s3.destroy();
+    }
+  }, 120_000);
 });
 
 /** The keys of the values bucket's objects under `prefix`. */

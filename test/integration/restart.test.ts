@@ -89,6 +89,57 @@ describe('the local stack across restarts', () => {
   );
 });
 
+describe('the stream across restarts', () => {
+  it(
+    'delivers the events and counts of writes the stream had not yet delivered when the stack stopped, each once',
+    async () => {
+      const options = {
+        port: await freePort(),
+        sqsPort: await freePort(),
+        dynamoDbPort: await freePort(),
+        region: 'us-east-1',
+        prefix: `s${randomUUID().slice(0, 6)}-`,
+        token: `test-${randomUUID()}`,
+        tenant: 'acme',
+        schedule: false,
+        workers: false,
+        dataDir: tempDir(),
+        log: () => undefined,
+      };
+      const submit = async (stack: LocalStack, n: number): Promise<string[]> =>
+        (await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: n }, (_, i) => ({ type: 'echo', payload: { i } })) })).body.items.map(
+          (t: { id: string }) => t.id,
+        );
+      const createdEvents = async (stack: LocalStack, after: string): Promise<string[]> =>
+        ((await apiClient(stack.apiUrl, stack.token)('GET', `/events?limit=500&after=${encodeURIComponent(after)}`)).body.items as { type: string; task?: { id: string } }[])
+          .filter((e) => e.type === 'task.created')
+          .map((e) => e.task?.id ?? '');
+      const after = new Date(Date.now() - 1000).toISOString();
+
+      let stack = await startLocalStack(options);
+      const first = await submit(stack, 20);
+      await waitFor(() => createdEvents(stack, after), (ids) => ids.length >= 20, LIMIT_MS, 500);
+      await stack.stop();
+      // The consumer is down (as after a kill -9) while these land in the table and its stream.
+      stack = await startLocalStack({ ...options, events: false });
+      const unseen = await submit(stack, 30);
+      await stack.stop();
+
+      stack = await startLocalStack(options);
+      try {
+        const seen = await waitFor(() => createdEvents(stack, after), (ids) => ids.length >= 50, 90_000, 500);
+        expect(new Set(seen)).toEqual(new Set([...first, ...unseen]));
+        expect(seen).toHaveLength(50);
+        const api = apiClient(stack.apiUrl, stack.token);
+        await waitFor(async () => (await api('GET', '/stats')).body.tasks.PENDING, (n) => n === 50, 90_000, 500);
+      } finally {
+        await stack.stop();
+      }
+    },
+    LIMIT_MS * 3,
+  );
+});
+
 describe('a start after a crash', () => {
   it('stops an orphaned DynamoDB Local named in the pid file', async () => {
     const root = tempDir();

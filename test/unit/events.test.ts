@@ -7,6 +7,9 @@ import type { Job } from '../../shared/domain/job.js';
 import type { Task } from '../../shared/domain/task.js';
 import type { DeliveryMessage } from '../../shared/ports/events.js';
 import { consumeStream, type StreamConsumerDeps } from '../../shared/services/stream-consumer.js';
+import { MemoryStreamBatches } from '../../shared/adapters/memory/memory-stream-batches.js';
+import { MemoryTaskCounters } from '../../shared/adapters/memory/memory-task-counters.js';
+import { MemoryValueStore } from '../../shared/adapters/memory/memory-value-store.js';
 
 const task = (over: Partial<Task> = {}): Task => ({
   id: 't1',
@@ -151,5 +154,76 @@ describe('consumeStream', () => {
   it('resumes at the first record whose events were not published', async () => {
     const { d } = deps({ failPublishAt: 2 });
     expect(await consumeStream(d, [change(1), change(2), change(3)])).toEqual({ retryFrom: '102' });
+  });
+});
+
+describe('consumeStream, the same batch delivered again (at-least-once)', () => {
+  const record = (n: number, status: Task['status'] = 'COMPLETED') => ({
+    sequenceNumber: String(1000 + n),
+    eventId: `e${n}`,
+    change: { kind: 'task' as const, old: task({ id: `t${n}`, status: 'ACTIVE' }), new: task({ id: `t${n}`, status }) },
+  });
+  function deps() {
+    const counters = new MemoryTaskCounters();
+    const batches = new MemoryStreamBatches(counters);
+    const logged: { at: string; ids: string[] }[] = [];
+    let clock = Date.parse('2026-01-01T00:00:10.000Z');
+    const d: StreamConsumerDeps = {
+      publisher: { publish: async () => [] },
+      deliveries: { send: async () => [], deadLetter: async () => undefined },
+      eventLog: { append: async (_t, events, now) => void logged.push({ at: now.toISOString(), ids: events.map((e) => e.id) }), read: async () => ({ events: [], next: '' }) },
+      metrics: { record: () => undefined },
+      webhooksOf: async () => [],
+      now: () => new Date((clock += 1000)),
+      warn: () => undefined,
+      counters,
+      batches,
+    };
+    return { d, counters, logged };
+  }
+
+  it('applies its counts once and writes its log items under the same keys', async () => {
+    const { d, counters, logged } = deps();
+    const batch = [record(1), record(2), record(3)];
+    await consumeStream(d, batch);
+    await consumeStream(d, batch);
+    expect((await counters.read('acme')).COMPLETED).toBe(3);
+    expect((await counters.read('acme')).ACTIVE).toBe(-3);
+    // The second delivery found the batch counted: nothing sent or logged again.
+    expect(logged).toHaveLength(1);
+  });
+
+  it('counts only the records an earlier, cut-short delivery did not', async () => {
+    const { d, counters, logged } = deps();
+    const first = [record(1), record(2)];
+    await consumeStream(d, first);
+    // Delivered again with more records gathered: only the new one counts, under the first delivery's clock.
+    await consumeStream(d, [...first, record(3)]);
+    expect((await counters.read('acme')).COMPLETED).toBe(3);
+    expect(logged.map((l) => l.ids)).toEqual([['t1:0:task.completed', 't2:0:task.completed'], ['t3:0:task.completed']]);
+    expect(logged[1]?.at).toBe(logged[0]?.at);
+  });
+});
+
+describe('consumeStream, values of removed task records', () => {
+  it('deletes the object of an expired record unless its next stage still holds it', async () => {
+    const values = new MemoryValueStore();
+    const own = await values.put('acme', 't1', 'payload', '"x"');
+    const shared = await values.put('acme', 't1', 'result', '"y"');
+    const stage = task({ id: 't1~then', payloadRef: shared });
+    const d: StreamConsumerDeps = {
+      publisher: { publish: async () => [] },
+      deliveries: { send: async () => [], deadLetter: async () => undefined },
+      eventLog: { append: async () => undefined, read: async () => ({ events: [], next: '' }) },
+      metrics: { record: () => undefined },
+      webhooksOf: async () => [],
+      now: () => new Date(),
+      warn: () => undefined,
+      values: { values, records: { get: async (_tenant, id) => (id === stage.id ? stage : undefined) } },
+    };
+    const removed = { sequenceNumber: '1', change: { kind: 'task' as const, old: task({ id: 't1', status: 'COMPLETED', payloadRef: own, resultRef: shared }) } };
+    expect(await consumeStream(d, [removed])).toEqual({});
+    expect(values.objects.has(own.key)).toBe(false);
+    expect(values.objects.has(shared.key)).toBe(true);
   });
 });

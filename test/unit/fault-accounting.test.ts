@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from '../../bench/fault-accounting.js';
+import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from '../../bench/fault-accounting.js';
 
 const view = (id: string, status: string, attempts = 1, pool = 'general', type = 'echo'): FinalView => ({ id, type, pool, status, attempts, maxAttempts: 3 });
 const agent = (pid: number, leased: string[], finished: string[], died: boolean): AgentRecord => ({ pid, leased: new Set(leased), finished: new Set(finished), died });
@@ -39,5 +39,23 @@ describe('the fault run accounting', () => {
     expect(counts.ranTwice.map((r) => [r.id, r.explainedBy])).toEqual([['c', undefined], ['d', undefined]]);
     expect(passed(counts)).toBe(false);
     expect(summaryLine(counts)).toContain('lost 1; stuck 1; ran twice 2 (2 NOT explained');
+  });
+});
+
+describe('what the stream derived, against where the tasks ended', () => {
+  const views = new Map<string, FinalView | undefined>([
+    ['a', view('a', 'COMPLETED')],
+    ['b', view('b', 'FAILED')],
+  ]);
+  const event = (task: string, type: string, id = `${task}:1:${type}`) => ({ id, type, task: { id: task } });
+
+  it('expects a creation and the ending events of each task, once', () => {
+    const logged = [event('a', 'task.created'), event('a', 'task.started'), event('a', 'task.completed'), event('b', 'task.created'), event('b', 'task.failed'), event('b', 'task.failed')];
+    expect(countEvents(views, logged)).toEqual({ expected: 5, delivered: 4, missing: ['b task.dead_lettered'], duplicated: ['b task.failed'] });
+  });
+
+  it('compares /stats with the tasks’ own statuses', () => {
+    expect(counterDifferences(views, { COMPLETED: 1, FAILED: 1, PENDING: 0 })).toEqual({});
+    expect(counterDifferences(views, { COMPLETED: 0, FAILED: 1 })).toEqual({ COMPLETED: { expected: 1, shown: 0 } });
   });
 });

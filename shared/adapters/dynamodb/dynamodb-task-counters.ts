@@ -7,6 +7,18 @@ import { TABLE } from '../../topology/table.js';
 /** Counter shards per tenant: concurrent stream batches rarely touch the same item. */
 const SHARDS = 4;
 
+/** One of a tenant's counter items, and the ADD of `deltas` to it (shared with the stream consumer's counted batches). */
+export function counterUpdate(tableName: string, tenant: string, deltas: Partial<Record<TaskStatus, number>>, random: () => number = Math.random) {
+  const entries = Object.entries(deltas).filter(([, n]) => n !== 0);
+  return {
+    TableName: tableName,
+    Key: { [TABLE.partitionKey]: `${tenant}#counts`, [TABLE.sortKey]: `n#${Math.floor(random() * SHARDS)}` },
+    UpdateExpression: `ADD ${entries.map((_, i) => `#s${i} :n${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([status], i) => [`#s${i}`, status])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:n${i}`, n])),
+  };
+}
+
 /** `<tenant>#counts` / `n#<shard>`: one ADD per batch and tenant; a read sums the shards. */
 export class DynamoDbTaskCounters implements TaskCounters {
   constructor(
@@ -18,15 +30,7 @@ export class DynamoDbTaskCounters implements TaskCounters {
   async add(tenant: string, deltas: Partial<Record<TaskStatus, number>>): Promise<void> {
     const entries = Object.entries(deltas).filter(([, n]) => n !== 0);
     if (entries.length === 0) return;
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { [TABLE.partitionKey]: `${tenant}#counts`, [TABLE.sortKey]: `n#${Math.floor(this.random() * SHARDS)}` },
-        UpdateExpression: `ADD ${entries.map((_, i) => `#s${i} :n${i}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([status], i) => [`#s${i}`, status])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:n${i}`, n])),
-      }),
-    );
+    await this.db.send(new UpdateCommand(counterUpdate(this.tableName, tenant, deltas, this.random)));
   }
 
   async read(tenant: string): Promise<StatusCounts> {
@@ -40,7 +44,8 @@ export class DynamoDbTaskCounters implements TaskCounters {
     );
     const counts: Record<TaskStatus, number> = { ...NO_COUNTS };
     for (const item of page.Items ?? []) for (const status of TASK_STATUSES) counts[status] += Number(item[status] ?? 0);
-    // A retried stream batch can overshoot a decrement; never show a negative count.
+    // Counts are applied once per stream batch (dynamodb-stream-batches.ts); a negative
+    // sum could only come from counts lost before that, so it is never shown.
     for (const status of TASK_STATUSES) counts[status] = Math.max(0, counts[status]);
     return counts;
   }

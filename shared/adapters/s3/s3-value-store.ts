@@ -7,7 +7,8 @@ import { newValueKey } from '../value-key.js';
  * Large values as objects `<tenant>/<taskId>/<name>-<uuid>.json` in the values
  * bucket (SSE, TLS only: infra/constructs/values-bucket.ts). Each put is a new
  * object (see ValueStore), so a retried completion writes a second one and the
- * loser's writer deletes its own.
+ * loser's writer deletes its own; an object is deleted when the record pointing
+ * to it goes (shared/services/release-values.ts).
  */
 export class S3ValueStore implements ValueStore {
   constructor(

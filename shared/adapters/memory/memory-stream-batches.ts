@@ -1,0 +1,23 @@
+import type { TaskStatus } from '../../domain/task-status.js';
+import type { StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
+import type { MemoryTaskCounters } from './memory-task-counters.js';
+
+export class MemoryStreamBatches implements StreamBatches {
+  readonly batches = new Map<string, StreamBatchState>();
+
+  constructor(private readonly counters: MemoryTaskCounters) {}
+
+  async open(batchId: string, now: Date): Promise<StreamBatchState> {
+    const state = this.batches.get(batchId) ?? { openedAt: now };
+    this.batches.set(batchId, state);
+    return state;
+  }
+
+  async count(batchId: string, deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>, previous: string | undefined, through: string): Promise<boolean> {
+    const state = this.batches.get(batchId);
+    if (state === undefined || state.countedThrough !== previous) return false;
+    this.batches.set(batchId, { ...state, countedThrough: through });
+    for (const [tenant, tenantDeltas] of deltas) await this.counters.add(tenant, tenantDeltas);
+    return true;
+  }
+}

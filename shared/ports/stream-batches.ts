@@ -1,0 +1,28 @@
+import type { TaskStatus } from '../domain/task-status.js';
+
+/** A stream batch as the consumer left it: when it was first seen, and through which record it was counted. */
+export interface StreamBatchState {
+  /** The first delivery's clock: every delivery writes the batch's event-log items under the same keys. */
+  readonly openedAt: Date;
+  /** The sequence number of the last record whose events went out and whose counts were applied. */
+  readonly countedThrough?: string;
+}
+
+/**
+ * What makes the stream consumer's work safe to repeat (Lambda's stream mapping, and
+ * the local poller after a kill -9, deliver a batch at least once): a batch is known
+ * by its first record's eventID, and its counts are applied in the same transaction
+ * that marks it counted, so a batch delivered again counts nothing twice.
+ */
+export interface StreamBatches {
+  /** The batch's state, recording it (openedAt = now) on its first delivery. */
+  open(batchId: string, now: Date): Promise<StreamBatchState>;
+  /**
+   * Adds each tenant's count deltas and moves the batch's mark from `previous` to
+   * `through`, all or nothing. false: another delivery moved the mark first (nothing applied).
+   */
+  count(batchId: string, deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>, previous: string | undefined, through: string): Promise<boolean>;
+}
+
+/** Stream sequence numbers are decimal strings of up to 40 digits: compared as integers. */
+export const sequenceAtOrBefore = (sequenceNumber: string, mark: string): boolean => BigInt(sequenceNumber) <= BigInt(mark);

@@ -206,14 +206,15 @@ export const publishesEvents: Access = { eventsTopic: ['sns:Publish'], topicKey:
 /**
  * The stream consumer's code: events to the topic, one delivery message per
  * matching webhook, the tenant's event log (PutItem), the /stats counters and
- * ready marks (UpdateItem), a tenant's webhooks listed by partition (Query).
- * Idempotent derived writes (a conditional Put, counters in a transaction with a
- * ConditionCheck) and removing a deleted record's values object (DeleteObject)
- * belong to issue #23's findings 2–3.
+ * ready marks (UpdateItem), a tenant's webhooks listed by partition (Query), a
+ * batch's counters in one transaction with its marker (Put, Update: applied once
+ * per batch however often it is delivered), and the values objects of a record
+ * that is removed or no longer points to them (DeleteObject), once no task that
+ * could hold them does (GetItem).
  */
 export const consumesStream: Access = access(publishesEvents, {
   deliveryQueue: ['sqs:SendMessage'],
-  table: ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+  table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   values: ['s3:DeleteObject'],
 });
 

@@ -183,7 +183,8 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'CancelJob',
     entry: 'functions/cancel-job.ts',
     authorized: true,
-    access: followsThrough,
+    // It answers with the job as GET /jobs/{id} shows it, a large result read from the values bucket.
+    access: access(followsThrough, readsValues),
     timeoutSeconds: 29,
   },
   {

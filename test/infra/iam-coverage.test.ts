@@ -79,14 +79,10 @@ export function compareWithCode(declared: Access, mapping: Access, called: Reado
 }
 
 /**
- * Declared ahead of the code that calls it, until that code is merged: the stream
- * consumer's idempotent derived writes and its removal of a deleted record's
- * values object (issue #23, findings 2–3, on another branch). The test fails
- * once the code calls them, so this list is emptied at the merge.
+ * Actions granted ahead of the code that will call them, per function (none
+ * now). The test fails once the code calls one, so an entry never outlives its need.
  */
-const AHEAD_OF_CODE: Readonly<Record<string, readonly string[]>> = {
-  StreamConsumer: ['dynamodb:ConditionCheckItem', 's3:DeleteObject'],
-};
+const AHEAD_OF_CODE: Readonly<Record<string, readonly string[]>> = {};
 
 /** The ARNs (as template intrinsics) each target stands for. */
 function arnsOf(target: AccessTarget, pool: string | undefined): unknown[] {

@@ -14,7 +14,7 @@ const ALIASES: readonly [old: string, group: Group, method: string, args: readon
   ['cancel', 'tasks', 'cancel', ['t1']],
   ['wait', 'tasks', 'wait', ['t1', { timeoutMs: 5 }]],
   ['submitJob', 'jobs', 'submit', [{ map: { type: 'echo', items: [1] } }]],
-  ['getJob', 'jobs', 'get', ['j1']],
+  ['getJob', 'jobs', 'get', ['j1', { include: 'result' }]],
   ['cancelJob', 'jobs', 'cancel', ['j1']],
   ['waitForJob', 'jobs', 'wait', ['j1', { intervalMs: 5 }]],
   ['registerWorker', 'agents', 'register', [{ capabilities: ['shell'] }]],

@@ -22,6 +22,14 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * One set of ports for every stack of this file: the handlers' clients are built
+ * once per process (shared/wiring.ts) and keep pointing at the first stack's.
+ */
+let ports: { port: number; sqsPort: number; dynamoDbPort: number } | undefined;
+const stackPorts = async (): Promise<{ port: number; sqsPort: number; dynamoDbPort: number }> =>
+  (ports ??= { port: await freePort(), sqsPort: await freePort(), dynamoDbPort: await freePort() });
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -35,11 +43,8 @@ describe('the local stack across restarts', () => {
   it(
     'keeps every submitted task through a stop and finishes them after the next start',
     async () => {
-      // Same ports both times: the handlers' clients, built once per process, keep pointing at them.
       const options = {
-        port: await freePort(),
-        sqsPort: await freePort(),
-        dynamoDbPort: await freePort(),
+        ...(await stackPorts()),
         region: 'us-east-1',
         prefix: `r${randomUUID().slice(0, 6)}-`,
         token: `test-${randomUUID()}`,
@@ -94,9 +99,7 @@ describe('the stream across restarts', () => {
     'delivers the events and counts of writes the stream had not yet delivered when the stack stopped, each once',
     async () => {
       const options = {
-        port: await freePort(),
-        sqsPort: await freePort(),
-        dynamoDbPort: await freePort(),
+        ...(await stackPorts()),
         region: 'us-east-1',
         prefix: `s${randomUUID().slice(0, 6)}-`,
         token: `test-${randomUUID()}`,

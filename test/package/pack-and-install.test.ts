@@ -76,9 +76,11 @@ describe('the taskfleet tarball, installed alone', () => {
     try {
       stack = await startTestStack({ workers: true, events: false });
       const env = { TASKFLEET_URL: stack.apiUrl, TASKFLEET_TOKEN: stack.token, NO_COLOR: '1' };
-      const { stdout } = await timed('submit --wait', () => taskfleet(['submit', 'echo', '--payload', '{"hello":"from the tarball"}', '--wait'], env));
-      expect(stdout).toContain('COMPLETED');
-      expect(stdout).toContain('from the tarball');
+      // Off a terminal the submitted task goes to stdout and each change of its status to stderr.
+      const { stdout, stderr } = await timed('submit --wait', () => taskfleet(['submit', 'echo', '--payload', '{"hello":"from the tarball"}', '--wait'], env));
+      expect(JSON.parse(stdout)).toMatchObject({ status: 'PENDING', created: true });
+      expect(stderr).toContain('COMPLETED');
+      expect(stderr).toContain('from the tarball');
     } finally {
       await stack?.stop();
     }

@@ -203,6 +203,26 @@ describe('consumeStream, the same batch delivered again (at-least-once)', () => 
     expect(logged.map((l) => l.ids)).toEqual([['t1:0:task.completed', 't2:0:task.completed'], ['t3:0:task.completed']]);
     expect(logged[1]?.at).toBe(logged[0]?.at);
   });
+
+  it('knows both halves of a bisection that follows a timeout after the counts were written', async () => {
+    const { d, counters, logged } = deps();
+    const batch = [record(1), record(2), record(3), record(4), record(5)];
+    await consumeStream(d, batch);
+    // The invocation timed out after counting: the mapping retries the batch in halves, the second from record 4.
+    await consumeStream(d, batch.slice(0, 3));
+    await consumeStream(d, batch.slice(3));
+    expect((await counters.read('acme')).COMPLETED).toBe(5);
+    expect(logged).toHaveLength(1);
+  });
+
+  it('leaves the second half unmarked when the count stopped short of it', async () => {
+    const { d, counters } = deps();
+    const batch = [record(1), record(2), record(3), record(4)];
+    await consumeStream(d, batch.slice(0, 2));
+    // Its first half only was counted: the second half, delivered on its own, counts.
+    await consumeStream(d, batch.slice(2));
+    expect((await counters.read('acme')).COMPLETED).toBe(4);
+  });
 });
 
 describe('consumeStream, values of removed task records', () => {

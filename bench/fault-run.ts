@@ -275,8 +275,14 @@ async function tableIds(): Promise<string[]> {
   }
   return all;
 }
-/** Tasks in the table whose submit answer carried no id, with the answer their key got (none: the answer was lost). */
+/**
+ * Tasks in the table this run's answers did not name, with the answer their key got:
+ * `npm start`'s own sample task (one per start, under a key of its own), or a submit
+ * whose answer was lost (none), or one answered with an error yet kept (a bug).
+ */
 const unanswered = new Map<string, { key?: string; answer?: { status: number; code?: string; message?: string } }>();
+/** `npm start` submits one sample task each time it starts (local/start.ts). */
+const isStackSample = (key: string | undefined): boolean => key?.startsWith('npm-start-sample-') === true;
 const views = new Map<string, FinalView | undefined>();
 let stuck: string[] = [];
 const described = new Set<string>();
@@ -286,6 +292,7 @@ while (true) {
     const key = (await call('GET', `/tasks/${id}`)).body?.idempotencyKey as string | undefined;
     const answer = key === undefined ? undefined : refusedAnswers.get(key);
     unanswered.set(id, { ...(key !== undefined ? { key } : {}), ...(answer !== undefined ? { answer } : {}) });
+    if (!isStackSample(key)) console.log(`  in the table, not answered with its id: ${id} (idempotencyKey ${key ?? 'none'}${answer !== undefined ? `, answered ${JSON.stringify(answer)}` : ''})`);
     ids.add(id);
   }
   stuck = [];
@@ -369,8 +376,9 @@ for (const v of views.values()) if (v?.status === 'FAILED') {
 const unexplained = result.ranTwice.filter((r) => r.explainedBy === undefined);
 // A task kept although its submit was answered with an error is a half-written record (a bug); one whose answer was lost is not.
 const halfWritten = [...unanswered].filter(([, u]) => u.answer !== undefined);
+const samples = [...unanswered].filter(([, u]) => isStackSample(u.key)).length;
 console.log(`
-accepted   ${accepted} answered with an id; ${unanswered.size} more in the table (${unanswered.size - halfWritten.length} whose answer was lost, ${halfWritten.length} answered with an error yet kept${halfWritten.length > 0 ? `: e.g. ${JSON.stringify(halfWritten.slice(0, 3))}` : ''})
+accepted   ${accepted} answered with an id; ${unanswered.size} more in the table (${samples} npm start's sample tasks, ${unanswered.size - samples - halfWritten.length} whose answer was lost, ${halfWritten.length} answered with an error yet kept${halfWritten.length > 0 ? `: e.g. ${JSON.stringify(halfWritten.slice(0, 3))}` : ''})
 completed  ${count('COMPLETED')}
 failed     ${count('FAILED')} (in the DLQ: ${failedIds.size - failedWithoutLetter.length} of ${failedIds.size}${failedWithoutLetter.length > 0 ? `; missing e.g. ${failedWithoutLetter.slice(0, 3).join(', ')}` : ''})${[...failures].map(([why, n]) => `\n  ${n} × ${why}`).join('')}
 cancelled  ${count('CANCELLED')}   (${cancelRequests} cancel requests)

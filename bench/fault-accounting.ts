@@ -33,8 +33,8 @@ export interface RunTwice {
   readonly id: string;
   readonly attempts: number;
   readonly agents: number;
-  /** Why, when the run's faults explain it; undefined when nothing does. */
-  readonly explainedBy?: 'killed agent' | 'restart' | 'lost lease answer';
+  /** Why, when the run's faults explain it; undefined when nothing does. `timeout`: an attempt ran out of time (the log says so) and was retried. */
+  readonly explainedBy?: 'killed agent' | 'restart' | 'lost lease answer' | 'timeout';
 }
 
 export interface FaultCounts {
@@ -49,13 +49,15 @@ export interface FaultCounts {
 /**
  * `plannedFailures`: task types that fail on purpose (their retries are the plan,
  * not a re-run). `restarts`: how many times the stack was SIGKILLed mid-run; each
- * can cut off at most one in-process Lambda attempt of a task.
+ * can cut off at most one in-process Lambda attempt of a task. `timedOut`: per task,
+ * how many of its attempts the event log shows ending in a timeout (a loaded machine
+ * can push a Lambda attempt past its limit: retried, as it must be).
  */
 export function countFaultRun(
   ids: readonly string[],
   views: ReadonlyMap<string, FinalView | undefined>,
   agents: readonly AgentRecord[],
-  options: { plannedFailures: ReadonlySet<string>; agentPools: ReadonlySet<string>; restarts: number },
+  options: { plannedFailures: ReadonlySet<string>; agentPools: ReadonlySet<string>; restarts: number; timedOut?: ReadonlyMap<string, number> },
 ): FaultCounts {
   const byStatus: Record<string, number> = {};
   const lost: string[] = [];
@@ -76,7 +78,8 @@ export function countFaultRun(
     const onAgents = options.agentPools.has(view.pool);
     if (view.attempts <= 1 && holders.length <= 1) continue;
     const faults = options.restarts > 0 || agents.some((a) => a.died);
-    const why = !onAgents ? explainLambda(view, options.restarts) : holders.length > 1 ? explainAgents(id, holders, options.restarts) : faults ? { explainedBy: 'lost lease answer' as const } : {};
+    const timeouts = options.timedOut?.get(id) ?? 0;
+    const why = !onAgents ? explainLambda(view, options.restarts, timeouts) : holders.length > 1 ? explainAgents(id, holders, options.restarts, timeouts) : faults ? { explainedBy: 'lost lease answer' as const } : {};
     ranTwice.push({ id, attempts: view.attempts, agents: holders.length, ...why });
   }
   const finished = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'].reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
@@ -88,23 +91,45 @@ export function countFaultRun(
  * finish it died (SIGKILLed, or gave up), or, at most one per restart, lost its
  * lease when the stack restarted under it.
  */
-function explainAgents(id: string, holders: readonly AgentRecord[], restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
+function explainAgents(id: string, holders: readonly AgentRecord[], restarts: number, timeouts: number): { explainedBy?: RunTwice['explainedBy'] } {
   const left = holders.filter((a) => !a.finished.has(id));
   const alive = left.filter((a) => !a.died).length;
   if (alive === 0) return { explainedBy: 'killed agent' };
-  return alive <= restarts ? { explainedBy: 'restart' } : {};
+  if (alive <= timeouts) return { explainedBy: 'timeout' };
+  return alive <= restarts + timeouts ? { explainedBy: 'restart' } : {};
 }
 
-/** A Lambda task's extra attempts: at most one per restart (nothing else kills an in-process worker, and its types never fail on their own). */
-function explainLambda(view: FinalView, restarts: number): { explainedBy?: RunTwice['explainedBy'] } {
-  return view.attempts - 1 <= restarts ? { explainedBy: 'restart' } : {};
+/**
+ * A Lambda task's extra attempts: one per attempt the log shows timing out, and at
+ * most one per restart (nothing else ends an in-process worker's attempt, and its
+ * types never fail on their own).
+ */
+function explainLambda(view: FinalView, restarts: number, timeouts: number): { explainedBy?: RunTwice['explainedBy'] } {
+  const extra = view.attempts - 1;
+  if (timeouts > 0 && extra <= timeouts) return { explainedBy: 'timeout' };
+  return extra <= restarts + timeouts ? { explainedBy: 'restart' } : {};
+}
+
+/**
+ * Per task, how many of its attempts ended in a timeout: its `task.retrying` events
+ * (and a final `task.failed`) whose error says "timed out", each attempt once.
+ */
+export function timedOutAttempts(logged: readonly LoggedEvent[]): Map<string, number> {
+  const attempts = new Map<string, Set<number>>();
+  for (const event of logged) {
+    const task = event.task;
+    if (task === undefined || (event.type !== 'task.retrying' && event.type !== 'task.failed')) continue;
+    if (!/timed out/i.test(task.error?.message ?? '')) continue;
+    attempts.set(task.id, (attempts.get(task.id) ?? new Set()).add(task.attempts ?? 0));
+  }
+  return new Map([...attempts].map(([id, set]) => [id, set.size]));
 }
 
 /** `accepted N = completed + failed + cancelled + expired; lost 0; stuck 0; ran twice K (…)` */
 export function summaryLine(counts: FaultCounts): string {
   const s = (name: string): number => counts.byStatus[name] ?? 0;
   const unexplained = counts.ranTwice.filter((r) => r.explainedBy === undefined).length;
-  const why = counts.ranTwice.length === 0 ? '' : unexplained === 0 ? ' (all after a killed agent or restart)' : ` (${unexplained} NOT explained by a killed agent or restart)`;
+  const why = counts.ranTwice.length === 0 ? '' : unexplained === 0 ? ' (all after a killed agent, restart or timeout)' : ` (${unexplained} NOT explained by a killed agent, restart or timeout)`;
   const sum = counts.finished === counts.accepted ? '=' : '≠';
   return `accepted ${counts.accepted} ${sum} ${s('COMPLETED')} completed + ${s('FAILED')} failed + ${s('CANCELLED')} cancelled + ${s('EXPIRED')} expired; lost ${counts.lost.length}; stuck ${counts.stuck.length}; ran twice ${counts.ranTwice.length}${why}`;
 }
@@ -117,7 +142,7 @@ export const passed = (counts: FaultCounts): boolean =>
 export interface LoggedEvent {
   readonly id: string;
   readonly type: string;
-  readonly task?: { readonly id: string };
+  readonly task?: { readonly id: string; readonly attempts?: number; readonly error?: { readonly message?: string } };
 }
 
 /** The events each final status implies exactly once: its creation and its end. */

@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../local/free-port.js';
 import { taskKey } from '../shared/adapters/dynamodb/task-item.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, type AgentRecord, type EventCounts, type FinalView, type LoggedEvent } from './fault-accounting.js';
+import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, timedOutAttempts, type AgentRecord, type EventCounts, type FinalView, type LoggedEvent } from './fault-accounting.js';
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '600' }, agents: { type: 'string', default: '3' }, 'limit-minutes': { type: 'string', default: '15' }, keep: { type: 'boolean', default: false } } });
 const TOTAL = Number(values.tasks);
@@ -45,8 +45,22 @@ const ports = { PORT: await freePort(), SQS_PORT: await freePort(), DYNAMODB_POR
 const api = `http://127.0.0.1:${ports.PORT}`;
 const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), TASKFLEET_DATA_DIR: dataDir, TASKFLEET_TOKEN: TOKEN, TASKFLEET_URL: api };
 
+/**
+ * Each child leads its own process group (detached), and is ended with the whole
+ * group: a SIGKILLed stack takes its DynamoDB Local (Java) and any other child with
+ * it, as a crashed machine would, and none outlives the run to write into a later one.
+ */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
 async function startStack(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--quiet'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--quiet'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   await new Promise<void>((done, fail) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -82,7 +96,7 @@ const agentRecords: (AgentRecord & { leased: Set<string>; finished: Set<string>;
  * is started again. Each task sleeps a little, so a SIGKILL lands mid-task.
  */
 function startAgent(): ChildProcess {
-  const child = spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['bin/taskfleet.mjs', 'work', '--capabilities', 'shell', '--', 'sh', '-c', 'sleep 0.3; cat'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'ignore'], detached: true });
   const record = { pid: child.pid ?? 0, leased: new Set<string>(), finished: new Set<string>(), died: false };
   agentRecords.push(record);
   let partial = '';
@@ -131,12 +145,14 @@ process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 process.on('exit', () => {
   finishing = true;
-  for (const agent of agents) agent.kill('SIGKILL');
-  stack.kill('SIGINT');
+  for (const agent of agents) killGroup(agent, 'SIGKILL');
+  killGroup(stack, 'SIGKILL');
 });
 console.log(`fault run: ${TOTAL} tasks, ${AGENTS} agents, data in ${dataDir}`);
 const tasks = load(TOTAL);
 const ids = new Set<string>();
+/** idempotencyKey → the last answer to an item that carried no id (a refusal): a task kept under such a key is a half-written record. */
+const refusedAnswers = new Map<string, { status: number; code?: string; message?: string }>();
 /** id → `<pool>-<priority>`, the queue its messages go to (Lambda pools). */
 const placed = new Map<string, string>();
 let timeouts = 0;
@@ -147,11 +163,17 @@ for (let i = 0; i < tasks.length; i += 50) {
   // 503 timeout on a slow table: the same idempotency keys make the retry safe.
   while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: batch })));
   if (answer.status !== 202) throw new Error(`batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-  for (const item of answer.body.items) if (item.id !== undefined) (ids.add(item.id), placed.set(item.id, `${item.pool}-${item.priority}`));
+  answer.body.items.forEach((item: { index: number; id?: string; pool?: string; priority?: string; status: number; error?: { code?: string; message?: string } }) => {
+    const key = String(batch[item.index]?.idempotencyKey);
+    if (item.id === undefined) return void refusedAnswers.set(key, { status: item.status, ...(item.error ?? {}) });
+    refusedAnswers.delete(key);
+    ids.add(item.id);
+    placed.set(item.id, `${item.pool}-${item.priority}`);
+  });
 }
 if (timeouts > 0) console.log(`${timeouts} batches timed out (503) and were retried with the same idempotency keys`);
 const accepted = ids.size;
-console.log(`accepted ${accepted}`);
+console.log(`accepted ${accepted}${refusedAnswers.size > 0 ? `; refused ${refusedAnswers.size}: ${JSON.stringify([...refusedAnswers].slice(0, 3))}` : ''}`);
 
 // Duplicates: the same submissions again (idempotency), and copies of the queue messages.
 const again = await call('POST', '/tasks/batch', { tasks: tasks.slice(0, 50) });
@@ -190,15 +212,15 @@ for (const agent of agents.slice(0, Math.max(1, AGENTS - 1))) {
   const running = (): string[] => [...(record?.leased ?? [])].filter((id) => !record?.finished.has(id));
   for (let waited = 0; running().length === 0 && waited < 60_000; waited += 50) await sleep(50);
   killedMidTask.push(...running());
-  agent.kill('SIGKILL');
+  killGroup(agent, 'SIGKILL');
   killedAgents++;
 }
 console.log(`killed ${killedAgents} agents, mid-task on ${killedMidTask.length} tasks (each agent is started again)`);
 
 await sleep(2000);
-stack.kill('SIGKILL');
+killGroup(stack, 'SIGKILL');
 await new Promise((r) => stack.once('exit', r));
-console.log('stack SIGKILLed mid-run; starting it again on the kept data');
+console.log('stack SIGKILLed mid-run (its whole process group); starting it again on the kept data');
 stack = await startStack();
 
 const started = Date.now();
@@ -236,10 +258,43 @@ async function eventTrails(ids: ReadonlySet<string>): Promise<string> {
   return [...ids].map((id) => `\n  history of ${id}:\n${(byTask.get(id) ?? ['(no events found)']).map((l) => `    ${l}`).join('\n')}`).join('');
 }
 
+/**
+ * Every task the tenant's table holds (GET /tasks, paging): what the stream derived
+ * from, so the expected events and counts come from it, not only from the answers
+ * that carried an id. The run has its own data folder, so the tenant holds only this run's tasks.
+ */
+async function tableIds(): Promise<string[]> {
+  const all: string[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < 1000; page++) {
+    const { status, body } = await call('GET', `/tasks?limit=100${cursor !== undefined ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (status !== 200) throw new Error(`GET /tasks answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+    all.push(...(body.items as { id: string }[]).map((t) => t.id));
+    cursor = body.nextCursor;
+    if (cursor === undefined) break;
+  }
+  return all;
+}
+/**
+ * Tasks in the table this run's answers did not name, with the answer their key got:
+ * `npm start`'s own sample task (one per start, under a key of its own), or a submit
+ * whose answer was lost (none), or one answered with an error yet kept (a bug).
+ */
+const unanswered = new Map<string, { key?: string; answer?: { status: number; code?: string; message?: string } }>();
+/** `npm start` submits one sample task each time it starts (local/start.ts). */
+const isStackSample = (key: string | undefined): boolean => key?.startsWith('npm-start-sample-') === true;
 const views = new Map<string, FinalView | undefined>();
 let stuck: string[] = [];
 const described = new Set<string>();
 while (true) {
+  for (const id of await tableIds()) {
+    if (ids.has(id)) continue;
+    const key = (await call('GET', `/tasks/${id}`)).body?.idempotencyKey as string | undefined;
+    const answer = key === undefined ? undefined : refusedAnswers.get(key);
+    unanswered.set(id, { ...(key !== undefined ? { key } : {}), ...(answer !== undefined ? { answer } : {}) });
+    if (!isStackSample(key)) console.log(`  in the table, not answered with its id: ${id} (idempotencyKey ${key ?? 'none'}${answer !== undefined ? `, answered ${JSON.stringify(answer)}` : ''})`);
+    ids.add(id);
+  }
   stuck = [];
   const counts: Record<string, number> = {};
   for (const id of ids) {
@@ -295,17 +350,19 @@ for (const deadline = Date.now() + 120_000; ; ) {
   if (settled || Date.now() > deadline) break;
   await sleep(5_000);
 }
+const timedOut = timedOutAttempts(await loggedEvents());
 const derivedExact = events.missing.length === 0 && events.duplicated.length === 0 && Object.keys(counterGaps).length === 0;
 
-const preliminary = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
+const preliminary = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1, timedOut });
 const trails = await eventTrails(new Set(preliminary.ranTwice.filter((r) => r.explainedBy === undefined).slice(0, 5).map((r) => r.id)));
 
 finishing = true;
-for (const agent of agents) agent.kill('SIGTERM');
-stack.kill('SIGINT');
+for (const agent of agents) killGroup(agent, 'SIGTERM');
+killGroup(stack, 'SIGINT');
 await new Promise((r) => stack.once('exit', r));
+killGroup(stack, 'SIGKILL'); // whatever of its group did not stop with it
 db.destroy();
-const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1 });
+const result = countFaultRun([...ids], views, agentRecords, { plannedFailures: new Set(['fail']), agentPools: new Set(TOPOLOGY.pools.filter((p) => !lambdaPools.has(p.name)).map((p) => p.name)), restarts: 1, timedOut });
 if (values.keep || !passed(result)) console.log(`data kept in ${dataDir} (TASKFLEET_DATA_DIR)`);
 else rmSync(dataDir, { recursive: true, force: true });
 
@@ -317,8 +374,11 @@ for (const v of views.values()) if (v?.status === 'FAILED') {
   failures.set(why, (failures.get(why) ?? 0) + 1);
 }
 const unexplained = result.ranTwice.filter((r) => r.explainedBy === undefined);
+// A task kept although its submit was answered with an error is a half-written record (a bug); one whose answer was lost is not.
+const halfWritten = [...unanswered].filter(([, u]) => u.answer !== undefined);
+const samples = [...unanswered].filter(([, u]) => isStackSample(u.key)).length;
 console.log(`
-accepted   ${accepted}
+accepted   ${accepted} answered with an id; ${unanswered.size} more in the table (${samples} npm start's sample tasks, ${unanswered.size - samples - halfWritten.length} whose answer was lost, ${halfWritten.length} answered with an error yet kept${halfWritten.length > 0 ? `: e.g. ${JSON.stringify(halfWritten.slice(0, 3))}` : ''})
 completed  ${count('COMPLETED')}
 failed     ${count('FAILED')} (in the DLQ: ${failedIds.size - failedWithoutLetter.length} of ${failedIds.size}${failedWithoutLetter.length > 0 ? `; missing e.g. ${failedWithoutLetter.slice(0, 3).join(', ')}` : ''})${[...failures].map(([why, n]) => `\n  ${n} × ${why}`).join('')}
 cancelled  ${count('CANCELLED')}   (${cancelRequests} cancel requests)
@@ -326,7 +386,7 @@ expired    ${count('EXPIRED')}
 finished   ${result.finished}  (= completed + failed + cancelled + expired)
 lost       ${result.lost.length}${result.lost.length > 0 ? `  e.g. ${result.lost.slice(0, 3).join(', ')}` : ''}
 stuck      ${result.stuck.length}${stuckViews.length > 0 ? `\n${stuckViews.join('\n')}` : ''}
-ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}${trails}
+ran twice  ${result.ranTwice.length}: ${result.ranTwice.filter((r) => r.explainedBy === 'killed agent').length} after a killed agent, ${result.ranTwice.filter((r) => r.explainedBy === 'restart').length} after the restart, ${result.ranTwice.filter((r) => r.explainedBy === 'timeout').length} after an attempt timed out, ${result.ranTwice.filter((r) => r.explainedBy === 'lost lease answer').length} claimed for an agent that never got the lease answer (ran once), ${unexplained.length} unexplained${unexplained.length > 0 ? `  e.g. ${JSON.stringify(unexplained.slice(0, 3))}` : ''}${trails}
 agent exits ${agentExits} (${killedAgents} SIGKILLed; the rest gave up while the stack was down), each replaced
 settled in ${settledSeconds} s after the restart
 events     expected ${events.expected}, delivered ${events.delivered} (${events.missing.length} missing${events.missing.length > 0 ? ` e.g. ${events.missing.slice(0, 3).join(', ')}` : ''}, ${events.duplicated.length} twice${events.duplicated.length > 0 ? ` e.g. ${events.duplicated.slice(0, 3).join(', ')}` : ''})
@@ -334,4 +394,4 @@ counters   expected ${JSON.stringify(Object.fromEntries(Object.entries(result.by
 
 ${summaryLine(result)}
 `);
-process.exit(passed(result) && failedWithoutLetter.length === 0 && derivedExact ? 0 : 1);
+process.exit(passed(result) && failedWithoutLetter.length === 0 && derivedExact && halfWritten.length === 0 ? 0 : 1);

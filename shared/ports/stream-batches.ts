@@ -20,9 +20,34 @@ export interface StreamBatches {
   /**
    * Adds each tenant's count deltas and moves the batch's mark from `previous` to
    * `through`, all or nothing. false: another delivery moved the mark first (nothing applied).
+   * `secondHalf`: the batch's mark is written under this id too (the first record of
+   * the second half a bisection would retry, see `secondHalfOf`), with the batch's
+   * openedAt, so that half comes back known instead of counted again.
    */
-  count(batchId: string, deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>, previous: string | undefined, through: string): Promise<boolean>;
+  count(
+    batchId: string,
+    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
+    previous: string | undefined,
+    through: string,
+    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
+  ): Promise<boolean>;
 }
 
 /** Stream sequence numbers are decimal strings of up to 40 digits: compared as integers. */
 export const sequenceAtOrBefore = (sequenceNumber: string, mark: string): boolean => BigInt(sequenceNumber) <= BigInt(mark);
+
+/**
+ * A batch this large can run long enough on a loaded machine to time out after its
+ * counts; a smaller one finishes in well under a second, and marking its second half
+ * would add a transactional write to every small batch (thin traffic, agent leases).
+ */
+export const HALF_MARK_MIN_RECORDS = 50;
+
+/**
+ * Where a bisection splits a batch of `size` records: the second half starts at this
+ * index (the stream mapping's split, as local/stream-batch-runner.ts runs it). A
+ * delivery that timed out after its counts were written is retried in two halves:
+ * the first comes back under the batch's own id, the second under this record's.
+ * Undefined for a batch too small to be worth marking (HALF_MARK_MIN_RECORDS).
+ */
+export const secondHalfOf = (size: number): number | undefined => (size >= HALF_MARK_MIN_RECORDS ? Math.ceil(size / 2) : undefined);

@@ -9,7 +9,7 @@ import { recordCounts } from './count-tasks.js';
 import { releaseValues, type ReleaseValuesDeps } from './release-values.js';
 import { releasedRefs } from '../domain/value-refs.js';
 import { countDeltas, type TaskChange } from '../domain/task-counts.js';
-import { sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
+import { secondHalfOf, sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
 
 export interface StreamConsumerDeps {
   readonly publisher: EventPublisher;
@@ -99,7 +99,11 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
   if (state !== undefined && batchId !== undefined && cut > 0) {
     // Counted with the batch's mark in one transaction: exactly once, however often the batch comes.
     try {
-      await deps.batches?.count(batchId, countDeltas(changes), counted, records[cut - 1]?.sequenceNumber ?? '');
+      const through = records[cut - 1]?.sequenceNumber ?? '';
+      // The second half a bisection would retry is marked too when this count reaches it (a timeout after the counts).
+      const half = batch[secondHalfOf(batch.length) ?? batch.length];
+      const secondHalf = half?.eventId !== undefined && half.eventId !== '' && sequenceAtOrBefore(half.sequenceNumber, through) ? { batchId: half.eventId, openedAt: state.openedAt } : undefined;
+      await deps.batches?.count(batchId, countDeltas(changes), counted, through, secondHalf);
     } catch (error) {
       deps.warn('task counts not applied for a batch; it is read again', { error: String(error) });
       return { retryFrom: records[0]?.sequenceNumber ?? '' };

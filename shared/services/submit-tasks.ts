@@ -29,7 +29,7 @@ export async function submitTasks(
   const created = await services.lifecycle.createAll(valid);
   let next = 0;
   return prepared.map((item): SubmitResult => {
-    if (!item.ok) return item;
+    if (!item.ok) return item.replayed !== undefined ? { ok: true, created: false, task: item.replayed } : { ok: false, error: item.error };
     const result = created[next++];
     if (result === undefined) throw new Error('createAll returned fewer results than tasks');
     if ('error' in result) {
@@ -48,11 +48,12 @@ export async function submitTask(services: Services, tenant: string, raw: unknow
   return { created: result.created, task: result.task };
 }
 
-type Prepared = { ok: true; task: Task } | { ok: false; error: TaskfleetError };
+/** `replayed`: the item is refused as sent, but its idempotencyKey already names a task (answered as a replay). */
+type Prepared = { ok: true; task: Task } | { ok: false; error: TaskfleetError; replayed?: Task };
 
 async function prepare(services: Services, tenant: string, raw: unknown, now: Date, prefix: string, fleet: Fleet): Promise<Prepared> {
   const parsed = parseTaskInput(raw, now, prefix);
-  if (!parsed.ok) return { ok: false, error: new ValidationError(parsed.fields) };
+  if (!parsed.ok) return { ok: false, error: new ValidationError(parsed.fields), ...(await replayOf(services, tenant, raw)) };
   const input: TaskInput = parsed.value;
   const placed = await placeTask(services, fleet, input, at(prefix, 'requires'));
   if (!placed.ok) return placed;
@@ -82,6 +83,21 @@ function markDuplicateIds(items: Prepared[], fieldPrefix: (index: number) => str
     }
     seen.add(item.task.id);
   });
+}
+
+/**
+ * A retry of a submit whose first answer was lost (a 503 timeout after the write, a
+ * dropped connection) must get its task back even if the item no longer passes a
+ * check that depends on the clock (a deadline now past): a key that names a task
+ * answers with it, never an error for a task that is kept. Looked up only for a
+ * refused item, so a valid submit pays nothing more.
+ */
+async function replayOf(services: Services, tenant: string, raw: unknown): Promise<{ replayed?: Task }> {
+  const key = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).idempotencyKey : undefined;
+  if (typeof key !== 'string' || key === '') return {};
+  const id = await services.records.idempotent(tenant, key);
+  const task = id === undefined ? undefined : await services.records.get(tenant, id);
+  return task === undefined ? {} : { replayed: task };
 }
 
 function hasField(raw: unknown, field: string): boolean {

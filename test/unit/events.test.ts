@@ -8,6 +8,7 @@ import type { Task } from '../../shared/domain/task.js';
 import type { DeliveryMessage } from '../../shared/ports/events.js';
 import { consumeStream, type StreamConsumerDeps } from '../../shared/services/stream-consumer.js';
 import { MemoryStreamBatches } from '../../shared/adapters/memory/memory-stream-batches.js';
+import { HALF_MARK_MIN_RECORDS } from '../../shared/ports/stream-batches.js';
 import { MemoryTaskCounters } from '../../shared/adapters/memory/memory-task-counters.js';
 import { MemoryValueStore } from '../../shared/adapters/memory/memory-value-store.js';
 
@@ -202,6 +203,27 @@ describe('consumeStream, the same batch delivered again (at-least-once)', () => 
     expect((await counters.read('acme')).COMPLETED).toBe(3);
     expect(logged.map((l) => l.ids)).toEqual([['t1:0:task.completed', 't2:0:task.completed'], ['t3:0:task.completed']]);
     expect(logged[1]?.at).toBe(logged[0]?.at);
+  });
+
+  it('knows both halves of a bisection that follows a timeout after the counts were written', async () => {
+    const { d, counters, logged } = deps();
+    const batch = Array.from({ length: HALF_MARK_MIN_RECORDS + 1 }, (_, i) => record(i + 1));
+    const half = Math.ceil(batch.length / 2);
+    await consumeStream(d, batch);
+    // The invocation timed out after counting: the mapping retries the batch in halves.
+    await consumeStream(d, batch.slice(0, half));
+    await consumeStream(d, batch.slice(half));
+    expect((await counters.read('acme')).COMPLETED).toBe(batch.length);
+    expect(logged).toHaveLength(1);
+  });
+
+  it('leaves the second half unmarked when the count stopped short of it', async () => {
+    const { d, counters } = deps();
+    const batch = Array.from({ length: 2 * HALF_MARK_MIN_RECORDS }, (_, i) => record(i + 1));
+    await consumeStream(d, batch.slice(0, HALF_MARK_MIN_RECORDS));
+    // Its first half only was counted: the second half, delivered on its own, counts.
+    await consumeStream(d, batch.slice(HALF_MARK_MIN_RECORDS));
+    expect((await counters.read('acme')).COMPLETED).toBe(batch.length);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, type AgentRecord, type FinalView } from '../../bench/fault-accounting.js';
+import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, timedOutAttempts, type AgentRecord, type FinalView } from '../../bench/fault-accounting.js';
 
 const view = (id: string, status: string, attempts = 1, pool = 'general', type = 'echo'): FinalView => ({ id, type, pool, status, attempts, maxAttempts: 3 });
 const agent = (pid: number, leased: string[], finished: string[], died: boolean): AgentRecord => ({ pid, leased: new Set(leased), finished: new Set(finished), died });
@@ -22,7 +22,7 @@ describe('the fault run accounting', () => {
       { id: 'e', attempts: 2, agents: 1, explainedBy: 'lost lease answer' },
     ]);
     expect(passed(counts)).toBe(true);
-    expect(summaryLine(counts)).toBe('accepted 5 = 4 completed + 1 failed + 0 cancelled + 0 expired; lost 0; stuck 0; ran twice 3 (all after a killed agent or restart)');
+    expect(summaryLine(counts)).toBe('accepted 5 = 4 completed + 1 failed + 0 cancelled + 0 expired; lost 0; stuck 0; ran twice 3 (all after a killed agent, restart or timeout)');
   });
 
   it('fails on a lost task, a stuck task, or a re-run nothing explains', () => {
@@ -39,6 +39,26 @@ describe('the fault run accounting', () => {
     expect(counts.ranTwice.map((r) => [r.id, r.explainedBy])).toEqual([['c', undefined], ['d', undefined]]);
     expect(passed(counts)).toBe(false);
     expect(summaryLine(counts)).toContain('lost 1; stuck 1; ran twice 2 (2 NOT explained');
+  });
+});
+
+describe('a re-run after a timeout', () => {
+  const retrying = (task: string, attempts: number, message: string) => ({ id: `${task}:${attempts}:retrying`, type: 'task.retrying', task: { id: task, attempts, error: { message } } });
+
+  it('counts each attempt the log shows timing out, once', () => {
+    const logged = [retrying('a', 1, 'timed out after 55 s'), retrying('a', 1, 'timed out after 55 s'), retrying('b', 1, 'boom'), retrying('c', 1, 'timed out after 55 s'), retrying('c', 2, 'timed out after 55 s')];
+    expect(timedOutAttempts(logged)).toEqual(new Map([['a', 1], ['c', 2]]));
+  });
+
+  it('explains a Lambda task’s extra attempts by its timeouts, then by the restarts', () => {
+    const views = new Map<string, FinalView | undefined>([
+      ['a', view('a', 'COMPLETED', 2)],
+      ['b', view('b', 'COMPLETED', 3)],
+      ['c', view('c', 'COMPLETED', 3)],
+    ]);
+    const timedOut = new Map([['a', 1], ['b', 1]]);
+    const counts = countFaultRun(['a', 'b', 'c'], views, [], { ...options, timedOut });
+    expect(counts.ranTwice.map((r) => [r.id, r.explainedBy])).toEqual([['a', 'timeout'], ['b', 'restart'], ['c', undefined]]);
   });
 });
 

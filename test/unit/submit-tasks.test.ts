@@ -30,6 +30,19 @@ describe('submitTask', () => {
     expect(services.queue.sent).toHaveLength(1);
   });
 
+  it('answers a retried submit with its task even when its deadline has passed since (the first answer was lost)', async () => {
+    const services = memoryServices();
+    const item = { type: 'echo', idempotencyKey: 'k', deadline: '2026-01-01T00:00:10Z' };
+    const first = await submitTask(services, 'acme', item);
+    services.advance(30);
+    const [again] = await submitTasks(services, 'acme', [item]);
+    expect(again).toEqual({ ok: true, created: false, task: first.task });
+    // Without a task behind the key the same item is refused, naming the field.
+    const [fresh] = await submitTasks(services, 'acme', [{ ...item, idempotencyKey: 'other' }]);
+    expect(fresh?.ok === false && fresh.error instanceof ValidationError && JSON.stringify(fresh.error.toJSON())).toContain('deadline');
+    expect(services.queue.sent).toHaveLength(1);
+  });
+
   it('keeps idempotency keys apart per tenant', async () => {
     const services = memoryServices();
     const a = await submitTask(services, 'acme', { type: 'echo', idempotencyKey: 'k' });

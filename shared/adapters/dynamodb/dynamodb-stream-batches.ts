@@ -7,8 +7,8 @@ import { counterUpdate } from './dynamodb-task-counters.js';
 
 /** A batch's mark outlives the stream's 24 h retention: no delivery of it can come later. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
-/** TransactWriteItems takes 100 items: the mark and 99 tenants' counters. */
-const MAX_TENANTS_PER_TRANSACTION = 99;
+/** TransactWriteItems takes 100 items: the marks, and as many tenants' counters as fit beside them. */
+const MAX_TRANSACTION_ITEMS = 100;
 
 /**
  * `STREAMBATCH#<first record's eventID>` / `batch`: `openedAt`, `countedThrough`.
@@ -40,7 +40,13 @@ export class DynamoDbStreamBatches implements StreamBatches {
     return { openedAt: new Date(String(Attributes?.openedAt ?? now.toISOString())), ...(typeof Attributes?.countedThrough === 'string' ? { countedThrough: Attributes.countedThrough } : {}) };
   }
 
-  async count(batchId: string, deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>, previous: string | undefined, through: string): Promise<boolean> {
+  async count(
+    batchId: string,
+    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
+    previous: string | undefined,
+    through: string,
+    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
+  ): Promise<boolean> {
     // The mark moves only from what this delivery read: a concurrent or earlier
     // delivery that counted first cancels the whole transaction, counters included.
     const mark = {
@@ -50,21 +56,41 @@ export class DynamoDbStreamBatches implements StreamBatches {
       ConditionExpression: previous === undefined ? 'attribute_not_exists(countedThrough)' : 'countedThrough = :previous',
       ExpressionAttributeValues: { ':through': through, ...(previous !== undefined ? { ':previous': previous } : {}) },
     };
+    // The second half's mark: absent, or where this batch's earlier delivery left it (it moves with the batch's).
+    const halfMark =
+      secondHalf === undefined
+        ? []
+        : [
+            {
+              TableName: this.tableName,
+              Key: this.key(secondHalf.batchId),
+              UpdateExpression: 'SET countedThrough = :through, openedAt = if_not_exists(openedAt, :openedAt), #ttl = if_not_exists(#ttl, :ttl)',
+              ConditionExpression: previous === undefined ? 'attribute_not_exists(countedThrough)' : 'attribute_not_exists(countedThrough) OR countedThrough = :previous',
+              ExpressionAttributeNames: { '#ttl': TABLE.ttlAttribute },
+              ExpressionAttributeValues: {
+                ':through': through,
+                ':openedAt': secondHalf.openedAt.toISOString(),
+                ':ttl': Math.floor(secondHalf.openedAt.getTime() / 1000) + MARK_TTL_SECONDS,
+                ...(previous !== undefined ? { ':previous': previous } : {}),
+              },
+            },
+          ];
+    const marks = [mark, ...halfMark];
     const counters = [...deltas].filter(([, d]) => Object.values(d).some((n) => n !== 0)).map(([tenant, d]) => counterUpdate(this.tableName, tenant, d));
     try {
-      if (counters.length === 0) {
+      if (counters.length === 0 && marks.length === 1) {
         await this.db.send(new UpdateCommand(mark));
         return true;
       }
       // A batch of 100 records from 100 tenants is the only way past 99: the rest follow
       // in further transactions (not atomic with the mark: a crash between them loses those counts).
-      const [first, ...rest] = chunks(counters, MAX_TENANTS_PER_TRANSACTION);
-      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, ...(first ?? []).map((Update) => ({ Update }))] }));
+      const [first, ...rest] = chunks(counters, MAX_TRANSACTION_ITEMS - marks.length);
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...marks.map((Update) => ({ Update })), ...(first ?? []).map((Update) => ({ Update }))] }));
       for (const chunk of rest) await this.db.send(new TransactWriteCommand({ TransactItems: chunk.map((Update) => ({ Update })) }));
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.slice(0, marks.length).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
       throw error;
     }
   }

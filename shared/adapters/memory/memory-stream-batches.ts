@@ -13,10 +13,19 @@ export class MemoryStreamBatches implements StreamBatches {
     return state;
   }
 
-  async count(batchId: string, deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>, previous: string | undefined, through: string): Promise<boolean> {
+  async count(
+    batchId: string,
+    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
+    previous: string | undefined,
+    through: string,
+    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
+  ): Promise<boolean> {
     const state = this.batches.get(batchId);
     if (state === undefined || state.countedThrough !== previous) return false;
+    const half = secondHalf === undefined ? undefined : this.batches.get(secondHalf.batchId);
+    if (half?.countedThrough !== undefined && half.countedThrough !== previous) return false;
     this.batches.set(batchId, { ...state, countedThrough: through });
+    if (secondHalf !== undefined) this.batches.set(secondHalf.batchId, { openedAt: half?.openedAt ?? secondHalf.openedAt, countedThrough: through });
     for (const [tenant, tenantDeltas] of deltas) await this.counters.add(tenant, tenantDeltas);
     return true;
   }

@@ -153,6 +153,8 @@ describe('an expansion run that dies with a step in hand while its job is cancel
         return typeof value === 'function' ? value.bind(target) : value;
       },
     }) as TaskLifecycle;
+    // The clock of the sweeps below counts from before the run took its hold, however long the run took.
+    const runStartedAt = Date.now();
     await expect(expandJob({ ...deps, lifecycle }, local.stack.tenant, id, plenty)).rejects.toThrow('worker killed');
 
     // DELETE answered at once: CANCELLED, its children left to the cancellation the run's hold keeps waiting.
@@ -161,7 +163,7 @@ describe('an expansion run that dies with a step in hand while its job is cancel
     expect(await childStatuses(id, 1_000)).toEqual({ PENDING: STEP_CHILDREN });
 
     // The run's hold is its time (60 s here) + 5 s: a sweep a minute on still leaves the job, one later resumes it.
-    const at = (seconds: number): JobDeps => ({ ...deps, now: () => new Date(Date.now() + seconds * 1000) });
+    const at = (seconds: number): JobDeps => ({ ...deps, now: () => new Date(runStartedAt + seconds * 1000) });
     await reconcileJobs(at(62));
     expect(await messagesOn('general:critical')).toEqual([]);
     expect(await runJobMessage(at(62), local.stack.tenant, id, plenty)).toBe('not-mine');

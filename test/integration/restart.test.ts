@@ -23,12 +23,19 @@ afterAll(() => {
 });
 
 /**
- * One set of ports for every stack of this file: the handlers' clients are built
- * once per process (shared/wiring.ts) and keep pointing at the first stack's.
+ * One set of ports and one prefix (table and queue names) for every stack of this
+ * file, each on its own data folder: the handlers' clients and names are built once
+ * per process (shared/wiring.ts) and keep pointing at the first stack's.
  */
-let ports: { port: number; sqsPort: number; dynamoDbPort: number } | undefined;
-const stackPorts = async (): Promise<{ port: number; sqsPort: number; dynamoDbPort: number }> =>
-  (ports ??= { port: await freePort(), sqsPort: await freePort(), dynamoDbPort: await freePort() });
+interface SharedPlace {
+  readonly port: number;
+  readonly sqsPort: number;
+  readonly dynamoDbPort: number;
+  readonly prefix: string;
+}
+let place: SharedPlace | undefined;
+const stackPorts = async (): Promise<SharedPlace> =>
+  (place ??= { port: await freePort(), sqsPort: await freePort(), dynamoDbPort: await freePort(), prefix: `r${randomUUID().slice(0, 6)}-` });
 
 const alive = (pid: number): boolean => {
   try {
@@ -46,7 +53,6 @@ describe('the local stack across restarts', () => {
       const options = {
         ...(await stackPorts()),
         region: 'us-east-1',
-        prefix: `r${randomUUID().slice(0, 6)}-`,
         token: `test-${randomUUID()}`,
         tenant: 'acme',
         schedule: false,
@@ -101,7 +107,6 @@ describe('the stream across restarts', () => {
       const options = {
         ...(await stackPorts()),
         region: 'us-east-1',
-        prefix: `s${randomUUID().slice(0, 6)}-`,
         token: `test-${randomUUID()}`,
         tenant: 'acme',
         schedule: false,

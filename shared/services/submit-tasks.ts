@@ -1,4 +1,5 @@
 import { parseTaskInput } from '../domain/task-input.js';
+import { idempotencyKey } from '../domain/validation.js';
 import { newTask, type Task, type TaskInput } from '../domain/task.js';
 import { admitTimeout } from '../domain/admission.js';
 import { DuplicateTaskIdError, PoolLimitError, TaskfleetError, ValidationError } from '../errors.js';
@@ -93,9 +94,10 @@ function markDuplicateIds(items: Prepared[], fieldPrefix: (index: number) => str
  * refused item, so a valid submit pays nothing more.
  */
 async function replayOf(services: Services, tenant: string, raw: unknown): Promise<{ replayed?: Task }> {
-  const key = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).idempotencyKey : undefined;
-  if (typeof key !== 'string' || key === '') return {};
-  const id = await services.records.idempotent(tenant, key);
+  const key = idempotencyKey.safeParse(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).idempotencyKey : undefined);
+  // A key that is itself invalid (too long, a '#') names no task: the item's refusal stands.
+  if (!key.success || key.data === '') return {};
+  const id = await services.records.idempotent(tenant, key.data);
   const task = id === undefined ? undefined : await services.records.get(tenant, id);
   return task === undefined ? {} : { replayed: task };
 }

@@ -88,6 +88,8 @@ export class DynamoDbEventLog implements EventLog {
     const horizon = new Date(now.getTime() - READ_LAG_MS).toISOString();
     const oldest = new Date(now.getTime() - MAX_LOOKBACK_MINUTES * 60_000).toISOString();
     let cursor = after === undefined || after < oldest ? (after === undefined ? new Date(now.getTime() - 60_000).toISOString() : oldest) : after;
+    // A cursor at or past the horizon (a reader asking again within READ_LAG_MS): nothing is settled yet.
+    if (cursor >= horizon) return { events: [], next: cursor };
     const events: TaskfleetEvent[] = [];
     // A stream batch that is retried appends its events again: the stable ids drop the copies.
     const seen = new Set<string>();

@@ -97,8 +97,7 @@ async function replayOf(services: Services, tenant: string, raw: unknown): Promi
   const key = idempotencyKey.safeParse(typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).idempotencyKey : undefined);
   // A key that is itself invalid (too long, a '#') names no task: the item's refusal stands.
   if (!key.success || key.data === '') return {};
-  const id = await services.records.idempotent(tenant, key.data);
-  const task = id === undefined ? undefined : await services.records.get(tenant, id);
+  const task = await services.lifecycle.byIdempotencyKey(tenant, key.data);
   return task === undefined ? {} : { replayed: task };
 }
 

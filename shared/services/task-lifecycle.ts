@@ -111,8 +111,7 @@ export class TaskLifecycle {
     const replays = new Map<number, Task>();
     await mapWithConcurrency(prepared, WRITE_CONCURRENCY, async (task, index) => {
       if (task.idempotencyKey === undefined) return;
-      const id = await this.deps.records.idempotent(task.tenant, task.idempotencyKey);
-      const replayed = id === undefined ? undefined : await this.deps.records.get(task.tenant, id);
+      const replayed = await this.byIdempotencyKey(task.tenant, task.idempotencyKey);
       if (replayed !== undefined) replays.set(index, replayed);
     });
     const results = new Array<CreateResult | { readonly error: Error }>(prepared.length);
@@ -143,6 +142,12 @@ export class TaskLifecycle {
       ),
     ]);
     return results;
+  }
+
+  /** The task an idempotency key already names, if any. */
+  async byIdempotencyKey(tenant: string, key: string): Promise<Task | undefined> {
+    const id = await this.deps.records.idempotent(tenant, key);
+    return id === undefined ? undefined : this.deps.records.get(tenant, id);
   }
 
   private async createOne(task: Task, replayed: Task | undefined, unsentReason: string | undefined): Promise<CreateResult | { readonly error: Error }> {

@@ -37,6 +37,17 @@ let place: SharedPlace | undefined;
 const stackPorts = async (): Promise<SharedPlace> =>
   (place ??= { port: await freePort(), sqsPort: await freePort(), dynamoDbPort: await freePort(), prefix: `r${randomUUID().slice(0, 6)}-` });
 
+/** A stack's options on this file's shared place, with a data folder of its own. */
+const restartableStack = async () => ({
+  ...(await stackPorts()),
+  region: 'us-east-1',
+  token: `test-${randomUUID()}`,
+  tenant: 'acme',
+  schedule: false,
+  dataDir: tempDir(),
+  log: () => undefined,
+});
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -50,15 +61,7 @@ describe('the local stack across restarts', () => {
   it(
     'keeps every submitted task through a stop and finishes them after the next start',
     async () => {
-      const options = {
-        ...(await stackPorts()),
-        region: 'us-east-1',
-        token: `test-${randomUUID()}`,
-        tenant: 'acme',
-        schedule: false,
-        dataDir: tempDir(),
-        log: () => undefined,
-      };
+      const options = await restartableStack();
       let stack: LocalStack = await startLocalStack({ ...options, workers: false });
       const submitted = await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: 30 }, (_, i) => ({ type: 'echo', payload: { i } })) });
       expect(submitted.body.accepted).toBe(30);
@@ -104,16 +107,7 @@ describe('the stream across restarts', () => {
   it(
     'delivers the events and counts of writes the stream had not yet delivered when the stack stopped, each once',
     async () => {
-      const options = {
-        ...(await stackPorts()),
-        region: 'us-east-1',
-        token: `test-${randomUUID()}`,
-        tenant: 'acme',
-        schedule: false,
-        workers: false,
-        dataDir: tempDir(),
-        log: () => undefined,
-      };
+      const options = { ...(await restartableStack()), workers: false };
       const submit = async (stack: LocalStack, n: number): Promise<string[]> =>
         (await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: n }, (_, i) => ({ type: 'echo', payload: { i } })) })).body.items.map(
           (t: { id: string }) => t.id,

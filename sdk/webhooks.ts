@@ -5,8 +5,9 @@ import { TaskfleetError } from './errors.js';
  * Webhook signatures, as Stripe makes them: the header
  * `Taskfleet-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
  * The timestamp is signed too, so a captured delivery cannot be replayed later
- * than the tolerance. Standalone (node:crypto only): the delivery function signs
- * with this same file, so both sides cannot drift apart.
+ * than the tolerance. Standalone (node:crypto only): the server signs with its own
+ * copy of the scheme (shared/domain/webhook-signature.ts), and a test checks that
+ * what it signs verifies here, so both sides cannot drift apart.
  *
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetryPolicy } from './domain/webhook.js';
-import type { AddressPolicy } from './adapters/http/address-guard.js';
+import type { AddressPolicy } from './domain/webhook-address.js';
 
 /**
  * Settings of events and webhooks, read once from the environment. The stack sets

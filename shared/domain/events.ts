@@ -1,3 +1,4 @@
+import type { CircuitStatus } from './circuit-breaker.js';
 import type { Job } from './job.js';
 import type { Json, Task, TaskError } from './task.js';
 import { jsonByteLength } from './limits.js';
@@ -74,6 +75,12 @@ export interface TaskfleetEvent {
 export type RecordChange =
   | { readonly kind: 'task'; readonly old?: Task; readonly new?: Task }
   | { readonly kind: 'job'; readonly old?: Job; readonly new?: Job };
+
+/** Any stream record, decoded: a task's or job's change, a circuit's state change, or an item events ignore. */
+export type DecodedRecord =
+  | RecordChange
+  | { readonly kind: 'circuit'; readonly pool: string; readonly from?: CircuitStatus; readonly to?: CircuitStatus }
+  | { readonly kind: 'other' };
 
 /** The events one write makes: none, one, or two (a FAILED task is also dead-lettered). */
 export function eventsOf(change: RecordChange): TaskfleetEvent[] {

@@ -23,6 +23,14 @@ export interface DeliveryQueue {
   deadLetter(message: DeliveryMessage, reason: string): Promise<void>;
 }
 
+/** What one POST of a delivery to a webhook's receiver came to. */
+export type SendOutcome =
+  | { readonly ok: true; readonly status: number }
+  | { readonly ok: false; readonly status?: number; readonly error: string; /** true: retrying cannot help (refused address) */ readonly permanent?: boolean };
+
+/** POSTs one delivery to a receiver (node:http behind the SSRF guard in the stack). */
+export type SendDelivery = (url: string, body: string, headers: Readonly<Record<string, string>>) => Promise<SendOutcome>;
+
 /** A cursor in a tenant's recent events; opaque to clients. */
 export type EventCursor = string;
 

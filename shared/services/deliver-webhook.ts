@@ -1,13 +1,12 @@
-import { signWebhook, SIGNATURE_HEADER } from '../../sdk/webhooks.js';
+import { SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import { nextDeliveryDelay, type DeliveryRetryPolicy, type DeliveryStatus, type Webhook } from '../domain/webhook.js';
-import type { SendOutcome } from '../adapters/http/webhook-sender.js';
-import type { DeliveryMessage, DeliveryQueue } from '../ports/events.js';
+import type { DeliveryMessage, DeliveryQueue, SendDelivery } from '../ports/events.js';
 import type { WebhookStore } from '../ports/webhook-store.js';
 
 export interface DeliveryDeps {
   readonly webhooks: WebhookStore;
   readonly queue: DeliveryQueue;
-  readonly send: (url: string, body: string, headers: Readonly<Record<string, string>>) => Promise<SendOutcome>;
+  readonly send: SendDelivery;
   readonly retry: DeliveryRetryPolicy;
   readonly now: () => Date;
   readonly random: () => number;

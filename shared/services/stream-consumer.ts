@@ -1,6 +1,5 @@
-import { eventsOf, matchesEventType, type TaskfleetEvent } from '../domain/events.js';
+import { eventsOf, matchesEventType, type DecodedRecord, type TaskfleetEvent } from '../domain/events.js';
 import type { Webhook } from '../domain/webhook.js';
-import type { DecodedRecord } from '../adapters/dynamodb/stream-records.js';
 import type { DeliveryMessage, DeliveryQueue, EventLog, EventPublisher } from '../ports/events.js';
 import type { CircuitChange, EventMetrics } from '../ports/event-metrics.js';
 import type { TaskCounters } from '../ports/task-counters.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { checkWebhookUrl, type AddressPolicy } from '../adapters/http/address-guard.js';
+import { checkWebhookUrl, type AddressPolicy } from '../domain/webhook-address.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { MAX_WEBHOOKS_PER_TENANT, parseWebhookInput, toWebhookView, type Webhook, type WebhookView } from '../domain/webhook.js';
 import type { WebhookStore } from '../ports/webhook-store.js';

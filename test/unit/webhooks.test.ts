@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookUrl, isForbiddenAddress, isForbiddenTarget } from '../../shared/adapters/http/address-guard.js';
+import { checkWebhookUrl, isForbiddenAddress, isForbiddenTarget } from '../../shared/domain/webhook-address.js';
 import { sendWebhook } from '../../shared/adapters/http/webhook-sender.js';
 import { DEFAULT_DELIVERY_RETRY, nextDeliveryDelay } from '../../shared/domain/webhook.js';
-import { signWebhook, verifyWebhook, WebhookSignatureError } from '../../sdk/webhooks.js';
+import { SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookSignatureError } from '../../sdk/webhooks.js';
+import { SIGNATURE_HEADER as SERVER_SIGNATURE_HEADER, signWebhook as signDelivery } from '../../shared/domain/webhook-signature.js';
 
 describe('the SSRF guard', () => {
   it.each(['169.254.169.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '127.0.0.1', '::1', 'fc00::1', 'fd00:ec2::254', 'fe80::1', '::ffff:169.254.169.254', '0.0.0.0'])(
@@ -86,6 +87,13 @@ describe('webhook signatures', () => {
     expect(() => verifyWebhook(body, header, 'whsec_x', { nowMs: now + 301_000 })).toThrow(/tolerance/);
     expect(() => verifyWebhook(body, 'v1=abc', 'whsec_x', { nowMs: now })).toThrow(/malformed/);
     expect(() => verifyWebhook(body, undefined, 'whsec_x')).toThrow(/no signature header/);
+  });
+
+  it("verifies what the server's delivery signer signs, under the header name the server sends", () => {
+    const header = signDelivery(body, 'whsec_x', now / 1000);
+    expect(header).toBe(signWebhook(body, 'whsec_x', now / 1000));
+    expect(SERVER_SIGNATURE_HEADER).toBe(SIGNATURE_HEADER);
+    expect(verifyWebhook(body, header, 'whsec_x', { nowMs: now }).id).toBe('e1');
   });
 });
 

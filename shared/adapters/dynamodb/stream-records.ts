@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { CircuitStatus } from '../../domain/circuit-breaker.js';
-import type { RecordChange } from '../../domain/events.js';
+import type { DecodedRecord } from '../../domain/events.js';
 import { TABLE } from '../../topology/table.js';
 import { fromJobItem } from './dynamodb-job-store.js';
 import { fromTaskItem } from './task-item.js';
@@ -50,11 +50,6 @@ export const STREAM_FILTER_PATTERNS: readonly object[] = [
 ];
 
 type Image = Record<string, AttributeValue> | undefined;
-
-export type DecodedRecord =
-  | RecordChange
-  | { readonly kind: 'circuit'; readonly pool: string; readonly from?: CircuitStatus; readonly to?: CircuitStatus }
-  | { readonly kind: 'other' };
 
 /** A stream record's images (DynamoDB JSON, as Lambda and DynamoDB Streams give them) → a change. */
 export function decodeStreamRecord(oldImage: Image, newImage: Image): DecodedRecord {

@@ -1,11 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { guardedLookup, isForbiddenTarget, portOf, type AddressPolicy } from './address-guard.js';
+import { isForbiddenTarget, portOf, type AddressPolicy } from '../../domain/webhook-address.js';
+import type { SendOutcome } from '../../ports/events.js';
+import { guardedLookup } from './address-guard.js';
 
-export type SendOutcome =
-  | { readonly ok: true; readonly status: number }
-  | { readonly ok: false; readonly status?: number; readonly error: string; /** true: retrying cannot help (refused address) */ readonly permanent?: boolean };
 
 export interface SenderOptions extends AddressPolicy {
   /** @default 10_000 */

@@ -139,7 +139,7 @@ function report(): void {
     `${fixed(f.hottest.share * 100, 1)} % ${f.hottest.key}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => '  ' + cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
   console.log(`\ntaskfleet cost per task — measured on a local stack (DynamoDB Local stream + counted calls), Node ${process.version}`);
   console.log(`  prices: us-east-1 on-demand list, ${PRICES.asOf}: DynamoDB $0.625/M write request units, $0.125/M read request units; SQS standard $0.40/M requests`);
   console.log(`  task payloads: ${JSON.stringify(ONE_KB_RECORD_PAYLOAD).length} B JSON (record with its echoed result ≈ 1 KB); "1 KB payload" row: ${JSON.stringify(ONE_KB_PAYLOAD).length} B`);

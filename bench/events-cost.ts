@@ -164,7 +164,7 @@ export function printEventsCost(rows: readonly { name: string; figures: EventsFi
     `$${f2(f.lambdaLoaded + f.sns + f.eventLog + f.counters)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string => '  ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]): string => `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`;
   console.log('\ntaskfleet events cost per task — the same runs, the stream consumer measured (issue #14)');
   console.log(`  prices: ${EVENT_PRICES.asOf}: Lambda arm64 $0.20/M requests + $${EVENT_PRICES.lambdaGbSecond}/GB-s; SNS $0.50/M requests (64 KiB each); DynamoDB $0.625/M WU`);
   console.log(line(header));

@@ -163,13 +163,16 @@ for (let i = 0; i < tasks.length; i += 50) {
   // 503 timeout on a slow table: the same idempotency keys make the retry safe.
   while (answer.status === 503) (timeouts++, (answer = await call('POST', '/tasks/batch', { tasks: batch })));
   if (answer.status !== 202) throw new Error(`batch answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-  answer.body.items.forEach((item: { index: number; id?: string; pool?: string; priority?: string; status: number; error?: { code?: string; message?: string } }) => {
+  for (const item of answer.body.items as { index: number; id?: string; pool?: string; priority?: string; status: number; error?: { code?: string; message?: string } }[]) {
     const key = String(batch[item.index]?.idempotencyKey);
-    if (item.id === undefined) return void refusedAnswers.set(key, { status: item.status, ...(item.error ?? {}) });
+    if (item.id === undefined) {
+      refusedAnswers.set(key, { status: item.status, ...(item.error ?? {}) });
+      continue;
+    }
     refusedAnswers.delete(key);
     ids.add(item.id);
     placed.set(item.id, `${item.pool}-${item.priority}`);
-  });
+  }
 }
 if (timeouts > 0) console.log(`${timeouts} batches timed out (503) and were retried with the same idempotency keys`);
 const accepted = ids.size;

@@ -1,5 +1,5 @@
 import { NestedStack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import {
   AUTHORIZER_ACCESS,
   AUTHORIZER_ENTRY,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FieldError } from '../errors.js';
 import { DEFAULT_PRIORITY, PRIORITIES, type Priority } from './priority.js';
 import { LIMITS } from './limits.js';
-import { type ParseResult } from './task-input.js';
+import type { ParseResult } from './task-input.js';
 import { capability, idempotencyKey, jsonDepth, MAX_JSON_DEPTH, toFieldErrors, tooDeep, typeName } from './validation.js';
 import type { Json } from './task.js';
 import type { Expansion } from './job-expansion.js';

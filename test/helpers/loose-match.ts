@@ -12,6 +12,7 @@
 
 const PLACEHOLDERS: readonly [RegExp, string][] = [
   // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the terminal's colour codes, which start with ESC
   [/\x1b\[[0-9;]*m/g, ''],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<id>'],
   [/\b(wh|whsec)_[A-Za-z0-9]+/g, '$1_<id>'],
@@ -27,13 +28,13 @@ export function normalise(line: string): string {
   return out;
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Does one printed line match one shown line? */
 export function lineMatches(shown: string, printed: string): boolean {
   const pattern = normalise(shown)
     .split('…')
-    .map(escape)
+    .map(escapeRegExp)
     .join('.*?');
   return new RegExp(`^${pattern}$`).test(normalise(printed));
 }

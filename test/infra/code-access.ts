@@ -191,9 +191,15 @@ export function readCodeAccess(root: string, entries: readonly string[]): CodeAc
       };
 
       const reachDeclaration = (decl: ts.Declaration): void => {
-        if (isFunctionLike(decl)) return reach(decl);
+        if (isFunctionLike(decl)) {
+          reach(decl);
+          return;
+        }
         // A local variable's initializer runs in its function, already visited; a module's at import.
-        if (ts.isVariableDeclaration(decl)) return ts.isSourceFile(decl.parent.parent.parent) ? reach(decl.initializer) : undefined;
+        if (ts.isVariableDeclaration(decl)) {
+          if (ts.isSourceFile(decl.parent.parent.parent)) reach(decl.initializer);
+          return;
+        }
         if (ts.isPropertyDeclaration(decl)) reach(decl.initializer);
         // A property read: whatever function a typed object put there, or a class that implements it.
         if (ts.isPropertySignature(decl) || ts.isMethodSignature(decl) || ts.isPropertyDeclaration(decl)) {

@@ -39,7 +39,7 @@ describe('events pipeline', () => {
       StartingPosition: 'LATEST',
       DestinationConfig: { OnFailure: { Destination: t.arnOf(t.stack.events.streamFailures) } },
     });
-    const patterns = (mapping?.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
+    const patterns = (mapping!.Properties.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern));
     expect(patterns.length).toBeGreaterThanOrEqual(3);
     expect(JSON.stringify(patterns)).toContain('CIRCUIT');
   });

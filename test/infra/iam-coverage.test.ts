@@ -53,7 +53,7 @@ function declaredEntries(): { name: string; entry: string; access: Access; mappi
 }
 
 /** Every deployed function with its declared access and, for a worker, its pool. */
-export function declaredFunctions(): { name: string; fn: TaskfleetFunction; access: Access; pool?: string }[] {
+function declaredFunctions(): { name: string; fn: TaskfleetFunction; access: Access; pool?: string }[] {
   return [
     ...ROUTES.map((r) => ({ name: r.functionName, fn: t.byRoute(r.routeKey), access: r.access })),
     { name: 'Authorizer', fn: t.stack.functions.authorizer, access: AUTHORIZER_ACCESS },
@@ -72,7 +72,7 @@ const actionsIn = (...parts: Access[]): Set<string> => new Set(parts.flatMap((a)
  * Declared against called: `unused` is privilege no code path (nor the function's
  * event-source mapping) uses, `missing` an action the code calls that no grant covers.
  */
-export function compareWithCode(declared: Access, mapping: Access, called: ReadonlySet<string>): { unused: string[]; missing: string[] } {
+function compareWithCode(declared: Access, mapping: Access, called: ReadonlySet<string>): { unused: string[]; missing: string[] } {
   const want = actionsIn(declared);
   const have = new Set([...called, ...actionsIn(mapping)]);
   return { unused: [...want].filter((a) => !have.has(a)).sort(), missing: [...have].filter((a) => !want.has(a)).sort() };

@@ -46,7 +46,7 @@ describe('rate limits', () => {
     expect(spanMs).toBeLessThan(60_000);
     // Never early: the k-th start waits for the k-th token (10 at once, then one per 100 ms),
     // less the second of slack a held token allows. Load only makes starts later.
-    starts.forEach((start, k) => expect(start - (starts[0] as number)).toBeGreaterThanOrEqual((k - 9) * 100 - 1000));
+    for (const [k, start] of starts.entries()) expect(start - (starts[0] as number)).toBeGreaterThanOrEqual((k - 9) * 100 - 1000);
     // A waiter reserves its token when first refused and starts on it: at most one wait each (~n, not ~n²/2r).
     expect(refused).toBeLessThanOrEqual(100);
     expect(rows.every((r) => r.attempts === 1)).toBe(true);

@@ -61,7 +61,7 @@ describe('priorities under saturation', () => {
       const finished: { priority: Priority; status: string; startedAt: string }[] = await Promise.all(ids.map(async (id) => (await api('GET', `/tasks/${id}`)).body));
       const order = [...finished].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt));
       const ranks: Record<Priority, number[]> = { critical: [], high: [], normal: [], low: [] };
-      order.forEach((t, rank) => ranks[t.priority].push(rank));
+      for (const [rank, t] of order.entries()) ranks[t.priority].push(rank);
       const medians = Object.fromEntries(PRIORITIES.map((p) => [p, median(ranks[p])])) as Record<Priority, number>;
       console.log(`median start rank by priority (of ${order.length})`, medians);
 

@@ -6,8 +6,8 @@
  * here says so on its first line (`# not run: <why>`) and is reported skipped.
  * The conventions are in test/helpers/readme-examples.ts.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,7 +63,10 @@ function run(command: string, args: readonly string[], input?: string): Promise<
     // A process an example left running in the background (an agent not stopped) would hold the
     // pipes open and keep 'close' from coming: once the example's own process exits, give its
     // output a moment to drain, then stop reading.
-    child.on('exit', () => setTimeout(() => [child.stdout, child.stderr].forEach((s) => s.destroy()), 5_000).unref());
+    child.on('exit', () => setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, 5_000).unref());
     child.stdin.end(input ?? '');
   });
 }

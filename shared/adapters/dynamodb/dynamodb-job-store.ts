@@ -151,7 +151,7 @@ export class DynamoDbJobStore implements JobStore {
       removes.push('#apk', '#ask');
       Object.assign(names, { '#apk': due.partitionKey, '#ask': due.sortKey });
     }
-    from.forEach((status, i) => (values[`:from${i}`] = status));
+    for (const [i, status] of from.entries()) values[`:from${i}`] = status;
     try {
       await this.db.send(
         new UpdateCommand({

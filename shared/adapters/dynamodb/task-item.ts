@@ -77,7 +77,7 @@ export function fromTaskItem(item: TaskItem): Task {
   task.revision = Number(item.revision ?? 0);
   task.payload = JSON.parse(String(item.payloadJson ?? 'null')) as Json;
   if (typeof item.resultJson === 'string') task.result = JSON.parse(item.resultJson) as Json;
-  const { ready, due } = TABLE.indexes;
+  const { ready } = TABLE.indexes;
   if (typeof item[ready.partitionKey] === 'string' && typeof item[ready.sortKey] === 'string') {
     task.ready = { shard: Number(String(item[ready.partitionKey]).split('#').pop()), key: item[ready.sortKey], since: String(item.readySince ?? item.createdAt) };
   }

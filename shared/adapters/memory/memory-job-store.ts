@@ -59,7 +59,7 @@ export class MemoryJobStore implements JobStore {
   }
 
   async putChunks(tenant: string, jobId: string, chunks: readonly ItemChunk[]): Promise<void> {
-    chunks.forEach((chunk, n) => this.chunks.set(key(tenant, `${jobId}#${n}`), chunk));
+    for (const [n, chunk] of chunks.entries()) this.chunks.set(key(tenant, `${jobId}#${n}`), chunk);
   }
 
   async getChunk(tenant: string, jobId: string, n: number): Promise<ItemChunk | undefined> {

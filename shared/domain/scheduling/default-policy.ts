@@ -163,8 +163,10 @@ type Capable = (c: Candidate) => readonly AgentProfile[];
 function lazily(compute: Capable): Capable {
   const memo = new Map<string, readonly AgentProfile[]>();
   return (c) => {
-    let value = memo.get(c.id);
-    if (value === undefined) memo.set(c.id, (value = compute(c)));
+    const known = memo.get(c.id);
+    if (known !== undefined) return known;
+    const value = compute(c);
+    memo.set(c.id, value);
     return value;
   };
 }

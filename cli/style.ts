@@ -36,7 +36,3 @@ export function paintStatus(status: string, text: string = status, on: boolean =
   const colour = STATUS_COLOURS[status as TaskStatus | JobStatus];
   return on && colour !== undefined ? style(colour, text) : text;
 }
-
-export function paint(colour: Colour, text: string, on: boolean = colourOn()): string {
-  return on ? style(colour, text) : text;
-}

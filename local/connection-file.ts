@@ -1,11 +1,11 @@
-import { findConnection, removeConnectionFile, writeConnectionFile, type Connection } from '../shared/connection-file.js';
+import { findConnection, removeConnectionFile, writeConnectionFile } from '../shared/connection-file.js';
 
 /**
  * `npm start` leaves its URL and token in the user's config folder (see
  * shared/connection-file.ts), so `npm run demo` and the `taskfleet` command
  * find the local stack from any folder without copying the token by hand.
  */
-export { findConnection, type Connection };
+export { findConnection };
 
 let remembered: string | undefined;
 

@@ -31,7 +31,7 @@ import type {
 } from './types.js';
 
 // Kept importable from here for code written before types.ts.
-export type { BatchItem, DeadLetterView, JobView, LeasedTask, RegisteredWorker, RegisterWorker, SubmitJob, SubmitTask, Submitted } from './types.js';
+export type { DeadLetterView, JobView, LeasedTask, SubmitJob, SubmitTask, Submitted } from './types.js';
 export type { WaitOptions } from './poll.js';
 
 /**

@@ -86,12 +86,6 @@ export class ConflictError extends TaskfleetError {
   }
 }
 
-export class RouteNotFoundError extends TaskfleetError {
-  constructor(routeKey: string) {
-    super(404, 'no_such_route', `no route ${routeKey}`);
-  }
-}
-
 export class DuplicateTaskIdError extends ConflictError {
   constructor(id: string, field = 'id') {
     super('duplicate_id', `a task with id ${id} already exists`, [{ field, message: `${id} is already taken` }]);

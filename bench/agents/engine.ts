@@ -27,11 +27,6 @@ export interface RunResult {
   readonly end: number;
 }
 
-export interface Start {
-  readonly task: string;
-  readonly agent: string;
-}
-
 /** The dispatcher's view at one instant: what waits (in arrival order) and every agent's free room. */
 export interface Instant {
   readonly now: number;

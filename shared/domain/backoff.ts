@@ -3,8 +3,6 @@ export interface BackoffPolicy {
   readonly capSeconds: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseSeconds: 2, capSeconds: 300 };
-
 /**
  * Exponential backoff with full jitter: uniform in [0, min(cap, base·2^(attempt-1))].
  * `random` is injected (0 ≤ r < 1) so the core stays pure and tests exact.

@@ -1,13 +1,6 @@
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { AuthVerdict } from '../domain/token.js';
 
-/** What the Lambda authorizer puts in the request context for a known token. */
-export interface TenantContext {
-  readonly tenant: string;
-  /** An operator's token: may see pool-wide figures (shared queue depths, DLQs, circuits). */
-  readonly operator?: boolean;
-}
-
 /**
  * The authorizer's context as a route receives it. The authorizer lets every
  * request through and says who it is or why it is no one, so that the route

@@ -12,8 +12,6 @@ export type { JobDeps } from './deps.js';
 import { cancelTasks, cancelUnfinished, stageIds } from './cancel-children.js';
 import { continueExpansion, expandJob, expansionPool } from './expand-job.js';
 
-export { cancelUnfinished } from './cancel-children.js';
-
 /** How long stored items are kept: far longer than any expansion takes, or is resumed in. */
 const CHUNK_RETENTION_MS = 7 * 24 * 3600 * 1000;
 /** A job of one step is expanded inside the request, within this budget (API Gateway waits 29 s). */

@@ -165,7 +165,7 @@ export const ticksSchedules: Access = access(keepsSchedules, createsTasks, trans
 
 /** A tenant's webhooks, one item each under one partition: created (PutItem, after counting the partition), listed, deleted by key. */
 export const createsWebhooks: Access = { table: ['dynamodb:PutItem', 'dynamodb:Query'] };
-export const listsWebhooks: Access = queriesPartitions;
+export const listsWebhooks: Access = access(queriesPartitions);
 export const deletesWebhooks: Access = { table: ['dynamodb:DeleteItem'] };
 
 /**
@@ -177,7 +177,7 @@ export const deletesWebhooks: Access = { table: ['dynamodb:DeleteItem'] };
  */
 export const keepsRateLimits: Access = { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] };
 /** GET /rate-limits: one Query. */
-export const listsRateLimits: Access = queriesPartitions;
+export const listsRateLimits: Access = access(queriesPartitions);
 /** DELETE /rate-limits/{type}: one DeleteItem. */
 export const removesRateLimits: Access = { table: ['dynamodb:DeleteItem'] };
 

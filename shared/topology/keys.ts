@@ -10,8 +10,3 @@
 export function tenantKey(tenant: string, kind: string, id: string): string {
   return `${tenant}#${kind}#${id}`;
 }
-
-/** The prefix of every key `tenantKey(tenant, kind, *)` makes: for begins_with queries. */
-export function tenantKeyPrefix(tenant: string, kind: string): string {
-  return `${tenant}#${kind}#`;
-}

@@ -48,5 +48,3 @@ export const TABLE = {
   /** Shards of each timer kind. */
   dueShards: 8,
 } as const;
-
-export type IndexName = keyof typeof TABLE.indexes;

@@ -85,9 +85,6 @@ export function fromTaskItem(item: TaskItem): Task {
   return task as unknown as Task;
 }
 
-/** Is this item a task record (for stream consumers)? */
-export const isTaskItem = (item: TaskItem): boolean => item[TABLE.sortKey] === TASK_SK;
-
 /** A job child's counter shard: beside the job item. */
 export const jobCountKey = (tenant: string, jobId: string, shard: number): Record<string, string> => ({
   [TABLE.partitionKey]: tenantKey(tenant, 'job', jobId),

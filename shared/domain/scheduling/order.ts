@@ -39,11 +39,6 @@ function compareKeys(a: ReadyKey, b: ReadyKey): number {
   return a[3] < b[3] ? -1 : a[3] > b[3] ? 1 : 0;
 }
 
-/** Compares two candidates in ready-set order at `now`; ties fall back to the id so the order is total. */
-export function compareReady(now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG) {
-  return (a: Candidate, b: Candidate): number => compareKeys(readyKey(a, now, config), readyKey(b, now, config));
-}
-
 /** The candidates in ready-set order at `now` (each key computed once). */
 export function readyOrder(candidates: readonly Candidate[], now: Date, config: SchedulingConfig = DEFAULT_SCHEDULING_CONFIG): Candidate[] {
   return candidates

@@ -1,9 +1,11 @@
+import { TERMINAL_STATUSES } from '../shared/domain/task-status.js';
+
 /**
  * The counting of a fault run (bench/fault-run.ts), pure so a test can check it:
  * where every accepted task ended, and which ran more than once and why.
  */
 
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 
 /** What `GET /tasks/{id}` answered at the end (undefined: 404, lost). */
 export interface FinalView {
@@ -82,7 +84,7 @@ export function countFaultRun(
     const why = !onAgents ? explainLambda(view, options.restarts, timeouts) : holders.length > 1 ? explainAgents(id, holders, options.restarts, timeouts) : faults ? { explainedBy: 'lost lease answer' as const } : {};
     ranTwice.push({ id, attempts: view.attempts, agents: holders.length, ...why });
   }
-  const finished = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'].reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
+  const finished = TERMINAL_STATUSES.reduce((sum, s) => sum + (byStatus[s] ?? 0), 0);
   return { accepted: ids.length, byStatus, finished, lost, stuck, ranTwice };
 }
 

@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../local/free-port.js';
 import { taskKey } from '../shared/adapters/dynamodb/task-item.js';
+import { TERMINAL_STATUSES } from '../shared/domain/task-status.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { counterDifferences, countEvents, countFaultRun, passed, summaryLine, timedOutAttempts, type AgentRecord, type EventCounts, type FinalView, type LoggedEvent } from './fault-accounting.js';
 
@@ -37,7 +38,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const TOKEN = `tf_fault_${Date.now()}`;
 /** When the run began: the event log is read from here to explain a re-run. */
 const runStartedAt = Date.now();
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED']);
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_STATUSES);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const dataDir = mkdtempSync(join(tmpdir(), 'taskfleet-faults-'));

@@ -10,12 +10,10 @@ export type TaskStatus = (typeof TASK_STATUS)[keyof typeof TASK_STATUS];
 
 export const TASK_STATUSES = Object.values(TASK_STATUS) as readonly TaskStatus[];
 
-const TERMINAL: ReadonlySet<TaskStatus> = new Set([
-  TASK_STATUS.COMPLETED,
-  TASK_STATUS.FAILED,
-  TASK_STATUS.CANCELLED,
-  TASK_STATUS.EXPIRED,
-]);
+/** Where every accepted task ends: the statuses no transition leaves. */
+export const TERMINAL_STATUSES: readonly TaskStatus[] = [TASK_STATUS.COMPLETED, TASK_STATUS.FAILED, TASK_STATUS.CANCELLED, TASK_STATUS.EXPIRED];
+
+const TERMINAL: ReadonlySet<TaskStatus> = new Set(TERMINAL_STATUSES);
 
 export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL.has(status);

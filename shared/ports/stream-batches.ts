@@ -1,5 +1,14 @@
 import type { TaskStatus } from '../domain/task-status.js';
 
+/** Each tenant's count changes by status, from one batch. */
+export type StatusDeltas = ReadonlyMap<string, Partial<Record<TaskStatus, number>>>;
+
+/** The second half of a batch a bisection would retry: marked with the batch's openedAt. */
+export interface BatchHalf {
+  readonly batchId: string;
+  readonly openedAt: Date;
+}
+
 /** A stream batch as the consumer left it: when it was first seen, and through which record it was counted. */
 export interface StreamBatchState {
   /** The first delivery's clock: every delivery writes the batch's event-log items under the same keys. */
@@ -24,13 +33,7 @@ export interface StreamBatches {
    * the second half a bisection would retry, see `secondHalfOf`), with the batch's
    * openedAt, so that half comes back known instead of counted again.
    */
-  count(
-    batchId: string,
-    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
-    previous: string | undefined,
-    through: string,
-    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
-  ): Promise<boolean>;
+  count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean>;
 }
 
 /** Stream sequence numbers are decimal strings of up to 40 digits: compared as integers. */

@@ -4,7 +4,7 @@ import { nextStageId } from '../domain/follow-ups.js';
 import { NotFoundError } from '../errors.js';
 import { mapWithConcurrency } from '../concurrency.js';
 import type { JobDeps } from './deps.js';
-import { continueExpansion } from './job-messages.js';
+import { handOver } from './job-messages.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 
 /**
@@ -66,11 +66,7 @@ export async function cancelChildren(
   let slowestMs = 0;
   for (let cursor = job.cancelCursor ?? 0, first = true; ; first = false) {
     // At least one step per run, so a cancellation always moves.
-    if (!first && remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
-      await deps.jobs.releaseExpansion(tenant, jobId, run);
-      await continueExpansion(deps, job);
-      return 'handed-over';
-    }
+    if (!first && remainingMs() < Math.max(reserveMs, 3 * slowestMs)) return await handOver(deps, job, run);
     const stepStarted = Date.now();
     const step = nextCancelStep(job, cursor);
     const ids = Array.from({ length: step.to - step.from }, (_, i) => childId(jobId, step.from + i));

@@ -5,7 +5,7 @@ import { newTask, type Json, type Task } from '../domain/task.js';
 import { isCancelling } from '../domain/job-cancellation.js';
 import { cancelChildren, cancelTasks, cancelUnfinished, type CancellationOutcome } from './cancel-children.js';
 import type { JobDeps } from './deps.js';
-import { continueExpansion } from './job-messages.js';
+import { continueExpansion, handOver } from './job-messages.js';
 
 export { continueExpansion, expansionPool } from './job-messages.js';
 
@@ -61,11 +61,7 @@ export async function expandJob(deps: JobDeps, tenant: string, jobId: string, re
   let slowestMs = 0;
   const reserveMs = Math.max(EXPANSION_RESERVE_MS, remainingMs() / 2);
   for (let step = nextStep(expandable, job.expanded ?? 0); step !== undefined; step = nextStep(expandable, step.to), suspect = false) {
-    if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) {
-      await deps.jobs.releaseExpansion(tenant, jobId, run);
-      await continueExpansion(deps, job);
-      return 'handed-over';
-    }
+    if (remainingMs() < Math.max(reserveMs, 3 * slowestMs)) return await handOver(deps, job, run);
     const stepStarted = Date.now();
     const chunk = chunks.get(step.chunk) ?? (await deps.jobs.getChunk(tenant, jobId, step.chunk));
     if (chunk === undefined) return await failJob(deps, job, run, remainingMs, `chunk ${step.chunk} of the job's items is missing (expired before it was expanded)`);

@@ -17,6 +17,17 @@ export async function continueExpansion(deps: JobDeps, job: Pick<Job, 'id' | 'te
   return failed.length === 0;
 }
 
+/**
+ * Lets go of a job's background work this run held and asks another run to carry on
+ * (the time left is too short for the next step): the expansion's and the
+ * cancellation's way out before their Lambda times out.
+ */
+export async function handOver(deps: JobDeps, job: Pick<Job, 'id' | 'tenant'>, run: string): Promise<'handed-over'> {
+  await deps.jobs.releaseExpansion(job.tenant, job.id, run);
+  await continueExpansion(deps, job);
+  return 'handed-over';
+}
+
 /** Where expansion messages go: the first Lambda pool (undefined when every pool runs on agents). */
 export function expansionPool(deps: Pick<JobDeps, 'pools'>): string | undefined {
   return deps.pools.find((pool) => pool.runsOn === 'lambda')?.name;

@@ -1,3 +1,5 @@
+import { TERMINAL_STATUSES } from '../../shared/domain/task-status.js';
+
 /** Polls `read` until `done` holds; throws with the last value after `timeoutMs`. */
 export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -10,4 +12,4 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   return last;
 }
 
-export const TERMINAL = ['COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED'];
+export const TERMINAL: readonly string[] = TERMINAL_STATUSES;

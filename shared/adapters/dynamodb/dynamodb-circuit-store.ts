@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { circuitKeyInPool, CLOSED_CIRCUIT, type CircuitScope, type CircuitState } from '../../domain/circuit-breaker.js';
 import type { CircuitStore, VersionedCircuit } from '../../ports/circuit-store.js';
 import { TABLE } from '../../topology/table.js';
+import { queryPages } from './query-pages.js';
 
 /** A pool's circuits share a partition, so /stats lists them with one query. */
 const SORT_PREFIX = 'CIRCUIT#';
@@ -52,22 +53,15 @@ export class DynamoDbCircuitStore implements CircuitStore {
 
   async list(pool: string): Promise<readonly CircuitState[]> {
     const states: CircuitState[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // begins_with: skips the one-per-pool item (sort key `CIRCUIT`) of the layout before circuits were per type.
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-          ExpressionAttributeValues: { ':pk': `CIRCUIT#${pool}`, ':prefix': SORT_PREFIX },
-          ConsistentRead: true,
-          ...(ExclusiveStartKey !== undefined ? { ExclusiveStartKey } : {}),
-        }),
-      );
-      states.push(...(page.Items ?? []).map(fromItem));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey !== undefined);
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      // begins_with: skips the one-per-pool item (sort key `CIRCUIT`) of the layout before circuits were per type.
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
+      ExpressionAttributeValues: { ':pk': `CIRCUIT#${pool}`, ':prefix': SORT_PREFIX },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) states.push(...(page.Items ?? []).map(fromItem));
     return states;
   }
 }

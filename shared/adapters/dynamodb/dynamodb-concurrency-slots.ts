@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SlotHolder } from '../../domain/concurrency-slots.js';
 import type { AcquireOutcome, ConcurrencySlots } from '../../ports/concurrency-slots.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
+import { batchGetItems } from './batch-get.js';
 
 /**
  * One item per tenant × concurrency key: `<tenant>#conc#<key>` / `conc`, with
@@ -70,19 +71,8 @@ export class DynamoDbConcurrencySlots implements ConcurrencySlots {
 
   async holders(tenant: string, keys: readonly string[]): Promise<ReadonlyMap<string, readonly SlotHolder[]>> {
     const found = new Map<string, readonly SlotHolder[]>(keys.map((k) => [k, []]));
-    const unique = [...new Set(keys)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((k) => slotKey(tenant, k)) },
-      };
-      while (request !== undefined && Object.keys(request).length > 0) {
-        const answer = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of answer.Responses?.[this.tableName] ?? []) {
-          found.set(String(item.key), fromHolders(item.holders as Record<string, { attempt: number; at: number }> | undefined));
-        }
-        request = answer.UnprocessedKeys as typeof request;
-      }
-    }
+    const items = await batchGetItems(this.db, this.tableName, [...new Set(keys)].map((k) => slotKey(tenant, k)));
+    for (const item of items) found.set(String(item.key), fromHolders(item.holders as Record<string, { attempt: number; at: number }> | undefined));
     return found;
   }
 

@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { burstMs, intervalMs, MAX_RESERVE_MS, nextTokenAt, type RateLimit, type TakeDecision } from '../../domain/rate-limit.js';
 import type { RateLimitStore, StoredRateLimit } from '../../ports/rate-limits.js';
 import { TABLE } from '../../topology/table.js';
+import { queryPages } from './query-pages.js';
 
 /**
  * A tenant's rate limits: `<tenant>#ratelimits` / `<type>`, one item per task type
@@ -46,18 +47,14 @@ export class DynamoDbRateLimits implements RateLimitStore {
 
   async list(tenant: string): Promise<readonly StoredRateLimit[]> {
     const limits: StoredRateLimit[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': partition(tenant) },
-          ConsistentRead: true,
-          ...(start !== undefined ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': partition(tenant) },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         limits.push({
           type: String(item.type),
@@ -65,8 +62,7 @@ export class DynamoDbRateLimits implements RateLimitStore {
           ...(item.tat !== undefined ? { tat: Number(item.tat) } : {}),
         });
       }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    }
     return limits;
   }
 

@@ -1,6 +1,7 @@
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ReadyTenant, ReadyTenants } from '../../ports/backlog.js';
 import { TABLE } from '../../topology/table.js';
+import { queryPages } from './query-pages.js';
 
 /** A mark lives two days past its last renewal; the sweep renews it daily while work waits. */
 const LIFETIME_SECONDS = 2 * 24 * 3600;
@@ -45,24 +46,19 @@ export class DynamoDbReadyTenants implements ReadyTenants {
 
   async list(pool: string, now: Date): Promise<readonly ReadyTenant[]> {
     const marks: ReadyTenant[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
-          ExpressionAttributeValues: { ':pk': `READY#${pool}` },
-          ExclusiveStartKey: start,
-        }),
-      );
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+      ExpressionAttributeValues: { ':pk': `READY#${pool}` },
+    });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const expires = Number(item[TABLE.ttlAttribute]) * 1000;
         // TTL deletes lag by up to days: a lapsed mark is ignored until it goes.
         if (expires > now.getTime()) marks.push({ tenant: String(item[TABLE.sortKey]), seenAt: String(item.seenAt), expiresAt: new Date(expires).toISOString() });
       }
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
+    }
     return marks;
   }
 }

@@ -1,7 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { TaskStatus } from '../../domain/task-status.js';
-import type { StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
+import type { BatchHalf, StatusDeltas, StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
 import { TABLE } from '../../topology/table.js';
 import { counterUpdate } from './dynamodb-task-counters.js';
 
@@ -40,13 +39,7 @@ export class DynamoDbStreamBatches implements StreamBatches {
     return { openedAt: new Date(String(Attributes?.openedAt ?? now.toISOString())), ...(typeof Attributes?.countedThrough === 'string' ? { countedThrough: Attributes.countedThrough } : {}) };
   }
 
-  async count(
-    batchId: string,
-    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
-    previous: string | undefined,
-    through: string,
-    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
-  ): Promise<boolean> {
+  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean> {
     // The mark moves only from what this delivery read: a concurrent or earlier
     // delivery that counted first cancels the whole transaction, counters included.
     const mark = {

@@ -6,6 +6,7 @@ import { TABLE } from '../../topology/table.js';
 import { decodeListCursor, encodeListCursor, summaryOf, wantsItem } from '../task-list.js';
 import { DynamoDbTaskRecords } from './dynamodb-task-records.js';
 import { dueShardKey, INDEXED_STATUSES, listShardKey, readyShardKey, statusShardKey } from './task-item.js';
+import { queryPages } from './query-pages.js';
 
 /**
  * Queries over the sharded indexes: every shard is queried in parallel and the
@@ -79,12 +80,10 @@ export class DynamoDbTaskQueries implements TaskQueries {
   /** Up to `limit` items of one shard past the key condition, following pages (a filter can thin a page). */
   private async queryAll(input: QueryCommandInput, limit: number): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(new QueryCommand({ ...input, Limit: limit, ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}) }));
+    for await (const page of queryPages(this.db, { ...input, Limit: limit })) {
       items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length < limit);
+      if (items.length >= limit) break;
+    }
     return items.slice(0, limit);
   }
 

@@ -1,12 +1,10 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
   PutCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type BatchGetCommandOutput,
   type BatchWriteCommandOutput,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,6 +13,7 @@ import type { CommitOutcome, TaskRecords, TaskWrite } from '../../ports/task-rec
 import { mapWithConcurrency } from '../../concurrency.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
+import { batchGetItems } from './batch-get.js';
 import { diffUpdate } from './diff-update.js';
 import { fromTaskItem, jobCountKey, taskKey, toTaskItem } from './task-item.js';
 
@@ -40,17 +39,9 @@ export class DynamoDbTaskRecords implements TaskRecords {
   }
 
   async getMany(tenant: string, ids: readonly string[]): Promise<readonly Task[]> {
-    const found = new Map<string, Task>();
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((id) => taskKey(tenant, id));
-      for (let round = 0; keys !== undefined && keys.length > 0; round++) {
-        if (round > 0) await sleep(20 * 2 ** Math.min(round, 6));
-        const page: BatchGetCommandOutput = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of page.Responses?.[this.tableName] ?? []) found.set(String(item.id), fromTaskItem(item));
-        keys = page.UnprocessedKeys?.[this.tableName]?.Keys;
-      }
-    }
+    const keys = [...new Set(ids)].map((id) => taskKey(tenant, id));
+    const items = await batchGetItems(this.db, this.tableName, keys, { consistentRead: true });
+    const found = new Map(items.map((item) => [String(item.id), fromTaskItem(item)]));
     return ids.flatMap((id) => found.get(id) ?? []);
   }
 

@@ -1,5 +1,4 @@
-import type { TaskStatus } from '../../domain/task-status.js';
-import type { StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
+import type { BatchHalf, StatusDeltas, StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
 import type { MemoryTaskCounters } from './memory-task-counters.js';
 
 export class MemoryStreamBatches implements StreamBatches {
@@ -13,13 +12,7 @@ export class MemoryStreamBatches implements StreamBatches {
     return state;
   }
 
-  async count(
-    batchId: string,
-    deltas: ReadonlyMap<string, Partial<Record<TaskStatus, number>>>,
-    previous: string | undefined,
-    through: string,
-    secondHalf?: { readonly batchId: string; readonly openedAt: Date },
-  ): Promise<boolean> {
+  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean> {
     const state = this.batches.get(batchId);
     if (state === undefined || state.countedThrough !== previous) return false;
     const half = secondHalf === undefined ? undefined : this.batches.get(secondHalf.batchId);

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeliveryMessage, DeliveryQueue } from '../../ports/events.js';
+import { sendInBatches } from '../send-in-batches.js';
 
-const BATCH = 10;
 /** SQS's longest DelaySeconds. */
 export const MAX_DELAY_SECONDS = 900;
 
@@ -14,26 +14,18 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   ) {}
 
   async send(messages: readonly DeliveryMessage[], delaySeconds = 0): Promise<readonly number[]> {
-    const failed: number[] = [];
-    for (let start = 0; start < messages.length; start += BATCH) {
-      const chunk = messages.slice(start, start + BATCH);
-      try {
-        const response = await this.sqs.send(
-          new SendMessageBatchCommand({
-            QueueUrl: this.queueUrl,
-            Entries: chunk.map((message, i) => ({
-              Id: String(i),
-              MessageBody: JSON.stringify(message),
-              ...(delaySeconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
-            })),
-          }),
-        );
-        for (const f of response.Failed ?? []) failed.push(start + Number(f.Id));
-      } catch {
-        failed.push(...chunk.map((_, i) => start + i));
-      }
-    }
-    return failed;
+    return sendInBatches(messages, (batch) =>
+      this.sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: this.queueUrl,
+          Entries: batch.map((message, i) => ({
+            Id: String(i),
+            MessageBody: JSON.stringify(message),
+            ...(delaySeconds > 0 ? { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)) } : {}),
+          })),
+        }),
+      ),
+    );
   }
 
   async deadLetter(message: DeliveryMessage, reason: string): Promise<void> {

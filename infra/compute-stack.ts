@@ -3,9 +3,9 @@ import type { Construct } from 'constructs';
 import {
   AUTHORIZER_ACCESS,
   AUTHORIZER_ENTRY,
-  RECONCILER_ACCESS,
-  RECONCILER_ENTRY,
-  RECONCILE_EVERY_MINUTES,
+  SWEEP_ACCESS,
+  SWEEP_ENTRY,
+  SWEEP_EVERY_MINUTES,
   ROUTES,
   SCHEDULE_TICK_ACCESS,
   SCHEDULE_TICK_ENTRY,
@@ -17,7 +17,7 @@ import {
 import type { Topology } from '../shared/topology/topology.js';
 import { ApiFunctions } from './constructs/api-functions.js';
 import type { AccessResources } from './constructs/grant-access.js';
-import { OutboxReconciler } from './constructs/outbox-reconciler.js';
+import { Sweep } from './constructs/sweep.js';
 import type { PoolQueues } from './constructs/pool-queues.js';
 import { PoolWorker } from './constructs/pool-worker.js';
 import { ScheduleTicker } from './constructs/schedule-ticker.js';
@@ -36,7 +36,7 @@ export interface ComputeStackProps {
 /**
  * The task-handling Lambdas, in a nested stack of their own: one function per
  * route plus the authorizer, a worker per Lambda pool with its event-source
- * mappings, the outbox reconciler and the schedule tick — about 190 resources
+ * mappings, the sweep and the schedule tick — about 190 resources
  * (4 per function: function, role, policy, log group) that would otherwise
  * count against the parent's 500.
  *
@@ -50,13 +50,13 @@ export interface ComputeStackProps {
  */
 export class ComputeStack extends NestedStack {
   public readonly functions: ApiFunctions;
-  public readonly reconciler: OutboxReconciler;
+  public readonly sweep: Sweep;
   public readonly scheduleTicker: ScheduleTicker;
   /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
 
   constructor(scope: Construct, id: string, props: ComputeStackProps) {
-    super(scope, id, { description: 'taskfleet: the API functions, pool workers, outbox reconciler and schedule tick' });
+    super(scope, id, { description: 'taskfleet: the API functions, pool workers, sweep and schedule tick' });
     const { resources, environment } = props;
     this.functions = new ApiFunctions(this, 'Functions', {
       routes: ROUTES,
@@ -65,10 +65,10 @@ export class ComputeStack extends NestedStack {
       resources,
       environment,
     });
-    this.reconciler = new OutboxReconciler(this, 'Outbox', {
-      entry: RECONCILER_ENTRY,
-      everyMinutes: RECONCILE_EVERY_MINUTES,
-      access: RECONCILER_ACCESS,
+    this.sweep = new Sweep(this, 'Sweep', {
+      entry: SWEEP_ENTRY,
+      everyMinutes: SWEEP_EVERY_MINUTES,
+      access: SWEEP_ACCESS,
       resources,
       environment,
     });

@@ -34,7 +34,7 @@ export function tableIndexWildcardFinding(table: ITable, consumer: IConstruct = 
 /**
  * `grantReadData` / `grantReadWriteData` add `<table>/index/*` so the function
  * can Query the GSIs. Every index of the table is one the functions use (the
- * list routes and the outbox), so the wildcard grants nothing extra.
+ * list routes, the ready set and the sweep's timers), so the wildcard grants nothing extra.
  */
 export function acknowledgeTableIndexWildcard(scope: IConstruct, table: ITable): void {
   Validations.of(scope).acknowledge({

@@ -4,7 +4,7 @@ import { ENV } from '../shared/config-keys.js';
 import { ROUTES } from '../shared/topology/routes.js';
 import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
 import type { ApiFunctions } from './constructs/api-functions.js';
-import type { OutboxReconciler } from './constructs/outbox-reconciler.js';
+import type { Sweep } from './constructs/sweep.js';
 import { PoolQueues } from './constructs/pool-queues.js';
 import type { PoolWorker } from './constructs/pool-worker.js';
 import type { ScheduleTicker } from './constructs/schedule-ticker.js';
@@ -33,7 +33,7 @@ export interface TaskfleetStackProps extends StackProps {
  * with a name, URL or ARN that users or the data depend on — plus two nested
  * stacks, each with its own 500-resource budget (CloudFormation's per-template
  * limit): `Compute` (the API's Lambdas and authorizer, a worker per
- * `runsOn: 'lambda'` pool, the outbox reconciler, the schedule tick) and
+ * `runsOn: 'lambda'` pool, the sweep, the schedule tick) and
  * `Operations/Monitoring` (alarms and the dashboard). Queues, table, routes,
  * workers and grants all come from shared/topology; docs/architecture.md
  * ("The CDK stack") has the counts.
@@ -42,11 +42,11 @@ export class TaskfleetStack extends Stack {
   public readonly queues: PoolQueues;
   public readonly table: TaskTable;
   public readonly values: ValuesBucket;
-  /** The nested stack holding the functions, reconciler, schedule tick and workers. */
+  /** The nested stack holding the functions, sweep, schedule tick and workers. */
   public readonly compute: ComputeStack;
   public readonly functions: ApiFunctions;
   public readonly httpApi: TaskfleetHttpApi;
-  public readonly reconciler: OutboxReconciler;
+  public readonly sweep: Sweep;
   public readonly scheduleTicker: ScheduleTicker;
   /** By pool name: the `runsOn: 'lambda'` pools only. */
   public readonly workers: ReadonlyMap<string, PoolWorker>;
@@ -89,7 +89,7 @@ export class TaskfleetStack extends Stack {
     };
 
     this.compute = new ComputeStack(this, 'Compute', { topology, queues: this.queues, resources, environment });
-    ({ functions: this.functions, reconciler: this.reconciler, scheduleTicker: this.scheduleTicker, workers: this.workers } = this.compute);
+    ({ functions: this.functions, sweep: this.sweep, scheduleTicker: this.scheduleTicker, workers: this.workers } = this.compute);
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
       routes: ROUTES,
       handlers: new Map([...this.functions.byRouteKey].map(([key, fn]) => [key, fn.function])),
@@ -107,11 +107,11 @@ export class TaskfleetStack extends Stack {
         ...[...this.workers].map(([pool, worker]) => [`worker-${pool}`, worker.function] as const),
         ['stream-consumer', this.events.consumer],
         ['webhook-delivery', this.events.delivery],
-        ['sweep', this.reconciler.function],
+        ['sweep', this.sweep.function],
         ['schedule-tick', this.scheduleTicker.function],
       ]),
       scheduled: new Map([
-        ['sweep', this.reconciler.function],
+        ['sweep', this.sweep.function],
         ['schedule-tick', this.scheduleTicker.function],
       ]),
       streamConsumer: this.events.consumer,

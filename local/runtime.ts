@@ -7,7 +7,7 @@ import { ENV } from '../shared/config-keys.js';
 import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 import { generateToken } from '../shared/domain/token.js';
 import { addToken } from '../shared/services/authorize.js';
-import { RECONCILER_ENTRY } from '../shared/topology/routes.js';
+import { SWEEP_ENTRY } from '../shared/topology/routes.js';
 import { startScheduleTicker } from './schedule-ticker.js';
 import { hasWorkQueue, TOPOLOGY } from '../shared/topology/topology.js';
 import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
@@ -236,9 +236,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 const isLoopback = (endpoint: string): boolean => /^https?:\/\/(localhost|127\.|\[::1\])/.test(endpoint);
 
-/** Invokes the sweep function every `seconds`, like the stack's EventBridge rule (every RECONCILE_EVERY_MINUTES on AWS). */
+/** Invokes the sweep function every `seconds`, like the stack's EventBridge rule (every SWEEP_EVERY_MINUTES on AWS). */
 async function scheduleSweep(seconds: number): Promise<() => Promise<void>> {
-  const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', RECONCILER_ENTRY)).href)) as {
+  const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', SWEEP_ENTRY)).href)) as {
     handler: (event: unknown, context: unknown) => Promise<unknown>;
   };
   let running: Promise<unknown> | undefined;

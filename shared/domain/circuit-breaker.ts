@@ -44,12 +44,12 @@ export const circuitKeyInPool = (scope: Pick<CircuitScope, 'tenant' | 'type'>): 
 
 export const CLOSED_CIRCUIT: CircuitState = { status: CIRCUIT.CLOSED, consecutiveFailures: 0 };
 
-export type Admission =
+export type CircuitDecision =
   | { readonly allowed: true; /** the state to store first: set when this caller takes the half-open probe */ readonly next?: CircuitState }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
-/** May a worker start a task now? */
-export function admit(state: CircuitState, now: Date, policy: CircuitPolicy): Admission {
+/** May a worker start a task now? (Not an admission: that word is for accepting a task at submit.) */
+export function circuitDecision(state: CircuitState, now: Date, policy: CircuitPolicy): CircuitDecision {
   if (state.status === CIRCUIT.CLOSED) return { allowed: true };
   const elapsed = (now.getTime() - Date.parse(state.since ?? new Date(0).toISOString())) / 1000;
   const remaining = Math.max(1, Math.ceil(policy.cooldownSeconds - elapsed));

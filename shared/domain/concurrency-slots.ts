@@ -25,7 +25,7 @@ export interface SlotHolder {
 export const STARTING_GRACE_MS = 60_000;
 
 /** May `taskId` take a slot of a key whose holders are `holders`? A holder already listed may (a repeat). */
-export function admits(holders: readonly SlotHolder[], limit: number, taskId: string): boolean {
+export function hasRoomFor(holders: readonly SlotHolder[], limit: number, taskId: string): boolean {
   return holders.length < limit || holders.some((h) => h.taskId === taskId);
 }
 

@@ -172,7 +172,7 @@ export interface Job extends Partial<Expansion>, Cancellation {
   readonly requires: readonly string[];
   readonly pool: string;
   readonly failurePolicy: FailurePolicy;
-  /** All children confirmed on their queue (else the reconciler sends the PENDING ones again). */
+  /** All children confirmed on their queue (else the sweep sends the PENDING ones again). */
   readonly childrenEnqueued: boolean;
   readonly reduceTaskId?: string;
   readonly error?: string;

@@ -65,7 +65,7 @@ export interface JobStore {
    * jobs. False when the run lost its hold or another run moved the cursor.
    */
   advanceCancellation(tenant: string, id: string, step: { run: string; from: number; to: number; last: boolean }, now: Date): Promise<boolean>;
-  /** Jobs still RUNNING or REDUCING, or stopped with a cancellation under way, of every tenant (for the reconciler), oldest first. */
+  /** Jobs still RUNNING or REDUCING, or stopped with a cancellation under way, of every tenant (for the sweep), oldest first. */
   listActive(limit: number): Promise<readonly Job[]>;
   /** A page of the tenant's jobs, newest first (GET /jobs). */
   listByTenant(tenant: string, limit: number, cursor?: string): Promise<Page<Job>>;

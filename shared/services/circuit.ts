@@ -1,4 +1,4 @@
-import { admit, isClean, recordFailure, recordSuccess, type CircuitPolicy, type CircuitScope } from '../domain/circuit-breaker.js';
+import { circuitDecision, isClean, recordFailure, recordSuccess, type CircuitPolicy, type CircuitScope } from '../domain/circuit-breaker.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 
 /** Lost compare-and-set races before giving up on a circuit update. */
@@ -8,7 +8,7 @@ const MAX_RACES = 5;
  * May this worker start a task of `scope` (a tenant's task type on a pool) now?
  * Taking the half-open probe is a compare-and-set, so of many workers only one probes.
  */
-export async function admitToCircuit(
+export async function checkCircuit(
   circuits: CircuitStore,
   scope: CircuitScope,
   policy: CircuitPolicy,
@@ -16,10 +16,10 @@ export async function admitToCircuit(
 ): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
   for (let race = 0; race < MAX_RACES; race++) {
     const { state, version } = await circuits.get(scope);
-    const admission = admit(state, now, policy);
-    if (!admission.allowed) return admission;
-    if (admission.next === undefined) return { allowed: true };
-    if (await circuits.compareAndSet(scope, admission.next, version)) return { allowed: true };
+    const decision = circuitDecision(state, now, policy);
+    if (!decision.allowed) return decision;
+    if (decision.next === undefined) return { allowed: true };
+    if (await circuits.compareAndSet(scope, decision.next, version)) return { allowed: true };
   }
   return { allowed: false, retryAfterSeconds: 1 };
 }

@@ -10,7 +10,7 @@ import { missingRecordStep } from '../domain/missing-record.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { TaskRecords } from '../ports/task-records.js';
 import type { Pool } from '../topology/topology.js';
-import { admitToCircuit } from './circuit.js';
+import { checkCircuit } from './circuit.js';
 import type { Guard, TaskLifecycle } from './task-lifecycle.js';
 import { isWaitForTurn, type WaitForTurn } from './start-gate.js';
 
@@ -111,13 +111,13 @@ export async function claimDelivery(deps: DeliveryDeps, delivery: Delivery, opti
       }
       const pool = poolOf(deps.pools, task);
       if (options.checkCircuit) {
-        const gate = await admitToCircuit(deps.circuits, scopeOf(task), pool.circuit, now);
+        const gate = await checkCircuit(deps.circuits, scopeOf(task), pool.circuit, now);
         if (!gate.allowed) return later(gate.retryAfterSeconds, `circuit of type ${task.type} on pool ${pool.name} is open`);
       }
       const timeoutMs = options.timeoutMs(task);
       // A worker can wait on a delayed message, so an empty bucket reserves its next token for this task.
-      const admit = { reserve: true, ...(delivery.token !== undefined ? { held: delivery.token } : {}) };
-      task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task, admit });
+      const gate = { reserve: true, ...(delivery.token !== undefined ? { held: delivery.token } : {}) };
+      task = await deps.lifecycle.move(task.tenant, task.id, startEvent(deps, options.worker, timeoutMs, now), { seen: task, gate });
       return { claimed: task, pool, timeoutMs };
     } catch (error) {
       if (isWaitForTurn(error)) return waitForTurn(deps, task, error);

@@ -12,7 +12,7 @@ import { continueExpansion, expansionPool, runJobMessage } from './expand-job.js
  * What a task's final transition means for its job (the lifecycle calls this
  * after the commit that counted a child): a job child may complete its job's map
  * stage; a reduce or last stage finishes its job. Safe to run twice, and the
- * reconciler runs the job checks again for any job a crash left behind.
+ * sweep runs the job checks again for any job a crash left behind.
  */
 export async function onTaskFinished(deps: JobDeps, task: Task): Promise<void> {
   if (!isTerminal(task.status) || task.job === undefined) return;

@@ -90,7 +90,7 @@ async function replay(deps: JobDeps, tenant: string, key: string): Promise<Job |
 export async function enqueueChildren(deps: JobDeps, job: Job, children: readonly Task[]): Promise<void> {
   const { failed } = await deps.lifecycle.enqueue(children);
   if (failed === 0) await deps.jobs.markChildrenEnqueued(job.tenant, job.id);
-  else deps.warn('some job children were not enqueued; the reconciler will send them', { jobId: job.id, tenant: job.tenant, failed });
+  else deps.warn('some job children were not enqueued; the sweep will send them', { jobId: job.id, tenant: job.tenant, failed });
 }
 
 export interface JobView {

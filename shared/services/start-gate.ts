@@ -29,7 +29,7 @@ export class WaitForTurn extends Error {
 }
 
 /** How a start deals with rate tokens beyond taking one now. */
-export interface AdmitOptions {
+export interface GateOptions {
   /**
    * The caller can wait on a delayed message (a Lambda worker): an empty bucket
    * whose next token is due within the horizon reserves it, and WaitForTurn
@@ -78,7 +78,7 @@ export class StartGate {
    * the limit). A start holding a token good now (`options.held`) uses it instead
    * of taking one; held but early, it waits for it; refused a slot, it keeps it.
    */
-  async admit(task: Task, attempt: number, now: Date, options: AdmitOptions = {}): Promise<() => Promise<void>> {
+  async acquire(task: Task, attempt: number, now: Date, options: GateOptions = {}): Promise<() => Promise<void>> {
     const rate = (await this.limitsOf(task.tenant, now)).get(task.type);
     const use = options.held === undefined ? 'void' : heldTokenUse(options.held, rate, attempt, now.getTime(), this.horizonMs);
     // Came early (a clock apart, or a message sent back for another reason): back when the token is good.
@@ -87,7 +87,7 @@ export class StartGate {
     }
     const held = use === 'use' ? options.held : undefined;
     const concurrency = task.placement?.concurrency;
-    if (concurrency !== undefined) await this.acquire(task, concurrency, attempt, now, held);
+    if (concurrency !== undefined) await this.takeSlot(task, concurrency, attempt, now, held);
     const undo = async (): Promise<void> => {
       if (concurrency !== undefined) await this.deps.slots.release(task.tenant, concurrency.key, task.id, attempt);
     };
@@ -151,7 +151,7 @@ export class StartGate {
    * are removed, conditionally on their attempt, and the acquire tried again. So a
    * lost release costs a contender one read, never a slot for good.
    */
-  private async acquire(task: Task, concurrency: { key: string; limit: number }, attempt: number, now: Date, held: HeldToken | undefined): Promise<void> {
+  private async takeSlot(task: Task, concurrency: { key: string; limit: number }, attempt: number, now: Date, held: HeldToken | undefined): Promise<void> {
     // A task refused a slot keeps the rate token it holds: it comes back with it.
     const keep = held !== undefined ? { token: held } : {};
     const holder: SlotHolder = { taskId: task.id, attempt, at: now.getTime() };

@@ -16,7 +16,7 @@ import type { ChildCount, TaskRecords } from '../ports/task-records.js';
 import { MAX_QUEUE_DELAY_SECONDS, sendGroups, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
 import { queueKey, type Pool } from '../topology/topology.js';
 import { mapWithConcurrency } from '../concurrency.js';
-import type { AdmitOptions, StartGate } from './start-gate.js';
+import type { GateOptions, StartGate } from './start-gate.js';
 
 export interface LifecycleDeps {
   readonly records: TaskRecords;
@@ -93,8 +93,8 @@ export class TaskLifecycle {
    * A Lambda-pool task is sent to its queue FIRST and written second: a crash in
    * between leaves a message without a record, which the worker drops once it is
    * older than the write could take (claim-delivery.ts); a task whose send failed
-   * is refused (503), never accepted unqueued. So no outbox is needed and a task
-   * costs no index write to leave one. A batch goes out in send groups (one
+   * is refused (503), never accepted unqueued. So no index of unsent tasks is
+   * needed, and a task costs no index write to leave one. A batch goes out in send groups (one
    * SendMessageBatch each, issue #30), each written right after its own send, so
    * a task's record follows its message by one group's writes, not by the whole
    * batch's: a worker receiving the message finds the record within its
@@ -182,7 +182,7 @@ export class TaskLifecycle {
 
   /**
    * A job's children in bulk, written before they are queued (the job records
-   * whether all were sent, and its reconciler re-sends the PENDING ones).
+   * whether all were sent, and the sweep re-sends the PENDING ones).
    */
   async createChildren(tasks: readonly Task[]): Promise<readonly Task[]> {
     const now = this.deps.now();
@@ -230,11 +230,11 @@ export class TaskLifecycle {
   /**
    * Applies `event` to the task. `seen` (the record as the caller last read it)
    * saves a read; `guard` runs on every version the event is applied to and may
-   * throw to refuse it; `admit` tells the start gate what a start may reserve or
+   * throw to refuse it; `gate` tells the start gate what a start may reserve or
    * holds. Throws NotFoundError, InvalidTransitionError, WaitForTurn, or what the
    * guard throws.
    */
-  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard; admit?: AdmitOptions } = {}): Promise<Task> {
+  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard; gate?: GateOptions } = {}): Promise<Task> {
     // A large result goes to the values bucket first, as a new object; the record keeps a reference.
     const event = given.type === 'complete' ? await this.offloadResult(tenant, id, given) : given;
     const written = event !== given && event.type === 'complete' ? event.resultRef : undefined;
@@ -248,9 +248,9 @@ export class TaskLifecycle {
     }
   }
 
-  private async apply(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard; admit?: AdmitOptions }): Promise<Task> {
+  private async apply(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard; gate?: GateOptions }): Promise<Task> {
     let before = options.seen;
-    let admit = options.admit;
+    let gate = options.gate;
     for (let race = 0; race < MAX_RACES; race++) {
       before ??= await this.deps.records.get(tenant, id);
       if (before === undefined) throw new NotFoundError('task', id);
@@ -262,9 +262,9 @@ export class TaskLifecycle {
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
       const count = childCount(before, after);
       // A start takes its concurrency slot and rate token first (or throws WaitForTurn), and gives them back if it does not commit.
-      const undo = event.type === 'start' ? await this.deps.gate?.admit(before, after.attempts, now, admit) : undefined;
+      const undo = event.type === 'start' ? await this.deps.gate?.acquire(before, after.attempts, now, gate) : undefined;
       if (event.type === 'start' && this.deps.gate !== undefined) {
-        // The attempt starts once admitted: a slot freed while this start waited on the gate
+        // The attempt starts once through the gate: a slot freed while this start waited on the gate
         // belonged to a task that finished before it, so `startedAt` is stamped after the admission.
         now = this.deps.now();
         after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
@@ -276,7 +276,7 @@ export class TaskLifecycle {
       }
       await undo?.();
       // A held token is offered to one commit only: lost with a lost race, it under-runs the limit, never over-runs it.
-      if (admit?.held !== undefined) admit = { ...admit, held: undefined };
+      if (gate?.held !== undefined) gate = { ...gate, held: undefined };
       before = undefined;
     }
     throw new UnavailableError(`task ${id} is changing too fast; retry`);

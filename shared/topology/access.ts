@@ -65,7 +65,7 @@ export const queriesPartitions: Access = { table: ['dynamodb:Query'] };
 /** Reads items by key and by partition. */
 export const readsItems: Access = access(getsItems, queriesPartitions);
 
-/** Lists by the GSIs: tasks by status / pool / tenant, the outbox, active jobs. */
+/** Lists by the GSIs: tasks by status / pool / tenant, ready tasks, due timers, active jobs. */
 export const queriesIndexes: Access = { indexes: ['dynamodb:Query'] };
 
 /** Reads many tasks at once (`store.getMany`): a job's children, a reduce's inputs. */
@@ -77,7 +77,7 @@ export const readsManyTasks: Access = { table: ['dynamodb:BatchGetItem'] };
  */
 export const transitionsTasks: Access = access({ table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] }, storesValues);
 
-/** Sends Lambda-pool tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then clears the outbox mark. */
+/** Sends Lambda-pool tasks to their pool × priority queue (SendMessageBatch is authorized as SendMessage), then marks a job's children sent (UpdateItem). */
 export const enqueuesTasks: Access = { table: ['dynamodb:UpdateItem'], workQueues: ['sqs:SendMessage'] };
 
 /** Lists a tenant's agents (the list index, then a BatchGet): placement and admission on agent pools, /stats. */
@@ -91,7 +91,7 @@ export const createsTasks: Access = access(listsAgents, storesValues, { table: [
  * is created and enqueued on whatever pool it routes to, a job's counts read, a
  * failed job's unfinished children cancelled. Any function that can finish a
  * task runs it — without SendMessage on every work queue, stages and reduces
- * wait for the reconciler.
+ * wait for the sweep.
  */
 export const followsThrough: Access = access(transitionsTasks, readsItems, readsManyTasks, createsTasks);
 
@@ -139,7 +139,7 @@ export const runsPoolWorker: Access = access(
 );
 
 /** The scheduled sweep: due timers (delays, deadlines, lapsed agent leases whose task may fail for good), next stages, job checks. */
-export const reconcilesOutbox: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks, expandsJobs);
+export const sweeps: Access = access(queriesIndexes, enqueuesTasks, followsThrough, deadLettersAgentTasks, expandsJobs);
 
 /**
  * The schedule store: a schedule and its due item change together in one

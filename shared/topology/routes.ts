@@ -27,7 +27,7 @@ import {
   keepsRateLimits,
   removesRateLimits,
   ticksSchedules,
-  reconcilesOutbox,
+  sweeps,
   removesDeadLetters,
   runsPoolWorker,
   transitionsTasks,
@@ -336,9 +336,9 @@ export const ROUTES: readonly RouteSpec[] = [
 export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
 export const AUTHORIZER_ACCESS: Access = readsTokens;
 /** The sweep: due timers (delays, deadlines, lapsed agent leases, next stages) and unfinished jobs; every minute on AWS. */
-export const RECONCILER_ENTRY = 'functions/sweep.ts';
-export const RECONCILE_EVERY_MINUTES = 1;
-export const RECONCILER_ACCESS: Access = reconcilesOutbox;
+export const SWEEP_ENTRY = 'functions/sweep.ts';
+export const SWEEP_EVERY_MINUTES = 1;
+export const SWEEP_ACCESS: Access = sweeps;
 
 /**
  * The pool worker: one function per `runsOn: 'lambda'` pool from this entry, fed by its four

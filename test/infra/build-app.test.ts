@@ -32,11 +32,11 @@ describe('buildApp', () => {
     const assembly = app.synth();
     // The functions are in the Compute nested stack: its template is a file of the assembly.
     const templateOf = (construct: IConstruct) => JSON.parse(readFileSync(join(assembly.directory, Stack.of(construct).templateFile), 'utf8'));
-    const { functions, reconciler, scheduleTicker, workers } = stack;
+    const { functions, sweep, scheduleTicker, workers } = stack;
     const all = [
       ...functions.byRouteKey.values(),
       functions.authorizer,
-      reconciler.function,
+      sweep.function,
       scheduleTicker.function,
       ...[...workers.values()].map((w) => w.function),
     ];

@@ -213,7 +213,7 @@ describe('alarms on the background parts', () => {
   const named = (name: string) => synthesized().find((a) => a.name === name)?.properties;
 
   it('alarms when the sweep or the schedule tick fails, is throttled, or stops being invoked', () => {
-    for (const [name, fn] of [['sweep', t.stack.reconciler.function], ['schedule-tick', t.stack.scheduleTicker.function]] as const) {
+    for (const [name, fn] of [['sweep', t.stack.sweep.function], ['schedule-tick', t.stack.scheduleTicker.function]] as const) {
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: t.logicalId(fn.function) } }];
       expect(named(`Errors-${name}`), name).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 0 });
       expect(named(`Throttles-${name}`), name).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });

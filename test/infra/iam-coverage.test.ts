@@ -6,8 +6,8 @@ import {
   AUTHORIZER_ACCESS,
   AUTHORIZER_ENTRY,
   MAPPING_ACCESS,
-  RECONCILER_ACCESS,
-  RECONCILER_ENTRY,
+  SWEEP_ACCESS,
+  SWEEP_ENTRY,
   ROUTES,
   SCHEDULE_TICK_ACCESS,
   SCHEDULE_TICK_ENTRY,
@@ -44,7 +44,7 @@ function declaredEntries(): { name: string; entry: string; access: Access; mappi
   return [
     ...ROUTES.map((r) => ({ name: r.functionName, entry: r.entry, access: r.access, mapping: {} })),
     { name: 'Authorizer', entry: AUTHORIZER_ENTRY, access: AUTHORIZER_ACCESS, mapping: {} },
-    { name: 'Reconciler', entry: RECONCILER_ENTRY, access: RECONCILER_ACCESS, mapping: {} },
+    { name: 'Sweep', entry: SWEEP_ENTRY, access: SWEEP_ACCESS, mapping: {} },
     { name: 'ScheduleTick', entry: SCHEDULE_TICK_ENTRY, access: SCHEDULE_TICK_ACCESS, mapping: {} },
     { name: 'Worker', entry: WORKER_ENTRY, access: WORKER_ACCESS, mapping: MAPPING_ACCESS.worker },
     { name: 'StreamConsumer', entry: STREAM_CONSUMER_ENTRY, access: STREAM_CONSUMER_ACCESS, mapping: MAPPING_ACCESS.streamConsumer },
@@ -57,7 +57,7 @@ function declaredFunctions(): { name: string; fn: TaskfleetFunction; access: Acc
   return [
     ...ROUTES.map((r) => ({ name: r.functionName, fn: t.byRoute(r.routeKey), access: r.access })),
     { name: 'Authorizer', fn: t.stack.functions.authorizer, access: AUTHORIZER_ACCESS },
-    { name: 'Reconciler', fn: t.stack.reconciler.function, access: RECONCILER_ACCESS },
+    { name: 'Sweep', fn: t.stack.sweep.function, access: SWEEP_ACCESS },
     { name: 'ScheduleTick', fn: t.stack.scheduleTicker.function, access: SCHEDULE_TICK_ACCESS },
     ...[...t.stack.workers.keys()].map((pool) => ({ name: `Worker-${pool}`, fn: t.worker(pool), access: WORKER_ACCESS, pool })),
     { name: 'StreamConsumer', fn: t.stack.events.consumer, access: STREAM_CONSUMER_ACCESS },
@@ -176,7 +176,7 @@ describe('IAM coverage: declared access = what the code calls', () => {
 describe('IAM coverage: declared access = synthesized policy', () => {
   const names = [
     ...ROUTES.map((r) => r.functionName),
-    ...['Authorizer', 'Reconciler', 'ScheduleTick', 'StreamConsumer', 'WebhookDelivery'],
+    ...['Authorizer', 'Sweep', 'ScheduleTick', 'StreamConsumer', 'WebhookDelivery'],
     ...TOPOLOGY.pools.filter((p) => p.runsOn === 'lambda').map((p) => `Worker-${p.name}`),
   ];
   it.each(names.map((n) => [n] as const))(
@@ -216,11 +216,11 @@ describe('least privilege', () => {
 
   it('grants BatchWriteItem only where children of a job are written in bulk (submit, expansion on a worker, the sweep)', () => {
     const writers = declaredFunctions().filter(({ fn }) => actionsOf(fn).has('dynamodb:BatchWriteItem')).map((f) => f.name);
-    expect(writers.sort()).toEqual(['Reconciler', 'SubmitJob', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)].sort());
+    expect(writers.sort()).toEqual(['SubmitJob', 'Sweep', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)].sort());
   });
 
   it('lets every function that can finish a task send to every work queue (next stages and reduces)', () => {
-    const finishers = ['CancelTask', 'LeaseTasks', 'CompleteTask', 'FailTask', 'CancelJob', 'Reconciler', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)];
+    const finishers = ['CancelTask', 'LeaseTasks', 'CompleteTask', 'FailTask', 'CancelJob', 'Sweep', ...[...t.stack.workers.keys()].map((p) => `Worker-${p}`)];
     const workQueues = t.stack.queues.workQueues.map((queue) => `sqs:SendMessage ${key(t.arnOf(queue))}`);
     for (const { name, fn } of declaredFunctions().filter((f) => finishers.includes(f.name))) {
       const have = granted(fn);
@@ -236,7 +236,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives no API function or the reconciler a Lambda pool’s consume actions or DLQ', () => {
+  it('gives no API function or the sweep a Lambda pool’s consume actions or DLQ', () => {
     const lambdaQueues = [...t.stack.workers.keys()].flatMap((pool) => t.stack.queues.forLambdaPool(pool));
     const forbidden = new Set([
       ...lambdaQueues.flatMap(({ work }) =>

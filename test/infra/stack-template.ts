@@ -142,13 +142,13 @@ export class StackTemplate {
     return worker.function;
   }
 
-  /** The route functions, the authorizer, the reconciler, the pool workers and the events functions. */
+  /** The route functions, the authorizer, the sweep, the pool workers and the events functions. */
   allFunctions(): TaskfleetFunction[] {
-    const { functions, reconciler, scheduleTicker, workers, events } = this.stack;
+    const { functions, sweep, scheduleTicker, workers, events } = this.stack;
     return [
       ...functions.byRouteKey.values(),
       functions.authorizer,
-      reconciler.function,
+      sweep.function,
       scheduleTicker.function,
       ...[...workers.values()].map((w) => w.function),
       events.consumer,

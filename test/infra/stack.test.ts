@@ -10,7 +10,7 @@ import type { TaskfleetStack } from '../../infra/taskfleet-stack.js';
 import { DEFAULT_ROUTE_TIMEOUT_SECONDS } from '../../infra/constructs/api-functions.js';
 import { ENV } from '../../shared/config-keys.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
-import { RECONCILE_EVERY_MINUTES, ROUTES, SCHEDULE_TICK_EVERY_MINUTES, SCHEDULE_TICK_WINDOW_SECONDS, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
+import { ROUTES, SCHEDULE_TICK_EVERY_MINUTES, SCHEDULE_TICK_WINDOW_SECONDS, SWEEP_EVERY_MINUTES, WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { flattenJoin, StackTemplate } from './stack-template.js';
@@ -132,7 +132,7 @@ describe('task table', () => {
     t.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
-  it('has the four GSIs from TABLE, string keys, projecting what lists and the outbox read', () => {
+  it('has the four GSIs from TABLE, string keys, projecting what lists, the ready set and the timers read', () => {
     const table = t.resource(t.stack.table.table).Properties;
     const indexes = table.GlobalSecondaryIndexes as any[];
     expect(indexes.map((i) => i.IndexName).sort()).toEqual(Object.values(TABLE.indexes).map((i) => i.name).sort());
@@ -243,7 +243,7 @@ describe('HTTP API', () => {
 });
 
 describe('functions', () => {
-  it('has one function per route, plus the authorizer, the reconciler, the schedule tick, a worker per Lambda pool and the two events functions', () => {
+  it('has one function per route, plus the authorizer, the sweep, the schedule tick, a worker per Lambda pool and the two events functions', () => {
     expect(Object.keys(t.findResources('AWS::Lambda::Function'))).toHaveLength(ROUTES.length + 3 + lambdaPools.length + 2);
   });
 
@@ -385,12 +385,12 @@ describe('pool workers', () => {
 
 });
 
-describe('outbox reconciler', () => {
-  it('is triggered by a schedule every RECONCILE_EVERY_MINUTES', () => {
+describe('sweep', () => {
+  it('is triggered by a schedule every SWEEP_EVERY_MINUTES', () => {
     t.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: Schedule.rate(Duration.minutes(RECONCILE_EVERY_MINUTES)).expressionString,
+      ScheduleExpression: Schedule.rate(Duration.minutes(SWEEP_EVERY_MINUTES)).expressionString,
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: t.arnOf(t.stack.reconciler.function.function) })],
+      Targets: [Match.objectLike({ Arn: t.arnOf(t.stack.sweep.function.function) })],
     });
   });
 });

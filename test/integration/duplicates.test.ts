@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandlerRegistry } from '../../shared/handlers.js';
 import { executeDelivery, type ExecutionDeps } from '../../shared/services/execute-task.js';
-import { admitToCircuit, recordOutcome } from '../../shared/services/circuit.js';
+import { checkCircuit, recordOutcome } from '../../shared/services/circuit.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
 import { awsServices, workerDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
@@ -53,14 +53,14 @@ describe('the circuit breaker, shared through DynamoDB', () => {
     const database = { pool: 'database', tenant: 'acme', type: `migrate-${randomUUID()}` };
     const t0 = new Date();
     for (let i = 0; i < 3; i++) await recordOutcome(worker.circuits, database, policy, false, t0);
-    expect(await admitToCircuit(worker.circuits, database, policy, t0)).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(await checkCircuit(worker.circuits, database, policy, t0)).toEqual({ allowed: false, retryAfterSeconds: 2 });
 
     const later = new Date(t0.getTime() + 2500);
-    const probes = await Promise.all(Array.from({ length: 5 }, () => admitToCircuit(worker.circuits, database, policy, later)));
+    const probes = await Promise.all(Array.from({ length: 5 }, () => checkCircuit(worker.circuits, database, policy, later)));
     expect(probes.filter((p: { allowed: boolean }) => p.allowed)).toHaveLength(1);
 
     await recordOutcome(worker.circuits, database, policy, true, later);
-    expect(await admitToCircuit(worker.circuits, database, policy, later)).toEqual({ allowed: true });
+    expect(await checkCircuit(worker.circuits, database, policy, later)).toEqual({ allowed: true });
     expect((await worker.circuits.get(database)).state).toEqual({ status: 'CLOSED', consecutiveFailures: 0 });
   });
 });

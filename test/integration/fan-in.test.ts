@@ -103,7 +103,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
     expect((await api('DELETE', `/jobs/${body.id}`)).status).toBe(409);
   });
 
-  it('has the reconciler send the children of a job whose enqueue failed, and start a reduce a crash left unstarted', async () => {
+  it('has the sweep send the children of a job whose enqueue failed, and start a reduce a crash left unstarted', async () => {
     const deps = jobDeps();
     const outage = { enqueue: async (entries: readonly { id: string }[]) => ({ failed: entries.map((e) => ({ taskId: e.id, reason: 'outage' })) }) };
     const lifecycle = new TaskLifecycle({ records: deps.records, queue: outage, deadLetters: { send: async () => undefined }, pools: deps.pools, now: deps.now, warn: () => undefined });

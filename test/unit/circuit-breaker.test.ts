@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admit, circuitKeyInPool, CLOSED_CIRCUIT, recordFailure, recordSuccess, rollUp, scopeOf, type CircuitState } from '../../shared/domain/circuit-breaker.js';
+import { circuitDecision, circuitKeyInPool, CLOSED_CIRCUIT, recordFailure, recordSuccess, rollUp, scopeOf, type CircuitState } from '../../shared/domain/circuit-breaker.js';
 
 const policy = { failureThreshold: 3, cooldownSeconds: 10 };
 const at = (s: number): Date => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
@@ -13,21 +13,21 @@ function failTimes(n: number, state: CircuitState = CLOSED_CIRCUIT): CircuitStat
 describe('circuit breaker', () => {
   it('stays closed below the threshold', () => {
     expect(failTimes(2)).toEqual({ status: 'CLOSED', consecutiveFailures: 2 });
-    expect(admit(failTimes(2), at(0), policy)).toEqual({ allowed: true });
+    expect(circuitDecision(failTimes(2), at(0), policy)).toEqual({ allowed: true });
   });
 
   it('opens after N consecutive failures and holds for the cool-down', () => {
     const open = failTimes(3);
     expect(open.status).toBe('OPEN');
-    expect(admit(open, at(0), policy)).toEqual({ allowed: false, retryAfterSeconds: 10 });
-    expect(admit(open, at(9), policy)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(circuitDecision(open, at(0), policy)).toEqual({ allowed: false, retryAfterSeconds: 10 });
+    expect(circuitDecision(open, at(9), policy)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 
   it('half-opens after the cool-down: one probe, the others wait', () => {
-    const admission = admit(failTimes(3), at(10), policy);
+    const admission = circuitDecision(failTimes(3), at(10), policy);
     expect(admission).toEqual({ allowed: true, next: { status: 'HALF_OPEN', consecutiveFailures: 3, since: at(10).toISOString() } });
     const halfOpen = admission.allowed && admission.next ? admission.next : CLOSED_CIRCUIT;
-    expect(admit(halfOpen, at(11), policy)).toMatchObject({ allowed: false });
+    expect(circuitDecision(halfOpen, at(11), policy)).toMatchObject({ allowed: false });
   });
 
   it('closes when the probe succeeds', () => {
@@ -63,7 +63,7 @@ describe('what a circuit covers', () => {
     expect(rollUp([])).toEqual(CLOSED_CIRCUIT);
     expect(rollUp([CLOSED_CIRCUIT, twoFailures, failTimes(1)])).toEqual(twoFailures);
     expect(rollUp([twoFailures, open, CLOSED_CIRCUIT])).toEqual(open);
-    const admission = admit(open, at(11), policy);
+    const admission = circuitDecision(open, at(11), policy);
     const halfOpen = admission.allowed && admission.next !== undefined ? admission.next : open;
     expect(rollUp([halfOpen, twoFailures]).status).toBe('HALF_OPEN');
   });

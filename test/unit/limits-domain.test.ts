@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { admits, isLeftOver, slotWaitSeconds, STARTING_GRACE_MS } from '../../shared/domain/concurrency-slots.js';
+import { hasRoomFor, isLeftOver, slotWaitSeconds, STARTING_GRACE_MS } from '../../shared/domain/concurrency-slots.js';
 import { formatInterval, HELD_TOKEN_SLACK_MS, heldTokenUse, MAX_RESERVE_MS, nextTokenAt, parseInterval, takeToken, tokensUsed } from '../../shared/domain/rate-limit.js';
 
 describe('the token bucket (GCRA)', () => {
@@ -173,11 +173,11 @@ describe('concurrency key admission', () => {
   const now = new Date('2026-01-01T00:00:00Z');
   const holder = (taskId: string, attempt = 1, ago = 0) => ({ taskId, attempt, at: now.getTime() - ago });
 
-  it('admits under the limit, or a task that already holds a slot', () => {
-    expect(admits([], 1, 'a')).toBe(true);
-    expect(admits([holder('a')], 1, 'b')).toBe(false);
-    expect(admits([holder('a')], 1, 'a')).toBe(true);
-    expect(admits([holder('a')], 2, 'b')).toBe(true);
+  it('has room under the limit, or for a task that already holds a slot', () => {
+    expect(hasRoomFor([], 1, 'a')).toBe(true);
+    expect(hasRoomFor([holder('a')], 1, 'b')).toBe(false);
+    expect(hasRoomFor([holder('a')], 1, 'a')).toBe(true);
+    expect(hasRoomFor([holder('a')], 2, 'b')).toBe(true);
   });
 
   it('tells left-over holders from live and starting ones', () => {

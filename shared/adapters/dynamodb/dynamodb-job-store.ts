@@ -17,7 +17,7 @@ import { shardOf } from '../../domain/dispatch.js';
  * child's final transition). While RUNNING or REDUCING (or stopped with its
  * children still being cancelled) a job also sits in the
  * `due` index under `DUE#job#<n>` (a system key no tenant's can equal), which is
- * how the reconciler finds the ones to check. A tenant's jobs are listed through
+ * how the sweep finds the ones to check. A tenant's jobs are listed through
  * the `list` index under `<tenant>#jobs`.
  *
  * A job's idempotency key is `<tenant>#jobidem#<key>` / `jobidem` (a week's TTL);

@@ -1,4 +1,4 @@
-import { admits, type SlotHolder } from '../../domain/concurrency-slots.js';
+import { hasRoomFor, type SlotHolder } from '../../domain/concurrency-slots.js';
 import type { AcquireOutcome, ConcurrencySlots } from '../../ports/concurrency-slots.js';
 
 /** The same contract as the DynamoDB adapter, in a Map. */
@@ -7,7 +7,7 @@ export class MemoryConcurrencySlots implements ConcurrencySlots {
 
   async acquire(tenant: string, key: string, limit: number, holder: SlotHolder): Promise<AcquireOutcome> {
     const holders = this.keys.get(`${tenant}#${key}`) ?? [];
-    if (!admits(holders, limit, holder.taskId)) return { ok: false, holders: [...holders] };
+    if (!hasRoomFor(holders, limit, holder.taskId)) return { ok: false, holders: [...holders] };
     this.keys.set(`${tenant}#${key}`, [...holders.filter((h) => h.taskId !== holder.taskId), holder]);
     return { ok: true };
   }

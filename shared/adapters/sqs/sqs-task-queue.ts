@@ -12,8 +12,8 @@ export type EnqueueWarn = (message: string, details: Record<string, unknown>) =>
 /**
  * The Lambda pools' pool × priority work queues on SQS; `queueUrls` is keyed
  * `pool:priority` (`FunctionConfig.queueUrls`: no key for an agent pool).
- * A send that fails is reported to the caller (the task stays in the outbox for
- * the reconciler) and logged here with its cause: an AccessDenied or a throttle
+ * A send that fails is reported to the caller (a submit refuses the task with 503;
+ * a retry or a due timer stays due for the sweep) and logged here with its cause: an AccessDenied or a throttle
  * must show in CloudWatch, not only as a task that starts a minute late.
  */
 export class SqsTaskQueue implements TaskQueue {
@@ -66,10 +66,10 @@ export class SqsTaskQueue implements TaskQueue {
         taskId: entries[Number(f.Id)]?.id ?? '?',
         reason: `${f.Code ?? 'error'}: ${f.Message ?? ''}`,
       }));
-      if (failed.length > 0) this.warn('enqueue failed for some entries; the outbox reconciler will re-send them', { queueUrl: url, failed });
+      if (failed.length > 0) this.warn('enqueue failed for some entries; the caller refuses them or the sweep sends them again', { queueUrl: url, failed });
       return failed;
     } catch (error) {
-      this.warn('enqueue failed; the outbox reconciler will re-send these tasks', {
+      this.warn('enqueue failed; the caller refuses these tasks or the sweep sends them again', {
         queueUrl: url,
         taskIds: entries.map((e) => e.id),
         tenants: [...new Set(entries.map((e) => e.tenant))],

@@ -6,12 +6,12 @@ import type { Access } from '../../shared/topology/access.js';
 import { grantAccess, type AccessResources } from './grant-access.js';
 import { TaskfleetFunction } from './taskfleet-function.js';
 
-export interface OutboxReconcilerProps {
-  /** The reconciler's handler module: `RECONCILER_ENTRY`. */
+export interface SweepProps {
+  /** The sweep's handler module: `SWEEP_ENTRY`. */
   readonly entry: string;
-  /** How often it runs: `RECONCILE_EVERY_MINUTES`. */
+  /** How often it runs: `SWEEP_EVERY_MINUTES`. */
   readonly everyMinutes: number;
-  /** What it may do: `RECONCILER_ACCESS`. */
+  /** What it may do: `SWEEP_ACCESS`. */
   readonly access: Access;
   /** The table and queues its access names. */
   readonly resources: AccessResources;
@@ -22,25 +22,26 @@ export interface OutboxReconcilerProps {
 }
 
 /**
- * Re-sends tasks whose enqueue did not complete: a scheduled Lambda that reads
- * the sparse outbox index, sends to the work queues and clears the outbox mark.
+ * The sweep (functions/sweep.ts) on a schedule: acts on due timers (delays past
+ * SQS's 15 minutes, deadlines, lapsed agent leases, next stages), resumes jobs that
+ * stopped moving, and measures the agent pools' backlog.
  */
-export class OutboxReconciler extends Construct {
+export class Sweep extends Construct {
   public readonly function: TaskfleetFunction;
   public readonly rule: Rule;
 
-  constructor(scope: Construct, id: string, props: OutboxReconcilerProps) {
+  constructor(scope: Construct, id: string, props: SweepProps) {
     super(scope, id);
-    this.function = new TaskfleetFunction(this, 'Reconciler', {
+    this.function = new TaskfleetFunction(this, 'Function', {
       entry: props.entry,
-      description: 'Re-sends tasks whose enqueue did not complete',
+      description: 'Acts on due timers, resumes stalled jobs, measures agent pool backlogs',
       environment: props.environment,
       timeout: props.timeout ?? Duration.seconds(50),
     });
     grantAccess(this.function, props.access, props.resources);
 
     this.rule = new Rule(this, 'Schedule', {
-      description: `Reconcile the task outbox every ${props.everyMinutes} minute(s)`,
+      description: `Sweep due timers and jobs every ${props.everyMinutes} minute(s)`,
       schedule: Schedule.rate(Duration.minutes(props.everyMinutes)),
       // No retries: the next scheduled run picks up whatever this one missed.
       targets: [new LambdaFunction(this.function.function, { retryAttempts: 0 })],

@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createToken, listTokens, revokeToken } from '../../shared/services/tokens.js';
 import { awsServices } from '../../shared/wiring.js';
@@ -48,5 +50,22 @@ describe('API tokens on the local stack', () => {
 
     expect((await get('/tasks', umbrella.token)).status).toBe(200);
     expect((await get('/tasks', local.stack.token)).status).toBe(200); // a token without a rate is not limited
+  });
+
+  it('creates, lists and revokes through `taskfleet tokens`, never printing a secret in the listing', async () => {
+    const env = { ...process.env, TABLE_NAME: local.stack.tableName, AWS_ENDPOINT_URL: local.stack.dynamoDbEndpoint, AWS_REGION: 'us-east-1' };
+    const cli = async (...args: string[]) => (await promisify(execFile)('node', ['bin/taskfleet.mjs', 'tokens', ...args], { env, timeout: 60_000 })).stdout;
+    const created = JSON.parse(await cli('create', '--tenant', 'hooli', '--expires', '30d', '--rate', '5', '--json')) as { token: string; id: string };
+    expect((await get('/tasks', created.token)).status).toBe(200);
+
+    const listed = (JSON.parse(await cli('list', '--json')) as { id: string; tenant: string; expiresAt?: string; rate?: number }[]).find((t) => t.id === created.id);
+    expect(listed).toMatchObject({ tenant: 'hooli', rate: 5 });
+    expect(listed?.expiresAt).toBeDefined();
+    expect(await cli('list')).not.toContain(created.token);
+
+    expect(await cli('revoke', created.id)).toContain(`revoked token ${created.id}`);
+    const refused = await waitFor(() => get('/tasks', created.token), (r) => r.status !== 200, 30_000, 200);
+    expect(refused.status).toBe(401);
+    await expect(cli('create', '--tenant', 'JOBS')).rejects.toMatchObject({ stderr: expect.stringContaining('tenant') });
   });
 });

@@ -36,28 +36,27 @@ const positiveInt = z
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`);
 
 const FIELDS = z.object({
-    // Stack names are ≤ 128 characters, queue names (`<stack>-<pool>-<priority>-dlq`) ≤ 80: keep the stage short.
-    stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1–16 lower-case letters, digits or dashes, starting with a letter').default('dev'),
-    retain: bool.optional(),
-    throttleRate: positiveInt.default(100),
-    throttleBurst: positiveInt.default(200),
-    alarmEmail: z.email().optional(),
-    alarmTopicArn: arn('sns').optional(),
-    reservedConcurrency: bool.default(true),
-    domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'must be a domain name').optional(),
-    certificateArn: arn('acm').optional(),
-    corsOrigins: z
-      .string()
-      .transform((text) => text.split(',').map((o) => o.trim()).filter((o) => o !== ''))
-      .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])))
-      .default([]),
-  });
+  // Stack names are ≤ 128 characters, queue names (`<stack>-<pool>-<priority>-dlq`) ≤ 80: keep the stage short.
+  stage: z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, 'must be 1–16 lower-case letters, digits or dashes, starting with a letter').default('dev'),
+  retain: bool.optional(),
+  throttleRate: positiveInt.default(100),
+  throttleBurst: positiveInt.default(200),
+  alarmEmail: z.email().optional(),
+  alarmTopicArn: arn('sns').optional(),
+  reservedConcurrency: bool.default(true),
+  domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'must be a domain name').optional(),
+  certificateArn: arn('acm').optional(),
+  corsOrigins: z
+    .string()
+    .transform((text) => text.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/ })])))
+    .default([]),
+});
 
-const CONTEXT = FIELDS
-  .refine((c) => (c.domainName === undefined) === (c.certificateArn === undefined), {
-    message: 'domainName and certificateArn go together',
-    path: ['certificateArn'],
-  });
+const CONTEXT = FIELDS.refine((c) => (c.domainName === undefined) === (c.certificateArn === undefined), {
+  message: 'domainName and certificateArn go together',
+  path: ['certificateArn'],
+});
 
 export const CONTEXT_KEYS = Object.keys(FIELDS.shape) as readonly (keyof DeploySettings)[];
 

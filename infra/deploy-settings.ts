@@ -65,6 +65,12 @@ export const CONTEXT_KEYS = Object.keys(FIELDS.shape) as readonly (keyof DeployS
  * error naming every wrong key: `context stage: must be …`.
  */
 export function deploySettings(context: (key: string) => unknown): DeploySettings {
+  // Asked for often, and impossible here: refuse it rather than deploy without the protection asked for.
+  for (const key of ['webAclArn', 'waf']) {
+    if (context(key) !== undefined) {
+      throw new Error(`context ${key}: AWS WAF does not attach to API Gateway HTTP APIs; put CloudFront with the web ACL in front (docs/deploy.md, "WAF")`);
+    }
+  }
   const raw = Object.fromEntries(CONTEXT_KEYS.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined));
   const parsed = CONTEXT.safeParse(raw);
   if (!parsed.success) {

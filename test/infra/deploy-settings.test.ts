@@ -67,6 +67,7 @@ describe('stages', () => {
   it('refuses a bad setting, naming the key', () => {
     expect(() => deploySettings((key) => ({ stage: 'Prod!', throttleRate: '0' })[key])).toThrow(/context stage: .*context throttleRate/);
     expect(() => deploySettings((key) => ({ domainName: 'api.example.com' })[key])).toThrow(/domainName and certificateArn/);
+    expect(() => deploySettings((key) => ({ webAclArn: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/y' })[key])).toThrow(/WAF does not attach to API Gateway HTTP APIs/);
   });
 });
 

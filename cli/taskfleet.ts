@@ -21,6 +21,7 @@ import { watchTasks } from './watch.js';
 import { scheduleCommand } from './schedule.js';
 import { limitsCommand } from './limits.js';
 import { eventsCommand } from './events.js';
+import { tokensCommand } from './tokens.js';
 import { commandHandler, describeWorkerEvent } from './work.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -170,6 +171,7 @@ addJobCommands(program, client, print);
 program.addCommand(scheduleCommand(connection, print));
 program.addCommand(limitsCommand(client, print));
 program.addCommand(eventsCommand(connection));
+program.addCommand(tokensCommand(print));
 
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
 dlq

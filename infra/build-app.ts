@@ -1,6 +1,7 @@
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readFileSync } from 'node:fs';
+import { deploySettings, stackIdFor } from './deploy-settings.js';
 import { TaskfleetStack, type TaskfleetStackProps } from './taskfleet-stack.js';
 import { repoPath } from './paths.js';
 
@@ -21,17 +22,14 @@ export interface BuildAppOptions {
   readonly outdir?: string;
   /** Extra CDK context, over cdk.json's (which tests get too, so they check what `cdk synth` makes). @default - none */
   readonly context?: Record<string, unknown>;
-  /** Passed to the stack (e.g. `tableRemovalPolicy`). @default - none */
-  readonly stackProps?: Omit<TaskfleetStackProps, 'env'>;
+  /** Passed to the stack (e.g. `tableRemovalPolicy`), over the settings read from the context. @default - none */
+  readonly stackProps?: Omit<TaskfleetStackProps, 'env' | 'settings'>;
 }
 
 export interface TaskfleetApp {
   readonly app: App;
   readonly stack: TaskfleetStack;
 }
-
-/** The stack id, which is also its CloudFormation name. */
-export const STACK_ID = 'Taskfleet';
 
 /** The CDK app `cdk.json` runs and the infra tests build. */
 export function buildApp(options: BuildAppOptions = {}): TaskfleetApp {
@@ -42,7 +40,10 @@ export function buildApp(options: BuildAppOptions = {}): TaskfleetApp {
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
   });
   const env = options.env ?? envFromCdkDefaults();
-  const stack = new TaskfleetStack(app, STACK_ID, {
+  // `-c stage=… -c retain=…` and the rest (infra/deploy-settings.ts): one stack per stage, `Taskfleet-<stage>`.
+  const settings = deploySettings((key) => app.node.tryGetContext(key));
+  const stack = new TaskfleetStack(app, stackIdFor(settings.stage), {
+    settings,
     ...options.stackProps,
     ...(env === undefined ? {} : { env }),
   });

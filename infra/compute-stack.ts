@@ -31,6 +31,8 @@ export interface ComputeStackProps {
   readonly resources: AccessResources;
   /** Set on every function (TABLE_NAME, VALUES_BUCKET, QUEUE_URL_PREFIX). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Reserve each Lambda pool's concurrency for its worker (`-c reservedConcurrency`). @default true */
+  readonly reserveConcurrency?: boolean;
 }
 
 /**
@@ -92,6 +94,7 @@ export class ComputeStack extends NestedStack {
             access: WORKER_ACCESS,
             resources,
             environment,
+            reserveConcurrency: props.reserveConcurrency ?? true,
           }),
         ]),
     );

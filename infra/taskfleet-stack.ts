@@ -1,5 +1,5 @@
-import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
-import type { Construct } from 'constructs';
+import { CfnOutput, RemovalPolicies, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { ENV } from '../shared/config-keys.js';
 import { ROUTES } from '../shared/topology/routes.js';
 import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
@@ -14,10 +14,11 @@ import { TaskfleetHttpApi } from './constructs/taskfleet-http-api.js';
 import { EventsPipeline } from './constructs/events-pipeline.js';
 import { Operations } from './constructs/operations.js';
 import { ComputeStack } from './compute-stack.js';
+import { deploySettings, type DeploySettings } from './deploy-settings.js';
 
 export interface TaskfleetStackProps extends StackProps {
-  /** What happens to the task table when the stack is deleted. @default RemovalPolicy.RETAIN */
-  readonly tableRemovalPolicy?: RemovalPolicy;
+  /** The stage and its settings (`-c stage=… -c retain=…`, infra/deploy-settings.ts). @default the defaults: stage dev, not retained */
+  readonly settings?: DeploySettings;
   /**
    * How the task table pays for requests. @default on-demand, or `-c tableCapacity=provisioned`
    * for DEFAULT_PROVISIONED (5–4,000 units, 70 % target)
@@ -61,16 +62,18 @@ export class TaskfleetStack extends Stack {
       ...props,
     });
     const topology = props.topology ?? TOPOLOGY;
+    const settings = props.settings ?? deploySettings(() => undefined);
+    const removalPolicy = settings.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     // Queues are named `<stack>-<pool>-<priority>[-dlq]`: the functions derive each URL
     // from QUEUE_URL_PREFIX, one variable however many pools (Lambda's 4 KB limit).
     const queueNamePrefix = `${this.stackName}-`;
     this.queues = new PoolQueues(this, 'Queues', { queues: topology.queues, namePrefix: queueNamePrefix });
     this.table = new TaskTable(this, 'TaskTable', {
       capacity: props.tableCapacity ?? capacityFromContext(this.node.tryGetContext('tableCapacity')),
-      removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
     });
 
-    this.values = new ValuesBucket(this, 'Values', { removalPolicy: props.tableRemovalPolicy ?? RemovalPolicy.RETAIN });
+    this.values = new ValuesBucket(this, 'Values', { removalPolicy });
     const environment = {
       [ENV.tableName]: this.table.table.tableName,
       [ENV.valuesBucket]: this.values.bucket.bucketName,
@@ -88,12 +91,18 @@ export class TaskfleetStack extends Stack {
       values: this.values.bucket,
     };
 
-    this.compute = new ComputeStack(this, 'Compute', { topology, queues: this.queues, resources, environment });
+    this.compute = new ComputeStack(this, 'Compute', { topology, queues: this.queues, resources, environment, reserveConcurrency: settings.reservedConcurrency });
     ({ functions: this.functions, sweep: this.sweep, scheduleTicker: this.scheduleTicker, workers: this.workers } = this.compute);
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
       routes: ROUTES,
       handlers: new Map([...this.functions.byRouteKey].map(([key, fn]) => [key, fn.function])),
       authorizerFunction: this.functions.authorizer.function,
+      throttleRateLimit: settings.throttleRate,
+      throttleBurstLimit: settings.throttleBurst,
+      corsOrigins: settings.corsOrigins,
+      ...(settings.domainName !== undefined && settings.certificateArn !== undefined
+        ? { domain: { name: settings.domainName, certificateArn: settings.certificateArn } }
+        : {}),
     });
 
     this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
@@ -119,14 +128,26 @@ export class TaskfleetStack extends Stack {
       topicKey: this.events.key,
       pools: topology.pools.map((pool) => pool.name),
       slaSeconds: new Map(topology.pools.map((pool) => [pool.name, pool.slaSeconds])),
+      ...(settings.alarmEmail !== undefined ? { alarmEmail: settings.alarmEmail } : {}),
+      ...(settings.alarmTopicArn !== undefined ? { alarmTopicArn: settings.alarmTopicArn } : {}),
     });
+    // Everything that holds data or its history follows `retain`; the rest is rebuilt by a deploy anyway.
+    RemovalPolicies.of(this).apply(removalPolicy, { applyToResourceTypes: [...STATEFUL_RESOURCE_TYPES] });
     new CfnOutput(this, 'EventsTopicArn', { value: this.events.topic.topicArn, description: 'Every task and job event (SNS)' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.alarmTopic.topicArn, description: 'Subscribe here to hear the alarms' });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The task table' });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the HTTP API (TASKFLEET_URL for agents and the CLI)' });
+    if (this.httpApi.domainName !== undefined) {
+      new CfnOutput(this, 'ApiDomainTarget', { value: this.httpApi.domainName.regionalDomainName, description: `Point ${settings.domainName} here (a CNAME, or a Route 53 alias)` });
+    }
+    new CfnOutput(this, 'Stage', { value: settings.stage, description: `The stage; cdk destroy ${settings.retain ? 'keeps' : 'deletes'} its table, bucket, key and logs` });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName, description: 'The task table (TABLE_NAME for `taskfleet tokens`)' });
+    new CfnOutput(this, 'ValuesBucketName', { value: this.values.bucket.bucketName, description: 'Payloads and results over 8 KiB (empty it before destroying a stage that does not retain it)' });
   }
 }
+
+/** What `-c retain` decides for: the resources holding tasks, values, the key that reads them, and logs. */
+export const STATEFUL_RESOURCE_TYPES = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup'] as const;
 
 /** `-c tableCapacity=provisioned | on-demand` on the CDK command line. */
 function capacityFromContext(value: unknown): TableCapacity | undefined {

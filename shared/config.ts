@@ -34,6 +34,19 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 }
 
 /**
+ * How long the authorizer keeps a token's verdict, in ms: `TASKFLEET_AUTH_CACHE_SECONDS`
+ * (a local stack or a test may shorten it), or undefined for the default (300 s,
+ * VERDICT_CACHE_MS in shared/services/authorize.ts), which the stack deploys.
+ */
+export function authCacheMs(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.TASKFLEET_AUTH_CACHE_SECONDS;
+  if (raw === undefined || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new Error('environment variable TASKFLEET_AUTH_CACHE_SECONDS must be a number of seconds from 0 to 3600');
+  return seconds * 1000;
+}
+
+/**
  * Overrides of every pool's retry and circuit policies, for tests and local
  * experiments (the pools file holds the real settings).
  */

@@ -67,7 +67,21 @@ export class UnauthorizedError extends TaskfleetError {
   }
 }
 
-/** A bearer token that grants nothing (unknown, revoked, or not a token at all). */
+/** A token that was valid and is no more: revoked, or past its expiry (401: the caller needs a new one). */
+export class TokenNoLongerValidError extends TaskfleetError {
+  constructor(readonly reason: 'revoked' | 'expired') {
+    super(401, `token_${reason}`, `the bearer token was ${reason === 'revoked' ? 'revoked' : 'valid until its expiry, which has passed'}; ask for a new one`);
+  }
+}
+
+/** The tenant's token carries a request rate, and this request is over it (the answer has Retry-After). */
+export class TooManyRequestsError extends TaskfleetError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'rate_limited', `over this tenant's request rate; retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/** A bearer token that grants nothing (unknown, or not a token at all). */
 export class ForbiddenError extends TaskfleetError {
   constructor() {
     super(403, 'forbidden', 'the bearer token grants no access (unknown or revoked)');

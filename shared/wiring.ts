@@ -14,12 +14,13 @@ import { DynamoDbTaskCounters } from './adapters/dynamodb/dynamodb-task-counters
 import { DynamoDbStreamBatches } from './adapters/dynamodb/dynamodb-stream-batches.js';
 import { DynamoDbTaskQueries } from './adapters/dynamodb/dynamodb-task-queries.js';
 import { DynamoDbTaskRecords } from './adapters/dynamodb/dynamodb-task-records.js';
-import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
+import { DynamoDbRequestBuckets, DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
+import { type AuthorizerDeps, VerdictCache } from './services/authorize.js';
 import { InProcessReadySignal } from './adapters/memory/in-process-ready-signal.js';
 import { SqsDeadLetterReader, SqsDeadLetters } from './adapters/sqs/sqs-dead-letters.js';
 import { SqsQueueStats } from './adapters/sqs/sqs-queue-stats.js';
 import { SqsTaskQueue } from './adapters/sqs/sqs-task-queue.js';
-import { loadConfig, policyOverrides, type FunctionConfig } from './config.js';
+import { authCacheMs, loadConfig, policyOverrides, type FunctionConfig } from './config.js';
 import { generateToken } from './domain/token.js';
 import type { HandlerRegistry } from './handlers.js';
 import type { CircuitStore } from './ports/circuit-store.js';
@@ -82,6 +83,8 @@ interface Wired {
   readonly delivery: DeliveryDeps;
   readonly agentDeps: AgentDeps;
   readonly limits: RateLimitDeps;
+  /** The authorizer's token store, tenants' request buckets and its container's verdict cache. */
+  readonly authorizer: AuthorizerDeps;
 }
 
 let wired: Wired | undefined;
@@ -154,13 +157,20 @@ function wire(): Wired {
     ...(overrides.leaseGraceSeconds !== undefined ? { leaseGraceSeconds: overrides.leaseGraceSeconds } : {}),
   };
   const agentDeps: AgentDeps = { ...delivery, agents, queries, signal, readyView, newId: randomUUID, newToken: generateToken };
-  wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps, limits: { rates, gate, now } };
+  const cacheMs = authCacheMs();
+  const authorizer: AuthorizerDeps = { tokens: services.tokens, buckets: new DynamoDbRequestBuckets(db, config.tableName), cache: new VerdictCache(), ...(cacheMs !== undefined ? { cacheMs } : {}) };
+  wired = { config, db, sqs, services, circuits, counters: new DynamoDbTaskCounters(db, config.tableName), jobs, delivery, agentDeps, limits: { rates, gate, now }, authorizer };
   return wired;
 }
 
 /** The use cases' dependencies on DynamoDB and SQS. */
 export function awsServices(): Services {
   return wire().services;
+}
+
+/** What the Lambda authorizer runs on; its verdict cache lives as long as the container. */
+export function authorizerDeps(): AuthorizerDeps {
+  return wire().authorizer;
 }
 
 export function awsSqsClient(): SQSClient {

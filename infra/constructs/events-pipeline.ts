@@ -1,4 +1,4 @@
-import { Duration, Names, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -54,8 +54,13 @@ export class EventsPipeline extends Construct {
   constructor(scope: Construct, id: string, props: EventsPipelineProps) {
     super(scope, id);
     this.key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: 'taskfleet events and alarm topics' });
-    // CloudWatch alarms publish to the (encrypted) operator topic.
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // CloudWatch alarms publish to the (encrypted) operator topic: this account's alarms
+    // only (aws:SourceAccount), so no other account's alarm can use the key as a confused deputy.
+    this.key.grant(
+      new ServicePrincipal('cloudwatch.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': Stack.of(this).account } }),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     this.topic = new Topic(this, 'Events', { displayName: 'taskfleet events', enforceSSL: true, masterKey: this.key });
 
     const queueProps = { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;

@@ -13,7 +13,8 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-event-metrics.js';
@@ -45,6 +46,10 @@ export interface OperationsProps {
   readonly pools: readonly string[];
   /** Each pool's SLA per priority (the topology's `slaSeconds`): the age alarms' thresholds. */
   readonly slaSeconds: ReadonlyMap<string, Readonly<Record<Priority, number>>>;
+  /** Subscribed by email to the topic the alarms publish to (`-c alarmEmail`). @default - none */
+  readonly alarmEmail?: string;
+  /** An existing topic every alarm publishes to instead of `alarmTopic` (`-c alarmTopicArn`: a pager's). @default - the stack's own */
+  readonly alarmTopicArn?: string;
 }
 
 const PERIOD = Duration.minutes(1);
@@ -73,7 +78,10 @@ function sqsMetric(queueName: string, metricName: 'ApproximateAgeOfOldestMessage
  * functions, API and topic through the parameters CDK adds (the pool queues by name).
  */
 export class Operations extends Construct {
+  /** The stack's own operator topic (an output): where the alarms go unless `alarmTopicArn` names another. */
   public readonly alarmTopic: Topic;
+  /** The one topic every alarm's action publishes to. */
+  public readonly alarmActionTopic: ITopic;
   /** Holds the alarms and the dashboard. */
   public readonly monitoring: NestedStack;
   public readonly alarms: Alarm[] = [];
@@ -83,7 +91,10 @@ export class Operations extends Construct {
     super(scope, id);
     this.alarmTopic = new Topic(this, 'Alarms', { displayName: 'taskfleet alarms', enforceSSL: true, masterKey: props.topicKey });
     this.monitoring = new NestedStack(this, 'Monitoring', { description: 'taskfleet: alarms and the dashboard' });
-    const action = new SnsAction(this.alarmTopic);
+    this.alarmActionTopic = props.alarmTopicArn === undefined ? this.alarmTopic : Topic.fromTopicArn(this, 'ExternalAlarms', props.alarmTopicArn);
+    // The address confirms once (SNS mails a link); until then nothing is delivered to it.
+    if (props.alarmEmail !== undefined) this.alarmActionTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+    const action = new SnsAction(this.alarmActionTopic);
     const alarm = (id: string, metric: IMetric, threshold: number, description: string, below = false): Alarm => {
       const made = new Alarm(this.monitoring, id, {
         metric,

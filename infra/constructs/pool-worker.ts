@@ -24,6 +24,19 @@ export interface PoolWorkerProps {
   readonly environment: Readonly<Record<string, string>>;
   /** @default 1024 */
   readonly memorySize?: number;
+  /** Reserve `reservedConcurrency(pool)` for the worker. @default true */
+  readonly reserveConcurrency?: boolean;
+}
+
+/**
+ * The concurrency a pool's worker reserves: the sum of its four mappings'
+ * MaximumConcurrency, which already bounds it. Reserving that much (never less:
+ * below it Lambda would throttle batches the mappings already polled instead of
+ * leaving them on the queue) keeps a flood on another pool, or any other function
+ * in the account, from taking the capacity this pool needs.
+ */
+export function reservedConcurrency(pool: Pool): number {
+  return PRIORITIES.reduce((sum, priority) => sum + pool.concurrency[priority], 0);
 }
 
 /**
@@ -61,12 +74,9 @@ export class PoolWorker extends Construct {
       environment: { ...props.environment, [WORKER_POOL_ENV]: pool.name },
       memorySize: props.memorySize ?? 1024,
       timeout: Duration.seconds(pool.workerTimeoutSeconds),
-      // No reserved concurrency: the MaximumConcurrency of the four mappings
-      // already bounds the worker (at most the sum of pool.concurrency), and
-      // reserving would carve that much out of the account's unreserved pool
-      // for every pool even when idle — and, if set below the sum, would make
-      // Lambda throttle batches the mappings already polled instead of
-      // leaving them on the queue.
+      // Reserved: carved out of the account's unreserved concurrency even when idle
+      // (an account must keep 100 unreserved; docs/deploy.md says what to do below that).
+      ...((props.reserveConcurrency ?? true) ? { reservedConcurrentExecutions: reservedConcurrency(pool) } : {}),
     });
     grantAccess(this.function, props.access, {
       ...props.resources,

@@ -26,6 +26,8 @@ export interface TaskfleetFunctionProps {
   readonly timeout?: Duration;
   /** How long the function's own log group keeps events. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /** Concurrency reserved for this function. @default - none: it draws on the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -61,6 +63,7 @@ export class TaskfleetFunction extends Construct {
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       ...(props.description === undefined ? {} : { description: props.description }),
       environment: {
         // Powertools Logger: every function's lines name the service, and 1 % of

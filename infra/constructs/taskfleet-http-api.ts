@@ -1,6 +1,8 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
+  DomainName,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -12,6 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -30,6 +33,10 @@ export interface TaskfleetHttpApiProps {
   readonly throttleBurstLimit?: number;
   /** @default RetentionDays.THREE_MONTHS */
   readonly accessLogRetention?: RetentionDays;
+  /** Origins a browser may call the API from (CORS preflight answered by API Gateway). @default - none: no CORS */
+  readonly corsOrigins?: readonly string[];
+  /** A custom domain mapped to the stage; point a CNAME (or alias) at `domainTarget`. @default - the execute-api URL only */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
 }
 
 /** One JSON line per request: what the HTTP API variables can tell about it. */
@@ -60,12 +67,39 @@ export class TaskfleetHttpApi extends Construct {
   public readonly api: HttpApi;
   public readonly stage: HttpStage;
   public readonly accessLogs: LogGroup;
+  /** The custom domain, when one is given: its `regionalDomainName` is the DNS target. */
+  public readonly domainName?: DomainName;
+  private readonly customDomain?: string;
 
   constructor(scope: Construct, id: string, props: TaskfleetHttpApiProps) {
     super(scope, id);
     // The default stage is created here rather than by HttpApi so it can carry
     // access logging (cdk-nag APIG1) and throttling.
-    this.api = new HttpApi(this, 'Api', { createDefaultStage: false, description: 'taskfleet HTTP API' });
+    const corsOrigins = props.corsOrigins ?? [];
+    this.api = new HttpApi(this, 'Api', {
+      createDefaultStage: false,
+      // The stack's name (`Taskfleet-<stage>`): stages side by side are told apart in the console.
+      apiName: Stack.of(this).stackName,
+      description: 'taskfleet HTTP API',
+      ...(corsOrigins.length === 0
+        ? {}
+        : {
+            corsPreflight: {
+              allowOrigins: [...corsOrigins],
+              allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+              allowHeaders: ['authorization', 'content-type'],
+              exposeHeaders: ['retry-after'],
+              maxAge: Duration.hours(1),
+            },
+          }),
+    });
+    if (props.domain !== undefined) {
+      this.customDomain = props.domain.name;
+      this.domainName = new DomainName(this, 'Domain', {
+        domainName: props.domain.name,
+        certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+      });
+    }
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: props.accessLogRetention ?? RetentionDays.THREE_MONTHS,
     });
@@ -80,6 +114,7 @@ export class TaskfleetHttpApi extends Construct {
         rateLimit: props.throttleRateLimit ?? 100,
         burstLimit: props.throttleBurstLimit ?? 200,
       },
+      ...(this.domainName === undefined ? {} : { domainMapping: { domainName: this.domainName } }),
     });
 
     // No identity source, so no API Gateway cache: with one, a request without the header
@@ -102,9 +137,9 @@ export class TaskfleetHttpApi extends Construct {
     }
   }
 
-  /** The stage's invoke URL, `https://<id>.execute-api.<region>.amazonaws.com/`. */
+  /** The API's URL: `https://<custom domain>/` when one is given, else the stage's `https://<id>.execute-api.<region>.amazonaws.com/`. */
   get url(): string {
-    return this.stage.url;
+    return this.customDomain === undefined ? this.stage.url : `https://${this.customDomain}/`;
   }
 
   private addRoute(route: RouteSpec, handler: IFunction, authorizer: IHttpRouteAuthorizer): void {

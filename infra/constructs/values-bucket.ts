@@ -5,7 +5,12 @@ import { arnInFinding } from '../nag.js';
 import { Construct } from 'constructs';
 
 export interface ValuesBucketProps {
-  /** @default RemovalPolicy.RETAIN — it holds task payloads and results */
+  /**
+   * @default RemovalPolicy.RETAIN — it holds task payloads and results. With DESTROY,
+   * CloudFormation deletes it only when empty (docs/deploy.md, "Teardown"): CDK's
+   * auto-delete would add a custom resource and its Lambda (3 resources) to the root
+   * stack, whose 500 bound the number of pools.
+   */
   readonly removalPolicy?: RemovalPolicy;
 }
 

@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { TaskfleetError } from '../errors.js';
+import { TaskfleetError, TooManyRequestsError } from '../errors.js';
 import { logger } from '../wiring.js';
 import { refuseDenied } from './request.js';
 import type { ApiEvent, ApiResult } from './types.js';
@@ -20,6 +20,7 @@ export function httpErrors(): MiddlewareObj<ApiEvent, ApiResult> {
       const { error } = request;
       if (error instanceof TaskfleetError) {
         request.response = json(error.status, error.toJSON());
+        if (error instanceof TooManyRequestsError) request.response.headers = { ...request.response.headers, 'retry-after': String(error.retryAfterSeconds) };
         return;
       }
       if (isInvocationTimeout(error) || isDependencyFault(error)) {

@@ -1,7 +1,7 @@
 import { MAX_REQUEST_BYTES } from '../domain/limits.js';
 import { jsonBodyProblems } from '../domain/json-body.js';
 import { decodePathId, MAX_JSON_DEPTH, tooDeep } from '../domain/validation.js';
-import { ForbiddenError, MalformedJsonError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
+import { ForbiddenError, MalformedJsonError, PayloadTooLargeError, TokenNoLongerValidError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { ApiEvent } from './types.js';
 
 /**
@@ -42,12 +42,16 @@ export function optionalJsonBody(event: Pick<ApiEvent, 'body' | 'isBase64Encoded
 
 /**
  * Refuses a request the authorizer let through without a tenant: 401 without a
- * bearer token, 403 with one that grants nothing. Every route's middleware runs
+ * bearer token or with a revoked or expired one, 403 with one that grants nothing,
+ * 429 over the tenant's request rate. Every route's middleware runs
  * it first (http-handler.ts), so a refused caller learns nothing of the route.
  */
 export function refuseDenied(event: Pick<ApiEvent, 'requestContext'>): void {
-  const denied = event.requestContext.authorizer?.lambda?.denied;
+  const context = event.requestContext.authorizer?.lambda;
+  const denied = context?.denied;
   if (denied === 'missing') throw new UnauthorizedError();
+  if (denied === 'revoked' || denied === 'expired') throw new TokenNoLongerValidError(denied);
+  if (denied === 'throttled') throw new TooManyRequestsError(Math.max(1, Math.ceil(Number(context?.retryAfterSeconds) || 1)));
   if (denied !== undefined) throw new ForbiddenError();
 }
 

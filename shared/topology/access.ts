@@ -121,6 +121,8 @@ export const createsJobs: Access = access(createsTasks, expandsJobs);
 
 /** The bearer-token check: one GetItem on a token item, and nothing else in the table. */
 export const readsTokens: Access = { tokenItems: ['dynamodb:GetItem'] };
+/** Takes a request from the tenant's bucket (`TOKEN#RATE#<tenant>`) when its token carries a rate: one conditional UpdateItem. */
+export const limitsTenantRequests: Access = { tokenItems: ['dynamodb:UpdateItem'] };
 
 /**
  * A pool's worker: Lambda's event-source mapping polls with the function's role

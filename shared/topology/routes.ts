@@ -13,6 +13,7 @@ import {
   readsManyTasks,
   readsQueueDepths,
   readsTokens,
+  limitsTenantRequests,
   readsValues,
   changesSchedules,
   createsSchedules,
@@ -334,7 +335,7 @@ export const ROUTES: readonly RouteSpec[] = [
 
 /** Functions that are not behind a route. */
 export const AUTHORIZER_ENTRY = 'functions/authorizer.ts';
-export const AUTHORIZER_ACCESS: Access = readsTokens;
+export const AUTHORIZER_ACCESS: Access = access(readsTokens, limitsTenantRequests);
 /** The sweep: due timers (delays, deadlines, lapsed agent leases, next stages) and unfinished jobs; every minute on AWS. */
 export const SWEEP_ENTRY = 'functions/sweep.ts';
 export const SWEEP_EVERY_MINUTES = 1;

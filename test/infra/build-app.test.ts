@@ -21,7 +21,7 @@ describe('buildApp', () => {
     process.env.CDK_DEFAULT_ACCOUNT = '123456789012';
     process.env.CDK_DEFAULT_REGION = 'eu-west-1';
     const { stack } = buildApp({ skipBundling: true, nag: false });
-    expect(stack.stackName).toBe('Taskfleet');
+    expect(stack.stackName).toBe('Taskfleet-dev');
     expect(stack.account).toBe('123456789012');
     expect(stack.region).toBe('eu-west-1');
   });

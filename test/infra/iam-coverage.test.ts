@@ -194,9 +194,9 @@ describe('IAM coverage: declared access = synthesized policy', () => {
 describe('least privilege', () => {
   const actionsOf = (fn: TaskfleetFunction) => new Set(t.grants(fn).map((g) => g.action));
 
-  it('keeps the authorizer to one GetItem on token items (dynamodb:LeadingKeys TOKEN#*)', () => {
+  it('keeps the authorizer to token items: a GetItem, and an UpdateItem of a tenant’s request bucket (dynamodb:LeadingKeys TOKEN#*)', () => {
     const fn = t.stack.functions.authorizer;
-    expect([...actionsOf(fn)].filter((a) => !a.startsWith('logs:'))).toEqual(['dynamodb:GetItem']);
+    expect([...actionsOf(fn)].filter((a) => !a.startsWith('logs:')).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     const dynamo = statements(fn).filter((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo).toHaveLength(1);
     expect(dynamo[0].Resource).toEqual(t.arnOf(t.stack.table.table)); // no index, no stream

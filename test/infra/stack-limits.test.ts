@@ -109,7 +109,7 @@ describe('CloudFormation limits', () => {
 
   it(`does not fit one pool unit more: ${LARGEST_LAMBDA_POOL_COUNT + 1} Lambda pools, ${LARGEST_AGENT_POOL_COUNT + 1} agent pools, or either past ${POOL_UNITS_PROVISIONED} units with a provisioned table`, () => {
     // CDK refuses to synthesize a template over 500 resources; the root is the one that passes it.
-    const tooMany = /Number of resources in stack 'Taskfleet': \d+ is greater than allowed maximum of 500/;
+    const tooMany = /Number of resources in stack 'Taskfleet-dev': \d+ is greater than allowed maximum of 500/;
     expect(() => synthesize(fleet(LARGEST_LAMBDA_POOL_COUNT + 1, 0))).toThrow(tooMany);
     expect(() => synthesize(fleet(0, LARGEST_AGENT_POOL_COUNT + 1))).toThrow(tooMany);
     expect(() => synthesize(fleet(POOL_UNITS / 4 + 1, POOL_UNITS - 2 * (POOL_UNITS / 4) - 1))).toThrow(tooMany); // 2 × 12 + 21 = 45 units

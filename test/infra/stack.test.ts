@@ -128,10 +128,6 @@ describe('task table', () => {
     });
   });
 
-  it('is retained when it leaves the stack', () => {
-    t.template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
-  });
-
   it('has the four GSIs from TABLE, string keys, projecting what lists, the ready set and the timers read', () => {
     const table = t.resource(t.stack.table.table).Properties;
     const indexes = table.GlobalSecondaryIndexes as any[];
@@ -323,7 +319,7 @@ describe('pool workers', () => {
   });
 
   it.each(lambdaPools.map((p) => [p.name, p] as const))(
-    '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, no reserved concurrency',
+    '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, its mappings’ concurrency reserved',
     (name, pool) => {
       const props = t.resource(t.worker(name).function).Properties;
       expect(props).toMatchObject({
@@ -332,7 +328,7 @@ describe('pool workers', () => {
         MemorySize: 1024,
         Environment: { Variables: { [WORKER_POOL_ENV]: name } },
       });
-      expect(props.ReservedConcurrentExecutions).toBeUndefined();
+      expect(props.ReservedConcurrentExecutions).toBe(PRIORITIES.reduce((sum, p) => sum + pool.concurrency[p], 0));
     },
   );
 

@@ -32,9 +32,9 @@ const KNOWN_VIOLATIONS = [
   // h-root: removed by the composition-root refactor
   { from: '^shared/http/http-handler\\.ts$', to: '^shared/wiring\\.ts$' },
   // h-deploy: removed by the tokens CLI rewrite of cli/add-token.ts (through the composition root)
-  { from: '^cli/add-token\\.ts$', to: '^shared/adapters/aws-clients\\.ts$' },
+  { from: '^cli/tokens\\.ts$', to: '^shared/adapters/aws-clients\\.ts$' },
   // h-deploy: removed by the tokens CLI rewrite of cli/add-token.ts (through the composition root)
-  { from: '^cli/add-token\\.ts$', to: '^shared/adapters/dynamodb/dynamodb-token-store\\.ts$' },
+  { from: '^cli/tokens\\.ts$', to: '^shared/adapters/dynamodb/dynamodb-token-store\\.ts$' },
 ];
 
 const strict = process.env.LAYER_RULE_STRICT === '1';

@@ -19,7 +19,7 @@ export interface DeploySettings {
   readonly alarmEmail?: string;
   /** An existing SNS topic (a pager's, a chat bridge's) every alarm publishes to instead of the stack's own. @default - the stack's topic */
   readonly alarmTopicArn?: string;
-  /** Reserve each Lambda pool's concurrency (the sum of its mappings' maximum). @default true */
+  /** Reserve each Lambda pool's concurrency (the sum of its mappings' maximum). @default true for `prod`, false otherwise (a new account's quota may be too small) */
   readonly reservedConcurrency: boolean;
   /** A custom domain for the API, with `certificateArn` (an ACM certificate in the stack's region). @default - none */
   readonly domainName?: string;
@@ -43,7 +43,7 @@ const FIELDS = z.object({
   throttleBurst: positiveInt.default(200),
   alarmEmail: z.email().optional(),
   alarmTopicArn: arn('sns').optional(),
-  reservedConcurrency: bool.default(true),
+  reservedConcurrency: bool.optional(),
   domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'must be a domain name').optional(),
   certificateArn: arn('acm').optional(),
   corsOrigins: z
@@ -76,8 +76,10 @@ export function deploySettings(context: (key: string) => unknown): DeploySetting
   if (!parsed.success) {
     throw new Error(parsed.error.issues.map((issue) => `context ${issue.path.join('.') || '(settings)'}: ${issue.message}`).join('; '));
   }
-  const { retain, ...rest } = parsed.data;
-  return { ...withoutUndefined(rest), retain: retain ?? rest.stage === 'prod' } as DeploySettings;
+  const { retain, reservedConcurrency, ...rest } = parsed.data;
+  // Production keeps its data and its capacity; a dev stage deploys into any account and leaves nothing behind.
+  const prod = rest.stage === 'prod';
+  return { ...withoutUndefined(rest), retain: retain ?? prod, reservedConcurrency: reservedConcurrency ?? prod } as DeploySettings;
 }
 
 /** The stack id, which is also its CloudFormation name: `Taskfleet-<stage>`. */

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { deploySettings } from '../../infra/deploy-settings.js';
@@ -107,11 +107,12 @@ describe('alarms', () => {
 });
 
 describe('limits and access', () => {
-  it('reserves each Lambda pool’s mapping concurrency for its worker, as the topology says', () => {
+  it('reserves each Lambda pool’s mapping concurrency for its worker in prod, as the topology says; a dev stage reserves none', () => {
     const lambdaPools = TOPOLOGY.pools.filter((pool) => pool.runsOn === 'lambda');
     expect(lambdaPools.length).toBeGreaterThan(0);
     for (const pool of lambdaPools) {
-      expect(dev.resource(dev.worker(pool.name).function).Properties.ReservedConcurrentExecutions, pool.name).toBe(reservedConcurrency(pool));
+      expect(prod.resource(prod.worker(pool.name).function).Properties.ReservedConcurrentExecutions, pool.name).toBe(reservedConcurrency(pool));
+      expect(dev.resource(dev.worker(pool.name).function).Properties.ReservedConcurrentExecutions, pool.name).toBeUndefined();
     }
   });
 

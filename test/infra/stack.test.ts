@@ -319,7 +319,7 @@ describe('pool workers', () => {
   });
 
   it.each(lambdaPools.map((p) => [p.name, p] as const))(
-    '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, its mappings’ concurrency reserved',
+    '%s: nodejs24.x, the pool’s timeout, 1024 MB, POOL_NAME, no reserved concurrency in the default (dev) stage',
     (name, pool) => {
       const props = t.resource(t.worker(name).function).Properties;
       expect(props).toMatchObject({
@@ -328,7 +328,8 @@ describe('pool workers', () => {
         MemorySize: 1024,
         Environment: { Variables: { [WORKER_POOL_ENV]: name } },
       });
-      expect(props.ReservedConcurrentExecutions).toBe(PRIORITIES.reduce((sum, p) => sum + pool.concurrency[p], 0));
+      // Reserved in prod only (deploy-settings.test.ts): a first dev deploy must fit a new account's quota.
+      expect(props.ReservedConcurrentExecutions).toBeUndefined();
     },
   );
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_FILE, openApiText } from '../../local/write-openapi.js';
+import { OPENAPI_FILE, openApiText, WIRE_FILE, wireText } from '../../local/write-openapi.js';
 import { buildOpenApiDocument } from '../../shared/http/openapi.js';
 import { ROUTES } from '../../shared/topology/routes.js';
 
@@ -41,5 +41,11 @@ describe('the OpenAPI document', () => {
     );
     const list = document.paths['/tasks']?.get as { parameters: { name: string }[] };
     expect(list.parameters.map((p) => p.name)).toEqual(['status', 'pool', 'type', 'order', 'limit', 'cursor']);
+  });
+});
+
+describe('the SDK wire types', () => {
+  it('are generated from the committed document (run `npm run openapi`)', async () => {
+    expect(readFileSync(WIRE_FILE, 'utf8')).toBe(await wireText(readFileSync(OPENAPI_FILE, 'utf8')));
   });
 });

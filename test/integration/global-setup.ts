@@ -55,7 +55,18 @@ function startResponseCheck(): () => Promise<void> {
     delete process.env[CHECK_RESPONSES_ENV];
     console.log(`response check: ${checked} answers checked against docs/openapi.json, ${mismatches.length} mismatched`);
     if (mismatches.length > 0) {
-      throw new Error(`${mismatches.length} answers do not match the OpenAPI document (shared/http/responses.ts, api-contract.ts):\n${mismatches.slice(0, 50).join('\n')}`);
+      // One example per route × status, with how often it happened; vitest reports a teardown's
+      // error without failing the run, so the exit code is set too.
+      const byRoute = new Map<string, { count: number; example: string }>();
+      for (const line of mismatches) {
+        const { routeKey, status } = JSON.parse(line) as { routeKey: string; status: number };
+        const key = `${routeKey} → ${status}`;
+        byRoute.set(key, { count: (byRoute.get(key)?.count ?? 0) + 1, example: byRoute.get(key)?.example ?? line });
+      }
+      const report = [...byRoute].map(([key, { count, example }]) => `${key} (${count}×): ${example.slice(0, 1500)}`).join('\n');
+      console.error(`answers that do not match docs/openapi.json (shared/http/responses.ts, api-contract.ts):\n${report}`);
+      process.exitCode = 1;
+      throw new Error(`${mismatches.length} answers do not match the OpenAPI document`);
     }
   };
 }

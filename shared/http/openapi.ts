@@ -83,7 +83,7 @@ function responses(contract: RouteContract, authorized: boolean): Record<string,
     answers[status] =
       schema === null
         ? { description: status === '204' ? 'Done; no body.' : 'A file of the dashboard.' }
-        : { description: schema === undefined ? 'OK' : (responseSchemas.get(schema)?.description ?? 'OK'), content: { 'application/json': { schema: responseSchema(schema) } } };
+        : { description: responseSchemas.get(schema)?.description ?? 'OK', content: { 'application/json': { schema: responseSchema(schema) } } };
   }
   const errors = [...new Set([...contract.errors, ...(authorized ? AUTHORIZED_ERRORS : [])])].sort((a, b) => a - b);
   for (const status of errors) {

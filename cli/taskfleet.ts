@@ -173,6 +173,15 @@ program.addCommand(limitsCommand(client, print));
 program.addCommand(eventsCommand(connection));
 program.addCommand(tokensCommand(print));
 
+program
+  .command('mcp')
+  .description('serve the API as Model Context Protocol tools on stdio: an AI agent can submit work and be a worker')
+  .action(async () => {
+    // Loaded only for this command: the MCP SDK is not needed by the others.
+    const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([import('./mcp.js'), import('@modelcontextprotocol/sdk/server/stdio.js')]);
+    await createMcpServer(client(), version).connect(new StdioServerTransport());
+  });
+
 const dlq = program.command('dlq').description('dead letters: tasks that failed for good');
 dlq
   .command('list')

@@ -1,4 +1,5 @@
-import { httpHandler } from '../shared/http/http-handler.js';
+import { NotFoundError } from '../shared/errors.js';
+import { httpHandler, json } from '../shared/http/http-handler.js';
 import type { ApiResult } from '../shared/http/types.js';
 import { UI_ASSETS } from '../ui/generated/assets.js';
 
@@ -14,8 +15,9 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
-function notFound(): ApiResult {
-  return { statusCode: 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Not Found' }) };
+/** In the API's error format, like every other route's 404 (docs/openapi.json). */
+function notFound(name: string): ApiResult {
+  return json(404, new NotFoundError('dashboard file', name).toJSON());
 }
 
 /**
@@ -27,7 +29,7 @@ export const handler = httpHandler(async (event) => {
   const asset = event.pathParameters?.asset;
   const name = asset === undefined || asset === '' ? 'index.html' : asset;
   const file = Object.hasOwn(UI_ASSETS, name) ? UI_ASSETS[name] : undefined;
-  if (file === undefined) return notFound();
+  if (file === undefined) return notFound(name);
   // The page's own path (`/ui`) decides where its assets are, whatever the stage.
   const body = name === 'index.html' ? file.body.replaceAll('{{assets}}', `${event.rawPath.replace(/\/$/, '')}`) : file.body;
   return {

@@ -8,6 +8,9 @@ import type { ApiEvent, ApiResult, AuthorizerContext } from '../shared/http/type
 import { AUTHORIZER_ENTRY, ROUTES, type RouteSpec } from '../shared/topology/routes.js';
 import { lambdaContext, toApiEvent, toAuthorizerEvent, type RawRequest } from './apigw-event.js';
 
+/** Set (to a file) by the integration suite: every answer is checked against the OpenAPI document, mismatches appended there. */
+export const CHECK_RESPONSES_ENV = 'TASKFLEET_CHECK_RESPONSES';
+
 type RouteHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 type AuthorizerHandler = (
   event: APIGatewayRequestAuthorizerEventV2,
@@ -63,9 +66,13 @@ export async function startApiServer(port: number, options: { log?: (line: strin
     const verdict = await authorizer(toAuthorizerEvent(request, routeKey, identity), lambdaContext('Authorizer'));
     return verdict.isAuthorized ? (verdict.context ?? {}) : undefined;
   };
+  // Opt-in (the integration suite sets it): every answer checked against the OpenAPI document.
+  const checkFile = process.env[CHECK_RESPONSES_ENV];
+  // Imported only then: its validator (ajv) is a dev dependency.
+  const check = checkFile !== undefined && checkFile !== '' ? (await import('./response-check.js')).responseChecker(checkFile) : undefined;
   const server = createServer((req, res) => {
     if (options.log !== undefined) logRequest(req, res, options.log);
-    handle(req, res, routes, runAuthorizer).catch((error: unknown) => {
+    handle(req, res, routes, runAuthorizer, check).catch((error: unknown) => {
       console.error('local API error', error);
       if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
@@ -90,7 +97,9 @@ export async function startApiServer(port: number, options: { log?: (line: strin
 /** The authorizer's context, or undefined when it refused the request outright (API Gateway's own 403). */
 type Authorize = (request: RawRequest, routeKey: string, identity: string) => Promise<AuthorizerContext | undefined>;
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly CompiledRoute[], authorize: Authorize): Promise<void> {
+type CheckResponse = (routeKey: string, result: ApiResult) => void;
+
+async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly CompiledRoute[], authorize: Authorize, check?: CheckResponse): Promise<void> {
   const body = await readBody(req);
   if (typeof body === 'number') return send(res, { statusCode: 413, body: JSON.stringify(new PayloadTooLargeError(body, MAX_BODY_BYTES).toJSON()) });
   const url = URL.parse(req.url ?? '/', 'http://127.0.0.1');
@@ -114,7 +123,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
     if (context === undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
   }
   const event = toApiEvent(request, route.spec.routeKey, pathParameters, context);
-  send(res, await route.handler(event, lambdaContext(route.spec.functionName)));
+  const result = await route.handler(event, lambdaContext(route.spec.functionName));
+  check?.(route.spec.routeKey, result);
+  send(res, result);
 }
 
 /** `POST /tasks → 202 12ms`, once the answer is sent (ids in paths kept; queries and bodies never logged). */

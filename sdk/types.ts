@@ -2,8 +2,15 @@
  * The HTTP contract as the SDK sees it (DESIGN.md, "HTTP API"). Declared here,
  * not imported from the server's modules, so `@taskfleet/sdk` ships types with no
  * server dependency; `test/unit/sdk-wire-types.test.ts` keeps them in step with
- * the server's own types at compile time.
+ * the server's own types at compile time. The answers' shapes come from the API's
+ * OpenAPI document (sdk/wire.ts, generated from the server's schemas by
+ * `npm run openapi`): the names below are the SDK's for them.
  */
+import type { components } from './wire.js';
+
+/** A response schema of the API document, readonly all the way down. */
+type Wire<K extends keyof components['schemas']> = Frozen<components['schemas'][K]>;
+type Frozen<T> = T extends (infer E)[] ? readonly Frozen<E>[] : T extends object ? { readonly [P in keyof T]: Frozen<T[P]> } : T;
 
 /**
  * Any JSON value: what payloads and results are on the wire.
@@ -261,11 +268,7 @@ export interface Submitted<K extends string = string> {
  * if (task.error?.retryable === false) console.log('failed for good:', task.error.message);
  * ```
  */
-export interface TaskError {
-  readonly message: string;
-  readonly type?: string;
-  readonly retryable?: boolean;
-}
+export interface TaskError extends Wire<'TaskError'> {}
 
 /**
  * `GET /tasks/{id}`.
@@ -318,19 +321,7 @@ export interface TaskView<P = Json, R = Json> {
  * const { items }: Page<TaskSummary> = await client.tasks.list();
  * ```
  */
-export interface TaskSummary {
-  readonly id: string;
-  readonly type: string;
-  readonly status: TaskStatus;
-  readonly pool: string;
-  readonly priority: Priority;
-  readonly attempts: number;
-  readonly maxAttempts: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly startedAt?: string;
-  readonly finishedAt?: string;
-}
+export interface TaskSummary extends Wire<'TaskSummary'> {}
 
 /**
  * One page of a list, and the cursor of the next (absent on the last).
@@ -391,31 +382,15 @@ export interface SubmitJob<T extends TaskMap = AnyTasks> {
  * const job: JobView = await client.jobs.get(id);
  * ```
  */
-export interface JobView {
-  readonly id: string;
-  readonly status: JobStatus;
-  readonly total: number;
-  /** Children written so far (the job expands asynchronously); `total` once expanded. */
+export interface JobView extends Omit<Wire<'Job'>, 'result' | 'expanded'> {
+  /** Children written so far: `total` once the job's expansion is done. */
   readonly expanded?: number;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly progress: number;
-  /**
-   * The map stage is `EXPANDING` while its children are still being written, and
-   * `CANCELLING` while a stopped job's children are still being cancelled.
-   */
-  readonly stages: readonly { name: 'map' | 'reduce' | 'then'; type: string; status: string; taskId?: string }[];
   /**
    * The final stage's result once it COMPLETED. Over 8 KiB it is kept in the values
    * bucket: `null` here, with `resultRef`, unless read with `getJob(id, { include: 'result' })`
    * (`waitForJob` does that for you).
    */
   readonly result?: Json;
-  readonly resultRef?: { readonly key: string; readonly bytes: number };
-  readonly error?: string;
-  readonly createdAt: string;
-  readonly finishedAt?: string;
 }
 
 /**
@@ -426,19 +401,7 @@ export interface JobView {
  * for (const letter of await client.dlq.list()) console.log(letter.taskId, letter.error.message);
  * ```
  */
-export interface DeadLetterView {
-  readonly taskId: string;
-  /** A job's own message (its expansion or cancellation; `type` is `job-message`): it has no task. */
-  readonly jobId?: string;
-  readonly type: string;
-  readonly pool: string;
-  readonly priority: string;
-  readonly attempts: number;
-  readonly error: TaskError;
-  readonly failedAt: string;
-  readonly queue: string;
-  readonly messageId: string;
-}
+export interface DeadLetterView extends Wire<'DeadLetter'> {}
 
 /**
  * What `client.stats()` answers.
@@ -474,17 +437,7 @@ export interface Stats {
  * const limits: RateLimitView[] = await client.limits.list();
  * ```
  */
-export interface RateLimitView {
-  readonly type: string;
-  /** Starts allowed per `per`; also the burst an idle bucket allows. */
-  readonly limit: number;
-  /** `500ms`, `1s`, `10m`, `1h`, `1d`. */
-  readonly per: string;
-  /** Tokens in use now: 0 (idle) … limit (tasks of the type wait). */
-  readonly used: number;
-  /** When the next start may happen, while the bucket is empty. */
-  readonly nextAt?: string;
-}
+export interface RateLimitView extends Wire<'RateLimit'> {}
 
 /**
  * What an agent registers with: its capabilities and capacity.
@@ -531,19 +484,8 @@ export interface RegisteredAgent {
  * if (task) await client.leases.complete(task.id, task.leaseToken, null);
  * ```
  */
-export interface LeasedTask<P = Json> {
-  readonly id: string;
-  readonly type: string;
+export interface LeasedTask<P = Json> extends Omit<Wire<'LeasedTask'>, 'payload'> {
   readonly payload: P;
-  /** Set when the payload was too large to send inline (`payload` is then null); the Worker fetches it. */
-  readonly payloadRef?: { readonly bytes: number };
-  readonly priority: Priority;
-  readonly pool: string;
-  readonly attempt: number;
-  readonly timeoutSeconds: number;
-  readonly resources?: Resources;
-  readonly leaseToken: string;
-  readonly leaseExpiresAt: string;
 }
 
 /**
@@ -572,20 +514,4 @@ export type RegisteredWorker = RegisteredAgent;
  * const { items } = await client.jobs.list();
  * ```
  */
-export interface JobSummary {
-  readonly id: string;
-  readonly status: JobStatus;
-  readonly total: number;
-  readonly mapType: string;
-  readonly reduceType?: string;
-  readonly thenType?: string;
-  readonly pool: string;
-  readonly priority: Priority;
-  readonly completed: number;
-  readonly failed: number;
-  readonly cancelled: number;
-  readonly progress: number;
-  readonly error?: string;
-  readonly createdAt: string;
-  readonly finishedAt?: string;
-}
+export interface JobSummary extends Wire<'JobSummary'> {}

@@ -46,7 +46,7 @@ export const MAX_JOB_ITEMS = 100_000;
 /** Counter shards per job: completions spread over this many items, none hot. */
 export const JOB_SHARDS = 16;
 
-const jobSchema = z.strictObject({
+export const jobSchema = z.strictObject({
   // z.unknown, not boundedJson: a parsed request body holds only JSON values, and
   // the per-item loop below checks depth and size at a fraction of the cost of
   // zod's recursive walk over 100,000 items.

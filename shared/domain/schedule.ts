@@ -113,7 +113,7 @@ export function cronError(pattern: string): string | undefined {
 
 const isoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' });
 
-const scheduleInputSchema = z.strictObject({
+export const scheduleInputSchema = z.strictObject({
   cron: z.string().min(1).max(256).optional(),
   every: z.string().optional(),
   timezone: z.string().min(1).max(64).default(SCHEDULE_DEFAULTS.timezone),

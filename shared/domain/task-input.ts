@@ -8,7 +8,7 @@ import { boundedJson, capability, idempotencyKey, joinField, resources, toFieldE
 export { toFieldErrors } from './validation.js';
 
 /** A submission as it arrives; strict, so a misspelt field is named, not ignored. */
-const taskInputSchema = z.strictObject({
+export const taskInputSchema = z.strictObject({
   id: userId.optional(),
   type: typeName,
   payload: boundedJson.default(null),

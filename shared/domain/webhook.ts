@@ -45,14 +45,14 @@ const pattern = z.union([z.enum(EVENT_TYPES), z.literal('task.*'), z.literal('jo
   error: `must be one of ${EVENT_TYPES.join(', ')}, task.*, job.* or *`,
 });
 
-const schema = z.strictObject({
+export const webhookInputSchema = z.strictObject({
   url: z.string().min(1).max(2048),
   events: z.array(pattern).min(1).max(EVENT_TYPES.length + 3),
   secret: z.string().min(16).max(256).optional(),
 });
 
 export function parseWebhookInput(raw: unknown): ParseResult<WebhookInput> {
-  const parsed = schema.safeParse(raw);
+  const parsed = webhookInputSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, fields: toFieldErrors(parsed.error) };
   const { url, events, secret } = parsed.data;
   return { ok: true, value: { url, events: [...new Set(events)], ...(secret !== undefined ? { secret } : {}) } };

@@ -30,7 +30,7 @@ export interface AgentDeps extends DeliveryDeps {
   readonly newToken: () => string;
 }
 
-const registration = z.strictObject({
+export const registration = z.strictObject({
   name: z.string().min(1).max(128).optional(),
   capabilities: z.array(z.string().min(1).max(64)).min(1).max(50),
   capacity: z
@@ -73,7 +73,7 @@ export async function ownAgent(deps: Pick<AgentDeps, 'agents'>, tenant: string, 
   return agent;
 }
 
-const heartbeatBody = z.strictObject({ running: z.array(z.string().min(1).max(512)).max(1000).optional() });
+export const heartbeatBody = z.strictObject({ running: z.array(z.string().min(1).max(512)).max(1000).optional() });
 
 /**
  * POST /workers/{id}/heartbeat {running?}: the agent is alive. With `running`
@@ -90,7 +90,7 @@ export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string
   return toAgentView({ ...agent, lastSeenAt: now.toISOString() }, now);
 }
 
-const leaseRequest = z.strictObject({
+export const leaseRequest = z.strictObject({
   max: z.int().min(1).max(100).default(1),
   waitSeconds: z.int().min(0).max(20).default(0),
 });

@@ -29,6 +29,14 @@ const LOOK_SECONDS = 20;
 /** Receives per DLQ in one call: bounds a scan past many letters of other tenants. */
 const MAX_RECEIVES_PER_QUEUE = 20;
 
+/** The DLQ query (GET /dlq) and redrive body (POST /dlq/redrive) over these pools; exported for the API document. */
+export const deadLetterQuery = (pools: readonly Pool[]) => selection(pools, { limit: z.coerce.number().int().min(1).max(100).default(20) });
+export const redriveBody = (pools: readonly Pool[]) =>
+  selection(pools, {
+    taskIds: z.array(boundedString(256)).min(1).max(100).optional(),
+    max: z.int().min(1).max(100).default(10),
+  });
+
 function selection(pools: readonly Pool[], extra: z.ZodRawShape) {
   const names = pools.map((p) => p.name) as [string, ...string[]];
   return z.strictObject({
@@ -71,7 +79,7 @@ async function collect(deps: DeadLetterDeps, tenant: string, keys: readonly stri
 
 /** GET /dlq?pool=&priority=&limit=: the tenant's dead letters, left where they are. */
 export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw: Record<string, string | undefined>): Promise<{ letters: unknown[] }> {
-  const parsed = selection(deps.pools, { limit: z.coerce.number().int().min(1).max(100).default(20) }).safeParse(raw);
+  const parsed = deadLetterQuery(deps.pools).safeParse(raw);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { pool, priority, limit } = parsed.data as { pool?: string; priority?: string; limit: number };
   const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), limit);
@@ -105,10 +113,7 @@ function jobLetter(taskId: string): { jobId: string; type: string; error: { mess
  * (expansion, cancellation), else it is dropped.
  */
 export async function redriveDeadLetters(deps: DeadLetterDeps, tenant: string, raw: unknown): Promise<{ redriven: string[]; dropped: string[] }> {
-  const parsed = selection(deps.pools, {
-    taskIds: z.array(boundedString(256)).min(1).max(100).optional(),
-    max: z.int().min(1).max(100).default(10),
-  }).safeParse(raw ?? {});
+  const parsed = redriveBody(deps.pools).safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { pool, priority, taskIds, max } = parsed.data as { pool?: string; priority?: string; taskIds?: string[]; max: number };
   const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), max, taskIds ? new Set(taskIds) : undefined);

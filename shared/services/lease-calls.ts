@@ -18,6 +18,12 @@ import { isInvalidTransition, type Guard } from './task-lifecycle.js';
 
 const token = leaseToken;
 
+/** The bodies of the lease-token calls (exported for the API document). */
+export const heartbeatTaskBody = z.object({ leaseToken: token });
+export const progressBody = z.object({ leaseToken: token, fraction: z.number().min(0).max(1), message: z.string().max(1024).optional() });
+export const completeBody = z.object({ leaseToken: token, result: boundedJson.default(null) });
+export const failBody = z.object({ leaseToken: token, error: z.string().min(1).max(8192), retryable: z.boolean().default(true), release: z.boolean().default(false) });
+
 function parse<T>(schema: z.ZodType<T>, raw: unknown): T {
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
@@ -53,7 +59,7 @@ async function underLease<T>(id: string, write: () => Promise<T>): Promise<T> {
  * heartbeat and a lapsed-lease settle never both succeed.
  */
 export async function heartbeatTask(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<{ leaseExpiresAt: string }> {
-  const { leaseToken } = parse(z.object({ leaseToken: token }), raw);
+  const { leaseToken } = parse(heartbeatTaskBody, raw);
   const live: Guard = (t) => {
     holds(id, leaseToken)(t);
     if (secondsUntil(t.leaseExpiresAt, deps.now()) <= 0) throw new StaleLeaseError(id);
@@ -72,7 +78,7 @@ export async function heartbeatTask(deps: AgentDeps, tenant: string, id: string,
 
 /** POST /tasks/{id}/progress */
 export async function reportProgress(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<Task> {
-  const body = parse(z.object({ leaseToken: token, fraction: z.number().min(0).max(1), message: z.string().max(1024).optional() }), raw);
+  const body = parse(progressBody, raw);
   const { task, guard } = await leased(deps, tenant, id, body.leaseToken);
   const progress = { fraction: body.fraction, ...(body.message !== undefined ? { message: body.message } : {}) };
   return underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'progress', progress }, { seen: task, guard }));
@@ -84,7 +90,7 @@ export async function reportProgress(deps: AgentDeps, tenant: string, id: string
  * would only produce it again).
  */
 export async function completeTask(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<Task> {
-  const body = parse(z.object({ leaseToken: token, result: boundedJson.default(null) }), raw);
+  const body = parse(completeBody, raw);
   const { task, guard } = await leased(deps, tenant, id, body.leaseToken);
   const bytes = jsonByteLength(body.result);
   if (bytes > LIMITS.resultBytes) {
@@ -101,10 +107,7 @@ export async function completeTask(deps: AgentDeps, tenant: string, id: string, 
  * task handed back unrun (an agent shutting down), its attempt not counted.
  */
 export async function failTask(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<Task> {
-  const body = parse(
-    z.object({ leaseToken: token, error: z.string().min(1).max(8192), retryable: z.boolean().default(true), release: z.boolean().default(false) }),
-    raw,
-  );
+  const body = parse(failBody, raw);
   const { task, guard } = await leased(deps, tenant, id, body.leaseToken);
   if (body.release) return underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'release' }, { seen: task, guard }));
   await underLease(id, () => settleFailure(deps, task, { message: body.error, retryable: body.retryable }, guard));

@@ -13,7 +13,7 @@ export type JobSummary = Pick<Job, 'id' | 'status' | 'total' | 'mapType' | 'redu
   readonly progress: number;
 };
 
-const query = z.strictObject({
+export const listJobsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().min(1).max(2048).optional(),
 });
@@ -24,7 +24,7 @@ const query = z.strictObject({
  * Throws ValidationError naming each bad query parameter.
  */
 export async function listJobs(deps: { jobs: JobStore }, tenant: string, raw: Record<string, string | undefined>): Promise<Page<JobSummary>> {
-  const parsed = query.safeParse(raw);
+  const parsed = listJobsQuery.safeParse(raw);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const page = await deps.jobs.listByTenant(tenant, parsed.data.limit, parsed.data.cursor);
   const items = await Promise.all(

@@ -28,7 +28,7 @@ export interface RateLimitView {
 const MAX_LIMIT = 100_000;
 const MAX_LIMITS = 100;
 
-const body = z.strictObject({
+export const rateLimitBody = z.strictObject({
   limit: z.int().min(1).max(MAX_LIMIT),
   per: z.string().max(16).refine((text) => parseInterval(text) !== undefined, 'must be a duration like 500ms, 1s, 10m, 1h or 1d (at most 1d)'),
 });
@@ -36,7 +36,7 @@ const body = z.strictObject({
 /** PUT /rate-limits/{type} {limit, per}: at most `limit` tasks of `type` start per `per`; the rest wait (never fail). */
 export async function putRateLimit(deps: RateLimitDeps, tenant: string, type: string, raw: unknown): Promise<RateLimitView> {
   const parsedType = typeName.safeParse(type);
-  const parsed = body.safeParse(raw ?? {});
+  const parsed = rateLimitBody.safeParse(raw ?? {});
   const fields = [...(parsedType.success ? [] : toFieldErrors(parsedType.error, 'type')), ...(parsed.success ? [] : toFieldErrors(parsed.error))];
   if (!parsed.success || fields.length > 0) throw new ValidationError(fields);
   const existing = await deps.rates.list(tenant);

@@ -31,6 +31,20 @@ export async function getTaskView(services: Pick<Services, 'records' | 'lifecycl
   return task;
 }
 
+/** GET /tasks's query over these pools; exported for the API document. */
+export function listTasksQuery(pools: readonly Pick<Services['pools'][number], 'name'>[]) {
+  const poolNames = pools.map((p) => p.name) as [string, ...string[]];
+  const upper = (value: unknown): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
+  return z.strictObject({
+    status: z.preprocess(upper, z.enum(TASK_STATUSES as [string, ...string[]], { error: `must be one of ${TASK_STATUSES.join(', ')}` })).optional(),
+    pool: z.enum(poolNames, { error: `must be one of ${poolNames.join(', ')}` }).optional(),
+    type: z.string().min(1).max(128).optional(),
+    order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
+    limit: z.coerce.number().int().min(1).max(LIMITS.listPageSize).default(50),
+    cursor: cursorSchema.optional(),
+  });
+}
+
 /**
  * A page of the tenant's tasks, newest first unless `order=asc`, filtered by
  * status, pool and/or type. Throws ValidationError naming each bad parameter.
@@ -40,17 +54,7 @@ export async function listTasks(
   tenant: string,
   rawQuery: Record<string, string | undefined>,
 ): Promise<Page<TaskSummary>> {
-  const poolNames = services.pools.map((p) => p.name) as [string, ...string[]];
-  const upper = (value: unknown): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
-  const schema = z.strictObject({
-    status: z.preprocess(upper, z.enum(TASK_STATUSES as [string, ...string[]], { error: `must be one of ${TASK_STATUSES.join(', ')}` })).optional(),
-    pool: z.enum(poolNames, { error: `must be one of ${poolNames.join(', ')}` }).optional(),
-    type: z.string().min(1).max(128).optional(),
-    order: z.enum(['asc', 'desc'], { error: 'must be asc or desc' }).default('desc'),
-    limit: z.coerce.number().int().min(1).max(LIMITS.listPageSize).default(50),
-    cursor: cursorSchema.optional(),
-  });
-  const parsed = schema.safeParse(rawQuery);
+  const parsed = listTasksQuery(services.pools).safeParse(rawQuery);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { status, pool, type, order, limit, cursor } = parsed.data;
   return services.queries.list({

@@ -51,7 +51,7 @@ export interface RouteSpec {
   readonly functionName: string;
   /** Handler module, relative to the repo root; it exports `handler`. */
   readonly entry: string;
-  /** false only for /health and the dashboard's static files. */
+  /** false only for /health, /openapi.json and the dashboard's static files. */
   readonly authorized: boolean;
   /**
    * The AWS actions its code path calls (see access.ts); the stack grants exactly
@@ -67,6 +67,14 @@ export const ROUTES: readonly RouteSpec[] = [
     routeKey: 'GET /health',
     functionName: 'Health',
     entry: 'functions/health.ts',
+    authorized: false,
+    access: {},
+  },
+  // The API's OpenAPI document, public like /health (it holds no data).
+  {
+    routeKey: 'GET /openapi.json',
+    functionName: 'OpenApi',
+    entry: 'functions/openapi.ts',
     authorized: false,
     access: {},
   },

@@ -92,6 +92,7 @@ try {
     topology: TOPOLOGY,
     queueUrls: stack.queues.queueUrls,
     queueArns: stack.queues.queueArns,
+    services: () => stack.services,
   });
   const drainFrom = Date.now();
 

@@ -4,15 +4,18 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { DeliveryMessage } from '../shared/ports/events.js';
 import { deliverWebhook } from '../shared/services/deliver-webhook.js';
-import { logger, webhookDeliveryDeps } from '../shared/wiring.js';
+import type { AppServices } from '../shared/composition.js';
+import { logger } from '../shared/logger.js';
+import { servicesFromEnvironment } from './environment-services.js';
 
 /**
  * Webhook deliveries, fed by the delivery queue: each record is one attempt of one
  * event to one webhook, signed and POSTed; retries are re-queued with their backoff
  * (see deliverWebhook). A record that throws stays on the queue for SQS to redeliver.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
-  const deps = webhookDeliveryDeps();
+export const makeHandler = (services: () => AppServices) =>
+  middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
+  const deps = services().webhookDeliveryDeps();
   const onRecord = async (record: SQSRecord): Promise<void> => {
     const message = JSON.parse(record.body) as DeliveryMessage;
     const result = await deliverWebhook(deps, message);
@@ -31,3 +34,5 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaConte
   };
   return processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 });
+
+export const handler = makeHandler(servicesFromEnvironment());

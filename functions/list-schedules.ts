@@ -2,9 +2,13 @@ import { toScheduleView } from '../shared/domain/schedule.js';
 import { httpHandler, json } from '../shared/http/http-handler.js';
 import { tenantOf } from '../shared/http/request.js';
 import { listSchedules } from '../shared/services/schedules.js';
-import { scheduleDeps } from '../shared/wiring.js';
+import type { AppServices } from '../shared/composition.js';
+import { servicesFromEnvironment } from './environment-services.js';
 
 /** GET /schedules → 200 `{items}`, oldest first. */
-export const handler = httpHandler(async (event) =>
-  json(200, { items: (await listSchedules(scheduleDeps(), tenantOf(event))).map(toScheduleView) }),
+export const makeHandler = (services: () => AppServices): ReturnType<typeof httpHandler> =>
+  httpHandler(async (event) =>
+  json(200, { items: (await listSchedules(services().scheduleDeps(), tenantOf(event))).map(toScheduleView) }),
 );
+
+export const handler = makeHandler(servicesFromEnvironment());

@@ -5,7 +5,8 @@ import { ValidationError } from '../shared/errors.js';
 import { httpHandler, json } from '../shared/http/http-handler.js';
 import { jsonBody, tenantOf } from '../shared/http/request.js';
 import { submitTasks } from '../shared/services/submit-tasks.js';
-import { awsServices } from '../shared/wiring.js';
+import type { AppServices } from '../shared/composition.js';
+import { servicesFromEnvironment } from './environment-services.js';
 
 const batchSchema = z.strictObject({ tasks: z.array(z.unknown()).min(1).max(LIMITS.batchItems) });
 
@@ -14,10 +15,11 @@ const batchSchema = z.strictObject({ tasks: z.array(z.unknown()).min(1).max(LIMI
  * items are accepted even when others are not; the answer is 202 if any item
  * was accepted, else 400.
  */
-export const handler = httpHandler(async (event) => {
+export const makeHandler = (services: () => AppServices): ReturnType<typeof httpHandler> =>
+  httpHandler(async (event) => {
   const parsed = batchSchema.safeParse(jsonBody(event));
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const results = await submitTasks(awsServices(), tenantOf(event), parsed.data.tasks, (i) => `tasks.${i}`);
+  const results = await submitTasks(services().taskDeps, tenantOf(event), parsed.data.tasks, (i) => `tasks.${i}`);
   const items = results.map((r, index) =>
     r.ok
       ? { index, status: r.created ? 202 : 200, id: r.task.id, taskStatus: r.task.status, pool: r.task.pool, priority: r.task.priority }
@@ -28,3 +30,5 @@ export const handler = httpHandler(async (event) => {
   const error = { code: 'invalid_request', message: `none of the ${results.length} tasks was accepted; see items` };
   return json(accepted > 0 ? 202 : 400, { ...(accepted > 0 ? {} : { error }), accepted, rejected: results.length - accepted, items });
 });
+
+export const handler = makeHandler(servicesFromEnvironment());

@@ -14,6 +14,8 @@ export interface AwsClientOptions {
   readonly dynamoDbEndpoint?: string;
   /** Locally fauxqs answers S3 on its own endpoint (path-style, as *.localhost does not resolve). */
   readonly s3Endpoint?: string;
+  /** Locally fauxqs answers SNS on its own endpoint too. */
+  readonly snsEndpoint?: string;
 }
 
 /** Endpoints from the environment: the service's own variable, else AWS_ENDPOINT_URL. */
@@ -22,7 +24,9 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClien
   const sqsEndpoint = env.AWS_ENDPOINT_URL_SQS ?? common;
   const dynamoDbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? common;
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? common;
+  const snsEndpoint = env.AWS_ENDPOINT_URL_SNS ?? common;
   return {
+    ...(snsEndpoint !== undefined ? { snsEndpoint } : {}),
     ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
     ...(env.AWS_REGION !== undefined ? { region: env.AWS_REGION } : {}),
     ...(sqsEndpoint !== undefined ? { sqsEndpoint } : {}),

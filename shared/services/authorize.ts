@@ -31,14 +31,16 @@ export async function addToken(tokens: TokenStore, token: string, tenant: string
  * revoked token stops working within the same bound).
  */
 export const VERDICT_CACHE_MS = 300_000;
-const verdicts = new Map<string, { context: AuthVerdict; until: number }>();
+
+/** The verdicts one authorizer instance has given, by Authorization header (one per container). */
+export type VerdictCache = Map<string, { context: AuthVerdict; until: number }>;
 
 /**
  * The authorizer's context for an Authorization header: the tenant, or why there
  * is none (`missing`: no header; `invalid`: a token that grants nothing).
  * Verdicts are cached per header for VERDICT_CACHE_MS.
  */
-export async function authorizerVerdict(tokens: TokenStore, authorizationHeader: string | undefined, nowMs: number): Promise<AuthVerdict> {
+export async function authorizerVerdict(tokens: TokenStore, verdicts: VerdictCache, authorizationHeader: string | undefined, nowMs: number): Promise<AuthVerdict> {
   if (authorizationHeader === undefined || authorizationHeader === '') return { denied: 'missing' };
   const cached = verdicts.get(authorizationHeader);
   if (cached !== undefined && cached.until > nowMs) return cached.context;

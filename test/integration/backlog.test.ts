@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { observeCalls, type ObservedCall } from '../../shared/adapters/aws-call-counter.js';
 import { measureBacklog } from '../../shared/services/measure-backlog.js';
 import { TABLE } from '../../shared/topology/table.js';
-import { backlogDeps } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -20,7 +19,7 @@ describe('agent pool backlog (the sweep’s OldestReadySeconds)', () => {
     const backlogs = await waitFor(
       async () => {
         calls.length = 0;
-        return measureBacklog(backlogDeps());
+        return measureBacklog(local.stack.services.backlogDeps());
       },
       (list) => {
         const gpu = list.find((b) => b.pool === 'gpu');

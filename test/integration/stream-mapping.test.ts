@@ -9,7 +9,6 @@ import { lambdaContext } from '../../local/apigw-event.js';
 import type { StreamFailureMessage } from '../../local/stream-poller.js';
 import { toTaskItem } from '../../shared/adapters/dynamodb/task-item.js';
 import type { Task } from '../../shared/domain/task.js';
-import { taskCounters } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -103,7 +102,7 @@ describe('one record never jams the events pipeline', () => {
       // At-least-once: the first batch delivered again counts nothing twice.
       expect(await call(records.slice(0, 50))).toEqual({ batchItemFailures: [] });
       expect(await call(records.slice(51))).toEqual({ batchItemFailures: [] });
-      expect((await taskCounters().read(tenant)).PENDING).toBe(100);
+      expect((await local.stack.services.counters.read(tenant)).PENDING).toBe(100);
     },
     LIMIT_MS,
   );

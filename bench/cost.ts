@@ -7,7 +7,6 @@
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { resetCallCounts } from '../shared/adapters/aws-call-counter.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { TABLE } from '../shared/topology/table.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
@@ -64,9 +63,9 @@ try {
     const token = generateToken();
     await stack.services.taskDeps.tokens.put(hashToken(token), scenario.tenant, 'bench');
     await stream.drain(); // everything before this scenario (the token) is not its cost
-    resetCallCounts();
-    const meter = new CallMeter();
-    const eventsMeter = new EventsMeter(stack.events?.deliveryQueueUrl);
+    stack.calls.reset();
+    const meter = new CallMeter(stack.calls);
+    const eventsMeter = new EventsMeter(stack);
     const expected = scenario.completedTasks(n);
     const bars = new cliProgress.MultiBar(
       { format: ` ${scenario.name.padEnd(20)} {phase} |{bar}| {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
@@ -79,7 +78,7 @@ try {
       apiUrl: stack.apiUrl,
       token,
       tasks: n,
-      startMappings: () => startEventSourceMappings({ sqsEndpoint: stack.sqsEndpoint, region, topology: TOPOLOGY, queueUrls: stack.queues.queueUrls, queueArns: stack.queues.queueArns, services: () => stack.services }),
+      startMappings: () => startEventSourceMappings({ sqsEndpoint: stack.sqsEndpoint, region, topology: TOPOLOGY, queueUrls: stack.queues.queueUrls, queueArns: stack.queues.queueArns, services: () => stack.services, calls: stack.calls }),
       progress: (count) => submitted.update(count),
     });
     // Wait on the stream itself: done when every task's COMPLETED write is in it.

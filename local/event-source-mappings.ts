@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import { Agent } from 'node:http';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { countCalls } from '../shared/adapters/aws-call-counter.js';
+import { countCalls, type CallCounter } from '../shared/adapters/aws-call-counter.js';
 import type { AppServices } from '../shared/composition.js';
 import { WORKER_ENTRY } from '../shared/topology/routes.js';
 import { hasWorkQueue, type Pool, type Topology } from '../shared/topology/topology.js';
@@ -20,6 +20,8 @@ export interface MappingOptions {
   readonly queueArns: Readonly<Record<string, string>>;
   /** The stack's services, which the worker handler runs on. */
   readonly services: () => AppServices;
+  /** Count the pollers' SQS calls here (the stack's counter). */
+  readonly calls?: CallCounter;
 }
 
 export interface RunningMappings {
@@ -51,6 +53,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
       requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
     }),
     'SQS (event-source mapping)',
+    options.calls,
   );
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one listener per poller's pending receive

@@ -6,7 +6,7 @@ import { EVENTS_ENV } from '../shared/events-config.js';
 import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, STREAM_MAPPING, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
 import { lambdaContext } from './apigw-event.js';
 import { importHandler } from './handler-modules.js';
-import { startStreamPoller } from './stream-poller.js';
+import { startStreamPoller, type StreamInvocation } from './stream-poller.js';
 import { filePositions } from './stream-positions.js';
 
 export interface EventsPipelineOptions {
@@ -65,7 +65,11 @@ export async function provisionEventsPipeline(options: { region: string; prefix:
  * consumer fed by DynamoDB Local's stream, and the delivery function fed by its
  * queue, both running on the stack's services (built with eventsSettings).
  */
-export async function startEventsPipeline(resources: EventsResources, options: EventsPipelineOptions): Promise<{ streamRecordsSetAside(): number; stop(): Promise<void> }> {
+export async function startEventsPipeline(
+  resources: EventsResources,
+  options: EventsPipelineOptions,
+): Promise<{ streamRecordsSetAside(): number; observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void; stop(): Promise<void> }> {
+  const invocationObservers = new Set<(invocation: StreamInvocation) => void>();
   const sqs = new SQSClient({ region: options.region, endpoint: options.sqsEndpoint });
   const stream = await startStreamPoller({
     dynamoDbEndpoint: options.dynamoDbEndpoint,
@@ -84,6 +88,9 @@ export async function startEventsPipeline(resources: EventsResources, options: E
       await sqs.send(new SendMessageCommand({ QueueUrl: resources.streamFailuresUrl, MessageBody: JSON.stringify(message) }));
     },
     ...(options.streamPositionsFile !== undefined ? { positions: filePositions(options.streamPositionsFile) } : {}),
+    onInvocation: (invocation) => {
+      for (const observe of invocationObservers) observe(invocation);
+    },
     handler: withTaskLog(
       await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY, options.services),
       options.services,
@@ -93,6 +100,10 @@ export async function startEventsPipeline(resources: EventsResources, options: E
   const deliveries = startQueuePoller(sqs, resources.deliveryQueueUrl, resources.deliveryQueueArn, options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY, options.services));
   return {
     streamRecordsSetAside: () => stream.setAside(),
+    observeStreamInvocations: (observer) => {
+      invocationObservers.add(observer);
+      return () => invocationObservers.delete(observer);
+    },
     stop: async () => {
       await Promise.all([stream.stop(), deliveries.stop()]);
       sqs.destroy();

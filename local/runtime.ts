@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { CallCounter } from '../shared/adapters/aws-call-counter.js';
 import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.js';
 import { createServices, type AppServices } from '../shared/composition.js';
 import { loadConfig } from '../shared/config.js';
@@ -22,6 +23,7 @@ import { provisionQueues, provisionTable, provisionValuesBucket, type Provisione
 import { EVENTS_ENV } from '../shared/events-config.js';
 import { eventsSettings, provisionEventsPipeline, startEventsPipeline } from './events-pipeline.js';
 import { importHandler } from './handler-modules.js';
+import type { StreamInvocation } from './stream-poller.js';
 import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
 import { resendAfterRestart } from './resend-after-restart.js';
 import { SqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letters.js';
@@ -87,6 +89,8 @@ export interface LocalStack {
   readonly backend: string;
   /** The services the stack's handlers run on: its own instance, so stacks in one process never share state. */
   readonly services: AppServices;
+  /** The AWS calls of the stack's clients (its services and its event-source mappings), for the benchmarks. */
+  readonly calls: CallCounter;
   /** The events pipeline's resources, when it runs. */
   readonly events?: {
     readonly topicArn: string;
@@ -96,6 +100,8 @@ export interface LocalStack {
     readonly streamFailuresUrl: string;
     /** Records the local stream mapping set aside since the start. */
     streamRecordsSetAside(): number;
+    /** The events cost bench counts the consumer's invocations and their duration; returns the unsubscribe. */
+    observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void;
   };
   stop(): Promise<void>;
 }
@@ -114,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
   const env = options.env ?? process.env;
+  const calls = new CallCounter();
   let services: AppServices | undefined;
   // The handlers ask for the services per invocation; nothing invokes them before they are built.
   const servicesOf = (): AppServices => {
@@ -194,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
         [EVENTS_ENV.forbiddenLoopbackPorts]: [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(','),
       }),
+      { calls },
     );
 
     let events: LocalStack['events'];
@@ -214,6 +222,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         deliveryDlqUrl: resources.deliveryDlqUrl,
         streamFailuresUrl: resources.streamFailuresUrl,
         streamRecordsSetAside: pipeline.streamRecordsSetAside,
+        observeStreamInvocations: pipeline.observeStreamInvocations,
       };
     }
 
@@ -237,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueUrls: queues.queueUrls,
         queueArns: queues.queueArns,
         services: servicesOf,
+        calls,
       });
       stops.push(() => mappings.stop());
     }
@@ -253,6 +263,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamoDbEndpoint,
       backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
       services,
+      calls,
       ...(events !== undefined ? { events } : {}),
       stop: stopAll,
     };

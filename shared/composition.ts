@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CallCounter } from './adapters/aws-call-counter.js';
 import { createDocumentClient, createS3Client, createSqsClient } from './adapters/aws-clients.js';
 import { CachedCircuitStore } from './adapters/cached-circuit-store.js';
 import { CachedJobStatus } from './adapters/cached-job-status.js';
@@ -126,6 +128,12 @@ export interface AppServices {
   destroy(): void;
 }
 
+/** What a services instance is built with besides its config. */
+export interface ServicesOptions {
+  /** Count the AWS calls of the instance's clients here (the local stack's benchmarks). */
+  readonly calls?: CallCounter;
+}
+
 /** Builds once, on the first call, and keeps it (a part of the services built on first use). */
 function once<T>(build: () => T): () => T {
   let built: { value: T } | undefined;
@@ -136,10 +144,14 @@ function once<T>(build: () => T): () => T {
  * The composition root: the AWS-backed adapters and the services over them, in
  * their order. Nothing here is read from the environment: the config says it all.
  */
-export function createServices(config: Config): AppServices {
-  const db = createDocumentClient(config.aws);
-  const sqs = createSqsClient(config.aws);
-  const s3 = once(() => createS3Client(config.aws));
+export function createServices(config: Config, options: ServicesOptions = {}): AppServices {
+  const aws = { ...config.aws, ...(options.calls !== undefined ? { calls: options.calls } : {}) };
+  const db = createDocumentClient(aws);
+  const sqs = createSqsClient(aws);
+  const s3 = config.valuesBucket !== undefined ? createS3Client(aws) : undefined;
+  // Built with the stream consumer's parts, the only ones that publish.
+  let snsClient: SNSClient | undefined;
+  const sns = (): SNSClient => (snsClient ??= createSnsClient(aws));
   const warn = (message: string, details: Record<string, unknown>): void => logger.warn(message, details);
   const now = (): Date => new Date();
   const overrides = config.policies;
@@ -157,7 +169,7 @@ export function createServices(config: Config): AppServices {
   const rates = new DynamoDbRateLimits(db, config.tableName);
   const gate = new StartGate({ slots: new DynamoDbConcurrencySlots(db, config.tableName), rates, records, random: Math.random });
   const queue = new SqsTaskQueue(sqs, config.queueUrls, warn);
-  const values = config.valuesBucket !== undefined ? new S3ValueStore(s3(), config.valuesBucket) : undefined;
+  const values = s3 !== undefined && config.valuesBucket !== undefined ? new S3ValueStore(s3, config.valuesBucket) : undefined;
   const lifecycle = new TaskLifecycle({
     gate,
     records,
@@ -257,7 +269,7 @@ export function createServices(config: Config): AppServices {
       // A tenant's webhooks, trusted for webhookListCacheMs: a new webhook hears events after at most that.
       const cache = new Map<string, { at: number; list: Promise<readonly Webhook[]> }>();
       return {
-        publisher: new SnsEventPublisher(createSnsClient(config.aws), requiredSetting(events.topicArn, EVENTS_ENV.topicArn)),
+        publisher: new SnsEventPublisher(sns(), requiredSetting(events.topicArn, EVENTS_ENV.topicArn)),
         deliveries: new SqsDeliveryQueue(sqs, requiredSetting(events.deliveryQueueUrl, EVENTS_ENV.deliveryQueueUrl), events.deliveryDlqUrl ?? ''),
         eventLog: eventLog(),
         metrics: new EmfEventMetrics(),
@@ -293,6 +305,8 @@ export function createServices(config: Config): AppServices {
     destroy: () => {
       db.destroy();
       sqs.destroy();
+      s3?.destroy();
+      snsClient?.destroy();
     },
   };
 }

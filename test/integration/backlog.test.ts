@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { observeCalls, type ObservedCall } from '../../shared/adapters/aws-call-counter.js';
+import type { ObservedCall } from '../../shared/adapters/aws-call-counter.js';
 import { measureBacklog } from '../../shared/services/measure-backlog.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { useTestStack } from '../helpers/local-stack.js';
@@ -15,7 +15,7 @@ describe('agent pool backlog (the sweep’s OldestReadySeconds)', () => {
       expect(submitted.body.pool).toBe('gpu');
     }
     const calls: ObservedCall[] = [];
-    const stop = observeCalls((call) => calls.push(call));
+    const stop = local.stack.calls.observe((call) => calls.push(call));
     const backlogs = await waitFor(
       async () => {
         calls.length = 0;

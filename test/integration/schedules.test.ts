@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { handler as tick } from '../../functions/tick-schedules.js';
+import { makeHandler as tickHandler } from '../../functions/tick-schedules.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.js';
 import { startScheduleTicker } from '../../local/schedule-ticker.js';
@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait.js';
 const local = useTestStack();
 
 /** One delivery of the tick at an instant (the clock is injected through the event's `time`). */
-const tickAt = (ms: number) => tick({ time: new Date(ms).toISOString() }, {} as never);
+const tickAt = (ms: number) => tickHandler(() => local.stack.services)({ time: new Date(ms).toISOString() }, {} as never);
 
 /** The tasks of one type (a fresh type per test keeps tests apart). */
 async function tasksOfType(type: string): Promise<{ id: string; status: string; createdAt: string }[]> {

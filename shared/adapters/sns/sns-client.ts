@@ -8,5 +8,5 @@ export function createSnsClient(options: AwsClientOptions): SNSClient {
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.snsEndpoint !== undefined ? { endpoint: options.snsEndpoint } : {}),
   });
-  return countCalls(client, 'SNS');
+  return countCalls(client, 'SNS', options.calls);
 }

@@ -94,27 +94,27 @@ async function main(): Promise<void> {
   forgetConnection = rememberConnection(apiUrl, token);
   const auth = `-H "Authorization: Bearer ${token}"`;
   console.log(`
-  taskfleet is running locally
-    API       ${apiUrl}
-    dashboard ${apiUrl}/ui#token=${encodeURIComponent(token)}
-    token     ${token}${env.TASKFLEET_TOKEN ? '' : '   (set TASKFLEET_TOKEN to choose your own)'}
-    backend   ${stack.backend}
-    data      ${env.AWS_ENDPOINT_URL ? 'at the endpoint' : `${LOCAL_DATA_DIR} (kept across restarts; npm start -- --fresh starts empty)`}
-    table     ${stack.tableName}
-    queues    ${Object.keys(stack.queues.queueUrls).length} work queues (Lambda pools), ${Object.keys(stack.queues.dlqUrls).length} DLQs (every pool)
-    events    ${stack.events?.topicArn ?? 'off'}   (follow them: npx taskfleet events --follow)
+taskfleet is running locally
+  API       ${apiUrl}
+  dashboard ${apiUrl}/ui#token=${encodeURIComponent(token)}
+  token     ${token}${env.TASKFLEET_TOKEN ? '' : '   (set TASKFLEET_TOKEN to choose your own)'}
+  backend   ${stack.backend}
+  data      ${env.AWS_ENDPOINT_URL ? 'at the endpoint' : `${LOCAL_DATA_DIR} (kept across restarts; npm start -- --fresh starts empty)`}
+  table     ${stack.tableName}
+  queues    ${Object.keys(stack.queues.queueUrls).length} work queues (Lambda pools), ${Object.keys(stack.queues.dlqUrls).length} DLQs (every pool)
+  events    ${stack.events?.topicArn ?? 'off'}   (follow them: npx taskfleet events --follow)
 
-  Try it:
-    curl -s -X POST ${apiUrl}/tasks ${auth} -H 'content-type: application/json' \\
-         -d '{"type":"echo","payload":{"hello":"world"},"priority":"high"}'
-    curl -s ${apiUrl}/tasks/<id> ${auth}
-    curl -s "${apiUrl}/tasks?status=PENDING" ${auth}
+Try it:
+  curl -s -X POST ${apiUrl}/tasks ${auth} -H 'content-type: application/json' \\
+       -d '{"type":"echo","payload":{"hello":"world"},"priority":"high"}'
+  curl -s ${apiUrl}/tasks/<id> ${auth}
+  curl -s "${apiUrl}/tasks?status=PENDING" ${auth}
 
-  See it work:  npm run demo     (another terminal; finds this stack by itself)
-  Be an agent:  npx taskfleet work --capabilities shell -- sh -c 'cat'
-                npx taskfleet submit anything --requires shell --payload '{"n":1}' --wait
-  Press Ctrl-C to stop.
-  `);
+See it work:  npm run demo     (another terminal; finds this stack by itself)
+Be an agent:  npx taskfleet work --capabilities shell -- sh -c 'cat'
+              npx taskfleet submit anything --requires shell --payload '{"n":1}' --wait
+Press Ctrl-C to stop.
+`);
 
   // Show it working: one sample task through the real HTTP path.
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

@@ -52,9 +52,6 @@ export interface Config {
   readonly functionName: string;
 }
 
-/** @deprecated the old name of {@link Config}. */
-export type FunctionConfig = Config;
-
 /** Thrown when the environment is missing a variable or holds a wrong one; names each. */
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {

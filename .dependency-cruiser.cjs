@@ -1,7 +1,7 @@
 /**
  * The layer rule (issue #26): imports run one way,
  *
- *   domain ← ports ← services ← adapters / http ← composition root (shared/wiring.ts)
+ *   domain ← ports ← services ← adapters / http ← composition root (shared/composition.ts)
  *          ← functions / cli            (through the composition root, never an adapter)
  *          ← local / bench / infra      (the platform's edge: they may build adapters themselves)
  *
@@ -21,20 +21,6 @@
 const { existsSync } = require('node:fs');
 
 const KNOWN_VIOLATIONS = [
-  // h-root: removed by the composition-root refactor
-  { from: '^functions/worker\\.ts$', to: '^shared/adapters/sqs/message-visibility\\.ts$' },
-  // h-root: removed by the composition-root refactor
-  { from: '^functions/worker\\.ts$', to: '^shared/adapters/sqs/task-records\\.ts$' },
-  // h-root: removed by the composition-root refactor
-  { from: '^functions/sweep\\.ts$', to: '^shared/adapters/metrics/emf-backlog-metrics\\.ts$' },
-  // h-root: removed by the composition-root refactor
-  { from: '^functions/stream-consumer\\.ts$', to: '^shared/adapters/dynamodb/stream-records\\.ts$' },
-  // h-root: removed by the composition-root refactor
-  { from: '^shared/http/http-handler\\.ts$', to: '^shared/wiring\\.ts$' },
-  // h-deploy: removed by the tokens CLI rewrite of cli/add-token.ts (through the composition root)
-  { from: '^cli/tokens\\.ts$', to: '^shared/adapters/aws-clients\\.ts$' },
-  // h-deploy: removed by the tokens CLI rewrite of cli/add-token.ts (through the composition root)
-  { from: '^cli/tokens\\.ts$', to: '^shared/adapters/dynamodb/dynamodb-token-store\\.ts$' },
 ];
 
 const strict = process.env.LAYER_RULE_STRICT === '1';
@@ -67,9 +53,9 @@ module.exports = {
     rule('errors-are-pure', 'shared/errors.ts imports nothing of the project', { path: '^shared/errors\\.ts$' }, { path: PROJECT }),
     rule('topology-is-data', 'shared/topology describes the stack as data: it imports only the domain', { path: '^shared/topology/' }, { path: PROJECT, pathNot: '^shared/(domain|topology)/' }),
     rule('ports-import-the-domain', 'ports are interfaces over the domain: they import only domain, errors and other ports', { path: '^shared/ports/' }, { path: PROJECT, pathNot: '^shared/(domain/|ports/|errors\\.ts$)' }),
-    rule('services-over-ports', 'services import the domain and ports, never an adapter, the HTTP edge, the composition root or the SDK', { path: '^shared/services/' }, { path: `^(shared/(adapters|http)/|shared/wiring\\.ts$|sdk/|${OUTER.slice(1)})` }),
-    rule('adapters-below-services', 'adapters implement ports: they import the domain and ports, never a service, the HTTP edge, the composition root or the SDK', { path: '^shared/adapters/' }, { path: `^(shared/(services|http)/|shared/wiring\\.ts$|sdk/|${OUTER.slice(1)})` }),
-    rule('shared-below-the-edges', 'nothing in shared/ imports the composition root or the edges (functions, local, cli, bench, infra)', { path: '^shared/', pathNot: '^shared/wiring\\.ts$' }, { path: `^(shared/wiring\\.ts$|${OUTER.slice(1)})` }),
+    rule('services-over-ports', 'services import the domain and ports, never an adapter, the HTTP edge, the composition root or the SDK', { path: '^shared/services/' }, { path: `^(shared/(adapters|http)/|shared/composition\\.ts$|sdk/|${OUTER.slice(1)})` }),
+    rule('adapters-below-services', 'adapters implement ports: they import the domain and ports, never a service, the HTTP edge, the composition root or the SDK', { path: '^shared/adapters/' }, { path: `^(shared/(services|http)/|shared/composition\\.ts$|sdk/|${OUTER.slice(1)})` }),
+    rule('shared-below-the-edges', 'nothing in shared/ imports the composition root or the edges (functions, local, cli, bench, infra)', { path: '^shared/', pathNot: '^shared/composition\\.ts$' }, { path: `^(shared/composition\\.ts$|${OUTER.slice(1)})` }),
     rule('sdk-stands-alone', 'the SDK (published alone as @taskfleet/sdk) imports nothing of the server', { path: '^sdk/' }, { path: '^(shared|functions|local|cli|bench|infra|handlers|ui)/' }),
     rule('functions-through-the-root', 'a Lambda entry gets its adapters from the composition root, never builds one', { path: '^functions/' }, { path: '^shared/adapters/' }),
     rule('cli-through-the-root', 'the CLI talks to the API through the SDK, or to the stack through the composition root, never an adapter', { path: '^cli/' }, { path: '^(shared/adapters/|local/|bench/|functions/)' }),

@@ -7,11 +7,9 @@
  */
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { resetCallCounts } from '../shared/adapters/aws-call-counter.js';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { TABLE } from '../shared/topology/table.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { awsServices } from '../shared/wiring.js';
 import { startLocalStack } from '../local/runtime.js';
 import { startEventSourceMappings } from '../local/event-source-mappings.js';
 import { CallMeter } from './cost/meter.js';
@@ -63,11 +61,11 @@ try {
   for (const scenario of scenarios) {
     const n = scenario.tenant === 'cost-batch' ? batchTasks : tasks;
     const token = generateToken();
-    await awsServices().tokens.put(hashToken(token), scenario.tenant, 'bench');
+    await stack.services.taskDeps.tokens.put(hashToken(token), scenario.tenant, 'bench');
     await stream.drain(); // everything before this scenario (the token) is not its cost
-    resetCallCounts();
-    const meter = new CallMeter();
-    const eventsMeter = new EventsMeter(stack.events?.deliveryQueueUrl);
+    stack.calls.reset();
+    const meter = new CallMeter(stack.calls);
+    const eventsMeter = new EventsMeter(stack);
     const expected = scenario.completedTasks(n);
     const bars = new cliProgress.MultiBar(
       { format: ` ${scenario.name.padEnd(20)} {phase} |{bar}| {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
@@ -80,7 +78,7 @@ try {
       apiUrl: stack.apiUrl,
       token,
       tasks: n,
-      startMappings: () => startEventSourceMappings({ sqsEndpoint: stack.sqsEndpoint, region, topology: TOPOLOGY, queueUrls: stack.queues.queueUrls, queueArns: stack.queues.queueArns }),
+      startMappings: () => startEventSourceMappings({ sqsEndpoint: stack.sqsEndpoint, region, topology: TOPOLOGY, queueUrls: stack.queues.queueUrls, queueArns: stack.queues.queueArns, services: () => stack.services, calls: stack.calls }),
       progress: (count) => submitted.update(count),
     });
     // Wait on the stream itself: done when every task's COMPLETED write is in it.

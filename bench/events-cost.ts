@@ -6,13 +6,14 @@
  * writes found in the stream. Priced at us-east-1 list prices. What is free, and
  * what is modelled rather than measured, is printed with the table.
  */
-import { observeCalls, type ObservedCall } from '../shared/adapters/aws-call-counter.js';
+import type { CallCounter, ObservedCall } from '../shared/adapters/aws-call-counter.js';
 import { STREAM_FILTER_PATTERNS } from '../shared/adapters/dynamodb/stream-records.js';
 import { customMetricCount, operatorAlarmCount } from '../shared/topology/alarms.js';
 import { DELIVERY_BATCH_SIZE, EVENTS_FUNCTION_MEMORY_MB, STREAM_BATCH_SIZE } from '../shared/topology/events.js';
 import { TABLE } from '../shared/topology/table.js';
 import type { Topology } from '../shared/topology/topology.js';
-import { observeStreamInvocations, type StreamInvocation } from '../local/stream-poller.js';
+import type { StreamInvocation } from '../local/stream-poller.js';
+import type { LocalStack } from '../local/runtime.js';
 import { matchesAnyFilter } from './events/filter.js';
 import type { Item } from './cost/item-size.js';
 import type { StreamRecord } from './cost/stream.js';
@@ -43,8 +44,12 @@ export class EventsMeter {
   deliveries = 0;
   private readonly stops: (() => void)[];
 
-  constructor(private readonly deliveryQueueUrl?: string) {
-    this.stops = [observeStreamInvocations((i) => this.invocations.push(i)), observeCalls((call) => this.observe(call))];
+  private readonly deliveryQueueUrl: string | undefined;
+
+  /** Meters the stack's stream consumer and its clients' calls. */
+  constructor(stack: { readonly calls: CallCounter; readonly events?: LocalStack['events'] }) {
+    this.deliveryQueueUrl = stack.events?.deliveryQueueUrl;
+    this.stops = [stack.events?.observeStreamInvocations((i) => this.invocations.push(i)) ?? (() => undefined), stack.calls.observe((call) => this.observe(call))];
   }
 
   stop(): void {

@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: the throughput figures (bench/throughput.ts), then the cost
  * table (bench/cost.ts); `--priorities`: the priority bench alone
- * (bench/priorities.ts). Each runs in its own process: a local stack is one per
- * process (handlers read their configuration from the environment).
+ * (bench/priorities.ts). Each runs in its own process, so one's load and memory
+ * never colour another's figures.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';

@@ -8,7 +8,6 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import cliProgress from 'cli-progress';
-import { callCounts, resetCallCounts } from '../shared/adapters/aws-call-counter.js';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDbTaskQueries } from '../shared/adapters/dynamodb/dynamodb-task-queries.js';
 import { PRIORITIES, type Priority } from '../shared/domain/priority.js';
@@ -64,7 +63,7 @@ async function backlog(): Promise<number> {
 const headers = { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' };
 
 try {
-  resetCallCounts();
+  stack.calls.reset();
   const bar = new cliProgress.MultiBar(
     { format: ' {phase} |{bar}| {value}/{total} {rate}', hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
     cliProgress.Presets.shades_classic,
@@ -84,14 +83,16 @@ try {
     submitBar.increment(body.accepted);
   }
   const submitted = Date.now();
-  const submitCalls = callCounts();
-  resetCallCounts();
+  const submitCalls = stack.calls.snapshot();
+  stack.calls.reset();
   const mappings = await startEventSourceMappings({
     sqsEndpoint: stack.sqsEndpoint,
     region: 'us-east-1',
     topology: TOPOLOGY,
     queueUrls: stack.queues.queueUrls,
     queueArns: stack.queues.queueArns,
+    services: () => stack.services,
+    calls: stack.calls,
   });
   const drainFrom = Date.now();
 
@@ -104,7 +105,7 @@ try {
   const ended = Date.now();
   bar.stop();
   await mappings.stop();
-  const executionCalls = callCounts();
+  const executionCalls = stack.calls.snapshot();
 
   const summaries: TaskSummary[] = [];
   let cursor: string | undefined;

@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createDocumentClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
-import { DynamoDbTokenStore } from '../shared/adapters/dynamodb/dynamodb-token-store.js';
+import { createTokenStore } from '../shared/composition.js';
 import { parseExpiry } from '../shared/domain/token.js';
 import { TENANT_RULE } from '../shared/domain/tenant.js';
 import type { TokenListing } from '../shared/ports/token-store.js';
@@ -16,7 +15,7 @@ import { createToken, listTokens, revokeToken } from '../shared/services/tokens.
 export function tokensCommand(print: (value: unknown) => void): Command {
   const tokens = new Command('tokens').description('API tokens: create, list, revoke (stored hashed in the stack’s table)');
   const table = () => new Option('--table <name>', 'the stack’s TableName output').env('TABLE_NAME').makeOptionMandatory();
-  const store = (name: string) => new DynamoDbTokenStore(createDocumentClient(endpointsFromEnv()), name);
+  const store = (name: string) => createTokenStore(name);
 
   tokens
     .command('create')

@@ -1,19 +1,17 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSRecord } from 'aws-lambda';
 import type { DeliveryMessage } from '../shared/ports/events.js';
 import { deliverWebhook } from '../shared/services/deliver-webhook.js';
-import { logger, webhookDeliveryDeps } from '../shared/wiring.js';
+import { logger } from '../shared/logger.js';
+import { queueFunction } from './queue-function.js';
 
 /**
  * Webhook deliveries, fed by the delivery queue: each record is one attempt of one
  * event to one webhook, signed and POSTed; retries are re-queued with their backoff
  * (see deliverWebhook). A record that throws stays on the queue for SQS to redeliver.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
-  const deps = webhookDeliveryDeps();
-  const onRecord = async (record: SQSRecord): Promise<void> => {
+export const { makeHandler, handler } = queueFunction((services) => {
+  const deps = services.webhookDeliveryDeps();
+  return async (record: SQSRecord): Promise<void> => {
     const message = JSON.parse(record.body) as DeliveryMessage;
     const result = await deliverWebhook(deps, message);
     const task = message.event.task;
@@ -29,5 +27,4 @@ export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaConte
       ...(task !== undefined ? { taskId: task.id, pool: task.pool, attempt: task.attempts } : {}),
     });
   };
-  return processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 });

@@ -1,7 +1,7 @@
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { tenantOf } from '../shared/http/request.js';
 import { listDeadLetters } from '../shared/services/dead-letters.js';
-import { deadLetterDeps } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 /** GET /dlq?pool=&priority=&limit= → {letters: [{taskId, type, error, attempts, failedAt, queue, …}]}. */
-export const handler = httpHandler(async (event) => json(200, await listDeadLetters(deadLetterDeps(), tenantOf(event), event.queryStringParameters ?? {})));
+export const { makeHandler, handler } = apiFunction(async (services, event) => json(200, await listDeadLetters(services.deadLetterDeps(), tenantOf(event), event.queryStringParameters ?? {})));

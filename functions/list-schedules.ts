@@ -1,10 +1,10 @@
 import { toScheduleView } from '../shared/domain/schedule.js';
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { tenantOf } from '../shared/http/request.js';
 import { listSchedules } from '../shared/services/schedules.js';
-import { scheduleDeps } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 /** GET /schedules → 200 `{items}`, oldest first. */
-export const handler = httpHandler(async (event) =>
-  json(200, { items: (await listSchedules(scheduleDeps(), tenantOf(event))).map(toScheduleView) }),
+export const { makeHandler, handler } = apiFunction(async (services, event) =>
+  json(200, { items: (await listSchedules(services.scheduleDeps(), tenantOf(event))).map(toScheduleView) }),
 );

@@ -1,10 +1,10 @@
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { tenantOf } from '../shared/http/request.js';
 import { listTasks } from '../shared/services/read-tasks.js';
-import { awsServices } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 /** GET /tasks?status=&pool=&limit=&cursor= → `{items, nextCursor?}`. */
-export const handler = httpHandler(async (event) => {
-  const page = await listTasks(awsServices(), tenantOf(event), event.queryStringParameters ?? {});
+export const { makeHandler, handler } = apiFunction(async (services, event) => {
+  const page = await listTasks(services.taskDeps, tenantOf(event), event.queryStringParameters ?? {});
   return json(200, page);
 });

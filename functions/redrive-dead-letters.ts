@@ -1,9 +1,9 @@
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { optionalJsonBody, tenantOf } from '../shared/http/request.js';
 import { redriveDeadLetters } from '../shared/services/dead-letters.js';
-import { deadLetterDeps } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 /** POST /dlq/redrive {pool?, priority?, taskIds?, max?} → {redriven: [ids], dropped: [ids]}. */
-export const handler = httpHandler(async (event) => {
-  return json(200, await redriveDeadLetters(deadLetterDeps(), tenantOf(event), optionalJsonBody(event)));
+export const { makeHandler, handler } = apiFunction(async (services, event) => {
+  return json(200, await redriveDeadLetters(services.deadLetterDeps(), tenantOf(event), optionalJsonBody(event)));
 });

@@ -1,11 +1,11 @@
 import { AGENT_HEARTBEAT_SECONDS } from '../shared/domain/agent.js';
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { jsonBody, tenantOf } from '../shared/http/request.js';
 import { registerAgent } from '../shared/services/agents.js';
-import { agentDeps } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 /** POST /workers {capabilities, capacity, weight, labels} → 201 {id, …, pools, heartbeatIntervalSeconds}. */
-export const handler = httpHandler(async (event) => {
-  const agent = await registerAgent(agentDeps(), tenantOf(event), jsonBody(event));
+export const { makeHandler, handler } = apiFunction(async (services, event) => {
+  const agent = await registerAgent(services.agentDeps, tenantOf(event), jsonBody(event));
   return json(201, { ...agent, heartbeatIntervalSeconds: AGENT_HEARTBEAT_SECONDS });
 });

@@ -2,14 +2,15 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { decodeStreamRecord } from '../shared/adapters/dynamodb/stream-records.js';
 import { consumeStream, type StreamRecord } from '../shared/services/stream-consumer.js';
-import { logger, streamConsumerDeps } from '../shared/wiring.js';
+import type { AppServices } from '../shared/composition.js';
+import { logger } from '../shared/logger.js';
+import { servicesFromEnvironment } from './environment-services.js';
 
 type Image = Record<string, AttributeValue>;
 
 /** One record → its change, or undefined when its images cannot be decoded. */
-function decode(record: DynamoDBRecord): StreamRecord | undefined {
+function decode(decodeStreamRecord: AppServices['decodeStreamRecord'], record: DynamoDBRecord): StreamRecord | undefined {
   const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
   try {
     return { sequenceNumber, eventId: record.eventID ?? '', change: decodeStreamRecord(record.dynamodb?.OldImage as Image | undefined, record.dynamodb?.NewImage as Image | undefined) };
@@ -35,9 +36,10 @@ export class UndecodableRecordError extends Error {
  * unnoticed). The same batch delivered again (Lambda is at-least-once) is recognised
  * by consumeStream, so events and counts come out once.
  */
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
-  const decoded = event.Records.map(decode);
-  const poison = decoded.findIndex((r) => r === undefined);
+export const makeHandler = (services: () => AppServices) =>
+  middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(injectLambdaContext(logger)).handler(async (event) => {
+  const decoded = event.Records.map((record) => decode(services().decodeStreamRecord, record));
+  const poison = decoded.indexOf(undefined);
   const records = (poison === -1 ? decoded : decoded.slice(0, poison)) as StreamRecord[];
   if (poison === 0) throw new UndecodableRecordError(event.Records[0]?.dynamodb?.SequenceNumber ?? '');
   for (const { change } of records) {
@@ -46,7 +48,9 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().use(i
       logger.debug('task change', { taskId: t.id, tenant: t.tenant, pool: t.pool, attempt: t.attempts, status: t.status, from: change.old?.status });
     }
   }
-  const { retryFrom } = await consumeStream(streamConsumerDeps(), records);
+  const { retryFrom } = await consumeStream(services().streamConsumerDeps(), records);
   const failedAt = retryFrom ?? (poison === -1 ? undefined : event.Records[poison]?.dynamodb?.SequenceNumber);
   return { batchItemFailures: failedAt === undefined ? [] : [{ itemIdentifier: failedAt }] };
 });
+
+export const handler = makeHandler(servicesFromEnvironment());

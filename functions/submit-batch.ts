@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { LIMITS } from '../shared/domain/limits.js';
 import { toFieldErrors } from '../shared/domain/task-input.js';
 import { ValidationError } from '../shared/errors.js';
-import { httpHandler, json } from '../shared/http/http-handler.js';
+import { json } from '../shared/http/http-handler.js';
 import { jsonBody, tenantOf } from '../shared/http/request.js';
 import { submitTasks } from '../shared/services/submit-tasks.js';
-import { awsServices } from '../shared/wiring.js';
+import { apiFunction } from './api-function.js';
 
 const batchSchema = z.strictObject({ tasks: z.array(z.unknown()).min(1).max(LIMITS.batchItems) });
 
@@ -14,10 +14,10 @@ const batchSchema = z.strictObject({ tasks: z.array(z.unknown()).min(1).max(LIMI
  * items are accepted even when others are not; the answer is 202 if any item
  * was accepted, else 400.
  */
-export const handler = httpHandler(async (event) => {
+export const { makeHandler, handler } = apiFunction(async (services, event) => {
   const parsed = batchSchema.safeParse(jsonBody(event));
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const results = await submitTasks(awsServices(), tenantOf(event), parsed.data.tasks, (i) => `tasks.${i}`);
+  const results = await submitTasks(services.taskDeps, tenantOf(event), parsed.data.tasks, (i) => `tasks.${i}`);
   const items = results.map((r, index) =>
     r.ok
       ? { index, status: r.created ? 202 : 200, id: r.task.id, taskStatus: r.task.status, pool: r.task.pool, priority: r.task.priority }

@@ -2,7 +2,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tickWindow, type TickResult } from '../shared/services/schedule-tick.js';
-import { logger, scheduleDeps } from '../shared/wiring.js';
+import type { AppServices } from '../shared/composition.js';
+import { logger } from '../shared/logger.js';
+import { servicesFromEnvironment } from './environment-services.js';
 
 /** EventBridge's scheduled event carries `time`; the rule adds `windowSeconds`. */
 export interface TickEvent {
@@ -17,10 +19,13 @@ export interface TickEvent {
  * on time. The local runtime's timer invokes it every second with no window: one
  * tick. A tick delivered twice (same `time`) submits each run once.
  */
-export const handler = middy<TickEvent, TickResult>().use(injectLambdaContext(logger)).handler(async (event) => {
-  const deps = scheduleDeps();
+export const makeHandler = (services: () => AppServices) =>
+  middy<TickEvent, TickResult>().use(injectLambdaContext(logger)).handler(async (event) => {
+  const deps = services().scheduleDeps();
   const at = event.time === undefined ? deps.now() : new Date(event.time);
   const result = await tickWindow(deps, at, (event.windowSeconds ?? 0) * 1000, (ms) => sleep(ms));
   if (result.due > 0) logger.info('schedules ticked', { ...result });
   return result;
 });
+
+export const handler = makeHandler(servicesFromEnvironment());

@@ -1,14 +1,10 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { HANDLERS } from '../handlers/index.js';
-import { releaseMessage } from '../shared/adapters/sqs/message-visibility.js';
-import { KeepMessage, loggingRecordFailures } from '../shared/adapters/sqs/task-records.js';
+import { KeepMessage, loggingRecordFailures } from '../shared/composition.js';
 import { expansionJobId } from '../shared/domain/job-expansion.js';
 import { executeDelivery } from '../shared/services/execute-task.js';
 import { runJobMessage } from '../shared/services/expand-job.js';
-import { awsSqsClient, jobDeps, logger, workerDeps } from '../shared/wiring.js';
+import { logger } from '../shared/logger.js';
+import { queueFunction } from './queue-function.js';
 
 /**
  * A pool's worker, fed by its four priority queues. Each record: parse, run the
@@ -17,18 +13,16 @@ import { awsSqsClient, jobDeps, logger, workerDeps } from '../shared/wiring.js';
  * keep it, visible again after the backoff. A record that throws is logged with
  * its task id, tenant and error, and stays on its queue.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>().use(injectLambdaContext(logger)).handler(async (event, context) => {
-  const deps = { ...workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };
-  const onRecord = loggingRecordFailures(logger, async (message, record) => {
+export const { makeHandler, handler } = queueFunction((services, context) => {
+  const deps = { ...services.workerDeps(HANDLERS), remainingMs: () => context.getRemainingTimeInMillis() };
+  return loggingRecordFailures(logger, async (message, record) => {
     // A job's expansion (or a stopped job's cancellation) rides on the pool's queue: its next steps.
     const jobId = expansionJobId(message.taskId);
-    if (jobId !== undefined) return void (await runJobMessage(jobDeps(), message.tenant, jobId, deps.remainingMs));
+    if (jobId !== undefined) return void (await runJobMessage(services.jobDeps, message.tenant, jobId, deps.remainingMs));
     const outcome = await executeDelivery(deps, message);
     if (outcome.action === 'retry') {
-      await releaseMessage(awsSqsClient(), record.eventSourceARN, record.receiptHandle, outcome.delaySeconds);
+      await services.releaseMessage(record.eventSourceARN, record.receiptHandle, outcome.delaySeconds);
       throw new KeepMessage(outcome.reason);
     }
   });
-  // A processor per invocation: the local runtime runs invocations concurrently in one process.
-  return processPartialResponse(event, onRecord, new BatchProcessor(EventType.SQS), { throwOnFullBatchFailure: false });
 });

@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
+import type { AppServices } from '../shared/composition.js';
 import { MAX_REQUEST_BYTES } from '../shared/domain/limits.js';
 import { PayloadTooLargeError, ValidationError } from '../shared/errors.js';
 import type { ApiEvent, ApiResult, AuthorizerContext } from '../shared/http/types.js';
 import { AUTHORIZER_ENTRY, ROUTES, type RouteSpec } from '../shared/topology/routes.js';
 import { lambdaContext, toApiEvent, toAuthorizerEvent, type RawRequest } from './apigw-event.js';
+import { importHandler } from './handler-modules.js';
 
 /** Set (to a file) by the integration suite: every answer is checked against the OpenAPI document, mismatches appended there. */
 export const CHECK_RESPONSES_ENV = 'TASKFLEET_CHECK_RESPONSES';
@@ -23,7 +23,6 @@ type AuthorizerHandler = (
  * refused here too, with the API's JSON error.
  */
 const MAX_BODY_BYTES = MAX_REQUEST_BYTES;
-const ROOT = resolve(import.meta.dirname, '..');
 
 interface CompiledRoute {
   readonly spec: RouteSpec;
@@ -31,11 +30,6 @@ interface CompiledRoute {
   readonly pattern: RegExp;
   readonly params: readonly string[];
   readonly handler: RouteHandler;
-}
-
-async function importHandler<T>(entry: string): Promise<T> {
-  const module = (await import(pathToFileURL(resolve(ROOT, entry)).href)) as { handler: T };
-  return module.handler;
 }
 
 /** `GET /tasks/{id}` → method, a path regex and its parameter names. */
@@ -55,11 +49,17 @@ function compile(spec: RouteSpec, handler: RouteHandler): CompiledRoute {
  * Serves the HTTP API the way API Gateway v2 would: the same route table, the
  * same Lambda authorizer first (its verdict in the event: the route answers 401
  * without a token, 403 with a wrong one), and
- * the same handler modules, invoked with payload-format-2.0 events.
+ * the same handler modules, invoked with payload-format-2.0 events. The handlers
+ * run on `services`, the stack's own instance (asked for per request, so the
+ * server may listen before the stack has built it).
  */
-export async function startApiServer(port: number, options: { log?: (line: string) => void } = {}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
-  const authorizer = await importHandler<AuthorizerHandler>(AUTHORIZER_ENTRY);
-  const routes = await Promise.all(ROUTES.map(async (spec) => compile(spec, await importHandler<RouteHandler>(spec.entry))));
+export async function startApiServer(
+  port: number,
+  services: () => AppServices,
+  options: { log?: (line: string) => void } = {},
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const authorizer = await importHandler<AuthorizerHandler>(AUTHORIZER_ENTRY, services);
+  const routes = await Promise.all(ROUTES.map(async (spec) => compile(spec, await importHandler<RouteHandler>(spec.entry, services))));
 
   // The authorizer runs for every request of an authorized route, as deployed (it caches its own verdicts).
   const runAuthorizer: Authorize = async (request, routeKey, identity) => {

@@ -7,13 +7,8 @@ import { findConnection, removeConnectionFile, writeConnectionFile } from '../sh
  */
 export { findConnection };
 
-let remembered: string | undefined;
-
-export function rememberConnection(url: string, token: string): void {
+/** Writes the connection file; returns its removal (at stop: only if it still names this stack's URL). */
+export function rememberConnection(url: string, token: string): () => void {
   writeConnectionFile({ url, token });
-  remembered = url;
-}
-
-export function forgetConnection(): void {
-  if (remembered !== undefined) removeConnectionFile(remembered);
+  return () => removeConnectionFile(url);
 }

@@ -1,13 +1,13 @@
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'node:http';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { countCalls } from '../shared/adapters/aws-call-counter.js';
+import { countCalls, type CallCounter } from '../shared/adapters/aws-call-counter.js';
+import type { AppServices } from '../shared/composition.js';
 import { WORKER_ENTRY } from '../shared/topology/routes.js';
 import { hasWorkQueue, type Pool, type Topology } from '../shared/topology/topology.js';
 import { lambdaContext } from './apigw-event.js';
+import { importHandler } from './handler-modules.js';
 
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -18,6 +18,10 @@ export interface MappingOptions {
   /** `pool:priority` → work queue URL / ARN (Lambda pools only) */
   readonly queueUrls: Readonly<Record<string, string>>;
   readonly queueArns: Readonly<Record<string, string>>;
+  /** The stack's services, which the worker handler runs on. */
+  readonly services: () => AppServices;
+  /** Count the pollers' SQS calls here (the stack's counter). */
+  readonly calls?: CallCounter;
 }
 
 export interface RunningMappings {
@@ -40,7 +44,7 @@ const STOP_GRACE_MS = 5_000;
  * them to the DLQ after maxReceiveCount, as on AWS.
  */
 export async function startEventSourceMappings(options: MappingOptions): Promise<RunningMappings> {
-  const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', WORKER_ENTRY)).href)) as { handler: WorkerHandler };
+  const handler = await importHandler<WorkerHandler>(WORKER_ENTRY, options.services);
   // Each poller holds a connection open for its long poll.
   const sqs = countCalls(
     new SQSClient({
@@ -49,6 +53,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
       requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 512 }) },
     }),
     'SQS (event-source mapping)',
+    options.calls,
   );
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one listener per poller's pending receive
@@ -75,7 +80,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
         }
         if (messages.length === 0) continue;
         invocations[spec.key] = (invocations[spec.key] ?? 0) + 1;
-        const failed = await invoke(module.handler, messages, arn, options.region, pool.workerTimeoutSeconds, `worker-${pool.name}`);
+        const failed = await invoke(handler, messages, arn, options.region, pool.workerTimeoutSeconds, `worker-${pool.name}`);
         const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
         for (let i = 0; i < done.length; i += 10) {
           const chunk = done.slice(i, i + 10);

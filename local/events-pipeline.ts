@@ -1,18 +1,16 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { AppServices } from '../shared/composition.js';
 import { EVENTS_ENV } from '../shared/events-config.js';
 import { DELIVERY_BATCH_SIZE, STREAM_BATCH_SIZE, STREAM_CONSUMER_ENTRY, STREAM_MAPPING, WEBHOOK_DELIVERY_ENTRY } from '../shared/topology/events.js';
 import { lambdaContext } from './apigw-event.js';
-import { startStreamPoller } from './stream-poller.js';
+import { importHandler } from './handler-modules.js';
+import { startStreamPoller, type StreamInvocation } from './stream-poller.js';
 import { filePositions } from './stream-positions.js';
-import { decodeStreamRecord } from '../shared/adapters/dynamodb/stream-records.js';
 
 export interface EventsPipelineOptions {
   readonly region: string;
-  readonly prefix: string;
   readonly tableName: string;
   /** fauxqs answers SQS and SNS on the same endpoint. */
   readonly sqsEndpoint: string;
@@ -21,40 +19,58 @@ export interface EventsPipelineOptions {
   readonly streamPositionsFile?: string;
   /** A concise line per task state change (`npm start` without --quiet). */
   readonly taskLog?: (line: string) => void;
+  /** The stack's services, which the consumer and the delivery function run on. */
+  readonly services: () => AppServices;
 }
 
-const ROOT = resolve(import.meta.dirname, '..');
-const importHandler = async <T>(entry: string): Promise<T> => ((await import(pathToFileURL(resolve(ROOT, entry)).href)) as { handler: T }).handler;
+/** The events pipeline's resources in the emulators. */
+export interface EventsResources {
+  readonly topicArn: string;
+  readonly deliveryQueueUrl: string;
+  readonly deliveryDlqUrl: string;
+  readonly deliveryQueueArn: string;
+  /** The stream mapping's on-failure destination, as the stack's StreamFailures queue. */
+  readonly streamFailuresUrl: string;
+}
 
-/**
- * The events pipeline on this machine, as the stack deploys it: the events topic
- * (fauxqs's SNS), the webhook delivery queue and its DLQ, the stream consumer fed
- * by DynamoDB Local's stream, and the delivery function fed by its queue. Sets the
- * variables the functions read, so call it before they are first used.
- */
-export async function startEventsPipeline(
-  options: EventsPipelineOptions,
-): Promise<{ topicArn: string; deliveryQueueUrl: string; deliveryDlqUrl: string; streamFailuresUrl: string; streamRecordsSetAside(): number; stop(): Promise<void> }> {
+/** The settings (environment variables on AWS) that point the functions at these resources. */
+export function eventsSettings(resources: EventsResources): Record<string, string> {
+  return {
+    [EVENTS_ENV.topicArn]: resources.topicArn,
+    [EVENTS_ENV.deliveryQueueUrl]: resources.deliveryQueueUrl,
+    [EVENTS_ENV.deliveryDlqUrl]: resources.deliveryDlqUrl,
+  };
+}
+
+/** Creates the events topic (fauxqs's SNS), the webhook delivery queue and its DLQ, and the stream failures queue. */
+export async function provisionEventsPipeline(options: { region: string; prefix: string; sqsEndpoint: string }): Promise<EventsResources> {
   const sns = new SNSClient({ region: options.region, endpoint: options.sqsEndpoint });
   const sqs = new SQSClient({ region: options.region, endpoint: options.sqsEndpoint });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${options.prefix}events` }));
-  sns.destroy();
-  const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries-dlq`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries`, Attributes: { VisibilityTimeout: '60' } }));
-  // The stream mapping's on-failure destination, as the stack's StreamFailures queue.
-  const failures = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}stream-failures`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
-  const failuresUrl = failures.QueueUrl;
-  if (TopicArn === undefined || dlq.QueueUrl === undefined || queue.QueueUrl === undefined || failuresUrl === undefined) throw new Error('provisioning the events pipeline returned nothing');
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_SNS: options.sqsEndpoint,
-    [EVENTS_ENV.topicArn]: TopicArn,
-    [EVENTS_ENV.deliveryQueueUrl]: queue.QueueUrl,
-    [EVENTS_ENV.deliveryDlqUrl]: dlq.QueueUrl,
-  });
-  // EMF lines on stdout mean something only to CloudWatch.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  try {
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `${options.prefix}events` }));
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries-dlq`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}webhook-deliveries`, Attributes: { VisibilityTimeout: '60' } }));
+    const failures = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}stream-failures`, Attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) } }));
+    if (TopicArn === undefined || dlq.QueueUrl === undefined || queue.QueueUrl === undefined || failures.QueueUrl === undefined) throw new Error('provisioning the events pipeline returned nothing');
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queue.QueueUrl, AttributeNames: ['QueueArn'] }));
+    return { topicArn: TopicArn, deliveryQueueUrl: queue.QueueUrl, deliveryDlqUrl: dlq.QueueUrl, deliveryQueueArn: Attributes?.QueueArn ?? '', streamFailuresUrl: failures.QueueUrl };
+  } finally {
+    sns.destroy();
+    sqs.destroy();
+  }
+}
 
+/**
+ * The events pipeline on this machine, as the stack deploys it: the stream
+ * consumer fed by DynamoDB Local's stream, and the delivery function fed by its
+ * queue, both running on the stack's services (built with eventsSettings).
+ */
+export async function startEventsPipeline(
+  resources: EventsResources,
+  options: EventsPipelineOptions,
+): Promise<{ streamRecordsSetAside(): number; observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void; stop(): Promise<void> }> {
+  const invocationObservers = new Set<(invocation: StreamInvocation) => void>();
+  const sqs = new SQSClient({ region: options.region, endpoint: options.sqsEndpoint });
   const stream = await startStreamPoller({
     dynamoDbEndpoint: options.dynamoDbEndpoint,
     region: options.region,
@@ -69,18 +85,25 @@ export async function startEventsPipeline(
       retryDelayMs: (attempt) => 250 * attempt,
     },
     onFailure: async (message) => {
-      await sqs.send(new SendMessageCommand({ QueueUrl: failuresUrl, MessageBody: JSON.stringify(message) }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: resources.streamFailuresUrl, MessageBody: JSON.stringify(message) }));
     },
     ...(options.streamPositionsFile !== undefined ? { positions: filePositions(options.streamPositionsFile) } : {}),
-    handler: withTaskLog(await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY), options.taskLog),
+    onInvocation: (invocation) => {
+      for (const observe of invocationObservers) observe(invocation);
+    },
+    handler: withTaskLog(
+      await importHandler<(e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>>(STREAM_CONSUMER_ENTRY, options.services),
+      options.services,
+      options.taskLog,
+    ),
   });
-  const deliveries = startQueuePoller(sqs, queue.QueueUrl, Attributes?.QueueArn ?? '', options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY));
+  const deliveries = startQueuePoller(sqs, resources.deliveryQueueUrl, resources.deliveryQueueArn, options.region, await importHandler(WEBHOOK_DELIVERY_ENTRY, options.services));
   return {
-    topicArn: TopicArn,
-    deliveryQueueUrl: queue.QueueUrl,
-    deliveryDlqUrl: dlq.QueueUrl,
-    streamFailuresUrl: failuresUrl,
     streamRecordsSetAside: () => stream.setAside(),
+    observeStreamInvocations: (observer) => {
+      invocationObservers.add(observer);
+      return () => invocationObservers.delete(observer);
+    },
     stop: async () => {
       await Promise.all([stream.stop(), deliveries.stop()]);
       sqs.destroy();
@@ -91,10 +114,12 @@ export async function startEventsPipeline(
 /** The consumer, and first a line per task whose status changed in the batch (`task 6f0c… PENDING → ACTIVE  acme general attempt 1`). */
 function withTaskLog(
   handler: (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse>,
+  services: () => AppServices,
   log: ((line: string) => void) | undefined,
 ): (e: DynamoDBStreamEvent, c: Context) => Promise<DynamoDBBatchResponse> {
   if (log === undefined) return handler;
   return async (event, context) => {
+    const { decodeStreamRecord } = services();
     for (const record of event.Records) {
       let change: ReturnType<typeof decodeStreamRecord>;
       try {

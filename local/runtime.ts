@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import { createDocumentClient, createS3Client, createSqsClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
+import { CallCounter } from '../shared/adapters/aws-call-counter.js';
+import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.js';
+import { createServices, type AppServices } from '../shared/composition.js';
+import { loadConfig } from '../shared/config.js';
 import { ENV } from '../shared/config-keys.js';
 import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 import { generateToken } from '../shared/domain/token.js';
@@ -11,7 +13,6 @@ import { SWEEP_ENTRY } from '../shared/topology/routes.js';
 import { startScheduleTicker } from './schedule-ticker.js';
 import { hasWorkQueue, TOPOLOGY } from '../shared/topology/topology.js';
 import { SqsTaskQueue } from '../shared/adapters/sqs/sqs-task-queue.js';
-import { awsServices, awsSqsClient } from '../shared/wiring.js';
 import { startApiServer } from './api-server.js';
 import { portOf } from '../shared/adapters/http/address-guard.js';
 import { startDynamoDbEmulator } from './emulators/dynamodb-emulator.js';
@@ -20,7 +21,9 @@ import { freePort } from './free-port.js';
 import { startEventSourceMappings } from './event-source-mappings.js';
 import { provisionQueues, provisionTable, provisionValuesBucket, type ProvisionedQueues } from './provision.js';
 import { EVENTS_ENV } from '../shared/events-config.js';
-import { startEventsPipeline } from './events-pipeline.js';
+import { eventsSettings, provisionEventsPipeline, startEventsPipeline } from './events-pipeline.js';
+import { importHandler } from './handler-modules.js';
+import type { StreamInvocation } from './stream-poller.js';
 import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
 import { resendAfterRestart } from './resend-after-restart.js';
 import { SqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letters.js';
@@ -66,6 +69,12 @@ export interface LocalStackOptions {
   readonly log?: (line: string) => void;
   /** A concise line per HTTP request (method, path, status, time) through `log`. @default false */
   readonly requestLog?: boolean;
+  /**
+   * Where the stack's own settings are read from (the policy overrides, the webhook
+   * settings, TASKFLEET_SWEEP_SECONDS); the stack's resources override what it says
+   * about them. @default process.env
+   */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalStack {
@@ -78,6 +87,10 @@ export interface LocalStack {
   readonly dynamoDbEndpoint: string;
   /** "started fauxqs and DynamoDB Local" or "using <endpoint>" */
   readonly backend: string;
+  /** The services the stack's handlers run on: its own instance, so stacks in one process never share state. */
+  readonly services: AppServices;
+  /** The AWS calls of the stack's clients (its services and its event-source mappings), for the benchmarks. */
+  readonly calls: CallCounter;
   /** The events pipeline's resources, when it runs. */
   readonly events?: {
     readonly topicArn: string;
@@ -87,6 +100,8 @@ export interface LocalStack {
     readonly streamFailuresUrl: string;
     /** Records the local stream mapping set aside since the start. */
     streamRecordsSetAside(): number;
+    /** The events cost bench counts the consumer's invocations and their duration; returns the unsubscribe. */
+    observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void;
   };
   stop(): Promise<void>;
 }
@@ -94,8 +109,8 @@ export interface LocalStack {
 /**
  * The whole stack on this machine: emulators (or AWS_ENDPOINT_URL), the table and
  * queues provisioned from the topology, and the HTTP API serving the same handler
- * modules the CDK stack deploys. One per process: handlers read their
- * configuration from this process's environment.
+ * modules the CDK stack deploys, each made for this stack's own services
+ * instance (built from its own config): a process can host several stacks.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const stops: (() => Promise<void>)[] = [];
@@ -104,9 +119,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
   if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
+  const env = options.env ?? process.env;
+  const calls = new CallCounter();
+  let services: AppServices | undefined;
+  // The handlers ask for the services per invocation; nothing invokes them before they are built.
+  const servicesOf = (): AppServices => {
+    if (services === undefined) throw new Error('the local stack is still starting');
+    return services;
+  };
   try {
-    // Any credentials work with emulators, but the SDK must have some to sign.
-    process.env.AWS_REGION = options.region;
+    // Any credentials work with emulators, but the SDK must have some to sign (the same defaults for every stack).
     if (options.endpoints === undefined || isLoopback(options.endpoints.sqs)) {
       process.env.AWS_ACCESS_KEY_ID ??= 'local';
       process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
@@ -152,57 +174,70 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamodb.destroy();
     sqs.destroy();
     s3.destroy();
-
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
-      AWS_ENDPOINT_URL_S3: sqsEndpoint,
-      [ENV.tableName]: tableName,
-      [ENV.valuesBucket]: valuesBucket,
-      [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
-    });
-    // EMF lines (the consumer's and the sweep's metrics) mean something only to CloudWatch.
+    // EMF lines (the consumer's and the sweep's metrics) mean something only to CloudWatch (Powertools reads it per process).
     process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+    const resources = options.events !== false ? await provisionEventsPipeline({ region: options.region, prefix: options.prefix, sqsEndpoint }) : undefined;
+
+    // Closed last (stops run in reverse): after the API, the pollers and the timers that use them.
+    stops.push(async () => services?.destroy());
+    const api = await startApiServer(options.port, servicesOf, options.requestLog === true ? { log } : {});
+    stops.push(() => api.close());
+
+    services = createServices(
+      loadConfig({
+        // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
+        ...(resources !== undefined ? { [EVENTS_ENV.allowLoopback]: 'true' } : {}),
+        ...env,
+        AWS_REGION: options.region,
+        AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+        // fauxqs answers S3 and SNS on its SQS endpoint.
+        AWS_ENDPOINT_URL_S3: sqsEndpoint,
+        AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+        [ENV.tableName]: tableName,
+        [ENV.valuesBucket]: valuesBucket,
+        [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
+        ...(resources !== undefined ? eventsSettings(resources) : {}),
+        // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
+        [EVENTS_ENV.forbiddenLoopbackPorts]: [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(','),
+      }),
+      { calls },
+    );
 
     let events: LocalStack['events'];
-    if (options.events !== false) {
-      // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
-      process.env[EVENTS_ENV.allowLoopback] ??= 'true';
-      const pipeline = await startEventsPipeline({
+    if (resources !== undefined) {
+      const pipeline = await startEventsPipeline(resources, {
         region: options.region,
-        prefix: options.prefix,
         tableName,
         sqsEndpoint,
         dynamoDbEndpoint,
+        services: servicesOf,
         ...(streamPositionsFile !== undefined ? { streamPositionsFile } : {}),
         ...(options.requestLog === true ? { taskLog: log } : {}),
       });
       stops.push(() => pipeline.stop());
       events = {
-        topicArn: pipeline.topicArn,
-        deliveryQueueUrl: pipeline.deliveryQueueUrl,
-        deliveryDlqUrl: pipeline.deliveryDlqUrl,
-        streamFailuresUrl: pipeline.streamFailuresUrl,
+        topicArn: resources.topicArn,
+        deliveryQueueUrl: resources.deliveryQueueUrl,
+        deliveryDlqUrl: resources.deliveryDlqUrl,
+        streamFailuresUrl: resources.streamFailuresUrl,
         streamRecordsSetAside: pipeline.streamRecordsSetAside,
+        observeStreamInvocations: pipeline.observeStreamInvocations,
       };
     }
 
     const token = options.token ?? generateToken();
-    await addToken(awsServices().tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
+    await addToken(services.taskDeps.tokens, token, options.tenant, 'local', { operator: options.operator ?? true });
 
     if (options.dataDir !== undefined) {
       // The pools with work queues (Lambda pools): agent pools lease from the table and have none to refill.
       const lambdaPools = new Set(TOPOLOGY.queues.filter(hasWorkQueue).map((q) => q.pool));
-      const sqs = awsSqsClient();
-      const resent = await resendAfterRestart(createDocumentClient(endpointsFromEnv()), tableName, new SqsTaskQueue(sqs, queues.queueUrls), new SqsDeadLetters(sqs, queues.dlqUrls), lambdaPools, new Date());
+      const { db, sqs } = services;
+      const resent = await resendAfterRestart(db, tableName, new SqsTaskQueue(sqs, queues.queueUrls), new SqsDeadLetters(sqs, queues.dlqUrls), lambdaPools, new Date());
       if (resent.requeued > 0) log(`re-sent ${resent.requeued - resent.requeueFailed} PENDING/ACTIVE Lambda-pool tasks kept from the last run (the queues start empty)${resent.requeueFailed > 0 ? `; ${resent.requeueFailed} could not be sent` : ''}`);
       if (resent.letters > 0) log(`re-sent the dead letters of ${resent.letters - resent.lettersFailed} FAILED tasks to their DLQs${resent.lettersFailed > 0 ? `; ${resent.lettersFailed} could not be sent` : ''}`);
     }
 
-    const api = await startApiServer(options.port, options.requestLog === true ? { log } : {});
-    stops.push(() => api.close());
-    // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
-    process.env[EVENTS_ENV.forbiddenLoopbackPorts] = [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(',');
     if (options.workers) {
       const mappings = await startEventSourceMappings({
         sqsEndpoint,
@@ -210,11 +245,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         topology: TOPOLOGY,
         queueUrls: queues.queueUrls,
         queueArns: queues.queueArns,
+        services: servicesOf,
+        calls,
       });
       stops.push(() => mappings.stop());
     }
-    if (options.schedule) stops.push(await scheduleSweep(options.sweepSeconds ?? Number(process.env.TASKFLEET_SWEEP_SECONDS ?? 5)));
-    if (options.schedule) stops.push(await startScheduleTicker());
+    if (options.schedule) stops.push(await scheduleSweep(options.sweepSeconds ?? Number(env.TASKFLEET_SWEEP_SECONDS ?? 5), servicesOf));
+    if (options.schedule) stops.push(await startScheduleTicker(servicesOf));
 
     return {
       apiUrl: api.url,
@@ -225,6 +262,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sqsEndpoint,
       dynamoDbEndpoint,
       backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
+      services,
+      calls,
       ...(events !== undefined ? { events } : {}),
       stop: stopAll,
     };
@@ -237,14 +276,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 const isLoopback = (endpoint: string): boolean => /^https?:\/\/(localhost|127\.|\[::1\])/.test(endpoint);
 
 /** Invokes the sweep function every `seconds`, like the stack's EventBridge rule (every SWEEP_EVERY_MINUTES on AWS). */
-async function scheduleSweep(seconds: number): Promise<() => Promise<void>> {
-  const module = (await import(pathToFileURL(resolve(import.meta.dirname, '..', SWEEP_ENTRY)).href)) as {
-    handler: (event: unknown, context: unknown) => Promise<unknown>;
-  };
+async function scheduleSweep(seconds: number, services: () => AppServices): Promise<() => Promise<void>> {
+  const handler = await importHandler<(event: unknown, context: unknown) => Promise<unknown>>(SWEEP_ENTRY, services);
   let running: Promise<unknown> | undefined;
   const timer = setInterval(() => {
     if (running !== undefined) return;
-    running = module.handler({}, {}).catch((error: unknown) => console.error('sweep failed', error)).finally(() => (running = undefined));
+    running = handler({}, {}).catch((error: unknown) => console.error('sweep failed', error)).finally(() => (running = undefined));
   }, Math.max(1, seconds) * 1000);
   timer.unref();
   return async () => {

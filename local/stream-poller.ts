@@ -31,6 +31,8 @@ export interface StreamPollerOptions {
   readonly onFailure: (message: StreamFailureMessage) => Promise<void>;
   /** Keep each shard's position across restarts; in memory (a new mapping at every start) when absent. */
   readonly positions?: StreamPositions;
+  /** Told of each consumer invocation (records, duration): the events cost bench counts them. */
+  readonly onInvocation?: (invocation: StreamInvocation) => void;
 }
 
 /** What Lambda sends to a stream mapping's on-failure destination (the records stay in the stream, 24 h). */
@@ -146,7 +148,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       records,
       {
         // A context per invocation: its remaining time (middy's timeout) starts at each call.
-        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000)),
+        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000), options.onInvocation),
         setAside: async (batch, condition, invocations) => {
           console.error(`stream poller: ${batch.length} record(s) set aside (${condition}) from shard ${shardId}, sequence numbers ${sequenceOf(batch[0])}…${sequenceOf(batch.at(-1))}`);
           await options.onFailure(failureMessage(streamArn, shardId, batch, condition, invocations, lambdaContext('stream-consumer').invokedFunctionArn));
@@ -234,16 +236,15 @@ export interface StreamInvocation {
   readonly ms: number;
 }
 
-const invocationObservers = new Set<(invocation: StreamInvocation) => void>();
-
-/** The events cost bench (bench/events-cost.ts) counts invocations and their duration; returns the unsubscribe. */
-export function observeStreamInvocations(observer: (invocation: StreamInvocation) => void): () => void {
-  invocationObservers.add(observer);
-  return () => invocationObservers.delete(observer);
-}
-
 /** One invocation; returns the index of the first record to read again, if any (0 when the handler threw). */
-async function invoke(handler: StreamHandler, records: readonly _Record[], arn: string, region: string, context: Context): Promise<number | undefined> {
+async function invoke(
+  handler: StreamHandler,
+  records: readonly _Record[],
+  arn: string,
+  region: string,
+  context: Context,
+  onInvocation: ((invocation: StreamInvocation) => void) | undefined,
+): Promise<number | undefined> {
   const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, arn, region)) };
   const started = performance.now();
   try {
@@ -258,8 +259,7 @@ async function invoke(handler: StreamHandler, records: readonly _Record[], arn: 
     console.error(`stream consumer failed; its batch is retried: ${(error as Error).message}`);
     return 0;
   } finally {
-    const invocation = { records: records.length, ms: performance.now() - started };
-    for (const observe of invocationObservers) observe(invocation);
+    onInvocation?.({ records: records.length, ms: performance.now() - started });
   }
 }
 

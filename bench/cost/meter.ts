@@ -12,7 +12,7 @@
  *   ten 1 KB messages is one request). Calls of the local event-source mappings
  *   (Lambda's pollers on AWS, still billed as SQS requests) are kept apart.
  */
-import { observeCalls, type ObservedCall } from '../../shared/adapters/aws-call-counter.js';
+import type { CallCounter, ObservedCall } from '../../shared/adapters/aws-call-counter.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { asItem, itemSize, type Item } from './item-size.js';
 
@@ -33,8 +33,9 @@ export class CallMeter {
   private readonly transactional = new Map<string, number>();
   private readonly unsubscribe: () => void;
 
-  constructor() {
-    this.unsubscribe = observeCalls((call) => this.observe(call));
+  /** Meters the calls the stack's clients make (LocalStack.calls). */
+  constructor(calls: CallCounter) {
+    this.unsubscribe = calls.observe((call) => this.observe(call));
   }
 
   /** Whether a stream record of this key came from a transaction (consumes the mark). */

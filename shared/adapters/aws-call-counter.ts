@@ -1,8 +1,8 @@
 /**
- * Counts AWS API calls per service and operation, with an SDK middleware on
- * every client the adapters build. The benchmark reads it to print calls per task.
+ * Counts AWS API calls per service and operation, with an SDK middleware on the
+ * clients a stack builds when it is given a counter (the local runtime makes one
+ * per stack; a Lambda none). The benchmark reads it to print calls per task.
  */
-const counts = new Map<string, number>();
 
 type Next = (args: unknown) => Promise<unknown>;
 type AddInitializeMiddleware = (
@@ -15,41 +15,6 @@ export interface CountableClient {
   readonly middlewareStack: { add: (...args: never[]) => void };
 }
 
-export function countCalls<C extends CountableClient>(client: C, label: string): C {
-  const add = client.middlewareStack.add.bind(client.middlewareStack) as unknown as AddInitializeMiddleware;
-  add(
-    (next, context) => async (args) => {
-      const key = `${label} ${context.commandName ?? '?'}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'initialize', name: 'taskfleetCallCounter' },
-  );
-  // After serialization's peer (lib-dynamodb) has marshalled: observers see AttributeValues.
-  add(
-    ((next: Next, context: { commandName?: string }) => async (args: unknown) => {
-      const result = await next(args);
-      if (observers.size > 0) {
-        const input = (args as { input?: unknown }).input;
-        const output = (result as { output?: unknown }).output;
-        for (const observe of observers) observe({ label, command: context.commandName ?? '?', input, output });
-      }
-      return result;
-    }) as never,
-    { step: 'build', name: 'taskfleetCallObserver' } as never,
-  );
-  return client;
-}
-
-/** A copy of the counts so far, keyed `<label> <Command>`. */
-export function callCounts(): Map<string, number> {
-  return new Map(counts);
-}
-
-export function resetCallCounts(): void {
-  counts.clear();
-}
-
 /** One finished call as its client saw it (DynamoDB input and output still marshalled). */
 export interface ObservedCall {
   readonly label: string;
@@ -58,10 +23,56 @@ export interface ObservedCall {
   readonly output: unknown;
 }
 
-const observers = new Set<(call: ObservedCall) => void>();
+/** One stack's call counts and call observers. */
+export class CallCounter {
+  private readonly counts = new Map<string, number>();
+  private readonly observers = new Set<(call: ObservedCall) => void>();
 
-/** The cost bench sizes reads and SQS requests from each call; returns the unsubscribe. */
-export function observeCalls(observer: (call: ObservedCall) => void): () => void {
-  observers.add(observer);
-  return () => observers.delete(observer);
+  count(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+
+  notify(call: () => ObservedCall): void {
+    if (this.observers.size === 0) return;
+    const observed = call();
+    for (const observe of this.observers) observe(observed);
+  }
+
+  /** A copy of the counts so far, keyed `<label> <Command>`. */
+  snapshot(): Map<string, number> {
+    return new Map(this.counts);
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+
+  /** The cost bench sizes reads and SQS requests from each call; returns the unsubscribe. */
+  observe(observer: (call: ObservedCall) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+}
+
+/** Counts (and lets observers see) the client's calls on `counter`; without one the client is left as it is. */
+export function countCalls<C extends CountableClient>(client: C, label: string, counter: CallCounter | undefined): C {
+  if (counter === undefined) return client;
+  const add = client.middlewareStack.add.bind(client.middlewareStack) as unknown as AddInitializeMiddleware;
+  add(
+    (next, context) => async (args) => {
+      counter.count(`${label} ${context.commandName ?? '?'}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'taskfleetCallCounter' },
+  );
+  // After serialization's peer (lib-dynamodb) has marshalled: observers see AttributeValues.
+  add(
+    ((next: Next, context: { commandName?: string }) => async (args: unknown) => {
+      const result = await next(args);
+      counter.notify(() => ({ label, command: context.commandName ?? '?', input: (args as { input?: unknown }).input, output: (result as { output?: unknown }).output }));
+      return result;
+    }) as never,
+    { step: 'build', name: 'taskfleetCallObserver' } as never,
+  );
+  return client;
 }

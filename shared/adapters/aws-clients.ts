@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { S3Client } from '@aws-sdk/client-s3';
-import { countCalls } from './aws-call-counter.js';
+import { countCalls, type CallCounter } from './aws-call-counter.js';
 
 export interface AwsClientOptions {
   readonly region?: string;
@@ -14,6 +14,10 @@ export interface AwsClientOptions {
   readonly dynamoDbEndpoint?: string;
   /** Locally fauxqs answers S3 on its own endpoint (path-style, as *.localhost does not resolve). */
   readonly s3Endpoint?: string;
+  /** Locally fauxqs answers SNS on its own endpoint too. */
+  readonly snsEndpoint?: string;
+  /** Count the clients' calls here (the local runtime's benchmarks); not counted when absent. */
+  readonly calls?: CallCounter;
 }
 
 /** Endpoints from the environment: the service's own variable, else AWS_ENDPOINT_URL. */
@@ -22,7 +26,9 @@ export function endpointsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsClien
   const sqsEndpoint = env.AWS_ENDPOINT_URL_SQS ?? common;
   const dynamoDbEndpoint = env.AWS_ENDPOINT_URL_DYNAMODB ?? common;
   const s3Endpoint = env.AWS_ENDPOINT_URL_S3 ?? common;
+  const snsEndpoint = env.AWS_ENDPOINT_URL_SNS ?? common;
   return {
+    ...(snsEndpoint !== undefined ? { snsEndpoint } : {}),
     ...(s3Endpoint !== undefined ? { s3Endpoint } : {}),
     ...(env.AWS_REGION !== undefined ? { region: env.AWS_REGION } : {}),
     ...(sqsEndpoint !== undefined ? { sqsEndpoint } : {}),
@@ -35,7 +41,7 @@ export function createSqsClient(options: AwsClientOptions): SQSClient {
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.sqsEndpoint !== undefined ? { endpoint: options.sqsEndpoint } : {}),
   });
-  return countCalls(client, 'SQS');
+  return countCalls(client, 'SQS', options.calls);
 }
 
 export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumentClient {
@@ -43,7 +49,7 @@ export function createDocumentClient(options: AwsClientOptions): DynamoDBDocumen
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.dynamoDbEndpoint !== undefined ? { endpoint: options.dynamoDbEndpoint } : {}),
   });
-  countCalls(client, 'DynamoDB');
+  countCalls(client, 'DynamoDB', options.calls);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
@@ -52,5 +58,5 @@ export function createS3Client(options: AwsClientOptions): S3Client {
     ...(options.region !== undefined ? { region: options.region } : {}),
     ...(options.s3Endpoint !== undefined ? { endpoint: options.s3Endpoint, forcePathStyle: true } : {}),
   });
-  return countCalls(client, 'S3');
+  return countCalls(client, 'S3', options.calls);
 }

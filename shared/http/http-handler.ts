@@ -2,7 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { TaskfleetError, TooManyRequestsError } from '../errors.js';
-import { logger } from '../wiring.js';
+import { logger } from '../logger.js';
 import { refuseDenied } from './request.js';
 import type { ApiEvent, ApiResult } from './types.js';
 

@@ -121,15 +121,9 @@ const PER_SHARD = 8;
  */
 const REREAD_MS = 500;
 
-const policies = new WeakMap<Pool, SchedulingPolicy>();
-/** Each pool's scheduling policy (named in the topology), built once. */
+/** A pool's scheduling policy (named in the topology): a pure object over its settings, cheap to build per lease call. */
 function policyOf(pool: Pool): SchedulingPolicy {
-  let policy = policies.get(pool);
-  if (policy === undefined) {
-    policy = createDefaultPolicy(pool.scheduling ?? {});
-    policies.set(pool, policy);
-  }
-  return policy;
+  return createDefaultPolicy(pool.scheduling ?? {});
 }
 
 /**

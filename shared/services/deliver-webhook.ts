@@ -10,6 +10,8 @@ export interface DeliveryDeps {
   readonly retry: DeliveryRetryPolicy;
   readonly now: () => Date;
   readonly random: () => number;
+  /** The last outcome written per webhook (`tenant/id`), kept by the delivery function's instance: see record(). */
+  readonly lastWritten: Map<string, { status: string; at: number }>;
 }
 
 export type DeliveryResult = 'delivered' | 'retrying' | 'dead_lettered' | 'dropped';
@@ -63,14 +65,13 @@ export async function deliverWebhook(deps: DeliveryDeps, message: DeliveryMessag
  * most every few seconds per container (a busy webhook would otherwise cost a write
  * per event); any change of outcome is written at once.
  */
-const lastWritten = new Map<string, { status: string; at: number }>();
 const QUIET_MS = 10_000;
 
 async function record(deps: DeliveryDeps, webhook: Webhook, status: DeliveryStatus): Promise<void> {
   const key = `${webhook.tenant}/${webhook.id}`;
-  const previous = lastWritten.get(key);
+  const previous = deps.lastWritten.get(key);
   const at = Date.parse(status.at);
   if (status.status === 'delivered' && previous?.status === 'delivered' && at - previous.at < QUIET_MS) return;
   await deps.webhooks.recordDelivery(webhook.tenant, webhook.id, status);
-  lastWritten.set(key, { status: status.status, at });
+  deps.lastWritten.set(key, { status: status.status, at });
 }

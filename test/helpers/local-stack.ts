@@ -6,7 +6,7 @@ import { startLocalStack, type LocalStack } from '../../local/runtime.js';
  * The local stack for one test file: its own table and queues (a fresh prefix)
  * in the shared emulators, and its own HTTP API on a free port.
  */
-export async function startTestStack(options: { workers?: boolean; sweepSeconds?: number; events?: boolean } = {}): Promise<LocalStack> {
+export async function startTestStack(options: { workers?: boolean; sweepSeconds?: number; events?: boolean; env?: Record<string, string>; tenant?: string; token?: string } = {}): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
     sqsPort: 0,
@@ -14,8 +14,10 @@ export async function startTestStack(options: { workers?: boolean; sweepSeconds?
     endpoints: inject('endpoints'),
     region: 'us-east-1',
     prefix: `t${randomUUID().slice(0, 8)}-`,
-    token: `test-${randomUUID()}`,
-    tenant: 'acme',
+    token: options.token ?? `test-${randomUUID()}`,
+    tenant: options.tenant ?? 'acme',
+    // The stack's settings: this process's environment, with the test's own on top.
+    env: { ...process.env, ...options.env },
     // The sweep (lapsed agent leases, deadlines, next stages) only where a test asks for it.
     schedule: options.sweepSeconds !== undefined,
     ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}),
@@ -43,16 +45,20 @@ export function apiClient(baseUrl: string, token: string | undefined) {
 export type ApiClient = ReturnType<typeof apiClient>;
 
 /**
- * The test file's stack and a client of its API: `env` is set at once (the
- * handlers read it when first used), the stack starts before the file's tests
- * and stops after them.
+ * The test file's stack and a client of its API: `env` holds the stack's own
+ * settings (policy and webhook overrides); the stack starts before the file's
+ * tests and stops after them.
  */
 export function useTestStack(options: { workers?: boolean; sweepSeconds?: number; events?: boolean; env?: Record<string, string> } = {}): { readonly stack: LocalStack; readonly api: ApiClient } {
-  Object.assign(process.env, options.env);
   let stack: LocalStack | undefined;
   let api: ApiClient | undefined;
   beforeAll(async () => {
-    stack = await startTestStack({ workers: options.workers ?? false, events: options.events ?? true, ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}) });
+    stack = await startTestStack({
+      workers: options.workers ?? false,
+      events: options.events ?? true,
+      ...(options.sweepSeconds !== undefined ? { sweepSeconds: options.sweepSeconds } : {}),
+      ...(options.env !== undefined ? { env: options.env } : {}),
+    });
     api = apiClient(stack.apiUrl, stack.token);
   });
   afterAll(async () => stack?.stop());

@@ -5,16 +5,13 @@ import type { LocalStack } from '../../local/runtime.js';
 import { startTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
-// Lapsed leases come back within seconds, and retries need no backoff.
-process.env.TASKFLEET_LEASE_GRACE_SECONDS = '1';
-process.env.TASKFLEET_RETRY_BASE_SECONDS = '0';
-
 let stack: LocalStack;
 let client: TaskfleetClient;
 
 beforeAll(async () => {
   // The sweep finds lapsed leases (every second here; every minute on AWS).
-  stack = await startTestStack({ workers: false, sweepSeconds: 1 });
+  // Lapsed leases come back within seconds, and retries need no backoff.
+  stack = await startTestStack({ workers: false, sweepSeconds: 1, env: { TASKFLEET_LEASE_GRACE_SECONDS: '1', TASKFLEET_RETRY_BASE_SECONDS: '0' } });
   client = new TaskfleetClient({ url: stack.apiUrl, token: stack.token });
 });
 afterAll(async () => stack?.stop());

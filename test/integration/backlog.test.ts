@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { observeCalls, type ObservedCall } from '../../shared/adapters/aws-call-counter.js';
+import type { ObservedCall } from '../../shared/adapters/aws-call-counter.js';
 import { measureBacklog } from '../../shared/services/measure-backlog.js';
 import { TABLE } from '../../shared/topology/table.js';
-import { backlogDeps } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -16,11 +15,11 @@ describe('agent pool backlog (the sweep’s OldestReadySeconds)', () => {
       expect(submitted.body.pool).toBe('gpu');
     }
     const calls: ObservedCall[] = [];
-    const stop = observeCalls((call) => calls.push(call));
+    const stop = local.stack.calls.observe((call) => calls.push(call));
     const backlogs = await waitFor(
       async () => {
         calls.length = 0;
-        return measureBacklog(backlogDeps());
+        return measureBacklog(local.stack.services.backlogDeps());
       },
       (list) => {
         const gpu = list.find((b) => b.pool === 'gpu');

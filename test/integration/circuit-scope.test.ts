@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { addToken } from '../../shared/services/authorize.js';
-import { awsServices, statsDeps } from '../../shared/wiring.js';
 import { apiClient, useTestStack, type ApiClient } from '../helpers/local-stack.js';
 import { TERMINAL, waitFor } from '../helpers/wait.js';
 
@@ -24,7 +23,7 @@ async function finished(api: ApiClient, id: string): Promise<Record<string, any>
 
 describe("a circuit covers one tenant's one task type", () => {
   it("holds back only the failing type of the failing tenant: another tenant's work and other types run", async () => {
-    await addToken(awsServices().tokens, 'globex-circuit-token', 'globex', 'test');
+    await addToken(local.stack.services.taskDeps.tokens, 'globex-circuit-token', 'globex', 'test');
     const globex = apiClient(local.stack.apiUrl, 'globex-circuit-token');
 
     // acme's `fail` fails twice: its circuit opens.
@@ -47,6 +46,6 @@ describe("a circuit covers one tenant's one task type", () => {
       const task = await finished(local.api, await submit(local.api, { type: 'x', maxAttempts: 5 }));
       expect(task).toMatchObject({ status: 'FAILED', attempts: 1, error: { message: 'no handler for type x' } });
     }
-    expect((await statsDeps().circuits.get({ pool: 'general', tenant: 'acme', type: 'x' })).version).toBe(0);
+    expect((await local.stack.services.statsDeps().circuits.get({ pool: 'general', tenant: 'acme', type: 'x' })).version).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { hashToken } from '../../shared/domain/token.js';
-import { awsServices } from '../../shared/wiring.js';
 import { apiClient, useTestStack } from '../helpers/local-stack.js';
 
 const local = useTestStack();
@@ -18,7 +17,7 @@ describe('the lists the dashboard reads', () => {
     expect(second.body.items.map((j: { id: string }) => j.id)).toEqual([ids[0]]);
     expect(second.body.nextCursor).toBeUndefined();
 
-    await awsServices().tokens.put(hashToken('lists-other-tenant'), 'globex', 'test');
+    await local.stack.services.taskDeps.tokens.put(hashToken('lists-other-tenant'), 'globex', 'test');
     expect((await apiClient(local.stack.apiUrl, 'lists-other-tenant')('GET', '/jobs')).body.items).toEqual([]);
     expect((await local.api('GET', '/jobs?limit=0')).status).toBe(400);
     expect((await local.api('GET', '/jobs?cursor=bm9wZQ')).status).toBe(400);
@@ -41,7 +40,7 @@ describe('the lists the dashboard reads', () => {
     expect(one.body.tenant).toBeUndefined();
     expect(one.body.leases).toBeUndefined();
 
-    await awsServices().tokens.put(hashToken('lists-other-tenant-2'), 'initech', 'test');
+    await local.stack.services.taskDeps.tokens.put(hashToken('lists-other-tenant-2'), 'initech', 'test');
     const other = apiClient(local.stack.apiUrl, 'lists-other-tenant-2');
     expect((await other('GET', `/workers/${agent.id}`)).status).toBe(404);
     expect((await other('GET', '/workers')).body.items).toEqual([]);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { TaskfleetClient } from '../../sdk/index.js';
 import { addToken } from '../../shared/services/authorize.js';
-import { awsServices } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
 // Dispatch to agents on the emulators: the ready set, the policy and admission, over HTTP.
@@ -41,7 +40,7 @@ describe('dispatch to agents, on DynamoDB', () => {
   it("never shows a tenant's task to another tenant's agents", async () => {
     const shell = skill('shell');
     const token = `other-${randomUUID()}`;
-    await addToken(awsServices().tokens, token, 'globex', 'test');
+    await addToken(local.stack.services.taskDeps.tokens, token, 'globex', 'test');
     const other = new TaskfleetClient({ url: local.stack.apiUrl, token });
     const theirs = await other.registerWorker({ capabilities: [shell] });
     await client().registerWorker({ capabilities: [shell] }); // acme's own agent, which never asks

@@ -4,7 +4,6 @@ import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { PRIORITIES } from '../../shared/domain/priority.js';
 import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { hashToken } from '../../shared/domain/token.js';
-import { awsServices } from '../../shared/wiring.js';
 import { apiClient, useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -21,7 +20,7 @@ describe('dead letters', () => {
     expect(letter).toMatchObject({ type: 'fail', attempts: 1, queue: 'general:low', error: { message: 'planned failure 1 of 1' } });
     expect(letter.tenant).toBeUndefined();
 
-    await awsServices().tokens.put(hashToken('other-tenant'), 'globex', 'test');
+    await local.stack.services.taskDeps.tokens.put(hashToken('other-tenant'), 'globex', 'test');
     expect((await apiClient(local.stack.apiUrl, 'other-tenant')('GET', '/dlq')).body.letters).toEqual([]);
 
     const redriven = await local.api('POST', '/dlq/redrive', { taskIds: [body.id] });

@@ -4,7 +4,6 @@ import type { HandlerRegistry } from '../../shared/handlers.js';
 import { executeDelivery, type ExecutionDeps } from '../../shared/services/execute-task.js';
 import { checkCircuit, recordOutcome } from '../../shared/services/circuit.js';
 import { submitTask } from '../../shared/services/submit-tasks.js';
-import { awsServices, workerDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { startTestStack } from '../helpers/local-stack.js';
 
@@ -23,13 +22,13 @@ beforeAll(async () => {
       return { charged: payload };
     },
   };
-  worker = { ...workerDeps(handlers), handlers, remainingMs: () => 60_000 };
+  worker = { ...stack.services.workerDeps(handlers), handlers, remainingMs: () => 60_000 };
 });
 afterAll(async () => stack?.stop());
 
 describe('duplicate deliveries, on DynamoDB', () => {
   it('runs a task once when its message is delivered three times in a row', async () => {
-    const { task } = await submitTask(awsServices(), 'acme', { type: 'charge', payload: { order: 'seq' } });
+    const { task } = await submitTask(stack.services.taskDeps, 'acme', { type: 'charge', payload: { order: 'seq' } });
     const outcomes = [];
     for (let i = 0; i < 3; i++) outcomes.push(await executeDelivery(worker, { taskId: task.id, tenant: 'acme' }));
     expect(outcomes.map((o) => o.reason)).toEqual(['completed', 'already COMPLETED', 'already COMPLETED']);
@@ -37,13 +36,13 @@ describe('duplicate deliveries, on DynamoDB', () => {
   });
 
   it('runs a task once when ten copies of its message arrive at the same time', async () => {
-    const { task } = await submitTask(awsServices(), 'acme', { type: 'charge', payload: { order: 'concurrent' } });
+    const { task } = await submitTask(stack.services.taskDeps, 'acme', { type: 'charge', payload: { order: 'concurrent' } });
     const outcomes = await Promise.all(Array.from({ length: 10 }, () => executeDelivery(worker, { taskId: task.id, tenant: 'acme' })));
     expect(sideEffects.get(JSON.stringify({ order: 'concurrent' }))).toBe(1);
     expect(outcomes.filter((o) => o.reason === 'completed')).toHaveLength(1);
     // The copies that found it running keep their message until the lease ends; none deletes it early.
     for (const o of outcomes) expect(['completed', 'running on another worker', 'already COMPLETED']).toContain(o.reason);
-    expect(await awsServices().records.get('acme', task.id)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+    expect(await stack.services.taskDeps.records.get('acme', task.id)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
   });
 });
 

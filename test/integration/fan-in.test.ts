@@ -8,7 +8,6 @@ import { submitJob } from '../../shared/services/jobs.js';
 import { expandJob } from '../../shared/services/expand-job.js';
 import { expansionTaskId } from '../../shared/domain/job-expansion.js';
 import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
-import { jobDeps } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { apiClient, startTestStack } from '../helpers/local-stack.js';
 
@@ -23,16 +22,16 @@ afterAll(async () => stack?.stop());
 const lease = new Date(Date.now() + 3_600_000).toISOString();
 
 async function startAll(jobId: string, total: number): Promise<void> {
-  const { lifecycle } = jobDeps();
+  const { lifecycle } = stack.services.jobDeps;
   for (let i = 0; i < total; i++) await lifecycle.move(stack.tenant, childId(jobId, i), { type: 'start', worker: 'test', leaseExpiresAt: lease });
 }
 
 /** Applies an event to a task of the test's tenant through the lifecycle. */
-const move = (id: string, event: TaskEvent) => jobDeps().lifecycle.move(stack.tenant, id, event);
+const move = (id: string, event: TaskEvent) => stack.services.jobDeps.lifecycle.move(stack.tenant, id, event);
 
 describe('fan-in exactly once, on DynamoDB', () => {
   it('starts one reduce when the last two children complete at the same moment, round after round', async () => {
-    const deps = jobDeps();
+    const deps = stack.services.jobDeps;
     const rounds = 15;
     const jobIds: string[] = [];
     for (let round = 0; round < rounds; round++) {
@@ -63,7 +62,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
   });
 
   it('never counts a child twice, whatever is delivered again', async () => {
-    const deps = jobDeps();
+    const deps = stack.services.jobDeps;
     const job = await submitJob(deps, stack.tenant, { map: { type: 'dup', items: [1, 2] }, reduce: { type: 'sum' }, requires: ['http'] });
     await startAll(job.id, 2);
     await move(childId(job.id, 0), { type: 'complete', result: 1 });
@@ -77,7 +76,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
   });
 
   it('fails a job beyond its tolerance and cancels its pending children', async () => {
-    const deps = jobDeps();
+    const deps = stack.services.jobDeps;
     const job = await submitJob(deps, stack.tenant, {
       map: { type: 'flaky', items: Array.from({ length: 10 }, (_, i) => i) },
       reduce: { type: 'sum' },
@@ -104,7 +103,7 @@ describe('fan-in exactly once, on DynamoDB', () => {
   });
 
   it('has the sweep send the children of a job whose enqueue failed, and start a reduce a crash left unstarted', async () => {
-    const deps = jobDeps();
+    const deps = stack.services.jobDeps;
     const outage = { enqueue: async (entries: readonly { id: string }[]) => ({ failed: entries.map((e) => ({ taskId: e.id, reason: 'outage' })) }) };
     const lifecycle = new TaskLifecycle({ records: deps.records, queue: outage, deadLetters: { send: async () => undefined }, pools: deps.pools, now: deps.now, warn: () => undefined });
     const broken = { ...deps, lifecycle };

@@ -10,7 +10,6 @@ import { expandJob, runJobMessage } from '../../shared/services/expand-job.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import type { JobDeps } from '../../shared/services/jobs.js';
 import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
-import { jobDeps } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -48,7 +47,7 @@ const messagesOn = (key: string): Promise<string[]> =>
 
 /** How many of a job's `n` possible children are in each status (absent ones are not counted). */
 async function childStatuses(id: string, n: number): Promise<Record<string, number>> {
-  const tasks = await jobDeps().records.getMany(local.stack.tenant, Array.from({ length: n }, (_, i) => childId(id, i)));
+  const tasks = await local.stack.services.jobDeps.records.getMany(local.stack.tenant, Array.from({ length: n }, (_, i) => childId(id, i)));
   return tasks.reduce<Record<string, number>>((sum, t) => ({ ...sum, [t.status]: (sum[t.status] ?? 0) + 1 }), {});
 }
 
@@ -68,7 +67,7 @@ async function runJobMessages(deps: JobDeps, id: string): Promise<void> {
 
 describe('cancelling a large job', () => {
   it('answers with the job CANCELLED, and job messages cancel its 1,200 children (three steps): none stays PENDING', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const n = 3 * CANCEL_STEP;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(n) }, reduce: { type: 'merge-counts' } });
     const id = body.id as string;
@@ -90,7 +89,7 @@ describe('cancelling a large job', () => {
   }, 400_000);
 
   it('cancels a job cut short while expanding: every child written is CANCELLED, no later one is written', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(2_000) } });
     const id = body.id as string;
     // Two steps expanded, then the job is cancelled.
@@ -106,7 +105,7 @@ describe('cancelling a large job', () => {
 
 describe('a cancellation that dies mid-way', () => {
   it('is resumed by the sweep once it stopped moving, and finished: nothing stays PENDING', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const n = 1_000;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(n) } });
     const id = body.id as string;
@@ -134,7 +133,7 @@ describe('a cancellation that dies mid-way', () => {
 
 describe('an expansion run that dies with a step in hand while its job is cancelled', () => {
   it('keeps the cancellation out until its hold ends; then the sweep has that step cancelled too: none stays PENDING', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) } });
     const id = body.id as string;
     await messagesOn('general:critical');
@@ -199,7 +198,7 @@ describe('a job message in a dead-letter queue', () => {
     expect(redriven.body).toEqual({ redriven: [expansionTaskId(id)], dropped: [] });
     expect((await local.api('GET', '/dlq?pool=general&priority=critical')).body.letters).toEqual([]);
     expect(await messagesOn('general:critical')).toEqual([expansionTaskId(id)]);
-    expect(await runJobMessage(jobDeps(), local.stack.tenant, id, plenty)).toBe('expanded');
+    expect(await runJobMessage(local.stack.services.jobDeps, local.stack.tenant, id, plenty)).toBe('expanded');
     expect((await local.api('GET', `/jobs/${id}`)).body).toMatchObject({ expanded: 600 });
   }, 120_000);
 });

@@ -8,7 +8,6 @@ import { expandJob, runJobMessage } from '../../shared/services/expand-job.js';
 import { reconcileJobs } from '../../shared/services/fan-in.js';
 import type { JobDeps } from '../../shared/services/jobs.js';
 import type { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
-import { jobDeps } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 
 // No workers: this test plays the worker that expands a job, to stop it where it wants.
@@ -74,11 +73,11 @@ describe('POST /jobs answers before the children exist', () => {
     expect(await messagesOn('general:critical')).toContain(expansionTaskId(id));
 
     // The worker's first two steps (the scale test and bench:jobs run whole jobs through real workers).
-    expect(await expandJob(jobDeps(), local.stack.tenant, id, roomFor(2))).toBe('handed-over');
+    expect(await expandJob(local.stack.services.jobDeps, local.stack.tenant, id, roomFor(2))).toBe('handed-over');
     const expanded = await local.api('GET', `/jobs/${id}`);
     expect(expanded.body).toMatchObject({ expanded: 500, stages: [{ name: 'map', status: 'EXPANDING' }, { name: 'reduce' }] });
     const sample = [0, 249, 250, 499];
-    const children = await jobDeps().records.getMany(local.stack.tenant, [...sample, 500].map((i) => childId(id, i)));
+    const children = await local.stack.services.jobDeps.records.getMany(local.stack.tenant, [...sample, 500].map((i) => childId(id, i)));
     expect(children.map((c) => [c.id, c.status, c.payload])).toEqual(sample.map((i) => [childId(id, i), 'PENDING', { text: `item ${i}` }]));
     // It handed over: the next run is asked for on the queue.
     expect(await messagesOn('general:critical')).toContain(expansionTaskId(id));
@@ -94,9 +93,9 @@ describe('POST /jobs answers before the children exist', () => {
     const big = Array.from({ length: 120 }, (_, i) => ({ i, pad: 'x'.repeat(7_000) }));
     const { status, body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: big } });
     expect(status).toBe(202);
-    const job = await jobDeps().jobs.get(local.stack.tenant, body.id);
+    const job = await local.stack.services.jobDeps.jobs.get(local.stack.tenant, body.id);
     expect(job?.chunkStarts?.length).toBeGreaterThan(1);
-    const children = await jobDeps().records.getMany(local.stack.tenant, big.map((_, i) => childId(body.id, i)));
+    const children = await local.stack.services.jobDeps.records.getMany(local.stack.tenant, big.map((_, i) => childId(body.id, i)));
     expect(children.map((c) => (c.payload as { i: number }).i)).toEqual(big.map((_, i) => i));
   });
 });
@@ -126,7 +125,7 @@ describe('job idempotency keys', () => {
 
 describe('a partial expansion resumes', () => {
   it('after a worker died mid-chunk: the next run writes only the missing children and never resets one that started', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) }, priority: 'low' });
     const id = body.id as string;
     // Step 0 (children 0…249) is written, sent and counted; step 1's bulk write dies half way.
@@ -153,7 +152,7 @@ describe('a partial expansion resumes', () => {
   }, 120_000);
 
   it('hands over to another run when its invocation runs short, carrying on from the cursor', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(700) } });
     await messagesOn('general:critical');
     // No time past the first step: one step, then a new expansion message.
@@ -167,7 +166,7 @@ describe('a partial expansion resumes', () => {
 
 describe('cancelling a job while it expands', () => {
   it('stops the expansion: no later chunk is written, and the children written so far are cancelled', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(1_000) } });
     expect(await expandJob(deps, local.stack.tenant, body.id, roomFor(1))).toBe('handed-over');
     const cancelled = await local.api('DELETE', `/jobs/${body.id}`);
@@ -177,7 +176,7 @@ describe('cancelling a job while it expands', () => {
   });
 
   it('cancels the step a run had in hand when the job was cancelled under it', async () => {
-    const deps = jobDeps();
+    const deps = local.stack.services.jobDeps;
     const { body } = await local.api('POST', '/jobs', { map: { type: 'count-words', items: items(600) } });
     const id = body.id as string;
     // The job is cancelled while the run writes its first step.

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { countWords, mergeCounts } from '../../handlers/word-count.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
-import { jobDeps } from '../../shared/wiring.js';
 
 const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
 
@@ -93,7 +92,7 @@ describe('map-reduce jobs', () => {
     expect(cancelled).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
     const job = (await waitFor(() => local.api('GET', `/jobs/${body.id}`), (r) => r.body.stages[0].status !== 'CANCELLING', 300_000, 500)).body;
     const ids = Array.from({ length: n }, (_, i) => `${body.id}~${i}`);
-    const children = await jobDeps().records.getMany(local.stack.tenant, ids);
+    const children = await local.stack.services.jobDeps.records.getMany(local.stack.tenant, ids);
     const byStatus = children.reduce<Record<string, number>>((sum, t) => ({ ...sum, [t.status]: (sum[t.status] ?? 0) + 1 }), {});
     console.log(`cancelled a job of ${n} children at ${cancelled.body.expanded} expanded: ${JSON.stringify(byStatus)}`);
     expect(Object.keys(byStatus).filter((s) => !['CANCELLED', 'COMPLETED', 'FAILED'].includes(s))).toEqual([]);

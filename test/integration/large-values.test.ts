@@ -3,7 +3,6 @@ import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clie
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { taskKey } from '../../shared/adapters/dynamodb/task-item.js';
-import { ENV } from '../../shared/config-keys.js';
 import { waitFor } from '../helpers/wait.js';
 import { TaskfleetClient, Worker } from '../../sdk/index.js';
 import { useTestStack } from '../helpers/local-stack.js';
@@ -90,7 +89,7 @@ describe('payloads and results above 8 KiB, through the values bucket', () => {
     expect(keys.every((k) => typeof k === 'string')).toBe(true);
     const s3 = new S3Client({ region: 'us-east-1', endpoint: local.stack.sqsEndpoint, forcePathStyle: true });
     const exists = async (key: string): Promise<boolean> =>
-      s3.send(new HeadObjectCommand({ Bucket: process.env[ENV.valuesBucket], Key: key })).then(
+      s3.send(new HeadObjectCommand({ Bucket: local.stack.services.config.valuesBucket, Key: key })).then(
         () => true,
         (error: Error) => (error.name === 'NotFound' || error.name === 'NoSuchKey' ? false : Promise.reject(error)),
       );
@@ -112,7 +111,7 @@ describe('payloads and results above 8 KiB, through the values bucket', () => {
 async function valueObjects(prefix: string): Promise<string[]> {
   const s3 = new S3Client({ endpoint: local.stack.sqsEndpoint, forcePathStyle: true, region: 'us-east-1' });
   try {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: process.env[ENV.valuesBucket], Prefix: prefix }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: local.stack.services.config.valuesBucket, Prefix: prefix }));
     return (listed.Contents ?? []).map((o) => o.Key ?? '');
   } finally {
     s3.destroy();

@@ -49,6 +49,7 @@ describe('priorities under saturation', () => {
         topology: TOPOLOGY,
         queueUrls: stack.queues.queueUrls,
         queueArns: stack.queues.queueArns,
+        services: () => stack.services,
       });
 
       // One cheap counting call per poll, not a GET per task.

@@ -7,7 +7,6 @@ import { InvalidTransitionError } from '../../shared/domain/state-machine.js';
 import type { Services } from '../../shared/services/deps.js';
 import { submitTask, submitTasks } from '../../shared/services/submit-tasks.js';
 import { TaskLifecycle } from '../../shared/services/task-lifecycle.js';
-import { awsServices } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { startTestStack } from '../helpers/local-stack.js';
 
@@ -16,7 +15,7 @@ let services: Services;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  services = awsServices();
+  services = stack.services.taskDeps;
 });
 afterAll(async () => stack?.stop());
 

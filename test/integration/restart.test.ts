@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../local/free-port.js';
 import { AlreadyRunningError, claimLocalData, localPaths, releaseLocalData } from '../../local/local-data.js';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 import { apiClient } from '../helpers/local-stack.js';
@@ -23,23 +22,15 @@ afterAll(() => {
 });
 
 /**
- * One set of ports and one prefix (table and queue names) for every stack of this
- * file, each on its own data folder: the handlers' clients and names are built once
- * per process (shared/wiring.ts) and keep pointing at the first stack's.
+ * A restartable stack's options: free ports, and a prefix (table and queue names)
+ * and data folder of its own, which each restart of it reuses, so the next start
+ * finds the same table in the kept data.
  */
-interface SharedPlace {
-  readonly port: number;
-  readonly sqsPort: number;
-  readonly dynamoDbPort: number;
-  readonly prefix: string;
-}
-let place: SharedPlace | undefined;
-const stackPorts = async (): Promise<SharedPlace> =>
-  (place ??= { port: await freePort(), sqsPort: await freePort(), dynamoDbPort: await freePort(), prefix: `r${randomUUID().slice(0, 6)}-` });
-
-/** A stack's options on this file's shared place, with a data folder of its own. */
-const restartableStack = async () => ({
-  ...(await stackPorts()),
+const restartableStack = () => ({
+  port: 0,
+  sqsPort: 0,
+  dynamoDbPort: 0,
+  prefix: `r${randomUUID().slice(0, 6)}-`,
   region: 'us-east-1',
   token: `test-${randomUUID()}`,
   tenant: 'acme',
@@ -61,7 +52,7 @@ describe('the local stack across restarts', () => {
   it(
     'keeps every submitted task through a stop and finishes them after the next start',
     async () => {
-      const options = await restartableStack();
+      const options = restartableStack();
       let stack: LocalStack = await startLocalStack({ ...options, workers: false });
       const submitted = await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: 30 }, (_, i) => ({ type: 'echo', payload: { i } })) });
       expect(submitted.body.accepted).toBe(30);
@@ -107,7 +98,7 @@ describe('the stream across restarts', () => {
   it(
     'delivers the events and counts of writes the stream had not yet delivered when the stack stopped, each once',
     async () => {
-      const options = { ...(await restartableStack()), workers: false };
+      const options = { ...restartableStack(), workers: false };
       const submit = async (stack: LocalStack, n: number): Promise<string[]> =>
         (await apiClient(stack.apiUrl, stack.token)('POST', '/tasks/batch', { tasks: Array.from({ length: n }, (_, i) => ({ type: 'echo', payload: { i } })) })).body.items.map(
           (t: { id: string }) => t.id,

@@ -2,13 +2,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { handler as tick } from '../../functions/tick-schedules.js';
+import { makeHandler as tickHandler } from '../../functions/tick-schedules.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbScheduleStore } from '../../shared/adapters/dynamodb/dynamodb-schedule-store.js';
 import { startScheduleTicker } from '../../local/schedule-ticker.js';
 import { TaskfleetApiError, TaskfleetSchedules } from '../../sdk/index.js';
 import { hashToken } from '../../shared/domain/token.js';
-import { awsServices } from '../../shared/wiring.js';
 import { apiClient, useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -16,7 +15,7 @@ import { waitFor } from '../helpers/wait.js';
 const local = useTestStack();
 
 /** One delivery of the tick at an instant (the clock is injected through the event's `time`). */
-const tickAt = (ms: number) => tick({ time: new Date(ms).toISOString() }, {} as never);
+const tickAt = (ms: number) => tickHandler(() => local.stack.services)({ time: new Date(ms).toISOString() }, {} as never);
 
 /** The tasks of one type (a fresh type per test keeps tests apart). */
 async function tasksOfType(type: string): Promise<{ id: string; status: string; createdAt: string }[]> {
@@ -123,7 +122,7 @@ describe('schedules on DynamoDB Local and fauxqs', () => {
   it('keeps tenants apart: another tenant neither lists, reads, pauses nor deletes a schedule', async () => {
     const { body } = await local.api('POST', '/schedules', { every: '1h', task: { type: 'echo' } });
     const token = `globex-${randomUUID()}`;
-    await awsServices().tokens.put(hashToken(token), 'globex', 'test');
+    await local.stack.services.taskDeps.tokens.put(hashToken(token), 'globex', 'test');
     const globex = apiClient(local.stack.apiUrl, token);
     expect((await globex('GET', '/schedules')).body.items).toEqual([]);
     expect((await globex('GET', `/schedules/${body.id}`)).status).toBe(404);
@@ -160,7 +159,7 @@ describe('schedules on DynamoDB Local and fauxqs', () => {
   it('the local runtime’s timer runs a schedule by the wall clock', async () => {
     const type = freshType();
     const { body } = await local.api('POST', '/schedules', { every: '1s', task: { type } });
-    const stop = await startScheduleTicker();
+    const stop = await startScheduleTicker(() => local.stack.services);
     try {
       await waitFor(() => tasksOfType(type), (tasks) => tasks.length >= 2, 30_000, 250);
     } finally {

@@ -4,12 +4,11 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { handler, UndecodableRecordError } from '../../functions/stream-consumer.js';
+import { makeHandler, UndecodableRecordError } from '../../functions/stream-consumer.js';
 import { lambdaContext } from '../../local/apigw-event.js';
 import type { StreamFailureMessage } from '../../local/stream-poller.js';
 import { toTaskItem } from '../../shared/adapters/dynamodb/task-item.js';
 import type { Task } from '../../shared/domain/task.js';
-import { taskCounters } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -94,7 +93,7 @@ describe('one record never jams the events pipeline', () => {
       const poison = records[50] as DynamoDBRecord;
       (poison.dynamodb?.NewImage as Record<string, unknown>).payloadJson = { S: '{"cut' };
       const context = lambdaContext('stream-consumer', 60_000);
-      const call = (list: DynamoDBRecord[]) => handler({ Records: list } satisfies DynamoDBStreamEvent, context);
+      const call = (list: DynamoDBRecord[]) => makeHandler(() => local.stack.services)({ Records: list } satisfies DynamoDBStreamEvent, context);
 
       expect(await call(records)).toEqual({ batchItemFailures: [{ itemIdentifier: poison.dynamodb?.SequenceNumber }] });
       // The mapping resumes at it: a function error, so it bisects down to the record and sets it aside alone.
@@ -103,7 +102,7 @@ describe('one record never jams the events pipeline', () => {
       // At-least-once: the first batch delivered again counts nothing twice.
       expect(await call(records.slice(0, 50))).toEqual({ batchItemFailures: [] });
       expect(await call(records.slice(51))).toEqual({ batchItemFailures: [] });
-      expect((await taskCounters().read(tenant)).PENDING).toBe(100);
+      expect((await local.stack.services.counters.read(tenant)).PENDING).toBe(100);
     },
     LIMIT_MS,
   );

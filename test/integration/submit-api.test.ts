@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqsClient } from '../../shared/adapters/aws-clients.js';
 import { hashToken } from '../../shared/domain/token.js';
 import { LIMITS } from '../../shared/domain/limits.js';
-import { awsServices } from '../../shared/wiring.js';
 import type { LocalStack } from '../../local/runtime.js';
 import { apiClient, startTestStack } from '../helpers/local-stack.js';
 
@@ -182,7 +181,7 @@ describe('POST /tasks/batch', () => {
 describe('tenants', () => {
   it("cannot see or cancel another tenant's task", async () => {
     const { body } = await api('POST', '/tasks', { type: 'secret' });
-    await awsServices().tokens.put(hashToken('globex-token'), 'globex', 'test');
+    await stack.services.taskDeps.tokens.put(hashToken('globex-token'), 'globex', 'test');
     const globex = apiClient(stack.apiUrl, 'globex-token');
     expect((await globex('GET', `/tasks/${body.id}`)).status).toBe(404);
     expect((await globex('DELETE', `/tasks/${body.id}`)).status).toBe(404);

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { addToken } from '../../shared/services/authorize.js';
-import { awsServices } from '../../shared/wiring.js';
 import { apiClient, useTestStack } from '../helpers/local-stack.js';
 
 const local = useTestStack();
 
 describe('GET /stats per tenant', () => {
   it("shows a tenant only its own counts, and pool-wide queues and circuits only to an operator", async () => {
-    await addToken(awsServices().tokens, 'globex-stats-token', 'globex', 'test');
+    await addToken(local.stack.services.taskDeps.tokens, 'globex-stats-token', 'globex', 'test');
     const globex = apiClient(local.stack.apiUrl, 'globex-stats-token');
     const before = (await globex('GET', '/stats')).body;
     expect((await local.api('POST', '/tasks', { type: 'echo' })).status).toBe(202);
@@ -25,7 +24,7 @@ describe('GET /stats per tenant', () => {
 
   it('refuses to make a token for a name that could reach index or system keys', async () => {
     for (const tenant of ['JOBS', 'local#agents']) {
-      await expect(addToken(awsServices().tokens, `t-${tenant}`, tenant, 'test')).rejects.toMatchObject({ status: 400 });
+      await expect(addToken(local.stack.services.taskDeps.tokens, `t-${tenant}`, tenant, 'test')).rejects.toMatchObject({ status: 400 });
     }
   });
 });

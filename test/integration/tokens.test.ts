@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { createToken, listTokens, revokeToken } from '../../shared/services/tokens.js';
-import { awsServices } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -17,20 +16,20 @@ async function get(path: string, token: string): Promise<{ status: number; retry
 
 describe('API tokens on the local stack', () => {
   it('refuses a revoked token with 401 once the authorizer’s cache time has passed', async () => {
-    const { token, id } = await createToken(awsServices().tokens, { tenant: 'globex', label: 'revoke test' });
+    const { token, id } = await createToken(local.stack.services.taskDeps.tokens, { tenant: 'globex', label: 'revoke test' });
     expect((await get('/tasks', token)).status).toBe(200);
-    expect((await listTokens(awsServices().tokens)).find((t) => t.id === id)).toMatchObject({ tenant: 'globex', prefix: token.slice(0, 8) });
+    expect((await listTokens(local.stack.services.taskDeps.tokens)).find((t) => t.id === id)).toMatchObject({ tenant: 'globex', prefix: token.slice(0, 8) });
 
-    await revokeToken(awsServices().tokens, id, new Date());
+    await revokeToken(local.stack.services.taskDeps.tokens, id, new Date());
     // Within the cache time (1 s here, 300 s on AWS): wait on the answer, never a fixed sleep.
     const refused = await waitFor(() => get('/tasks', token), (r) => r.status !== 200, 30_000, 200);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('token_revoked');
-    expect((await listTokens(awsServices().tokens)).find((t) => t.id === id)?.revokedAt).toBeDefined();
+    expect((await listTokens(local.stack.services.taskDeps.tokens)).find((t) => t.id === id)?.revokedAt).toBeDefined();
   });
 
   it('refuses an expired token with 401', async () => {
-    const { token } = await createToken(awsServices().tokens, { tenant: 'globex', label: 'expiry test', expiresAt: new Date(Date.now() + 1_500).toISOString() });
+    const { token } = await createToken(local.stack.services.taskDeps.tokens, { tenant: 'globex', label: 'expiry test', expiresAt: new Date(Date.now() + 1_500).toISOString() });
     const refused = await waitFor(() => get('/tasks', token), (r) => r.status !== 200, 30_000, 200);
     expect(refused.status).toBe(401);
     expect(refused.body.error.code).toBe('token_expired');
@@ -38,8 +37,8 @@ describe('API tokens on the local stack', () => {
 
   it('answers 429 with Retry-After to a tenant over its token’s rate, while another tenant passes', async () => {
     // One request per 50 s after a burst of 2: the third within a few seconds is over, however busy the machine.
-    const initech = await createToken(awsServices().tokens, { tenant: 'initech', label: 'rate test', rate: 0.02, burst: 2 });
-    const umbrella = await createToken(awsServices().tokens, { tenant: 'umbrella', label: 'rate test', rate: 0.02, burst: 2 });
+    const initech = await createToken(local.stack.services.taskDeps.tokens, { tenant: 'initech', label: 'rate test', rate: 0.02, burst: 2 });
+    const umbrella = await createToken(local.stack.services.taskDeps.tokens, { tenant: 'umbrella', label: 'rate test', rate: 0.02, burst: 2 });
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await get('/tasks', initech.token));
     expect(answers.slice(0, 2).map((a) => a.status)).toEqual([200, 200]);

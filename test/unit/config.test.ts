@@ -44,3 +44,47 @@ describe('queue URLs without GetQueueUrl', () => {
     expect(() => queueUrlPrefixOf('http://localhost:4566/000000000000/other', spec.dlqName)).toThrow(/does not end with/);
   });
 });
+
+describe('loadConfig, one parse of the whole environment', () => {
+  const base = { TABLE_NAME: 't', QUEUE_URL_PREFIX: PREFIX };
+
+  it('names every missing or wrong variable at once', () => {
+    expect(() => loadConfig({ TASKFLEET_RETRY_BASE_SECONDS: 'soon' }, topology.queues)).toThrow(
+      /TABLE_NAME is not set.*QUEUE_URL_PREFIX is not set.*TASKFLEET_RETRY_BASE_SECONDS must be a number ≥ 0/,
+    );
+  });
+
+  it('reads the policy overrides, the events settings and the endpoints into one value', () => {
+    const config = loadConfig(
+      {
+        ...base,
+        AWS_REGION: 'eu-west-1',
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
+        TASKFLEET_RETRY_BASE_SECONDS: '0',
+        TASKFLEET_LEASE_GRACE_SECONDS: '1',
+        EVENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:1:events',
+        TASKFLEET_WEBHOOK_ALLOW_LOOPBACK: 'true',
+        TASKFLEET_WEBHOOK_FORBIDDEN_LOOPBACK_PORTS: '4566,8000,x',
+        TASKFLEET_WEBHOOK_RETRY_CAP_SECONDS: '5000',
+        AWS_LAMBDA_FUNCTION_NAME: 'Taskfleet-Worker',
+      },
+      topology.queues,
+    );
+    expect(config.policies).toEqual({ retry: { baseSeconds: 0 }, circuit: {}, leaseGraceSeconds: 1 });
+    expect(config.aws).toMatchObject({ region: 'eu-west-1', sqsEndpoint: 'http://127.0.0.1:4566', dynamoDbEndpoint: 'http://127.0.0.1:8000', snsEndpoint: 'http://127.0.0.1:4566' });
+    expect(config.events.topicArn).toBe('arn:aws:sns:eu-west-1:1:events');
+    expect(config.events.deliveryQueueUrl).toBeUndefined();
+    expect(config.events.addressPolicy).toEqual({ allowLoopback: true, allowPrivate: false, forbiddenLoopbackPorts: [4566, 8000] });
+    // SQS's longest delay caps a delivery's backoff.
+    expect(config.events.deliveryRetry.capSeconds).toBe(900);
+    expect(config.functionName).toBe('Taskfleet-Worker');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = loadConfig({ ...base, VALUES_BUCKET: '', TASKFLEET_CIRCUIT_THRESHOLD: '' }, topology.queues);
+    expect(config.valuesBucket).toBeUndefined();
+    expect(config.policies.circuit).toEqual({});
+    expect(config.functionName).toBe('local');
+  });
+});

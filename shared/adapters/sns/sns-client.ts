@@ -1,12 +1,12 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClientOptions } from '../aws-clients.js';
 import { countCalls } from '../aws-call-counter.js';
 
-/** SNS at AWS_ENDPOINT_URL_SNS (fauxqs locally), else AWS_ENDPOINT_URL, else AWS. */
-export function createSnsClient(env: NodeJS.ProcessEnv = process.env): SNSClient {
-  const endpoint = env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL;
+/** SNS at the configured endpoint (fauxqs locally), else AWS. */
+export function createSnsClient(options: AwsClientOptions): SNSClient {
   const client = new SNSClient({
-    ...(env.AWS_REGION !== undefined ? { region: env.AWS_REGION } : {}),
-    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.snsEndpoint !== undefined ? { endpoint: options.snsEndpoint } : {}),
   });
-  return countCalls(client, 'SNS');
+  return countCalls(client, 'SNS', options.calls);
 }

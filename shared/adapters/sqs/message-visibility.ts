@@ -1,20 +1,16 @@
 import { ChangeMessageVisibilityCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { loadConfig } from '../../config.js';
 
 /**
  * Makes a received message visible again after `delaySeconds` (0: at once).
  * The event gives the queue's ARN; its URL is the configured prefix's base plus the name.
  */
-export async function releaseMessage(sqs: SQSClient, queueArn: string, receiptHandle: string, delaySeconds: number): Promise<void> {
+export async function releaseMessage(sqs: SQSClient, queueUrlPrefix: string, queueArn: string, receiptHandle: string, delaySeconds: number): Promise<void> {
   await sqs.send(
-    new ChangeMessageVisibilityCommand({ QueueUrl: queueUrlForArn(queueArn), ReceiptHandle: receiptHandle, VisibilityTimeout: delaySeconds }),
+    new ChangeMessageVisibilityCommand({ QueueUrl: queueUrlForArn(queueArn, queueUrlPrefix), ReceiptHandle: receiptHandle, VisibilityTimeout: delaySeconds }),
   );
 }
 
-let configuredPrefix: string | undefined;
-
 /** `arn:aws:sqs:<region>:<account>:<name>` → `<account URL>/<name>`, without a GetQueueUrl call. */
-export function queueUrlForArn(arn: string, prefix?: string): string {
-  const from = prefix ?? (configuredPrefix ??= loadConfig().queueUrlPrefix);
-  return `${from.slice(0, from.lastIndexOf('/') + 1)}${arn.slice(arn.lastIndexOf(':') + 1)}`;
+export function queueUrlForArn(arn: string, prefix: string): string {
+  return `${prefix.slice(0, prefix.lastIndexOf('/') + 1)}${arn.slice(arn.lastIndexOf(':') + 1)}`;
 }

@@ -11,7 +11,7 @@ export type EnqueueWarn = (message: string, details: Record<string, unknown>) =>
 
 /**
  * The Lambda pools' pool × priority work queues on SQS; `queueUrls` is keyed
- * `pool:priority` (`FunctionConfig.queueUrls`: no key for an agent pool).
+ * `pool:priority` (`Config.queueUrls`: no key for an agent pool).
  * A send that fails is reported to the caller (a submit refuses the task with 503;
  * a retry or a due timer stays due for the sweep) and logged here with its cause: an AccessDenied or a throttle
  * must show in CloudWatch, not only as a task that starts a minute late.

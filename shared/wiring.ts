@@ -12,6 +12,7 @@ import { DynamoDbCircuitStore } from './adapters/dynamodb/dynamodb-circuit-store
 import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
 import { DynamoDbTaskCounters } from './adapters/dynamodb/dynamodb-task-counters.js';
 import { DynamoDbStreamBatches } from './adapters/dynamodb/dynamodb-stream-batches.js';
+import { DynamoDbMinuteAggregates } from './adapters/dynamodb/dynamodb-minute-aggregates.js';
 import { DynamoDbTaskQueries } from './adapters/dynamodb/dynamodb-task-queries.js';
 import { DynamoDbTaskRecords } from './adapters/dynamodb/dynamodb-task-records.js';
 import { DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
@@ -226,7 +227,7 @@ export function statsDeps(): Parameters<typeof getStats>[0] {
   return {
     agents: services.agents,
     counters,
-    queries: services.queries,
+    aggregates: new DynamoDbMinuteAggregates(wire().db, config.tableName),
     queueStats: new SqsQueueStats(sqs, TOPOLOGY.queues, config.queueUrls, config.dlqUrls),
     circuits,
     pools: TOPOLOGY.pools,

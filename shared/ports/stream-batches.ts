@@ -1,3 +1,4 @@
+import type { MinuteDeltas } from '../domain/minute-aggregates.js';
 import type { TaskStatus } from '../domain/task-status.js';
 
 /** A stream batch as the consumer left it: when it was first seen, and through which record it was counted. */
@@ -23,6 +24,7 @@ export interface StreamBatches {
    * `secondHalf`: the batch's mark is written under this id too (the first record of
    * the second half a bisection would retry, see `secondHalfOf`), with the batch's
    * openedAt, so that half comes back known instead of counted again.
+   * `minutes`: the batch's per-minute aggregates (MinuteAggregates), added in the same transaction.
    */
   count(
     batchId: string,
@@ -30,6 +32,7 @@ export interface StreamBatches {
     previous: string | undefined,
     through: string,
     secondHalf?: { readonly batchId: string; readonly openedAt: Date },
+    minutes?: MinuteDeltas,
   ): Promise<boolean>;
 }
 

@@ -9,7 +9,7 @@ import { lambdaContext } from '../../local/apigw-event.js';
 import type { StreamFailureMessage } from '../../local/stream-poller.js';
 import { toTaskItem } from '../../shared/adapters/dynamodb/task-item.js';
 import type { Task } from '../../shared/domain/task.js';
-import { taskCounters } from '../../shared/wiring.js';
+import { statsDeps, taskCounters } from '../../shared/wiring.js';
 import { useTestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -104,6 +104,8 @@ describe('one record never jams the events pipeline', () => {
       expect(await call(records.slice(0, 50))).toEqual({ batchItemFailures: [] });
       expect(await call(records.slice(51))).toEqual({ batchItemFailures: [] });
       expect((await taskCounters().read(tenant)).PENDING).toBe(100);
+      // The per-minute aggregates ride in the same transaction: the depth they keep is counted once too.
+      expect((await statsDeps().aggregates.read(tenant, new Date(Date.now() - 3_600_000))).waiting.normal).toBe(100);
     },
     LIMIT_MS,
   );

@@ -1,11 +1,16 @@
+import type { MinuteDeltas } from '../../domain/minute-aggregates.js';
 import type { TaskStatus } from '../../domain/task-status.js';
 import type { StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
+import type { MemoryMinuteAggregates } from './memory-minute-aggregates.js';
 import type { MemoryTaskCounters } from './memory-task-counters.js';
 
 export class MemoryStreamBatches implements StreamBatches {
   readonly batches = new Map<string, StreamBatchState>();
 
-  constructor(private readonly counters: MemoryTaskCounters) {}
+  constructor(
+    private readonly counters: MemoryTaskCounters,
+    private readonly aggregates?: MemoryMinuteAggregates,
+  ) {}
 
   async open(batchId: string, now: Date): Promise<StreamBatchState> {
     const state = this.batches.get(batchId) ?? { openedAt: now };
@@ -19,6 +24,7 @@ export class MemoryStreamBatches implements StreamBatches {
     previous: string | undefined,
     through: string,
     secondHalf?: { readonly batchId: string; readonly openedAt: Date },
+    minutes?: MinuteDeltas,
   ): Promise<boolean> {
     const state = this.batches.get(batchId);
     if (state === undefined || state.countedThrough !== previous) return false;
@@ -27,6 +33,7 @@ export class MemoryStreamBatches implements StreamBatches {
     this.batches.set(batchId, { ...state, countedThrough: through });
     if (secondHalf !== undefined) this.batches.set(secondHalf.batchId, { openedAt: half?.openedAt ?? secondHalf.openedAt, countedThrough: through });
     for (const [tenant, tenantDeltas] of deltas) await this.counters.add(tenant, tenantDeltas);
+    if (minutes !== undefined) await this.aggregates?.add(minutes);
     return true;
   }
 }

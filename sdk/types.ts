@@ -484,6 +484,8 @@ export interface Stats {
       readonly queueTimeMs: Partial<Record<Priority, Percentiles & { readonly count: number }>>;
       readonly depth: Readonly<Record<Priority, number>>;
     }[];
+    /** Queue time per priority over the whole window. */
+    readonly queueTimeByPriority: Partial<Record<Priority, Percentiles>>;
   };
   /** The tenant's rate limits and their use now. */
   readonly rateLimits?: readonly RateLimitView[];

@@ -32,7 +32,12 @@ export interface Stats {
   /** Over the last few minutes, from the per-minute aggregates: finished, retried, queue time per priority, deadlines. */
   readonly recent: RecentFigures;
   /** Every minute of the window (an hour, or a day), oldest first: the dashboard's charts. */
-  readonly series: { readonly window: StatsWindow; readonly minutes: readonly SeriesPoint[] };
+  readonly series: {
+    readonly window: StatsWindow;
+    readonly minutes: readonly SeriesPoint[];
+    /** Queue time per priority over the whole window (the minutes' sketches merged). */
+    readonly queueTimeByPriority: RecentFigures['queueTimeByPriority'];
+  };
   /** The tenant's rate limits and what each uses now (tokens of the current bucket). */
   readonly rateLimits?: readonly RateLimitView[];
   readonly at: string;
@@ -107,7 +112,7 @@ export async function getStats(
     circuitCooldownSeconds,
     workers,
     recent: recentFigures(recent.minutes, now, RECENT_MINUTES),
-    series: { window, minutes: seriesOf(recent.minutes, recent.waiting, now, windowMinutes) },
+    series: { window, minutes: seriesOf(recent.minutes, recent.waiting, now, windowMinutes), queueTimeByPriority: recentFigures(recent.minutes, now, windowMinutes).queueTimeByPriority },
     ...(rateLimits !== undefined ? { rateLimits: await rateLimits } : {}),
     at: now.toISOString(),
   };

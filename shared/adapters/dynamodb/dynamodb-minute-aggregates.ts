@@ -1,6 +1,6 @@
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { minuteOf, type MinuteAggregate, type MinuteCounts, type MinuteDeltas } from '../../domain/minute-aggregates.js';
-import { PRIORITIES, type Priority } from '../../domain/priority.js';
+import { PRIORITIES, priorityRank, type Priority } from '../../domain/priority.js';
 import type { MinuteAggregates, MinuteSeries } from '../../ports/minute-aggregates.js';
 import { TABLE } from '../../topology/table.js';
 import { queryPages } from './query-pages.js';
@@ -37,7 +37,14 @@ function addUpdate(tableName: string, key: Record<string, string>, values: Reado
   return { TableName: tableName, Key: key, UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: vals };
 }
 
-/** A minute's sums as the item's numeric attributes: `q_<priority>_<bucket>` per sketch bucket, `w_<priority>` per depth change. */
+/**
+ * A minute's sums as the item's numeric attributes: `q<rank>_<bucket>` per sketch bucket,
+ * `w<rank>` per depth change (rank: 0 critical … 3 low). Short names: a busy minute holds
+ * a few hundred buckets, and every byte of them is read by each /stats call.
+ */
+const queueName = (p: Priority, bucket: number | string): string => `q${priorityRank(p)}_${bucket}`;
+const waitName = (p: Priority): string => `w${priorityRank(p)}`;
+
 function attributesOf(m: MinuteCounts): Map<string, number> {
   const out = new Map<string, number>([
     ['completed', m.completed],
@@ -46,8 +53,8 @@ function attributesOf(m: MinuteCounts): Map<string, number> {
     ['deadlinesMet', m.deadlinesMet],
     ['deadlinesMissed', m.deadlinesMissed],
   ]);
-  for (const [p, h] of Object.entries(m.queueTime)) for (const [b, n] of Object.entries(h)) out.set(`q_${p}_${b}`, n);
-  for (const [p, n] of Object.entries(m.waiting)) out.set(`w_${p}`, n);
+  for (const [p, h] of Object.entries(m.queueTime)) for (const [b, n] of Object.entries(h)) out.set(queueName(p as Priority, b), n);
+  for (const [p, n] of Object.entries(m.waiting)) out.set(waitName(p as Priority), n);
   return out;
 }
 
@@ -56,13 +63,12 @@ function fromItem(item: Record<string, unknown>): MinuteAggregate {
   const queueTime: Partial<Record<Priority, Record<number, number>>> = {};
   const waiting: Partial<Record<Priority, number>> = {};
   for (const [name, value] of Object.entries(item)) {
-    const q = /^q_([a-z]+)_(\d+)$/.exec(name);
-    if (q !== null) {
-      const p = q[1] as Priority;
-      queueTime[p] = { ...(queueTime[p] ?? {}), [Number(q[2])]: Number(value) };
-    }
-    const w = /^w_([a-z]+)$/.exec(name);
-    if (w !== null) waiting[w[1] as Priority] = Number(value);
+    const q = /^q(\d)_(\d+)$/.exec(name);
+    const qp = PRIORITIES[Number(q?.[1])];
+    if (q !== null && qp !== undefined) queueTime[qp] = { ...(queueTime[qp] ?? {}), [Number(q[2])]: Number(value) };
+    const w = /^w(\d)$/.exec(name);
+    const wp = PRIORITIES[Number(w?.[1])];
+    if (w !== null && wp !== undefined) waiting[wp] = Number(value);
   }
   return {
     minute: String(item[TABLE.sortKey]).slice(2, 18),
@@ -90,7 +96,7 @@ export function minuteUpdates(tableName: string, deltas: MinuteDeltas, random: (
       const ttl = Math.floor(Date.parse(`${minute}:00Z`) / 1000) + MINUTE_TTL_SECONDS;
       const update = addUpdate(tableName, { [TABLE.partitionKey]: partition(tenant), [TABLE.sortKey]: `m#${minute}#${Math.floor(random() * SHARDS)}` }, attributesOf(counts), ttl);
       if (update !== undefined) updates.push(update);
-      for (const [p, n] of Object.entries(counts.waiting)) depth.set(`w_${p}`, (depth.get(`w_${p}`) ?? 0) + n);
+      for (const [p, n] of Object.entries(counts.waiting)) depth.set(waitName(p as Priority), (depth.get(waitName(p as Priority)) ?? 0) + n);
     }
     const depthUpdate = addUpdate(tableName, { [TABLE.partitionKey]: partition(tenant), [TABLE.sortKey]: `${DEPTH_PREFIX}${Math.floor(random() * SHARDS)}` }, depth);
     if (depthUpdate !== undefined) updates.push(depthUpdate);
@@ -109,7 +115,7 @@ export class DynamoDbMinuteAggregates implements MinuteAggregates {
     await Promise.all(minuteUpdates(this.tableName, deltas, this.random).map((u) => this.db.send(new UpdateCommand(u))));
   }
 
-  /** One query (paged past 1 MB only for a long window): the minutes from `since`, then the depth shards. */
+  /** One query (paged past 1 MB only for a long window): the minutes from `since`, then the depth shards. Eventually consistent: a chart a second behind is fine. */
   async read(tenant: string, since: Date): Promise<MinuteSeries> {
     const minutes: MinuteAggregate[] = [];
     const waiting = Object.fromEntries(PRIORITIES.map((p) => [p, 0])) as Record<Priority, number>;
@@ -121,7 +127,7 @@ export class DynamoDbMinuteAggregates implements MinuteAggregates {
     });
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        if (String(item[TABLE.sortKey]).startsWith(DEPTH_PREFIX)) for (const p of PRIORITIES) waiting[p] += Number(item[`w_${p}`] ?? 0);
+        if (String(item[TABLE.sortKey]).startsWith(DEPTH_PREFIX)) for (const p of PRIORITIES) waiting[p] += Number(item[waitName(p)] ?? 0);
         else minutes.push(fromItem(item));
       }
     }

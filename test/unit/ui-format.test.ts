@@ -20,13 +20,14 @@ describe("a task's attempts from its events", () => {
     const attempts = attemptsOf([
       { id: 'e0', type: 'task.created', at: '2026-01-01T00:00:00Z', task: task(0) },
       { id: 'e1', type: 'task.started', at: '2026-01-01T00:00:01Z', task: task(1, { queueTimeMs: 1000 }) },
-      { id: 'e2', type: 'task.retried', at: '2026-01-01T00:00:02Z', task: task(1, { runTimeMs: 900, error: { message: 'first' } }) },
+      { id: 'e2', type: 'task.retrying', at: '2026-01-01T00:00:02Z', task: task(1, { runTimeMs: 900, error: { message: 'first' } }) },
       { id: 'e3', type: 'task.started', at: '2026-01-01T00:00:03Z', task: task(2) },
       { id: 'e4', type: 'task.failed', at: '2026-01-01T00:00:04Z', task: task(2, { error: { message: 'second', stack: 'at x' } }) },
+      { id: 'e5', type: 'task.dead_lettered', at: '2026-01-01T00:00:04Z', task: task(2, { error: { message: 'second' } }) },
     ]);
     expect(attempts.map((a) => [a.n, a.outcome, a.error?.message])).toEqual([
-      [1, 'retried', 'first'],
-      [2, 'failed', 'second'],
+      [1, 'retrying', 'first'],
+      [2, 'failed, dead-lettered', 'second'],
     ]);
     expect(attempts[0]?.queueTimeMs).toBe(1000);
   });

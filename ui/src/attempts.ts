@@ -6,7 +6,7 @@ export interface Attempt { n: number; startedAt?: string; endedAt?: string; outc
 
 /**
  * The task's attempts, told by its events: each `task.started` opens one (its
- * `attempts` is the attempt's number), the next retried / completed / failed /
+ * `attempts` is the attempt's number), the next retrying / completed / failed /
  * cancelled / expired closes it with its run time and error. The record keeps only
  * the last error; the event log keeps each one.
  */
@@ -14,6 +14,12 @@ export function attemptsOf(events: readonly TaskEvent[]): Attempt[] {
   const attempts: Attempt[] = [];
   for (const e of events) {
     if (e.type === 'task.created') continue;
+    // Sent beside task.failed: the same end, now in its dead-letter queue.
+    if (e.type === 'task.dead_lettered') {
+      const last = attempts[attempts.length - 1];
+      if (last !== undefined) last.outcome = `${last.outcome}, dead-lettered`;
+      continue;
+    }
     const outcome = e.type.replace(/^task\./, '');
     if (e.type === 'task.started') {
       attempts.push({ n: e.task?.attempts ?? attempts.length + 1, startedAt: e.at, outcome: 'running', ...(e.task?.queueTimeMs !== undefined ? { queueTimeMs: e.task.queueTimeMs } : {}) });

@@ -36,7 +36,7 @@ export function Schedules() {
             <td>${s.nextRunAt ? when(s.nextRunAt) : '—'}</td>
             <td>${s.lastRunAt ? html`${age(s.lastRunAt, now)}${s.lastTaskId ? html` · <a href=${`#/tasks/${encodeURIComponent(s.lastTaskId)}`}>${s.lastTaskId}</a>` : null}` : '—'}</td>
             <td>${s.runs} · ${s.skipped}</td>
-            <td>${s.status === 'ACTIVE' ? html`<button type="button" onClick=${() => change(s, 'pause')}>Pause</button>` : s.status === 'PAUSED' ? html`<button type="button" onClick=${() => change(s, 'resume')}>Resume</button>` : null}</td>
+            <td>${s.status === 'active' ? html`<button type="button" onClick=${() => change(s, 'pause')}>Pause</button>` : s.status === 'paused' ? html`<button type="button" onClick=${() => change(s, 'resume')}>Resume</button>` : null}</td>
           </tr>`,
         )}
         ${items.length === 0 ? html`<tr><td colspan="8">No schedules.</td></tr>` : null}

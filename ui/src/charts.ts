@@ -45,7 +45,8 @@ export function Chart({ title, series, data, bars, xLabels, yLabel }: {
           label: s.label,
           stroke: s.color,
           width: 2,
-          ...(bars ? { fill: s.color, paths: uPlot.paths.bars!({ size: [0.8, 60] }), points: { show: false } } : {}),
+          // Lines join minutes across gaps (a minute with no start has no queue time), and a lone minute shows as a dot.
+          ...(bars ? { fill: s.color, paths: uPlot.paths.bars!({ size: [0.8, 60] }), points: { show: false } } : { spanGaps: true, points: { show: true, size: 5 } }),
         })),
       ],
     };

@@ -48,7 +48,7 @@ function Attempts({ task }: { task: { id: string; createdAt: string; updatedAt: 
   const attempts = attemptsOf(events);
   return html`
     <${Table} caption="Each attempt: when, how long, and why it ended">
-      <thead><tr><th scope="col">#</th><th scope="col">started</th><th scope="col">ended</th><th scope="col">queued</th><th scope="col">ran</th><th scope="col">outcome</th><th scope="col">error</th></tr></thead>
+      <thead><tr><th scope="col">#</th><th scope="col">started</th><th scope="col">ended</th><th scope="col">started after creation</th><th scope="col">ran</th><th scope="col">outcome</th><th scope="col">error</th></tr></thead>
       <tbody>
         ${attempts.map(
           (a) => html`<tr data-attempt=${a.n}>

@@ -5,7 +5,18 @@ import { TERMINAL, waitFor } from '../helpers/wait.js';
 import { launchChromium, screenshot, SCREENSHOTS, watchConsole } from './chromium.js';
 
 // Failures retry at once and never trip the circuit, so a task reaches its DLQ fast.
-const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
+// Webhooks: a loopback receiver allowed, lists not cached, two quick attempts before the dead-letter queue.
+const local = useTestStack({
+  workers: true,
+  env: {
+    TASKFLEET_RETRY_BASE_SECONDS: '0',
+    TASKFLEET_CIRCUIT_THRESHOLD: '1000',
+    TASKFLEET_WEBHOOK_ALLOW_LOOPBACK: 'true',
+    TASKFLEET_WEBHOOK_LIST_CACHE_MS: '0',
+    TASKFLEET_WEBHOOK_RETRY_BASE_SECONDS: '0',
+    TASKFLEET_WEBHOOK_MAX_ATTEMPTS: '2',
+  },
+});
 
 let browser: Browser;
 beforeAll(async () => {
@@ -201,6 +212,18 @@ describe('the dashboard, signed in', () => {
     expect(dialogs.at(-1)).toContain(`Pause schedule ${ids.schedule}`);
     expect((await local.api('GET', `/schedules/${ids.schedule}`)).body.status).toBe('paused');
     await row.getByRole('button', { name: 'Resume' }).waitFor();
+  });
+
+  it("shows a webhook's failed deliveries", async () => {
+    // Nothing listens on port 9 (discard): every delivery fails to connect.
+    const hook = (await local.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['task.completed'] })).body.id;
+    await local.api('POST', '/tasks', { type: 'echo', payload: { hooked: true } });
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+    const row = page.locator(`tr[data-webhook="${hook}"]`);
+    await waitFor(() => row.innerText(), (text) => /dead_lettered/.test(text), 60_000, 500);
+    expect(await row.innerText()).toContain('task.completed');
+    expect((await local.api('GET', '/webhooks')).body.items.find((w: { id: string }) => w.id === hook)).toMatchObject({ deadLettered: 1, lastDelivery: { status: 'dead_lettered', attempts: 2 } });
+    await screenshot(page, '11-webhooks', 'dashboard-webhooks');
   });
 
   it("shows the event log, filtered to one task's events", async () => {

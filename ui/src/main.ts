@@ -14,6 +14,7 @@ import { TaskDetail } from './pages/task-detail.js';
 import { Tasks } from './pages/tasks.js';
 import { Schedules } from './pages/schedules.js';
 import { Events } from './pages/events.js';
+import { Webhooks } from './pages/webhooks.js';
 import { api, ApiError } from './api.js';
 
 const PAGES = [
@@ -23,6 +24,7 @@ const PAGES = [
   { path: 'dlq', label: 'Dead letters' },
   { path: 'agents', label: 'Agents' },
   { path: 'schedules', label: 'Schedules' },
+  { path: 'webhooks', label: 'Webhooks' },
   { path: 'events', label: 'Events' },
 ] as const;
 
@@ -86,6 +88,7 @@ function Page() {
     : page === 'dlq' ? html`<${DeadLetters} />`
     : page === 'agents' ? html`<${Agents} />`
     : page === 'schedules' ? html`<${Schedules} />`
+    : page === 'webhooks' ? html`<${Webhooks} />`
     : page === 'events' ? html`<${Events} initialId=${params.get('task') ?? params.get('job') ?? ''} key=${params.toString()} />`
     : html`<${Overview} />`;
   const title = PAGES.find((p) => p.path === page)?.label ?? 'Overview';

@@ -8,7 +8,7 @@ import { queryPages } from './query-pages.js';
 /** Shards of a minute and of the depth: concurrent stream batches (one per stream shard) rarely write the same item. */
 const SHARDS = 4;
 /** A minute is kept a day and a bit: the dashboard's longest window is a day. */
-export const MINUTE_TTL_SECONDS = 26 * 3600;
+const MINUTE_TTL_SECONDS = 26 * 3600;
 /** Sorts after every `m#…` key, so one query from a minute reads the minutes and the depth. */
 const DEPTH_PREFIX = '~depth#';
 

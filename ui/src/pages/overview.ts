@@ -45,7 +45,7 @@ const PRIORITY_COLORS: Readonly<Record<string, string>> = { critical: '#dc2626',
 interface SeriesPoint { minute: string; completed: number; failed: number; retried: number; queueTimeMs: Record<string, { p50: number; p95: number; p99: number; count: number } | undefined>; depth: Record<string, number> }
 
 /** Attempts of a priority that started over the series. */
-export const startedIn = (series: readonly SeriesPoint[], priority: string): number => series.reduce((n, m) => n + (m.queueTimeMs[priority]?.count ?? 0), 0);
+const startedIn = (series: readonly SeriesPoint[], priority: string): number => series.reduce((n, m) => n + (m.queueTimeMs[priority]?.count ?? 0), 0);
 
 export function Overview() {
   const { data, error } = useLoad(

@@ -226,6 +226,19 @@ describe('the dashboard, signed in', () => {
     await screenshot(page, '11-webhooks', 'dashboard-webhooks');
   });
 
+  it('lists the rate limits with their use, and removes one after a confirmation naming it', async () => {
+    expect((await local.api('PUT', '/rate-limits/report', { limit: 5, per: '1m' })).status).toBeLessThan(300);
+    await page.getByRole('link', { name: 'Rate limits', exact: true }).click();
+    const row = page.locator('tr[data-limit="report"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('5 per 1m');
+    await screenshot(page, '12-rate-limits', 'dashboard-rate-limits');
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('status').getByText('Removed the limit on report.').waitFor();
+    expect(dialogs.at(-1)).toContain('Remove the rate limit on report');
+    expect((await local.api('GET', '/rate-limits')).body.items).toEqual([]);
+  });
+
   it("shows the event log, filtered to one task's events", async () => {
     await page.goto(`${local.stack.apiUrl}/ui#/events?task=${ids.completed}`);
     const rows = page.getByRole('region', { name: 'Events of the last hour (live)' }).locator('tr[data-event]');

@@ -15,6 +15,7 @@ import { Tasks } from './pages/tasks.js';
 import { Schedules } from './pages/schedules.js';
 import { Events } from './pages/events.js';
 import { Webhooks } from './pages/webhooks.js';
+import { RateLimits } from './pages/rate-limits.js';
 import { api, ApiError } from './api.js';
 
 const PAGES = [
@@ -25,6 +26,7 @@ const PAGES = [
   { path: 'agents', label: 'Agents' },
   { path: 'schedules', label: 'Schedules' },
   { path: 'webhooks', label: 'Webhooks' },
+  { path: 'limits', label: 'Rate limits' },
   { path: 'events', label: 'Events' },
 ] as const;
 
@@ -89,6 +91,7 @@ function Page() {
     : page === 'agents' ? html`<${Agents} />`
     : page === 'schedules' ? html`<${Schedules} />`
     : page === 'webhooks' ? html`<${Webhooks} />`
+    : page === 'limits' ? html`<${RateLimits} />`
     : page === 'events' ? html`<${Events} initialId=${params.get('task') ?? params.get('job') ?? ''} key=${params.toString()} />`
     : html`<${Overview} />`;
   const title = PAGES.find((p) => p.path === page)?.label ?? 'Overview';

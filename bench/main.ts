@@ -16,6 +16,8 @@ const { values } = parseArgs({
     'cost-only': { type: 'boolean' },
     'throughput-only': { type: 'boolean' },
     priorities: { type: 'boolean' },
+    stats: { type: 'boolean' },
+    'stats-sizes': { type: 'string' },
     backlog: { type: 'string' },
     'sleep-ms': { type: 'string' },
     'urgent-every': { type: 'string' },
@@ -32,6 +34,8 @@ if (values.help) {
   --scenarios a,b    cost scenarios: single, batch, payload, agent, job (all)
   --cost-only        skip the throughput run
   --throughput-only  skip the cost table
+  --stats            only the /stats read bench: read units per GET /stats at each task count
+    --stats-sizes a,b  the tenant's task counts (1000,100000)
   --priorities       only the priority bench: queue time per priority under a backlog, idle dispatch
     --backlog N        normal + low sleep tasks of the backlog (2000)
     --sleep-ms N       each backlog task's sleep (100)
@@ -45,6 +49,10 @@ const run = (script: string, args: string[]): void => {
   const { status } = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
   if (status !== 0) process.exit(status ?? 1);
 };
+if (values.stats) {
+  run('bench/stats-reads.ts', flag('sizes', values['stats-sizes']));
+  process.exit(0);
+}
 if (values.priorities) {
   const options = ['backlog', 'sleep-ms', 'urgent-every', 'idle', 'compress'] as const;
   run('bench/priorities.ts', options.flatMap((name) => flag(name, values[name])));

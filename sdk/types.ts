@@ -411,6 +411,13 @@ export interface DeadLetterView extends Wire<'DeadLetter'> {}
  * const { tasks, workers } = await client.stats();
  * ```
  */
+/** Queue-time percentiles in ms (from a sketch: within a few per cent). */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
 export interface Stats {
   /** Pool-wide: only with an operator token. */
   readonly queues?: readonly { pool: string; priority: string; visible: number; inFlight: number; delayed: number; deadLetters: number }[];
@@ -418,11 +425,30 @@ export interface Stats {
   /** Pool-wide: only with an operator token. */
   readonly circuits?: Readonly<Record<string, { status: string; consecutiveFailures: number; since?: string }>>;
   readonly workers: { readonly online: number; readonly offline: number };
+  /** The last few minutes, from per-minute aggregates (no task history is read). */
   readonly recent: {
-    readonly sampled: number;
     readonly throughputPerSecond: number;
     readonly windowSeconds: number;
-    readonly queueTimeMs?: { readonly p50: number; readonly p95: number; readonly p99: number };
+    readonly completed: number;
+    readonly failed: number;
+    readonly retried: number;
+    readonly queueTimeMs?: Percentiles;
+    readonly queueTimeByPriority: Partial<Record<Priority, Percentiles>>;
+    readonly deadlines: { readonly decided: number; readonly met: number; readonly share: number };
+  };
+  /** Every minute of the window (`?window=hour|day`), oldest first: sums, queue-time percentiles and PENDING depth per priority. */
+  readonly series: {
+    readonly window: 'hour' | 'day';
+    readonly minutes: readonly {
+      readonly minute: string;
+      readonly completed: number;
+      readonly failed: number;
+      readonly retried: number;
+      readonly queueTimeMs: Partial<Record<Priority, Percentiles & { readonly count: number }>>;
+      readonly depth: Readonly<Record<Priority, number>>;
+    }[];
+    /** Queue time per priority over the whole window. */
+    readonly queueTimeByPriority: Partial<Record<Priority, Percentiles>>;
   };
   /** The tenant's rate limits and their use now. */
   readonly rateLimits?: readonly RateLimitView[];

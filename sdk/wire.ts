@@ -99,7 +99,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's figures; pool-wide ones for an operator's token. */
+        /** The tenant's figures and the window's per-minute series; pool-wide ones for an operator's token. */
         get: operations["getStats"];
         put?: never;
         post?: never;
@@ -1109,20 +1109,56 @@ export interface components {
                 };
             };
             recent: {
-                sampled: number;
-                throughputPerSecond: number;
                 windowSeconds: number;
+                completed: number;
+                failed: number;
+                retried: number;
+                throughputPerSecond: number;
                 queueTimeMs?: {
                     p50: number;
                     p95: number;
                     p99: number;
+                };
+                queueTimeByPriority: {
+                    [key: string]: {
+                        p50: number;
+                        p95: number;
+                        p99: number;
+                    };
                 };
                 deadlines: {
                     decided: number;
                     met: number;
                     share: number;
                 };
-                priorityInversions: number;
+            };
+            series: {
+                /** @enum {string} */
+                window: "hour" | "day";
+                minutes: {
+                    minute: string;
+                    completed: number;
+                    failed: number;
+                    retried: number;
+                    queueTimeMs: {
+                        [key: string]: {
+                            p50: number;
+                            p95: number;
+                            p99: number;
+                            count: number;
+                        };
+                    };
+                    depth: {
+                        [key: string]: number;
+                    };
+                }[];
+                queueTimeByPriority: {
+                    [key: string]: {
+                        p50: number;
+                        p95: number;
+                        p99: number;
+                    };
+                };
             };
             queues?: {
                 pool: string;
@@ -1558,7 +1594,9 @@ export interface operations {
     };
     getStats: {
         parameters: {
-            query?: never;
+            query?: {
+                window?: "hour" | "day";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1574,6 +1612,7 @@ export interface operations {
                     "application/json": components["schemas"]["Stats"];
                 };
             };
+            400: components["responses"]["E400"];
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             429: components["responses"]["E429"];

@@ -14,6 +14,7 @@ import { DynamoDbJobStore } from './adapters/dynamodb/dynamodb-job-store.js';
 import { DynamoDbRateLimits } from './adapters/dynamodb/dynamodb-rate-limits.js';
 import { DynamoDbReadyTenants } from './adapters/dynamodb/dynamodb-ready-tenants.js';
 import { DynamoDbScheduleStore } from './adapters/dynamodb/dynamodb-schedule-store.js';
+import { DynamoDbMinuteAggregates } from './adapters/dynamodb/dynamodb-minute-aggregates.js';
 import { DynamoDbStreamBatches } from './adapters/dynamodb/dynamodb-stream-batches.js';
 import { DynamoDbTaskCounters } from './adapters/dynamodb/dynamodb-task-counters.js';
 import { DynamoDbTaskQueries } from './adapters/dynamodb/dynamodb-task-queries.js';
@@ -261,7 +262,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
     statsDeps: once(() => ({
       agents,
       counters,
-      queries,
+      aggregates: new DynamoDbMinuteAggregates(db, config.tableName),
       queueStats: new SqsQueueStats(sqs, TOPOLOGY.queues, config.queueUrls, config.dlqUrls),
       circuits,
       pools: TOPOLOGY.pools,

@@ -11,6 +11,7 @@ import { listJobsQuery } from '../services/list-jobs.js';
 import { rateLimitBody } from '../services/rate-limits.js';
 import { readEventsQuery } from '../services/read-events.js';
 import { listTasksQuery } from '../services/read-tasks.js';
+import { statsQuery } from '../services/get-stats.js';
 import { LIMITS } from '../domain/limits.js';
 import { TOPOLOGY } from '../topology/topology.js';
 import * as R from './responses.js';
@@ -73,7 +74,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   'GET /tasks/{id}': { summary: 'Get a task.', tag: 'tasks', query: include('payload, result, or both, comma-separated'), ok: { 200: R.TaskSchema }, errors: [400, 404] },
   'GET /tasks': { summary: "List the tenant's tasks.", tag: 'tasks', query: listTasksQuery(pools), ok: { 200: R.TaskPageSchema }, errors: [400] },
   'DELETE /tasks/{id}': { summary: 'Cancel a task (409 when it already finished).', tag: 'tasks', ok: { 200: R.TaskSchema }, errors: [400, 404, 409] },
-  'GET /stats': { summary: "The tenant's figures; pool-wide ones for an operator's token.", tag: 'meta', ok: { 200: R.StatsSchema }, errors: [] },
+  'GET /stats': { summary: "The tenant's figures and the window's per-minute series; pool-wide ones for an operator's token.", tag: 'meta', query: statsQuery, ok: { 200: R.StatsSchema }, errors: [400] },
   'POST /workers': { summary: 'Register an agent.', tag: 'agents', body: registration, ok: { 201: R.RegisteredAgentSchema }, errors: [...bodyErrors] },
   'POST /workers/{id}/heartbeat': {
     summary: "An agent is alive; with `running`, leases it does not know of are handed back.",

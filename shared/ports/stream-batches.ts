@@ -1,3 +1,4 @@
+import type { MinuteDeltas } from '../domain/minute-aggregates.js';
 import type { TaskStatus } from '../domain/task-status.js';
 
 /** Each tenant's count changes by status, from one batch. */
@@ -32,8 +33,9 @@ export interface StreamBatches {
    * `secondHalf`: the batch's mark is written under this id too (the first record of
    * the second half a bisection would retry, see `secondHalfOf`), with the batch's
    * openedAt, so that half comes back known instead of counted again.
+   * `minutes`: the batch's per-minute aggregates (MinuteAggregates), added in the same transaction.
    */
-  count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean>;
+  count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean>;
 }
 
 /** Stream sequence numbers are decimal strings of up to 40 digits: compared as integers. */

@@ -1,6 +1,9 @@
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import { toFieldErrors } from '../domain/task-input.js';
 import { rollUp, type CircuitState } from '../domain/circuit-breaker.js';
-import { fleetLoad, summarizeRecent, type RecentActivity } from '../domain/stats.js';
-import { deadlineCompliance, priorityInversions, type DeadlineCompliance } from '../domain/dispatch-quality.js';
+import { fleetLoad } from '../domain/stats.js';
+import { recentFigures, seriesOf, type RecentFigures, type SeriesPoint } from '../domain/minute-aggregates.js';
 import { poolsFor } from '../domain/routing.js';
 import type { TaskStatus } from '../domain/task-status.js';
 import { isOnline } from '../domain/agent.js';
@@ -8,7 +11,7 @@ import type { AgentStore } from '../ports/agent-store.js';
 import type { CircuitStore } from '../ports/circuit-store.js';
 import type { QueueDepth, QueueStats } from '../ports/queue-stats.js';
 import type { TaskCounters } from '../ports/task-counters.js';
-import type { TaskQueries } from '../ports/task-queries.js';
+import type { MinuteAggregates } from '../ports/minute-aggregates.js';
 import type { Pool } from '../topology/topology.js';
 import type { RateLimitStore } from '../ports/rate-limits.js';
 import { listRateLimits, type RateLimitView } from './rate-limits.js';
@@ -26,23 +29,40 @@ export interface Stats {
     /** Each agent pool's online agents (those that could take its work): utilisation and its CV. */
     readonly pools: Readonly<Record<string, { readonly agents: number; readonly utilisation: number; readonly utilisationCv: number }>>;
   };
-  readonly recent: RecentActivity & {
-    /** Of the sampled tasks with a deadline that started or expired: how many started in time. */
-    readonly deadlines: DeadlineCompliance;
-    /** Sampled tasks that started ahead of a waiting, better-ranked task of the same pool and type (see priorityInversions). */
-    readonly priorityInversions: number;
+  /** Over the last few minutes, from the per-minute aggregates: finished, retried, queue time per priority, deadlines. */
+  readonly recent: RecentFigures;
+  /** Every minute of the window (an hour, or a day), oldest first: the dashboard's charts. */
+  readonly series: {
+    readonly window: StatsWindow;
+    readonly minutes: readonly SeriesPoint[];
+    /** Queue time per priority over the whole window (the minutes' sketches merged). */
+    readonly queueTimeByPriority: RecentFigures['queueTimeByPriority'];
   };
   /** The tenant's rate limits and what each uses now (tokens of the current bucket). */
   readonly rateLimits?: readonly RateLimitView[];
   readonly at: string;
 }
 
-/** How many recent tasks the throughput and queue-time figures are taken over. */
-const SAMPLE = 500;
+/** How many minutes the recent figures (throughput, queue-time percentiles) are taken over. */
+const RECENT_MINUTES = 5;
+
+export const STATS_WINDOWS = { hour: 60, day: 1440 } as const;
+export type StatsWindow = keyof typeof STATS_WINDOWS;
+
+export const statsQuery = z.object({ window: z.enum(['hour', 'day']).default('hour') });
+
+/** `GET /stats?window=hour|day`: anything else is a 400 naming `window`. */
+export function parseStatsWindow(params: Readonly<Record<string, string | undefined>>): StatsWindow {
+  const parsed = statsQuery.safeParse(params);
+  if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
+  return parsed.data.window;
+}
 
 /**
  * What `GET /stats` shows: the tenant's counts by status and agents online, and
- * throughput and queue-time percentiles over the tenant's most recent tasks.
+ * throughput and queue-time percentiles from the per-minute aggregates the stream
+ * consumer keeps. It reads no task history: counters, one query of the window's
+ * minutes, the agents, so its cost does not grow with the tenant's task count.
  * For an operator also the pool-wide figures: queue and DLQ depths per pool ×
  * priority (shared by every tenant, so they would reveal other tenants' load)
  * and each pool's circuit.
@@ -50,7 +70,7 @@ const SAMPLE = 500;
 export async function getStats(
   deps: {
     counters: TaskCounters;
-    queries: Pick<TaskQueries, 'list'>;
+    aggregates: MinuteAggregates;
     queueStats: QueueStats;
     circuits: CircuitStore;
     agents: Pick<AgentStore, 'list'>;
@@ -59,15 +79,17 @@ export async function getStats(
     rates?: RateLimitStore;
   },
   tenant: string,
-  options: { operator: boolean } = { operator: false },
+  options: { operator: boolean; window?: StatsWindow } = { operator: false },
 ): Promise<Stats> {
   const now = deps.now();
+  const window = options.window ?? 'hour';
+  const windowMinutes = STATS_WINDOWS[window];
   const rateLimits = deps.rates !== undefined ? listRateLimits({ rates: deps.rates, now: deps.now }, tenant) : undefined;
   const [queues, tasks, circuits, recent, agents] = await Promise.all([
     options.operator ? deps.queueStats.depths() : undefined,
     deps.counters.read(tenant),
     options.operator ? Promise.all(deps.pools.map(async (pool) => [pool.name, rollUp(await deps.circuits.list(pool.name))] as const)) : undefined,
-    deps.queries.list({ tenant, limit: SAMPLE }),
+    deps.aggregates.read(tenant, new Date(now.getTime() - (windowMinutes - 1) * 60_000)),
     deps.agents.list(tenant),
   ]);
   const onlineAgents = agents.filter((a) => isOnline(a, now));
@@ -89,7 +111,8 @@ export async function getStats(
     ...(circuits !== undefined ? { circuits: Object.fromEntries(circuits) } : {}),
     circuitCooldownSeconds,
     workers,
-    recent: { ...summarizeRecent(recent.items, now), deadlines: deadlineCompliance(recent.items), priorityInversions: priorityInversions(recent.items) },
+    recent: recentFigures(recent.minutes, now, RECENT_MINUTES),
+    series: { window, minutes: seriesOf(recent.minutes, recent.waiting, now, windowMinutes), queueTimeByPriority: recentFigures(recent.minutes, now, windowMinutes).queueTimeByPriority },
     ...(rateLimits !== undefined ? { rateLimits: await rateLimits } : {}),
     at: now.toISOString(),
   };

@@ -7,7 +7,9 @@ import type { ReadyTenants } from '../ports/backlog.js';
 import { recordCounts } from './count-tasks.js';
 import { releaseValues, type ReleaseValuesDeps } from './release-values.js';
 import { releasedRefs } from '../domain/value-refs.js';
-import { countDeltas, type TaskChange } from '../domain/task-counts.js';
+import { countDeltas } from '../domain/task-counts.js';
+import { minuteDeltas, type AggregatedChange } from '../domain/minute-aggregates.js';
+import type { MinuteAggregates } from '../ports/minute-aggregates.js';
 import { secondHalfOf, sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
 
 export interface StreamConsumerDeps {
@@ -21,6 +23,8 @@ export interface StreamConsumerDeps {
   readonly warn: (message: string, details: Record<string, unknown>) => void;
   /** Each tenant's counts by status (GET /stats), kept from the same batches. */
   readonly counters?: TaskCounters;
+  /** Each tenant's per-minute sums (GET /stats' recent figures and series); with `batches`, written in its transaction instead. */
+  readonly aggregates?: MinuteAggregates;
   /**
    * Makes a batch delivered again harmless (at-least-once on AWS, and a local replay
    * after a crash): counts applied once, event-log items under the same keys, events
@@ -94,7 +98,7 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
   if (deps.readyTenants !== undefined) await markReadyTenants(deps, deps.readyTenants, records);
   // Counts for /stats, last and only for records whose events all went out.
   const cut = failed.size === 0 ? records.length : Math.min(...failed);
-  const changes = records.slice(0, cut).flatMap(({ change }): TaskChange[] => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+  const changes = records.slice(0, cut).flatMap(({ change }): AggregatedChange[] => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
   if (state !== undefined && batchId !== undefined && cut > 0) {
     // Counted with the batch's mark in one transaction: exactly once, however often the batch comes.
     try {
@@ -102,13 +106,14 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
       // The second half a bisection would retry is marked too when this count reaches it (a timeout after the counts).
       const half = batch[secondHalfOf(batch.length) ?? batch.length];
       const secondHalf = half?.eventId !== undefined && half.eventId !== '' && sequenceAtOrBefore(half.sequenceNumber, through) ? { batchId: half.eventId, openedAt: state.openedAt } : undefined;
-      await deps.batches?.count(batchId, countDeltas(changes), counted, through, secondHalf);
+      await deps.batches?.count(batchId, countDeltas(changes), counted, through, secondHalf, minuteDeltas(changes, deps.now()));
     } catch (error) {
       deps.warn('task counts not applied for a batch; it is read again', { error: String(error) });
       return { retryFrom: records[0]?.sequenceNumber ?? '' };
     }
   } else if (deps.counters !== undefined) {
     await recordCounts(deps.counters, changes).catch((error: unknown) => deps.warn('task counts not updated for a batch', { error: String(error) }));
+    await deps.aggregates?.add(minuteDeltas(changes, deps.now())).catch((error: unknown) => deps.warn('minute aggregates not updated for a batch', { error: String(error) }));
   }
   if (failed.size === 0) return {};
   return { retryFrom: records[Math.min(...failed)]?.sequenceNumber ?? '' };

@@ -118,7 +118,7 @@ export const ROUTES: readonly RouteSpec[] = [
     functionName: 'Stats',
     entry: 'functions/stats.ts',
     authorized: true,
-    access: access(queriesPartitions, queriesIndexes, listsAgents, readsQueueDepths),
+    access: access(queriesPartitions, listsAgents, readsQueueDepths),
   },
   {
     routeKey: 'POST /workers',

@@ -11,6 +11,7 @@
  *   <tenant>#jobchunk#<id>#<n> / jobchunk  chunk n of a job's items, until expanded (7-day TTL)
  *   <tenant>#agent#<id>     / agent       a registered agent and the leases it holds
  *   <tenant>#counts         / n#<nn>      the tenant's task counts by status (sharded)
+ *   <tenant>#minutes        / m#<minute>#<n>  per-minute aggregates for /stats (sharded, 26 h TTL); / ~depth#<n> PENDING per priority
  *   TOKEN#<sha256>          / TOKEN       an API token's hash → tenant
  *   CIRCUIT#<pool>          / CIRCUIT#<tenant>#<type>  the circuit breaker of a tenant × task type on a pool
  *

@@ -5,7 +5,18 @@ import { TERMINAL, waitFor } from '../helpers/wait.js';
 import { launchChromium, screenshot, SCREENSHOTS, watchConsole } from './chromium.js';
 
 // Failures retry at once and never trip the circuit, so a task reaches its DLQ fast.
-const local = useTestStack({ workers: true, env: { TASKFLEET_RETRY_BASE_SECONDS: '0', TASKFLEET_CIRCUIT_THRESHOLD: '1000' } });
+// Webhooks: a loopback receiver allowed, lists not cached, two quick attempts before the dead-letter queue.
+const local = useTestStack({
+  workers: true,
+  env: {
+    TASKFLEET_RETRY_BASE_SECONDS: '0',
+    TASKFLEET_CIRCUIT_THRESHOLD: '1000',
+    TASKFLEET_WEBHOOK_ALLOW_LOOPBACK: 'true',
+    TASKFLEET_WEBHOOK_LIST_CACHE_MS: '0',
+    TASKFLEET_WEBHOOK_RETRY_BASE_SECONDS: '0',
+    TASKFLEET_WEBHOOK_MAX_ATTEMPTS: '2',
+  },
+});
 
 let browser: Browser;
 beforeAll(async () => {
@@ -41,16 +52,20 @@ describe('the dashboard, signed in', () => {
   let context: BrowserContext;
   let page: Page;
   let errors: string[];
-  const ids = { completed: '', failed: '', cancelled: '', toCancel: '', job: '', agent: '' };
+  const ids = { completed: '', failed: '', cancelled: '', toCancel: '', job: '', agent: '', schedule: '' };
+  /** Every confirmation the page asked, accepted: each must name what it does. */
+  const dialogs: string[] = [];
 
   beforeAll(async () => {
     // One task of each outcome, a job and an agent.
     ids.completed = (await local.api('POST', '/tasks', { type: 'echo', payload: { hello: 'dashboard' }, priority: 'high' })).body.id;
-    ids.failed = (await local.api('POST', '/tasks', { type: 'fail', payload: { times: 5 }, maxAttempts: 1, priority: 'low' })).body.id;
+    // Two attempts, each failing with its own error, then its dead-letter queue.
+    ids.failed = (await local.api('POST', '/tasks', { type: 'fail', payload: { times: 5 }, maxAttempts: 2, priority: 'low' })).body.id;
     ids.cancelled = (await local.api('POST', '/tasks', { type: 'echo', payload: { n: 1 }, delaySeconds: 600 })).body.id;
     ids.toCancel = (await local.api('POST', '/tasks', { type: 'echo', payload: { n: 2 }, delaySeconds: 600 })).body.id;
     ids.job = (await local.api('POST', '/jobs', { map: { type: 'count-words', items: [{ text: 'a b' }, { text: 'b c' }] }, reduce: { type: 'merge-counts' } })).body.id;
     ids.agent = (await local.api('POST', '/workers', { name: 'gpu-box-1', capabilities: ['gpu'], capacity: { slots: 4, gpu: 1 } })).body.id;
+    ids.schedule = (await local.api('POST', '/schedules', { every: '1h', task: { type: 'echo', payload: { nightly: true } } })).body.id;
     expect(Object.values(ids).every((id) => typeof id === 'string' && id !== '')).toBe(true);
     expect((await local.api('DELETE', `/tasks/${ids.cancelled}`)).status).toBe(200);
     await waitFor(() => task(ids.completed), (r) => r.body.status === 'COMPLETED', 60_000);
@@ -60,6 +75,10 @@ describe('the dashboard, signed in', () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     errors = watchConsole(page);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.accept();
+    });
     // The link `npm start` prints: the token rides in the fragment, which never reaches the server.
     await page.goto(`${local.stack.apiUrl}/ui#token=${encodeURIComponent(local.stack.token)}`);
   });
@@ -79,13 +98,15 @@ describe('the dashboard, signed in', () => {
     const counts = await main.locator('.figures').first().locator('.figure-value').allInnerTexts();
     expect(counts).toHaveLength(6);
     expect(counts.every((text) => /^\d+$/.test(text))).toBe(true);
-    // Throughput and queue times are taken over the recent tasks, which include ours.
-    await waitFor(() => main.getByText(/Over the \d+ most recent tasks/).innerText(), (text) => Number(/\d+/.exec(text)?.[0]) >= 4, 30_000);
+    // The last hour's queue time per priority, from /stats' per-minute aggregates: our high task started.
+    const high = main.getByRole('region', { name: 'Queue time per priority, last hour' }).locator('tr[data-priority="high"]');
+    await waitFor(() => high.innerText(), (text) => /\d+ (ms|s)/.test(text), 60_000, 1_000);
+    const stats = (await local.api('GET', '/stats')).body;
+    expect(stats.series.queueTimeByPriority.high.p95).toBeGreaterThanOrEqual(0);
     expect(await main.getByRole('region', { name: 'Depth and oldest waiting task per queue' }).locator('tbody tr').count()).toBeGreaterThan(0);
     expect(await main.getByRole('region', { name: "Each pool's circuit breaker" }).getByText('CLOSED').count()).toBeGreaterThan(0);
-    expect(await main.locator('.chart canvas').count()).toBe(3);
-    // A few polls, so the charts over time have a line.
-    await page.waitForTimeout(7_000);
+    expect(await main.locator('.chart canvas').count()).toBe(4);
+    expect(await main.getByText('priority inversions').count()).toBe(0);
     await screenshot(page, '1-overview', 'dashboard-overview');
   });
 
@@ -96,7 +117,7 @@ describe('the dashboard, signed in', () => {
     for (const id of [ids.completed, ids.failed, ids.cancelled]) expect(await page.locator(`tr[data-task="${id}"]`).count()).toBe(1);
     const shown = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task')));
     expect(shown.indexOf(ids.toCancel)).toBeLessThan(shown.indexOf(ids.completed));
-    await screenshot(page, '2-tasks');
+    await screenshot(page, '2-tasks', 'dashboard-tasks');
 
     await page.getByLabel('Status').selectOption('FAILED');
     await waitFor(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task'))), (list) => list.length > 0 && list.every((id) => id === ids.failed), 20_000);
@@ -113,10 +134,25 @@ describe('the dashboard, signed in', () => {
     await screenshot(page, '3-task-detail', 'dashboard-task');
   });
 
+  it('finds a failed task by id from the search box and shows why each attempt failed', async () => {
+    await page.goto(`${local.stack.apiUrl}/ui#/overview`);
+    await page.getByLabel('Find by id').fill(ids.failed);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByRole('heading', { name: `Task ${ids.failed}` }).waitFor();
+    expect(page.url()).toContain(`#/tasks/${ids.failed}`);
+    const attempts = page.getByRole('region', { name: 'Each attempt: when, how long, and why it ended' });
+    await attempts.locator('tr[data-attempt="2"]').waitFor({ timeout: 30_000 });
+    for (const n of [1, 2]) expect(await attempts.locator(`tr[data-attempt="${n}"]`).innerText()).toMatch(/planned failure/);
+    expect(await attempts.locator('tr[data-attempt="1"]').innerText()).toContain('retrying');
+    expect(await attempts.locator('tr[data-attempt="2"]').innerText()).toContain('failed, dead-lettered');
+    await screenshot(page, '3b-task-attempts', 'dashboard-task-attempts');
+  });
+
   it('cancels a waiting task from its page', async () => {
     await page.goto(`${local.stack.apiUrl}/ui#/tasks/${ids.toCancel}`);
     await page.getByRole('button', { name: 'Cancel task' }).click();
     await page.getByRole('status').getByText('Cancelled.').waitFor();
+    expect(dialogs.at(-1)).toContain(`Cancel task ${ids.toCancel}`);
     await page.locator('h2.title .badge', { hasText: 'CANCELLED' }).waitFor();
     expect((await task(ids.toCancel)).body.status).toBe('CANCELLED');
   });
@@ -124,13 +160,13 @@ describe('the dashboard, signed in', () => {
   it('lists jobs and shows a job with its stages and result', async () => {
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     await page.locator(`tr[data-job="${ids.job}"]`).waitFor();
-    await screenshot(page, '4-jobs');
+    await screenshot(page, '4-jobs', 'dashboard-jobs');
     await page.locator(`tr[data-job="${ids.job}"] a`).click();
     await page.getByRole('heading', { name: `Job ${ids.job}` }).waitFor();
     const stages = page.getByRole('region', { name: 'Stages of the job' });
     await stages.getByRole('cell', { name: 'reduce', exact: true }).waitFor();
     expect(await page.getByLabel('job result').innerText()).toContain('"b": 2');
-    await screenshot(page, '5-job-detail');
+    await screenshot(page, '5-job-detail', 'dashboard-job');
   });
 
   it('lists the agents with their capacity and heartbeat', async () => {
@@ -139,7 +175,7 @@ describe('the dashboard, signed in', () => {
     await row.waitFor();
     expect(await row.innerText()).toContain('gpu-box-1');
     expect(await row.innerText()).toContain('0 / 4');
-    await screenshot(page, '6-agents');
+    await screenshot(page, '6-agents', 'dashboard-agents');
   });
 
   it('lists a dead letter with its error and redrives it', async () => {
@@ -156,12 +192,59 @@ describe('the dashboard, signed in', () => {
     );
     expect(await row.innerText()).toContain('planned failure');
     expect(await page.getByRole('region', { name: 'Dead letters of general:low' }).count()).toBe(1);
-    await screenshot(page, '7-dead-letters');
+    await screenshot(page, '7-dead-letters', 'dashboard-dead-letters');
 
     await row.getByRole('button', { name: 'Redrive' }).click();
     await page.getByRole('status').getByText('Redriven 1.').waitFor();
+    expect(dialogs.at(-1)).toContain(`Redrive task ${ids.failed}`);
     // The task runs again with fresh attempts (and, planned to fail, fails again).
     await waitFor(() => task(ids.failed), (r) => TERMINAL.includes(r.body.status) && r.body.updatedAt > r.body.createdAt, 30_000);
+  });
+
+  it('pauses a schedule after a confirmation that names it', async () => {
+    await page.getByRole('link', { name: 'Schedules', exact: true }).click();
+    const row = page.locator(`tr[data-schedule="${ids.schedule}"]`);
+    await row.waitFor();
+    expect(await row.innerText()).toContain('every 1h');
+    await screenshot(page, '9-schedules', 'dashboard-schedules');
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('status').getByText(`Paused ${ids.schedule}.`).waitFor();
+    expect(dialogs.at(-1)).toContain(`Pause schedule ${ids.schedule}`);
+    expect((await local.api('GET', `/schedules/${ids.schedule}`)).body.status).toBe('paused');
+    await row.getByRole('button', { name: 'Resume' }).waitFor();
+  });
+
+  it("shows a webhook's failed deliveries", async () => {
+    // Nothing listens on port 9 (discard): every delivery fails to connect.
+    const hook = (await local.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['task.completed'] })).body.id;
+    await local.api('POST', '/tasks', { type: 'echo', payload: { hooked: true } });
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+    const row = page.locator(`tr[data-webhook="${hook}"]`);
+    await waitFor(() => row.innerText(), (text) => /dead_lettered/.test(text), 60_000, 500);
+    expect(await row.innerText()).toContain('task.completed');
+    expect((await local.api('GET', '/webhooks')).body.items.find((w: { id: string }) => w.id === hook)).toMatchObject({ deadLettered: 1, lastDelivery: { status: 'dead_lettered', attempts: 2 } });
+    await screenshot(page, '11-webhooks', 'dashboard-webhooks');
+  });
+
+  it('lists the rate limits with their use, and removes one after a confirmation naming it', async () => {
+    expect((await local.api('PUT', '/rate-limits/report', { limit: 5, per: '1m' })).status).toBeLessThan(300);
+    await page.getByRole('link', { name: 'Rate limits', exact: true }).click();
+    const row = page.locator('tr[data-limit="report"]');
+    await row.waitFor();
+    expect(await row.innerText()).toContain('5 per 1m');
+    await screenshot(page, '12-rate-limits', 'dashboard-rate-limits');
+    await row.getByRole('button', { name: 'Remove' }).click();
+    await page.getByRole('status').getByText('Removed the limit on report.').waitFor();
+    expect(dialogs.at(-1)).toContain('Remove the rate limit on report');
+    expect((await local.api('GET', '/rate-limits')).body.items).toEqual([]);
+  });
+
+  it("shows the event log, filtered to one task's events", async () => {
+    await page.goto(`${local.stack.apiUrl}/ui#/events?task=${ids.completed}`);
+    const rows = page.getByRole('region', { name: 'Events of the last hour (live)' }).locator('tr[data-event]');
+    await waitFor(() => rows.allInnerTexts(), (texts) => texts.some((t) => t.includes('task.completed')), 30_000, 500);
+    expect((await rows.allInnerTexts()).every((t) => t.includes(ids.completed))).toBe(true);
+    await screenshot(page, '10-events', 'dashboard-events');
   });
 
   it('is readable on a narrow screen and usable with the keyboard', async () => {

@@ -74,8 +74,8 @@ async function recordCount(): Promise<number> {
 }
 
 /**
- * Per route. A route's 1,000 requests take 1–26 s on this machine (GET /stats reads the
- * tenant's 500 latest tasks each time), several times that when it is loaded; the test
+ * Per route. A route's 1,000 requests take 1–26 s on this machine, several times that
+ * when it is loaded; the test
  * judges answers, not speed, so only a hang should fail it.
  */
 const ROUTE_TIMEOUT_MS = 300_000;

@@ -103,6 +103,8 @@ describe('one record never jams the events pipeline', () => {
       expect(await call(records.slice(0, 50))).toEqual({ batchItemFailures: [] });
       expect(await call(records.slice(51))).toEqual({ batchItemFailures: [] });
       expect((await local.stack.services.counters.read(tenant)).PENDING).toBe(100);
+      // The per-minute aggregates ride in the same transaction: the depth they keep is counted once too.
+      expect((await local.stack.services.statsDeps().aggregates.read(tenant, new Date(Date.now() - 3_600_000))).waiting.normal).toBe(100);
     },
     LIMIT_MS,
   );

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentiles, summarizeRecent, coefficientOfVariation, fleetLoad } from '../../shared/domain/stats.js';
-import type { TaskSummary } from '../../shared/ports/task-queries.js';
+import { percentiles, coefficientOfVariation, fleetLoad } from '../../shared/domain/stats.js';
 
 describe('percentiles', () => {
   it('uses nearest rank', () => {
@@ -8,33 +7,6 @@ describe('percentiles', () => {
     expect(percentiles(values)).toEqual({ p50: 50, p95: 95, p99: 99 });
     expect(percentiles([7])).toEqual({ p50: 7, p95: 7, p99: 7 });
     expect(percentiles([])).toBeUndefined();
-  });
-});
-
-describe('summarizeRecent', () => {
-  const base = { type: 'echo', pool: 'general', priority: 'normal', attempts: 1, maxAttempts: 3 } as const;
-  const now = new Date('2026-01-01T00:10:00Z');
-  const task = (created: string, started?: string, finished?: string): TaskSummary => ({
-    ...base,
-    id: created,
-    status: finished ? 'COMPLETED' : started ? 'ACTIVE' : 'PENDING',
-    createdAt: created,
-    updatedAt: created,
-    ...(started ? { startedAt: started } : {}),
-    ...(finished ? { finishedAt: finished } : {}),
-  });
-
-  it('counts tasks finished in the window and the queue time of started ones', () => {
-    const summary = summarizeRecent(
-      [
-        task('2026-01-01T00:09:00Z', '2026-01-01T00:09:01Z', '2026-01-01T00:09:30Z'),
-        task('2026-01-01T00:09:10Z', '2026-01-01T00:09:13Z'),
-        task('2026-01-01T00:09:50Z'),
-        task('2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '2026-01-01T00:00:02Z'),
-      ],
-      now,
-    );
-    expect(summary).toEqual({ sampled: 4, throughputPerSecond: 0.02, windowSeconds: 60, queueTimeMs: { p50: 1000, p95: 3000, p99: 3000 } });
   });
 });
 

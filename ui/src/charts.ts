@@ -33,7 +33,8 @@ export function Chart({ title, series, data, bars, xLabels, yLabel }: {
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
       // Bars: one category per x index, each labelled, with half a bar of room at either end.
-      scales: { x: bars ? { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true } },
+      // A time axis over one point (or none) spans a minute either side, not uPlot's guess of years.
+      scales: { x: bars ? { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true, range: (_u, min, max) => (min === max || min === null || max === null ? [(min ?? Date.now() / 1000) - 60, (max ?? Date.now() / 1000) + 60] : [min, max]) } },
       axes: [
         bars ? { splits: () => (xLabels ?? []).map((_, i) => i), values: (_u, splits) => splits.map((s) => xLabels?.[s] ?? '') } : {},
         { label: yLabel ?? '', size: 50 },
@@ -44,7 +45,8 @@ export function Chart({ title, series, data, bars, xLabels, yLabel }: {
           label: s.label,
           stroke: s.color,
           width: 2,
-          ...(bars ? { fill: s.color, paths: uPlot.paths.bars!({ size: [0.8, 60] }), points: { show: false } } : {}),
+          // Lines join minutes across gaps (a minute with no start has no queue time), and a lone minute shows as a dot.
+          ...(bars ? { fill: s.color, paths: uPlot.paths.bars!({ size: [0.8, 60] }), points: { show: false } } : { spanGaps: true, points: { show: true, size: 5 } }),
         })),
       ],
     };

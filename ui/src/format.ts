@@ -3,11 +3,15 @@
 export function duration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} m ${Math.round(s % 60)} s`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} m`;
-  return `${Math.floor(s / 86400)} d ${Math.round((s % 86400) / 3600)} h`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  // Round to the whole smallest unit shown first, then split: 539.6 s is "9 m 0 s", never "8 m 60 s".
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} m ${s % 60} s`;
+  const m = Math.round(s / 60);
+  if (m < 1440) return `${Math.floor(m / 60)} h ${m % 60} m`;
+  const h = Math.round(m / 60);
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
 }
 
 export function age(iso: string | undefined, now = Date.now()): string {

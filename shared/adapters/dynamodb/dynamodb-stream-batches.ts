@@ -1,8 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MinuteDeltas } from '../../domain/minute-aggregates.js';
 import type { BatchHalf, StatusDeltas, StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
 import { TABLE } from '../../topology/table.js';
 import { counterUpdate } from './dynamodb-task-counters.js';
+import { minuteUpdates } from './dynamodb-minute-aggregates.js';
 
 /** A batch's mark outlives the stream's 24 h retention: no delivery of it can come later. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
@@ -39,7 +41,7 @@ export class DynamoDbStreamBatches implements StreamBatches {
     return { openedAt: new Date(String(Attributes?.openedAt ?? now.toISOString())), ...(typeof Attributes?.countedThrough === 'string' ? { countedThrough: Attributes.countedThrough } : {}) };
   }
 
-  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean> {
+  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean> {
     // The mark moves only from what this delivery read: a concurrent or earlier
     // delivery that counted first cancels the whole transaction, counters included.
     const mark = {
@@ -69,13 +71,17 @@ export class DynamoDbStreamBatches implements StreamBatches {
             },
           ];
     const marks = [mark, ...halfMark];
-    const counters = [...deltas].filter(([, d]) => Object.values(d).some((n) => n !== 0)).map(([tenant, d]) => counterUpdate(this.tableName, tenant, d));
+    // The minutes' ADDs ride with the counters: applied with the mark, or not at all.
+    const counters = [
+      ...[...deltas].filter(([, d]) => Object.values(d).some((n) => n !== 0)).map(([tenant, d]) => counterUpdate(this.tableName, tenant, d)),
+      ...(minutes !== undefined ? minuteUpdates(this.tableName, minutes) : []),
+    ];
     try {
       if (counters.length === 0 && marks.length === 1) {
         await this.db.send(new UpdateCommand(mark));
         return true;
       }
-      // A batch of 100 records from 100 tenants is the only way past 99: the rest follow
+      // A batch from some 30 tenants (a counter, a minute and a depth each) is the only way past 99: the rest follow
       // in further transactions (not atomic with the mark: a crash between them loses those counts).
       const [first, ...rest] = chunks(counters, MAX_TRANSACTION_ITEMS - marks.length);
       await this.db.send(new TransactWriteCommand({ TransactItems: [...marks.map((Update) => ({ Update })), ...(first ?? []).map((Update) => ({ Update }))] }));

@@ -1,10 +1,15 @@
+import type { MinuteDeltas } from '../../domain/minute-aggregates.js';
 import type { BatchHalf, StatusDeltas, StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
+import type { MemoryMinuteAggregates } from './memory-minute-aggregates.js';
 import type { MemoryTaskCounters } from './memory-task-counters.js';
 
 export class MemoryStreamBatches implements StreamBatches {
   readonly batches = new Map<string, StreamBatchState>();
 
-  constructor(private readonly counters: MemoryTaskCounters) {}
+  constructor(
+    private readonly counters: MemoryTaskCounters,
+    private readonly aggregates?: MemoryMinuteAggregates,
+  ) {}
 
   async open(batchId: string, now: Date): Promise<StreamBatchState> {
     const state = this.batches.get(batchId) ?? { openedAt: now };
@@ -12,7 +17,7 @@ export class MemoryStreamBatches implements StreamBatches {
     return state;
   }
 
-  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf): Promise<boolean> {
+  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean> {
     const state = this.batches.get(batchId);
     if (state === undefined || state.countedThrough !== previous) return false;
     const half = secondHalf === undefined ? undefined : this.batches.get(secondHalf.batchId);
@@ -20,6 +25,7 @@ export class MemoryStreamBatches implements StreamBatches {
     this.batches.set(batchId, { ...state, countedThrough: through });
     if (secondHalf !== undefined) this.batches.set(secondHalf.batchId, { openedAt: half?.openedAt ?? secondHalf.openedAt, countedThrough: through });
     for (const [tenant, tenantDeltas] of deltas) await this.counters.add(tenant, tenantDeltas);
+    if (minutes !== undefined) await this.aggregates?.add(minutes);
     return true;
   }
 }

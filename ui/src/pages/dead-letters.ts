@@ -42,7 +42,7 @@ export function DeadLetters() {
   return html`
     <div class="actions">
       <button type="button" onClick=${reload}>${loading ? 'Loading…' : 'Refresh'}</button>
-      <button type="button" disabled=${selected.size === 0} onClick=${() => redrive({ taskIds: [...selected], max: 100 })}>Redrive selected (${selected.size})</button>
+      <button type="button" disabled=${selected.size === 0} onClick=${() => confirm(`Redrive ${selected.size} selected dead letter(s)? Their tasks run again with fresh attempts.`) && redrive({ taskIds: [...selected], max: 100 })}>Redrive selected (${selected.size})</button>
       <button type="button" class="danger" disabled=${letters.length === 0} onClick=${redriveAll}>Redrive all…</button>
     </div>
     ${outcome.message ? html`<p class="ok" role="status">${outcome.message}</p>` : null}
@@ -58,7 +58,7 @@ export function DeadLetters() {
                 <td><input type="checkbox" aria-label=${`select ${l.taskId}`} checked=${selected.has(l.taskId)} onChange=${() => toggle(l.taskId)} /></td>
                 <td>${l.jobId !== undefined ? html`<a href=${`#/jobs/${encodeURIComponent(l.jobId)}`}>job ${l.jobId}</a>` : html`<a href=${`#/tasks/${encodeURIComponent(l.taskId)}`}>${l.taskId}</a>`}</td><td>${l.type}</td><td>${l.attempts}</td>
                 <td class="error-text">${l.error?.type ? `${l.error.type}: ` : ''}${l.error?.message}</td><td>${age(l.failedAt, now)}</td>
-                <td><button type="button" onClick=${() => redrive({ pool: l.pool, priority: l.priority, taskIds: [l.taskId] })}>Redrive</button></td>
+                <td><button type="button" onClick=${() => confirm(`Redrive task ${l.taskId} from ${l.pool}:${l.priority}'s dead-letter queue? It runs again with fresh attempts.`) && redrive({ pool: l.pool, priority: l.priority, taskIds: [l.taskId] })}>Redrive</button></td>
               </tr>`,
             )}
           </tbody>

@@ -40,6 +40,8 @@ export function JobDetail({ id }: { id: string }) {
   if (data === undefined) return html`<${Problem} error=${error} />`;
   const { job, failedChildren } = data;
   const cancel = async (): Promise<void> => {
+    const unfinished = Math.max(0, job.total - job.completed - job.failed - job.cancelled);
+    if (!confirm(`Cancel job ${job.id} and its ${unfinished.toLocaleString('en')} unfinished children?`)) return;
     try {
       await api('DELETE', `/jobs/${encodeURIComponent(id)}`);
       reload();

@@ -1,13 +1,12 @@
 import { html } from 'htm/preact';
 import { get } from '../api.js';
 import { Chart } from '../charts.js';
-import { Card, Figure, Problem, STATUSES, Status, Table } from '../components.js';
+import { Card, Figure, PRIORITIES, Problem, STATUSES, Status, Table } from '../components.js';
 import { age, duration, percent, queueTimeMs, when } from '../format.js';
 import { useLoad } from '../hooks.js';
 
-/** Overview polls this often; the charts keep this many samples (10 minutes). */
+/** Overview polls this often. */
 const POLL_MS = 3000;
-const HISTORY = 200;
 
 /**
  * Queue-time targets per priority. /stats carries no SLA yet, so the dashboard
@@ -27,7 +26,6 @@ const BINS = [
 ];
 
 interface Summary { id: string; type: string; status: string; pool: string; priority: string; createdAt: string; startedAt?: string }
-interface Sample { t: number; throughput: number; waiting: number; inFlight: number; dead: number }
 
 export function slaCompliance(recent: readonly Summary[], waiting: readonly Summary[], now: number): { met: number; total: number } {
   let met = 0;
@@ -42,31 +40,26 @@ export function slaCompliance(recent: readonly Summary[], waiting: readonly Summ
   return { met, total };
 }
 
-/** Samples so far, kept across page changes for this tab's life (no server-side history yet). */
-const history = { current: [] as Sample[] };
+const PRIORITY_COLORS: Readonly<Record<string, string>> = { critical: '#dc2626', high: '#d97706', normal: '#2563eb', low: '#6b7280' };
+
+interface SeriesPoint { minute: string; completed: number; failed: number; retried: number; queueTimeMs: Record<string, { p50: number; p95: number; p99: number; count: number } | undefined>; depth: Record<string, number> }
+
+/** Attempts of a priority that started over the series. */
+const startedIn = (series: readonly SeriesPoint[], priority: string): number => series.reduce((n, m) => n + (m.queueTimeMs[priority]?.count ?? 0), 0);
 
 export function Overview() {
   const { data, error } = useLoad(
     async () => {
       const [stats, recent, pending] = await Promise.all([get('/stats'), get('/tasks?limit=100'), get('/tasks?status=PENDING&order=asc&limit=100')]);
-      const queues = stats.queues as { visible: number; inFlight: number; deadLetters: number }[];
-      history.current = [
-        ...history.current,
-        {
-          t: Date.now() / 1000,
-          throughput: stats.recent.throughputPerSecond,
-          waiting: queues.reduce((n, q) => n + q.visible, 0),
-          inFlight: queues.reduce((n, q) => n + q.inFlight, 0),
-          dead: queues.reduce((n, q) => n + q.deadLetters, 0),
-        },
-      ].slice(-HISTORY);
-      return { stats, recent: recent.items as Summary[], pending: pending.items as Summary[], samples: history.current };
+      return { stats, recent: recent.items as Summary[], pending: pending.items as Summary[] };
     },
     'overview',
     POLL_MS,
   );
   if (data === undefined) return html`<${Problem} error=${error} />${error ? null : html`<p aria-busy="true">Loading…</p>`}`;
-  const { stats, recent, pending, samples } = data;
+  const { stats, recent, pending } = data;
+  const series = stats.series.minutes as SeriesPoint[];
+  const minutes = series.map((m) => Date.parse(`${m.minute}:00Z`) / 1000);
   const now = Date.now();
   const q = stats.recent.queueTimeMs;
   const sla = slaCompliance(recent, pending, now);
@@ -77,7 +70,6 @@ export function Overview() {
     const ms = queueTimeMs(task);
     if (ms !== undefined) bins[BINS.findIndex((b) => ms < b.upTo)]! += 1;
   }
-  const times = samples.map((s) => s.t);
 
   return html`
     <${Problem} error=${error} />
@@ -94,25 +86,29 @@ export function Overview() {
           <${Figure} label="queue p95" value=${duration(q?.p95)} />
           <${Figure} label="queue p99" value=${duration(q?.p99)} />
         </div>
-        <p class="note">Over the ${stats.recent.sampled} most recent tasks.</p>
+        <p class="note">Over the last ${duration(stats.recent.windowSeconds * 1000)}: ${stats.recent.completed} completed, ${stats.recent.failed} failed, ${stats.recent.retried} retried.</p>
       <//>
       <${Card} title="SLA compliance">
         <div class="figures">
           <${Figure} label="started within target" value=${sla.total === 0 ? '—' : percent(sla.met / sla.total)} hint=${`${sla.met} of ${sla.total}`} />
           <${Figure} label="deadlines met" value=${stats.recent.deadlines?.decided ? percent(stats.recent.deadlines.share) : '—'} hint=${stats.recent.deadlines ? `${stats.recent.deadlines.met} of ${stats.recent.deadlines.decided}` : ''} />
-          <${Figure} label="priority inversions" value=${stats.recent.priorityInversions ?? '—'} hint="recent tasks" />
           <${Figure} label="agents online" value=${stats.workers.online} hint=${`${stats.workers.offline} offline`} />
           <${Figure} label="agent utilisation" value=${stats.workers.online ? percent(stats.workers.utilisation) : '—'} hint=${`CV ${stats.workers.utilisationCv ?? 0}`} />
         </div>
-        <p class="note">Targets: ${Object.entries(SLA_SECONDS).map(([p, s]) => `${p} ${s} s`).join(', ')}.</p>
+        <p class="note">Targets: ${Object.entries(SLA_SECONDS).map(([p, s]) => `${p} ${s} s`).join(', ')}. Deadlines met: of the tasks with a deadline that started or expired in the last minutes, how many started in time.</p>
       <//>
-      <${Card} title="Charts" wide>
+      <${Card} title="Last hour" wide>
         <div class="charts">
-          <${Chart} title="Throughput (tasks/s)" series=${[{ label: 'finished/s', color: '#2563eb' }]} data=${[times, samples.map((s) => s.throughput)]} />
+          <${Chart} title="Finished per minute" series=${[{ label: 'completed', color: '#059669' }, { label: 'failed', color: '#dc2626' }, { label: 'retried', color: '#d97706' }]} data=${[minutes, series.map((m) => m.completed), series.map((m) => m.failed), series.map((m) => m.retried)]} />
           <${Chart}
-            title="Queue depth"
-            series=${[{ label: 'waiting', color: '#d97706' }, { label: 'in flight', color: '#059669' }, { label: 'dead letters', color: '#dc2626' }]}
-            data=${[times, samples.map((s) => s.waiting), samples.map((s) => s.inFlight), samples.map((s) => s.dead)]}
+            title="Queue time p95 per priority (ms)"
+            series=${PRIORITIES.map((p) => ({ label: p, color: PRIORITY_COLORS[p] }))}
+            data=${[minutes, ...PRIORITIES.map((p) => series.map((m) => m.queueTimeMs[p]?.p95 ?? null))]}
+          />
+          <${Chart}
+            title="Waiting per priority"
+            series=${PRIORITIES.map((p) => ({ label: p, color: PRIORITY_COLORS[p] }))}
+            data=${[minutes, ...PRIORITIES.map((p) => series.map((m) => m.depth[p] ?? 0))]}
           />
           <${Chart}
             title="Queue-time distribution (recent tasks)"
@@ -122,6 +118,16 @@ export function Overview() {
             data=${[BINS.map((_, i) => i), bins]}
           />
         </div>
+        <${Table} caption="Queue time per priority, last hour">
+          <thead><tr><th scope="col">priority</th><th scope="col">started</th><th scope="col">p50</th><th scope="col">p95</th><th scope="col">p99</th></tr></thead>
+          <tbody>
+            ${PRIORITIES.map((p) => {
+              const q = stats.series.queueTimeByPriority?.[p];
+              return html`<tr data-priority=${p}><td>${p}</td><td>${startedIn(series, p)}</td><td>${duration(q?.p50)}</td><td>${duration(q?.p95)}</td><td>${duration(q?.p99)}</td></tr>`;
+            })}
+          </tbody>
+        <//>
+        <p class="note">Charts and table read the per-minute aggregates <code>/stats</code> keeps for a day, so they survive a reload. Percentiles come from a sketch: within about 2 %.</p>
       <//>
       <${Card} title="Queues (pool × priority)" wide>
         <${Table} caption="Depth and oldest waiting task per queue">
@@ -131,7 +137,7 @@ export function Overview() {
               (row: any) => html`<tr>
                 <td>${row.pool}</td><td>${row.priority}</td><td>${row.visible}</td><td>${row.delayed}</td><td>${row.inFlight}</td>
                 <td>${row.deadLetters > 0 ? html`<a href="#/dlq" class="warn">${row.deadLetters}</a>` : 0}</td>
-                <td>${age(oldest.get(`${row.pool}:${row.priority}`), now)}</td>
+                <td>${row.visible + row.delayed === 0 ? 'nothing waiting' : age(oldest.get(`${row.pool}:${row.priority}`), now)}</td>
               </tr>`,
             )}
           </tbody>

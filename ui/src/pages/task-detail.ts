@@ -4,6 +4,7 @@ import { api, get } from '../api.js';
 import { Bar, Card, Json, Problem, Status, Table } from '../components.js';
 import { age, duration, queueTimeMs, when } from '../format.js';
 import { useLoad } from '../hooks.js';
+import { attemptsOf, type TaskEvent } from '../attempts.js';
 
 const LIVE = new Set(['PENDING', 'ACTIVE']);
 
@@ -28,9 +29,43 @@ async function retry(task: any): Promise<{ message: string; goTo?: string }> {
   return { message: `Submitted a copy: ${copy.id}.`, goTo: `#/tasks/${encodeURIComponent(copy.id)}` };
 }
 
+/** The task's events from the tenant's log, from its creation on (a few pages at most). */
+async function eventsOf(task: { id: string; createdAt: string }): Promise<TaskEvent[]> {
+  const mine: TaskEvent[] = [];
+  let after = new Date(Date.parse(task.createdAt) - 1000).toISOString();
+  for (let page = 0; page < 10; page++) {
+    const { items, next } = await get(`/events?limit=500&after=${encodeURIComponent(after)}`);
+    mine.push(...(items as TaskEvent[]).filter((e) => e.task?.id === task.id));
+    if (items.length < 500 || next === undefined) break;
+    after = next;
+  }
+  return mine;
+}
+
+function Attempts({ task }: { task: { id: string; createdAt: string; updatedAt: string } }) {
+  const { data: events, error } = useLoad(() => eventsOf(task), `${task.id}:${task.updatedAt}`);
+  if (events === undefined) return html`<${Problem} error=${error} />`;
+  const attempts = attemptsOf(events);
+  return html`
+    <${Table} caption="Each attempt: when, how long, and why it ended">
+      <thead><tr><th scope="col">#</th><th scope="col">started</th><th scope="col">ended</th><th scope="col">started after creation</th><th scope="col">ran</th><th scope="col">outcome</th><th scope="col">error</th></tr></thead>
+      <tbody>
+        ${attempts.map(
+          (a) => html`<tr data-attempt=${a.n}>
+            <td>${a.n}</td><td>${when(a.startedAt)}</td><td>${when(a.endedAt)}</td><td>${duration(a.queueTimeMs)}</td><td>${duration(a.runTimeMs)}</td><td>${a.outcome}</td>
+            <td>${a.error ? html`<details><summary>${a.error.message ?? a.error.type ?? 'error'}</summary><pre class="json">${a.error.stack ?? ''}</pre></details>` : '—'}</td>
+          </tr>`,
+        )}
+        ${attempts.length === 0 ? html`<tr><td colspan="7">No attempt yet.</td></tr>` : null}
+      </tbody>
+    <//>
+    <p class="note"><a href=${`#/events?task=${encodeURIComponent(task.id)}`}>All its events</a></p>
+  `;
+}
+
 export function TaskDetail({ id }: { id: string }) {
   const [outcome, setOutcome] = useState<{ message?: string; error?: string }>({});
-  const { data: task, error, reload } = useLoad(() => get(`/tasks/${encodeURIComponent(id)}`), id, 2000);
+  const { data: task, error, reload } = useLoad(() => get(`/tasks/${encodeURIComponent(id)}?include=payload,result`), id, 2000);
   const act = async (action: () => Promise<{ message: string; goTo?: string }>): Promise<void> => {
     try {
       const { message, goTo } = await action();
@@ -48,7 +83,7 @@ export function TaskDetail({ id }: { id: string }) {
     <h2 class="title">Task <code>${task.id}</code> <${Status} value=${task.status} /></h2>
     <div class="actions">
       ${LIVE.has(task.status)
-        ? html`<button type="button" class="danger" onClick=${() => act(async () => (await api('DELETE', `/tasks/${encodeURIComponent(task.id)}`), { message: 'Cancelled.' }))}>Cancel task</button>`
+        ? html`<button type="button" class="danger" onClick=${() => confirm(`Cancel task ${task.id} (${task.type}, ${task.status})? It will not run again.`) && act(async () => (await api('DELETE', `/tasks/${encodeURIComponent(task.id)}`), { message: 'Cancelled.' }))}>Cancel task</button>`
         : html`<button type="button" onClick=${() => act(() => retry(task))}>${task.status === 'FAILED' ? 'Retry (redrive)' : 'Retry (submit a copy)'}</button>`}
     </div>
     ${outcome.message ? html`<p class="ok" role="status">${outcome.message}</p>` : null}
@@ -78,6 +113,7 @@ export function TaskDetail({ id }: { id: string }) {
           </tbody>
         <//>
       <//>
+      <${Card} title="Attempts" wide><${Attempts} task=${task} /><//>
       <${Card} title="Payload" wide><${Json} value=${task.payload} label="payload" /><//>
       ${task.error ? html`<${Card} title="Error" wide><${Json} value=${task.error} label="error" /><//>` : null}
       ${task.result !== undefined ? html`<${Card} title="Result" wide><${Json} value=${task.result} label="result" /><//>` : null}

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { LOCK_FILE, REPO_ROOT, repoPath } from '../paths.js';
@@ -12,6 +12,27 @@ import { LOCK_FILE, REPO_ROOT, repoPath } from '../paths.js';
  */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * How every function is bundled: ESM for Node 24 with a `require` shim, minified
+ * with names kept, a source map, and the AWS SDK inside the bundle. Exported so
+ * the infra test can build every entry with the same options in one esbuild run.
+ */
+export const BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  sourceMap: true,
+  // Smaller bundles start faster; names are kept for error names and logs,
+  // and the source map (NODE_OPTIONS) restores readable stack traces.
+  minify: true,
+  keepNames: true,
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  // Bundle the AWS SDK too (CDK's default leaves @aws-sdk/* to the runtime):
+  // the code then runs with the versions the lock file pins, not whatever
+  // the Lambda runtime ships.
+  externalModules: [],
+} as const satisfies BundlingOptions;
 
 export interface TaskfleetFunctionProps {
   /** Handler module relative to the repo root (e.g. `functions/get-task.ts`); it exports `handler`. */
@@ -41,9 +62,12 @@ export class TaskfleetFunction extends Construct {
   public readonly function: NodejsFunction;
   public readonly role: Role;
   public readonly logGroup: LogGroup;
+  /** The handler module, relative to the repo root. */
+  public readonly entry: string;
 
   constructor(scope: Construct, id: string, props: TaskfleetFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
@@ -73,21 +97,7 @@ export class TaskfleetFunction extends Construct {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        sourceMap: true,
-        // Smaller bundles start faster; names are kept for error names and logs,
-        // and the source map (NODE_OPTIONS) restores readable stack traces.
-        minify: true,
-        keepNames: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle the AWS SDK too (CDK's default leaves @aws-sdk/* to the runtime):
-        // the code then runs with the versions the lock file pins, not whatever
-        // the Lambda runtime ships.
-        externalModules: [],
-      },
+      bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [...BUNDLING.externalModules] },
     });
   }
 

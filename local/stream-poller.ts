@@ -159,6 +159,24 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
       options.policy,
     );
 
+  /**
+   * A shard's next page. An iterator that expired (15 min on AWS) or points at
+   * trimmed records (DynamoDB Local also answers so for a table created while
+   * another was) is replaced, as Lambda's mapping does: from the checkpoint when
+   * there is one, else from the oldest record kept. Undefined: ask again next round.
+   */
+  const getRecords = async (shardId: string, state: { iterator?: string | undefined }): Promise<{ Records?: _Record[]; NextShardIterator?: string } | undefined> => {
+    try {
+      return await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+      const at = positions[shardId];
+      state.iterator = at !== undefined && at !== SHARD_DONE ? await iterator(shardId, 'AFTER_SEQUENCE_NUMBER', at) : await iterator(shardId, 'TRIM_HORIZON');
+      return undefined;
+    }
+  };
+
   let stopped = false;
   const loop = (async () => {
     let lastDiscovery = Date.now();
@@ -178,7 +196,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
             save();
             continue;
           }
-          const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+          const page = await getRecords(id, state);
+          if (page === undefined) continue;
           const records = page.Records ?? [];
           if (records.length === 0) {
             state.iterator = page.NextShardIterator;

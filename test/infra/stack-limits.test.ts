@@ -16,12 +16,12 @@ import { longNamedPools } from './long-named-pools.js';
 const LIMITS = { resources: 500, parameters: 200, outputs: 200, templateBytes: 1024 * 1024, managedPoliciesPerRole: 10 } as const;
 
 /**
- * How many pools a stack holds. The root binds first: about 142 resources of its own,
+ * How many pools a stack holds. The root binds first: about 145 resources of its own,
  * plus per Lambda pool 16 (4 work queues, 4 DLQs, a TLS-only policy each) and per agent
  * pool 8 (its 4 DLQs and their policies: agents lease from the table, so an agent pool
  * has no work queue). So a Lambda pool counts as two "pool units" and an agent pool as
  * one, and a stack holds `2 × Lambda pools + agent pools ≤ 44`: 22 pools all on Lambda
- * make 494 (23 make 510), 44 all on agents 494 (45 make 502), 11 + 22 make 494. The
+ * make 497 (23 make 513), 44 all on agents 497 (45 make 505), 11 + 22 make 497. The
  * nested stacks hold more: Compute takes a parameter per queue ARN (8 per Lambda pool, 4
  * per agent pool: 180 at 44 units, the same units) and 8 resources per Lambda pool;
  * Monitoring 8 alarms per pool and 2 per Lambda pool (360 at 44 agent pools). README,
@@ -33,8 +33,10 @@ const POOL_UNITS = 44;
 /** The worst case: every pool on Lambda. */
 const LARGEST_LAMBDA_POOL_COUNT = POOL_UNITS / 2;
 const LARGEST_AGENT_POOL_COUNT = POOL_UNITS;
-/** A provisioned table adds a scalable target and a policy for reads and writes of the table and each index (20): two units fewer. */
-const POOL_UNITS_PROVISIONED = POOL_UNITS - 2;
+/** A provisioned table adds a scalable target and a policy for reads and writes of the table and each index (20): three units fewer. */
+const POOL_UNITS_PROVISIONED = POOL_UNITS - 3;
+/** Lambda pools with a provisioned table: a Lambda pool is two units. */
+const PROVISIONED_LAMBDA_POOL_COUNT = Math.floor(POOL_UNITS_PROVISIONED / 2);
 
 /** `lambda` pools on Lambda, then `agents` on agents, all with the longest names. */
 const fleet = (lambda: number, agents: number): Topology => longNamedPools(lambda + agents, (i) => (i < lambda ? 'lambda' : 'agents'));
@@ -89,7 +91,7 @@ describe('CloudFormation limits', () => {
     [`${LARGEST_LAMBDA_POOL_COUNT} pools, all on Lambda (the worst case)`, fleet(LARGEST_LAMBDA_POOL_COUNT, 0)],
     [`${LARGEST_AGENT_POOL_COUNT} pools, all on agents`, fleet(0, LARGEST_AGENT_POOL_COUNT)],
     [`${half} Lambda pools and ${POOL_UNITS - 2 * half} agent pools`, fleet(half, POOL_UNITS - 2 * half)],
-    [`${POOL_UNITS_PROVISIONED / 2} Lambda pools and a provisioned table`, fleet(POOL_UNITS_PROVISIONED / 2, 0), { tableCapacity: 'provisioned' }],
+    [`${PROVISIONED_LAMBDA_POOL_COUNT} Lambda pools and a provisioned table`, fleet(PROVISIONED_LAMBDA_POOL_COUNT, 0), { tableCapacity: 'provisioned' }],
     [`${POOL_UNITS_PROVISIONED} agent pools and a provisioned table`, fleet(0, POOL_UNITS_PROVISIONED), { tableCapacity: 'provisioned' }],
   ] as const)('%s: every template of the assembly, root and nested, is within them', (_label, topology, context: Record<string, unknown> = {}) => {
     const { root, nested, nestedStacks } = synthesize(topology, context);
@@ -113,7 +115,7 @@ describe('CloudFormation limits', () => {
     expect(() => synthesize(fleet(LARGEST_LAMBDA_POOL_COUNT + 1, 0))).toThrow(tooMany);
     expect(() => synthesize(fleet(0, LARGEST_AGENT_POOL_COUNT + 1))).toThrow(tooMany);
     expect(() => synthesize(fleet(POOL_UNITS / 4 + 1, POOL_UNITS - 2 * (POOL_UNITS / 4) - 1))).toThrow(tooMany); // 2 × 12 + 21 = 45 units
-    expect(() => synthesize(fleet(POOL_UNITS_PROVISIONED / 2 + 1, 0), { tableCapacity: 'provisioned' })).toThrow(tooMany);
+    expect(() => synthesize(fleet(PROVISIONED_LAMBDA_POOL_COUNT + 1, 0), { tableCapacity: 'provisioned' })).toThrow(tooMany);
     expect(() => synthesize(fleet(0, POOL_UNITS_PROVISIONED + 1), { tableCapacity: 'provisioned' })).toThrow(tooMany);
   }, 300_000);
 });

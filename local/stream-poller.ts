@@ -64,6 +64,8 @@ const RETRY_MS = 1_000;
 interface ShardState {
   iterator: string | undefined;
   readonly parent?: string;
+  /** Its iterator was just replaced from the checkpoint after a trimmed read. */
+  resumed?: boolean;
 }
 
 /**
@@ -165,14 +167,19 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
    * another was) is replaced, as Lambda's mapping does: from the checkpoint when
    * there is one, else from the oldest record kept. Undefined: ask again next round.
    */
-  const getRecords = async (shardId: string, state: { iterator?: string | undefined }): Promise<{ Records?: _Record[]; NextShardIterator?: string } | undefined> => {
+  const getRecords = async (shardId: string, state: ShardState): Promise<{ Records?: _Record[]; NextShardIterator?: string } | undefined> => {
     try {
-      return await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: options.batchSize }));
+      state.resumed = false;
+      return page;
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
       const at = positions[shardId];
-      state.iterator = at !== undefined && at !== SHARD_DONE ? await iterator(shardId, 'AFTER_SEQUENCE_NUMBER', at) : await iterator(shardId, 'TRIM_HORIZON');
+      // The checkpoint itself trimmed away: on from the oldest record kept, as Lambda does.
+      const fromCheckpoint = at !== undefined && at !== SHARD_DONE && !(state.resumed && name === 'TrimmedDataAccessException');
+      state.iterator = fromCheckpoint ? await iterator(shardId, 'AFTER_SEQUENCE_NUMBER', at) : await iterator(shardId, 'TRIM_HORIZON');
+      state.resumed = fromCheckpoint;
       return undefined;
     }
   };

@@ -2,10 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Two test files at a time, also on a 2-core machine (vitest's default there is one):
-    // an integration file spends most of its time waiting on the emulators, long polls
-    // and timers, so a second file fills that time. Each file has its own stack.
-    maxWorkers: 2,
     projects: [
       {
         test: {

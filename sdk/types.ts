@@ -404,6 +404,20 @@ export interface JobView extends Omit<Wire<'Job'>, 'result' | 'expanded'> {
 export interface DeadLetterView extends Wire<'DeadLetter'> {}
 
 /**
+ * Queue-time percentiles in ms (from a log-bucket histogram: within a few per cent).
+ *
+ * @example
+ * ```ts
+ * const p95 = (await client.stats()).recent.queueTimeByPriority.critical?.p95;
+ * ```
+ */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+/**
  * What `client.stats()` answers.
  *
  * @example
@@ -411,13 +425,6 @@ export interface DeadLetterView extends Wire<'DeadLetter'> {}
  * const { tasks, workers } = await client.stats();
  * ```
  */
-/** Queue-time percentiles in ms (from a sketch: within a few per cent). */
-export interface Percentiles {
-  readonly p50: number;
-  readonly p95: number;
-  readonly p99: number;
-}
-
 export interface Stats {
   /** Pool-wide: only with an operator token. */
   readonly queues?: readonly { pool: string; priority: string; visible: number; inFlight: number; delayed: number; deadLetters: number }[];

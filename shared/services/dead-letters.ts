@@ -3,7 +3,7 @@ import { boundedString } from '../domain/validation.js';
 import { PRIORITIES } from '../domain/priority.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import { ValidationError } from '../errors.js';
-import type { DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
+import type { DeadLetter, DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
 import type { Job } from '../domain/job.js';
 import { expansionJobId } from '../domain/job-expansion.js';
 import { hasJobWork } from '../domain/job-cancellation.js';
@@ -78,14 +78,39 @@ async function collect(deps: DeadLetterDeps, tenant: string, keys: readonly stri
 }
 
 /** GET /dlq?pool=&priority=&limit=: the tenant's dead letters, left where they are. */
-export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw: Record<string, string | undefined>): Promise<{ letters: unknown[] }> {
+export async function listDeadLetters(deps: DeadLetterDeps, tenant: string, raw: Record<string, string | undefined>): Promise<{ letters: DeadLetterView[] }> {
   const parsed = deadLetterQuery(deps.pools).safeParse(raw);
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { pool, priority, limit } = parsed.data as { pool?: string; priority?: string; limit: number };
   const letters = await collect(deps, tenant, keysOf(deps.pools, pool, priority), limit);
   await Promise.all(letters.map((l) => deps.reader.release(l.queueKey, l.receipt)));
   return {
-    letters: letters.map(({ letter: { tenant: _tenant, ...letter }, queueKey: queue, messageId }) => ({ ...letter, ...jobLetter(letter.taskId), queue, messageId })),
+    letters: letters.map(({ letter, queueKey: queue, messageId }) => ({ ...letterView(letter), ...jobLetter(letter.taskId), queue, messageId })),
+  };
+}
+
+/** A dead letter as GET /dlq shows it. */
+export interface DeadLetterView extends Partial<Omit<DeadLetter, 'tenant' | 'taskId'>> {
+  readonly taskId: string;
+  readonly jobId?: string;
+  readonly queue: string;
+  readonly messageId: string;
+}
+
+/**
+ * What a letter says, field by field: a message SQS itself redrove is the work
+ * message as sent (its `sentAt`, a lease token), of which only the task id is shown.
+ */
+function letterView(letter: ReceivedLetter['letter']): Omit<DeadLetterView, 'queue' | 'messageId'> {
+  const { taskId, type, pool, priority, attempts, error, failedAt } = letter;
+  return {
+    taskId,
+    ...(type !== undefined ? { type } : {}),
+    ...(pool !== undefined ? { pool } : {}),
+    ...(priority !== undefined ? { priority } : {}),
+    ...(attempts !== undefined ? { attempts } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(failedAt !== undefined ? { failedAt } : {}),
   };
 }
 

@@ -49,6 +49,6 @@ describe('the handlers answer what the response schemas say', () => {
     // As an object type, not the interface: the schema is open (more figures may come), and only object types fit an index signature.
     expectTypeOf<{ [K in keyof Stats]: Stats[K] }>().toExtend<ResponseBody<typeof R.StatsSchema>>();
     expectTypeOf<Answer<typeof redriveDeadLetters>>().toExtend<ResponseBody<typeof R.RedriveSchema>>();
-    expectTypeOf<Answer<typeof listDeadLetters>>().toExtend<{ readonly letters: readonly unknown[] }>();
+    expectTypeOf<Answer<typeof listDeadLetters>>().toExtend<ResponseBody<typeof R.DeadLetterListSchema>>();
   });
 });

@@ -74,6 +74,8 @@ describe('the dashboard, signed in', () => {
 
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
+    // Generous: late in a full run on 2 cores, the stream (counts, events, attempts) trails by many seconds.
+    page.setDefaultTimeout(90_000);
     errors = watchConsole(page);
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -120,7 +122,7 @@ describe('the dashboard, signed in', () => {
     await screenshot(page, '2-tasks', 'dashboard-tasks');
 
     await page.getByLabel('Status').selectOption('FAILED');
-    await waitFor(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task'))), (list) => list.length > 0 && list.every((id) => id === ids.failed), 20_000);
+    await waitFor(() => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-task'))), (list) => list.length > 0 && list.every((id) => id === ids.failed), 90_000);
     await page.getByLabel('Status').selectOption('');
   });
 
@@ -141,7 +143,7 @@ describe('the dashboard, signed in', () => {
     await page.getByRole('heading', { name: `Task ${ids.failed}` }).waitFor();
     expect(page.url()).toContain(`#/tasks/${ids.failed}`);
     const attempts = page.getByRole('region', { name: 'Each attempt: when, how long, and why it ended' });
-    await attempts.locator('tr[data-attempt="2"]').waitFor({ timeout: 30_000 });
+    await attempts.locator('tr[data-attempt="2"]').waitFor({ timeout: 90_000 });
     for (const n of [1, 2]) expect(await attempts.locator(`tr[data-attempt="${n}"]`).innerText()).toMatch(/planned failure/);
     expect(await attempts.locator('tr[data-attempt="1"]').innerText()).toContain('retrying');
     expect(await attempts.locator('tr[data-attempt="2"]').innerText()).toContain('failed, dead-lettered');
@@ -187,7 +189,7 @@ describe('the dashboard, signed in', () => {
         return row.count();
       },
       (n) => n === 1,
-      30_000,
+      90_000,
       1_000,
     );
     expect(await row.innerText()).toContain('planned failure');
@@ -198,7 +200,7 @@ describe('the dashboard, signed in', () => {
     await page.getByRole('status').getByText('Redriven 1.').waitFor();
     expect(dialogs.at(-1)).toContain(`Redrive task ${ids.failed}`);
     // The task runs again with fresh attempts (and, planned to fail, fails again).
-    await waitFor(() => task(ids.failed), (r) => TERMINAL.includes(r.body.status) && r.body.updatedAt > r.body.createdAt, 30_000);
+    await waitFor(() => task(ids.failed), (r) => TERMINAL.includes(r.body.status) && r.body.updatedAt > r.body.createdAt, 90_000);
   });
 
   it('pauses a schedule after a confirmation that names it', async () => {
@@ -242,7 +244,7 @@ describe('the dashboard, signed in', () => {
   it("shows the event log, filtered to one task's events", async () => {
     await page.goto(`${local.stack.apiUrl}/ui#/events?task=${ids.completed}`);
     const rows = page.getByRole('region', { name: 'Events of the last hour (live)' }).locator('tr[data-event]');
-    await waitFor(() => rows.allInnerTexts(), (texts) => texts.some((t) => t.includes('task.completed')), 30_000, 500);
+    await waitFor(() => rows.allInnerTexts(), (texts) => texts.some((t) => t.includes('task.completed')), 90_000, 500);
     expect((await rows.allInnerTexts()).every((t) => t.includes(ids.completed))).toBe(true);
     await screenshot(page, '10-events', 'dashboard-events');
   });

@@ -35,7 +35,7 @@ describe('dispatch to agents, on DynamoDB', () => {
     expect(await c.get(id)).toMatchObject({ status: 'PENDING', attempts: 0 });
     const letters = await local.api('GET', '/dlq?limit=100');
     expect(letters.body.letters.map((l: { taskId: string }) => l.taskId)).not.toContain(id);
-  });
+  }, 300_000); // 200 round trips: 8 s alone, over a minute late in a full run on 2 cores
 
   it("never shows a tenant's task to another tenant's agents", async () => {
     const shell = skill('shell');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { definedOnly } from '../shared/domain/defined.js';
 
 /**
  * What one deployment of the stack is: its stage and the settings a team passes
@@ -79,7 +80,7 @@ export function deploySettings(context: (key: string) => unknown): DeploySetting
   const { retain, reservedConcurrency, ...rest } = parsed.data;
   // Production keeps its data and its capacity; a dev stage deploys into any account and leaves nothing behind.
   const prod = rest.stage === 'prod';
-  return { ...withoutUndefined(rest), retain: retain ?? prod, reservedConcurrency: reservedConcurrency ?? prod } as DeploySettings;
+  return { ...definedOnly(rest), retain: retain ?? prod, reservedConcurrency: reservedConcurrency ?? prod } as DeploySettings;
 }
 
 /** The stack id, which is also its CloudFormation name: `Taskfleet-<stage>`. */
@@ -87,6 +88,3 @@ export function stackIdFor(stage: string): string {
   return `Taskfleet-${stage}`;
 }
 
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}

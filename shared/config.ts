@@ -3,6 +3,7 @@ import type { AwsClientOptions } from './adapters/aws-clients.js';
 import { endpointsFromEnv } from './adapters/aws-clients.js';
 import type { AddressPolicy } from './domain/webhook-address.js';
 import { ENV } from './config-keys.js';
+import { definedOnly } from './domain/defined.js';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetryPolicy } from './domain/webhook.js';
 import { EVENTS_ENV } from './events-config.js';
 import { queueUrls, TOPOLOGY, type QueueSpec } from './topology/topology.js';
@@ -113,9 +114,6 @@ const environmentSchema = z.object({
   }),
 });
 
-/** Keeps the defined values only (exactOptionalPropertyTypes: an absent override, not an undefined one). */
-const defined = <T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
 
 /**
  * Parses the settings once, failing with every missing or wrong variable's name.
@@ -141,12 +139,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, queues: readonl
     ...(valuesBucket !== undefined ? { valuesBucket } : {}),
     aws: endpointsFromEnv(env),
     policies: {
-      retry: defined({ baseSeconds: vars.TASKFLEET_RETRY_BASE_SECONDS, capSeconds: vars.TASKFLEET_RETRY_CAP_SECONDS }),
-      circuit: defined({ failureThreshold: vars.TASKFLEET_CIRCUIT_THRESHOLD, cooldownSeconds: vars.TASKFLEET_CIRCUIT_COOLDOWN_SECONDS }),
+      retry: definedOnly({ baseSeconds: vars.TASKFLEET_RETRY_BASE_SECONDS, capSeconds: vars.TASKFLEET_RETRY_CAP_SECONDS }),
+      circuit: definedOnly({ failureThreshold: vars.TASKFLEET_CIRCUIT_THRESHOLD, cooldownSeconds: vars.TASKFLEET_CIRCUIT_COOLDOWN_SECONDS }),
       ...(leaseGraceSeconds !== undefined ? { leaseGraceSeconds } : {}),
     },
     events: {
-      ...defined({ topicArn: vars[EVENTS_ENV.topicArn], deliveryQueueUrl: vars[EVENTS_ENV.deliveryQueueUrl], deliveryDlqUrl: vars[EVENTS_ENV.deliveryDlqUrl] }),
+      ...definedOnly({ topicArn: vars[EVENTS_ENV.topicArn], deliveryQueueUrl: vars[EVENTS_ENV.deliveryQueueUrl], deliveryDlqUrl: vars[EVENTS_ENV.deliveryDlqUrl] }),
       addressPolicy: { allowLoopback: vars[EVENTS_ENV.allowLoopback], allowPrivate: vars[EVENTS_ENV.allowPrivate], forbiddenLoopbackPorts: ports },
       deliveryRetry: {
         baseSeconds: vars[EVENTS_ENV.retryBaseSeconds] ?? DEFAULT_DELIVERY_RETRY.baseSeconds,

@@ -5,6 +5,7 @@ import { toFieldErrors } from '../domain/task-input.js';
 import { ValidationError } from '../errors.js';
 import type { DeadLetter, DeadLetterReader, ReceivedLetter } from '../ports/dead-letters.js';
 import type { Job } from '../domain/job.js';
+import { definedOnly } from '../domain/defined.js';
 import { expansionJobId } from '../domain/job-expansion.js';
 import { hasJobWork } from '../domain/job-cancellation.js';
 import type { JobStore } from '../ports/job-store.js';
@@ -103,15 +104,7 @@ export interface DeadLetterView extends Partial<Omit<DeadLetter, 'tenant' | 'tas
  */
 function letterView(letter: ReceivedLetter['letter']): Omit<DeadLetterView, 'queue' | 'messageId'> {
   const { taskId, type, pool, priority, attempts, error, failedAt } = letter;
-  return {
-    taskId,
-    ...(type !== undefined ? { type } : {}),
-    ...(pool !== undefined ? { pool } : {}),
-    ...(priority !== undefined ? { priority } : {}),
-    ...(attempts !== undefined ? { attempts } : {}),
-    ...(error !== undefined ? { error } : {}),
-    ...(failedAt !== undefined ? { failedAt } : {}),
-  };
+  return { taskId, ...definedOnly({ type, pool, priority, attempts, error, failedAt }) };
 }
 
 /**

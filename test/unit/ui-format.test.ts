@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptsOf } from '../../ui/src/attempts.js';
+import { attemptsOf, storyComplete } from '../../ui/src/attempts.js';
 import { duration } from '../../ui/src/format.js';
 
 describe("the dashboard's durations", () => {
@@ -30,5 +30,18 @@ describe("a task's attempts from its events", () => {
       [2, 'failed, dead-lettered', 'second'],
     ]);
     expect(attempts[0]?.queueTimeMs).toBe(1000);
+  });
+});
+
+describe("a task page's story", () => {
+  const event = (type: string) => ({ id: type, type, at: '2026-12-07T00:00:00Z', task: { id: 't', attempts: 1 } });
+  it('is complete once the log holds the ending event of the status the record shows', () => {
+    expect(storyComplete('FAILED', [event('task.created'), event('task.started'), event('task.retrying')])).toBe(false);
+    expect(storyComplete('FAILED', [event('task.started'), event('task.failed'), event('task.dead_lettered')])).toBe(true);
+    expect(storyComplete('COMPLETED', [event('task.completed')])).toBe(true);
+  });
+  it('is never complete while the task can still change', () => {
+    expect(storyComplete('ACTIVE', [event('task.started')])).toBe(false);
+    expect(storyComplete('PENDING', [])).toBe(false);
   });
 });

@@ -34,3 +34,15 @@ export function attemptsOf(events: readonly TaskEvent[]): Attempt[] {
   return attempts;
 }
 
+
+const ENDS: Readonly<Record<string, string>> = { COMPLETED: 'task.completed', FAILED: 'task.failed', CANCELLED: 'task.cancelled', EXPIRED: 'task.expired' };
+
+/**
+ * Whether the log already tells the task's story up to its status: events come
+ * from the table's stream and trail the record, so a finished task's page keeps
+ * asking until its ending event is in.
+ */
+export function storyComplete(status: string, events: readonly TaskEvent[]): boolean {
+  const end = ENDS[status];
+  return end !== undefined && events.some((e) => e.type === end);
+}

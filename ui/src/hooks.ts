@@ -35,6 +35,9 @@ export function useLoad<T>(load: () => Promise<T>, key: string, everyMs = 0): Lo
   useEffect(() => {
     setState({ loading: true });
     reload();
+  }, [key]);
+  // Its own effect, so a caller that starts or stops polling keeps what it shows.
+  useEffect(() => {
     if (everyMs <= 0) return undefined;
     // A poll waits for the one before it: on a slow API, overlapping polls would each supersede the last and none would show.
     const timer = setInterval(() => document.visibilityState === 'visible' && !busy.current && reload(), everyMs);

@@ -1,10 +1,10 @@
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, get } from '../api.js';
 import { Bar, Card, Json, Problem, Status, Table } from '../components.js';
 import { age, duration, queueTimeMs, when } from '../format.js';
 import { useLoad } from '../hooks.js';
-import { attemptsOf, type TaskEvent } from '../attempts.js';
+import { attemptsOf, storyComplete, type TaskEvent } from '../attempts.js';
 
 const LIVE = new Set(['PENDING', 'ACTIVE']);
 
@@ -42,8 +42,13 @@ async function eventsOf(task: { id: string; createdAt: string }): Promise<TaskEv
   return mine;
 }
 
-function Attempts({ task }: { task: { id: string; createdAt: string; updatedAt: string } }) {
-  const { data: events, error } = useLoad(() => eventsOf(task), `${task.id}:${task.updatedAt}`);
+/** Asks again every few seconds until the log has caught up with the record. */
+const STORY_POLL_MS = 3000;
+
+function Attempts({ task }: { task: { id: string; status: string; createdAt: string; updatedAt: string } }) {
+  const [complete, setComplete] = useState(false);
+  const { data: events, error } = useLoad(() => eventsOf(task), `${task.id}:${task.updatedAt}`, complete ? 0 : STORY_POLL_MS);
+  useEffect(() => setComplete(events !== undefined && storyComplete(task.status, events)), [events, task.status]);
   if (events === undefined) return html`<${Problem} error=${error} />`;
   const attempts = attemptsOf(events);
   return html`

@@ -31,6 +31,8 @@ export interface ComputeStackProps {
   readonly resources: AccessResources;
   /** Set on every function (TABLE_NAME, VALUES_BUCKET, QUEUE_URL_PREFIX). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Set besides `environment` on the API functions that send to the events pipeline's queues (its queue URLs). @default none */
+  readonly eventsEnvironment?: Readonly<Record<string, string>>;
   /** Reserve each Lambda pool's concurrency for its worker (`-c reservedConcurrency`). @default true */
   readonly reserveConcurrency?: boolean;
 }
@@ -66,6 +68,7 @@ export class ComputeStack extends NestedStack {
       authorizerAccess: AUTHORIZER_ACCESS,
       resources,
       environment,
+      ...(props.eventsEnvironment !== undefined ? { eventsEnvironment: props.eventsEnvironment } : {}),
     });
     this.sweep = new Sweep(this, 'Sweep', {
       entry: SWEEP_ENTRY,

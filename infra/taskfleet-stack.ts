@@ -1,6 +1,7 @@
 import { CfnOutput, RemovalPolicies, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/config-keys.js';
+import { EVENTS_ENV } from '../shared/events-config.js';
 import { ROUTES } from '../shared/topology/routes.js';
 import { TOPOLOGY, type Topology } from '../shared/topology/topology.js';
 import type { ApiFunctions } from './constructs/api-functions.js';
@@ -91,7 +92,17 @@ export class TaskfleetStack extends Stack {
       values: this.values.bucket,
     };
 
-    this.compute = new ComputeStack(this, 'Compute', { topology, queues: this.queues, resources, environment, reserveConcurrency: settings.reservedConcurrency });
+    // Before the API functions: a redelivery (POST /webhooks/{id}/deliveries/{deliveryId}/redeliver) sends to its delivery queue.
+    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
+    const { topic, key: topicKey, deliveryQueue, deliveryDlq, streamFailures } = this.events;
+    this.compute = new ComputeStack(this, 'Compute', {
+      topology,
+      queues: this.queues,
+      resources: { ...resources, events: { topic, topicKey, deliveryQueue, deliveryDlq, streamFailures } },
+      environment,
+      eventsEnvironment: { [EVENTS_ENV.deliveryQueueUrl]: deliveryQueue.queueUrl },
+      reserveConcurrency: settings.reservedConcurrency,
+    });
     ({ functions: this.functions, sweep: this.sweep, scheduleTicker: this.scheduleTicker, workers: this.workers } = this.compute);
     this.httpApi = new TaskfleetHttpApi(this, 'HttpApi', {
       routes: ROUTES,
@@ -105,7 +116,6 @@ export class TaskfleetStack extends Stack {
         : {}),
     });
 
-    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
     this.operations = new Operations(this, 'Operations', {
       poolQueues: [...this.queues.byKey.values()],
       otherDeadLetterQueues: new Map([

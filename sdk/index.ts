@@ -4,7 +4,7 @@ export { TasksApi, type ListTasksQuery, type BatchResult } from './tasks.js';
 export { JobsApi, type SubmittedJob } from './jobs.js';
 export { AgentsApi, LeasesApi } from './agents.js';
 export { DeadLettersApi, RateLimitsApi } from './operations.js';
-export { WebhooksApi, type CreateWebhook, type WebhookView } from './webhook-endpoints.js';
+export { WebhooksApi, type CreateWebhook, type WebhookDelivery, type WebhookView } from './webhook-endpoints.js';
 export { Worker, type WorkerOptions, type WorkerEvent, type TaskHandlers, type TypedTaskHandler } from './worker.js';
 export type { CircuitPolicy } from './circuit-breaker.js';
 export {

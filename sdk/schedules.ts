@@ -169,6 +169,18 @@ export class TaskfleetSchedules {
     return this.request<ScheduleView>('POST', `/schedules/${encodeURIComponent(id)}/resume`, true);
   }
 
+  /**
+   * Submits its task now; its next run stays as it is. Not retried (each call is a run).
+   *
+   * @example
+   * ```ts
+   * const { id: taskId } = await client.schedules.runNow(id);
+   * ```
+   */
+  async runNow(id: string): Promise<{ id: string; status: string; pool: string; priority: string }> {
+    return this.request('POST', `/schedules/${encodeURIComponent(id)}/run`, false);
+  }
+
   private async request<T>(method: string, path: string, idempotent: boolean, body?: unknown): Promise<T> {
     return (await send<T>(this.http, { method, path, idempotent, ...(body !== undefined ? { body } : {}) })).body;
   }

@@ -50,6 +50,33 @@ export interface WebhookView {
 }
 
 /**
+ * A delivery of one event to a webhook that failed at least once (one delivered at
+ * its first attempt keeps no record).
+ *
+ * @example
+ * ```ts
+ * const failed = (await client.webhooks.deliveries(id)).filter((d) => d.status === 'dead_lettered');
+ * ```
+ */
+export interface WebhookDelivery {
+  /** Stable across its attempts and redeliveries; what `redeliver` takes. */
+  readonly id: string;
+  readonly status: 'delivered' | 'retrying' | 'dead_lettered' | 'refused' | 'redelivering';
+  readonly eventId: string;
+  readonly eventType: string;
+  /** Attempts of its latest run (a redelivery starts again at 1). */
+  readonly attempts: number;
+  /** ISO time of the latest attempt. */
+  readonly at: string;
+  readonly firstAttemptAt: string;
+  /** The receiver's HTTP status at the latest attempt, when it answered. */
+  readonly responseStatus?: number;
+  readonly error?: string;
+  /** How many times it was sent again by `redeliver`. */
+  readonly redeliveries?: number;
+}
+
+/**
  * `client.webhooks`: the tenant's webhook endpoints. Check deliveries with `verifyWebhook`.
  *
  * @example
@@ -95,5 +122,44 @@ export class WebhooksApi {
    */
   async remove(id: string): Promise<void> {
     await send(this.http, { method: 'DELETE', path: `/webhooks/${seg(id)}`, idempotent: false });
+  }
+
+  /**
+   * Its deliveries that failed at least once, newest first (at most `limit`, default 20, up to 100).
+   *
+   * @example
+   * ```ts
+   * for (const d of await client.webhooks.deliveries('wh_123')) console.log(d.status, d.eventType, d.error);
+   * ```
+   */
+  async deliveries(id: string, options: { readonly limit?: number } = {}): Promise<WebhookDelivery[]> {
+    const query = options.limit !== undefined ? `?limit=${options.limit}` : '';
+    return (await send<{ items: WebhookDelivery[] }>(this.http, { method: 'GET', path: `/webhooks/${seg(id)}/deliveries${query}`, idempotent: true })).body.items;
+  }
+
+  /**
+   * Sends a dead-lettered or refused delivery again, with a fresh retry budget; a
+   * `ConflictError` for one that is not given up (delivered, retrying, or being redelivered).
+   *
+   * @example
+   * ```ts
+   * await client.webhooks.redeliver('wh_123', delivery.id);
+   * ```
+   */
+  async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    return (await send<WebhookDelivery>(this.http, { method: 'POST', path: `/webhooks/${seg(id)}/deliveries/${seg(deliveryId)}/redeliver`, idempotent: false })).body;
+  }
+
+  /**
+   * Replaces its signing secret; the answer carries the new one, shown this once.
+   * Deliveries from now on are signed with it. Not retried.
+   *
+   * @example
+   * ```ts
+   * const { secret } = await client.webhooks.rotateSecret('wh_123');
+   * ```
+   */
+  async rotateSecret(id: string): Promise<WebhookView & { secret: string }> {
+    return (await send<WebhookView & { secret: string }>(this.http, { method: 'POST', path: `/webhooks/${seg(id)}/rotate-secret`, idempotent: false })).body;
   }
 }

@@ -22,6 +22,7 @@ import { DynamoDbTaskRecords } from './adapters/dynamodb/dynamodb-task-records.j
 import { DynamoDbRequestBuckets, DynamoDbTokenStore } from './adapters/dynamodb/dynamodb-token-store.js';
 import type { TokenStore } from './ports/token-store.js';
 import type { AuthorizerDeps, VerdictCache } from './services/authorize.js';
+import { DynamoDbDeliveryRecords } from './adapters/dynamodb/dynamodb-delivery-records.js';
 import { DynamoDbWebhookStore } from './adapters/dynamodb/dynamodb-webhook-store.js';
 import { decodeStreamRecord } from './adapters/dynamodb/stream-records.js';
 import { sendWebhook } from './adapters/http/webhook-sender.js';
@@ -231,6 +232,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
   // Which tenants have work waiting in agent pools: one per instance, so its rewrite skipping holds across batches.
   const readyTenants = once(() => new DynamoDbReadyTenants(db, config.tableName));
   const webhookStore = once(() => new DynamoDbWebhookStore(db, config.tableName));
+  const deliveryRecords = once(() => new DynamoDbDeliveryRecords(db, config.tableName));
   const eventLog = once(() => new DynamoDbEventLog(db, config.tableName));
   const requestBuckets = once(() => new DynamoDbRequestBuckets(db, config.tableName));
 
@@ -271,7 +273,14 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
     })),
     listDeps: once(() => ({ jobs: jobDeps.jobs, agents, now })),
     scheduleDeps: once(() => ({ ...taskDeps, schedules: new DynamoDbScheduleStore(db, config.tableName) })),
-    webhookDeps: once(() => ({ webhooks: webhookStore(), policy: config.events.addressPolicy, newId: randomUUID, now })),
+    webhookDeps: once(() => ({
+      webhooks: webhookStore(),
+      deliveryRecords: deliveryRecords(),
+      deliveryQueue: once(() => new SqsDeliveryQueue(sqs, requiredSetting(config.events.deliveryQueueUrl, EVENTS_ENV.deliveryQueueUrl), config.events.deliveryDlqUrl ?? '')),
+      policy: config.events.addressPolicy,
+      newId: randomUUID,
+      now,
+    })),
     eventLogDeps: once(() => ({ eventLog: eventLog(), now })),
     streamConsumerDeps: once(() => {
       const events = config.events;
@@ -303,6 +312,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
       const events = config.events;
       return {
         webhooks: webhookStore(),
+        deliveryRecords: deliveryRecords(),
         queue: new SqsDeliveryQueue(sqs, requiredSetting(events.deliveryQueueUrl, EVENTS_ENV.deliveryQueueUrl), requiredSetting(events.deliveryDlqUrl, EVENTS_ENV.deliveryDlqUrl)),
         send: (url, body, headers) => sendWebhook(url, body, headers, events.addressPolicy),
         retry: events.deliveryRetry,

@@ -16,7 +16,11 @@ export interface ApiFunctionsProps {
   readonly resources: AccessResources;
   /** Set on every function (TABLE_NAME, QUEUE_URL_PREFIX). */
   readonly environment: Readonly<Record<string, string>>;
+  /** Set besides `environment` on a route whose access reaches the events pipeline's queues (a redelivery sends to the delivery queue). @default none */
+  readonly eventsEnvironment?: Readonly<Record<string, string>>;
 }
+
+const usesEventQueues = (access: Access): boolean => access.deliveryQueue !== undefined || access.deliveryDlq !== undefined;
 
 /** The default `RouteSpec.timeoutSeconds`. */
 export const DEFAULT_ROUTE_TIMEOUT_SECONDS = 10;
@@ -42,7 +46,7 @@ export class ApiFunctions extends Construct {
       const fn = new TaskfleetFunction(this, route.functionName, {
         entry: route.entry,
         description: route.routeKey,
-        environment: props.environment,
+        environment: usesEventQueues(route.access) ? { ...props.environment, ...props.eventsEnvironment } : props.environment,
         timeout: Duration.seconds(routeTimeoutSeconds(route)),
       });
       grantAccess(fn, route.access, props.resources);

@@ -21,7 +21,7 @@ export interface AccessResources {
   readonly ownDeadLetters?: readonly IQueue[];
   /** The values bucket (large payloads and results). */
   readonly values: IBucket;
-  /** The events pipeline's own resources: only its two functions are granted on them. @default none */
+  /** The events pipeline's resources: its two functions are granted on them, and a route that redelivers a webhook delivery. @default none */
   readonly events?: EventsResources;
 }
 

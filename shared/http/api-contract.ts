@@ -4,6 +4,7 @@ import { scheduleInputSchema } from '../domain/schedule.js';
 import { taskInputSchema } from '../domain/task-input.js';
 import { typeName } from '../domain/validation.js';
 import { webhookInputSchema } from '../domain/webhook.js';
+import { deliveryListQuery } from '../domain/webhook-delivery.js';
 import { heartbeatBody, leaseRequest, registration } from '../services/agents.js';
 import { deadLetterQuery, redriveBody } from '../services/dead-letters.js';
 import { completeBody, failBody, heartbeatTaskBody, progressBody } from '../services/lease-calls.js';
@@ -44,6 +45,7 @@ const PATH_PARAMETERS: Readonly<Record<string, { description: string; schema: z.
   id: { description: 'The id (a task id may be a derived one such as `<job>~3`).', schema: z.string().min(1).max(256) },
   type: { description: 'A task type.', schema: typeName },
   asset: { description: 'A file of the dashboard.', schema: z.string().min(1) },
+  deliveryId: { description: 'A webhook delivery, as GET /webhooks/{id}/deliveries lists it.', schema: z.string().min(1).max(256) },
 };
 export const pathParameterSchemas = PATH_PARAMETERS;
 
@@ -118,9 +120,18 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
   'DELETE /schedules/{id}': { summary: 'Delete a schedule (runs already submitted carry on).', tag: 'schedules', ok: { 204: null }, errors: [400, 404] },
   'POST /schedules/{id}/pause': { summary: 'Pause a schedule.', tag: 'schedules', ok: { 200: R.ScheduleSchema }, errors: [400, 404, 409] },
   'POST /schedules/{id}/resume': { summary: 'Resume a schedule.', tag: 'schedules', ok: { 200: R.ScheduleSchema }, errors: [400, 404, 409] },
+  'POST /schedules/{id}/run': { summary: "Submit the schedule's task now; its next run stays as it is.", tag: 'schedules', ok: { 202: R.SubmittedTaskSchema }, errors: [400, 404, 409, 422] },
   'POST /webhooks': { summary: 'Create a webhook; its secret is shown this once.', tag: 'webhooks', body: webhookInputSchema, ok: { 201: R.CreatedWebhookSchema }, errors: [...bodyErrors, 409] },
   'GET /webhooks': { summary: "List the tenant's webhooks.", tag: 'webhooks', ok: { 200: R.WebhookListSchema }, errors: [] },
   'DELETE /webhooks/{id}': { summary: 'Delete a webhook.', tag: 'webhooks', ok: { 204: null }, errors: [400, 404] },
+  'GET /webhooks/{id}/deliveries': { summary: "A webhook's deliveries that failed at least once, newest first.", tag: 'webhooks', query: deliveryListQuery, ok: { 200: R.WebhookDeliveryListSchema }, errors: [400, 404] },
+  'POST /webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+    summary: 'Send a dead-lettered or refused delivery again, with a fresh retry budget (409 otherwise).',
+    tag: 'webhooks',
+    ok: { 202: R.WebhookDeliverySchema },
+    errors: [400, 404, 409],
+  },
+  'POST /webhooks/{id}/rotate-secret': { summary: 'Replace the signing secret; the new one is shown this once.', tag: 'webhooks', ok: { 200: R.CreatedWebhookSchema }, errors: [400, 404] },
   'PUT /rate-limits/{type}': { summary: 'Limit how many tasks of a type start per interval.', tag: 'rate limits', body: rateLimitBody, ok: { 200: R.RateLimitSchema }, errors: [...bodyErrors] },
   'GET /rate-limits': { summary: "List the tenant's rate limits.", tag: 'rate limits', ok: { 200: R.RateLimitListSchema }, errors: [] },
   'DELETE /rate-limits/{type}': { summary: 'Remove a rate limit.', tag: 'rate limits', ok: { 204: null }, errors: [400, 404] },

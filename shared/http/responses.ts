@@ -5,6 +5,7 @@ import { PRIORITIES } from '../domain/priority.js';
 import { CATCH_UP_POLICIES, OVERLAP_POLICIES, SCHEDULE_STATUSES } from '../domain/schedule.js';
 import { TASK_STATUSES } from '../domain/task-status.js';
 import { DELIVERY_STATUS } from '../domain/webhook.js';
+import { DELIVERY_RECORD_STATUS } from '../domain/webhook-delivery.js';
 
 /**
  * What the API answers, one schema per resource, in one place. The OpenAPI
@@ -290,6 +291,24 @@ const webhookView = {
 export const WebhookSchema = named('Webhook', 'A webhook: where events are POSTed and the last delivery; the secret is never shown again.', z.object(webhookView));
 export const CreatedWebhookSchema = named('CreatedWebhook', 'POST /webhooks: the webhook with its signing secret, shown this once.', z.object({ ...webhookView, secret: z.string() }));
 export const WebhookListSchema = named('WebhookList', "The tenant's webhooks.", z.object({ items: z.array(WebhookSchema) }));
+
+export const WebhookDeliverySchema = named(
+  'WebhookDelivery',
+  'A delivery of one event to a webhook that failed at least once: its latest attempt, and whether an operator sent it again.',
+  z.object({
+    id: z.string(),
+    status: z.enum(Object.values(DELIVERY_RECORD_STATUS) as [string, ...string[]]),
+    eventId: z.string(),
+    eventType: z.string(),
+    attempts: z.int(),
+    at: timestamp,
+    firstAttemptAt: timestamp,
+    responseStatus: z.int().optional(),
+    error: z.string().optional(),
+    redeliveries: count.optional(),
+  }),
+);
+export const WebhookDeliveryListSchema = named('WebhookDeliveryList', "A webhook's failed deliveries, newest first.", z.object({ items: z.array(WebhookDeliverySchema) }));
 
 export const RateLimitSchema = named(
   'RateLimit',

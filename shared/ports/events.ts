@@ -8,6 +8,8 @@ export interface DeliveryMessage {
   /** 1 on the first try. */
   readonly attempt: number;
   readonly firstAttemptAt: string;
+  /** Set on an operator's redelivery: the id of the delivery it repeats (its record is updated, not a new one made). */
+  readonly deliveryId?: string;
 }
 
 /** Where events go for anyone to subscribe (SNS on AWS, fauxqs locally). */

@@ -8,6 +8,8 @@ export interface WebhookStore {
   get(tenant: string, id: string): Promise<Webhook | undefined>;
   /** false when there was none. */
   delete(tenant: string, id: string): Promise<boolean>;
+  /** Replaces the signing secret; the webhook as it is now, or undefined when there is none. */
+  rotateSecret(tenant: string, id: string, secret: string): Promise<Webhook | undefined>;
   /** Records the last delivery's outcome; a dead letter also counts one more. No-op on a deleted webhook. */
   recordDelivery(tenant: string, id: string, status: DeliveryStatus): Promise<void>;
 }

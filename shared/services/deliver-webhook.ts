@@ -1,11 +1,15 @@
 import { SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import { nextDeliveryDelay, type DeliveryRetryPolicy, type DeliveryStatus, type Webhook } from '../domain/webhook.js';
+import { DELIVERY_RECORD_TTL_SECONDS, deliveryIdOf, keepsDeliveryRecord } from '../domain/webhook-delivery.js';
+import type { DeliveryRecords } from '../ports/delivery-records.js';
 import type { DeliveryMessage, DeliveryQueue, SendDelivery } from '../ports/events.js';
 import type { WebhookStore } from '../ports/webhook-store.js';
 
 export interface DeliveryDeps {
   readonly webhooks: WebhookStore;
   readonly queue: DeliveryQueue;
+  /** Failed deliveries, for GET /webhooks/{id}/deliveries and a redelivery. */
+  readonly deliveryRecords: DeliveryRecords;
   readonly send: SendDelivery;
   readonly retry: DeliveryRetryPolicy;
   readonly now: () => Date;
@@ -45,19 +49,27 @@ export async function deliverWebhook(deps: DeliveryDeps, message: DeliveryMessag
     ...(!outcome.ok ? { error: outcome.error.slice(0, 500) } : {}),
   });
   if (outcome.ok) {
-    await record(deps, webhook, status('delivered'));
+    await record(deps, webhook, message, status('delivered'));
     return 'delivered';
   }
   const delay = outcome.permanent === true ? undefined : nextDeliveryDelay(message.attempt, message.firstAttemptAt, now, deps.retry, deps.random());
   if (delay === undefined) {
     await deps.queue.deadLetter(message, outcome.error);
-    await record(deps, webhook, status(outcome.permanent === true ? 'refused' : 'dead_lettered'));
+    await record(deps, webhook, message, status(outcome.permanent === true ? 'refused' : 'dead_lettered'));
     return 'dead_lettered';
   }
   const rejected = await deps.queue.send([{ ...message, attempt: message.attempt + 1 }], delay);
   if (rejected.length > 0) throw new Error(`could not queue attempt ${message.attempt + 1} of ${message.event.id} to ${webhook.id}`);
-  await record(deps, webhook, status('retrying'));
+  await record(deps, webhook, message, status('retrying'));
   return 'retrying';
+}
+
+/** The delivery's own record, when it has one to keep (see keepsDeliveryRecord). */
+async function recordAttempt(deps: DeliveryDeps, webhook: Webhook, message: DeliveryMessage, status: DeliveryStatus): Promise<void> {
+  if (!keepsDeliveryRecord(status.status === 'delivered', message.attempt, message.deliveryId !== undefined)) return;
+  const expiresAt = new Date(Date.parse(status.at) + DELIVERY_RECORD_TTL_SECONDS * 1000);
+  const attempt = { ...status, id: deliveryIdOf(message), firstAttemptAt: message.firstAttemptAt, event: message.event };
+  await deps.deliveryRecords.record(webhook.tenant, webhook.id, attempt, expiresAt);
 }
 
 /**
@@ -67,7 +79,8 @@ export async function deliverWebhook(deps: DeliveryDeps, message: DeliveryMessag
  */
 const QUIET_MS = 10_000;
 
-async function record(deps: DeliveryDeps, webhook: Webhook, status: DeliveryStatus): Promise<void> {
+async function record(deps: DeliveryDeps, webhook: Webhook, message: DeliveryMessage, status: DeliveryStatus): Promise<void> {
+  await recordAttempt(deps, webhook, message, status);
   const key = `${webhook.tenant}/${webhook.id}`;
   const previous = deps.lastWritten.get(key);
   const at = Date.parse(status.at);

@@ -7,8 +7,10 @@ import {
 import { parseTaskInput } from '../domain/task-input.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { ScheduleChanges, ScheduleStore } from '../ports/schedule-store.js';
+import type { Task } from '../domain/task.js';
 import type { Services } from './deps.js';
 import { lazyFleet, placeTask } from './placement.js';
+import { submitTask } from './submit-tasks.js';
 
 /** What the schedule routes and the tick run on: the task services plus the schedule store. */
 export interface ScheduleDeps extends Services {
@@ -86,6 +88,19 @@ export async function resumeSchedule(deps: Pick<ScheduleDeps, 'schedules' | 'now
       ? { status: SCHEDULE_STATUSES.ended, nextRunAt: undefined }
       : { status: SCHEDULE_STATUSES.active, nextRunAt: next.toISOString() };
   });
+}
+
+/**
+ * POST /schedules/{id}/run: submits the schedule's task now, as a run would, and
+ * leaves the schedule as it is (its next run, runs count and last run stay: the
+ * tick's overlap policy looks only at its own runs). Paused schedules may run now
+ * too; an ended one may not (409). Its idempotency key names the schedule and the instant.
+ */
+export async function runScheduleNow(deps: ScheduleDeps, tenant: string, id: string): Promise<Task> {
+  const schedule = await getSchedule(deps, tenant, id);
+  if (schedule.status === SCHEDULE_STATUSES.ended) throw new ConflictError('schedule_ended', `schedule ${id} has ended`);
+  const { task } = await submitTask(deps, tenant, { ...schedule.task, idempotencyKey: `schedule:${id}:now:${deps.now().toISOString()}` });
+  return task;
 }
 
 /** Read, decide, compare-and-set on nextRunAt; again if a tick moved the schedule meanwhile. */

@@ -162,6 +162,9 @@ export const deletesSchedules: Access = { table: ['dynamodb:DeleteItem', 'dynamo
 /** Pause and resume: read it, update it, move its due item (Delete the old, Put the new). */
 export const changesSchedules: Access = { table: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] };
 
+/** POST /schedules/{id}/run: the schedule read by key, its task submitted like POST /tasks. */
+export const runsSchedules: Access = access(getsItems, createsTasks);
+
 /** The schedule tick: due schedules, their runs submitted like POST /tasks, an overlapping run cancelled. */
 export const ticksSchedules: Access = access(keepsSchedules, createsTasks, transitionsTasks, followsThrough);
 
@@ -169,6 +172,12 @@ export const ticksSchedules: Access = access(keepsSchedules, createsTasks, trans
 export const createsWebhooks: Access = { table: ['dynamodb:PutItem', 'dynamodb:Query'] };
 export const listsWebhooks: Access = access(queriesPartitions);
 export const deletesWebhooks: Access = { table: ['dynamodb:DeleteItem'] };
+/** A webhook's failed deliveries: the webhook read by key, then its own partition of delivery records (one Query). */
+export const listsWebhookDeliveries: Access = access(getsItems, queriesPartitions);
+/** A redelivery: the webhook and the record read, the record marked (UpdateItem), the delivery sent to the delivery queue. */
+export const redeliversWebhooks: Access = { table: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], deliveryQueue: ['sqs:SendMessage'] };
+/** A new signing secret: one conditional UpdateItem. */
+export const rotatesWebhookSecrets: Access = { table: ['dynamodb:UpdateItem'] };
 
 /**
  * A tenant's rate limits: one item per task type under `<tenant>#ratelimits`, listed

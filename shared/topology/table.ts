@@ -12,6 +12,7 @@
  *   <tenant>#agent#<id>     / agent       a registered agent and the leases it holds
  *   <tenant>#counts         / n#<nn>      the tenant's task counts by status (sharded)
  *   <tenant>#minutes        / m#<minute>#<n>  per-minute aggregates for /stats (sharded, 26 h TTL); / ~depth#<n> PENDING per priority
+ *   <tenant>#whdeliveries#<webhook> / d#<delivery>  a webhook delivery that failed at least once (14-day TTL)
  *   TOKEN#<sha256>          / TOKEN       an API token's hash → tenant
  *   CIRCUIT#<pool>          / CIRCUIT#<tenant>#<type>  the circuit breaker of a tenant × task type on a pool
  *

@@ -13,12 +13,12 @@ import { longNamedPools } from './long-named-pools.js';
 const LIMITS = { widgetsPerDashboard: 500, metricsPerWidget: 500, metricsPerDashboard: 2_500, metricsPerMathAlarm: 10 } as const;
 
 /**
- * The most pools a stack deploys: 22 on Lambda or 44 on agents (CloudFormation's 500
+ * The most pools a stack deploys: 24 on Lambda or 48 on agents (CloudFormation's 500
  * resources per template stop it first, and CDK refuses to synthesize past them; see
  * stack-limits.test.ts). The dashboard draws a line per pool × priority, whatever the pool runs on.
  */
-const LAMBDA_POOLS = 22;
-const AGENT_POOLS = 44;
+const LAMBDA_POOLS = 24;
+const AGENT_POOLS = 48;
 
 type Resource = { Type: string; Properties?: Record<string, unknown> };
 interface Widget {

@@ -102,6 +102,25 @@ describe('schedules on DynamoDB Local and fauxqs', () => {
     await local.api('DELETE', `/schedules/${body.id}`);
   });
 
+  it("runs a schedule now, paused or not, without moving its next run; an unknown one is 404", async () => {
+    const type = freshType();
+    const { body } = await local.api('POST', '/schedules', { every: '1h', task: { type, payload: { now: true }, priority: 'high' } });
+    const run = await local.api('POST', `/schedules/${body.id}/run`);
+    expect(run.status).toBe(202);
+    expect(run.body).toMatchObject({ status: 'PENDING', priority: 'high' });
+    const task = await local.api('GET', `/tasks/${run.body.id}`);
+    expect(task.body).toMatchObject({ type, payload: { now: true } });
+    const after = (await local.api('GET', `/schedules/${body.id}`)).body;
+    expect(after).toMatchObject({ nextRunAt: body.nextRunAt, runs: 0, status: 'active' });
+
+    await local.api('POST', `/schedules/${body.id}/pause`);
+    expect((await local.api('POST', `/schedules/${body.id}/run`)).status).toBe(202);
+    expect(await tasksOfType(type)).toHaveLength(2);
+    expect((await local.api('GET', `/schedules/${body.id}`)).body.status).toBe('paused');
+    expect((await local.api('POST', '/schedules/nope/run')).status).toBe(404);
+    await local.api('DELETE', `/schedules/${body.id}`);
+  });
+
   it('lists, reads and deletes a tenant’s schedules; an unknown id is 404', async () => {
     const { body } = await local.api('POST', '/schedules', {
       cron: '0 9 * * 1-5',
@@ -127,6 +146,7 @@ describe('schedules on DynamoDB Local and fauxqs', () => {
     expect((await globex('GET', '/schedules')).body.items).toEqual([]);
     expect((await globex('GET', `/schedules/${body.id}`)).status).toBe(404);
     expect((await globex('POST', `/schedules/${body.id}/pause`)).status).toBe(404);
+    expect((await globex('POST', `/schedules/${body.id}/run`)).status).toBe(404);
     expect((await globex('DELETE', `/schedules/${body.id}`)).status).toBe(404);
     expect((await local.api('GET', `/schedules/${body.id}`)).body.status).toBe('active');
     await local.api('DELETE', `/schedules/${body.id}`);

@@ -29,8 +29,8 @@ interface Received {
   readonly attempt: string | undefined;
 }
 
-/** A receiver on 127.0.0.1 that records every request and answers `status`. */
-async function receiver(status: number): Promise<{ url: string; received: Received[]; server: Server }> {
+/** A receiver on 127.0.0.1 that records every request and answers `status` (or what it gives at that moment). */
+async function receiver(status: number | (() => number)): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -41,7 +41,7 @@ async function receiver(status: number): Promise<{ url: string; received: Receiv
         signature: req.headers['taskfleet-signature'] as string | undefined,
         attempt: req.headers['taskfleet-delivery-attempt'] as string | undefined,
       });
-      res.writeHead(status).end();
+      res.writeHead(typeof status === 'number' ? status : status()).end();
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -119,6 +119,76 @@ describe('webhooks', () => {
     const letter = (Messages ?? []).map((m) => JSON.parse(m.Body ?? '{}')).find((m) => m.event?.task?.id === task.body.id);
     expect(letter).toMatchObject({ webhookId: created.body.id, attempt: 3, reason: 'receiver answered 500' });
   }, 150_000);
+
+  it("lists a webhook's failed delivery and redelivers it once the receiver is back", async () => {
+    let answer = 503;
+    const flaky = await receiver(() => answer);
+    try {
+      const created = await local.api('POST', '/webhooks', { url: flaky.url, events: ['task.completed'] });
+      const hook: string = created.body.id;
+      const task = await local.api('POST', '/tasks', { type: 'echo', payload: { redeliver: 1 } });
+      const deliveries = (query = '') => local.api('GET', `/webhooks/${hook}/deliveries${query}`);
+      const failed = await waitFor(deliveries, (r) => r.body.items?.[0]?.status === 'dead_lettered', 100_000, 200);
+      expect(failed.status).toBe(200);
+      const [delivery] = failed.body.items;
+      expect(delivery).toMatchObject({ eventType: 'task.completed', attempts: 3, responseStatus: 503 });
+      expect(delivery.eventId).toContain(task.body.id);
+      expect(flaky.received).toHaveLength(3);
+
+      answer = 200;
+      const path = `/webhooks/${hook}/deliveries/${encodeURIComponent(delivery.id)}/redeliver`;
+      const redelivered = await local.api('POST', path);
+      expect(redelivered.status).toBe(202);
+      expect(redelivered.body).toMatchObject({ id: delivery.id, status: 'redelivering', redeliveries: 1 });
+      // A second click while it is on its way sends nothing.
+      expect((await local.api('POST', path)).status).toBe(409);
+
+      const done = await waitFor(deliveries, (r) => r.body.items?.[0]?.status === 'delivered', 100_000, 200);
+      expect(done.body.items).toHaveLength(1);
+      expect(done.body.items[0]).toMatchObject({ id: delivery.id, attempts: 1, responseStatus: 200, redeliveries: 1, firstAttemptAt: delivery.firstAttemptAt });
+      expect(done.body.items[0].error).toBeUndefined();
+      expect(flaky.received.map((r) => r.attempt)).toEqual(['1', '2', '3', '1']);
+      expect(JSON.parse(flaky.received[3]!.body).id).toBe(delivery.eventId);
+      // Delivered now: nothing to redeliver.
+      expect((await local.api('POST', path)).status).toBe(409);
+    } finally {
+      flaky.server.close();
+    }
+  }, 150_000);
+
+  it('rotates a secret: returned once, and the next delivery is signed with it', async () => {
+    const created = await local.api('POST', '/webhooks', { url: ok.url, events: ['task.completed'], secret: 'the-old-secret-of-16' });
+    const rotated = await local.api('POST', `/webhooks/${created.body.id}/rotate-secret`);
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toMatchObject({ id: created.body.id, url: ok.url });
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect((await local.api('GET', '/webhooks')).body.items.find((w: { id: string }) => w.id === created.body.id).secret).toBeUndefined();
+
+    const task = await local.api('POST', '/tasks', { type: 'echo', payload: { rotated: true } });
+    const signed = await waitFor(
+      async () => ok.received.find((r) => JSON.parse(r.body).task?.id === task.body.id && JSON.parse(r.body).type === 'task.completed'),
+      (r) => r !== undefined,
+      100_000,
+      200,
+    );
+    expect(verifyWebhook(signed!.body, signed!.signature, rotated.body.secret).task?.id).toBe(task.body.id);
+    expect(() => verifyWebhook(signed!.body, signed!.signature, 'the-old-secret-of-16')).toThrow();
+    await local.api('DELETE', `/webhooks/${created.body.id}`);
+  }, 150_000);
+
+  it('refuses a bad deliveries query, and unknown webhooks and deliveries', async () => {
+    const created = await local.api('POST', '/webhooks', { url: ok.url, events: ['job.failed'] });
+    const hook: string = created.body.id;
+    const bad = await local.api('GET', `/webhooks/${hook}/deliveries?limit=0&extra=1`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['extra', 'limit']);
+    expect((await local.api('GET', `/webhooks/${hook}/deliveries`)).body).toEqual({ items: [] });
+    expect((await local.api('GET', '/webhooks/wh_nope/deliveries')).status).toBe(404);
+    expect((await local.api('POST', '/webhooks/wh_nope/rotate-secret')).status).toBe(404);
+    expect((await local.api('POST', `/webhooks/${hook}/deliveries/0000000000000_nope/redeliver`)).status).toBe(404);
+    expect((await local.api('POST', `/webhooks/${hook}/deliveries/${encodeURIComponent('bad id!')}/redeliver`)).status).toBe(400);
+    await local.api('DELETE', `/webhooks/${hook}`);
+  });
 
   it('follows a tenant’s events through GET /events', async () => {
     const task = await local.api('POST', '/tasks', { type: 'echo', payload: { follow: true } });

@@ -14,7 +14,7 @@ import type { JobView } from '../../shared/services/jobs.js';
 import type { AgentDetail } from '../../shared/services/list-agents.js';
 import type { JobSummary } from '../../shared/services/list-jobs.js';
 import type { RateLimitView } from '../../shared/services/rate-limits.js';
-import type { createWebhook } from '../../shared/services/webhooks.js';
+import type { createWebhook, listDeliveries, redeliver, rotateWebhookSecret } from '../../shared/services/webhooks.js';
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
 
@@ -44,6 +44,9 @@ describe('the handlers answer what the response schemas say', () => {
     expectTypeOf<ReturnType<typeof toScheduleView>>().toExtend<ResponseBody<typeof R.ScheduleSchema>>();
     expectTypeOf<WebhookView>().toExtend<ResponseBody<typeof R.WebhookSchema>>();
     expectTypeOf<Answer<typeof createWebhook>>().toExtend<ResponseBody<typeof R.CreatedWebhookSchema>>();
+    expectTypeOf<Answer<typeof rotateWebhookSecret>>().toExtend<ResponseBody<typeof R.CreatedWebhookSchema>>();
+    expectTypeOf<Answer<typeof listDeliveries>>().toExtend<ResponseBody<typeof R.WebhookDeliveryListSchema>>();
+    expectTypeOf<Answer<typeof redeliver>>().toExtend<ResponseBody<typeof R.WebhookDeliverySchema>>();
     expectTypeOf<RateLimitView>().toExtend<ResponseBody<typeof R.RateLimitSchema>>();
     expectTypeOf<{ items: TaskfleetEvent[]; next: string }>().toExtend<ResponseBody<typeof R.EventPageSchema>>();
     // As an object type, not the interface: the schema is open (more figures may come), and only object types fit an index signature.

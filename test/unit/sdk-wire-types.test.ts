@@ -8,6 +8,7 @@ import type { Stats } from '../../shared/services/get-stats.js';
 import type { TaskStatus } from '../../shared/domain/task-status.js';
 import type { Priority } from '../../shared/domain/priority.js';
 import type { JobStatus } from '../../shared/domain/job.js';
+import type { DeliveryView } from '../../shared/domain/webhook-delivery.js';
 
 // The SDK declares the wire types itself so it installs without the server.
 // These checks run in `tsc --noEmit`: they fail when the server's answers stop
@@ -19,6 +20,7 @@ describe('the SDK wire types', () => {
     expectTypeOf<LeasedTask>().toExtend<sdk.LeasedTask>();
     expectTypeOf<JobView>().toExtend<sdk.JobView>();
     expectTypeOf<Stats>().toExtend<sdk.Stats>();
+    expectTypeOf<DeliveryView>().toExtend<sdk.WebhookDelivery>();
   });
 
   it('name the same statuses and priorities', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkWebhookUrl, isForbiddenAddress, isForbiddenTarget } from '../../shared/domain/webhook-address.js';
 import { sendWebhook } from '../../shared/adapters/http/webhook-sender.js';
 import { DEFAULT_DELIVERY_RETRY, nextDeliveryDelay } from '../../shared/domain/webhook.js';
+import { deliveryIdOf, keepsDeliveryRecord } from '../../shared/domain/webhook-delivery.js';
 import { SIGNATURE_HEADER, signWebhook, verifyWebhook, WebhookSignatureError } from '../../sdk/webhooks.js';
 import { SIGNATURE_HEADER as SERVER_SIGNATURE_HEADER, signWebhook as signDelivery } from '../../shared/domain/webhook-signature.js';
 
@@ -110,5 +111,22 @@ describe('delivery backoff', () => {
     expect(nextDeliveryDelay(50, first, new Date('2026-01-01T23:50:00.000Z'), DEFAULT_DELIVERY_RETRY, 0.999)).toBeUndefined();
     expect(nextDeliveryDelay(50, first, new Date('2026-01-01T23:00:00.000Z'), DEFAULT_DELIVERY_RETRY, 0.999)).toBe(900);
     expect(nextDeliveryDelay(3, first, new Date(first), { ...DEFAULT_DELIVERY_RETRY, maxAttempts: 3 }, 0.5)).toBeUndefined();
+  });
+});
+
+describe("a webhook delivery's record", () => {
+  const message = { firstAttemptAt: '2026-01-02T03:04:05.678Z', event: { id: 't1:3:task.completed' } };
+
+  it('is named by its first attempt, so ids sort by time, and a redelivery keeps the name', () => {
+    expect(deliveryIdOf(message)).toBe(`${Date.parse(message.firstAttemptAt)}_t1:3:task.completed`);
+    expect(deliveryIdOf({ ...message, firstAttemptAt: '1970-01-01T00:00:01.000Z' })).toBe('0000000001000_t1:3:task.completed');
+    expect(deliveryIdOf({ ...message, firstAttemptAt: '2026-05-05T00:00:00Z', deliveryId: 'kept' })).toBe('kept');
+  });
+
+  it('is written by every failed attempt, and by a success only when it ends one that failed', () => {
+    expect(keepsDeliveryRecord(true, 1, false)).toBe(false);
+    expect(keepsDeliveryRecord(false, 1, false)).toBe(true);
+    expect(keepsDeliveryRecord(true, 2, false)).toBe(true);
+    expect(keepsDeliveryRecord(true, 1, true)).toBe(true);
   });
 });

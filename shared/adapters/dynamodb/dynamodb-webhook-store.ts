@@ -4,6 +4,7 @@ import type { DeliveryStatus, Webhook } from '../../domain/webhook.js';
 import type { WebhookStore } from '../../ports/webhook-store.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
+import { prefixQuery } from './prefix-query.js';
 
 /**
  * A tenant's webhooks share one partition, `<tenant>#webhooks#all` / `WEBHOOK#<id>`,
@@ -38,14 +39,7 @@ export class DynamoDbWebhookStore implements WebhookStore {
   }
 
   async list(tenant: string): Promise<readonly Webhook[]> {
-    const { Items } = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        ExpressionAttributeNames: { '#pk': TABLE.partitionKey, '#sk': TABLE.sortKey },
-        ExpressionAttributeValues: { ':pk': partition(tenant), ':prefix': 'WEBHOOK#' },
-      }),
-    );
+    const { Items } = await this.db.send(new QueryCommand(prefixQuery(this.tableName, partition(tenant), 'WEBHOOK#')));
     return (Items ?? []).map(fromItem).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
@@ -57,6 +51,27 @@ export class DynamoDbWebhookStore implements WebhookStore {
   async delete(tenant: string, id: string): Promise<boolean> {
     const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: key(tenant, id), ReturnValues: 'ALL_OLD' }));
     return Attributes !== undefined;
+  }
+
+  async rotateSecret(tenant: string, id: string, secret: string): Promise<Webhook | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key(tenant, id),
+          UpdateExpression: 'SET secret = :secret',
+          // A deleted webhook stays deleted.
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
+          ExpressionAttributeValues: { ':secret': secret },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes === undefined ? undefined : fromItem(Attributes);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async recordDelivery(tenant: string, id: string, status: DeliveryStatus): Promise<void> {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { useTestStack } from '../helpers/local-stack.js';
@@ -214,18 +216,67 @@ describe('the dashboard, signed in', () => {
     expect(dialogs.at(-1)).toContain(`Pause schedule ${ids.schedule}`);
     expect((await local.api('GET', `/schedules/${ids.schedule}`)).body.status).toBe('paused');
     await row.getByRole('button', { name: 'Resume' }).waitFor();
+
+    // Run now submits its task at once, paused or not, and leaves the schedule as it was.
+    await row.getByRole('button', { name: 'Run now' }).click();
+    const submitted = page.getByRole('status').getByText(/^Submitted task /);
+    await submitted.waitFor();
+    expect(dialogs.at(-1)).toContain(`Run schedule ${ids.schedule}'s task (echo) now?`);
+    const taskId = (await submitted.innerText()).replace(/^Submitted task (\S+)\..*$/s, '$1');
+    expect((await task(taskId)).body.payload).toEqual({ nightly: true });
+    expect((await local.api('GET', `/schedules/${ids.schedule}`)).body).toMatchObject({ status: 'paused', runs: 0 });
   });
 
-  it("shows a webhook's failed deliveries", async () => {
-    // Nothing listens on port 9 (discard): every delivery fails to connect.
-    const hook = (await local.api('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['task.completed'] })).body.id;
-    await local.api('POST', '/tasks', { type: 'echo', payload: { hooked: true } });
-    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
-    const row = page.locator(`tr[data-webhook="${hook}"]`);
-    await waitFor(() => row.innerText(), (text) => /dead_lettered/.test(text), 60_000, 500);
-    expect(await row.innerText()).toContain('task.completed');
-    expect((await local.api('GET', '/webhooks')).body.items.find((w: { id: string }) => w.id === hook)).toMatchObject({ deadLettered: 1, lastDelivery: { status: 'dead_lettered', attempts: 2 } });
-    await screenshot(page, '11-webhooks', 'dashboard-webhooks');
+  it("shows a webhook's failed deliveries and redelivers one once its receiver is back", async () => {
+    // A receiver that refuses (503) until told otherwise.
+    let answer = 503;
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers['taskfleet-delivery-attempt']));
+      req.resume().on('end', () => res.writeHead(answer).end());
+    });
+    await new Promise<void>((done) => receiver.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = receiver.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/hook`;
+      const hook = (await local.api('POST', '/webhooks', { url, events: ['task.completed'] })).body.id;
+      await local.api('POST', '/tasks', { type: 'echo', payload: { hooked: true } });
+      await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+      const row = page.locator(`tr[data-webhook="${hook}"]`);
+      await waitFor(() => row.innerText(), (text) => /dead_lettered/.test(text), 90_000, 500);
+      expect(await row.innerText()).toContain('task.completed');
+      expect(await row.innerText()).toContain('HTTP 503');
+      expect((await local.api('GET', '/webhooks')).body.items.find((w: { id: string }) => w.id === hook)).toMatchObject({ deadLettered: 1, lastDelivery: { status: 'dead_lettered', attempts: 2 } });
+      await screenshot(page, '11-webhooks', 'dashboard-webhooks');
+
+      // Its page lists the failed delivery: the attempts and the receiver's answer.
+      await row.getByRole('link', { name: hook }).click();
+      await page.getByRole('heading', { name: `Webhook ${hook}` }).waitFor();
+      const failed = page.getByRole('region', { name: 'Failed deliveries, newest first' }).locator('tr[data-delivery]');
+      await failed.first().waitFor();
+      expect(await failed.count()).toBe(1);
+      expect(await failed.first().innerText()).toMatch(/task\.completed[\s\S]*dead_lettered[\s\S]*2[\s\S]*HTTP 503/);
+      await screenshot(page, '11b-webhook-deliveries', 'dashboard-webhook-deliveries');
+
+      answer = 200;
+      await failed.first().getByRole('button', { name: 'Redeliver' }).click();
+      await page.getByRole('status').getByText(/^Redelivering task\.completed/).waitFor();
+      expect(dialogs.at(-1)).toMatch(/^Redeliver task\.completed \(event .+\) to /);
+      expect(dialogs.at(-1)).toContain(`to ${url}?`);
+      await failed.first().locator('.badge-delivered').waitFor();
+      const [delivery] = (await local.api('GET', `/webhooks/${hook}/deliveries`)).body.items;
+      expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, responseStatus: 200, redeliveries: 1 });
+      expect(received).toEqual(['1', '2', '1']);
+
+      // Rotate secret: confirmed, and the new secret is shown once.
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      const secret = await page.getByLabel('New secret (shown once)').inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      expect(dialogs.at(-1)).toContain(`Rotate the signing secret of webhook ${hook}`);
+      await screenshot(page, '11c-webhook-rotated', 'dashboard-webhook-rotated');
+    } finally {
+      receiver.close();
+    }
   });
 
   it('lists the rate limits with their use, and removes one after a confirmation naming it', async () => {

@@ -15,6 +15,7 @@ import { Tasks } from './pages/tasks.js';
 import { Schedules } from './pages/schedules.js';
 import { Events } from './pages/events.js';
 import { Webhooks } from './pages/webhooks.js';
+import { WebhookDetail } from './pages/webhook-detail.js';
 import { RateLimits } from './pages/rate-limits.js';
 import { api, ApiError } from './api.js';
 
@@ -90,6 +91,7 @@ function Page() {
     : page === 'dlq' ? html`<${DeadLetters} />`
     : page === 'agents' ? html`<${Agents} />`
     : page === 'schedules' ? html`<${Schedules} />`
+    : page === 'webhooks' && id !== undefined ? html`<${WebhookDetail} id=${id} key=${id} />`
     : page === 'webhooks' ? html`<${Webhooks} />`
     : page === 'limits' ? html`<${RateLimits} />`
     : page === 'events' ? html`<${Events} initialId=${params.get('task') ?? params.get('job') ?? ''} key=${params.toString()} />`

@@ -4,7 +4,7 @@ import { Problem, Status, Table } from '../components.js';
 import { age } from '../format.js';
 import { useLoad } from '../hooks.js';
 
-interface WebhookView {
+export interface WebhookView {
   id: string;
   url: string;
   events: string[];
@@ -30,7 +30,7 @@ export function Webhooks() {
         ${items.map((w) => {
           const d = w.lastDelivery;
           return html`<tr data-webhook=${w.id}>
-            <td><code>${w.id}</code></td><td><code>${w.url}</code></td><td>${w.events.join(', ')}</td>
+            <td><a href=${`#/webhooks/${encodeURIComponent(w.id)}`}><code>${w.id}</code></a></td><td><code>${w.url}</code></td><td>${w.events.join(', ')}</td>
             <td>${d ? html`<${Status} value=${d.status} /> ${d.eventType}, attempt ${d.attempts}, ${age(d.at, now)}` : 'none yet'}</td>
             <td>${d ? (d.responseStatus !== undefined ? `HTTP ${d.responseStatus}` : d.error ?? '—') : '—'}</td>
             <td>${w.deadLettered ? html`<span class="warn">${w.deadLettered}</span>` : 0}</td>

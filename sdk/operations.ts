@@ -1,6 +1,6 @@
 import { send, type HttpOptions } from './http.js';
 import { queryString, seg } from './poll.js';
-import type { DeadLetterView, Priority, RateLimitView } from './types.js';
+import type { ConcurrencyKeyView, DeadLetterView, Priority, RateLimitView } from './types.js';
 
 /**
  * `client.dlq`: the tenant's dead letters (tasks that failed for good), and their replay.
@@ -75,6 +75,18 @@ export class RateLimitsApi {
    */
   async list(): Promise<RateLimitView[]> {
     return (await send<{ items: RateLimitView[] }>(this.http, { method: 'GET', path: '/rate-limits', idempotent: true })).body.items;
+  }
+
+  /**
+   * Every concurrency key of the tenant, with the slots held now and its latest limit.
+   *
+   * @example
+   * ```ts
+   * for (const k of await client.limits.concurrencyKeys()) console.log(k.key, k.used, '/', k.limit);
+   * ```
+   */
+  async concurrencyKeys(): Promise<ConcurrencyKeyView[]> {
+    return (await send<{ concurrencyKeys: ConcurrencyKeyView[] }>(this.http, { method: 'GET', path: '/rate-limits', idempotent: true })).body.concurrencyKeys;
   }
 
   /**

@@ -473,6 +473,17 @@ export interface Stats {
 export interface RateLimitView extends Wire<'RateLimit'> {}
 
 /**
+ * A concurrency key the tenant has used: the slots its tasks hold now, and the
+ * `concurrencyLimit` its latest task asked for.
+ *
+ * @example
+ * ```ts
+ * const full = (await client.limits.concurrencyKeys()).filter((k) => k.limit !== undefined && k.used >= k.limit);
+ * ```
+ */
+export interface ConcurrencyKeyView extends Wire<'ConcurrencyKey'> {}
+
+/**
  * What an agent registers with: its capabilities and capacity.
  *
  * @example

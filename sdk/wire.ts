@@ -1133,8 +1133,22 @@ export interface components {
              */
             nextAt?: string;
         };
+        ConcurrencyKey: {
+            key: string;
+            used: number;
+            limit?: number;
+            holders: {
+                taskId: string;
+                /**
+                 * Format: date-time
+                 * ISO 8601, UTC
+                 */
+                since: string;
+            }[];
+        };
         RateLimitList: {
             items: components["schemas"]["RateLimit"][];
+            concurrencyKeys: components["schemas"]["ConcurrencyKey"][];
         };
         Event: {
             id: string;
@@ -2816,7 +2830,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** The tenant's rate limits. */
+            /** The tenant's rate limits, and its concurrency keys with their use. */
             200: {
                 headers: {
                     [name: string]: unknown;

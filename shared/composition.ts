@@ -176,7 +176,8 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
   const readyView = new ReadyView();
   const signal = new InProcessReadySignal((tenant, pool) => readyView.invalidate(tenant, pool));
   const rates = new DynamoDbRateLimits(db, config.tableName);
-  const gate = new StartGate({ slots: new DynamoDbConcurrencySlots(db, config.tableName), rates, records, random: Math.random });
+  const slots = new DynamoDbConcurrencySlots(db, config.tableName);
+  const gate = new StartGate({ slots, rates, records, random: Math.random });
   const queue = new SqsTaskQueue(sqs, config.queueUrls, warn);
   const values = s3 !== undefined && config.valuesBucket !== undefined ? new S3ValueStore(s3, config.valuesBucket) : undefined;
   const lifecycle = new TaskLifecycle({
@@ -225,7 +226,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
   };
   const agentDeps: AgentDeps = { ...deliveryDeps, agents, queries, signal, readyView, newId: randomUUID, newToken: generateToken };
   const counters = new DynamoDbTaskCounters(db, config.tableName);
-  const rateLimitDeps: RateLimitDeps = { rates, gate, now };
+  const rateLimitDeps: RateLimitDeps = { rates, slots, gate, now };
   // This instance's worker id: the function name and a random suffix.
   const workerId = `${config.functionName}/${randomUUID().slice(0, 8)}`;
   const agentPools = TOPOLOGY.pools.filter((pool) => pool.runsOn === 'agents').map((pool) => pool.name);

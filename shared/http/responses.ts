@@ -315,7 +315,21 @@ export const RateLimitSchema = named(
   'A rate limit on starts of one task type, and what it uses now.',
   z.object({ type: z.string(), limit: z.int(), per: z.string(), used: z.number(), nextAt: timestamp.optional() }),
 );
-export const RateLimitListSchema = named('RateLimitList', "The tenant's rate limits.", z.object({ items: z.array(RateLimitSchema) }));
+export const ConcurrencyKeySchema = named(
+  'ConcurrencyKey',
+  'A concurrency key the tenant has used: its slots held now and the limit its latest task asked for.',
+  z.object({
+    key: z.string(),
+    used: count,
+    limit: z.int().min(1).optional(),
+    holders: z.array(z.object({ taskId: z.string(), since: timestamp })),
+  }),
+);
+export const RateLimitListSchema = named(
+  'RateLimitList',
+  "The tenant's rate limits, and its concurrency keys with their use.",
+  z.object({ items: z.array(RateLimitSchema), concurrencyKeys: z.array(ConcurrencyKeySchema) }),
+);
 
 export const EventSchema = named(
   'Event',

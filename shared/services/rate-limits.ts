@@ -3,11 +3,13 @@ import { formatInterval, nextTokenAt, parseInterval, tokensUsed } from '../domai
 import { toFieldErrors } from '../domain/task-input.js';
 import { typeName } from '../domain/validation.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import type { ConcurrencySlots } from '../ports/concurrency-slots.js';
 import type { RateLimitStore, StoredRateLimit } from '../ports/rate-limits.js';
 import type { StartGate } from './start-gate.js';
 
 export interface RateLimitDeps {
   readonly rates: RateLimitStore;
+  readonly slots: ConcurrencySlots;
   readonly gate: StartGate;
   readonly now: () => Date;
 }
@@ -34,7 +36,7 @@ export const rateLimitBody = z.strictObject({
 });
 
 /** PUT /rate-limits/{type} {limit, per}: at most `limit` tasks of `type` start per `per`; the rest wait (never fail). */
-export async function putRateLimit(deps: RateLimitDeps, tenant: string, type: string, raw: unknown): Promise<RateLimitView> {
+export async function putRateLimit(deps: Omit<RateLimitDeps, 'slots'>, tenant: string, type: string, raw: unknown): Promise<RateLimitView> {
   const parsedType = typeName.safeParse(type);
   const parsed = rateLimitBody.safeParse(raw ?? {});
   const fields = [...(parsedType.success ? [] : toFieldErrors(parsedType.error, 'type')), ...(parsed.success ? [] : toFieldErrors(parsed.error))];
@@ -56,8 +58,32 @@ export async function listRateLimits(deps: Pick<RateLimitDeps, 'rates' | 'now'>,
   return (await deps.rates.list(tenant)).map((l) => toView(l, now)).sort((a, b) => a.type.localeCompare(b.type));
 }
 
+/** What `GET /rate-limits` shows of one concurrency key. */
+export interface ConcurrencyKeyView {
+  readonly key: string;
+  /** Slots held now (a holder left over from a crash counts until the next acquirer clears it). */
+  readonly used: number;
+  /** The limit its latest task asked for (each task carries its own `concurrencyLimit`). */
+  readonly limit?: number;
+  /** The tasks holding it, oldest first. */
+  readonly holders: readonly { readonly taskId: string; readonly since: string }[];
+}
+
+/** How many concurrency keys `GET /rate-limits` lists. */
+export const CONCURRENCY_KEYS_LISTED = 200;
+
+/** GET /rate-limits' `concurrencyKeys`: each key the tenant has used, its slots used now and its limit. */
+export async function listConcurrencyKeys(deps: Pick<RateLimitDeps, 'slots'>, tenant: string): Promise<ConcurrencyKeyView[]> {
+  return (await deps.slots.list(tenant, CONCURRENCY_KEYS_LISTED)).map((k) => ({
+    key: k.key,
+    used: k.holders.length,
+    ...(k.limit !== undefined ? { limit: k.limit } : {}),
+    holders: [...k.holders].sort((a, b) => a.at - b.at).map((h) => ({ taskId: h.taskId, since: new Date(h.at).toISOString() })),
+  }));
+}
+
 /** DELETE /rate-limits/{type}: tasks of the type start freely again (within the cache time of each process). */
-export async function deleteRateLimit(deps: RateLimitDeps, tenant: string, type: string): Promise<void> {
+export async function deleteRateLimit(deps: Omit<RateLimitDeps, 'slots'>, tenant: string, type: string): Promise<void> {
   if (!(await deps.rates.remove(tenant, type))) throw new NotFoundError('rate limit', type);
   deps.gate.forget(tenant);
 }

@@ -187,8 +187,8 @@ export const rotatesWebhookSecrets: Access = { table: ['dynamodb:UpdateItem'] };
  * (`transitionsTasks` + `readsItems` + `readsManyTasks`) already holds those.
  */
 export const keepsRateLimits: Access = { table: ['dynamodb:Query', 'dynamodb:UpdateItem'] };
-/** GET /rate-limits: one Query. */
-export const listsRateLimits: Access = access(queriesPartitions);
+/** GET /rate-limits: the limits (one Query), and the concurrency keys (the list index, then a BatchGet of their items). */
+export const listsRateLimits: Access = access(queriesPartitions, queriesIndexes, readsManyTasks);
 /** DELETE /rate-limits/{type}: one DeleteItem. */
 export const removesRateLimits: Access = { table: ['dynamodb:DeleteItem'] };
 

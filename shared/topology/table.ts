@@ -20,7 +20,8 @@
  * progress, heartbeats and completions write no index entry:
  *   list    every task of a tenant by creation, in `listShards` shards
  *           (`<tenant>#tasks#<n>` / `<createdAt>#<id>`), written once; also a
- *           tenant's agents (`<tenant>#agents`) and jobs (`<tenant>#jobs`).
+ *           tenant's agents (`<tenant>#agents`), jobs (`<tenant>#jobs`) and concurrency
+ *           keys (`<tenant>#conckeys#all`).
  *   status  only tasks that ended FAILED, CANCELLED or EXPIRED (`<tenant>#<status>#<n>`),
  *           so the unhappy few can be listed without reading the happy many.
  *   ready   PENDING tasks of agent pools (`<tenant>#<pool>#ready#<n>` / a sort key

@@ -279,13 +279,18 @@ describe('the dashboard, signed in', () => {
     }
   });
 
-  it('lists the rate limits with their use, and removes one after a confirmation naming it', async () => {
+  it('lists the rate limits and concurrency keys with their use, and removes a limit after a confirmation naming it', async () => {
     expect((await local.api('PUT', '/rate-limits/report', { limit: 5, per: '1m' })).status).toBeLessThan(300);
+    // A task holding a slot of its concurrency key while it runs.
+    const holder = (await local.api('POST', '/tasks', { type: 'sleep', payload: { ms: 20_000 }, concurrencyKey: 'customer-42', concurrencyLimit: 2 })).body.id;
     await page.getByRole('link', { name: 'Rate limits', exact: true }).click();
     const row = page.locator('tr[data-limit="report"]');
     await row.waitFor();
     expect(await row.innerText()).toContain('5 per 1m');
+    const key = page.locator('tr[data-concurrency-key="customer-42"]');
+    await waitFor(() => key.innerText(), (text) => text.includes('1 / 2') && text.includes(holder), 90_000, 500);
     await screenshot(page, '12-rate-limits', 'dashboard-rate-limits');
+    await local.api('DELETE', `/tasks/${holder}`);
     await row.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('status').getByText('Removed the limit on report.').waitFor();
     expect(dialogs.at(-1)).toContain('Remove the rate limit on report');

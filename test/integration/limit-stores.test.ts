@@ -27,6 +27,22 @@ describe.each(stores)('the limit stores (%s): one contract', (_name, make) => {
     return { rates, type, rate };
   };
 
+  it("lists a tenant's keys with their holders and latest limit, and no other tenant's", async () => {
+    const { slots } = make();
+    const tenant = `lister${++n}`;
+    await slots.acquire(tenant, 'b-key', 2, { taskId: 't1', attempt: 1, at: 2000 });
+    await slots.acquire(tenant, 'b-key', 3, { taskId: 't2', attempt: 1, at: 3000 });
+    await slots.acquire(tenant, 'a-key', 1, { taskId: 't3', attempt: 1, at: 4000 });
+    await slots.release(tenant, 'a-key', 't3', 1);
+    await slots.acquire(`other${n}`, 'c-key', 1, { taskId: 't4', attempt: 1, at: 5000 });
+    const listed = await slots.list(tenant, 10);
+    expect(listed.map((k) => k.key)).toEqual(['a-key', 'b-key']);
+    expect(listed[0]).toMatchObject({ key: 'a-key', holders: [], limit: 1 });
+    expect(listed[1]?.limit).toBe(3);
+    expect(listed[1]?.holders.map((h) => h.taskId).sort()).toEqual(['t1', 't2']);
+    expect(await slots.list(tenant, 1)).toHaveLength(1);
+  });
+
   it('never lets concurrent acquirers past the limit, and answers the holders that keep one out', async () => {
     const { slots } = make();
     const key = `k${++n}`;

@@ -89,6 +89,23 @@ describe('concurrency keys', () => {
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
   }, 180_000);
 
+  it('GET /rate-limits lists each concurrency key with its slots used now and its limit', async () => {
+    const key = `listed-${Date.now()}`;
+    const agent = (await t.api('POST', '/workers', { name: 'lister', capabilities: ['shell'], capacity: { slots: 4 } })).body;
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await t.api('POST', '/tasks', { type: 'sh', requires: ['shell'], concurrencyKey: key, concurrencyLimit: 2 })).body.id);
+    const leased = (await t.api('POST', `/workers/${agent.id}/lease`, { max: 4 })).body.tasks as { id: string; leaseToken: string }[];
+    expect(leased).toHaveLength(2);
+    const listed = (await t.api('GET', '/rate-limits')).body.concurrencyKeys.find((k: { key: string }) => k.key === key);
+    expect(listed).toMatchObject({ key, used: 2, limit: 2 });
+    expect(listed.holders.map((h: { taskId: string }) => h.taskId).sort()).toEqual(leased.map((l) => l.id).sort());
+    for (const l of leased) await t.api('POST', `/tasks/${l.id}/complete`, { leaseToken: l.leaseToken, result: {} });
+    const after = (await t.api('GET', '/rate-limits')).body.concurrencyKeys.find((k: { key: string }) => k.key === key);
+    expect(after.used).toBe(0);
+    // The third, kept out while the key was full, is not the next test's to lease.
+    for (const id of ids.filter((id) => !leased.some((l) => l.id === id))) expect((await t.api('DELETE', `/tasks/${id}`)).status).toBe(200);
+  });
+
   it('on an agent pool: a lease skips a full key and takes the next key', async () => {
     const agent = (await t.api('POST', '/workers', { name: 'keyed', capabilities: ['shell'], capacity: { slots: 4 } })).body;
     const submit = async (key: string): Promise<string> =>

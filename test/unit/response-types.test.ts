@@ -13,7 +13,7 @@ import type { Stats } from '../../shared/services/get-stats.js';
 import type { JobView } from '../../shared/services/jobs.js';
 import type { AgentDetail } from '../../shared/services/list-agents.js';
 import type { JobSummary } from '../../shared/services/list-jobs.js';
-import type { RateLimitView } from '../../shared/services/rate-limits.js';
+import type { listConcurrencyKeys, RateLimitView } from '../../shared/services/rate-limits.js';
 import type { createWebhook, listDeliveries, redeliver, rotateWebhookSecret } from '../../shared/services/webhooks.js';
 
 type Answer<F extends (...args: never[]) => Promise<unknown>> = Awaited<ReturnType<F>>;
@@ -48,6 +48,7 @@ describe('the handlers answer what the response schemas say', () => {
     expectTypeOf<Answer<typeof listDeliveries>>().toExtend<ResponseBody<typeof R.WebhookDeliveryListSchema>>();
     expectTypeOf<Answer<typeof redeliver>>().toExtend<ResponseBody<typeof R.WebhookDeliverySchema>>();
     expectTypeOf<RateLimitView>().toExtend<ResponseBody<typeof R.RateLimitSchema>>();
+    expectTypeOf<{ items: RateLimitView[]; concurrencyKeys: Answer<typeof listConcurrencyKeys> }>().toExtend<ResponseBody<typeof R.RateLimitListSchema>>();
     expectTypeOf<{ items: TaskfleetEvent[]; next: string }>().toExtend<ResponseBody<typeof R.EventPageSchema>>();
     // As an object type, not the interface: the schema is open (more figures may come), and only object types fit an index signature.
     expectTypeOf<{ [K in keyof Stats]: Stats[K] }>().toExtend<ResponseBody<typeof R.StatsSchema>>();

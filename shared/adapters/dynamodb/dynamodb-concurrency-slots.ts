@@ -1,10 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SlotHolder } from '../../domain/concurrency-slots.js';
-import type { AcquireOutcome, ConcurrencySlots } from '../../ports/concurrency-slots.js';
+import type { AcquireOutcome, ConcurrencyKeyState, ConcurrencySlots } from '../../ports/concurrency-slots.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
 import { batchGetItems } from './batch-get.js';
+import { queryPages } from './query-pages.js';
 
 /**
  * One item per tenant × concurrency key: `<tenant>#conc#<key>` / `conc`, with
@@ -19,7 +20,11 @@ import { batchGetItems } from './batch-get.js';
  *
  * A failed acquire answers the holders from the item it was refused on
  * (ReturnValuesOnConditionCheckFailure), so a caller can check for left-over ones
- * without a read. The item stays once created (a few bytes per key).
+ * without a read. The item stays once created (a few bytes per key). It is made in the
+ * tenant's list of keys (`list` index, `<tenant>#conckeys#all` / the key: written once, at
+ * creation) and keeps the limit its latest acquirer asked for (`lastLimit`), so GET
+ * /rate-limits can show each key's use against its limit. (Keys made before the list
+ * existed are not in it.)
  */
 export class DynamoDbConcurrencySlots implements ConcurrencySlots {
   constructor(
@@ -34,7 +39,7 @@ export class DynamoDbConcurrencySlots implements ConcurrencySlots {
           new UpdateCommand({
             TableName: this.tableName,
             Key: slotKey(tenant, key),
-            UpdateExpression: 'SET #holders.#id = :holder',
+            UpdateExpression: 'SET #holders.#id = :holder, lastLimit = :limit',
             ConditionExpression: 'attribute_exists(#holders) AND (attribute_exists(#holders.#id) OR size(#holders) < :limit)',
             ExpressionAttributeNames: { '#holders': 'holders', '#id': holder.taskId },
             ExpressionAttributeValues: { ':holder': { attempt: holder.attempt, at: holder.at }, ':limit': limit },
@@ -76,12 +81,37 @@ export class DynamoDbConcurrencySlots implements ConcurrencySlots {
     return found;
   }
 
+  async list(tenant: string, max: number): Promise<readonly ConcurrencyKeyState[]> {
+    const { list } = TABLE.indexes;
+    const keys: string[] = [];
+    const pages = queryPages(this.db, {
+      TableName: this.tableName,
+      IndexName: list.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': list.partitionKey },
+      ExpressionAttributeValues: { ':pk': keyList(tenant) },
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) keys.push(String(item[list.sortKey]));
+      if (keys.length >= max) break;
+    }
+    const items = await batchGetItems(this.db, this.tableName, keys.slice(0, max).map((k) => slotKey(tenant, k)));
+    return items
+      .map((item) => ({
+        key: String(item.key),
+        holders: fromHolders(item.holders as Record<string, { attempt: number; at: number }> | undefined),
+        ...(item.lastLimit !== undefined ? { limit: Number(item.lastLimit) } : {}),
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+  }
+
   private async create(tenant: string, key: string): Promise<void> {
     try {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...slotKey(tenant, key), tenant, key, holders: {} },
+          // In the tenant's list of keys (the `list` index): GET /rate-limits shows each key's use.
+          Item: { ...slotKey(tenant, key), tenant, key, holders: {}, [TABLE.indexes.list.partitionKey]: keyList(tenant), [TABLE.indexes.list.sortKey]: key },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE.partitionKey },
         }),
@@ -91,6 +121,9 @@ export class DynamoDbConcurrencySlots implements ConcurrencySlots {
     }
   }
 }
+
+/** The `list` index partition of a tenant's concurrency keys. */
+const keyList = (tenant: string): string => tenantKey(tenant, 'conckeys', 'all');
 
 const slotKey = (tenant: string, key: string): Record<string, string> => ({
   [TABLE.partitionKey]: tenantKey(tenant, 'conc', key),

@@ -2,20 +2,22 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api, get } from '../api.js';
 import { Problem, Table } from '../components.js';
-import { duration } from '../format.js';
+import { age, duration } from '../format.js';
 import { useLoad } from '../hooks.js';
 
 interface RateLimitView { type: string; limit: number; per: string; used: number; nextAt?: string }
+interface ConcurrencyKeyView { key: string; used: number; limit?: number; holders: { taskId: string; since: string }[] }
 
 /**
  * The tenant's rate limits per task type and what each uses now; removing one
- * confirms, naming it. Concurrency keys have no list route: a key's slots are
- * held only by running tasks, shown on their pages.
+ * confirms, naming it. Below, its concurrency keys: the slots held now against the
+ * limit the key's latest task asked for, and the tasks holding them.
  */
 export function RateLimits() {
   const [outcome, setOutcome] = useState<{ message?: string; error?: string }>({});
   const { data, error, reload } = useLoad(() => get('/rate-limits'), 'rate-limits', 3000);
   const items = (data?.items ?? []) as RateLimitView[];
+  const keys = (data?.concurrencyKeys ?? []) as ConcurrencyKeyView[];
   const now = Date.now();
   const remove = async (l: RateLimitView): Promise<void> => {
     if (!confirm(`Remove the rate limit on ${l.type} (${l.limit} per ${l.per})? Tasks of that type then start as fast as workers take them.`)) return;
@@ -41,6 +43,19 @@ export function RateLimits() {
           </tr>`,
         )}
         ${items.length === 0 ? html`<tr><td colspan="5">No rate limits: every task type starts as fast as workers take it.</td></tr>` : null}
+      </tbody>
+    <//>
+    <${Table} caption="Concurrency keys, slots used now">
+      <thead><tr><th scope="col">key</th><th scope="col">used / limit</th><th scope="col">held by</th></tr></thead>
+      <tbody>
+        ${keys.map(
+          (k) => html`<tr data-concurrency-key=${k.key}>
+            <td><code>${k.key}</code></td>
+            <td>${k.limit !== undefined && k.used >= k.limit ? html`<span class="warn">${k.used} / ${k.limit} (full)</span>` : `${k.used} / ${k.limit ?? '—'}`}</td>
+            <td>${k.holders.length === 0 ? '—' : k.holders.map((h, i) => html`${i > 0 ? ', ' : ''}<a href=${`#/tasks/${encodeURIComponent(h.taskId)}`}>${h.taskId}</a> <span class="note">${age(h.since, now)}</span>`)}</td>
+          </tr>`,
+        )}
+        ${keys.length === 0 ? html`<tr><td colspan="3">No concurrency keys used yet.</td></tr>` : null}
       </tbody>
     <//>
   `;

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import { SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook, type WebhookEvent } from '../../sdk/webhooks.js';
-import { useTestStack } from '../helpers/local-stack.js';
+import { apiClient, useTestStack } from '../helpers/local-stack.js';
+import { hashToken } from '../../shared/domain/token.js';
 import { waitFor } from '../helpers/wait.js';
 
 const local = useTestStack({
@@ -187,6 +189,13 @@ describe('webhooks', () => {
     expect((await local.api('POST', '/webhooks/wh_nope/rotate-secret')).status).toBe(404);
     expect((await local.api('POST', `/webhooks/${hook}/deliveries/0000000000000_nope/redeliver`)).status).toBe(404);
     expect((await local.api('POST', `/webhooks/${hook}/deliveries/${encodeURIComponent('bad id!')}/redeliver`)).status).toBe(400);
+    // Another tenant's token finds nothing of it, and rotates nothing.
+    const token = `globex-${randomUUID()}`;
+    await local.stack.services.taskDeps.tokens.put(hashToken(token), 'globex', 'test');
+    const globex = apiClient(local.stack.apiUrl, token);
+    expect((await globex('GET', `/webhooks/${hook}/deliveries`)).status).toBe(404);
+    expect((await globex('POST', `/webhooks/${hook}/rotate-secret`)).status).toBe(404);
+    expect((await globex('POST', `/webhooks/${hook}/deliveries/0000000000000_x/redeliver`)).status).toBe(404);
     await local.api('DELETE', `/webhooks/${hook}`);
   });
 

@@ -2,6 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two test files at a time, also on a 2-core machine (vitest's default there is one):
+    // an integration file spends most of its time waiting on the emulators, long polls and
+    // timers, so a second file fills that time. Each file has its own stack, and each
+    // worker its own DynamoDB Local (test/integration/global-setup.ts).
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -35,6 +40,8 @@ export default defineConfig({
         test: {
           name: 'package',
           include: ['test/package/**/*.test.ts'],
+          // After the others: `npm pack` rebuilds the SDK's dist, which the README and SDK tests import.
+          sequence: { groupOrder: 1 },
           // One test runs the installed command against a local stack in the emulators.
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 120_000,

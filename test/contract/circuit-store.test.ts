@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { testEndpoints } from '../helpers/endpoints.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { CachedCircuitStore } from '../../shared/adapters/cached-circuit-store.js';
 import { DynamoDbCircuitStore } from '../../shared/adapters/dynamodb/dynamodb-circuit-store.js';
@@ -17,7 +17,7 @@ circuitStoreContract('memory', async () => new MemoryCircuitStore());
 circuitStoreContract('memory, cached', async () => new CachedCircuitStore(new MemoryCircuitStore(), 1_000));
 
 circuitStoreContract('DynamoDB', async () => {
-  const { dynamodb } = inject('endpoints');
+  const { dynamodb } = testEndpoints();
   const tableName = `contract-${randomUUID().slice(0, 8)}`;
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb });
   await provisionTable(client, tableName);

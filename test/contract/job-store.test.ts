@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { testEndpoints } from '../helpers/endpoints.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbJobStore } from '../../shared/adapters/dynamodb/dynamodb-job-store.js';
 import { MemoryJobStore } from '../../shared/adapters/memory/memory-job-store.js';
@@ -13,7 +13,7 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 jobStoreContract('memory', async () => new MemoryJobStore());
 
 jobStoreContract('DynamoDB', async () => {
-  const { dynamodb } = inject('endpoints');
+  const { dynamodb } = testEndpoints();
   const tableName = `contract-${randomUUID().slice(0, 8)}`;
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb });
   await provisionTable(client, tableName);

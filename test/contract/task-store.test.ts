@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { inject } from 'vitest';
+import { testEndpoints } from '../helpers/endpoints.js';
 import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbTaskQueries } from '../../shared/adapters/dynamodb/dynamodb-task-queries.js';
 import { DynamoDbTaskRecords } from '../../shared/adapters/dynamodb/dynamodb-task-records.js';
@@ -17,7 +17,7 @@ taskStoreContract('memory', async () => {
 });
 
 taskStoreContract('DynamoDB', async () => {
-  const { dynamodb } = inject('endpoints');
+  const { dynamodb } = testEndpoints();
   const tableName = `contract-${randomUUID().slice(0, 8)}`;
   const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb });
   await provisionTable(client, tableName);

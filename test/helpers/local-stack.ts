@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, inject } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
+import { testEndpoints } from './endpoints.js';
 import { startLocalStack, type LocalStack } from '../../local/runtime.js';
 
 /**
@@ -11,7 +12,7 @@ export async function startTestStack(options: { workers?: boolean; sweepSeconds?
     port: 0,
     sqsPort: 0,
     dynamoDbPort: 0,
-    endpoints: inject('endpoints'),
+    endpoints: testEndpoints(),
     region: 'us-east-1',
     prefix: `t${randomUUID().slice(0, 8)}-`,
     token: options.token ?? `test-${randomUUID()}`,

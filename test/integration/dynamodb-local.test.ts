@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, TransactionCanceledException, TransactWriteItemsCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testEndpoints } from '../helpers/endpoints.js';
 
 /**
  * The DynamoDB features the project relies on, checked on the emulator the
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
  * images, TTL accepted, conditional writes returning ALL_OLD, transactions
  * cancelling with reasons, GSI queries with paging.
  */
-const { dynamodb: endpoint } = inject('endpoints');
+const { dynamodb: endpoint } = testEndpoints();
 const db = new DynamoDBClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 const TableName = `check-${randomUUID().slice(0, 8)}`;
 

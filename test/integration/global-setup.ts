@@ -9,29 +9,34 @@ import { freePort } from '../../local/free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    endpoints: { sqs: string; dynamodb: string };
+    /** fauxqs (SQS, S3, SNS) for the whole run, and one DynamoDB Local per worker (VITEST_POOL_ID 1…n picks its own). */
+    endpoints: { sqs: string; dynamodb: readonly string[] };
   }
 }
 
 /**
- * One fauxqs and one DynamoDB Local for the whole run, on free ports; each test
- * file provisions its own prefixed table and queues in them. With
- * AWS_ENDPOINT_URL set, LocalStack (or AWS) is used instead.
+ * One fauxqs for the whole run and a DynamoDB Local per worker, on free ports;
+ * each test file provisions its own prefixed table and queues in them. Two stacks'
+ * stream pollers reading one DynamoDB Local at the same time were answered
+ * TrimmedDataAccessException, so files that run side by side do not share one;
+ * a worker runs its files one after another. With AWS_ENDPOINT_URL set,
+ * LocalStack (or AWS) is used instead.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const checkResponses = startResponseCheck();
   const external = process.env.AWS_ENDPOINT_URL;
   if (external) {
-    project.provide('endpoints', { sqs: external, dynamodb: external });
+    project.provide('endpoints', { sqs: external, dynamodb: [external] });
     return checkResponses;
   }
-  const [sqs, dynamodb] = await Promise.all([
+  const workers = Math.max(1, project.globalConfig.maxWorkers);
+  const [sqs, ...dynamodbs] = await Promise.all([
     startSqsEmulator(0, 'us-east-1'),
-    freePort().then((port) => startDynamoDbEmulator({ port })),
+    ...Array.from({ length: workers }, () => freePort().then((port) => startDynamoDbEmulator({ port }))),
   ]);
-  project.provide('endpoints', { sqs: sqs.endpoint, dynamodb: dynamodb.endpoint });
+  project.provide('endpoints', { sqs: sqs.endpoint, dynamodb: dynamodbs.map((d) => d.endpoint) });
   return async () => {
-    await Promise.all([sqs.stop(), dynamodb.stop()]);
+    await Promise.all([sqs.stop(), ...dynamodbs.map((d) => d.stop())]);
     await checkResponses();
   };
 }

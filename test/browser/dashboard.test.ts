@@ -218,6 +218,7 @@ describe('the dashboard, signed in', () => {
     await row.getByRole('button', { name: 'Resume' }).waitFor();
 
     // Run now submits its task at once, paused or not, and leaves the schedule as it was.
+    const ranAt = new Date(Date.now() - 5_000).toISOString();
     await row.getByRole('button', { name: 'Run now' }).click();
     const submitted = page.getByRole('status').getByText(/^Submitted task /);
     await submitted.waitFor();
@@ -225,6 +226,9 @@ describe('the dashboard, signed in', () => {
     const taskId = (await submitted.innerText()).replace(/^Submitted task (\S+)\..*$/s, '$1');
     expect((await task(taskId)).body.payload).toEqual({ nightly: true });
     expect((await local.api('GET', `/schedules/${ids.schedule}`)).body).toMatchObject({ status: 'paused', runs: 0 });
+    // Its task ends, and its events are out, before the next test: the webhook there hears task.completed.
+    await waitFor(() => task(taskId), (r) => r.body.status === 'COMPLETED', 90_000);
+    await waitFor(() => local.api('GET', `/events?limit=500&after=${encodeURIComponent(ranAt)}`), (r) => r.body.items.some((e: { type: string; task?: { id: string } }) => e.type === 'task.completed' && e.task?.id === taskId), 90_000, 500);
   });
 
   it("shows a webhook's failed deliveries and redelivers one once its receiver is back", async () => {

@@ -24,6 +24,7 @@ import { EVENTS_ENV } from '../shared/events-config.js';
 import { eventsSettings, provisionEventsPipeline, startEventsPipeline } from './events-pipeline.js';
 import { importHandler } from './handler-modules.js';
 import type { StreamInvocation } from './stream-poller.js';
+import { InvocationTimer, type Invocation } from './invocations.js';
 import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
 import { resendAfterRestart } from './resend-after-restart.js';
 import { SqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letters.js';
@@ -91,6 +92,8 @@ export interface LocalStack {
   readonly services: AppServices;
   /** The AWS calls of the stack's clients (its services and its event-source mappings), for the benchmarks. */
   readonly calls: CallCounter;
+  /** Tells observers of every route, authorizer and pool-worker invocation (the cost bench prices Lambda from them); returns the unsubscribe. */
+  observeInvocations(observer: (invocation: Invocation) => void): () => void;
   /** The events pipeline's resources, when it runs. */
   readonly events?: {
     readonly topicArn: string;
@@ -121,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
   const env = options.env ?? process.env;
   const calls = new CallCounter();
+  const invocations = new InvocationTimer();
   let services: AppServices | undefined;
   // The handlers ask for the services per invocation; nothing invokes them before they are built.
   const servicesOf = (): AppServices => {
@@ -180,7 +184,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Closed last (stops run in reverse): after the API, the pollers and the timers that use them.
     stops.push(async () => services?.destroy());
-    const api = await startApiServer(options.port, servicesOf, options.requestLog === true ? { log } : {});
+    const api = await startApiServer(options.port, servicesOf, { invocations, ...(options.requestLog === true ? { log } : {}) });
     stops.push(() => api.close());
 
     services = createServices(
@@ -247,6 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArns: queues.queueArns,
         services: servicesOf,
         calls,
+        invocations,
       });
       stops.push(() => mappings.stop());
     }
@@ -264,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
       services,
       calls,
+      observeInvocations: (observer) => invocations.observe(observer),
       ...(events !== undefined ? { events } : {}),
       stop: stopAll,
     };

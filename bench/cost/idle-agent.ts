@@ -26,7 +26,10 @@ export interface IdleAgentFigures {
   readonly calls: string;
 }
 
-export async function measureIdleAgent(stack: MeteredStack & { readonly apiUrl: string }, token: string, stream: TableStream, windowSeconds: number, settleSeconds = 5): Promise<IdleAgentFigures> {
+/** The SDK Worker's `idleAfterSeconds` default, and a margin: the window starts once the agent has settled into idle polls. */
+const SETTLE_SECONDS = 60 + 5;
+
+export async function measureIdleAgent(stack: MeteredStack & { readonly apiUrl: string }, token: string, stream: TableStream, windowSeconds: number, settleSeconds = SETTLE_SECONDS): Promise<IdleAgentFigures> {
   let registered!: () => void;
   const ready = new Promise<void>((resolve) => (registered = resolve));
   const worker = new Worker({

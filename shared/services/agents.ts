@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
 import { mapChildJobId } from '../domain/job.js';
 import { isAvailable } from '../domain/dispatch.js';
-import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
+import { freeCapacity, type FreeCapacity, type HeldLease } from '../domain/leasing.js';
 import { poolsFor } from '../domain/routing.js';
 import { isPastDeadline } from '../domain/state-machine.js';
 import { createDefaultPolicy, type AgentProfile, type Candidate, type SchedulingPolicy } from '../domain/scheduling/index.js';
@@ -147,6 +147,8 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   }
   // The task a notify woke this call for, until this call has read the ready set since.
   let woken: Woken | undefined;
+  // The leases this call took: written to the agent's record with the unlock, in one write.
+  const taken: HeldLease[] = [];
   try {
     const pools = poolsFor(deps.pools, agent.capabilities);
     const leased: LeasedTask[] = [];
@@ -161,7 +163,7 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
       if (want <= 0) break;
       for (const pool of pools) {
         if (leased.length >= max) break;
-        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now)));
+        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now, taken)));
       }
       await passOnUnclaimed(deps, tenant, agentId, woken, leased);
       woken = undefined;
@@ -177,7 +179,7 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   } finally {
     // Woken, then out of the loop before reading (no room left, an error): another waiter may take it.
     if (woken !== undefined) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
-    await deps.agents.unlock(tenant, agentId);
+    await deps.agents.unlock(tenant, agentId, taken);
   }
 }
 
@@ -202,7 +204,7 @@ async function passOnUnclaimed(deps: AgentDeps, tenant: string, agentId: string,
 }
 
 /** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
-async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date): Promise<LeasedTask[]> {
+async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date, taken: HeldLease[]): Promise<LeasedTask[]> {
   const [ready, fleet] = await Promise.all([readReady(deps, agent.tenant, pool), onlineFleet(deps, agent.tenant, now)]);
   const candidates: Candidate[] = [];
   for (const task of ready) {
@@ -226,8 +228,11 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
   const chosen = policyOf(pool).choose(me, open, { online, ...limits }, now, want);
   const leased: LeasedTask[] = [];
   for (const candidate of chosen) {
-    const taken = await claim(deps, agent, candidate.id);
-    if (taken !== undefined) leased.push(taken);
+    const claimed = await claim(deps, agent, candidate.id);
+    if (claimed !== undefined) {
+      leased.push(claimed.task);
+      taken.push(claimed.lease);
+    }
     deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
   }
   return leased;
@@ -256,8 +261,11 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
   return deps.readyView?.read(tenant, pool.name, read) ?? read();
 }
 
-/** PENDING → ACTIVE for this agent, with a fresh lease token; undefined when someone else got there first. */
-async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<LeasedTask | undefined> {
+/**
+ * PENDING → ACTIVE for this agent, with a fresh lease token, and the lease for
+ * the agent's record (written by the unlock); undefined when someone else got there first.
+ */
+async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<{ task: LeasedTask; lease: HeldLease } | undefined> {
   const token = deps.newToken();
   let task: Task;
   try {
@@ -270,8 +278,8 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
     throw error;
   }
   const leaseExpiresAt = task.leaseExpiresAt as string;
-  await deps.agents.addLease(agent.tenant, agent.id, { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
-  return {
+  const lease: HeldLease = { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt };
+  const leasedTask: LeasedTask = {
     id: task.id,
     type: task.type,
     payload: task.payload,
@@ -284,6 +292,7 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
     leaseToken: token,
     leaseExpiresAt,
   };
+  return { task: leasedTask, lease };
 }
 
 /** The tenant's online agents with their free capacity, through this process's shared view when there is one. */

@@ -27,6 +27,26 @@ describe('leasing from the ready set', () => {
     expect(await services.task(task.id, tenant)).toMatchObject({ status: 'ACTIVE', worker: shell.id, attempts: 1 });
   });
 
+  it('writes the agent record twice per lease call however many tasks it takes: the lock, then the unlock with every lease', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
+    for (let i = 0; i < 3; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const lock = vi.spyOn(deps.agents, 'lock');
+    const unlock = vi.spyOn(deps.agents, 'unlock');
+    const addLease = vi.spyOn(deps.agents, 'addLease');
+    const leased = await leaseTasks(deps, tenant, agent.id, { max: 3 });
+    expect(leased).toHaveLength(3);
+    expect([lock.mock.calls.length, unlock.mock.calls.length, addLease.mock.calls.length]).toEqual([1, 1, 0]);
+    const record = await deps.agents.get(tenant, agent.id);
+    expect(Object.keys(record?.leases ?? {}).sort()).toEqual(leased.map((t) => t.id).sort());
+    expect(record).not.toHaveProperty('leasing');
+    // Its slots are spent: the next call takes nothing.
+    await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 3 })).toEqual([]);
+  });
+
   it('leaves a task no agent can fit PENDING, untouched, however often agents ask', async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);

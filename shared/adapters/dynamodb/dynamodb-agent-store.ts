@@ -80,8 +80,12 @@ export class DynamoDbAgentStore implements AgentStore {
     }
   }
 
-  async unlock(tenant: string, id: string): Promise<void> {
-    await this.update(tenant, id, 'REMOVE leasing');
+  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = []): Promise<void> {
+    // One UpdateItem: `SET leases.#t0 = :t0, … REMOVE leasing` (task ids are names, never parsed as paths).
+    const names = Object.fromEntries(taken.map((l, i) => [`#t${i}`, l.taskId]));
+    const values = Object.fromEntries(taken.map((l, i) => [`:t${i}`, l]));
+    const set = taken.length === 0 ? '' : `SET ${taken.map((_, i) => `leases.#t${i} = :t${i}`).join(', ')} `;
+    await this.update(tenant, id, `${set}REMOVE leasing`, names, values);
   }
 
   async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {

@@ -33,8 +33,8 @@ export class MemoryAgentStore implements AgentStore {
     return true;
   }
 
-  async unlock(tenant: string, id: string): Promise<void> {
-    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => a);
+  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = []): Promise<void> {
+    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => ({ ...a, leases: { ...a.leases, ...Object.fromEntries(taken.map((l) => [l.taskId, l])) } }));
   }
 
   async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {

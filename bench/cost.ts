@@ -183,6 +183,17 @@ function report(): void {
       );
       console.log('    before (quoted from issue #10, previous layout, not re-measured): ~19 WU/task, ~1.5 RU/task, ~$12.40 per million tasks');
     }
+    const f = results[i]?.figures;
+    const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+    if (results[i]?.tenant === 'cost-agent' && f !== undefined) {
+      console.log(
+        `    targets (issue #27): ≤ 6 WU ${mark(f.writeUnits / f.tasks <= 6)} (${fixed(f.writeUnits / f.tasks)}), ≤ 3 RU ${mark(f.readUnits / f.tasks <= 3)} (${fixed(f.readUnits / f.tasks)}), ` +
+          `≤ $4.50/M ${mark(dollarsPerMillion(f) <= 4.5)} ($${fixed(dollarsPerMillion(f))})`,
+      );
+    }
+    if (results[i]?.tenant === 'cost-job' && f !== undefined) {
+      console.log(`    targets (issue #27): ≤ 5 WU ${mark(f.writeUnits / f.tasks <= 5)} (${fixed(f.writeUnits / f.tasks)}), ≤ $3.50/M ${mark(dollarsPerMillion(f) <= 3.5)} ($${fixed(dollarsPerMillion(f))})`);
+    }
   }
   console.log('\n  WU = DynamoDB write request units (table + each index, from the stream: ceil(item KB), ×2 inside transactions);');
   console.log('  task = the task record\'s own writes; events = the table-stream consumer\'s (/stats counters, the event log), once per batch, not per task;');

@@ -105,7 +105,7 @@ export interface AllInFigures {
   readonly apiRequestsPerTask: number;
   readonly invocationsPerTask: number;
   readonly gbSecondsPerTask: number;
-  /** Mean billed ms of the slowest-billing function, to show where GB-s go. */
+  /** Each function's invocations per task and mean ms, largest GB-s first: where the Lambda bill goes. */
   readonly byFunction: readonly { readonly name: string; readonly perTask: number; readonly meanMs: number }[];
   readonly logBytesPerTask: number;
   readonly s3PerTask: number;

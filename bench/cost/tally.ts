@@ -11,7 +11,7 @@ export interface Figures {
   readonly tableUnits: number;
   readonly indexUnits: Readonly<Record<string, number>>;
   readonly writeUnits: number;
-  /** Of writeUnits, those of the table-stream consumer: `/stats` counters and the event log (issue #14), not the task's own. */
+  /** Of writeUnits, those of the table-stream consumer: `/stats` counters and minutes, and the event log (issue #14), not the task's own. */
   readonly streamConsumerUnits: number;
   readonly readUnits: number;
   readonly sqsRequests: number;
@@ -90,8 +90,8 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
   };
 }
 
-/** `<tenant>#counts`, `<tenant>#events#…` and `STREAMBATCH#…` (a batch's once-only mark): the items only the table-stream consumer writes. */
-const writtenByStreamConsumer = (partitionKey: string): boolean => /^([^#]+#(counts|events)(#|$)|STREAMBATCH#)/.test(partitionKey);
+/** `<tenant>#counts`, `<tenant>#minutes`, `<tenant>#events#…` and `STREAMBATCH#…` (a batch's once-only mark): the items only the table-stream consumer writes. */
+const writtenByStreamConsumer = (partitionKey: string): boolean => /^([^#]+#(counts|minutes|events)(#|$)|STREAMBATCH#)/.test(partitionKey);
 
 /** us-east-1 on-demand list prices, as of the date printed with them. */
 export const PRICES = {

@@ -1748,6 +1748,7 @@ export interface operations {
                     max?: number;
                     /** @default 0 */
                     waitSeconds?: number;
+                    finished?: string[];
                 };
             };
         };

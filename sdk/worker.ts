@@ -126,6 +126,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private busyAt = Date.now();
   /** When a lease call last answered: the server counts it as a heartbeat (see the heartbeat timer). */
   private leaseAnsweredAt = 0;
+  /** Tasks that stopped running since the last answered lease call: the next one reports them, freeing their slots. */
+  private readonly finished = new Set<string>();
 
   constructor(private readonly options: WorkerOptions<T>) {
     this.client = new TaskfleetClient<T>(options);
@@ -233,8 +235,15 @@ export class Worker<T extends TaskMap = AnyTasks> {
     const idle = this.inFlight.size === 0 && Date.now() - this.busyAt >= (this.options.idleAfterSeconds ?? 60) * 1000;
     try {
       // The half-open probe takes a single task.
-      tasks = await this.client.agents.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: idle ? 0 : (this.options.leaseWaitSeconds ?? 10) });
+      // A task running again (leased anew) is not reported: its new lease is the one held.
+      const finished = [...this.finished].filter((id) => !this.inFlight.has(id)).slice(0, 1000);
+      tasks = await this.client.agents.lease(workerId, {
+        max: this.circuit.status === 'HALF_OPEN' ? 1 : free,
+        waitSeconds: idle ? 0 : (this.options.leaseWaitSeconds ?? 10),
+        finished,
+      });
       this.leaseAnsweredAt = Date.now();
+      for (const id of finished) this.finished.delete(id);
     } catch (error) {
       // The answer may be lost with tasks in it: the next heartbeat goes out and hands back what the server holds for us.
       this.leaseAnsweredAt = 0;
@@ -256,6 +265,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
     const controller = new AbortController();
     const done = this.execute(task, controller).finally(() => {
       this.inFlight.delete(task.id);
+      this.finished.add(task.id);
       this.busyAt = Date.now();
       this.wake?.();
     });

@@ -47,6 +47,40 @@ describe('leasing from the ready set', () => {
     expect(await leaseTasks(deps, tenant, agent.id, { max: 3 })).toEqual([]);
   });
 
+  it("frees a reporting agent's slots by its next lease call's `finished`, in the unlock, and writes nothing to its record when a task ends", async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 2 } });
+    for (let i = 0; i < 4; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const first = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] });
+    expect(first).toHaveLength(2);
+    const removeLease = vi.spyOn(deps.agents, 'removeLease');
+    for (const t of first) await completeTask(deps, tenant, t.id, { leaseToken: t.leaseToken, result: 'ok' });
+    expect(removeLease).not.toHaveBeenCalled();
+    // Not reported yet: the slots still count as held (never more than the agent has).
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] })).toEqual([]);
+    // Reported: freed and filled in the same call, the record holding only the new leases.
+    const unlock = vi.spyOn(deps.agents, 'unlock');
+    const second = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: first.map((t) => t.id) });
+    expect(second).toHaveLength(2);
+    expect(unlock).toHaveBeenCalledTimes(1);
+    expect(Object.keys((await deps.agents.get(tenant, agent.id))?.leases ?? {}).sort()).toEqual(second.map((t) => t.id).sort());
+    expect(removeLease).not.toHaveBeenCalled();
+  });
+
+  it('still frees the slot when a task ends for an agent that does not report (no `finished` in its lease calls)', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
+    for (let i = 0; i < 2; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const [leased] = await leaseTasks(deps, tenant, agent.id, {});
+    await completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 'ok' });
+    expect(await deps.agents.get(tenant, agent.id)).toMatchObject({ leases: {} });
+    expect(await leaseTasks(deps, tenant, agent.id, {})).toHaveLength(1);
+  });
+
   it('leaves a task no agent can fit PENDING, untouched, however often agents ask', async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);

@@ -33,8 +33,11 @@ export class MemoryAgentStore implements AgentStore {
     return true;
   }
 
-  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = []): Promise<void> {
-    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => ({ ...a, leases: { ...a.leases, ...Object.fromEntries(taken.map((l) => [l.taskId, l])) } }));
+  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = [], ended: readonly string[] = []): Promise<void> {
+    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => {
+      const kept = Object.fromEntries(Object.entries(a.leases).filter(([taskId]) => !ended.includes(taskId)));
+      return { ...a, leases: { ...kept, ...Object.fromEntries(taken.map((l) => [l.taskId, l])) } };
+    });
   }
 
   async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {

@@ -15,6 +15,8 @@ export interface AgentStore {
    * another call holds it (and it is not older than `staleMs`).
    */
   lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean>;
+  /** Whether a lease call holds the agent's lock now (a strongly consistent read: a read unit, not a write). */
+  isLeasing(tenant: string, id: string): Promise<boolean>;
   /**
    * Releases the lock and records the leases the call took, in one write: a
    * lease call that takes k tasks writes the agent twice, not k + 2 times. Until

@@ -118,7 +118,8 @@ describe('leasing from the ready set', () => {
     await expect(completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 1 })).rejects.toMatchObject({ status: 409 });
   });
 
-  it("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once", async () => {
+  // An agent that reports its ended tasks (`finished`) too: a lease call of it is waiting, so the end writes the record.
+  it.each([false, true])("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once (reports ends: %s)", async (reports) => {
     const services = memoryServices();
     let waiting = 0;
     // Waits that only a signal ends: the poll below can only answer if the completion wakes it.
@@ -135,9 +136,9 @@ describe('leasing from the ready set', () => {
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
     await submitTask(services, tenant, { type: 'big', requires: ['gpu'], resources: { gpu: 2 } });
-    const [big] = await leaseTasks(deps, tenant, agent.id, {});
+    const [big] = await leaseTasks(deps, tenant, agent.id, reports ? { finished: [] } : {});
     const small = (await submitTask(services, tenant, { type: 'small', requires: ['gpu'], resources: { gpu: 1 } })).task;
-    const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 });
+    const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20, ...(reports ? { finished: [] } : {}) });
     await vi.waitFor(() => expect(waiting).toBeGreaterThan(0), { timeout: 30_000 });
     await completeTask(deps, tenant, big!.id, { leaseToken: big!.leaseToken, result: null });
     expect((await poll).map((t) => t.id)).toEqual([small.id]);

@@ -63,6 +63,11 @@ export class DynamoDbAgentStore implements AgentStore {
     await this.update(tenant, id, 'SET lastSeenAt = :now', {}, { ':now': now.toISOString() });
   }
 
+  async isLeasing(tenant: string, id: string): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: agentKey(tenant, id), ConsistentRead: true, ProjectionExpression: 'leasing' }));
+    return Item?.leasing !== undefined;
+  }
+
   async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
     try {
       await this.update(

@@ -26,6 +26,10 @@ export class MemoryAgentStore implements AgentStore {
     this.patch(tenant, id, (a) => ({ ...a, lastSeenAt: now.toISOString() }));
   }
 
+  async isLeasing(tenant: string, id: string): Promise<boolean> {
+    return this.agents.get(key(tenant, id))?.leasing !== undefined;
+  }
+
   async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
     const agent = this.must(tenant, id);
     if (agent.leasing !== undefined && agent.leasing >= now.getTime() - staleMs) return false;

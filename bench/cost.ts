@@ -10,7 +10,7 @@ import cliProgress from 'cli-progress';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { TABLE } from '../shared/topology/table.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
-import { STREAM_BATCH_SIZE } from '../shared/topology/events.js';
+import { STREAM_BATCH_SIZE, STREAM_BATCHING_WINDOW_SECONDS } from '../shared/topology/events.js';
 import { startLocalStack } from '../local/runtime.js';
 import { startEventSourceMappings } from '../local/event-source-mappings.js';
 import { CallMeter } from './cost/meter.js';
@@ -54,7 +54,18 @@ const scenarios = SCENARIOS.filter((s) => wanted === undefined || wanted.include
 
 console.log('cost: starting a local stack (fauxqs, DynamoDB Local)…');
 const region = 'us-east-1';
-const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region, prefix: `cost${Date.now()}-`, tenant: 'cost', schedule: false, workers: false });
+// The stream mapping gathers records for its deployed window: the consumer's per-batch writes are counted as AWS bills them.
+const stack = await startLocalStack({
+  port: 0,
+  sqsPort: 0,
+  dynamoDbPort: 0,
+  region,
+  prefix: `cost${Date.now()}-`,
+  tenant: 'cost',
+  schedule: false,
+  workers: false,
+  streamBatchingWindowMs: STREAM_BATCHING_WINDOW_SECONDS * 1000,
+});
 const stream = await TableStream.open(stack.dynamoDbEndpoint, region, stack.tableName);
 const results: { name: string; tenant: string; figures: Figures }[] = [];
 const eventResults: { name: string; figures: EventsFigures }[] = [];

@@ -61,6 +61,8 @@ export interface LocalStackOptions {
   readonly workers: boolean;
   /** Run the events pipeline: stream consumer, events topic, webhook deliveries. @default true */
   readonly events?: boolean;
+  /** The stream mapping's batching window, as deployed (STREAM_BATCHING_WINDOW_SECONDS) for the cost bench. @default 0: each read at once */
+  readonly streamBatchingWindowMs?: number;
   /**
    * Keep DynamoDB Local's data in this folder across restarts (see local-data.ts),
    * and re-send the PENDING and ACTIVE tasks the in-memory queues lost. In memory when absent.
@@ -218,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         services: servicesOf,
         ...(streamPositionsFile !== undefined ? { streamPositionsFile } : {}),
         ...(options.requestLog === true ? { taskLog: log } : {}),
+        ...(options.streamBatchingWindowMs !== undefined ? { streamBatchingWindowMs: options.streamBatchingWindowMs } : {}),
       });
       stops.push(() => pipeline.stop());
       events = {

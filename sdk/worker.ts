@@ -49,7 +49,7 @@ export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptio
    * When a task ends while others still run, how long the worker gathers more ends
    * before it asks for work: one lease call (two writes of the agent's record) for
    * several tasks instead of one each, and their ends reported in it. 0 asks at once.
-   * @default 100
+   * @default 25
    */
   readonly leaseGatherMs?: number;
   /**
@@ -232,7 +232,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private async leaseRound(workerId: string, concurrency: number): Promise<void> {
     if (concurrency - this.inFlight.size <= 0) return this.sleepUntilWoken(60_000);
     // Busy with others still running: gather the ends that come close together into one lease call (each call writes the agent's record twice).
-    const gatherMs = this.options.leaseGatherMs ?? 100;
+    const gatherMs = this.options.leaseGatherMs ?? 25;
     if (this.inFlight.size > 0 && this.finished.size > 0 && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
     const free = concurrency - this.inFlight.size;
     const gate = admit(this.circuit, Date.now(), this.circuitPolicy);

@@ -10,6 +10,7 @@ import cliProgress from 'cli-progress';
 import { generateToken, hashToken } from '../shared/domain/token.js';
 import { TABLE } from '../shared/topology/table.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
+import { STREAM_BATCH_SIZE, STREAM_BATCHING_WINDOW_SECONDS } from '../shared/topology/events.js';
 import { startLocalStack } from '../local/runtime.js';
 import { startEventSourceMappings } from '../local/event-source-mappings.js';
 import { CallMeter } from './cost/meter.js';
@@ -17,18 +18,23 @@ import { SCENARIOS, ONE_KB_PAYLOAD, ONE_KB_RECORD_PAYLOAD } from './cost/scenari
 import { TableStream, type StreamRecord } from './cost/stream.js';
 import { dollarsPerMillion, PRICES, PROVISIONED, provisionedDollarsPerMillion, tally, type Figures } from './cost/tally.js';
 import { EventsMeter, eventsCost, printEventsCost, type EventsFigures } from './events-cost.js';
+import { AllInMeter, allInCost, type AllInFigures } from './cost/all-in.js';
+import { printAllIn } from './cost/all-in-report.js';
+import { measureIdleAgent, type IdleAgentFigures } from './cost/idle-agent.js';
 
 export const COST_USAGE = `cost options:
   --tasks N         tasks per scenario (default 1000)
   --batch-tasks N   tasks of the batch-submit scenario (default: --tasks); the hottest-key
                     target (≤ 2 % of writes) is meant at 10000, where shards even out
-  --scenarios a,b   only these (${SCENARIOS.map((s) => s.tenant.replace('cost-', '')).join(', ')})`;
+  --scenarios a,b   only these (${SCENARIOS.map((s) => s.tenant.replace('cost-', '')).join(', ')})
+  --idle-seconds N  the idle agent's measured window (default 60; 0 skips it)`;
 
 const { values } = parseArgs({
   options: {
     tasks: { type: 'string', default: '1000' },
     'batch-tasks': { type: 'string' },
     scenarios: { type: 'string' },
+    'idle-seconds': { type: 'string', default: '60' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -48,10 +54,24 @@ const scenarios = SCENARIOS.filter((s) => wanted === undefined || wanted.include
 
 console.log('cost: starting a local stack (fauxqs, DynamoDB Local)…');
 const region = 'us-east-1';
-const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region, prefix: `cost${Date.now()}-`, tenant: 'cost', schedule: false, workers: false });
+// The stream mapping gathers records for its deployed window: the consumer's per-batch writes are counted as AWS bills them.
+const stack = await startLocalStack({
+  port: 0,
+  sqsPort: 0,
+  dynamoDbPort: 0,
+  region,
+  prefix: `cost${Date.now()}-`,
+  tenant: 'cost',
+  schedule: false,
+  workers: false,
+  streamBatchingWindowMs: STREAM_BATCHING_WINDOW_SECONDS * 1000,
+});
 const stream = await TableStream.open(stack.dynamoDbEndpoint, region, stack.tableName);
 const results: { name: string; tenant: string; figures: Figures }[] = [];
 const eventResults: { name: string; figures: EventsFigures }[] = [];
+const allInResults: { name: string; tenant: string; figures: AllInFigures }[] = [];
+const idleSeconds = Number(values['idle-seconds']);
+let idle: IdleAgentFigures | undefined;
 
 const completions = (records: readonly StreamRecord[]): number =>
   records.filter((r) => r.dynamodb?.Keys?.[TABLE.sortKey]?.S === 'task' && r.dynamodb.NewImage?.status?.S === 'COMPLETED' && r.dynamodb.OldImage?.status?.S !== 'COMPLETED').length;
@@ -66,6 +86,7 @@ try {
     stack.calls.reset();
     const meter = new CallMeter(stack.calls);
     const eventsMeter = new EventsMeter(stack);
+    const allInMeter = new AllInMeter(stack);
     const expected = scenario.completedTasks(n);
     const bars = new cliProgress.MultiBar(
       { format: ` ${scenario.name.padEnd(20)} {phase} |{bar}| {value}/{total}`, hideCursor: true, clearOnComplete: false, stream: process.stdout, noTTYOutput: !process.stdout.isTTY, notTTYSchedule: 5000 },
@@ -108,8 +129,18 @@ try {
     }
     meter.stop();
     eventsMeter.stop();
-    results.push({ name: scenario.name, tenant: scenario.tenant, figures: tally(n, records, meter) });
-    eventResults.push({ name: scenario.name, figures: eventsCost(n, records, eventsMeter) });
+    allInMeter.stop();
+    const figures = tally(n, records, meter);
+    const events = eventsCost(n, records, eventsMeter);
+    results.push({ name: scenario.name, tenant: scenario.tenant, figures });
+    eventResults.push({ name: scenario.name, figures: events });
+    allInResults.push({ name: scenario.name, tenant: scenario.tenant, figures: allInCost(n, allInMeter, dollarsPerMillion(figures), events.lambdaLoaded + events.sns, events.matchingPerTask / STREAM_BATCH_SIZE) });
+  }
+  if (idleSeconds > 0) {
+    console.log(`cost: one idle agent for ${idleSeconds} s…`);
+    const token = generateToken();
+    await stack.services.taskDeps.tokens.put(hashToken(token), 'cost-idle', 'bench');
+    idle = await measureIdleAgent(stack, token, stream, idleSeconds);
   }
 } finally {
   stream.stop();
@@ -117,6 +148,7 @@ try {
 }
 report();
 printEventsCost(eventResults, TOPOLOGY);
+printAllIn(allInResults, idle, TOPOLOGY);
 
 function report(): void {
   const indexes = Object.keys(TABLE.indexes);
@@ -162,6 +194,17 @@ function report(): void {
       );
       console.log('    before (quoted from issue #10, previous layout, not re-measured): ~19 WU/task, ~1.5 RU/task, ~$12.40 per million tasks');
     }
+    const f = results[i]?.figures;
+    const mark = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+    if (results[i]?.tenant === 'cost-agent' && f !== undefined) {
+      console.log(
+        `    targets (issue #27): ≤ 6 WU ${mark(f.writeUnits / f.tasks <= 6)} (${fixed(f.writeUnits / f.tasks)}), ≤ 3 RU ${mark(f.readUnits / f.tasks <= 3)} (${fixed(f.readUnits / f.tasks)}), ` +
+          `≤ $4.50/M ${mark(dollarsPerMillion(f) <= 4.5)} ($${fixed(dollarsPerMillion(f))})`,
+      );
+    }
+    if (results[i]?.tenant === 'cost-job' && f !== undefined) {
+      console.log(`    targets (issue #27): ≤ 5 WU ${mark(f.writeUnits / f.tasks <= 5)} (${fixed(f.writeUnits / f.tasks)}), ≤ $3.50/M ${mark(dollarsPerMillion(f) <= 3.5)} ($${fixed(dollarsPerMillion(f))})`);
+    }
   }
   console.log('\n  WU = DynamoDB write request units (table + each index, from the stream: ceil(item KB), ×2 inside transactions);');
   console.log('  task = the task record\'s own writes; events = the table-stream consumer\'s (/stats counters, the event log), once per batch, not per task;');
@@ -170,6 +213,8 @@ function report(): void {
   console.log('  Empty polls are idle time, not per-task work (on AWS a fixed cost per queue per minute), so they are left out:');
   for (const { name, figures: f } of results) {
     for (const error of f.errors) console.log(`    ${name}: a call could not be sized: ${error}`);
+    const writes = [...f.byWrite].sort((a, b) => b[1] - a[1]).map(([k, u]) => `${k} ${fixed(u / f.tasks)}`).join(', ');
+    console.log(`    ${name.padEnd(22)} WU by write: ${writes}`);
     console.log(`    ${name.padEnd(22)} empty polls ${f.emptyPolls}, stream records ${f.records}, calls: ${[...f.calls].sort((a, b) => b[1] - a[1]).map(([k, c]) => `${k} ${fixed(c / f.tasks)}`).join(', ')}`);
   }
 }

@@ -13,6 +13,7 @@ const { values } = parseArgs({
     type: { type: 'string' },
     'batch-tasks': { type: 'string' },
     scenarios: { type: 'string' },
+    'idle-seconds': { type: 'string' },
     'cost-only': { type: 'boolean' },
     'throughput-only': { type: 'boolean' },
     priorities: { type: 'boolean' },
@@ -32,6 +33,7 @@ if (values.help) {
   --type echo|sleep  task type of the throughput run (echo)
   --batch-tasks N    tasks of the batch-submit cost scenario (default --tasks; the hottest-key target is meant at 10000)
   --scenarios a,b    cost scenarios: single, batch, payload, agent, job (all)
+  --idle-seconds N   the cost report's idle-agent window (60; 0 skips it)
   --cost-only        skip the throughput run
   --throughput-only  skip the cost table
   --stats            only the /stats read bench: read units per GET /stats at each task count
@@ -59,4 +61,4 @@ if (values.priorities) {
   process.exit(0);
 }
 if (!values['cost-only']) run('bench/throughput.ts', [...flag('tasks', values.tasks), ...flag('type', values.type)]);
-if (!values['throughput-only']) run('bench/cost.ts', [...flag('tasks', values.tasks), ...flag('batch-tasks', values['batch-tasks']), ...flag('scenarios', values.scenarios)]);
+if (!values['throughput-only']) run('bench/cost.ts', [...flag('tasks', values.tasks), ...flag('batch-tasks', values['batch-tasks']), ...flag('scenarios', values.scenarios), ...flag('idle-seconds', values['idle-seconds'])]);

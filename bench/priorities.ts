@@ -144,6 +144,8 @@ const agent = new Worker({
   capabilities: [AGENT_CAPABILITY],
   concurrency: 4,
   handleSignals: false,
+  // Idle dispatch of a long-polling agent is what is timed: the SDK's idle polls (after 60 s) trade latency for cost.
+  idleAfterSeconds: Number.POSITIVE_INFINITY,
   handlers: { '*': async (payload) => payload },
 });
 const agentRunning = agent.run();

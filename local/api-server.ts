@@ -7,6 +7,7 @@ import type { ApiEvent, ApiResult, AuthorizerContext } from '../shared/http/type
 import { AUTHORIZER_ENTRY, ROUTES, type RouteSpec } from '../shared/topology/routes.js';
 import { lambdaContext, toApiEvent, toAuthorizerEvent, type RawRequest } from './apigw-event.js';
 import { importHandler } from './handler-modules.js';
+import { InvocationTimer } from './invocations.js';
 
 /** Set (to a file) by the integration suite: every answer is checked against the OpenAPI document, mismatches appended there. */
 export const CHECK_RESPONSES_ENV = 'TASKFLEET_CHECK_RESPONSES';
@@ -56,14 +57,15 @@ function compile(spec: RouteSpec, handler: RouteHandler): CompiledRoute {
 export async function startApiServer(
   port: number,
   services: () => AppServices,
-  options: { log?: (line: string) => void } = {},
+  options: { log?: (line: string) => void; /** Times every invocation (the stack's own timer). */ invocations?: InvocationTimer } = {},
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const authorizer = await importHandler<AuthorizerHandler>(AUTHORIZER_ENTRY, services);
   const routes = await Promise.all(ROUTES.map(async (spec) => compile(spec, await importHandler<RouteHandler>(spec.entry, services))));
 
   // The authorizer runs for every request of an authorized route, as deployed (it caches its own verdicts).
+  const invocations = options.invocations ?? new InvocationTimer();
   const runAuthorizer: Authorize = async (request, routeKey, identity) => {
-    const verdict = await authorizer(toAuthorizerEvent(request, routeKey, identity), lambdaContext('Authorizer'));
+    const verdict = await invocations.timed('Authorizer', () => authorizer(toAuthorizerEvent(request, routeKey, identity), lambdaContext('Authorizer')));
     return verdict.isAuthorized ? (verdict.context ?? {}) : undefined;
   };
   // Opt-in (the integration suite sets it): every answer checked against the OpenAPI document.
@@ -72,7 +74,7 @@ export async function startApiServer(
   const check = checkFile !== undefined && checkFile !== '' ? (await import('./response-check.js')).responseChecker(checkFile) : undefined;
   const server = createServer((req, res) => {
     if (options.log !== undefined) logRequest(req, res, options.log);
-    handle(req, res, routes, runAuthorizer, check).catch((error: unknown) => {
+    handle(req, res, routes, runAuthorizer, invocations, check).catch((error: unknown) => {
       console.error('local API error', error);
       if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     });
@@ -99,7 +101,14 @@ type Authorize = (request: RawRequest, routeKey: string, identity: string) => Pr
 
 type CheckResponse = (routeKey: string, result: ApiResult) => void;
 
-async function handle(req: IncomingMessage, res: ServerResponse, routes: readonly CompiledRoute[], authorize: Authorize, check?: CheckResponse): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: readonly CompiledRoute[],
+  authorize: Authorize,
+  invocations: InvocationTimer,
+  check?: CheckResponse,
+): Promise<void> {
   const body = await readBody(req);
   if (typeof body === 'number') return send(res, { statusCode: 413, body: JSON.stringify(new PayloadTooLargeError(body, MAX_BODY_BYTES).toJSON()) });
   const url = URL.parse(req.url ?? '/', 'http://127.0.0.1');
@@ -123,7 +132,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: readonl
     if (context === undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: 'Forbidden' }) });
   }
   const event = toApiEvent(request, route.spec.routeKey, pathParameters, context);
-  const result = await route.handler(event, lambdaContext(route.spec.functionName));
+  const result = await invocations.timed(route.spec.functionName, () => route.handler(event, lambdaContext(route.spec.functionName)));
   check?.(route.spec.routeKey, result);
   send(res, result);
 }

@@ -8,6 +8,7 @@ import { WORKER_ENTRY } from '../shared/topology/routes.js';
 import { hasWorkQueue, type Pool, type Topology } from '../shared/topology/topology.js';
 import { lambdaContext } from './apigw-event.js';
 import { importHandler } from './handler-modules.js';
+import { InvocationTimer } from './invocations.js';
 
 type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -22,6 +23,8 @@ export interface MappingOptions {
   readonly services: () => AppServices;
   /** Count the pollers' SQS calls here (the stack's counter). */
   readonly calls?: CallCounter;
+  /** Times every worker invocation (the stack's timer). */
+  readonly invocations?: InvocationTimer;
 }
 
 export interface RunningMappings {
@@ -58,6 +61,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
   const abort = new AbortController();
   setMaxListeners(0, abort.signal); // one listener per poller's pending receive
   const invocations: Record<string, number> = {};
+  const timer = options.invocations ?? new InvocationTimer();
   const pollers: Promise<void>[] = [];
 
   // Only Lambda pools have work queues (agent pools have no worker: agents lease their tasks over the API).
@@ -80,7 +84,7 @@ export async function startEventSourceMappings(options: MappingOptions): Promise
         }
         if (messages.length === 0) continue;
         invocations[spec.key] = (invocations[spec.key] ?? 0) + 1;
-        const failed = await invoke(handler, messages, arn, options.region, pool.workerTimeoutSeconds, `worker-${pool.name}`);
+        const failed = await invoke(handler, messages, arn, options.region, pool.workerTimeoutSeconds, `worker-${pool.name}`, timer);
         const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
         for (let i = 0; i < done.length; i += 10) {
           const chunk = done.slice(i, i + 10);
@@ -141,10 +145,11 @@ async function invoke(
   region: string,
   timeoutSeconds: number,
   functionName: string,
+  invocations: InvocationTimer,
 ): Promise<Set<string>> {
   const event: SQSEvent = { Records: messages.map((m) => toRecord(m, arn, region)) };
   try {
-    const response = await handler(event, lambdaContext(functionName, timeoutSeconds * 1000));
+    const response = await invocations.timed(functionName, () => handler(event, lambdaContext(functionName, timeoutSeconds * 1000)));
     return new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
   } catch (error) {
     console.error(`${functionName} failed; its whole batch stays on the queue`, error);

@@ -21,6 +21,8 @@ export interface EventsPipelineOptions {
   readonly taskLog?: (line: string) => void;
   /** The stack's services, which the consumer and the delivery function run on. */
   readonly services: () => AppServices;
+  /** The stream mapping's batching window (StreamPollerOptions.batchingWindowMs); none by default. */
+  readonly streamBatchingWindowMs?: number;
 }
 
 /** The events pipeline's resources in the emulators. */
@@ -76,6 +78,7 @@ export async function startEventsPipeline(
     region: options.region,
     tableName: options.tableName,
     batchSize: STREAM_BATCH_SIZE,
+    ...(options.streamBatchingWindowMs !== undefined ? { batchingWindowMs: options.streamBatchingWindowMs } : {}),
     policy: {
       bisectOnError: STREAM_MAPPING.bisectBatchOnError,
       retryAttempts: STREAM_MAPPING.retryAttempts,

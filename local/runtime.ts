@@ -24,6 +24,7 @@ import { EVENTS_ENV } from '../shared/events-config.js';
 import { eventsSettings, provisionEventsPipeline, startEventsPipeline } from './events-pipeline.js';
 import { importHandler } from './handler-modules.js';
 import type { StreamInvocation } from './stream-poller.js';
+import { InvocationTimer, type Invocation } from './invocations.js';
 import { claimLocalData, localPaths, releaseLocalData } from './local-data.js';
 import { resendAfterRestart } from './resend-after-restart.js';
 import { SqsDeadLetters } from '../shared/adapters/sqs/sqs-dead-letters.js';
@@ -60,6 +61,8 @@ export interface LocalStackOptions {
   readonly workers: boolean;
   /** Run the events pipeline: stream consumer, events topic, webhook deliveries. @default true */
   readonly events?: boolean;
+  /** The stream mapping's batching window, as deployed (STREAM_BATCHING_WINDOW_SECONDS) for the cost bench. @default 0: each read at once */
+  readonly streamBatchingWindowMs?: number;
   /**
    * Keep DynamoDB Local's data in this folder across restarts (see local-data.ts),
    * and re-send the PENDING and ACTIVE tasks the in-memory queues lost. In memory when absent.
@@ -91,6 +94,8 @@ export interface LocalStack {
   readonly services: AppServices;
   /** The AWS calls of the stack's clients (its services and its event-source mappings), for the benchmarks. */
   readonly calls: CallCounter;
+  /** Tells observers of every route, authorizer and pool-worker invocation (the cost bench prices Lambda from them); returns the unsubscribe. */
+  observeInvocations(observer: (invocation: Invocation) => void): () => void;
   /** The events pipeline's resources, when it runs. */
   readonly events?: {
     readonly topicArn: string;
@@ -121,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (!isTenantName(options.tenant)) throw new Error(`"${options.tenant}" is not a tenant name: ${TENANT_RULE}`);
   const env = options.env ?? process.env;
   const calls = new CallCounter();
+  const invocations = new InvocationTimer();
   let services: AppServices | undefined;
   // The handlers ask for the services per invocation; nothing invokes them before they are built.
   const servicesOf = (): AppServices => {
@@ -180,7 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Closed last (stops run in reverse): after the API, the pollers and the timers that use them.
     stops.push(async () => services?.destroy());
-    const api = await startApiServer(options.port, servicesOf, options.requestLog === true ? { log } : {});
+    const api = await startApiServer(options.port, servicesOf, { invocations, ...(options.requestLog === true ? { log } : {}) });
     stops.push(() => api.close());
 
     services = createServices(
@@ -214,6 +220,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         services: servicesOf,
         ...(streamPositionsFile !== undefined ? { streamPositionsFile } : {}),
         ...(options.requestLog === true ? { taskLog: log } : {}),
+        ...(options.streamBatchingWindowMs !== undefined ? { streamBatchingWindowMs: options.streamBatchingWindowMs } : {}),
       });
       stops.push(() => pipeline.stop());
       events = {
@@ -247,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         queueArns: queues.queueArns,
         services: servicesOf,
         calls,
+        invocations,
       });
       stops.push(() => mappings.stop());
     }
@@ -264,6 +272,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       backend: options.endpoints === undefined ? 'fauxqs (SQS) and DynamoDB Local' : `SQS ${sqsEndpoint}, DynamoDB ${dynamoDbEndpoint}`,
       services,
       calls,
+      observeInvocations: (observer) => invocations.observe(observer),
       ...(events !== undefined ? { events } : {}),
       stop: stopAll,
     };

@@ -44,14 +44,16 @@ export class AgentsApi {
 
   /**
    * Long-polls (up to `waitSeconds`, ≤ 20; default 20) for up to `max` tasks
-   * (default 1) this agent can run now.
+   * (default 1) this agent can run now. `finished`: the tasks the agent stopped
+   * running since its last answered lease call; an agent that sends it (even
+   * empty) frees the slots of the tasks it leases this way, not by their ends.
    *
    * @example
    * ```ts
    * const tasks = await client.agents.lease(agentId, { max: 4, waitSeconds: 10 });
    * ```
    */
-  async lease(agentId: string, request: { readonly max?: number; readonly waitSeconds?: number } = {}): Promise<LeasedTask[]> {
+  async lease(agentId: string, request: { readonly max?: number; readonly waitSeconds?: number; readonly finished?: readonly string[] } = {}): Promise<LeasedTask[]> {
     const extraTimeoutMs = (request.waitSeconds ?? 20) * 1000;
     return (await send<{ tasks: LeasedTask[] }>(this.http, { method: 'POST', path: `/workers/${seg(agentId)}/lease`, body: request, idempotent: false, extraTimeoutMs })).body.tasks;
   }

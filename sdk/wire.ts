@@ -1854,6 +1854,7 @@ export interface operations {
                     max?: number;
                     /** @default 0 */
                     waitSeconds?: number;
+                    finished?: string[];
                 };
             };
         };

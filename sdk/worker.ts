@@ -45,6 +45,26 @@ export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptio
   readonly resources?: Resources;
   /** Long-poll wait of one lease call. @default 10 */
   readonly leaseWaitSeconds?: number;
+  /**
+   * When a task ends while others still run, how long the worker gathers more ends
+   * before it asks for work: one lease call (two writes of the agent's record) for
+   * several tasks instead of one each, and their ends reported in it. 0 asks at once.
+   * @default 25
+   */
+  readonly leaseGatherMs?: number;
+  /**
+   * After this long with nothing leased and nothing running, the worker stops
+   * holding long polls (on AWS the lease function is billed for every second it
+   * waits) and asks without waiting every `idlePollSeconds` instead; the first
+   * task it leases brings the long polls back. @default 60
+   */
+  readonly idleAfterSeconds?: number;
+  /**
+   * While idle, the time between two lease calls: how long a new task may wait
+   * for an idle fleet (about this ÷ the idle agents, who ask at different times).
+   * @default 20
+   */
+  readonly idlePollSeconds?: number;
   /** On stop, how long running tasks may finish before they are handed back. @default 30000 */
   readonly gracePeriodMs?: number;
   /** Stop on SIGTERM and SIGINT. @default true */
@@ -109,6 +129,12 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private readonly circuitPolicy: Required<CircuitPolicy>;
   private stopping: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** When the worker last leased or ran something: idle after `idleAfterSeconds` of neither. */
+  private busyAt = Date.now();
+  /** When a lease call last answered: the server counts it as a heartbeat (see the heartbeat timer). */
+  private leaseAnsweredAt = 0;
+  /** Tasks that stopped running since the last answered lease call: the next one reports them, freeing their slots. */
+  private readonly finished = new Set<string>();
 
   constructor(private readonly options: WorkerOptions<T>) {
     this.client = new TaskfleetClient<T>(options);
@@ -154,9 +180,15 @@ export class Worker<T extends TaskMap = AnyTasks> {
       process.once('SIGTERM', onSigterm);
       process.once('SIGINT', onSigint);
     }
+    this.busyAt = Date.now();
+    const heartbeatMs = registered.heartbeatIntervalSeconds * 1000;
     const heartbeat = setInterval(() => {
+      // A lease call records the agent as seen: with nothing running (so no lease it could be missing) and a
+      // lease call answered within the interval, a heartbeat would say nothing new. An idle agent then costs
+      // one request per idle poll, not two.
+      if (this.inFlight.size === 0 && Date.now() - this.leaseAnsweredAt < heartbeatMs) return;
       this.client.agents.heartbeat(registered.id, [...this.inFlight.keys()]).catch((error: unknown) => this.reportError(error));
-    }, registered.heartbeatIntervalSeconds * 1000);
+    }, heartbeatMs);
     heartbeat.unref();
     try {
       while (this.running) await this.leaseRound(registered.id, concurrency);
@@ -198,8 +230,11 @@ export class Worker<T extends TaskMap = AnyTasks> {
   }
 
   private async leaseRound(workerId: string, concurrency: number): Promise<void> {
+    if (concurrency - this.inFlight.size <= 0) return this.sleepUntilWoken(60_000);
+    // Busy with others still running: gather the ends that come close together into one lease call (each call writes the agent's record twice).
+    const gatherMs = this.options.leaseGatherMs ?? 25;
+    if (this.inFlight.size > 0 && this.finished.size > 0 && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
     const free = concurrency - this.inFlight.size;
-    if (free <= 0) return this.sleepUntilWoken(60_000);
     const gate = admit(this.circuit, Date.now(), this.circuitPolicy);
     if (!gate.allowed) {
       this.emit({ kind: 'circuit-open', retryAfterSeconds: gate.retryAfterSeconds });
@@ -207,10 +242,21 @@ export class Worker<T extends TaskMap = AnyTasks> {
     }
     this.circuit = gate.next;
     let tasks: LeasedTask[];
+    const idle = this.inFlight.size === 0 && Date.now() - this.busyAt >= (this.options.idleAfterSeconds ?? 60) * 1000;
     try {
-      // The half-open probe takes a single task.
-      tasks = await this.client.agents.lease(workerId, { max: this.circuit.status === 'HALF_OPEN' ? 1 : free, waitSeconds: this.options.leaseWaitSeconds ?? 10 });
+      // A task running again (leased anew) is not reported: its new lease is the one held.
+      const finished = [...this.finished].filter((id) => !this.inFlight.has(id)).slice(0, 1000);
+      tasks = await this.client.agents.lease(workerId, {
+        // The half-open probe takes a single task.
+        max: this.circuit.status === 'HALF_OPEN' ? 1 : free,
+        waitSeconds: idle ? 0 : (this.options.leaseWaitSeconds ?? 10),
+        finished,
+      });
+      this.leaseAnsweredAt = Date.now();
+      for (const id of finished) this.finished.delete(id);
     } catch (error) {
+      // The answer may be lost with tasks in it: the next heartbeat goes out and hands back what the server holds for us.
+      this.leaseAnsweredAt = 0;
       this.reportError(error);
       return this.running ? this.sleepUntilWoken(1000) : undefined;
     }
@@ -220,6 +266,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
       return;
     }
     for (const task of tasks) this.start(task);
+    if (tasks.length > 0) this.busyAt = Date.now();
+    else if (idle && this.running) await this.sleepUntilWoken((this.options.idlePollSeconds ?? 20) * 1000);
   }
 
   private start(task: LeasedTask): void {
@@ -227,6 +275,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
     const controller = new AbortController();
     const done = this.execute(task, controller).finally(() => {
       this.inFlight.delete(task.id);
+      this.finished.add(task.id);
+      this.busyAt = Date.now();
       this.wake?.();
     });
     this.inFlight.set(task.id, { task, controller, done });

@@ -66,6 +66,7 @@ import { StartGate } from './services/start-gate.js';
 import type { StreamConsumerDeps } from './services/stream-consumer.js';
 import type { SweepDeps } from './services/sweep.js';
 import { TaskLifecycle } from './services/task-lifecycle.js';
+import { freeAgentSlot } from './services/lease-ended.js';
 import type { WebhookDeps } from './services/webhooks.js';
 import { TOPOLOGY, type Pool } from './topology/topology.js';
 
@@ -206,12 +207,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
   lifecycle.setEffects({
     finished: (task) => onTaskFinished(jobDeps, task),
     // An agent's slot is free the moment its attempt ends (completed, failed, released, cancelled, lapsed).
-    leaseEnded: async (task) => {
-      if (task.worker === undefined) return;
-      await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
-      // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
-      signal.notifyAgent(task.tenant, task.worker);
-    },
+    leaseEnded: freeAgentSlot(agents, signal),
   });
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
   const deliveryDeps: DeliveryDeps = {

@@ -49,6 +49,8 @@ export async function startFleet(options: { url: string; token: string; agents: 
       weight: spec.weight,
       labels: spec.labels,
       handleSignals: false,
+      // Scheduling is measured here, on agents that always long-poll: an idle agent's slower polls (the SDK's default after 60 s) trade latency for cost.
+      idleAfterSeconds: Number.POSITIVE_INFINITY,
       fetch: observing(spec.id, leases),
       handlers: {
         'bench.gpu': async (payload) => {

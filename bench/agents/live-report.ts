@@ -12,11 +12,13 @@ import { countInversions, idleAgentTasks, inWorkloadTime, type LeaseCall, type S
 import { measure, type Metrics } from './metrics.js';
 import { table } from './report.js';
 import { simulatePolicy } from './sim.js';
-import { gpuWorkload } from './workload.js';
+import { WORKLOADS } from './workload.js';
 
 /** Everything a live run leaves to judge; JSON as it stands. */
 export interface LiveRun {
   readonly seed: number;
+  /** The workload's name (`gpu` when absent: runs recorded before the clusters scenario). */
+  readonly workload?: 'gpu' | 'clusters';
   readonly taskCount: number;
   readonly timeScale: number;
   /** Epoch ms of workload second 0. */
@@ -38,7 +40,7 @@ const SERVER_TOP_K = 8 * 16;
 const SIM_ORDERS = 10;
 
 export function reportLive(run: LiveRun): void {
-  const workload = gpuWorkload(run.seed, run.taskCount);
+  const workload = WORKLOADS[run.workload ?? 'gpu'](run.seed, run.taskCount);
   const scale = run.timeScale;
   const config = schedulingConfig(TOPOLOGY.pools.find((p) => p.name === 'gpu')?.scheduling);
   const asRun = inWorkloadTime(workload, run.tasks, run.wall0, scale);
@@ -63,7 +65,7 @@ export function reportLive(run: LiveRun): void {
   const row = (name: string, f: (m: Metrics) => number, show: (x: number) => string, target: string): string[] => [name, show(f(live)), spread(f, show), show(f(plain)), target];
   const count = (x: number): string => String(Math.round(x));
   const status = Object.entries(run.notCompleted);
-  console.log(`\nlive gpu fleet — ${workload.agents.length} SDK workers over HTTP, ${workload.tasks.length} tasks, seed ${run.seed}, time × ${scale}`);
+  console.log(`\nlive ${workload.name} fleet — ${workload.agents.length} SDK workers over HTTP, ${workload.tasks.length} tasks, seed ${run.seed}, time × ${scale}`);
   console.log(
     table(
       ['metric', 'live', `sim, server clock: mean (range, ${SIM_ORDERS} orders)`, 'sim (--sim)', 'target'],
@@ -71,6 +73,7 @@ export function reportLive(run: LiveRun): void {
         row('utilisation while a backlog exists', (m) => m.utilisation, pct, '≥ 90 %'),
         row('load CV across equal agents (worst class)', (m) => m.loadCv, (x) => x.toFixed(3), '< 0.10'),
         row('priority inversions beyond aging', (m) => m.inversions, count, '0'),
+        row('overcommits (a start past an agent\'s room)', (m) => m.overcommits, count, '0'),
         row('deadlines met where feasible', share, pct, '≥ 98 %'),
         row('completed', (m) => m.completed, (x) => `${count(x)}/${workload.tasks.length}`, 'all'),
         ['not completed, by status', status.map(([s, n]) => `${s} ${n}`).join(', ') || 'none', '', '', 'none'],

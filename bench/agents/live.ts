@@ -12,13 +12,15 @@ import { ApiError, client, type Call } from './live-client.js';
 import { startFleet, type Fleet } from './live-fleet.js';
 import type { LeaseCall, ServerTask } from './live-judge.js';
 import { reportLive, type LiveRun } from './live-report.js';
-import { gpuWorkload, type TaskSpec } from './workload.js';
+import { WORKLOADS, type TaskSpec } from './workload.js';
 
 export interface LiveOptions {
   readonly seed: number;
   readonly tasks: number;
   /** Real seconds per workload second. */
   readonly timeScale: number;
+  /** Which GPU workload runs: the proportional fleet (`gpu`) or the three clusters of different shapes. @default 'gpu' */
+  readonly workload?: 'gpu' | 'clusters';
   /** Write the run (the server's records, the lease calls; a `LiveRun`) here as JSON, to judge again with `--judge`. */
   readonly recordsFile?: string;
 }
@@ -34,7 +36,7 @@ interface TaskView {
 }
 
 export async function runLive(options: LiveOptions): Promise<void> {
-  const workload = gpuWorkload(options.seed, options.tasks);
+  const workload = WORKLOADS[options.workload ?? 'gpu'](options.seed, options.tasks);
   const scale = options.timeScale;
   console.log(`starting a local stack (fauxqs, DynamoDB Local)…`);
   const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false });
@@ -73,6 +75,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
     const letters = await call<{ letters: unknown[] }>('GET', '/dlq?limit=100').catch(() => ({ letters: [] }));
     const run: LiveRun = {
       seed: options.seed,
+      workload: options.workload ?? 'gpu',
       taskCount: options.tasks,
       timeScale: scale,
       wall0,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:agents [-- --sim | --live | --latency] [--scenario gpu|mixed|all] [--tasks N] [--seed S]`
+ * `npm run bench:agents [-- --sim | --live | --latency] [--scenario gpu|mixed|clusters|all] [--tasks N] [--seed S]`
  *
  * Schedules a heterogeneous agent fleet and prints figures next to the targets
  * of issue #9. `--sim` (the default) drives the default scheduling policy in a
@@ -32,13 +32,13 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: npm run bench:agents -- [--sim | --live | --latency] [--scenario gpu|mixed|all] [--tasks N] [--seed S | --seeds 1,2,3] [--topk K] [--time-scale F] [--records FILE] (live) | --judge FILE (a recorded live run)');
+  console.log('usage: npm run bench:agents -- [--sim | --live | --latency] [--scenario gpu|mixed|clusters|all] [--tasks N] [--seed S | --seeds 1,2,3] [--topk K] [--time-scale F] [--records FILE] (live) | --judge FILE (a recorded live run)');
   process.exit(0);
 }
 const seed = Number(values.seed);
 const topK = Number(values.topk);
-const names: WorkloadName[] = values.scenario === 'all' ? ['gpu', 'mixed'] : [values.scenario as WorkloadName];
-for (const name of names) if (!(name in WORKLOADS)) throw new Error(`--scenario must be gpu, mixed or all, not ${name}`);
+const names: WorkloadName[] = values.scenario === 'all' ? ['gpu', 'mixed', 'clusters'] : [values.scenario as WorkloadName];
+for (const name of names) if (!(name in WORKLOADS)) throw new Error(`--scenario must be gpu, mixed, clusters or all, not ${name}`);
 
 if (values.judge !== undefined) {
   const { readFileSync } = await import('node:fs');
@@ -50,7 +50,7 @@ if (values.judge !== undefined) {
 } else if (values.live) {
   const { runLive } = await import('./live.js');
   // 400 tasks, not fewer: on 120 the sim's own utilisation spans 58–81 % with the order agents ask in.
-  await runLive({ seed, tasks: Number(values.tasks ?? 400), timeScale: Number(values['time-scale']), ...(values.records !== undefined ? { recordsFile: values.records } : {}) });
+  await runLive({ seed, workload: values.scenario === 'clusters' ? 'clusters' : 'gpu', tasks: Number(values.tasks ?? 400), timeScale: Number(values['time-scale']), ...(values.records !== undefined ? { recordsFile: values.records } : {}) });
 } else if (values.seeds !== undefined) {
   // One line per seed and the mean: how much the figures move with the workload's draw.
   const seeds = values.seeds.split(',').map(Number);
@@ -59,10 +59,10 @@ if (values.judge !== undefined) {
     const mean = (f: (m: (typeof lines)[number]) => number): number => lines.reduce((sum, l) => sum + f(l), 0) / lines.length;
     const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
     const met = (m: Metrics): number => (m.deadlines.feasible === 0 ? 1 : m.deadlines.met / m.deadlines.feasible);
-    const body = lines.map(({ seed: s, policy, reference }) => [String(s), pct(policy.utilisation), pct(reference.utilisation), policy.loadCv.toFixed(3), String(policy.inversions), pct(met(policy)), pct(met(reference)), String(policy.stranded)]);
-    body.push(['mean', pct(mean((l) => l.policy.utilisation)), pct(mean((l) => l.reference.utilisation)), mean((l) => l.policy.loadCv).toFixed(3), String(mean((l) => l.policy.inversions)), pct(mean((l) => met(l.policy))), pct(mean((l) => met(l.reference))), String(mean((l) => l.policy.stranded))]);
+    const body = lines.map(({ seed: s, policy, reference }) => [String(s), pct(policy.utilisation), pct(reference.utilisation), policy.loadCv.toFixed(3), String(policy.inversions), pct(met(policy)), pct(met(reference)), String(policy.stranded), String(policy.overcommits)]);
+    body.push(['mean', pct(mean((l) => l.policy.utilisation)), pct(mean((l) => l.reference.utilisation)), mean((l) => l.policy.loadCv).toFixed(3), String(mean((l) => l.policy.inversions)), pct(mean((l) => met(l.policy))), pct(mean((l) => met(l.reference))), String(mean((l) => l.policy.stranded)), String(mean((l) => l.policy.overcommits))]);
     console.log(`\n${name} fleet, ${values.tasks ?? 1000} tasks per seed (targets: utilisation ≥ 90 % and ≥ reference, CV < 0.10, 0 inversions, deadlines ≥ 98 %, 0 stranded)`);
-    console.log(table(['seed', 'utilisation', 'reference', 'load CV', 'inversions', 'deadlines met', 'reference', 'stranded'], body));
+    console.log(table(['seed', 'utilisation', 'reference', 'load CV', 'inversions', 'deadlines met', 'reference', 'stranded', 'overcommits'], body));
   }
 } else {
   for (const name of names) {

@@ -22,6 +22,25 @@ export interface Metrics {
   readonly longestWait: number;
   /** Queue time (arrival → start), seconds. */
   readonly queueP50: Readonly<Partial<Record<Priority, number>>>;
+  /** Starts that put an agent past its slots, cpu, gpu or memory (the runs on it at that instant): must be 0. */
+  readonly overcommits: number;
+}
+
+/** Counts starts after which an agent's running tasks need more than it has, in any dimension. */
+export function countOvercommits(workload: Workload, placements: ReadonlyMap<string, Placement>): number {
+  const byId = new Map(workload.tasks.map((t) => [t.id, t]));
+  let overcommits = 0;
+  for (const agent of workload.agents) {
+    const mine = [...placements.values()].filter((p) => p.agent === agent.id);
+    for (const p of mine) {
+      // Running at p's start: started at or before it, not finished by it.
+      const running = mine.filter((q) => q.start <= p.start && q.end > p.start).map((q) => byId.get(q.task) as TaskSpec);
+      const sum = (f: (t: TaskSpec) => number): number => running.reduce((s, t) => s + f(t), 0);
+      const c = agent.capacity;
+      if (running.length > c.slots || sum((t) => t.resources.cpu ?? 0) > c.cpu + 1e-9 || sum((t) => t.resources.gpu ?? 0) > c.gpu || sum((t) => t.resources.memoryMb ?? 0) > c.memoryMb) overcommits++;
+    }
+  }
+  return overcommits;
 }
 
 const usage = (task: TaskSpec, dimension: Workload['dimension']): number => (dimension === 'gpu' ? (task.resources.gpu ?? 0) : 1);
@@ -96,5 +115,6 @@ export function measure(workload: Workload, placements: ReadonlyMap<string, Plac
     makespan: ends.length === 0 ? 0 : Math.max(...ends) - Math.min(...tasks.map((t) => t.arrival)),
     queueP50,
     longestWait,
+    overcommits: countOvercommits(workload, placements),
   };
 }

@@ -25,6 +25,7 @@ export function rows(policy: Metrics, reference: Metrics): Row[] {
       ok: compliance(policy) >= 0.98,
     },
     { metric: 'stranded', policy: String(policy.stranded), reference: String(reference.stranded), target: '0', ok: policy.stranded === 0 },
+    { metric: 'overcommits', policy: String(policy.overcommits), reference: String(reference.overcommits), target: '0', ok: policy.overcommits === 0 },
     { metric: 'completed', policy: String(policy.completed), reference: String(reference.completed), target: 'all' },
     { metric: 'longest queue time (s)', policy: policy.longestWait.toFixed(0), reference: reference.longestWait.toFixed(0), target: '' },
     { metric: 'makespan (s)', policy: policy.makespan.toFixed(0), reference: reference.makespan.toFixed(0), target: '' },

@@ -189,5 +189,69 @@ export function mixedWorkload(seed: number, count: number): Workload {
   return { name: 'mixed', agents, tasks, dimension: 'slots' };
 }
 
-export const WORKLOADS = { gpu: gpuWorkload, mixed: mixedWorkload } as const;
+/**
+ * Three GPU clusters of different shapes (issue #27): 16-GPU boxes rich in memory,
+ * 8-GPU boxes rich in CPU, 4-GPU boxes lean in both. Jobs of 1–8 GPUs whose CPU
+ * and memory are not in proportion to their GPUs, beside CPU-only jobs and
+ * high-memory jobs, so GPUs do not always bind. A backlog at the start, then
+ * arrivals in bursts; production work (high, with start-by deadlines) beside
+ * experiments (normal and low).
+ */
+export function clustersWorkload(seed: number, count: number): Workload {
+  const rnd = random(seed);
+  const agents = fleet([
+    { class: 'gpu16', count: 2, spec: { capabilities: ['cuda'], capacity: { slots: 20, cpu: 96, gpu: 16, memoryMb: 2_048_000 }, weight: 1, labels: { cluster: 'a' } } },
+    { class: 'gpu8', count: 4, spec: { capabilities: ['cuda'], capacity: { slots: 12, cpu: 128, gpu: 8, memoryMb: 1_024_000 }, weight: 1, labels: { cluster: 'b' } } },
+    { class: 'gpu4', count: 6, spec: { capabilities: ['cuda'], capacity: { slots: 6, cpu: 32, gpu: 4, memoryMb: 256_000 }, weight: 1, labels: { cluster: 'c' } } },
+  ]);
+  const totalGpu = agents.reduce((sum, a) => sum + a.capacity.gpu, 0);
+  const gpuMix: readonly (readonly [number, number])[] = [
+    [1, 35],
+    [2, 30],
+    [4, 20],
+    [8, 15],
+  ];
+  type Kind = 'gpu' | 'cpu-only' | 'high-memory';
+  const kinds: readonly (readonly [Kind, number])[] = [
+    ['gpu', 80],
+    ['cpu-only', 12],
+    ['high-memory', 8],
+  ];
+  const meanGpu = 0.8 * (gpuMix.reduce((s, [g, w]) => s + g * w, 0) / gpuMix.reduce((s, [, w]) => s + w, 0)) + 0.08 * 1.5;
+  const medianWork = 120;
+  // GPU-seconds offered per second at 1.2 × the fleet's GPUs on average, in bursts every 5 minutes.
+  const rate = (t: number): number => (1.2 * totalGpu) / (meanGpu * medianWork * 1.2) * (t % 300 < 60 ? 3 : 0.5);
+  const backlog = Math.floor(count * 0.2);
+  let clock = 0;
+  const tasks: TaskSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    if (i >= backlog) clock += -Math.log(1 - rnd()) / rate(clock);
+    const kind = pick(rnd, kinds);
+    const production = rnd() < 0.3;
+    const priority: Priority = production ? 'high' : rnd() < 0.6 ? 'normal' : 'low';
+    const work = runTime(rnd, medianWork, 20, 900);
+    let resources: Resources;
+    if (kind === 'cpu-only') resources = { gpu: 0, cpu: 8 + Math.floor(rnd() * 25), memoryMb: 32_000 + Math.floor(rnd() * 96) * 1_000 };
+    else if (kind === 'high-memory') {
+      const gpu = rnd() < 0.5 ? 1 : 2;
+      resources = { gpu, cpu: gpu * 4, memoryMb: 400_000 + Math.floor(rnd() * 300) * 1_000 };
+    } else {
+      const gpu = pick(rnd, gpuMix);
+      resources = { gpu, cpu: gpu * (2 + Math.floor(rnd() * 7)), memoryMb: gpu * (16 + Math.floor(rnd() * 81)) * 1_000 };
+    }
+    const deadline = production ? Math.round(clock + 300 + rnd() * 600) : undefined;
+    tasks.push({
+      id: `c${String(i).padStart(5, '0')}`,
+      arrival: Math.round(clock * 1000) / 1000,
+      priority,
+      requires: ['cuda'],
+      resources,
+      work,
+      ...(deadline !== undefined ? { deadline } : {}),
+    });
+  }
+  return { name: 'clusters', agents, tasks, dimension: 'gpu' };
+}
+
+export const WORKLOADS = { gpu: gpuWorkload, mixed: mixedWorkload, clusters: clustersWorkload } as const;
 export type WorkloadName = keyof typeof WORKLOADS;

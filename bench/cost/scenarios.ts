@@ -2,6 +2,7 @@
  * The cost scenarios. Each runs under its own tenant, so its stream records
  * and calls are its own, and drives the real local stack over HTTP.
  */
+import { randomUUID } from 'node:crypto';
 import { Worker } from '../../sdk/index.js';
 
 export interface ScenarioContext {
@@ -46,10 +47,25 @@ async function inParallel(count: number, width: number, each: (i: number) => Pro
   }));
 }
 
+/**
+ * 500 tasks a call. Each task carries its own id (a UUID, as the server would
+ * make), so a call that answers 503 (timed out on a loaded machine, maybe after
+ * writing some) can be sent again: the ones already written answer 409.
+ */
 async function batchSubmit(ctx: ScenarioContext, task: Record<string, unknown>): Promise<void> {
   for (let offset = 0; offset < ctx.tasks; offset += 500) {
     const n = Math.min(500, ctx.tasks - offset);
-    await post(ctx, '/tasks/batch', { tasks: Array.from({ length: n }, () => task) });
+    const body = { tasks: Array.from({ length: n }, () => ({ ...task, id: randomUUID() })) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await post(ctx, '/tasks/batch', body);
+        break;
+      } catch (error) {
+        // A retry refused only as duplicates: the timed-out call had written them all.
+        if (attempt > 1 && /answered 400: .*"rejected":\d+,"items":\[\{"index":0,"status":409/.test(String(error))) break;
+        if (attempt >= 5 || !String(error).includes('answered 503')) throw error;
+      }
+    }
     ctx.progress(offset + n);
   }
 }

@@ -11,7 +11,7 @@ export interface Figures {
   readonly tableUnits: number;
   readonly indexUnits: Readonly<Record<string, number>>;
   readonly writeUnits: number;
-  /** Of writeUnits, those of the table-stream consumer: `/stats` counters and the event log (issue #14), not the task's own. */
+  /** Of writeUnits, those of the table-stream consumer: `/stats` counters and minutes, and the event log (issue #14), not the task's own. */
   readonly streamConsumerUnits: number;
   readonly readUnits: number;
   readonly sqsRequests: number;
@@ -21,7 +21,19 @@ export interface Figures {
   readonly taskItemMax: number;
   readonly hottest: { readonly key: string; readonly share: number };
   readonly calls: ReadonlyMap<string, number>;
+  /** Write units by what was written: the item's kind and, for a task, its status change (`task PENDING→ACTIVE`). */
+  readonly byWrite: ReadonlyMap<string, number>;
   readonly errors: readonly string[];
+}
+
+/** What a stream record wrote, for the breakdown: ids dropped, a task's status change kept. */
+export function writeKind(keys: Item | undefined, oldImage: Item | undefined, newImage: Item | undefined): string {
+  const pk = String(keys?.[TABLE.partitionKey]?.S);
+  const sk = String(keys?.[TABLE.sortKey]?.S);
+  if (sk === 'task') return `task ${oldImage?.status?.S ?? '∅'}→${newImage?.status?.S ?? '∅'}`;
+  const kind = pk.replace(/^[a-z0-9][a-z0-9-]*#/, '').replace(/#.*$/, '');
+  if (kind === 'events' || kind === 'counts' || kind.startsWith('STREAMBATCH')) return kind;
+  return `${kind} ${sk.split('#')[0]}`;
 }
 
 export function tally(tasks: number, records: readonly StreamRecord[], meter: CallMeter): Figures {
@@ -31,6 +43,7 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
   const add = (key: string, units: number): void => void byKey.set(key, (byKey.get(key) ?? 0) + units);
   const taskSizes = new Map<string, number>();
   let streamConsumer = 0;
+  const byWrite = new Map<string, number>();
   for (const record of records) {
     const oldImage = record.dynamodb?.OldImage as Item | undefined;
     const newImage = record.dynamodb?.NewImage as Item | undefined;
@@ -39,7 +52,10 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
     table += units;
     if (writtenByStreamConsumer(String(keys?.[TABLE.partitionKey]?.S))) streamConsumer += units;
     add(`table ${String(keys?.[TABLE.partitionKey]?.S)}`, units);
+    const kind = writeKind(keys, oldImage, newImage);
+    byWrite.set(kind, (byWrite.get(kind) ?? 0) + units);
     for (const w of indexWrites(oldImage, newImage)) {
+      byWrite.set(`${kind} [${w.index}]`, (byWrite.get(`${kind} [${w.index}]`) ?? 0) + w.units);
       indexUnits[w.index] = (indexUnits[w.index] ?? 0) + w.units;
       for (const p of w.partitions) add(`${w.index} ${p.key}`, p.units);
     }
@@ -69,12 +85,13 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
     taskItemMax: sizes.length === 0 ? 0 : Math.max(...sizes),
     hottest,
     calls: meter.calls,
+    byWrite,
     errors: [...meter.errors],
   };
 }
 
-/** `<tenant>#counts`, `<tenant>#events#…` and `STREAMBATCH#…` (a batch's once-only mark): the items only the table-stream consumer writes. */
-const writtenByStreamConsumer = (partitionKey: string): boolean => /^([^#]+#(counts|events)(#|$)|STREAMBATCH#)/.test(partitionKey);
+/** `<tenant>#counts`, `<tenant>#minutes`, `<tenant>#events#…` and `STREAMBATCH#…` (a batch's once-only mark): the items only the table-stream consumer writes. */
+const writtenByStreamConsumer = (partitionKey: string): boolean => /^([^#]+#(counts|minutes|events)(#|$)|STREAMBATCH#)/.test(partitionKey);
 
 /** us-east-1 on-demand list prices, as of the date printed with them. */
 export const PRICES = {

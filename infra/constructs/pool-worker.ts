@@ -3,6 +3,7 @@ import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { PRIORITIES, type Priority } from '../../shared/domain/priority.js';
 import type { Access } from '../../shared/topology/access.js';
+import { POOL_WORKER_MEMORY_MB } from '../../shared/topology/memory.js';
 import { WORKER_POOL_ENV } from '../../shared/topology/routes.js';
 import type { Pool } from '../../shared/topology/topology.js';
 import { grantAccess, type AccessResources } from './grant-access.js';
@@ -22,7 +23,7 @@ export interface PoolWorkerProps {
   readonly resources: Omit<AccessResources, 'ownWorkQueues' | 'ownDeadLetters'>;
   /** Set on the function (TABLE_NAME, QUEUE_URL_PREFIX); `POOL_NAME` is added. */
   readonly environment: Readonly<Record<string, string>>;
-  /** @default 1024 */
+  /** @default POOL_WORKER_MEMORY_MB (1024) */
   readonly memorySize?: number;
   /** Reserve `reservedConcurrency(pool)` for the worker. @default true */
   readonly reserveConcurrency?: boolean;
@@ -72,7 +73,7 @@ export class PoolWorker extends Construct {
       entry: props.entry,
       description: `taskfleet worker for pool ${pool.name}`,
       environment: { ...props.environment, [WORKER_POOL_ENV]: pool.name },
-      memorySize: props.memorySize ?? 1024,
+      memorySize: props.memorySize ?? POOL_WORKER_MEMORY_MB,
       timeout: Duration.seconds(pool.workerTimeoutSeconds),
       // Reserved: carved out of the account's unreserved concurrency even when idle
       // (an account must keep 100 unreserved; docs/deploy.md says what to do below that).

@@ -4,6 +4,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_FUNCTION_MEMORY_MB } from '../../shared/topology/memory.js';
 import { LOCK_FILE, REPO_ROOT, repoPath } from '../paths.js';
 
 /**
@@ -41,7 +42,7 @@ export interface TaskfleetFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default - none */
   readonly description?: string;
-  /** @default 512 */
+  /** @default API_FUNCTION_MEMORY_MB (512) */
   readonly memorySize?: number;
   /** @default Duration.seconds(10) */
   readonly timeout?: Duration;
@@ -83,7 +84,7 @@ export class TaskfleetFunction extends Construct {
       depsLockFilePath: LOCK_FILE,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
+      memorySize: props.memorySize ?? API_FUNCTION_MEMORY_MB,
       timeout: props.timeout ?? Duration.seconds(10),
       role: this.role,
       logGroup: this.logGroup,

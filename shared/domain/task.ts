@@ -18,6 +18,12 @@ export interface Progress {
 /** An agent's hold on a running task: the secret its lease-token calls must show. */
 export interface AgentLease {
   readonly token: string;
+  /**
+   * The agent says in its next lease call (`finished`) that this attempt is over, so its
+   * end does not write the agent's record to free the slot: that lease call does, in the
+   * write it makes anyway.
+   */
+  readonly endReported?: true;
 }
 
 /** Where a payload or result above the inline limit lives (an object in the values bucket). */

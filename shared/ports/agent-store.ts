@@ -15,7 +15,15 @@ export interface AgentStore {
    * another call holds it (and it is not older than `staleMs`).
    */
   lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean>;
-  unlock(tenant: string, id: string): Promise<void>;
+  /** Whether a lease call holds the agent's lock now (a strongly consistent read: a read unit, not a write). */
+  isLeasing(tenant: string, id: string): Promise<boolean>;
+  /**
+   * Releases the lock and records the leases the call took, in one write: a
+   * lease call that takes k tasks writes the agent twice, not k + 2 times. Until
+   * then the lock keeps every other lease call of the agent out, so no call
+   * counts free capacity without them. `ended`: leases the agent reported finished, removed in the same write.
+   */
+  unlock(tenant: string, id: string, taken?: readonly HeldLease[], ended?: readonly string[]): Promise<void>;
   addLease(tenant: string, id: string, lease: HeldLease): Promise<void>;
   /** Drops a lease (done, failed, released, cancelled or lapsed); a missing one is fine. */
   removeLease(tenant: string, id: string, taskId: string): Promise<void>;

@@ -11,7 +11,8 @@ export interface MinuteSeries {
  * Each tenant's per-minute sums (completed, failed, retried, queue-time sketches,
  * PENDING depth changes), kept by the table's stream consumer with a TTL, so /stats
  * and the dashboard's charts read an hour or a day with one query, whatever the
- * tenant's task count. Counted batches write them in the batch's own transaction
+ * tenant's task count; and the PENDING depth now, a running sum kept beside the
+ * counts by status. Counted batches write them exactly once with the batch's counts
  * (StreamBatches.count); `add` is the path without batch marks.
  */
 export interface MinuteAggregates {

@@ -33,7 +33,10 @@ export interface StreamBatches {
    * `secondHalf`: the batch's mark is written under this id too (the first record of
    * the second half a bisection would retry, see `secondHalfOf`), with the batch's
    * openedAt, so that half comes back known instead of counted again.
-   * `minutes`: the batch's per-minute aggregates (MinuteAggregates), added in the same transaction.
+   * `minutes`: the batch's per-minute aggregates (MinuteAggregates), added exactly once with the
+   * counts: the PENDING depth with the counters, the minute items in the transaction or, to save
+   * its doubled write units, after it under a token the mark keeps, which the batch's next
+   * delivery (`open`) writes again if this call stopped before them (a failure here fails the call).
    */
   count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean>;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
 import { mapChildJobId } from '../domain/job.js';
 import { isAvailable } from '../domain/dispatch.js';
-import { freeCapacity, type FreeCapacity } from '../domain/leasing.js';
+import { freeCapacity, type FreeCapacity, type HeldLease } from '../domain/leasing.js';
 import { poolsFor } from '../domain/routing.js';
 import { isPastDeadline } from '../domain/state-machine.js';
 import { createDefaultPolicy, type AgentProfile, type Candidate, type SchedulingPolicy } from '../domain/scheduling/index.js';
@@ -86,13 +86,23 @@ export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string
   const agent = await ownAgent(deps, tenant, id);
   const now = deps.now();
   await deps.agents.touch(tenant, id, now);
-  if (body.data.running !== undefined) await releaseUnheldLeases(deps, agent, body.data.running);
+  if (body.data.running !== undefined) {
+    // A lease whose end the agent would have reported does not free its slot when it ends: one it never heard of is freed here.
+    for (const taskId of await releaseUnheldLeases(deps, agent, body.data.running)) await deps.agents.removeLease(tenant, id, taskId);
+  }
   return toAgentView({ ...agent, lastSeenAt: now.toISOString() }, now);
 }
 
 export const leaseRequest = z.strictObject({
   max: z.int().min(1).max(100).default(1),
   waitSeconds: z.int().min(0).max(20).default(0),
+  /**
+   * The tasks the agent has stopped running since its last answered lease call (done,
+   * failed, handed back, or given up). With it, the slots of the tasks this call leases
+   * are freed by a later call's list rather than by a write of the agent's record when
+   * each ends, and these are freed now, in the write this call makes anyway.
+   */
+  finished: z.array(z.string().min(1).max(512)).max(1000).optional(),
 });
 
 /** What an agent gets for each leased task. */
@@ -138,8 +148,11 @@ function policyOf(pool: Pool): SchedulingPolicy {
 export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: string, raw: unknown): Promise<LeasedTask[]> {
   const parsed = leaseRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const { max, waitSeconds } = parsed.data;
-  let agent = await ownAgent(deps, tenant, agentId);
+  const { max, waitSeconds, finished } = parsed.data;
+  // The leases the agent reported over are not counted, and go from its record with the unlock.
+  const ended = new Set(finished ?? []);
+  const withoutEnded = (a: Agent): Agent => (ended.size === 0 ? a : { ...a, leases: Object.fromEntries(Object.entries(a.leases).filter(([taskId]) => !ended.has(taskId))) });
+  let agent = withoutEnded(await ownAgent(deps, tenant, agentId));
   const started = deps.now();
   // Taking the lock also records the agent as seen.
   if (!(await deps.agents.lock(tenant, agentId, started, (waitSeconds + 10) * 1000))) {
@@ -147,21 +160,23 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   }
   // The task a notify woke this call for, until this call has read the ready set since.
   let woken: Woken | undefined;
+  // The leases this call took: written to the agent's record with the unlock, in one write.
+  const taken: HeldLease[] = [];
   try {
     const pools = poolsFor(deps.pools, agent.capabilities);
     const leased: LeasedTask[] = [];
     const until = started.getTime() + waitSeconds * 1000;
     while (pools.length > 0) {
       const now = deps.now();
-      for (const lease of Object.values(agent.leases)) {
-        if (Date.parse(lease.expiresAt) <= now.getTime()) await deps.agents.removeLease(tenant, agentId, lease.taskId);
-      }
+      // A lapsed lease (the sweep settles its task) goes from the record with the unlock too.
+      for (const lease of Object.values(agent.leases)) if (Date.parse(lease.expiresAt) <= now.getTime()) ended.add(lease.taskId);
+      agent = withoutEnded(agent);
       const free = freeCapacity(agent.capacity, Object.values(agent.leases), now);
       const want = Math.min(max - leased.length, free.slots);
       if (want <= 0) break;
       for (const pool of pools) {
         if (leased.length >= max) break;
-        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now)));
+        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now, taken, finished !== undefined)));
       }
       await passOnUnclaimed(deps, tenant, agentId, woken, leased);
       woken = undefined;
@@ -171,13 +186,13 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
       woken = await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), waiter);
       // Start reading the ready sets while the agent's record is read: one round trip, not two.
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
-      agent = await ownAgent(deps, tenant, agentId);
+      agent = withoutEnded(await ownAgent(deps, tenant, agentId));
     }
     return leased;
   } finally {
     // Woken, then out of the loop before reading (no room left, an error): another waiter may take it.
     if (woken !== undefined) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
-    await deps.agents.unlock(tenant, agentId);
+    await deps.agents.unlock(tenant, agentId, taken, [...ended]);
   }
 }
 
@@ -202,7 +217,16 @@ async function passOnUnclaimed(deps: AgentDeps, tenant: string, agentId: string,
 }
 
 /** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
-async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: FreeCapacity, want: number, now: Date): Promise<LeasedTask[]> {
+async function leaseFromPool(
+  deps: AgentDeps,
+  agent: Agent,
+  pool: Pool,
+  free: FreeCapacity,
+  want: number,
+  now: Date,
+  taken: HeldLease[],
+  endReported: boolean,
+): Promise<LeasedTask[]> {
   const [ready, fleet] = await Promise.all([readReady(deps, agent.tenant, pool), onlineFleet(deps, agent.tenant, now)]);
   const candidates: Candidate[] = [];
   for (const task of ready) {
@@ -226,8 +250,11 @@ async function leaseFromPool(deps: AgentDeps, agent: Agent, pool: Pool, free: Fr
   const chosen = policyOf(pool).choose(me, open, { online, ...limits }, now, want);
   const leased: LeasedTask[] = [];
   for (const candidate of chosen) {
-    const taken = await claim(deps, agent, candidate.id);
-    if (taken !== undefined) leased.push(taken);
+    const claimed = await claim(deps, agent, candidate.id, endReported);
+    if (claimed !== undefined) {
+      leased.push(claimed.task);
+      taken.push(claimed.lease);
+    }
     deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
   }
   return leased;
@@ -256,22 +283,25 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
   return deps.readyView?.read(tenant, pool.name, read) ?? read();
 }
 
-/** PENDING → ACTIVE for this agent, with a fresh lease token; undefined when someone else got there first. */
-async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<LeasedTask | undefined> {
+/**
+ * PENDING → ACTIVE for this agent, with a fresh lease token, and the lease for
+ * the agent's record (written by the unlock); undefined when someone else got there first.
+ */
+async function claim(deps: AgentDeps, agent: Agent, taskId: string, endReported: boolean): Promise<{ task: LeasedTask; lease: HeldLease } | undefined> {
   const token = deps.newToken();
   let task: Task;
   try {
     const current = await deps.records.get(agent.tenant, taskId);
     if (current === undefined || current.status !== 'PENDING') return undefined;
-    task = await deps.lifecycle.move(agent.tenant, taskId, startEvent(deps, agent.id, current.timeoutSeconds * 1000, deps.now(), { token }), { seen: current });
+    task = await deps.lifecycle.move(agent.tenant, taskId, startEvent(deps, agent.id, current.timeoutSeconds * 1000, deps.now(), { token, ...(endReported ? { endReported: true as const } : {}) }), { seen: current });
   } catch (error) {
     // Taken by someone else, or its concurrency key / rate limit says not now: it stays in the ready set.
     if (isInvalidTransition(error) || isWaitForTurn(error)) return undefined;
     throw error;
   }
   const leaseExpiresAt = task.leaseExpiresAt as string;
-  await deps.agents.addLease(agent.tenant, agent.id, { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
-  return {
+  const lease: HeldLease = { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt };
+  const leasedTask: LeasedTask = {
     id: task.id,
     type: task.type,
     payload: task.payload,
@@ -284,6 +314,7 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string): Promise<Lea
     leaseToken: token,
     leaseExpiresAt,
   };
+  return { task: leasedTask, lease };
 }
 
 /** The tenant's online agents with their free capacity, through this process's shared view when there is one. */

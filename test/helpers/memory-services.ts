@@ -13,6 +13,7 @@ import { StartGate } from '../../shared/services/start-gate.js';
 import { MemoryConcurrencySlots } from '../../shared/adapters/memory/memory-concurrency-slots.js';
 import { MemoryRateLimits } from '../../shared/adapters/memory/memory-rate-limits.js';
 import { TOPOLOGY, type Pool } from '../../shared/topology/topology.js';
+import { freeAgentSlot } from '../../shared/services/lease-ended.js';
 
 export interface TestServices extends Services {
   readonly records: MemoryTaskTable;
@@ -52,12 +53,7 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
   const lifecycle = new TaskLifecycle({ records: table, queue, deadLetters, pools, now: clock, warn, signal, gate });
   const agents = new MemoryAgentStore();
   lifecycle.setEffects({
-    leaseEnded: async (task) => {
-      if (task.worker === undefined) return;
-      await agents.removeLease(task.tenant, task.worker, task.id).catch(() => undefined);
-      // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
-      signal.notifyAgent(task.tenant, task.worker);
-    },
+    leaseEnded: freeAgentSlot(agents, signal),
   });
   return {
     lifecycle,

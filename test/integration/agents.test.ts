@@ -179,6 +179,34 @@ describe('the SDK Worker', () => {
     expect(await client.get(id)).toMatchObject({ status: 'PENDING', attempts: 0 });
     await client.cancel(id);
   });
+
+  it('once idle, asks without waiting between idle polls, still takes a new task, and long-polls again after it', async () => {
+    const waits: number[] = [];
+    let leasedAfter = -1;
+    const worker = testWorker({
+      capabilities: ['idle-poll'],
+      idleAfterSeconds: 1,
+      idlePollSeconds: 1,
+      handlers: { nap: () => 'done' },
+      log: (event) => void (event.kind === 'leased' && (leasedAfter = waits.length)),
+    });
+    const lease = worker.client.agents.lease.bind(worker.client.agents);
+    worker.client.agents.lease = (agentId, request) => {
+      waits.push(request?.waitSeconds ?? -1);
+      return lease(agentId, request);
+    };
+    const running = worker.run();
+    await waitFor(() => Promise.resolve(waits), (w) => w.filter((s) => s === 0).length >= 2, 60_000);
+    const { id } = await client.submit({ type: 'nap', requires: ['idle-poll'] });
+    await waitFor(() => client.get(id), (t) => t.status === 'COMPLETED', 60_000);
+    await waitFor(() => Promise.resolve(waits), (w) => w.length > leasedAfter, 60_000);
+    await worker.stop();
+    await running;
+    // Long polls (1 s here) until idle, quick asks while idle, and a long poll again right after the task.
+    expect(waits[0]).toBe(1);
+    expect(waits.filter((s) => s === 0).length).toBeGreaterThanOrEqual(2);
+    expect(waits[leasedAfter]).toBe(1);
+  }, 120_000);
 });
 
 describe('agents that die', () => {

@@ -27,6 +27,60 @@ describe('leasing from the ready set', () => {
     expect(await services.task(task.id, tenant)).toMatchObject({ status: 'ACTIVE', worker: shell.id, attempts: 1 });
   });
 
+  it('writes the agent record twice per lease call however many tasks it takes: the lock, then the unlock with every lease', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
+    for (let i = 0; i < 3; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const lock = vi.spyOn(deps.agents, 'lock');
+    const unlock = vi.spyOn(deps.agents, 'unlock');
+    const addLease = vi.spyOn(deps.agents, 'addLease');
+    const leased = await leaseTasks(deps, tenant, agent.id, { max: 3 });
+    expect(leased).toHaveLength(3);
+    expect([lock.mock.calls.length, unlock.mock.calls.length, addLease.mock.calls.length]).toEqual([1, 1, 0]);
+    const record = await deps.agents.get(tenant, agent.id);
+    expect(Object.keys(record?.leases ?? {}).sort()).toEqual(leased.map((t) => t.id).sort());
+    expect(record).not.toHaveProperty('leasing');
+    // Its slots are spent: the next call takes nothing.
+    await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 3 })).toEqual([]);
+  });
+
+  it("frees a reporting agent's slots by its next lease call's `finished`, in the unlock, and writes nothing to its record when a task ends", async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 2 } });
+    for (let i = 0; i < 4; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const first = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] });
+    expect(first).toHaveLength(2);
+    const removeLease = vi.spyOn(deps.agents, 'removeLease');
+    for (const t of first) await completeTask(deps, tenant, t.id, { leaseToken: t.leaseToken, result: 'ok' });
+    expect(removeLease).not.toHaveBeenCalled();
+    // Not reported yet: the slots still count as held (never more than the agent has).
+    expect(await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] })).toEqual([]);
+    // Reported: freed and filled in the same call, the record holding only the new leases.
+    const unlock = vi.spyOn(deps.agents, 'unlock');
+    const second = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: first.map((t) => t.id) });
+    expect(second).toHaveLength(2);
+    expect(unlock).toHaveBeenCalledTimes(1);
+    expect(Object.keys((await deps.agents.get(tenant, agent.id))?.leases ?? {}).sort()).toEqual(second.map((t) => t.id).sort());
+    expect(removeLease).not.toHaveBeenCalled();
+  });
+
+  it('still frees the slot when a task ends for an agent that does not report (no `finished` in its lease calls)', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
+    for (let i = 0; i < 2; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const [leased] = await leaseTasks(deps, tenant, agent.id, {});
+    await completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 'ok' });
+    expect(await deps.agents.get(tenant, agent.id)).toMatchObject({ leases: {} });
+    expect(await leaseTasks(deps, tenant, agent.id, {})).toHaveLength(1);
+  });
+
   it('leaves a task no agent can fit PENDING, untouched, however often agents ask', async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);
@@ -64,7 +118,8 @@ describe('leasing from the ready set', () => {
     await expect(completeTask(deps, tenant, leased!.id, { leaseToken: leased!.leaseToken, result: 1 })).rejects.toMatchObject({ status: 409 });
   });
 
-  it("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once", async () => {
+  // An agent that reports its ended tasks (`finished`) too: a lease call of it is waiting, so the end writes the record.
+  it.each([false, true])("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once (reports ends: %s)", async (reports) => {
     const services = memoryServices();
     let waiting = 0;
     // Waits that only a signal ends: the poll below can only answer if the completion wakes it.
@@ -81,9 +136,9 @@ describe('leasing from the ready set', () => {
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
     await submitTask(services, tenant, { type: 'big', requires: ['gpu'], resources: { gpu: 2 } });
-    const [big] = await leaseTasks(deps, tenant, agent.id, {});
+    const [big] = await leaseTasks(deps, tenant, agent.id, reports ? { finished: [] } : {});
     const small = (await submitTask(services, tenant, { type: 'small', requires: ['gpu'], resources: { gpu: 1 } })).task;
-    const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 });
+    const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20, ...(reports ? { finished: [] } : {}) });
     await vi.waitFor(() => expect(waiting).toBeGreaterThan(0), { timeout: 30_000 });
     await completeTask(deps, tenant, big!.id, { leaseToken: big!.leaseToken, result: null });
     expect((await poll).map((t) => t.id)).toEqual([small.id]);

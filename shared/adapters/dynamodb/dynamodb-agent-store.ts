@@ -63,6 +63,11 @@ export class DynamoDbAgentStore implements AgentStore {
     await this.update(tenant, id, 'SET lastSeenAt = :now', {}, { ':now': now.toISOString() });
   }
 
+  async isLeasing(tenant: string, id: string): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: agentKey(tenant, id), ConsistentRead: true, ProjectionExpression: 'leasing' }));
+    return Item?.leasing !== undefined;
+  }
+
   async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
     try {
       await this.update(
@@ -80,8 +85,14 @@ export class DynamoDbAgentStore implements AgentStore {
     }
   }
 
-  async unlock(tenant: string, id: string): Promise<void> {
-    await this.update(tenant, id, 'REMOVE leasing');
+  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = [], ended: readonly string[] = []): Promise<void> {
+    // One UpdateItem: `SET leases.#t0 = :t0, … REMOVE leasing, leases.#e0, …` (task ids are names, never parsed as paths).
+    const takenIds = new Set(taken.map((l) => l.taskId));
+    const gone = ended.filter((taskId) => !takenIds.has(taskId));
+    const names = { ...Object.fromEntries(taken.map((l, i) => [`#t${i}`, l.taskId])), ...Object.fromEntries(gone.map((taskId, i) => [`#e${i}`, taskId])) };
+    const values = Object.fromEntries(taken.map((l, i) => [`:t${i}`, l]));
+    const set = taken.length === 0 ? '' : `SET ${taken.map((_, i) => `leases.#t${i} = :t${i}`).join(', ')} `;
+    await this.update(tenant, id, `${set}REMOVE ${['leasing', ...gone.map((_, i) => `leases.#e${i}`)].join(', ')}`, names, values);
   }
 
   async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {

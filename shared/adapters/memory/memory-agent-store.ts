@@ -26,6 +26,10 @@ export class MemoryAgentStore implements AgentStore {
     this.patch(tenant, id, (a) => ({ ...a, lastSeenAt: now.toISOString() }));
   }
 
+  async isLeasing(tenant: string, id: string): Promise<boolean> {
+    return this.agents.get(key(tenant, id))?.leasing !== undefined;
+  }
+
   async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
     const agent = this.must(tenant, id);
     if (agent.leasing !== undefined && agent.leasing >= now.getTime() - staleMs) return false;
@@ -33,8 +37,11 @@ export class MemoryAgentStore implements AgentStore {
     return true;
   }
 
-  async unlock(tenant: string, id: string): Promise<void> {
-    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => a);
+  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = [], ended: readonly string[] = []): Promise<void> {
+    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => {
+      const kept = Object.fromEntries(Object.entries(a.leases).filter(([taskId]) => !ended.includes(taskId)));
+      return { ...a, leases: { ...kept, ...Object.fromEntries(taken.map((l) => [l.taskId, l])) } };
+    });
   }
 
   async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {

@@ -1169,6 +1169,7 @@ export interface components {
                 attempts: number;
                 maxAttempts: number;
                 jobId?: string;
+                worker?: string;
                 queueTimeMs?: number;
                 runTimeMs?: number;
                 /** any JSON value */

@@ -40,6 +40,8 @@ export interface TaskEventData {
   readonly attempts: number;
   readonly maxAttempts: number;
   readonly jobId?: string;
+  /** The agent or Lambda worker of this attempt (from its start on; kept on a finished task). */
+  readonly worker?: string;
   /** From creation to the start of this attempt (task.started). */
   readonly queueTimeMs?: number;
   /** From the start of the last attempt to its end (final events and retries). */
@@ -136,6 +138,7 @@ function taskData(type: EventType, task: Task): TaskEventData {
     attempts: task.attempts,
     maxAttempts: task.maxAttempts,
     ...(task.job !== undefined ? { jobId: task.job.id } : {}),
+    ...(task.worker !== undefined && type !== 'task.created' ? { worker: task.worker } : {}),
     ...(queueTimeMs !== undefined ? { queueTimeMs } : {}),
     ...(runTimeMs !== undefined ? { runTimeMs } : {}),
     ...(task.result !== undefined && type === 'task.completed' ? (small ? { result: task.result } : { resultOmitted: true }) : {}),

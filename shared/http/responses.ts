@@ -349,6 +349,7 @@ export const EventSchema = named(
         attempts: z.int(),
         maxAttempts: z.int(),
         jobId: z.string().optional(),
+        worker: z.string().optional(),
         queueTimeMs: z.number().optional(),
         runTimeMs: z.number().optional(),
         result: json.optional(),

@@ -145,10 +145,13 @@ describe('the dashboard, signed in', () => {
     await page.getByRole('heading', { name: `Task ${ids.failed}` }).waitFor();
     expect(page.url()).toContain(`#/tasks/${ids.failed}`);
     const attempts = page.getByRole('region', { name: 'Each attempt: when, how long, and why it ended' });
-    await attempts.locator('tr[data-attempt="2"]').waitFor({ timeout: 90_000 });
+    // The page asks again until the event log has the attempt's end (events trail the record).
+    await waitFor(() => attempts.locator('tr[data-attempt="2"]').innerText(), (text) => text.includes('dead-lettered'), 90_000, 500);
     for (const n of [1, 2]) expect(await attempts.locator(`tr[data-attempt="${n}"]`).innerText()).toMatch(/planned failure/);
     expect(await attempts.locator('tr[data-attempt="1"]').innerText()).toContain('retrying');
     expect(await attempts.locator('tr[data-attempt="2"]').innerText()).toContain('failed, dead-lettered');
+    // Where each attempt ran: the Lambda worker that took it (an agent's id on an agent pool).
+    for (const n of [1, 2]) expect(await attempts.locator(`tr[data-attempt="${n}"] td`).nth(1).innerText()).toMatch(/\S+\/\S+/);
     await screenshot(page, '3b-task-attempts', 'dashboard-task-attempts');
   });
 

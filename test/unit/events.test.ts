@@ -58,6 +58,13 @@ describe('eventsOf: task transitions', () => {
     expect(event).toMatchObject({ type: 'task.started', tenant: 'acme', id: 't1:1:task.started', task: { queueTimeMs: 2000, attempts: 1, pool: 'general', priority: 'high' } });
   });
 
+  it("names each attempt's agent or worker from its start on, so a task's story says where each attempt ran", () => {
+    const onAgent = { ...started, worker: 'gpu-box-1' };
+    expect(eventsOf({ kind: 'task', old: task(), new: onAgent })[0]?.task?.worker).toBe('gpu-box-1');
+    expect(eventsOf({ kind: 'task', old: onAgent, new: { ...onAgent, status: 'COMPLETED' as const, revision: 2 } })[0]?.task?.worker).toBe('gpu-box-1');
+    expect(eventsOf({ kind: 'task', new: task() })[0]?.task?.worker).toBeUndefined();
+  });
+
   it('a completed task carries its run time and a small result', () => {
     const done = { ...started, status: 'COMPLETED' as const, result: { ok: true }, finishedAt: '2026-01-01T00:00:05.500Z', revision: 2 };
     const [event] = eventsOf({ kind: 'task', old: started, new: done });

@@ -19,9 +19,9 @@ describe("a task's attempts from its events", () => {
     const task = (attempts: number, extra = {}) => ({ id: 't1', attempts, ...extra });
     const attempts = attemptsOf([
       { id: 'e0', type: 'task.created', at: '2026-01-01T00:00:00Z', task: task(0) },
-      { id: 'e1', type: 'task.started', at: '2026-01-01T00:00:01Z', task: task(1, { queueTimeMs: 1000 }) },
+      { id: 'e1', type: 'task.started', at: '2026-01-01T00:00:01Z', task: task(1, { queueTimeMs: 1000, worker: 'gpu-box-1' }) },
       { id: 'e2', type: 'task.retrying', at: '2026-01-01T00:00:02Z', task: task(1, { runTimeMs: 900, error: { message: 'first' } }) },
-      { id: 'e3', type: 'task.started', at: '2026-01-01T00:00:03Z', task: task(2) },
+      { id: 'e3', type: 'task.started', at: '2026-01-01T00:00:03Z', task: task(2, { worker: 'gpu-box-2' }) },
       { id: 'e4', type: 'task.failed', at: '2026-01-01T00:00:04Z', task: task(2, { error: { message: 'second', stack: 'at x' } }) },
       { id: 'e5', type: 'task.dead_lettered', at: '2026-01-01T00:00:04Z', task: task(2, { error: { message: 'second' } }) },
     ]);
@@ -30,6 +30,8 @@ describe("a task's attempts from its events", () => {
       [2, 'failed, dead-lettered', 'second'],
     ]);
     expect(attempts[0]?.queueTimeMs).toBe(1000);
+    // Each attempt names where it ran: a retry may land on another agent.
+    expect(attempts.map((a) => a.worker)).toEqual(['gpu-box-1', 'gpu-box-2']);
   });
 });
 

@@ -1,8 +1,8 @@
 /** A task's story from its events: pure, so the unit tests read it without a browser. */
 
-export interface TaskEvent { id: string; type: string; at: string; task?: { id: string; attempts: number; queueTimeMs?: number; runTimeMs?: number; error?: { message?: string; stack?: string; type?: string } } }
+export interface TaskEvent { id: string; type: string; at: string; task?: { id: string; attempts: number; worker?: string; queueTimeMs?: number; runTimeMs?: number; error?: { message?: string; stack?: string; type?: string } } }
 
-export interface Attempt { n: number; startedAt?: string; endedAt?: string; outcome: string; runTimeMs?: number; queueTimeMs?: number; error?: { message?: string; stack?: string; type?: string } }
+export interface Attempt { n: number; worker?: string; startedAt?: string; endedAt?: string; outcome: string; runTimeMs?: number; queueTimeMs?: number; error?: { message?: string; stack?: string; type?: string } }
 
 /**
  * The task's attempts, told by its events: each `task.started` opens one (its
@@ -22,7 +22,7 @@ export function attemptsOf(events: readonly TaskEvent[]): Attempt[] {
     }
     const outcome = e.type.replace(/^task\./, '');
     if (e.type === 'task.started') {
-      attempts.push({ n: e.task?.attempts ?? attempts.length + 1, startedAt: e.at, outcome: 'running', ...(e.task?.queueTimeMs !== undefined ? { queueTimeMs: e.task.queueTimeMs } : {}) });
+      attempts.push({ n: e.task?.attempts ?? attempts.length + 1, ...(e.task?.worker !== undefined ? { worker: e.task.worker } : {}), startedAt: e.at, outcome: 'running', ...(e.task?.queueTimeMs !== undefined ? { queueTimeMs: e.task.queueTimeMs } : {}) });
       continue;
     }
     const open = attempts[attempts.length - 1];

@@ -53,15 +53,15 @@ function Attempts({ task }: { task: { id: string; status: string; createdAt: str
   const attempts = attemptsOf(events);
   return html`
     <${Table} caption="Each attempt: when, how long, and why it ended">
-      <thead><tr><th scope="col">#</th><th scope="col">started</th><th scope="col">ended</th><th scope="col">started after creation</th><th scope="col">ran</th><th scope="col">outcome</th><th scope="col">error</th></tr></thead>
+      <thead><tr><th scope="col">#</th><th scope="col">ran on</th><th scope="col">started</th><th scope="col">ended</th><th scope="col">started after creation</th><th scope="col">ran</th><th scope="col">outcome</th><th scope="col">error</th></tr></thead>
       <tbody>
         ${attempts.map(
           (a) => html`<tr data-attempt=${a.n}>
-            <td>${a.n}</td><td>${when(a.startedAt)}</td><td>${when(a.endedAt)}</td><td>${duration(a.queueTimeMs)}</td><td>${duration(a.runTimeMs)}</td><td>${a.outcome}</td>
+            <td>${a.n}</td><td>${a.worker !== undefined ? html`<code>${a.worker}</code>` : '—'}</td><td>${when(a.startedAt)}</td><td>${when(a.endedAt)}</td><td>${duration(a.queueTimeMs)}</td><td>${duration(a.runTimeMs)}</td><td>${a.outcome}</td>
             <td>${a.error ? html`<details><summary>${a.error.message ?? a.error.type ?? 'error'}</summary><pre class="json">${a.error.stack ?? ''}</pre></details>` : '—'}</td>
           </tr>`,
         )}
-        ${attempts.length === 0 ? html`<tr><td colspan="7">No attempt yet.</td></tr>` : null}
+        ${attempts.length === 0 ? html`<tr><td colspan="8">No attempt yet.</td></tr>` : null}
       </tbody>
     <//>
     <p class="note"><a href=${`#/events?task=${encodeURIComponent(task.id)}`}>All its events</a></p>

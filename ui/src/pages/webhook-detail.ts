@@ -4,20 +4,11 @@ import { api, get } from '../api.js';
 import { Card, Problem, Status, Table } from '../components.js';
 import { age, when } from '../format.js';
 import { useLoad } from '../hooks.js';
+import type { components } from '../../../sdk/wire.js';
 import type { WebhookView } from './webhooks.js';
 
-interface Delivery {
-  id: string;
-  status: string;
-  eventId: string;
-  eventType: string;
-  attempts: number;
-  at: string;
-  firstAttemptAt: string;
-  responseStatus?: number;
-  error?: string;
-  redeliveries?: number;
-}
+/** One delivery as GET /webhooks/{id}/deliveries answers it (the API's generated wire types). */
+type Delivery = components['schemas']['WebhookDelivery'];
 
 const REDELIVERABLE = new Set(['dead_lettered', 'refused']);
 

@@ -18,7 +18,7 @@ import { toTaskItem } from '../shared/adapters/dynamodb/task-item.js';
 import { EMPTY_MINUTE, minuteOf, type MinuteCounts, type MinuteDeltas } from '../shared/domain/minute-aggregates.js';
 import { PRIORITIES } from '../shared/domain/priority.js';
 import type { Task } from '../shared/domain/task.js';
-import { createDocumentClient, endpointsFromEnv } from '../shared/adapters/aws-clients.js';
+import { createDocumentClient } from '../shared/adapters/aws-clients.js';
 import { CallMeter } from './cost/meter.js';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, calls: { type: 'string', default: '5' } } });
@@ -30,7 +30,8 @@ const tenant = 'bench-stats';
 const region = 'us-east-1';
 console.log('stats: starting a local stack (DynamoDB Local, fauxqs; no workers, no stream consumer)…');
 const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region, prefix: `stats${Date.now()}-`, tenant, schedule: false, workers: false, events: false, log: () => {} });
-const db = createDocumentClient(endpointsFromEnv());
+// The stack's own emulator: the local runtime keeps its settings to itself (no process.env).
+const db = createDocumentClient({ region, dynamoDbEndpoint: stack.dynamoDbEndpoint });
 
 /** Writes tasks `from` … `to - 1` of the tenant, 25 an item batch, 8 batches at once. */
 async function fill(from: number, to: number): Promise<void> {

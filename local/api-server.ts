@@ -57,7 +57,13 @@ function compile(spec: RouteSpec, handler: RouteHandler): CompiledRoute {
 export async function startApiServer(
   port: number,
   services: () => AppServices,
-  options: { log?: (line: string) => void; /** Times every invocation (the stack's own timer). */ invocations?: InvocationTimer } = {},
+  options: {
+    log?: (line: string) => void;
+    /** Times every invocation (the stack's own timer). */
+    invocations?: InvocationTimer;
+    /** While false, every request (/health too) is answered 503 "starting": the stack is not whole yet. @default always ready */
+    ready?: () => boolean;
+  } = {},
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const authorizer = await importHandler<AuthorizerHandler>(AUTHORIZER_ENTRY, services);
   const routes = await Promise.all(ROUTES.map(async (spec) => compile(spec, await importHandler<RouteHandler>(spec.entry, services))));
@@ -72,8 +78,10 @@ export async function startApiServer(
   const checkFile = process.env[CHECK_RESPONSES_ENV];
   // Imported only then: its validator (ajv) is a dev dependency.
   const check = checkFile !== undefined && checkFile !== '' ? (await import('./response-check.js')).responseChecker(checkFile) : undefined;
+  const ready = options.ready ?? (() => true);
   const server = createServer((req, res) => {
     if (options.log !== undefined) logRequest(req, res, options.log);
+    if (!ready()) return send(res, STARTING);
     handle(req, res, routes, runAuthorizer, invocations, check).catch((error: unknown) => {
       console.error('local API error', error);
       if (!res.headersSent) send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
@@ -95,6 +103,13 @@ export async function startApiServer(
       }),
   };
 }
+
+/** Before the stack is whole: try again in a moment (what a load balancer in front of a starting service answers). */
+const STARTING: ApiResult = {
+  statusCode: 503,
+  headers: { 'retry-after': '1' },
+  body: JSON.stringify({ error: { code: 'starting', message: 'the local stack is still starting; try again in a moment' } }),
+};
 
 /** The authorizer's context, or undefined when it refused the request outright (API Gateway's own 403). */
 type Authorize = (request: RawRequest, routeKey: string, identity: string) => Promise<AuthorizerContext | undefined>;

@@ -186,7 +186,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Closed last (stops run in reverse): after the API, the pollers and the timers that use them.
     stops.push(async () => services?.destroy());
-    const api = await startApiServer(options.port, servicesOf, { invocations, ...(options.requestLog === true ? { log } : {}) });
+    // The server listens now (its port is part of the stack's settings), but answers 503 until the stack is whole:
+    // a client that sees /health answer may at once use the token, which is added further down.
+    let ready = false;
+    const api = await startApiServer(options.port, servicesOf, { invocations, ready: () => ready, ...(options.requestLog === true ? { log } : {}) });
     stops.push(() => api.close());
 
     services = createServices(
@@ -261,6 +264,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (options.schedule) stops.push(await scheduleSweep(options.sweepSeconds ?? Number(env.TASKFLEET_SWEEP_SECONDS ?? 5), servicesOf));
     if (options.schedule) stops.push(await startScheduleTicker(servicesOf));
 
+    ready = true;
     return {
       apiUrl: api.url,
       token,

@@ -139,10 +139,11 @@ describe('the taskfleet command', () => {
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(signal !== null ? `killed by ${signal}` : `exit ${code}`)));
     await waitFor(async () => stdout, (out) => out.includes('registered as worker'), 30_000, 100);
     child.kill('SIGINT');
-    expect(await exited).toBe(130);
+    // What it printed rides with a wrong exit (once seen on a busy machine, not reproduced since).
+    expect(await exited, `stdout:\n${stdout}\nstderr:\n${stderr}`).toBe('exit 130');
     expect(stderr).toBe('');
     expect(stdout).not.toMatch(/error|ECONNREFUSED/i);
     expect(stdout).toMatch(/stopped \(SIGINT\)/);

@@ -154,18 +154,47 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
   await discover(true);
   save();
 
+  /**
+   * Stopping ends a batch's retries where they are: the batch is neither set aside
+   * nor checkpointed, so the next start reads it again, as after a crash. (On
+   * Ctrl-C the emulators get the signal too: a batch retried against a DynamoDB
+   * Local already gone would fail until set aside, and hold up the stop.)
+   */
+  let stopped = false;
+  const wakeOnStop = new Set<() => void>();
+  const unlessStopped = (): void => {
+    if (stopped) throw new PollerStopped();
+  };
+  const retrySleep = (ms: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        wakeOnStop.delete(wake);
+        reject(new PollerStopped());
+      };
+      const timer = setTimeout(() => {
+        wakeOnStop.delete(wake);
+        resolve();
+      }, ms);
+      wakeOnStop.add(wake);
+      if (stopped) wake();
+    });
   const runBatch = (shardId: string, records: readonly _Record[]): Promise<number> =>
     runStreamBatch(
       records,
       {
         // A context per invocation: its remaining time (middy's timeout) starts at each call.
-        invoke: (batch) => invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000), options.onInvocation),
+        invoke: (batch) => {
+          unlessStopped();
+          return invoke(options.handler, batch, streamArn, options.region, lambdaContext('stream-consumer', 60_000), options.onInvocation);
+        },
         setAside: async (batch, condition, invocations) => {
+          unlessStopped();
           console.error(`stream poller: ${batch.length} record(s) set aside (${condition}) from shard ${shardId}, sequence numbers ${sequenceOf(batch[0])}…${sequenceOf(batch.at(-1))}`);
           await options.onFailure(failureMessage(streamArn, shardId, batch, condition, invocations, lambdaContext('stream-consumer').invokedFunctionArn));
         },
         ageMs: (record) => Date.now() - (record.dynamodb?.ApproximateCreationDateTime?.getTime() ?? Date.now()),
-        sleep,
+        sleep: retrySleep,
       },
       options.policy,
     );
@@ -193,7 +222,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
     }
   };
 
-  let stopped = false;
   const loop = (async () => {
     let lastDiscovery = Date.now();
     while (!stopped) {
@@ -244,10 +272,18 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<R
     setAside: () => setAside,
     stop: async () => {
       stopped = true;
+      for (const wake of [...wakeOnStop]) wake();
       await loop;
       streams.destroy();
     },
   };
+}
+
+/** A batch given up because the poller stops (not a failure of its records). */
+class PollerStopped extends Error {
+  constructor() {
+    super('the stream poller is stopping');
+  }
 }
 
 const sequenceOf = (record: _Record | undefined): string => record?.dynamodb?.SequenceNumber ?? '';

@@ -32,6 +32,11 @@ export const REDELIVERABLE: readonly DeliveryRecordStatus[] = [DELIVERY_STATUS.D
 /** Records are kept as long as the delivery DLQ keeps its letters. */
 export const DELIVERY_RECORD_TTL_SECONDS = 14 * 24 * 3600;
 
+/** When a delivery record written at `at` expires (its TTL). */
+export function deliveryRecordExpiry(at: Date): Date {
+  return new Date(at.getTime() + DELIVERY_RECORD_TTL_SECONDS * 1000);
+}
+
 /** How many deliveries GET /webhooks/{id}/deliveries answers at most. */
 export const DELIVERY_LIST_MAX = 100;
 

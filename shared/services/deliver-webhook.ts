@@ -1,6 +1,6 @@
 import { SIGNATURE_HEADER, signWebhook } from '../domain/webhook-signature.js';
 import { nextDeliveryDelay, type DeliveryRetryPolicy, type DeliveryStatus, type Webhook } from '../domain/webhook.js';
-import { DELIVERY_RECORD_TTL_SECONDS, deliveryIdOf, keepsDeliveryRecord } from '../domain/webhook-delivery.js';
+import { deliveryIdOf, deliveryRecordExpiry, keepsDeliveryRecord } from '../domain/webhook-delivery.js';
 import type { DeliveryRecords } from '../ports/delivery-records.js';
 import type { DeliveryMessage, DeliveryQueue, SendDelivery } from '../ports/events.js';
 import type { WebhookStore } from '../ports/webhook-store.js';
@@ -67,9 +67,8 @@ export async function deliverWebhook(deps: DeliveryDeps, message: DeliveryMessag
 /** The delivery's own record, when it has one to keep (see keepsDeliveryRecord). */
 async function recordAttempt(deps: DeliveryDeps, webhook: Webhook, message: DeliveryMessage, status: DeliveryStatus): Promise<void> {
   if (!keepsDeliveryRecord(status.status === 'delivered', message.attempt, message.deliveryId !== undefined)) return;
-  const expiresAt = new Date(Date.parse(status.at) + DELIVERY_RECORD_TTL_SECONDS * 1000);
   const attempt = { ...status, id: deliveryIdOf(message), firstAttemptAt: message.firstAttemptAt, event: message.event };
-  await deps.deliveryRecords.record(webhook.tenant, webhook.id, attempt, expiresAt);
+  await deps.deliveryRecords.record(webhook.tenant, webhook.id, attempt, deliveryRecordExpiry(new Date(status.at)));
 }
 
 /**

@@ -3,7 +3,7 @@ import { checkWebhookUrl, type AddressPolicy } from '../domain/webhook-address.j
 import { toFieldErrors } from '../domain/task-input.js';
 import { ConflictError, NotFoundError, UnavailableError, ValidationError } from '../errors.js';
 import { MAX_WEBHOOKS_PER_TENANT, parseWebhookInput, toWebhookView, type Webhook, type WebhookView } from '../domain/webhook.js';
-import { DELIVERY_RECORD_TTL_SECONDS, REDELIVERABLE, deliveryListQuery, toDeliveryView, type DeliveryView } from '../domain/webhook-delivery.js';
+import { REDELIVERABLE, deliveryRecordExpiry, deliveryListQuery, toDeliveryView, type DeliveryView } from '../domain/webhook-delivery.js';
 import type { DeliveryRecords } from '../ports/delivery-records.js';
 import type { DeliveryQueue } from '../ports/events.js';
 import type { WebhookStore } from '../ports/webhook-store.js';
@@ -102,7 +102,7 @@ export async function redeliver(deps: WebhookDeps, tenant: string, id: string, d
   if (rejected.length > 0) {
     // Given up again, as it was, so the next click can send it.
     const { redeliveries: _count, ...asItWas } = before;
-    await deps.deliveryRecords.record(tenant, id, asItWas, new Date(deps.now().getTime() + DELIVERY_RECORD_TTL_SECONDS * 1000));
+    await deps.deliveryRecords.record(tenant, id, asItWas, deliveryRecordExpiry(deps.now()));
     throw new UnavailableError(`could not queue delivery ${deliveryId}; try again`);
   }
   return toDeliveryView(marked);

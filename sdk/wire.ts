@@ -858,11 +858,6 @@ export interface components {
             heartbeatAgeSeconds: number;
             runningTasks: {
                 taskId: string;
-                /**
-                 * Format: date-time
-                 * ISO 8601, UTC
-                 */
-                leaseExpiresAt: string;
             }[];
             load: {
                 slots: number;

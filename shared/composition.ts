@@ -207,7 +207,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
   lifecycle.setEffects({
     finished: (task) => onTaskFinished(jobDeps, task),
     // An agent's slot is free the moment its attempt ends (completed, failed, released, cancelled, lapsed).
-    leaseEnded: freeAgentSlot(agents, signal),
+    leaseEnded: freeAgentSlot(agents, signal, now),
   });
   const circuits = new CachedCircuitStore(new DynamoDbCircuitStore(db, config.tableName), CIRCUIT_CACHE_MS);
   const deliveryDeps: DeliveryDeps = {

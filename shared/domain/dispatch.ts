@@ -1,4 +1,3 @@
-import { leaseCheckAt } from './agent.js';
 import { MAX_QUEUE_DELAY_SECONDS } from './limits.js';
 import { DEFAULT_SCHEDULING_CONFIG, type SchedulingConfig } from './scheduling/config.js';
 import { readySortKey } from './scheduling/order.js';
@@ -57,12 +56,11 @@ export interface DispatchContext {
  * - PENDING on an agent pool: in the ready set (placed when it became ready), and a
  *   `deadline` timer if it has one (the sweep expires it unstarted).
  * - PENDING on a Lambda pool, not due within SQS's longest delay: a `delay` timer.
- * - ACTIVE on an agent: a `lease` timer at its lease's end, or sooner, when its agent
- *   would have been silent long enough to be presumed gone (AGENT_LOST_AFTER_SECONDS).
- *   A heartbeat does not move it (that would write the index on every heartbeat);
- *   the sweep moves it when it finds the lease extended or the agent alive.
+ * - ACTIVE: no timer (an agent's attempt is watched through its agent's record, by the sweep).
  * - COMPLETED with a next stage: a `follow` timer, cleared once the stage exists.
- * - terminal: out of the ready set, no timer, and an expiry `retention` later.
+ * - terminal: out of the ready set, no timer, an expiry `retention` later, and no
+ *   lease: its token proves nothing any more, and a record just over a kilobyte
+ *   costs two write units where one under it costs one.
  */
 export function withDispatch(before: Task | undefined, after: Task, ctx: DispatchContext): Task {
   const settings = ctx.settings ?? DISPATCH_DEFAULTS;
@@ -80,12 +78,10 @@ export function withDispatch(before: Task | undefined, after: Task, ctx: Dispatc
     // Keep a delay timer that is already due: the sweep clears it once the task is queued.
     return after.due?.kind === 'delay' && !enteredNow ? { ...bare, due: after.due } : bare;
   }
-  if (after.status === 'ACTIVE') {
-    if (after.lease === undefined) return bare;
-    const due: Due = after.due?.kind === 'lease' ? after.due : { kind: 'lease', at: leaseCheckAt(after.leaseExpiresAt ?? ctx.now.toISOString(), ctx.now.getTime()) };
-    return { ...bare, due };
-  }
+  // ACTIVE: no timer. An agent's attempt is watched through its agent's record (sweep.ts), a Lambda worker's by its queue.
+  if (after.status === 'ACTIVE') return bare;
   if (isTerminal(after.status)) {
+    const { lease: _lease, leaseExpiresAt: _leaseEnd, ...ended } = bare;
     const finished = Date.parse(after.finishedAt ?? after.updatedAt);
     const expiresAt = Math.floor(finished / 1000) + settings.retentionSeconds;
     const follow = after.status === 'COMPLETED' && after.then !== undefined && (before === undefined || before.status !== 'COMPLETED');
@@ -94,7 +90,7 @@ export function withDispatch(before: Task | undefined, after: Task, ctx: Dispatc
       : after.due?.kind === 'follow'
         ? after.due
         : undefined;
-    return { ...bare, expiresAt, ...(due !== undefined ? { due } : {}) };
+    return { ...ended, expiresAt, ...(due !== undefined ? { due } : {}) };
   }
   return bare;
 }

@@ -32,15 +32,14 @@ export function coefficientOfVariation(values: readonly number[]): number {
 }
 
 /**
- * Load of the online agents: each one's utilisation (live leases over slots), the
+ * Load of the online agents: each one's utilisation (held leases over slots), the
  * fleet's, and how evenly it is spread (the CV of utilisation across agents).
  */
 export function fleetLoad(
-  agents: readonly { id: string; name?: string; capacity: { slots: number }; leases: Readonly<Record<string, { expiresAt: string }>> }[],
-  now: Date,
+  agents: readonly { id: string; name?: string; capacity: { slots: number }; leases: Readonly<Record<string, unknown>> }[],
 ): { agents: AgentLoad[]; utilisation: number; utilisationCv: number } {
   const loads = agents.map((agent): AgentLoad => {
-    const running = Object.values(agent.leases).filter((lease) => Date.parse(lease.expiresAt) > now.getTime()).length;
+    const running = Object.keys(agent.leases).length;
     const slots = Math.max(1, agent.capacity.slots);
     return { id: agent.id, ...(agent.name !== undefined ? { name: agent.name } : {}), slots, running, utilisation: Math.round((running / slots) * 1000) / 1000 };
   });

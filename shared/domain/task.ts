@@ -56,7 +56,7 @@ export interface Due {
    * agent-pool task that expires if unstarted; `lease`: an agent's attempt presumed lost
    * if not extended; `follow`: after-commit effects (a next stage) not yet confirmed.
    */
-  readonly kind: 'delay' | 'deadline' | 'lease' | 'follow';
+  readonly kind: 'delay' | 'deadline' | 'follow';
   readonly at: string;
 }
 

@@ -149,7 +149,7 @@ export const AgentDetailSchema = named(
   z.object({
     ...agentView,
     heartbeatAgeSeconds: count,
-    runningTasks: z.array(z.object({ taskId: z.string(), leaseExpiresAt: timestamp })),
+    runningTasks: z.array(z.object({ taskId: z.string() })),
     load: z.object({ slots: z.number(), cpu: z.number(), gpu: z.number(), memoryMb: z.number() }),
   }),
 );

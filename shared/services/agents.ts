@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isOnline, toAgentView, type Agent } from '../domain/agent.js';
+import { AGENT_HEARTBEAT_SECONDS, isOnline, leaseCheckAt, toAgentView, type Agent } from '../domain/agent.js';
 import { mapChildJobId } from '../domain/job.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { freeCapacity, type FreeCapacity, type HeldLease } from '../domain/leasing.js';
@@ -9,7 +9,7 @@ import { createDefaultPolicy, type AgentProfile, type Candidate, type Scheduling
 import { toFieldErrors } from '../domain/task-input.js';
 import { labels } from '../domain/validation.js';
 import type { Json, Resources, Task } from '../domain/task.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { ReadySignal, Woken } from '../ports/ready-signal.js';
 import type { ReadyTask, TaskQueries } from '../ports/task-queries.js';
@@ -61,6 +61,7 @@ export async function registerAgent(deps: AgentDeps, tenant: string, raw: unknow
     registeredAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
     leases: {},
+    revision: 0,
   };
   await deps.agents.create(agent);
   return { ...toAgentView(agent, now), pools: poolsFor(deps.pools, agent.capabilities).map((p) => p.name) };
@@ -88,7 +89,8 @@ export async function agentHeartbeat(deps: AgentDeps, tenant: string, id: string
   await deps.agents.touch(tenant, id, now);
   if (body.data.running !== undefined) {
     // A lease whose end the agent would have reported does not free its slot when it ends: one it never heard of is freed here.
-    for (const taskId of await releaseUnheldLeases(deps, agent, body.data.running)) await deps.agents.removeLease(tenant, id, taskId);
+    const released = await releaseUnheldLeases(deps, agent, body.data.running);
+    if (released.length > 0) await deps.agents.update(tenant, id, { drop: released });
   }
   return toAgentView({ ...agent, lastSeenAt: now.toISOString() }, now);
 }
@@ -141,6 +143,11 @@ function policyOf(pool: Pool): SchedulingPolicy {
  * slots, each fitting its free resources), chosen by each pool's scheduling
  * policy from the top of the tenant's ready sets, and claimed by a conditional
  * write. Nothing is received and put back: a task passed over is not touched.
+ * Before claiming, the call writes the leases it is about to take to the agent's
+ * record (`reserve`, conditional on the record's revision): that is what keeps
+ * two calls of one agent from spending the same room, and what the sweep watches
+ * the attempts by, so a task is never ACTIVE on an agent without its record
+ * saying so. A call that takes nothing writes at most once (see `waitingUntil`).
  * Waits up to `waitSeconds` for the first, re-reading free capacity each round:
  * a round starts when a task becomes ready, when one of this agent's leases ends
  * (in this process: see ReadySignal), or REREAD_MS after the last.
@@ -149,51 +156,73 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   const parsed = leaseRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { max, waitSeconds, finished } = parsed.data;
-  // The leases the agent reported over are not counted, and go from its record with the unlock.
+  // The leases the agent reported over: not counted, and dropped from its record by this call's first write.
   const ended = new Set(finished ?? []);
-  const withoutEnded = (a: Agent): Agent => (ended.size === 0 ? a : { ...a, leases: Object.fromEntries(Object.entries(a.leases).filter(([taskId]) => !ended.has(taskId))) });
-  let agent = withoutEnded(await ownAgent(deps, tenant, agentId));
+  let agent = await ownAgent(deps, tenant, agentId);
   const started = deps.now();
-  // Taking the lock also records the agent as seen.
-  if (!(await deps.agents.lock(tenant, agentId, started, (waitSeconds + 10) * 1000))) {
-    throw new ConflictError('lease_in_progress', `worker ${agentId} already has a lease call in progress`);
-  }
+  const until = started.getTime() + waitSeconds * 1000;
   // The task a notify woke this call for, until this call has read the ready set since.
   let woken: Woken | undefined;
-  // The leases this call took: written to the agent's record with the unlock, in one write.
-  const taken: HeldLease[] = [];
+  let wrote = false;
+  const pools = poolsFor(deps.pools, agent.capabilities);
+  const leased: LeasedTask[] = [];
+  const endReported = finished !== undefined;
   try {
-    const pools = poolsFor(deps.pools, agent.capabilities);
-    const leased: LeasedTask[] = [];
-    const until = started.getTime() + waitSeconds * 1000;
     while (pools.length > 0) {
       const now = deps.now();
-      // A lapsed lease (the sweep settles its task) goes from the record with the unlock too.
-      for (const lease of Object.values(agent.leases)) if (Date.parse(lease.expiresAt) <= now.getTime()) ended.add(lease.taskId);
-      agent = withoutEnded(agent);
-      const free = freeCapacity(agent.capacity, Object.values(agent.leases), now);
-      const want = Math.min(max - leased.length, free.slots);
-      if (want <= 0) break;
+      let free = freeCapacity(agent.capacity, heldLeases(agent, ended));
+      if (Math.min(max - leased.length, free.slots) <= 0) break;
+      let moved = false;
       for (const pool of pools) {
-        if (leased.length >= max) break;
-        leased.push(...(await leaseFromPool(deps, agent, pool, free, Math.min(want, max - leased.length), now, taken, finished !== undefined)));
+        const want = Math.min(max - leased.length, free.slots);
+        if (want <= 0) break;
+        const turn = await leaseFromPool(deps, agent, pool, free, want, now, ended, endReported);
+        if (turn === 'moved') {
+          moved = true;
+          break;
+        }
+        if (turn === undefined) continue;
+        // The record now holds this turn's leases and no longer the ended ones.
+        wrote = true;
+        ended.clear();
+        agent = turn.agent;
+        free = freeCapacity(agent.capacity, heldLeases(agent, ended));
+        leased.push(...turn.leased);
       }
       await passOnUnclaimed(deps, tenant, agentId, woken, leased);
       woken = undefined;
+      if (moved) {
+        // Another call of this agent reserved first: read what it took, and go again.
+        agent = await ownAgent(deps, tenant, agentId);
+        continue;
+      }
       if (leased.length > 0 || deps.now().getTime() >= until) break;
+      if (!wrote) {
+        // About to wait: say so (and that the agent is alive), so a lease of its ending meanwhile frees its room in the record (lease-ended.ts).
+        await deps.agents.update(tenant, agentId, { seenAt: now, waitingUntil: new Date(until), drop: [...ended] });
+        ended.clear();
+        wrote = true;
+      }
       // A new ready task this agent could take, or a lease of this agent ending (more room), ends the wait early.
       const waiter = { id: agentId, capabilities: agent.capabilities, capacity: agent.capacity, free };
       woken = await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), waiter);
       // Start reading the ready sets while the agent's record is read: one round trip, not two.
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
-      agent = withoutEnded(await ownAgent(deps, tenant, agentId));
+      agent = await ownAgent(deps, tenant, agentId);
     }
     return leased;
   } finally {
     // Woken, then out of the loop before reading (no room left, an error): another waiter may take it.
     if (woken !== undefined) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
-    await deps.agents.unlock(tenant, agentId, taken, [...ended]);
+    // A call that wrote nothing: the ended leases go, and the agent is seen, if either needs saying.
+    const stale = deps.now().getTime() - Date.parse(agent.lastSeenAt) >= AGENT_HEARTBEAT_SECONDS * 1000;
+    if (!wrote && (ended.size > 0 || stale)) await deps.agents.update(tenant, agentId, { seenAt: deps.now(), drop: [...ended] });
   }
+}
+
+/** The leases the agent's record holds, less the ones it reported over. */
+function heldLeases(agent: Agent, ended: ReadonlySet<string>): HeldLease[] {
+  return Object.values(agent.leases).filter((lease) => !ended.has(lease.taskId));
 }
 
 /**
@@ -216,7 +245,11 @@ async function passOnUnclaimed(deps: AgentDeps, tenant: string, agentId: string,
   deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
 }
 
-/** One pool's turn: read its ready set, let the policy choose, claim what it chose. */
+/**
+ * One pool's turn: read its ready set, let the policy choose, reserve what it
+ * chose in the agent's record, then claim it. Undefined: nothing chosen;
+ * 'moved': another call of the agent reserved first.
+ */
 async function leaseFromPool(
   deps: AgentDeps,
   agent: Agent,
@@ -224,9 +257,9 @@ async function leaseFromPool(
   free: FreeCapacity,
   want: number,
   now: Date,
-  taken: HeldLease[],
+  ended: ReadonlySet<string>,
   endReported: boolean,
-): Promise<LeasedTask[]> {
+): Promise<{ agent: Agent; leased: LeasedTask[] } | 'moved' | undefined> {
   const [ready, fleet] = await Promise.all([readReady(deps, agent.tenant, pool), onlineFleet(deps, agent.tenant, now)]);
   const candidates: Candidate[] = [];
   for (const task of ready) {
@@ -240,7 +273,7 @@ async function leaseFromPool(
     if (await ofStoppedJob(deps, task)) continue;
     candidates.push(toCandidate(task));
   }
-  if (candidates.length === 0) return [];
+  if (candidates.length === 0) return undefined;
   // Concurrency keys and rate limits (start-gate.ts): the policy skips what the gate would refuse.
   const gate = await deps.lifecycle.gate?.view(agent.tenant, ready.filter((t) => candidates.some((c) => c.id === t.id)), now);
   const open = gate === undefined ? candidates : candidates.filter((c) => !gate.blockedTypes.has(ready.find((t) => t.id === c.id)?.type ?? ''));
@@ -248,16 +281,30 @@ async function leaseFromPool(
   const online = fleet.filter((a) => a.id !== agent.id).concat(me);
   const limits = gate === undefined ? {} : { runningByConcurrencyKey: gate.runningByConcurrencyKey, concurrencyLimits: gate.concurrencyLimits };
   const chosen = policyOf(pool).choose(me, open, { online, ...limits }, now, want);
+  if (chosen.length === 0) return undefined;
+  // Read first: each lease's entry says when to check it, from the task's timeout.
+  const records = (await deps.records.getMany(agent.tenant, chosen.map((c) => c.id))).filter((t) => t.status === 'PENDING');
+  const starts = records.map((task) => ({ task, start: startEvent(deps, agent.id, task.timeoutSeconds * 1000, now, { token: deps.newToken(), ...(endReported ? { endReported: true as const } : {}) }) }));
+  const reserved = starts.map(({ task, start }): HeldLease => ({ taskId: task.id, checkAt: leaseCheckAt(start.leaseExpiresAt, now.getTime()), ...(task.resources !== undefined ? { resources: task.resources } : {}) }));
+  // Taken already (claimed or ended since the ready set was read): later readers of this process's view skip them.
+  for (const candidate of chosen) if (!records.some((t) => t.id === candidate.id)) deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
+  if (reserved.length === 0) return undefined;
+  if (!(await deps.agents.reserve(agent, reserved, [...ended], now))) return 'moved';
+  const held = Object.fromEntries(heldLeases(agent, ended).concat(reserved).map((l) => [l.taskId, l]));
   const leased: LeasedTask[] = [];
-  for (const candidate of chosen) {
-    const claimed = await claim(deps, agent, candidate.id, endReported);
-    if (claimed !== undefined) {
-      leased.push(claimed.task);
-      taken.push(claimed.lease);
-    }
-    deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
+  const lost: string[] = [];
+  for (const { task, start } of starts) {
+    const claimed = await claim(deps, task, start);
+    if (claimed !== undefined) leased.push(claimed);
+    else lost.push(task.id);
+    deps.readyView?.taken(agent.tenant, pool.name, task.id);
   }
-  return leased;
+  // Reserved and lost to another agent (or not startable now): its room is this agent's again.
+  if (lost.length > 0) {
+    await deps.agents.update(agent.tenant, agent.id, { drop: lost });
+    for (const taskId of lost) delete held[taskId];
+  }
+  return { agent: { ...agent, revision: agent.revision + 1, lastSeenAt: now.toISOString(), leases: held }, leased };
 }
 
 /**
@@ -283,25 +330,17 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
   return deps.readyView?.read(tenant, pool.name, read) ?? read();
 }
 
-/**
- * PENDING → ACTIVE for this agent, with a fresh lease token, and the lease for
- * the agent's record (written by the unlock); undefined when someone else got there first.
- */
-async function claim(deps: AgentDeps, agent: Agent, taskId: string, endReported: boolean): Promise<{ task: LeasedTask; lease: HeldLease } | undefined> {
-  const token = deps.newToken();
+/** PENDING → ACTIVE for this agent (`start`, with its fresh lease token) from the version read; undefined when someone else got there first. */
+async function claim(deps: AgentDeps, current: Task, start: ReturnType<typeof startEvent>): Promise<LeasedTask | undefined> {
   let task: Task;
   try {
-    const current = await deps.records.get(agent.tenant, taskId);
-    if (current === undefined || current.status !== 'PENDING') return undefined;
-    task = await deps.lifecycle.move(agent.tenant, taskId, startEvent(deps, agent.id, current.timeoutSeconds * 1000, deps.now(), { token, ...(endReported ? { endReported: true as const } : {}) }), { seen: current });
+    task = await deps.lifecycle.move(current.tenant, current.id, start, { seen: current });
   } catch (error) {
     // Taken by someone else, or its concurrency key / rate limit says not now: it stays in the ready set.
     if (isInvalidTransition(error) || isWaitForTurn(error)) return undefined;
     throw error;
   }
-  const leaseExpiresAt = task.leaseExpiresAt as string;
-  const lease: HeldLease = { taskId, ...(task.resources !== undefined ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt };
-  const leasedTask: LeasedTask = {
+  return {
     id: task.id,
     type: task.type,
     payload: task.payload,
@@ -311,16 +350,15 @@ async function claim(deps: AgentDeps, agent: Agent, taskId: string, endReported:
     timeoutSeconds: task.timeoutSeconds,
     ...(task.resources !== undefined ? { resources: task.resources } : {}),
     ...(task.payloadRef !== undefined ? { payloadRef: { bytes: task.payloadRef.bytes } } : {}),
-    leaseToken: token,
-    leaseExpiresAt,
+    leaseToken: start.lease?.token as string,
+    leaseExpiresAt: task.leaseExpiresAt as string,
   };
-  return { task: leasedTask, lease };
 }
 
 /** The tenant's online agents with their free capacity, through this process's shared view when there is one. */
 function onlineFleet(deps: Pick<AgentDeps, 'agents' | 'readyView'>, tenant: string, now: Date): Promise<readonly AgentProfile[]> {
   const load = async (): Promise<readonly AgentProfile[]> =>
-    (await deps.agents.list(tenant)).filter((a) => isOnline(a, now)).map((a) => profileOf(a, freeCapacity(a.capacity, Object.values(a.leases), now)));
+    (await deps.agents.list(tenant)).filter((a) => isOnline(a, now)).map((a) => profileOf(a, freeCapacity(a.capacity, Object.values(a.leases))));
   return deps.readyView?.fleet(tenant, load) ?? load();
 }
 

@@ -98,12 +98,12 @@ export async function getStats(
       .filter((pool) => pool.runsOn === 'agents')
       .map((pool) => {
         const serving = onlineAgents.filter((a) => poolsFor(deps.pools, a.capabilities).includes(pool));
-        const load = fleetLoad(serving, now);
+        const load = fleetLoad(serving);
         return [pool.name, { agents: serving.length, utilisation: load.utilisation, utilisationCv: load.utilisationCv }] as const;
       })
       .filter(([, load]) => load.agents > 0),
   );
-  const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents, now), pools: byPool };
+  const workers = { online: onlineAgents.length, offline: agents.length - onlineAgents.length, ...fleetLoad(onlineAgents), pools: byPool };
   const circuitCooldownSeconds = Object.fromEntries(deps.pools.map((pool) => [pool.name, pool.circuit.cooldownSeconds]));
   return {
     ...(queues !== undefined ? { queues } : {}),

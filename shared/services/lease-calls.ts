@@ -68,11 +68,8 @@ export async function heartbeatTask(deps: AgentDeps, tenant: string, id: string,
   live(task);
   const now = deps.now();
   const leaseExpiresAt = new Date(now.getTime() + (task.timeoutSeconds + leaseGrace(deps)) * 1000).toISOString();
+  // The task's record is the only write: its new `updatedAt` is a sign of the agent's life to the sweep, and the agent's own lease entry still holds the room.
   await underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'extend', leaseExpiresAt }, { seen: task, guard: live }));
-  if (task.worker !== undefined) {
-    await deps.agents.touch(tenant, task.worker, now);
-    await deps.agents.addLease(tenant, task.worker, { taskId: id, ...(task.resources ? { resources: task.resources } : {}), expiresAt: leaseExpiresAt });
-  }
   return { leaseExpiresAt };
 }
 

@@ -8,18 +8,26 @@ import type { ReadySignal } from '../ports/ready-signal.js';
  * that reports its ended tasks in its next lease call (`finished`, see
  * agents.ts) has that call free it, in the write the call makes anyway: its
  * record is only read here (a read unit instead of a write unit per task), and
- * written only when a lease call of the agent is running now, whose re-reads
- * must see the room (it may wait 20 s, and in another process no signal reaches
- * it). A lease call that takes the lock just after the read leaves the slot
- * held until the agent's next call: later, never more than the agent has.
+ * written only when a lease call of the agent may be waiting now
+ * (`waitingUntil`), whose re-reads must see the room (it may wait 20 s, and in
+ * another process no signal reaches it). A call that starts waiting just after
+ * the read leaves the slot held until the agent's next call: later, never more
+ * than the agent has.
  */
-export function freeAgentSlot(agents: Pick<AgentStore, 'removeLease' | 'isLeasing'>, signal: Pick<ReadySignal, 'notifyAgent'>): (task: Task) => Promise<void> {
+export function freeAgentSlot(agents: Pick<AgentStore, 'update' | 'get'>, signal: Pick<ReadySignal, 'notifyAgent'>, now: () => Date): (task: Task) => Promise<void> {
   return async (task) => {
     if (task.worker === undefined) return;
     const worker = task.worker;
-    const write = task.lease?.endReported !== true || (await agents.isLeasing(task.tenant, worker).catch(() => true));
-    if (write) await agents.removeLease(task.tenant, worker, task.id).catch(() => undefined);
+    const write = task.lease?.endReported !== true || (await isWaiting(agents, task.tenant, worker, now()));
+    if (write) await agents.update(task.tenant, worker, { drop: [task.id] }).catch(() => undefined);
     // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
     signal.notifyAgent(task.tenant, task.worker);
   };
+}
+
+async function isWaiting(agents: Pick<AgentStore, 'get'>, tenant: string, id: string, now: Date): Promise<boolean> {
+  const agent = await agents.get(tenant, id).catch(() => undefined);
+  // Unreadable: write, to be safe.
+  if (agent === undefined) return true;
+  return agent.waitingUntil !== undefined && Date.parse(agent.waitingUntil) > now.getTime();
 }

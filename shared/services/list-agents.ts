@@ -6,19 +6,19 @@ import type { AgentStore } from '../ports/agent-store.js';
 /** An agent as `GET /workers` shows it: its registration, what it runs now and how loaded it is. */
 export type AgentDetail = ReturnType<typeof toAgentView> & {
   readonly heartbeatAgeSeconds: number;
-  /** Tasks it holds a live lease on. */
-  readonly runningTasks: readonly { readonly taskId: string; readonly leaseExpiresAt: string }[];
-  /** Used / total of each capacity dimension, over live leases. */
+  /** Tasks it holds a lease on. */
+  readonly runningTasks: readonly { readonly taskId: string }[];
+  /** Used / total of each capacity dimension, over its leases. */
   readonly load: { readonly slots: number; readonly cpu: number; readonly gpu: number; readonly memoryMb: number };
 };
 
 export function toAgentDetail(agent: Agent, now: Date): AgentDetail {
-  const live = Object.values(agent.leases).filter((lease) => Date.parse(lease.expiresAt) > now.getTime());
-  const free = freeCapacity(agent.capacity, live, now);
+  const held = Object.values(agent.leases);
+  const free = freeCapacity(agent.capacity, held);
   return {
     ...toAgentView(agent, now),
     heartbeatAgeSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(agent.lastSeenAt)) / 1000)),
-    runningTasks: live.map((lease) => ({ taskId: lease.taskId, leaseExpiresAt: lease.expiresAt })),
+    runningTasks: held.map((lease) => ({ taskId: lease.taskId })),
     load: {
       slots: agent.capacity.slots - free.slots,
       cpu: (agent.capacity.cpu ?? 0) - free.cpu,

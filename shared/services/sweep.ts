@@ -1,18 +1,18 @@
-import { AGENT_LOST_AFTER_SECONDS, leaseCheckAt } from '../domain/agent.js';
-import type { Due, Task } from '../domain/task.js';
+import { leaseCheck, leasesToCheck, type Agent } from '../domain/agent.js';
+import type { Due } from '../domain/task.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { TaskQueries } from '../ports/task-queries.js';
-import { secondsUntil, settleAbandoned, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
+import { settleAbandoned, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 
 export interface SweepDeps extends DeliveryDeps {
   readonly queries: Pick<TaskQueries, 'due'>;
   readonly warn: (message: string, details: Record<string, unknown>) => void;
-  /** To tell a silent agent's leases from live ones; without it a lease is only ever lost by lapsing. */
-  readonly agents?: Pick<AgentStore, 'get'>;
+  /** The agents holding leases, and their records' lease entries: how agents' attempts are watched. */
+  readonly agents?: Pick<AgentStore, 'leaseHolders' | 'update' | 'recheck' | 'markIdle'>;
 }
 
-export type SweepReport = Readonly<Record<Due['kind'], number>>;
+export type SweepReport = Readonly<Record<Due['kind'] | 'lease', number>>;
 
 /** Timers handled per kind per run: a run stays short; the next picks up the rest. */
 const LIMIT = 200;
@@ -23,16 +23,15 @@ const LIMIT = 200;
  * repeat, so two sweeps at once (or one a crash cut short) do no harm:
  * - `delay`: a Lambda-pool task held past SQS's 15 minutes goes on its queue;
  * - `deadline`: an agent-pool task still PENDING at its deadline expires;
- * - `lease`: an agent's attempt whose lease lapsed, or whose agent has been silent
- *   for AGENT_LOST_AFTER_SECONDS, fails (retry or dead letter); one still alive has
- *   its timer moved to its next check;
  * - `follow`: a completion's next stage is created (again) and queued.
+ * Then the agents holding leases (`lease` in the report): each lease entry
+ * whose check is due is held against its task (see `leaseCheck`).
  */
 export async function sweepDue(deps: SweepDeps): Promise<SweepReport> {
   const now = deps.now();
-  const kinds: Due['kind'][] = ['delay', 'deadline', 'lease', 'follow'];
-  const counts = await Promise.all(
-    kinds.map(async (kind) => {
+  const kinds: Due['kind'][] = ['delay', 'deadline', 'follow'];
+  const counts = await Promise.all([
+    ...kinds.map(async (kind) => {
       const due = await deps.queries.due(kind, now, LIMIT);
       let acted = 0;
       for (const { tenant, id } of due) {
@@ -44,7 +43,8 @@ export async function sweepDue(deps: SweepDeps): Promise<SweepReport> {
       }
       return [kind, acted] as const;
     }),
-  );
+    checkLeases(deps).then((acted) => ['lease', acted] as const),
+  ]);
   return Object.fromEntries(counts) as SweepReport;
 }
 
@@ -68,13 +68,6 @@ async function act(deps: SweepDeps, kind: Due['kind'], tenant: string, id: strin
           return true;
         }
         return false;
-      case 'lease':
-        if (task.status !== 'ACTIVE') return lifecycle.retime(task, undefined);
-        if (secondsUntil(task.leaseExpiresAt, now) <= 0) {
-          await settleLapsed(deps, task);
-          return true;
-        }
-        return checkAgent(deps, task, now);
       case 'follow':
         if (task.status !== 'COMPLETED') return lifecycle.retime(task, undefined);
         await lifecycle.followThrough(task);
@@ -86,20 +79,53 @@ async function act(deps: SweepDeps, kind: Due['kind'], tenant: string, id: strin
   }
 }
 
+/** Every lease holder's due entries; the attempts found lost are settled. Returns how many were. */
+async function checkLeases(deps: SweepDeps): Promise<number> {
+  if (deps.agents === undefined) return 0;
+  let settled = 0;
+  for (const agent of await deps.agents.leaseHolders()) {
+    try {
+      settled += await checkAgent(deps, deps.agents, agent);
+    } catch (error) {
+      deps.warn("sweep could not check an agent's leases; the next run will retry", { tenant: agent.tenant, agentId: agent.id, error: String(error) });
+    }
+  }
+  return settled;
+}
+
 /**
- * A lease that has not lapsed: its agent's last sign of life (a heartbeat, a lease
- * call, or a write on the task: start, heartbeat, progress) decides. Silent too
- * long, the agent is presumed dead (SIGKILLed, its host gone) and the attempt
- * lost now, not when the lease would lapse; otherwise the timer moves on.
+ * One agent's leases whose check is due (all of them once it has been silent
+ * for AGENT_LOST_AFTER_SECONDS), each held against its task as read now: an
+ * entry whose task is not this agent's attempt goes; a lapsed lease, or one
+ * whose agent is presumed dead (SIGKILLed, its host gone), is a lost attempt
+ * (its lease-ended effect drops the entry); a live one is looked at again later.
+ * An agent holding nothing leaves the sweep's list.
  */
-async function checkAgent(deps: SweepDeps, task: Task, now: Date): Promise<boolean> {
-  const leaseEnd = task.leaseExpiresAt as string;
-  if (deps.agents === undefined || task.worker === undefined) return deps.lifecycle.retime(task, { kind: 'lease', at: leaseEnd });
-  const agent = await deps.agents.get(task.tenant, task.worker);
-  const lastHeard = Math.max(Date.parse(task.updatedAt), agent === undefined ? 0 : Date.parse(agent.lastSeenAt));
-  const silentSeconds = (now.getTime() - lastHeard) / 1000;
-  if (silentSeconds < AGENT_LOST_AFTER_SECONDS) return deps.lifecycle.retime(task, { kind: 'lease', at: leaseCheckAt(leaseEnd, lastHeard) });
-  // Heard from meanwhile (settleAbandoned refuses then): the timer stays due, the next run moves it.
-  await settleAbandoned(deps, task, silentSeconds);
-  return true;
+async function checkAgent(deps: SweepDeps, agents: NonNullable<SweepDeps['agents']>, agent: Agent): Promise<number> {
+  if (Object.keys(agent.leases).length === 0) {
+    await agents.markIdle(agent.tenant, agent.id);
+    return 0;
+  }
+  const due = leasesToCheck(agent, deps.now());
+  if (due.length === 0) return 0;
+  const tasks = new Map((await deps.records.getMany(agent.tenant, due.map((l) => l.taskId))).map((t) => [t.id, t]));
+  const drop: string[] = [];
+  let settled = 0;
+  for (const lease of due) {
+    const task = tasks.get(lease.taskId);
+    const check = leaseCheck(task, agent, deps.now());
+    try {
+      if (check.kind === 'drop') drop.push(lease.taskId);
+      else if (check.kind === 'recheck') await agents.recheck(agent.tenant, agent.id, lease.taskId, check.at);
+      else if (task !== undefined) {
+        // Refused when the attempt moved meanwhile (a heartbeat, the agent heard from): the next run looks again.
+        await (check.kind === 'lapsed' ? settleLapsed(deps, task) : settleAbandoned(deps, task, check.silentSeconds));
+        settled++;
+      }
+    } catch (error) {
+      if (!isInvalidTransition(error)) throw error;
+    }
+  }
+  if (drop.length > 0) await agents.update(agent.tenant, agent.id, { drop });
+  return settled;
 }

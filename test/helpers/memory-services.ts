@@ -53,7 +53,7 @@ export function memoryServices(start = new Date('2026-01-01T00:00:00Z'), pools: 
   const lifecycle = new TaskLifecycle({ records: table, queue, deadLetters, pools, now: clock, warn, signal, gate });
   const agents = new MemoryAgentStore();
   lifecycle.setEffects({
-    leaseEnded: freeAgentSlot(agents, signal),
+    leaseEnded: freeAgentSlot(agents, signal, clock),
   });
   return {
     lifecycle,

@@ -35,19 +35,23 @@ describe('withDispatch', () => {
     expect(wide < narrow).toBe(true);
   });
 
-  it('takes a started task out of the ready set and sets a lease timer for an agent', () => {
+  it('takes a started task out of the ready set, with no timer (watched through its agent record), and drops the lease when it ends', () => {
     const ready = withDispatch(undefined, pending(), { runsOn: 'agents', now });
     const started = transition(ready, { type: 'start', worker: 'a1', leaseExpiresAt: later(60).toISOString(), lease: { token: 'x' } }, now);
     const active = withDispatch(ready, started, { runsOn: 'agents', now });
     expect(active.ready).toBeUndefined();
-    expect(active.due).toEqual({ kind: 'lease', at: later(60).toISOString() });
+    expect(active.due).toBeUndefined();
+    const done = withDispatch(active, transition(active, { type: 'complete', result: 1 }, later(5)), { runsOn: 'agents', now: later(5) });
+    expect(done).toMatchObject({ status: 'COMPLETED', worker: 'a1' });
+    expect(done).not.toHaveProperty('lease');
+    expect(done).not.toHaveProperty('leaseExpiresAt');
   });
 
-  it('does not move the lease timer on a heartbeat (no index write per heartbeat)', () => {
+  it('sets no timer on a heartbeat (no index write per heartbeat)', () => {
     const ready = withDispatch(undefined, pending(), { runsOn: 'agents', now });
     const active = withDispatch(ready, transition(ready, { type: 'start', worker: 'a1', leaseExpiresAt: later(60).toISOString(), lease: { token: 'x' } }, now), { runsOn: 'agents', now });
     const extended = withDispatch(active, transition(active, { type: 'extend', leaseExpiresAt: later(120).toISOString() }, later(30)), { runsOn: 'agents', now: later(30) });
-    expect(extended.due).toEqual(active.due);
+    expect(extended.due).toBeUndefined();
   });
 
   it('places a retried agent-pool task in the ready set from the end of its backoff', () => {

@@ -27,27 +27,54 @@ describe('leasing from the ready set', () => {
     expect(await services.task(task.id, tenant)).toMatchObject({ status: 'ACTIVE', worker: shell.id, attempts: 1 });
   });
 
-  it('writes the agent record twice per lease call however many tasks it takes: the lock, then the unlock with every lease', async () => {
+  it('writes the agent record once per lease call however many tasks it takes: their leases, before it claims them', async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 3 } });
     for (let i = 0; i < 3; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
-    const lock = vi.spyOn(deps.agents, 'lock');
-    const unlock = vi.spyOn(deps.agents, 'unlock');
-    const addLease = vi.spyOn(deps.agents, 'addLease');
+    const reserve = vi.spyOn(deps.agents, 'reserve');
+    const update = vi.spyOn(deps.agents, 'update');
     const leased = await leaseTasks(deps, tenant, agent.id, { max: 3 });
     expect(leased).toHaveLength(3);
-    expect([lock.mock.calls.length, unlock.mock.calls.length, addLease.mock.calls.length]).toEqual([1, 1, 0]);
+    expect([reserve.mock.calls.length, update.mock.calls.length]).toEqual([1, 0]);
     const record = await deps.agents.get(tenant, agent.id);
     expect(Object.keys(record?.leases ?? {}).sort()).toEqual(leased.map((t) => t.id).sort());
-    expect(record).not.toHaveProperty('leasing');
+    expect(record?.revision).toBe(1);
     // Its slots are spent: the next call takes nothing.
     await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
     expect(await leaseTasks(deps, tenant, agent.id, { max: 3 })).toEqual([]);
   });
 
-  it("frees a reporting agent's slots by its next lease call's `finished`, in the unlock, and writes nothing to its record when a task ends", async () => {
+  it('lets two lease calls of one agent that read the same record spend its room once: the second reads again', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 2 } });
+    for (let i = 0; i < 4; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const [a, b] = await Promise.all([leaseTasks(deps, tenant, agent.id, { max: 2 }), leaseTasks(deps, tenant, agent.id, { max: 2 })]);
+    expect(a!.length + b!.length).toBe(2);
+    expect(Object.keys((await deps.agents.get(tenant, agent.id))?.leases ?? {})).toHaveLength(2);
+  });
+
+  it('drops a reserved lease it lost to another agent, so the room is its again', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
+    const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    // Another agent claims it between this call's reserve and its claim.
+    const reserve = deps.agents.reserve.bind(deps.agents);
+    vi.spyOn(deps.agents, 'reserve').mockImplementationOnce(async (...args) => {
+      const ok = await reserve(...args);
+      await services.lifecycle.move(tenant, task.id, { type: 'cancel' });
+      return ok;
+    });
+    expect(await leaseTasks(deps, tenant, agent.id, {})).toEqual([]);
+    expect((await deps.agents.get(tenant, agent.id))?.leases).toEqual({});
+  });
+
+  it("frees a reporting agent's slots by its next lease call's `finished`, in its reserve, and writes nothing to its record when a task ends", async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);
     const tenant = fresh();
@@ -55,18 +82,32 @@ describe('leasing from the ready set', () => {
     for (let i = 0; i < 4; i++) await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
     const first = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] });
     expect(first).toHaveLength(2);
-    const removeLease = vi.spyOn(deps.agents, 'removeLease');
+    const update = vi.spyOn(deps.agents, 'update');
     for (const t of first) await completeTask(deps, tenant, t.id, { leaseToken: t.leaseToken, result: 'ok' });
-    expect(removeLease).not.toHaveBeenCalled();
+    expect(update).not.toHaveBeenCalled();
     // Not reported yet: the slots still count as held (never more than the agent has).
     expect(await leaseTasks(deps, tenant, agent.id, { max: 2, finished: [] })).toEqual([]);
     // Reported: freed and filled in the same call, the record holding only the new leases.
-    const unlock = vi.spyOn(deps.agents, 'unlock');
+    const reserve = vi.spyOn(deps.agents, 'reserve');
     const second = await leaseTasks(deps, tenant, agent.id, { max: 2, finished: first.map((t) => t.id) });
     expect(second).toHaveLength(2);
-    expect(unlock).toHaveBeenCalledTimes(1);
+    expect(reserve).toHaveBeenCalledTimes(1);
     expect(Object.keys((await deps.agents.get(tenant, agent.id))?.leases ?? {}).sort()).toEqual(second.map((t) => t.id).sort());
-    expect(removeLease).not.toHaveBeenCalled();
+    expect(update).not.toHaveBeenCalled();
+  });
+
+  it('drops the reported leases of a call that takes nothing, in one write', async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
+    await submitTask(services, tenant, { type: 'sh', requires: ['shell'] });
+    const [t] = await leaseTasks(deps, tenant, agent.id, { finished: [] });
+    await completeTask(deps, tenant, t!.id, { leaseToken: t!.leaseToken, result: 'ok' });
+    const update = vi.spyOn(deps.agents, 'update');
+    expect(await leaseTasks(deps, tenant, agent.id, { finished: [t!.id] })).toEqual([]);
+    expect(update).toHaveBeenCalledTimes(1);
+    expect((await deps.agents.get(tenant, agent.id))?.leases).toEqual({});
   });
 
   it('still frees the slot when a task ends for an agent that does not report (no `finished` in its lease calls)', async () => {

@@ -6,16 +6,12 @@ const now = new Date('2026-01-01T01:00:00Z');
 const ago = (seconds: number): string => new Date(now.getTime() - seconds * 1000).toISOString();
 
 describe('capacity', () => {
-  it('takes live leases out of slots and resources, and ignores lapsed ones', () => {
-    const free = freeCapacity(
-      { slots: 3, gpu: 2, memoryMb: 8192 },
-      [
-        { taskId: 'a', resources: { gpu: 1, memoryMb: 4096 }, expiresAt: ago(-60) },
-        { taskId: 'b', resources: { gpu: 1 }, expiresAt: ago(5) },
-      ],
-      now,
-    );
-    expect(free).toEqual({ slots: 2, cpu: 0, gpu: 1, memoryMb: 4096 });
+  it('takes every held lease out of slots and resources, one past its check too (its task may still run)', () => {
+    const free = freeCapacity({ slots: 3, gpu: 2, memoryMb: 8192 }, [
+      { taskId: 'a', resources: { gpu: 1, memoryMb: 4096 }, checkAt: ago(-60) },
+      { taskId: 'b', resources: { gpu: 1 }, checkAt: ago(5) },
+    ]);
+    expect(free).toEqual({ slots: 1, cpu: 0, gpu: 0, memoryMb: 4096 });
   });
 
   it('fits a task only into a free slot with its resources free', () => {

@@ -12,16 +12,11 @@ describe('percentiles', () => {
 
 describe('fleetLoad', () => {
   it('gives each agent its utilisation, the fleet its own, and how evenly it is spread', () => {
-    const now = new Date('2026-01-01T00:00:00Z');
-    const live = { expiresAt: '2026-01-01T00:01:00Z' };
-    const lapsed = { expiresAt: '2025-12-31T23:59:00Z' };
-    const load = fleetLoad(
-      [
-        { id: 'a', capacity: { slots: 2 }, leases: { t1: live, t2: live } },
-        { id: 'b', capacity: { slots: 2 }, leases: { t3: live, t4: lapsed } },
-      ],
-      now,
-    );
+    const held = { checkAt: '2026-01-01T00:01:00Z' };
+    const load = fleetLoad([
+      { id: 'a', capacity: { slots: 2 }, leases: { t1: held, t2: held } },
+      { id: 'b', capacity: { slots: 2 }, leases: { t3: held } },
+    ]);
     expect(load.agents.map((a) => [a.id, a.running, a.utilisation])).toEqual([['a', 2, 1], ['b', 1, 0.5]]);
     expect(load.utilisation).toBe(0.75);
     expect(load.utilisationCv).toBeCloseTo(1 / 3, 2);

@@ -210,5 +210,5 @@ describe('reading and cancelling', () => {
 
 function agentWith(capabilities: string[], capacity: Agent['capacity'] = { slots: 1 }): Agent {
   const at = '2026-01-01T00:00:00.000Z';
-  return { id: `agent-${capabilities.join('-')}`, tenant: 'acme', capabilities, capacity, weight: 1, labels: {}, registeredAt: at, lastSeenAt: at, leases: {} };
+  return { id: `agent-${capabilities.join('-')}`, tenant: 'acme', capabilities, capacity, weight: 1, labels: {}, registeredAt: at, lastSeenAt: at, leases: {}, revision: 0 };
 }

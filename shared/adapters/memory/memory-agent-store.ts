@@ -1,10 +1,12 @@
 import type { Agent } from '../../domain/agent.js';
 import type { HeldLease } from '../../domain/leasing.js';
-import type { AgentStore } from '../../ports/agent-store.js';
+import type { AgentChange, AgentStore } from '../../ports/agent-store.js';
+
+type Stored = Agent & { holding?: true };
 
 /** Agents in memory, for unit tests; the same contract as the DynamoDB store. */
 export class MemoryAgentStore implements AgentStore {
-  private readonly agents = new Map<string, Agent & { leasing?: number }>();
+  private readonly agents = new Map<string, Stored>();
 
   async create(agent: Agent): Promise<void> {
     if (this.agents.has(key(agent.tenant, agent.id))) throw new Error(`agent ${agent.id} exists`);
@@ -13,57 +15,66 @@ export class MemoryAgentStore implements AgentStore {
 
   async get(tenant: string, id: string): Promise<Agent | undefined> {
     const found = this.agents.get(key(tenant, id));
-    if (found === undefined) return undefined;
-    const { leasing: _leasing, ...agent } = found;
-    return agent;
+    return found === undefined ? undefined : bare(found);
   }
 
   async list(tenant: string): Promise<readonly Agent[]> {
-    return [...this.agents.values()].filter((a) => a.tenant === tenant).sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+    return [...this.agents.values()].filter((a) => a.tenant === tenant).sort((a, b) => a.registeredAt.localeCompare(b.registeredAt)).map(bare);
   }
 
   async touch(tenant: string, id: string, now: Date): Promise<void> {
     this.patch(tenant, id, (a) => ({ ...a, lastSeenAt: now.toISOString() }));
   }
 
-  async isLeasing(tenant: string, id: string): Promise<boolean> {
-    return this.agents.get(key(tenant, id))?.leasing !== undefined;
-  }
-
-  async lock(tenant: string, id: string, now: Date, staleMs: number): Promise<boolean> {
-    const agent = this.must(tenant, id);
-    if (agent.leasing !== undefined && agent.leasing >= now.getTime() - staleMs) return false;
-    this.agents.set(key(tenant, id), { ...agent, leasing: now.getTime(), lastSeenAt: now.toISOString() });
+  async reserve(seen: Agent, add: readonly HeldLease[], ended: readonly string[], now: Date): Promise<boolean> {
+    const current = this.agents.get(key(seen.tenant, seen.id));
+    if (current === undefined || current.revision !== seen.revision) return false;
+    const kept = Object.fromEntries(Object.entries(current.leases).filter(([taskId]) => !ended.includes(taskId)));
+    const leases = { ...kept, ...Object.fromEntries(add.map((l) => [l.taskId, l])) };
+    this.agents.set(key(seen.tenant, seen.id), { ...current, leases, revision: current.revision + 1, lastSeenAt: now.toISOString(), holding: true });
     return true;
   }
 
-  async unlock(tenant: string, id: string, taken: readonly HeldLease[] = [], ended: readonly string[] = []): Promise<void> {
-    this.patch(tenant, id, ({ leasing: _leasing, ...a }) => {
-      const kept = Object.fromEntries(Object.entries(a.leases).filter(([taskId]) => !ended.includes(taskId)));
-      return { ...a, leases: { ...kept, ...Object.fromEntries(taken.map((l) => [l.taskId, l])) } };
+  async update(tenant: string, id: string, change: AgentChange): Promise<void> {
+    const current = this.agents.get(key(tenant, id));
+    if (current === undefined) return;
+    const leases: Record<string, HeldLease> = { ...current.leases };
+    for (const taskId of change.drop ?? []) delete leases[taskId];
+    this.agents.set(key(tenant, id), {
+      ...current,
+      leases,
+      ...(change.seenAt !== undefined ? { lastSeenAt: change.seenAt.toISOString() } : {}),
+      ...(change.waitingUntil !== undefined ? { waitingUntil: change.waitingUntil.toISOString() } : {}),
     });
   }
 
-  async addLease(tenant: string, id: string, lease: HeldLease): Promise<void> {
-    this.patch(tenant, id, (a) => ({ ...a, leases: { ...a.leases, [lease.taskId]: lease } }));
+  async recheck(tenant: string, id: string, taskId: string, checkAt: string): Promise<void> {
+    const current = this.agents.get(key(tenant, id));
+    const held = current?.leases[taskId];
+    if (current === undefined || held === undefined) return;
+    this.agents.set(key(tenant, id), { ...current, leases: { ...current.leases, [taskId]: { ...held, checkAt } } });
   }
 
-  async removeLease(tenant: string, id: string, taskId: string): Promise<void> {
-    this.patch(tenant, id, (a) => {
-      const { [taskId]: _gone, ...leases } = a.leases;
-      return { ...a, leases };
-    });
+  async leaseHolders(): Promise<readonly Agent[]> {
+    return [...this.agents.values()].filter((a) => a.holding === true).map(bare);
   }
 
-  private must(tenant: string, id: string): Agent & { leasing?: number } {
+  async markIdle(tenant: string, id: string): Promise<void> {
+    const current = this.agents.get(key(tenant, id));
+    if (current === undefined || Object.keys(current.leases).length > 0) return;
+    this.agents.set(key(tenant, id), bare(current));
+  }
+
+  private patch(tenant: string, id: string, change: (agent: Stored) => Stored): void {
     const agent = this.agents.get(key(tenant, id));
     if (agent === undefined) throw new Error(`no agent ${id}`);
-    return agent;
-  }
-
-  private patch(tenant: string, id: string, change: (agent: Agent & { leasing?: number }) => Agent & { leasing?: number }): void {
-    this.agents.set(key(tenant, id), change(this.must(tenant, id)));
+    this.agents.set(key(tenant, id), change(agent));
   }
 }
 
 const key = (tenant: string, id: string): string => `${tenant}#${id}`;
+
+function bare(stored: Stored): Agent {
+  const { holding: _holding, ...agent } = stored;
+  return agent;
+}

@@ -215,6 +215,7 @@ function report(): void {
     for (const error of f.errors) console.log(`    ${name}: a call could not be sized: ${error}`);
     const writes = [...f.byWrite].sort((a, b) => b[1] - a[1]).map(([k, u]) => `${k} ${fixed(u / f.tasks)}`).join(', ');
     console.log(`    ${name.padEnd(22)} WU by write: ${writes}`);
+    console.log(`    ${name.padEnd(22)} RU by read: ${[...f.byRead].sort((a, b) => b[1] - a[1]).map(([k, u]) => `${k} ${fixed(u / f.tasks)}`).join(', ')}`);
     console.log(`    ${name.padEnd(22)} empty polls ${f.emptyPolls}, stream records ${f.records}, calls: ${[...f.calls].sort((a, b) => b[1] - a[1]).map(([k, c]) => `${k} ${fixed(c / f.tasks)}`).join(', ')}`);
   }
 }

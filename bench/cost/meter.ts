@@ -29,6 +29,8 @@ export class CallMeter {
   emptyPolls = 0;
   conditionCheckUnits = 0;
   readonly calls = new Map<string, number>();
+  /** Read units by what was read: the call, the index, and the key's shape (`<tenant>#agent#*`, `…#ready#*`). */
+  readonly byRead = new Map<string, number>();
   /** Table keys written inside transactions, not yet matched to a stream record. */
   private readonly transactional = new Map<string, number>();
   private readonly unsubscribe: () => void;
@@ -79,26 +81,32 @@ export class CallMeter {
     const input = (call.input ?? {}) as Record<string, unknown>;
     const output = (call.output ?? {}) as Record<string, unknown>;
     const factor = input.ConsistentRead === true ? 1 : 0.5;
+    const read = (units: number, key: unknown): void => {
+      this.readUnits += units;
+      const what = `${call.command.replace(/Command$/, '')} ${typeof input.IndexName === 'string' ? `${input.IndexName} ` : ''}${keyShape(key)}`;
+      this.byRead.set(what, (this.byRead.get(what) ?? 0) + units);
+    };
     switch (call.command) {
       case 'GetItemCommand':
-        this.readUnits += Math.max(1, Math.ceil(itemSize(asItem(output.Item)) / KB4)) * factor;
+        read(Math.max(1, Math.ceil(itemSize(asItem(output.Item)) / KB4)) * factor, (input.Key as Item | undefined)?.[TABLE.partitionKey]?.S);
         break;
       case 'QueryCommand':
       case 'ScanCommand': {
         const size = ((output.Items ?? []) as unknown[]).reduce((n: number, i) => n + itemSize(asItem(i)), 0);
-        this.readUnits += Math.max(1, Math.ceil(size / KB4)) * factor;
+        const values = (input.ExpressionAttributeValues ?? {}) as Record<string, { S?: string }>;
+        read(Math.max(1, Math.ceil(size / KB4)) * factor, values[':pk']?.S);
         break;
       }
       case 'BatchGetItemCommand': {
         const requested = (input.RequestItems ?? {}) as Record<string, { ConsistentRead?: boolean }>;
         for (const [table, items] of Object.entries((output.Responses ?? {}) as Record<string, unknown[]>)) {
           const f = requested[table]?.ConsistentRead === true ? 1 : 0.5;
-          for (const item of items) this.readUnits += Math.max(1, Math.ceil(itemSize(asItem(item)) / KB4)) * f;
+          for (const item of items) read(Math.max(1, Math.ceil(itemSize(asItem(item)) / KB4)) * f, asItem(item)?.[TABLE.partitionKey]?.S);
         }
         break;
       }
       case 'TransactGetItemsCommand':
-        for (const r of (output.Responses ?? []) as { Item?: unknown }[]) this.readUnits += Math.max(1, Math.ceil(itemSize(asItem(r.Item)) / KB4)) * 2;
+        for (const r of (output.Responses ?? []) as { Item?: unknown }[]) read(Math.max(1, Math.ceil(itemSize(asItem(r.Item)) / KB4)) * 2, asItem(r.Item)?.[TABLE.partitionKey]?.S);
         break;
       case 'TransactWriteItemsCommand':
         for (const t of (input.TransactItems ?? []) as Record<string, { Key?: unknown; Item?: unknown } | undefined>[]) {
@@ -112,6 +120,14 @@ export class CallMeter {
         break;
     }
   }
+}
+
+/** A partition key with its tenant and ids left out: `cost-agent#agent#3f…` → `agent#*`. */
+function keyShape(key: unknown): string {
+  if (typeof key !== 'string') return '?';
+  const parts = key.split('#');
+  const kept = /^[A-Z]+$/.test(parts[0] ?? '') ? parts : parts.slice(1);
+  return kept.map((p) => (/^[0-9a-f-]{8,}$|^\d+$/.test(p) ? '*' : p)).join('#');
 }
 
 function sqsRequests(call: ObservedCall): number {

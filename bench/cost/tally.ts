@@ -23,6 +23,8 @@ export interface Figures {
   readonly calls: ReadonlyMap<string, number>;
   /** Write units by what was written: the item's kind and, for a task, its status change (`task PENDING→ACTIVE`). */
   readonly byWrite: ReadonlyMap<string, number>;
+  /** Read units by what was read (see CallMeter.byRead). */
+  readonly byRead: ReadonlyMap<string, number>;
   readonly errors: readonly string[];
 }
 
@@ -86,6 +88,7 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
     hottest,
     calls: meter.calls,
     byWrite,
+    byRead: meter.byRead,
     errors: [...meter.errors],
   };
 }

@@ -8,17 +8,19 @@ import type { ReadySignal } from '../ports/ready-signal.js';
  * that reports its ended tasks in its next lease call (`finished`, see
  * agents.ts) has that call free it, in the write the call makes anyway: its
  * record is only read here (a read unit instead of a write unit per task), and
- * written only when a lease call of the agent may be waiting now
- * (`waitingUntil`), whose re-reads must see the room (it may wait 20 s, and in
- * another process no signal reaches it). A call that starts waiting just after
- * the read leaves the slot held until the agent's next call: later, never more
+ * written only when the task took resources (cpu, gpu, memory) and a lease call
+ * of the agent may be waiting now (`waitingUntil`), whose re-reads must see
+ * the room (it may wait 20 s, and in another process no signal reaches it). A
+ * slot alone needs neither: a waiting call asks for no more tasks than the
+ * agent had free slots when it started. A call that starts waiting just after
+ * the read leaves the room held until the agent's next call: later, never more
  * than the agent has.
  */
 export function freeAgentSlot(agents: Pick<AgentStore, 'update' | 'get'>, signal: Pick<ReadySignal, 'notifyAgent'>, now: () => Date): (task: Task) => Promise<void> {
   return async (task) => {
     if (task.worker === undefined) return;
     const worker = task.worker;
-    const write = task.lease?.endReported !== true || (await isWaiting(agents, task.tenant, worker, now()));
+    const write = task.lease?.endReported !== true || (task.resources !== undefined && (await isWaiting(agents, task.tenant, worker, now())));
     if (write) await agents.update(task.tenant, worker, { drop: [task.id] }).catch(() => undefined);
     // Its long poll, if it has one waiting here, sees the room now rather than at its next re-read.
     signal.notifyAgent(task.tenant, task.worker);

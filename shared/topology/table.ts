@@ -27,8 +27,9 @@
  *   ready   PENDING tasks of agent pools (`<tenant>#<pool>#ready#<n>` / a sort key
  *           packing priority, aging, deadline and order): what a scheduler leases from.
  *   due     timers (`DUE#<kind>#<n>` / `<at>#<tenant>#<id>`): delayed Lambda-pool
- *           tasks, deadlines and leases of agent-pool tasks, unconfirmed follow-ups,
- *           active jobs. Sparse: a task has at most one timer.
+ *           tasks, deadlines of agent-pool tasks, unconfirmed follow-ups, active
+ *           jobs. Sparse: a task has at most one timer. Also the agents holding
+ *           leases (`DUE#agent#<n>` / `<tenant>#<id>`), which the sweep checks.
  */
 export const TABLE = {
   partitionKey: 'pk',

@@ -231,14 +231,16 @@ const started = Date.now();
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: `http://127.0.0.1:${ports.DYNAMODB_PORT}`, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
 /**
  * Everything about an unfinished task: its public view, the timer the sweep
- * holds for it (`due`, not in the view) and, for an agent's lease, that agent.
+ * holds for it (`due`, not in the view) and, for an agent's lease, that agent
+ * and whether its record holds the lease (how the sweep watches the attempt).
  */
 async function describe(id: string): Promise<string> {
   const view = (await call('GET', `/tasks/${id}`)).body;
   const item = (await db.send(new GetCommand({ TableName: 'taskfleet-tasks', Key: taskKey('local', id), ConsistentRead: true }))).Item;
   const timer = item?.dueKind === undefined ? 'none' : `${item.dueKind} at ${item.dueAt}`;
   const agent = view?.worker === undefined ? undefined : await call('GET', `/workers/${encodeURIComponent(view.worker)}`);
-  const holder = agent?.status === 200 ? ` holder: agent ${agent.body.status}, last seen ${agent.body.lastSeenAt}` : '';
+  const watched = (agent?.body?.runningTasks ?? []).some((t: { taskId: string }) => t.taskId === id) ? 'its record holds the lease' : 'its record does NOT hold the lease';
+  const holder = agent?.status === 200 ? ` holder: agent ${agent.body.status}, last seen ${agent.body.lastSeenAt}, ${watched}` : '';
   return `    ${JSON.stringify(view)}\n    timer: ${timer}; now ${new Date().toISOString()};${holder}`;
 }
 

@@ -93,7 +93,7 @@ export class TaskfleetStack extends Stack {
     };
 
     // Before the API functions: a redelivery (POST /webhooks/{id}/deliveries/{deliveryId}/redeliver) sends to its delivery queue.
-    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment });
+    this.events = new EventsPipeline(this, 'Events', { table: this.table.table, values: this.values.bucket, environment, workQueues: this.queues.workQueues });
     const { topic, key: topicKey, deliveryQueue, deliveryDlq, streamFailures } = this.events;
     this.compute = new ComputeStack(this, 'Compute', {
       topology,

@@ -273,16 +273,18 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private start(task: LeasedTask): void {
     this.emit({ kind: 'leased', task });
     const controller = new AbortController();
-    const done = this.execute(task, controller).finally(() => {
+    const done = this.execute(task, controller).then((reported) => {
       this.inFlight.delete(task.id);
-      this.finished.add(task.id);
+      // Only an end the API heard of frees the slot in its records: one it did not is still ACTIVE there, until its lease lapses.
+      if (reported) this.finished.add(task.id);
       this.busyAt = Date.now();
       this.wake?.();
     });
     this.inFlight.set(task.id, { task, controller, done });
   }
 
-  private async execute(task: LeasedTask, controller: AbortController): Promise<void> {
+  /** Runs a leased task and reports its end; true when the API answered the report (or said the lease was gone already). */
+  private async execute(task: LeasedTask, controller: AbortController): Promise<boolean> {
     const timeout = setTimeout(() => controller.abort(new Stop('timeout', `timed out after ${task.timeoutSeconds} s`)), task.timeoutSeconds * 1000);
     // Heartbeat at a third of the timeout: the lease survives two missed beats.
     const beat = setInterval(() => {
@@ -316,15 +318,16 @@ export class Worker<T extends TaskMap = AnyTasks> {
       await this.client.leases.complete(task.id, task.leaseToken, (result ?? null) as Json);
       this.circuit = recordSuccess(this.circuit);
       this.emit({ kind: 'completed', task });
+      return true;
     } catch (error) {
-      await this.settle(task, error);
+      return await this.settle(task, error);
     } finally {
       clearTimeout(timeout);
       clearInterval(beat);
     }
   }
 
-  private async settle(task: LeasedTask, error: unknown): Promise<void> {
+  private async settle(task: LeasedTask, error: unknown): Promise<boolean> {
     try {
       if (error instanceof Stop && error.reason === 'lease-lost') {
         this.emit({ kind: 'lease-lost', task });
@@ -340,11 +343,13 @@ export class Worker<T extends TaskMap = AnyTasks> {
         await this.client.leases.fail(task.id, task.leaseToken, message, { retryable: !isUnrecoverable(error) });
         this.emit({ kind: 'failed', task, error: message });
       }
+      return true;
     } catch (reportError) {
       // The API could not be reached: that is what the breaker is for. The lease
       // lapses and the task is retried elsewhere, so nothing is lost.
       this.circuit = recordFailure(this.circuit, Date.now(), this.circuitPolicy);
       this.emit({ kind: 'error', error: `could not report task ${task.id}: ${String(reportError)}` });
+      return false;
     }
   }
 

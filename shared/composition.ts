@@ -54,7 +54,7 @@ import type { DeadLetterDeps } from './services/dead-letters.js';
 import type { DeliveryDeps as WebhookDeliveryDeps } from './services/deliver-webhook.js';
 import type { Services } from './services/deps.js';
 import type { ExecutionDeps } from './services/execute-task.js';
-import { onTaskFinished } from './services/fan-in.js';
+import { fanIn, onTaskFinished } from './services/fan-in.js';
 import type { getStats } from './services/get-stats.js';
 import { continueExpansion } from './services/job-messages.js';
 import type { JobDeps } from './services/jobs.js';
@@ -302,6 +302,9 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
         batches: new DynamoDbStreamBatches(db, config.tableName),
         ...(values !== undefined ? { values: { values, records } } : {}),
         readyTenants: { marks: readyTenants(), agentPools: new Set(agentPools) },
+        jobsCounted: async (jobs) => {
+          for (const { tenant, jobId } of jobs) await fanIn(jobDeps, tenant, jobId);
+        },
       };
     }),
     decodeStreamRecord,

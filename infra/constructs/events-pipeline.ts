@@ -4,7 +4,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { type EventSourceMapping, FilterCriteria, StartingPosition, type IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { STREAM_FILTER_PATTERNS } from '../../shared/adapters/dynamodb/stream-records.js';
 import { EVENTS_ENV } from '../../shared/events-config.js';
@@ -30,6 +30,8 @@ export interface EventsPipelineProps {
   readonly values: IBucket;
   /** Set on both functions (TABLE_NAME, ...). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The Lambda pools' work queues: a job's fan-in, run by the consumer once its children are counted, enqueues its reduce. */
+  readonly workQueues: readonly IQueue[];
   /** A delivery attempt's HTTP timeout is 10 s; a batch runs concurrently. @default Duration.seconds(30) */
   readonly deliveryTimeout?: Duration;
 }
@@ -99,7 +101,7 @@ export class EventsPipeline extends Construct {
     // more on bind (GetQueueUrl, GetQueueAttributes on the failure queue).
     const resources = {
       table: props.table,
-      workQueues: [],
+      workQueues: props.workQueues,
       deadLetters: [],
       agentDeadLetters: [],
       values: props.values,

@@ -4,7 +4,8 @@ import { DEFAULT_PRIORITY, PRIORITIES, type Priority } from './priority.js';
 import { LIMITS } from './limits.js';
 import type { ParseResult } from './task-input.js';
 import { capability, idempotencyKey, jsonDepth, MAX_JSON_DEPTH, toFieldErrors, tooDeep, typeName } from './validation.js';
-import type { Json } from './task.js';
+import type { Json, Task } from './task.js';
+import { isTerminal } from './task-status.js';
 import type { Expansion } from './job-expansion.js';
 
 /**
@@ -116,6 +117,32 @@ export function sumShards(shards: readonly Partial<ChildCounts>[]): ChildCounts 
 /** Which counter shard a child's outcome is added to. */
 export function shardOf(childIndex: number, shards = JOB_SHARDS): number {
   return childIndex % shards;
+}
+
+/** A job child's outcome, when this transition of it is its final one: each child has one, so it is counted once. */
+export function childOutcome(
+  before: Pick<Task, 'status'> | undefined,
+  after: Pick<Task, 'status' | 'job' | 'tenant'> | undefined,
+): { readonly tenant: string; readonly jobId: string; readonly outcome: keyof ChildCounts } | undefined {
+  if (after?.job?.role !== 'map' || !isTerminal(after.status) || before === undefined || isTerminal(before.status)) return undefined;
+  const outcome = after.status === 'COMPLETED' ? 'completed' : after.status === 'FAILED' ? 'failed' : 'cancelled';
+  return { tenant: after.tenant, jobId: after.job.id, outcome };
+}
+
+/** What a batch of transitions adds to each job's child counts, by `<tenant>\u0000<job id>`. */
+export type JobCountDeltas = ReadonlyMap<string, { readonly tenant: string; readonly jobId: string; readonly counts: ChildCounts }>;
+
+/** The child counts a batch of a table's changes adds (see childOutcome). */
+export function jobCountDeltas(changes: readonly { readonly before?: Pick<Task, 'status'>; readonly after?: Pick<Task, 'status' | 'job' | 'tenant'> }[]): JobCountDeltas {
+  const deltas = new Map<string, { tenant: string; jobId: string; counts: ChildCounts }>();
+  for (const { before, after } of changes) {
+    const child = childOutcome(before, after);
+    if (child === undefined) continue;
+    const key = `${child.tenant}\u0000${child.jobId}`;
+    const entry = deltas.get(key) ?? { tenant: child.tenant, jobId: child.jobId, counts: NO_CHILDREN_DONE };
+    deltas.set(key, { ...entry, counts: { ...entry.counts, [child.outcome]: entry.counts[child.outcome] + 1 } });
+  }
+  return deltas;
 }
 
 /** Failed (or cancelled) children a job tolerates before it fails. */

@@ -1,3 +1,4 @@
+import type { JobCountDeltas } from '../domain/job.js';
 import type { MinuteDeltas } from '../domain/minute-aggregates.js';
 import type { TaskStatus } from '../domain/task-status.js';
 
@@ -37,8 +38,9 @@ export interface StreamBatches {
    * counts: the PENDING depth with the counters, the minute items in the transaction or, to save
    * its doubled write units, after it under a token the mark keeps, which the batch's next
    * delivery (`open`) writes again if this call stopped before them (a failure here fails the call).
+   * `jobs`: the job children's outcomes the batch holds, added to their jobs' counts in the transaction.
    */
-  count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean>;
+  count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas, jobs?: JobCountDeltas): Promise<boolean>;
 }
 
 /** Stream sequence numbers are decimal strings of up to 40 digits: compared as integers. */

@@ -1,25 +1,17 @@
 import type { Task } from '../domain/task.js';
 
-/** A job child's outcome, counted in the same atomic step as its final transition. */
-export interface ChildCount {
-  readonly tenant: string;
-  readonly jobId: string;
-  readonly shard: number;
-  readonly outcome: 'completed' | 'failed' | 'cancelled';
-}
-
 /**
  * One atomic write of a task record, decided by the lifecycle:
  * - `before` absent: a new task, written only if its id is free (and, with
  *   `idempotencyKey`, the key too — key and task together or neither);
  * - `before` present: `after` replaces it only if the record is still at
- *   `before.revision`;
- * - `count`: a job child's outcome added in the same transaction.
+ *   `before.revision`.
+ * A job child's final transition is counted into its job from the table's stream
+ * (the stream consumer, exactly once per batch), not in this write.
  */
 export interface TaskWrite {
   readonly before?: Task;
   readonly after: Task;
-  readonly count?: ChildCount;
 }
 
 export type CommitOutcome =

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AGENT_HEARTBEAT_SECONDS, isOnline, leaseCheckAt, toAgentView, type Agent } from '../domain/agent.js';
+import { AGENT_HEARTBEAT_SECONDS, isOnline, leaseCheck, leaseCheckAt, toAgentView, type Agent } from '../domain/agent.js';
 import { mapChildJobId } from '../domain/job.js';
 import { isAvailable } from '../domain/dispatch.js';
 import { freeCapacity, type FreeCapacity, type HeldLease } from '../domain/leasing.js';
@@ -156,9 +156,9 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   const parsed = leaseRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
   const { max, waitSeconds, finished } = parsed.data;
-  // The leases the agent reported over: not counted, and dropped from its record by this call's first write.
-  const ended = new Set(finished ?? []);
   let agent = await ownAgent(deps, tenant, agentId);
+  // The leases the agent reported over (and that are over): not counted, and dropped from its record by this call's first write.
+  const ended = await endedLeases(deps, agent, finished ?? []);
   const started = deps.now();
   const until = started.getTime() + waitSeconds * 1000;
   // The task a notify woke this call for, until this call has read the ready set since.
@@ -218,6 +218,21 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
     const stale = deps.now().getTime() - Date.parse(agent.lastSeenAt) >= AGENT_HEARTBEAT_SECONDS * 1000;
     if (!wrote && (ended.size > 0 || stale)) await deps.agents.update(tenant, agentId, { seenAt: deps.now(), drop: [...ended] });
   }
+}
+
+/**
+ * Of the leases the agent says it stopped running, the ones whose task is no
+ * longer this agent's attempt. Its word alone is not enough: an agent that could
+ * not report a task's end (the API was down) and listed it anyway would leave an
+ * ACTIVE task that nothing watches (the sweep finds attempts through these
+ * entries). One strongly consistent read per task: a read unit, where a write at
+ * each task's end was a write unit.
+ */
+async function endedLeases(deps: AgentDeps, agent: Agent, finished: readonly string[]): Promise<Set<string>> {
+  const held = finished.filter((taskId) => agent.leases[taskId] !== undefined);
+  if (held.length === 0) return new Set();
+  const tasks = new Map((await deps.records.getMany(agent.tenant, held)).map((t) => [t.id, t]));
+  return new Set(held.filter((taskId) => leaseCheck(tasks.get(taskId), agent, deps.now()).kind === 'drop'));
 }
 
 /** The leases the agent's record holds, less the ones it reported over. */

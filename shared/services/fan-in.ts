@@ -10,13 +10,13 @@ import { continueExpansion, expansionPool, runJobMessage } from './expand-job.js
 
 /**
  * What a task's final transition means for its job (the lifecycle calls this
- * after the commit that counted a child): a job child may complete its job's map
- * stage; a reduce or last stage finishes its job. Safe to run twice, and the
- * sweep runs the job checks again for any job a crash left behind.
+ * after the commit): a reduce or last stage finishes its job. A map child's end
+ * is counted from the table's stream, and the stream consumer runs the fan-in
+ * once the batch is counted (`jobsCounted`), so here it does nothing. Safe to
+ * run twice, and the sweep runs the job checks again for any job a crash left behind.
  */
 export async function onTaskFinished(deps: JobDeps, task: Task): Promise<void> {
-  if (!isTerminal(task.status) || task.job === undefined) return;
-  if (task.job.role === 'map') return fanIn(deps, task.tenant, task.job.id);
+  if (!isTerminal(task.status) || task.job === undefined || task.job.role === 'map') return;
   // The reduce, or the stage after it: the job ends with the last stage that runs.
   if (task.job.role === 'reduce' && task.status === 'COMPLETED' && task.then !== undefined) return;
   const now = deps.now();

@@ -8,6 +8,7 @@ import { recordCounts } from './count-tasks.js';
 import { releaseValues, type ReleaseValuesDeps } from './release-values.js';
 import { releasedRefs } from '../domain/value-refs.js';
 import { countDeltas } from '../domain/task-counts.js';
+import { jobCountDeltas } from '../domain/job.js';
 import { minuteDeltas, type AggregatedChange } from '../domain/minute-aggregates.js';
 import type { MinuteAggregates } from '../ports/minute-aggregates.js';
 import { secondHalfOf, sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
@@ -33,6 +34,12 @@ export interface StreamConsumerDeps {
   readonly batches?: StreamBatches;
   /** Deletes the values-bucket objects a task record let go of (removed, expired, or pointed elsewhere). */
   readonly values?: ReleaseValuesDeps;
+  /**
+   * The jobs whose children's outcomes a batch counted (with `batches`, in its
+   * transaction): each may have every child finished now, so its fan-in runs
+   * (fan-in.ts; safe to repeat, and the sweep's job pass repeats a missed one).
+   */
+  readonly jobsCounted?: (jobs: readonly { readonly tenant: string; readonly jobId: string }[]) => Promise<void>;
   /** Which tenants have work waiting in agent pools (the sweep's backlog alarms), marked from the same batches. */
   readonly readyTenants?: { readonly marks: ReadyTenants; readonly agentPools: ReadonlySet<string> };
 }
@@ -99,6 +106,7 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
   // Counts for /stats, last and only for records whose events all went out.
   const cut = failed.size === 0 ? records.length : Math.min(...failed);
   const changes = records.slice(0, cut).flatMap(({ change }): AggregatedChange[] => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+  const jobs = jobCountDeltas(records.slice(0, cut).flatMap(({ change }) => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : [])));
   if (state !== undefined && batchId !== undefined && cut > 0) {
     // Counted with the batch's mark in one transaction: exactly once, however often the batch comes.
     try {
@@ -106,10 +114,16 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
       // The second half a bisection would retry is marked too when this count reaches it (a timeout after the counts).
       const half = batch[secondHalfOf(batch.length) ?? batch.length];
       const secondHalf = half?.eventId !== undefined && half.eventId !== '' && sequenceAtOrBefore(half.sequenceNumber, through) ? { batchId: half.eventId, openedAt: state.openedAt } : undefined;
-      await deps.batches?.count(batchId, countDeltas(changes), counted, through, secondHalf, minuteDeltas(changes, deps.now()));
+      await deps.batches?.count(batchId, countDeltas(changes), counted, through, secondHalf, minuteDeltas(changes, deps.now()), jobs);
     } catch (error) {
       deps.warn('task counts not applied for a batch; it is read again', { error: String(error) });
       return { retryFrom: records[0]?.sequenceNumber ?? '' };
+    }
+    // Counted (now, or by an earlier delivery of these records): fan in. A crash before it is repaired by the sweep's job pass.
+    if (jobs.size > 0 && deps.jobsCounted !== undefined) {
+      await deps.jobsCounted([...jobs.values()].map(({ tenant, jobId }) => ({ tenant, jobId }))).catch((error: unknown) =>
+        deps.warn("a job's fan-in after its children were counted failed; the sweep repeats it", { error: String(error) }),
+      );
     }
   } else if (deps.counters !== undefined) {
     await recordCounts(deps.counters, changes).catch((error: unknown) => deps.warn('task counts not updated for a batch', { error: String(error) }));

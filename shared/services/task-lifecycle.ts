@@ -1,6 +1,5 @@
 import { DISPATCH_DEFAULTS, withDispatch, type DispatchSettings } from '../domain/dispatch.js';
 import { nextStage } from '../domain/follow-ups.js';
-import { shardOf as jobShardOf } from '../domain/job.js';
 import { routeToPool } from '../domain/routing.js';
 import { InvalidTransitionError, transition, type TaskEvent } from '../domain/state-machine.js';
 import { isTerminal } from '../domain/task-status.js';
@@ -12,7 +11,7 @@ import type { ValueStore } from '../ports/value-store.js';
 import { DuplicateTaskIdError, NotFoundError, UnavailableError } from '../errors.js';
 import type { DeadLetters } from '../ports/dead-letters.js';
 import type { ReadySignal } from '../ports/ready-signal.js';
-import type { ChildCount, TaskRecords } from '../ports/task-records.js';
+import type { TaskRecords } from '../ports/task-records.js';
 import { MAX_QUEUE_DELAY_SECONDS, sendGroups, toQueueEntry, type TaskQueue } from '../ports/task-queue.js';
 import { queueKey, type Pool } from '../topology/topology.js';
 import { mapWithConcurrency } from '../concurrency.js';
@@ -260,7 +259,6 @@ export class TaskLifecycle {
       // A dead letter goes before FAILED is recorded: a crash in between makes the
       // task fail again later (a second letter at worst), never a FAILED task missing from its DLQ.
       if (after.status === 'FAILED' && after.error !== undefined) await this.deps.deadLetters.send(after, after.error, now);
-      const count = childCount(before, after);
       // A start takes its concurrency slot and rate token first (or throws WaitForTurn), and gives them back if it does not commit.
       const undo = event.type === 'start' ? await this.deps.gate?.acquire(before, after.attempts, now, gate) : undefined;
       if (event.type === 'start' && this.deps.gate !== undefined) {
@@ -269,7 +267,7 @@ export class TaskLifecycle {
         now = this.deps.now();
         after = withDispatch(before, transition(before, event, now), { ...this.placing(before.pool), now, ...this.settings });
       }
-      const outcome = await this.deps.records.commit({ before, after, ...(count !== undefined ? { count } : {}) });
+      const outcome = await this.deps.records.commit({ before, after });
       if (outcome.status === 'ok') {
         await this.afterCommit(before, after, event);
         return after;
@@ -419,13 +417,6 @@ export class TaskLifecycle {
   private get settings(): { settings?: DispatchSettings } {
     return this.deps.settings !== undefined ? { settings: this.deps.settings } : { settings: DISPATCH_DEFAULTS };
   }
-}
-
-/** A job child's outcome, counted with its final transition (exactly once: the transition happens once). */
-function childCount(before: Task, after: Task): ChildCount | undefined {
-  if (after.job?.role !== 'map' || !isTerminal(after.status) || isTerminal(before.status)) return undefined;
-  const outcome = after.status === 'COMPLETED' ? 'completed' : after.status === 'FAILED' ? 'failed' : 'cancelled';
-  return { tenant: after.tenant, jobId: after.job.id, shard: jobShardOf(after.job.index ?? 0), outcome };
 }
 
 /** Is this error a refusal by the state machine (the task moved on meanwhile)? */

@@ -221,9 +221,11 @@ export const publishesEvents: Access = { eventsTopic: ['sns:Publish'], topicKey:
  * batch's counters in one transaction with its marker (Put, Update: applied once
  * per batch however often it is delivered), and the values objects of a record
  * that is removed or no longer points to them (DeleteObject), once no task that
- * could hold them does (GetItem).
+ * could hold them does (GetItem). It counts job children into their jobs in that
+ * transaction too, then runs those jobs' fan-in (`followsThrough`: a reduce
+ * created and enqueued, a failed job's children cancelled).
  */
-export const consumesStream: Access = access(publishesEvents, {
+export const consumesStream: Access = access(publishesEvents, followsThrough, {
   deliveryQueue: ['sqs:SendMessage'],
   table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
   values: ['s3:DeleteObject'],

@@ -89,6 +89,21 @@ describe('the sweep and agents that went silent', () => {
     expect(rechecks.mock.calls.length).toBeLessThanOrEqual(Math.ceil(600 / (AGENT_LOST_AFTER_SECONDS - 5)) + 1);
   });
 
+  it('keeps watching a task its agent lists as finished although its end never reached the API', async () => {
+    const services = memoryServices();
+    const d = memoryAgentDeps(services);
+    const tenant = fresh();
+    const agent = await registerAgent(d, tenant, { capabilities: ['shell'] });
+    const { task } = await submitTask(services, tenant, { type: 'sh', requires: ['shell'], timeoutSeconds: 60 });
+    await leaseTasks(d, tenant, agent.id, { finished: [] });
+    // Its completion was lost (the API was down); the agent says it is done with it anyway.
+    expect(await leaseTasks(d, tenant, agent.id, { finished: [task.id] })).toEqual([]);
+    expect(Object.keys((await services.agents.get(tenant, agent.id))?.leases ?? {})).toEqual([task.id]);
+
+    await sweepFor(d, services, 120, 5, async () => void (await agentHeartbeat(d, tenant, agent.id)));
+    expect(await services.task(task.id, tenant)).toMatchObject({ status: 'PENDING', attempts: 1, error: { type: 'AttemptLost' } });
+  });
+
   it('clears an entry whose claim never happened (the lease call died between its two writes), and the agent leaves the sweep\'s list', async () => {
     const services = memoryServices();
     const d = memoryAgentDeps(services);

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashOf } from '../../domain/dispatch.js';
+import { JOB_SHARDS, type JobCountDeltas } from '../../domain/job.js';
 import type { MinuteCounts, MinuteDeltas } from '../../domain/minute-aggregates.js';
 import type { BatchHalf, StatusDeltas, StreamBatches, StreamBatchState } from '../../ports/stream-batches.js';
 import { TABLE } from '../../topology/table.js';
 import { counterUpdate } from './dynamodb-task-counters.js';
 import { depthOf, minuteItemUpdates } from './dynamodb-minute-aggregates.js';
+import { jobCountKey } from './task-item.js';
 
 /** A batch's mark outlives the stream's 24 h retention: no delivery of it can come later. */
 const MARK_TTL_SECONDS = 2 * 24 * 3600;
@@ -70,7 +73,7 @@ export class DynamoDbStreamBatches implements StreamBatches {
     return { openedAt: new Date(String(Attributes?.openedAt ?? now.toISOString())), ...(typeof Attributes?.countedThrough === 'string' ? { countedThrough: Attributes.countedThrough } : {}) };
   }
 
-  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas): Promise<boolean> {
+  async count(batchId: string, deltas: StatusDeltas, previous: string | undefined, through: string, secondHalf?: BatchHalf, minutes?: MinuteDeltas, jobs?: JobCountDeltas): Promise<boolean> {
     // The minutes go after the transaction when the mark can carry them in its one write unit.
     const json = minutes === undefined || minutes.size === 0 ? undefined : toJson(minutes);
     const pending: PendingMinutes | undefined =
@@ -118,6 +121,7 @@ export class DynamoDbStreamBatches implements StreamBatches {
         .filter((tenant) => Object.values(deltas.get(tenant) ?? {}).some((n) => n !== 0) || depth.has(tenant))
         .map((tenant) => counterUpdate(this.tableName, tenant, deltas.get(tenant) ?? {}, Math.random, depth.get(tenant))),
       ...(minutes !== undefined && pending === undefined ? minuteItemUpdates(this.tableName, minutes) : []),
+      ...jobCountUpdates(this.tableName, jobs, hashOf(batchId) % JOB_SHARDS),
     ];
     try {
       if (counters.length === 0 && marks.length === 1) {
@@ -151,6 +155,28 @@ export class DynamoDbStreamBatches implements StreamBatches {
       }),
     );
   }
+}
+
+/**
+ * Each job's child counts from one batch: an `ADD` to one of its counter items
+ * (`count#<nn>`, the shard chosen by the batch, so concurrent batches of one job
+ * seldom collide), one item per job however many of its children the batch ends.
+ */
+function jobCountUpdates(
+  tableName: string,
+  jobs: JobCountDeltas | undefined,
+  shard: number,
+): { TableName: string; Key: Record<string, string>; UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, number> }[] {
+  return [...(jobs?.values() ?? [])].map(({ tenant, jobId, counts }) => {
+    const added = Object.entries(counts).filter(([, n]) => n > 0);
+    return {
+      TableName: tableName,
+      Key: jobCountKey(tenant, jobId, shard),
+      UpdateExpression: `ADD ${added.map(([outcome]) => `#${outcome} :${outcome}`).join(', ')}`,
+      ExpressionAttributeNames: Object.fromEntries(added.map(([outcome]) => [`#${outcome}`, outcome])),
+      ExpressionAttributeValues: Object.fromEntries(added.map(([outcome, n]) => [`:${outcome}`, n])),
+    };
+  });
 }
 
 /** Names the counted range (batch, from, through) in 48 bits: the minute items keep it in a set, so it is short. */

@@ -15,12 +15,10 @@ import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
 import { batchGetItems } from './batch-get.js';
 import { diffUpdate } from './diff-update.js';
-import { fromTaskItem, jobCountKey, taskKey, toTaskItem } from './task-item.js';
+import { fromTaskItem, taskKey, toTaskItem } from './task-item.js';
 
 /** How long an idempotency key keeps answering with its task. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
-
-type TransactItems = NonNullable<TransactWriteCommand['input']['TransactItems']>;
 
 /**
  * Task records in DynamoDB. Like Powertools' DynamoDBPersistenceLayer, it only
@@ -103,39 +101,21 @@ export class DynamoDbTaskRecords implements TaskRecords {
   /**
    * `after` over `before`: only the changed attributes, only if the record is
    * still at `before.revision` (so of two writers that read the same version,
-   * one wins and the other re-reads). With a job child's count, one transaction
-   * of [task, counter shard]: a conflict on either item is a lost race, and the
-   * lifecycle retries the whole decision.
+   * one wins and the other re-reads).
    */
   private async update(before: Task, write: TaskWrite): Promise<CommitOutcome> {
-    const update = {
-      TableName: this.tableName,
-      Key: taskKey(before.tenant, before.id),
-      ...diffUpdate(toTaskItem(before), toTaskItem(write.after), { '#revision': 'revision' }, { ':seen': before.revision }),
-      ConditionExpression: '#revision = :seen',
-    };
     try {
-      if (write.count === undefined) {
-        await this.db.send(new UpdateCommand(update));
-      } else {
-        const { tenant, jobId, shard, outcome } = write.count;
-        const items: TransactItems = [
-          { Update: update },
-          {
-            Update: {
-              TableName: this.tableName,
-              Key: jobCountKey(tenant, jobId, shard),
-              UpdateExpression: 'ADD #outcome :one',
-              ExpressionAttributeNames: { '#outcome': outcome },
-              ExpressionAttributeValues: { ':one': 1 },
-            },
-          },
-        ];
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-      }
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: taskKey(before.tenant, before.id),
+          ...diffUpdate(toTaskItem(before), toTaskItem(write.after), { '#revision': 'revision' }, { ':seen': before.revision }),
+          ConditionExpression: '#revision = :seen',
+        }),
+      );
       return { status: 'ok' };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || error instanceof TransactionCanceledException) return { status: 'lost-race' };
+      if (error instanceof ConditionalCheckFailedException) return { status: 'lost-race' };
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { ChildCounts } from '../../domain/job.js';
+import { childOutcome, type ChildCounts } from '../../domain/job.js';
 import type { Due, Task } from '../../domain/task.js';
 import type { CommitOutcome, TaskRecords, TaskWrite } from '../../ports/task-records.js';
 import type { DueTask, ListTasksQuery, Page, ReadyTask, TaskQueries, TaskSummary } from '../../ports/task-queries.js';
@@ -44,11 +44,12 @@ export class MemoryTaskTable implements TaskRecords, TaskQueries {
     }
     if (this.tasks.get(id)?.revision !== before.revision) return { status: 'lost-race' };
     this.tasks.set(id, after);
-    if (write.count !== undefined) {
-      const { tenant, jobId, shard, outcome } = write.count;
-      const counter = `${tenant}#${jobId}#${shard}`;
+    // What the DynamoDB deployment's stream consumer adds to the job's counter items from this change (at once here: no stream).
+    const child = childOutcome(before, after);
+    if (child !== undefined) {
+      const counter = `${child.tenant}#${child.jobId}#stream`;
       const counts = this.counts.get(counter) ?? { completed: 0, failed: 0, cancelled: 0 };
-      this.counts.set(counter, { ...counts, [outcome]: counts[outcome] + 1 });
+      this.counts.set(counter, { ...counts, [child.outcome]: counts[child.outcome] + 1 });
     }
     return { status: 'ok' };
   }

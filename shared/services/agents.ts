@@ -297,12 +297,12 @@ async function leaseFromPool(
   const limits = gate === undefined ? {} : { runningByConcurrencyKey: gate.runningByConcurrencyKey, concurrencyLimits: gate.concurrencyLimits };
   const chosen = policyOf(pool).choose(me, open, { online, ...limits }, now, want);
   if (chosen.length === 0) return undefined;
+  // Out of this process's view at once: a concurrent call here chooses others rather than reading these and losing the race.
+  for (const candidate of chosen) deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
   // Read first: each lease's entry says when to check it, from the task's timeout.
   const records = (await deps.records.getMany(agent.tenant, chosen.map((c) => c.id))).filter((t) => t.status === 'PENDING');
   const starts = records.map((task) => ({ task, start: startEvent(deps, agent.id, task.timeoutSeconds * 1000, now, { token: deps.newToken(), ...(endReported ? { endReported: true as const } : {}) }) }));
   const reserved = starts.map(({ task, start }): HeldLease => ({ taskId: task.id, checkAt: leaseCheckAt(start.leaseExpiresAt, now.getTime()), ...(task.resources !== undefined ? { resources: task.resources } : {}) }));
-  // Taken already (claimed or ended since the ready set was read): later readers of this process's view skip them.
-  for (const candidate of chosen) if (!records.some((t) => t.id === candidate.id)) deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
   if (reserved.length === 0) return undefined;
   if (!(await deps.agents.reserve(agent, reserved, [...ended], now))) return 'moved';
   const held = Object.fromEntries(heldLeases(agent, ended).concat(reserved).map((l) => [l.taskId, l]));
@@ -312,7 +312,6 @@ async function leaseFromPool(
     const claimed = await claim(deps, task, start);
     if (claimed !== undefined) leased.push(claimed);
     else lost.push(task.id);
-    deps.readyView?.taken(agent.tenant, pool.name, task.id);
   }
   // Reserved and lost to another agent (or not startable now): its room is this agent's again.
   if (lost.length > 0) {

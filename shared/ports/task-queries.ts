@@ -45,4 +45,10 @@ export interface TaskQueries {
   ready(tenant: string, pool: string, perShard: number): Promise<readonly ReadyTask[]>;
   /** Timers of one kind due at or before `before`, oldest first. */
   due(kind: Due['kind'], before: Date, limit: number): Promise<readonly DueTask[]>;
+  /**
+   * Agent-lease timers due by `before`, as stores written before agents' records
+   * watched their leases kept them (a `lease` timer per ACTIVE agent task): what
+   * an upgraded stack's sweep still settles or clears. None in a store that never had them.
+   */
+  legacyLeaseTimers?(before: Date, limit: number): Promise<readonly { readonly tenant: string; readonly id: string }[]>;
 }

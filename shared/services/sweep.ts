@@ -2,11 +2,11 @@ import { leaseCheck, leasesToCheck, type Agent } from '../domain/agent.js';
 import type { Due } from '../domain/task.js';
 import type { AgentStore } from '../ports/agent-store.js';
 import type { TaskQueries } from '../ports/task-queries.js';
-import { settleAbandoned, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
+import { secondsUntil, settleAbandoned, settleLapsed, type DeliveryDeps } from './claim-delivery.js';
 import { isInvalidTransition } from './task-lifecycle.js';
 
 export interface SweepDeps extends DeliveryDeps {
-  readonly queries: Pick<TaskQueries, 'due'>;
+  readonly queries: Pick<TaskQueries, 'due' | 'legacyLeaseTimers'>;
   readonly warn: (message: string, details: Record<string, unknown>) => void;
   /** The agents holding leases, and their records' lease entries: how agents' attempts are watched. */
   readonly agents?: Pick<AgentStore, 'leaseHolders' | 'update' | 'recheck' | 'markIdle'>;
@@ -43,7 +43,7 @@ export async function sweepDue(deps: SweepDeps): Promise<SweepReport> {
       }
       return [kind, acted] as const;
     }),
-    checkLeases(deps).then((acted) => ['lease', acted] as const),
+    Promise.all([checkLeases(deps), settleLegacyLeaseTimers(deps)]).then(([acted, legacy]) => ['lease', acted + legacy] as const),
   ]);
   return Object.fromEntries(counts) as SweepReport;
 }
@@ -77,6 +77,29 @@ async function act(deps: SweepDeps, kind: Due['kind'], tenant: string, id: strin
     if (isInvalidTransition(error)) return false;
     throw error;
   }
+}
+
+/**
+ * A stack upgraded with agent tasks running holds a `lease` timer for each (how
+ * they were watched before): each is settled once it lapsed, or cleared once its
+ * task left ACTIVE, so none is left unwatched whose agent never calls again.
+ */
+async function settleLegacyLeaseTimers(deps: SweepDeps): Promise<number> {
+  let settled = 0;
+  for (const { tenant, id } of (await deps.queries.legacyLeaseTimers?.(deps.now(), LIMIT)) ?? []) {
+    try {
+      const task = await deps.records.get(tenant, id);
+      if (task === undefined) continue;
+      if (task.status !== 'ACTIVE') await deps.lifecycle.retime(task, undefined);
+      else if (secondsUntil(task.leaseExpiresAt, deps.now()) <= 0) {
+        await settleLapsed(deps, task);
+        settled++;
+      }
+    } catch (error) {
+      if (!isInvalidTransition(error)) deps.warn('sweep could not settle a lease timer; the next run will retry', { tenant, taskId: id, error: String(error) });
+    }
+  }
+  return settled;
 }
 
 /** Every lease holder's due entries; the attempts found lost are settled. Returns how many were. */

@@ -113,7 +113,15 @@ export class DynamoDbTaskQueries implements TaskQueries {
       .sort((a, b) => a.readyKey.localeCompare(b.readyKey));
   }
 
+  async legacyLeaseTimers(before: Date, limit: number): Promise<readonly { tenant: string; id: string }[]> {
+    return (await this.dueOf('lease', before, limit)).map(({ tenant, id }) => ({ tenant, id }));
+  }
+
   async due(kind: Due['kind'], before: Date, limit: number): Promise<readonly DueTask[]> {
+    return this.dueOf(kind, before, limit);
+  }
+
+  private async dueOf(kind: string, before: Date, limit: number): Promise<readonly DueTask[]> {
     const { due } = TABLE.indexes;
     const shards = await Promise.all(
       Array.from({ length: TABLE.dueShards }, (_, n) =>
@@ -132,7 +140,7 @@ export class DynamoDbTaskQueries implements TaskQueries {
     );
     return shards
       .flatMap((page) => page.Items ?? [])
-      .map((item): DueTask => ({ tenant: String(item.tenant), id: String(item.id), due: { kind, at: String(item.dueAt) } }))
+      .map((item): DueTask => ({ tenant: String(item.tenant), id: String(item.id), due: { kind: kind as Due['kind'], at: String(item.dueAt) } }))
       .sort((a, b) => a.due.at.localeCompare(b.due.at))
       .slice(0, limit);
   }

@@ -99,10 +99,12 @@ export const leaseRequest = z.strictObject({
   max: z.int().min(1).max(100).default(1),
   waitSeconds: z.int().min(0).max(20).default(0),
   /**
-   * The tasks the agent has stopped running since its last answered lease call (done,
-   * failed, handed back, or given up). With it, the slots of the tasks this call leases
-   * are freed by a later call's list rather than by a write of the agent's record when
-   * each ends, and these are freed now, in the write this call makes anyway.
+   * The tasks whose end (complete, fail, release) the agent reported and the API
+   * answered since its last answered lease call. With it, the slots of the tasks
+   * this call leases are freed by a later call's list rather than by a write of the
+   * agent's record when each ends, and these are freed now, in the write this call
+   * makes anyway. A listed task whose attempt is not over keeps its slot (and stays
+   * watched): the list is checked against the records.
    */
   finished: z.array(z.string().min(1).max(512)).max(1000).optional(),
 });

@@ -11,7 +11,8 @@ import { startLocalStack } from '../../local/runtime.js';
 import { ApiError, client, type Call } from './live-client.js';
 import { startFleet, type Fleet } from './live-fleet.js';
 import type { LeaseCall, ServerTask } from './live-judge.js';
-import { reportLive, type LiveRun } from './live-report.js';
+import { poolKnobs, reportLive, type LiveRun } from './live-report.js';
+import { knobsTimes } from './knobs.js';
 import { WORKLOADS, type TaskSpec } from './workload.js';
 
 export interface LiveOptions {
@@ -23,6 +24,12 @@ export interface LiveOptions {
   readonly workload?: 'gpu' | 'clusters';
   /** Write the run (the server's records, the lease calls; a `LiveRun`) here as JSON, to judge again with `--judge`. */
   readonly recordsFile?: string;
+  /**
+   * Run the server with the pool's scheduling knobs in real seconds, as the pools file
+   * has them, rather than scaled by `timeScale` to the workload's clock (see knobs.ts).
+   * @default false
+   */
+  readonly realKnobs?: boolean;
 }
 
 interface TaskView {
@@ -39,7 +46,9 @@ export async function runLive(options: LiveOptions): Promise<void> {
   const workload = WORKLOADS[options.workload ?? 'gpu'](options.seed, options.tasks);
   const scale = options.timeScale;
   console.log(`starting a local stack (fauxqs, DynamoDB Local)…`);
-  const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false });
+  const knobsScaled = options.realKnobs !== true;
+  const scheduling = knobsScaled ? knobsTimes(poolKnobs(), scale) : undefined;
+  const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false, ...(scheduling !== undefined ? { scheduling } : {}) });
   const call = client(stack.apiUrl, stack.token);
   try {
     const fleet = await startFleet({ url: stack.apiUrl, token: stack.token, agents: workload.agents, timeScale: scale });
@@ -78,6 +87,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
       workload: options.workload ?? 'gpu',
       taskCount: options.tasks,
       timeScale: scale,
+      knobsScaled,
       wall0,
       tasks,
       calls,

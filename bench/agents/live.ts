@@ -14,6 +14,8 @@ import type { LeaseCall, ServerTask } from './live-judge.js';
 import { poolKnobs, reportLive, type LiveRun } from './live-report.js';
 import { knobsTimes } from './knobs.js';
 import { WORKLOADS, type TaskSpec } from './workload.js';
+import { dueUntil } from './arrivals.js';
+import { LIMITS } from '../../shared/domain/limits.js';
 
 export interface LiveOptions {
   readonly seed: number;
@@ -59,15 +61,19 @@ export async function runLive(options: LiveOptions): Promise<void> {
     const t0 = performance.now();
     const wall0 = Date.now();
 
-    for (const task of workload.tasks) {
-      const delay = task.arrival * scale * 1000 - (performance.now() - t0);
+    for (let next = 0; next < workload.tasks.length; ) {
+      const delay = (workload.tasks[next] as TaskSpec).arrival * scale * 1000 - (performance.now() - t0);
       if (delay > 0) await sleep(delay);
-      try {
-        const created = await call<{ id: string }>('POST', '/tasks', submission(task, scale));
-        serverIds.set(task.id, created.id);
-        submitted.set(task.id, performance.now());
-      } catch (error) {
-        refused.push(`${task.id}: ${(error as Error).message}`);
+      // What is due goes in one request, as a client with a backlog sends it (see arrivals.ts).
+      const end = dueUntil(workload.tasks, next, (performance.now() - t0) / 1000 / scale, LIMITS.batchItems);
+      const batch = workload.tasks.slice(next, end);
+      next = end;
+      for (const [task, answer] of await submit(call, batch, scale)) {
+        if (typeof answer === 'string') refused.push(`${task.id}: ${answer}`);
+        else {
+          serverIds.set(task.id, answer.id);
+          submitted.set(task.id, performance.now());
+        }
       }
     }
     const benchIds = new Map([...serverIds].map(([bench, server]) => [server, bench]));
@@ -102,6 +108,20 @@ export async function runLive(options: LiveOptions): Promise<void> {
   } finally {
     await stack.stop();
   }
+}
+
+/** Submits tasks (one POST, or a batch for several): each task's server id, or why it was refused. */
+async function submit(call: Call, tasks: readonly TaskSpec[], scale: number): Promise<[TaskSpec, { id: string } | string][]> {
+  if (tasks.length === 1) {
+    const task = tasks[0] as TaskSpec;
+    return [[task, await call<{ id: string }>('POST', '/tasks', submission(task, scale)).catch((error: unknown) => (error as Error).message)]];
+  }
+  type Items = { items: ({ index: number; id: string } | { index: number; error: { message: string } })[] };
+  const answer = await call<Items>('POST', '/tasks/batch', { tasks: tasks.map((t) => submission(t, scale)) }).catch((error: unknown) =>
+    error instanceof ApiError && (error.body as Partial<Items> | undefined)?.items !== undefined ? (error.body as Items) : (error as Error).message,
+  );
+  if (typeof answer === 'string') return tasks.map((t) => [t, answer]);
+  return answer.items.map((item) => [tasks[item.index] as TaskSpec, 'id' in item ? { id: item.id } : item.error.message]);
 }
 
 function submission(task: TaskSpec, scale: number): Record<string, unknown> {

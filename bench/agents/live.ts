@@ -15,6 +15,7 @@ import { poolKnobs, reportLive, type LiveRun } from './live-report.js';
 import { knobsTimes } from './knobs.js';
 import { WORKLOADS, type TaskSpec } from './workload.js';
 import { dueUntil } from './arrivals.js';
+import { percentiles } from '../../shared/domain/stats.js';
 import { LIMITS } from '../../shared/domain/limits.js';
 
 export interface LiveOptions {
@@ -52,6 +53,13 @@ export async function runLive(options: LiveOptions): Promise<void> {
   const scheduling = knobsScaled ? knobsTimes(poolKnobs(), scale) : undefined;
   const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false, ...(scheduling !== undefined ? { scheduling } : {}) });
   const call = client(stack.apiUrl, stack.token);
+  // How long the server took per call, by function: where a slow dispatch spends its time (a lease call's includes its wait).
+  const serverMs = new Map<string, number[]>();
+  stack.observeInvocations(({ functionName, ms }) => {
+    const list = serverMs.get(functionName);
+    if (list === undefined) serverMs.set(functionName, [ms]);
+    else list.push(ms);
+  });
   try {
     const fleet = await startFleet({ url: stack.apiUrl, token: stack.token, agents: workload.agents, timeScale: scale });
     await warmUp(call, fleet, workload.agents.length);
@@ -105,6 +113,11 @@ export async function runLive(options: LiveOptions): Promise<void> {
     };
     if (options.recordsFile !== undefined) writeFileSync(options.recordsFile, JSON.stringify(run));
     reportLive(run);
+    const line = [...serverMs].filter(([name]) => name !== 'Authorizer').map(([name, ms]) => {
+      const p = percentiles(ms);
+      return p === undefined ? name : `${name} ${p.p50.toFixed(0)}/${p.p95.toFixed(0)} (${ms.length})`;
+    });
+    console.log(`server time per call, ms p50/p95 (calls): ${line.join(', ')}`);
   } finally {
     await stack.stop();
   }

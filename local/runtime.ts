@@ -5,6 +5,7 @@ import { CallCounter } from '../shared/adapters/aws-call-counter.js';
 import { createS3Client, createSqsClient } from '../shared/adapters/aws-clients.js';
 import { createServices, type AppServices } from '../shared/composition.js';
 import { loadConfig } from '../shared/config.js';
+import type { SchedulingConfig } from '../shared/domain/scheduling/config.js';
 import { ENV } from '../shared/config-keys.js';
 import { isTenantName, TENANT_RULE } from '../shared/domain/tenant.js';
 import { generateToken } from '../shared/domain/token.js';
@@ -78,6 +79,8 @@ export interface LocalStackOptions {
    * about them. @default process.env
    */
   readonly env?: NodeJS.ProcessEnv;
+  /** Every agent pool's scheduling knobs over the pools file's (see PolicyOverrides.scheduling). @default the pools file's */
+  readonly scheduling?: Partial<SchedulingConfig>;
 }
 
 export interface LocalStack {
@@ -192,26 +195,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = await startApiServer(options.port, servicesOf, { invocations, ready: () => ready, ...(options.requestLog === true ? { log } : {}) });
     stops.push(() => api.close());
 
-    services = createServices(
-      loadConfig({
-        // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
-        ...(resources !== undefined ? { [EVENTS_ENV.allowLoopback]: 'true' } : {}),
-        ...env,
-        AWS_REGION: options.region,
-        AWS_ENDPOINT_URL_SQS: sqsEndpoint,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
-        // fauxqs answers S3 and SNS on its SQS endpoint.
-        AWS_ENDPOINT_URL_S3: sqsEndpoint,
-        AWS_ENDPOINT_URL_SNS: sqsEndpoint,
-        [ENV.tableName]: tableName,
-        [ENV.valuesBucket]: valuesBucket,
-        [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
-        ...(resources !== undefined ? eventsSettings(resources) : {}),
-        // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
-        [EVENTS_ENV.forbiddenLoopbackPorts]: [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(','),
-      }),
-      { calls },
-    );
+    const config = loadConfig({
+      // Receivers on this machine are the point of a local stack: loopback is allowed here (never on AWS by default).
+      ...(resources !== undefined ? { [EVENTS_ENV.allowLoopback]: 'true' } : {}),
+      ...env,
+      AWS_REGION: options.region,
+      AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+      // fauxqs answers S3 and SNS on its SQS endpoint.
+      AWS_ENDPOINT_URL_S3: sqsEndpoint,
+      AWS_ENDPOINT_URL_SNS: sqsEndpoint,
+      [ENV.tableName]: tableName,
+      [ENV.valuesBucket]: valuesBucket,
+      [ENV.queueUrlPrefix]: queues.queueUrlPrefix,
+      ...(resources !== undefined ? eventsSettings(resources) : {}),
+      // Loopback receivers are allowed here, but never the stack itself: its emulators and its API.
+      [EVENTS_ENV.forbiddenLoopbackPorts]: [sqsEndpoint, dynamoDbEndpoint, api.url].map((url) => portOf(new URL(url))).join(','),
+    });
+    const scheduling = options.scheduling;
+    services = createServices(scheduling === undefined ? config : { ...config, policies: { ...config.policies, scheduling } }, { calls });
 
     let events: LocalStack['events'];
     if (resources !== undefined) {

@@ -170,6 +170,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
     ...pool,
     retry: { ...pool.retry, ...overrides.retry },
     circuit: { ...pool.circuit, ...overrides.circuit },
+    ...(overrides.scheduling !== undefined && pool.runsOn === 'agents' ? { scheduling: { ...pool.scheduling, ...overrides.scheduling } } : {}),
   }));
   const records = new DynamoDbTaskRecords(db, config.tableName);
   const queries = new DynamoDbTaskQueries(db, config.tableName);

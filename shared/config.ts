@@ -5,6 +5,7 @@ import type { AddressPolicy } from './domain/webhook-address.js';
 import { ENV } from './config-keys.js';
 import { definedOnly } from './domain/defined.js';
 import { DEFAULT_DELIVERY_RETRY, type DeliveryRetryPolicy } from './domain/webhook.js';
+import type { SchedulingConfig } from './domain/scheduling/config.js';
 import { EVENTS_ENV } from './events-config.js';
 import { queueUrls, TOPOLOGY, type QueueSpec } from './topology/topology.js';
 
@@ -16,6 +17,12 @@ export interface PolicyOverrides {
   readonly retry?: { baseSeconds?: number; capSeconds?: number };
   readonly circuit?: { failureThreshold?: number; cooldownSeconds?: number };
   readonly leaseGraceSeconds?: number;
+  /**
+   * Every agent pool's scheduling knobs over the pools file's (aging, deadline horizon,
+   * holdback): the agent bench runs its workload faster than real time and scales
+   * these seconds with it, so the server runs the policy the workload was made for.
+   */
+  readonly scheduling?: Partial<SchedulingConfig>;
 }
 
 /** The events pipeline's settings; the resource names only on the functions that use them. */

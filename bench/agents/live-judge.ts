@@ -111,7 +111,8 @@ export function countInversions(
 /**
  * The tasks whose lease latency says how fast an idle agent is served: when the
  * server got the task, some agent able to run it had room for it, nothing else
- * it could run was waiting, and no task that came later started on it first.
+ * it could run was waiting (or came with it, in one batch), and no task that
+ * came later started on it first.
  * Anything else waited behind other work, which is scheduling, not latency.
  */
 export function idleAgentTasks(tasks: readonly ServerTask[], agents: readonly AgentSpec[]): Set<string> {
@@ -125,7 +126,8 @@ export function idleAgentTasks(tasks: readonly ServerTask[], agents: readonly Ag
       return !tasks.some(
         (w) =>
           w.id !== task.id &&
-          ((w.createdAt < task.createdAt && (w.startedAt ?? Infinity) > task.createdAt && eligible(profile(agent, room), candidate(w))) ||
+          // Created with it counts too: a batch's tasks share one createdAt and compete for the same room.
+          ((w.createdAt <= task.createdAt && (w.startedAt ?? Infinity) > task.createdAt && eligible(profile(agent, room), candidate(w))) ||
             (w.createdAt > task.createdAt && w.agent === agent.id && (w.startedAt ?? Infinity) < (task.startedAt as number))),
       );
     });

@@ -11,7 +11,8 @@ import { TOPOLOGY } from '../../shared/topology/topology.js';
 import { countInversions, idleAgentTasks, inWorkloadTime, type LeaseCall, type ServerTask } from './live-judge.js';
 import { measure, type Metrics } from './metrics.js';
 import { table } from './report.js';
-import { simulatePolicy } from './sim.js';
+import { knobsTimes } from './knobs.js';
+import { simulatePolicy, simulateReference } from './sim.js';
 import { WORKLOADS } from './workload.js';
 
 /** Everything a live run leaves to judge; JSON as it stands. */
@@ -21,6 +22,8 @@ export interface LiveRun {
   readonly workload?: 'gpu' | 'clusters';
   readonly taskCount: number;
   readonly timeScale: number;
+  /** The server ran the pool's scheduling knobs × timeScale (on the workload's clock); absent or false: in real seconds (runs recorded before). */
+  readonly knobsScaled?: boolean;
   /** Epoch ms of workload second 0. */
   readonly wall0: number;
   readonly tasks: readonly ServerTask[];
@@ -39,10 +42,16 @@ const SERVER_TOP_K = 8 * 16;
 /** How many orders of asking agents the sim is run with, next to the live run. */
 const SIM_ORDERS = 10;
 
+/** The knobs of the pool the bench's tasks go to (`cuda`: gpu), as the pools file has them. */
+export function poolKnobs(): SchedulingConfig {
+  return schedulingConfig(TOPOLOGY.pools.find((p) => p.name === 'gpu')?.scheduling);
+}
+
 export function reportLive(run: LiveRun): void {
   const workload = WORKLOADS[run.workload ?? 'gpu'](run.seed, run.taskCount);
   const scale = run.timeScale;
-  const config = schedulingConfig(TOPOLOGY.pools.find((p) => p.name === 'gpu')?.scheduling);
+  // The knobs the server ran with, in real seconds: the judge reads the server's times.
+  const config = run.knobsScaled === true ? knobsTimes(poolKnobs(), scale) : poolKnobs();
   const asRun = inWorkloadTime(workload, run.tasks, run.wall0, scale);
   const live = measure(asRun.workload, asRun.placements, countInversions(run.tasks, run.calls, workload.agents, config));
   const latencies = [...idleAgentTasks(run.tasks, workload.agents)].flatMap((id) => {
@@ -52,8 +61,9 @@ export function reportLive(run: LiveRun): void {
   });
   // The sim's figures move with the order in which agents happen to ask (ties between
   // equally good choices), as the live run's do with timing: a range, not one draw.
-  const sims = Array.from({ length: SIM_ORDERS }, (_, i) => simulatePolicy(workload, { seed: run.seed + i, topK: SERVER_TOP_K, config: onServerClock(config, scale) }));
+  const sims = Array.from({ length: SIM_ORDERS }, (_, i) => simulatePolicy(workload, { seed: run.seed + i, topK: SERVER_TOP_K, config: knobsTimes(config, 1 / scale) }));
   const plain = simulatePolicy(workload, { seed: run.seed, topK: 200 });
+  const reference = simulateReference(workload);
   const lat = percentiles(latencies);
   const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
   const share = (m: Metrics): number => (m.deadlines.feasible === 0 ? 1 : m.deadlines.met / m.deadlines.feasible);
@@ -62,13 +72,14 @@ export function reportLive(run: LiveRun): void {
     const [mean, low, high] = [show(xs.reduce((a, b) => a + b, 0) / xs.length), show(Math.min(...xs)), show(Math.max(...xs))];
     return low === high ? mean : `${mean} (${low} – ${high})`;
   };
-  const row = (name: string, f: (m: Metrics) => number, show: (x: number) => string, target: string): string[] => [name, show(f(live)), spread(f, show), show(f(plain)), target];
+  const row = (name: string, f: (m: Metrics) => number, show: (x: number) => string, target: string): string[] => [name, show(f(live)), spread(f, show), show(f(plain)), show(f(reference)), target];
   const count = (x: number): string => String(Math.round(x));
   const status = Object.entries(run.notCompleted);
-  console.log(`\nlive ${workload.name} fleet — ${workload.agents.length} SDK workers over HTTP, ${workload.tasks.length} tasks, seed ${run.seed}, time × ${scale}`);
+  const knobs = run.knobsScaled === true ? `the pool's scheduling knobs × ${scale} (on the workload's clock)` : `the pool's scheduling knobs in real seconds (× ${1 / scale} on the workload's clock)`;
+  console.log(`\nlive ${workload.name} fleet — ${workload.agents.length} SDK workers over HTTP, ${workload.tasks.length} tasks, seed ${run.seed}, time × ${scale}, ${knobs}`);
   console.log(
     table(
-      ['metric', 'live', `sim, server clock: mean (range, ${SIM_ORDERS} orders)`, 'sim (--sim)', 'target'],
+      ['metric', 'live', `sim, server's knobs: mean (range, ${SIM_ORDERS} orders)`, 'sim (--sim)', 'greedy reference (sim)', 'target'],
       [
         row('utilisation while a backlog exists', (m) => m.utilisation, pct, '≥ 90 %'),
         row('load CV across equal agents (worst class)', (m) => m.loadCv, (x) => x.toFixed(3), '< 0.10'),
@@ -76,22 +87,16 @@ export function reportLive(run: LiveRun): void {
         row('overcommits (a start past an agent\'s room)', (m) => m.overcommits, count, '0'),
         row('deadlines met where feasible', share, pct, '≥ 98 %'),
         row('completed', (m) => m.completed, (x) => `${count(x)}/${workload.tasks.length}`, 'all'),
-        ['not completed, by status', status.map(([s, n]) => `${s} ${n}`).join(', ') || 'none', '', '', 'none'],
-        ['stranded (PENDING at the end)', String(run.notCompleted.PENDING ?? 0), '', '', '0'],
-        ['refused at submit', String(run.refused.length), '', '', '0'],
-        ['dead-lettered without failing', String(run.deadLetters), '', '', '0'],
-        ['lease latency, idle agent, p50', lat === undefined ? 'n/a' : `${lat.p50.toFixed(0)} ms`, '', '', '< 50 ms'],
-        ['lease latency, idle agent, p95', lat === undefined ? 'n/a' : `${lat.p95.toFixed(0)} ms`, '', '', ''],
-        ['lease latency, idle agent, p99', lat === undefined ? 'n/a' : `${lat.p99.toFixed(0)} ms (${latencies.length} tasks)`, '', '', ''],
+        ['not completed, by status', status.map(([s, n]) => `${s} ${n}`).join(', ') || 'none', '', '', '', 'none'],
+        ['stranded (PENDING at the end)', String(run.notCompleted.PENDING ?? 0), '', '', '', '0'],
+        ['refused at submit', String(run.refused.length), '', '', '', '0'],
+        ['dead-lettered without failing', String(run.deadLetters), '', '', '', '0'],
+        ['lease latency, idle agent, p50', lat === undefined ? 'n/a' : `${lat.p50.toFixed(0)} ms`, '', '', '', '< 50 ms'],
+        ['lease latency, idle agent, p95', lat === undefined ? 'n/a' : `${lat.p95.toFixed(0)} ms`, '', '', '', ''],
+        ['lease latency, idle agent, p99', lat === undefined ? 'n/a' : `${lat.p99.toFixed(0)} ms (${latencies.length} tasks)`, '', '', '', ''],
       ],
     ),
   );
   console.log(`load CV per class (live): ${Object.entries(live.cvByClass).map(([c, v]) => `${c} ${v.toFixed(3)}`).join(', ')}`);
   for (const line of run.refused.slice(0, 5)) console.log(`note: ${line}`);
-}
-
-/** The server's knobs (real seconds) in workload seconds at `scale` real seconds per workload second. */
-function onServerClock(config: SchedulingConfig, scale: number): SchedulingConfig {
-  const maxWaitSeconds = Object.fromEntries(Object.entries(config.maxWaitSeconds).map(([p, s]) => [p, s / scale])) as SchedulingConfig['maxWaitSeconds'];
-  return { ...config, maxWaitSeconds, deadlineHorizonSeconds: config.deadlineHorizonSeconds / scale, holdbackSeconds: config.holdbackSeconds / scale };
 }

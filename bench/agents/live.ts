@@ -11,8 +11,12 @@ import { startLocalStack } from '../../local/runtime.js';
 import { ApiError, client, type Call } from './live-client.js';
 import { startFleet, type Fleet } from './live-fleet.js';
 import type { LeaseCall, ServerTask } from './live-judge.js';
-import { reportLive, type LiveRun } from './live-report.js';
+import { poolKnobs, reportLive, type LiveRun } from './live-report.js';
+import { knobsTimes } from './knobs.js';
 import { WORKLOADS, type TaskSpec } from './workload.js';
+import { dueUntil } from './arrivals.js';
+import { percentiles } from '../../shared/domain/stats.js';
+import { LIMITS } from '../../shared/domain/limits.js';
 
 export interface LiveOptions {
   readonly seed: number;
@@ -23,6 +27,12 @@ export interface LiveOptions {
   readonly workload?: 'gpu' | 'clusters';
   /** Write the run (the server's records, the lease calls; a `LiveRun`) here as JSON, to judge again with `--judge`. */
   readonly recordsFile?: string;
+  /**
+   * Run the server with the pool's scheduling knobs in real seconds, as the pools file
+   * has them, rather than scaled by `timeScale` to the workload's clock (see knobs.ts).
+   * @default false
+   */
+  readonly realKnobs?: boolean;
 }
 
 interface TaskView {
@@ -39,8 +49,17 @@ export async function runLive(options: LiveOptions): Promise<void> {
   const workload = WORKLOADS[options.workload ?? 'gpu'](options.seed, options.tasks);
   const scale = options.timeScale;
   console.log(`starting a local stack (fauxqs, DynamoDB Local)…`);
-  const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false });
+  const knobsScaled = options.realKnobs !== true;
+  const scheduling = knobsScaled ? knobsTimes(poolKnobs(), scale) : undefined;
+  const stack = await startLocalStack({ port: 0, sqsPort: 0, dynamoDbPort: 0, region: 'us-east-1', prefix: `agents${Date.now()}-`, tenant: 'bench', schedule: false, workers: false, ...(scheduling !== undefined ? { scheduling } : {}) });
   const call = client(stack.apiUrl, stack.token);
+  // How long the server took per call, by function: where a slow dispatch spends its time (a lease call's includes its wait).
+  const serverMs = new Map<string, number[]>();
+  stack.observeInvocations(({ functionName, ms }) => {
+    const list = serverMs.get(functionName);
+    if (list === undefined) serverMs.set(functionName, [ms]);
+    else list.push(ms);
+  });
   try {
     const fleet = await startFleet({ url: stack.apiUrl, token: stack.token, agents: workload.agents, timeScale: scale });
     await warmUp(call, fleet, workload.agents.length);
@@ -50,15 +69,19 @@ export async function runLive(options: LiveOptions): Promise<void> {
     const t0 = performance.now();
     const wall0 = Date.now();
 
-    for (const task of workload.tasks) {
-      const delay = task.arrival * scale * 1000 - (performance.now() - t0);
+    for (let next = 0; next < workload.tasks.length; ) {
+      const delay = (workload.tasks[next] as TaskSpec).arrival * scale * 1000 - (performance.now() - t0);
       if (delay > 0) await sleep(delay);
-      try {
-        const created = await call<{ id: string }>('POST', '/tasks', submission(task, scale));
-        serverIds.set(task.id, created.id);
-        submitted.set(task.id, performance.now());
-      } catch (error) {
-        refused.push(`${task.id}: ${(error as Error).message}`);
+      // What is due goes in one request, as a client with a backlog sends it (see arrivals.ts).
+      const end = dueUntil(workload.tasks, next, (performance.now() - t0) / 1000 / scale, LIMITS.batchItems);
+      const batch = workload.tasks.slice(next, end);
+      next = end;
+      for (const [task, answer] of await submit(call, batch, scale)) {
+        if (typeof answer === 'string') refused.push(`${task.id}: ${answer}`);
+        else {
+          serverIds.set(task.id, answer.id);
+          submitted.set(task.id, performance.now());
+        }
       }
     }
     const benchIds = new Map([...serverIds].map(([bench, server]) => [server, bench]));
@@ -78,6 +101,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
       workload: options.workload ?? 'gpu',
       taskCount: options.tasks,
       timeScale: scale,
+      knobsScaled,
       wall0,
       tasks,
       calls,
@@ -89,9 +113,28 @@ export async function runLive(options: LiveOptions): Promise<void> {
     };
     if (options.recordsFile !== undefined) writeFileSync(options.recordsFile, JSON.stringify(run));
     reportLive(run);
+    const line = [...serverMs].filter(([name]) => name !== 'Authorizer').map(([name, ms]) => {
+      const p = percentiles(ms);
+      return p === undefined ? name : `${name} ${p.p50.toFixed(0)}/${p.p95.toFixed(0)} (${ms.length})`;
+    });
+    console.log(`server time per call, ms p50/p95 (calls): ${line.join(', ')}`);
   } finally {
     await stack.stop();
   }
+}
+
+/** Submits tasks (one POST, or a batch for several): each task's server id, or why it was refused. */
+async function submit(call: Call, tasks: readonly TaskSpec[], scale: number): Promise<[TaskSpec, { id: string } | string][]> {
+  if (tasks.length === 1) {
+    const task = tasks[0] as TaskSpec;
+    return [[task, await call<{ id: string }>('POST', '/tasks', submission(task, scale)).catch((error: unknown) => (error as Error).message)]];
+  }
+  type Items = { items: ({ index: number; id: string } | { index: number; error: { message: string } })[] };
+  const answer = await call<Items>('POST', '/tasks/batch', { tasks: tasks.map((t) => submission(t, scale)) }).catch((error: unknown) =>
+    error instanceof ApiError && (error.body as Partial<Items> | undefined)?.items !== undefined ? (error.body as Items) : (error as Error).message,
+  );
+  if (typeof answer === 'string') return tasks.map((t) => [t, answer]);
+  return answer.items.map((item) => [tasks[item.index] as TaskSpec, 'id' in item ? { id: item.id } : item.error.message]);
 }
 
 function submission(task: TaskSpec, scale: number): Record<string, unknown> {

@@ -23,7 +23,8 @@ export function simulatePolicy(workload: Workload, options: { seed: number; topK
   return measure(workload, run.placements, run.inversions);
 }
 
-function simulateReference(workload: Workload): Metrics {
+/** The offline greedy reference (reference.ts) in the simulation. */
+export function simulateReference(workload: Workload): Metrics {
   const ref = simulate(workload, referenceDispatch);
   return measure(workload, ref.placements, ref.inversions);
 }

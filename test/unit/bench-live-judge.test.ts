@@ -71,6 +71,11 @@ describe('live run: which tasks an idle agent could take at once', () => {
     expect(idleAgentTasks(tasks, [four]).has('x')).toBe(false);
   });
 
+  it('drops a task submitted in one batch with others the agent could run (one createdAt: they queue for the same room)', () => {
+    const tasks = [task('x', { createdAt: s(5), startedAt: s(9), agent: 'a' }), task('y', { createdAt: s(5), startedAt: s(5.05), agent: 'a' })];
+    expect(idleAgentTasks(tasks, [four]).size).toBe(0);
+  });
+
   it('drops a task whose room a later task took first', () => {
     const tasks = [task('x', { createdAt: s(5), startedAt: s(30), agent: 'a' }), task('later', { priority: 'high', resources: { gpu: 4 }, createdAt: s(6), startedAt: s(6.1), agent: 'a' })];
     expect(idleAgentTasks(tasks, [four]).has('x')).toBe(false);

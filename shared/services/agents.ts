@@ -166,6 +166,8 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   // The task a notify woke this call for, until this call has read the ready set since.
   let woken: Woken | undefined;
   let wrote = false;
+  // Whether the record says this call waits: a call that reserved (and lost its claims) has written, but not that.
+  let saidWaiting = false;
   const pools = poolsFor(deps.pools, agent.capabilities);
   const leased: LeasedTask[] = [];
   const endReported = finished !== undefined;
@@ -199,11 +201,12 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
         continue;
       }
       if (leased.length > 0 || deps.now().getTime() >= until) break;
-      if (!wrote) {
+      if (!saidWaiting) {
         // About to wait: say so (and that the agent is alive), so a lease of its ending meanwhile frees its room in the record (lease-ended.ts).
         await deps.agents.update(tenant, agentId, { seenAt: now, waitingUntil: new Date(until), drop: [...ended] });
         ended.clear();
         wrote = true;
+        saidWaiting = true;
       }
       // A new ready task this agent could take, or a lease of this agent ending (more room), ends the wait early.
       const waiter = { id: agentId, capabilities: agent.capabilities, capacity: agent.capacity, free };

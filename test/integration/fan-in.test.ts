@@ -42,10 +42,10 @@ describe('fan-in exactly once, on DynamoDB', () => {
       await move(childId(job.id, 0), { type: 'complete', result: 1 });
       // the last two, concurrently
       await Promise.all([1, 2].map((i) => move(childId(job.id, i), { type: 'complete', result: i + 1 })));
-      // Counted from the table's stream, whose consumer then runs the fan-in.
-      await waitFor(() => deps.jobs.get(stack.tenant, job.id), (j) => j?.status !== 'RUNNING');
+      // Counted from the table's stream, whose consumer then runs the fan-in: the job moves to REDUCING, then its reduce is written.
+      const reduce = await waitFor(() => deps.records.get(stack.tenant, reduceTaskId(job.id)), (t) => t !== undefined);
       expect(await deps.jobs.get(stack.tenant, job.id)).toMatchObject({ status: 'REDUCING', reduceTaskId: reduceTaskId(job.id) });
-      expect(await deps.records.get(stack.tenant, reduceTaskId(job.id))).toMatchObject({ status: 'PENDING', payload: { jobId: job.id, total: 3, completed: 3 } });
+      expect(reduce).toMatchObject({ status: 'PENDING', payload: { jobId: job.id, total: 3, completed: 3 } });
     }
     // Exactly one reduce message per job on the queue.
     const sqs = createSqsClient({ region: 'us-east-1', sqsEndpoint: stack.sqsEndpoint });

@@ -9,7 +9,7 @@ import { releaseValues, type ReleaseValuesDeps } from './release-values.js';
 import { releasedRefs } from '../domain/value-refs.js';
 import { countDeltas } from '../domain/task-counts.js';
 import { jobCountDeltas } from '../domain/job.js';
-import { minuteDeltas, type AggregatedChange } from '../domain/minute-aggregates.js';
+import { minuteDeltas } from '../domain/minute-aggregates.js';
 import type { MinuteAggregates } from '../ports/minute-aggregates.js';
 import { secondHalfOf, sequenceAtOrBefore, type StreamBatches, type StreamBatchState } from '../ports/stream-batches.js';
 
@@ -105,8 +105,8 @@ export async function consumeStream(deps: StreamConsumerDeps, batch: readonly St
   if (deps.readyTenants !== undefined) await markReadyTenants(deps, deps.readyTenants, records);
   // Counts for /stats, last and only for records whose events all went out.
   const cut = failed.size === 0 ? records.length : Math.min(...failed);
-  const changes = records.slice(0, cut).flatMap(({ change }): AggregatedChange[] => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
-  const jobs = jobCountDeltas(records.slice(0, cut).flatMap(({ change }) => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : [])));
+  const changes = records.slice(0, cut).flatMap(({ change }) => (change.kind === 'task' ? [{ ...(change.old ? { before: change.old } : {}), ...(change.new ? { after: change.new } : {}) }] : []));
+  const jobs = jobCountDeltas(changes);
   if (state !== undefined && batchId !== undefined && cut > 0) {
     // Counted with the batch's mark in one transaction: exactly once, however often the batch comes.
     try {

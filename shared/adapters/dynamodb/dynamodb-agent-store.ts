@@ -127,7 +127,14 @@ export class DynamoDbAgentStore implements AgentStore {
     for (const [i, taskId] of drop.entries()) names[`#d${i}`] = taskId;
     if (set.length === 0 && drop.length === 0) return;
     const expression = [set.length > 0 ? `SET ${set.join(', ')}` : '', drop.length > 0 ? `REMOVE ${drop.map((_, i) => `leases.#d${i}`).join(', ')}` : ''].join(' ').trim();
-    await this.conditional({ Key: agentKey(tenant, id), UpdateExpression: expression, ConditionExpression: 'attribute_exists(#pk)', ExpressionAttributeNames: names, ExpressionAttributeValues: values });
+    await this.conditional({
+      Key: agentKey(tenant, id),
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(#pk)',
+      ExpressionAttributeNames: names,
+      // DynamoDB refuses an empty map here (a change that only drops leases has no values).
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    });
   }
 
   async recheck(tenant: string, id: string, taskId: string, checkAt: string): Promise<void> {
@@ -173,7 +180,7 @@ export class DynamoDbAgentStore implements AgentStore {
   /** An update that does nothing when its condition fails (the agent is gone, or the change no longer applies). */
   private async conditional(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>): Promise<void> {
     try {
-      await this.db.send(new UpdateCommand({ TableName: this.tableName, ...input, ...(Object.keys(input.ExpressionAttributeValues ?? {}).length === 0 ? { ExpressionAttributeValues: undefined } : {}) }));
+      await this.db.send(new UpdateCommand({ TableName: this.tableName, ...input }));
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }

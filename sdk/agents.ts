@@ -1,6 +1,6 @@
 import { send, type HttpOptions } from './http.js';
 import { seg } from './poll.js';
-import type { Json, LeasedTask, RegisterAgent, RegisteredAgent, TaskView } from './types.js';
+import type { CarriedCompletion, CarriedCompletionOutcome, Json, LeasedTask, LeaseRequest, RegisterAgent, RegisteredAgent, TaskView } from './types.js';
 
 /**
  * `client.agents`: what an external agent does for itself (the `Worker` does
@@ -53,11 +53,37 @@ export class AgentsApi {
    * const tasks = await client.agents.lease(agentId, { max: 4, waitSeconds: 10 });
    * ```
    */
-  async lease(agentId: string, request: { readonly max?: number; readonly waitSeconds?: number; readonly finished?: readonly string[] } = {}): Promise<LeasedTask[]> {
+  async lease(agentId: string, request: LeaseRequest = {}): Promise<LeasedTask[]> {
+    return (await this.leaseCall(agentId, request)).tasks;
+  }
+
+  /**
+   * Completes leased tasks and leases more in one request: each completion is
+   * made exactly as `client.leases.complete` makes it, and answered on its own
+   * in `completed` (status 200, or the status and error the complete call would
+   * have answered: 409 `stale_lease` when the lease no longer holds, 503 to send
+   * it again). Their slots are free for this call's leases. Not retried: an
+   * answer lost on the way may have committed some of them.
+   *
+   * @example
+   * ```ts
+   * const { tasks, completed } = await client.agents.completeAndLease(agentId, {
+   *   max: 4,
+   *   completed: [{ taskId: task.id, leaseToken: task.leaseToken, result: { ok: true } }],
+   * });
+   * ```
+   */
+  async completeAndLease(agentId: string, request: LeaseRequest & { readonly completed: readonly CarriedCompletion[] }): Promise<{ tasks: LeasedTask[]; completed: CarriedCompletionOutcome[] }> {
+    const answer = await this.leaseCall(agentId, request);
+    return { tasks: answer.tasks, completed: answer.completed ?? [] };
+  }
+
+  private async leaseCall(agentId: string, request: LeaseRequest & { readonly completed?: readonly CarriedCompletion[] }): Promise<{ tasks: LeasedTask[]; completed?: CarriedCompletionOutcome[] }> {
     const extraTimeoutMs = (request.waitSeconds ?? 20) * 1000;
-    return (await send<{ tasks: LeasedTask[] }>(this.http, { method: 'POST', path: `/workers/${seg(agentId)}/lease`, body: request, idempotent: false, extraTimeoutMs })).body.tasks;
+    return (await send<{ tasks: LeasedTask[]; completed?: CarriedCompletionOutcome[] }>(this.http, { method: 'POST', path: `/workers/${seg(agentId)}/lease`, body: request, idempotent: false, extraTimeoutMs })).body;
   }
 }
+
 
 /**
  * `client.leases`: what an agent does with a leased task, by its lease token.

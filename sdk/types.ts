@@ -559,3 +559,41 @@ export type RegisteredWorker = RegisteredAgent;
  * ```
  */
 export interface JobSummary extends Wire<'JobSummary'> {}
+
+/**
+ * What a lease call asks for: see `client.agents.lease`.
+ *
+ * @example
+ * ```ts
+ * const request: LeaseRequest = { max: 4, waitSeconds: 10, finished: ['t1'] };
+ * ```
+ */
+export interface LeaseRequest {
+  readonly max?: number;
+  readonly waitSeconds?: number;
+  readonly finished?: readonly string[];
+}
+
+/**
+ * A completion carried by `client.agents.completeAndLease`: the task, its lease token and its result.
+ *
+ * @example
+ * ```ts
+ * const done: CarriedCompletion = { taskId: task.id, leaseToken: task.leaseToken, result: { ok: true } };
+ * ```
+ */
+export interface CarriedCompletion {
+  readonly taskId: string;
+  readonly leaseToken: string;
+  readonly result: Json;
+}
+
+/**
+ * What became of one carried completion: `status` 200, or the status and `error` the complete call would have answered.
+ *
+ * @example
+ * ```ts
+ * for (const outcome of completed) if (outcome.status !== 200) console.warn(outcome.taskId, outcome.error?.code);
+ * ```
+ */
+export type CarriedCompletionOutcome = Wire<'CarriedCompletionOutcome'>;

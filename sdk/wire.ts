@@ -894,8 +894,21 @@ export interface components {
              */
             leaseExpiresAt: string;
         };
+        CarriedCompletionOutcome: {
+            taskId: string;
+            status: number;
+            error?: {
+                code: string;
+                message: string;
+                fields?: {
+                    field: string;
+                    message: string;
+                }[];
+            };
+        };
         Lease: {
             tasks: components["schemas"]["LeasedTask"][];
+            completed?: components["schemas"]["CarriedCompletionOutcome"][];
         };
         Job: {
             id: string;
@@ -1851,11 +1864,17 @@ export interface operations {
                     /** @default 0 */
                     waitSeconds?: number;
                     finished?: string[];
+                    completed?: {
+                        leaseToken: string;
+                        /** @default null */
+                        result?: unknown;
+                        taskId: string;
+                    }[];
                 };
             };
         };
         responses: {
-            /** POST /workers/{id}/lease: the tasks leased (none when nothing fits within waitSeconds). */
+            /** POST /workers/{id}/lease: the tasks leased (none when nothing fits within waitSeconds), and the outcome of each completion the call carried. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,8 +1,8 @@
 import { admit, CLOSED_CIRCUIT, DEFAULT_CIRCUIT, recordFailure, recordSuccess, type CircuitPolicy, type CircuitState } from './circuit-breaker.js';
 import { TaskfleetClient, type ClientOptions } from './client.js';
-import { ConflictError } from './errors.js';
+import { ConflictError, ValidationError } from './errors.js';
 import { isUnrecoverable, UnrecoverableError, type TaskContext, type TaskHandler } from './handlers.js';
-import type { AnyTasks, Json, LeasedTask, PayloadOf, RegisteredAgent, RegisterAgent, Resources, ResultOf, TaskMap, TaskType } from './types.js';
+import type { AnyTasks, CarriedCompletionOutcome, Json, LeasedTask, PayloadOf, RegisteredAgent, RegisterAgent, Resources, ResultOf, TaskMap, TaskType } from './types.js';
 
 /**
  * A handler of one task type: its payload in, its result out (typed by the `TaskMap`).
@@ -53,6 +53,14 @@ export interface WorkerOptions<T extends TaskMap = AnyTasks> extends ClientOptio
    */
   readonly leaseGatherMs?: number;
   /**
+   * Completions up to this size (serialized result, bytes) ride the worker's next
+   * lease call when it is about to make one (`completeAndLease`): a busy worker
+   * then makes one request for several tasks' ends and their successors, not one
+   * more per task. Larger results, and ends while a lease call is waiting, are
+   * sent on their own. 0 sends every completion on its own. @default 65536
+   */
+  readonly carryResultBytes?: number;
+  /**
    * After this long with nothing leased and nothing running, the worker stops
    * holding long polls (on AWS the lease function is billed for every second it
    * waits) and asks without waiting every `idlePollSeconds` instead; the first
@@ -95,6 +103,31 @@ export type WorkerEvent =
   /** `signal`: the SIGINT or SIGTERM that stopped it (none when `stop()` was called). */
   | { readonly kind: 'stopped'; readonly signal?: 'SIGINT' | 'SIGTERM' };
 
+/** The most completions one lease call carries (the API's limit). */
+const MAX_CARRIED = 100;
+
+/** How the API heard of a task's end: in a lease call that carried it, on its own, or not at all. */
+type Reported = 'carried' | 'alone' | false;
+
+/** A carried completion's fate: made by the call, refused as stale, or to be sent on its own. */
+type CarriedAnswer = 'done' | 'stale' | 'alone';
+
+interface Carried {
+  readonly task: LeasedTask;
+  readonly result: Json;
+  readonly answer: (answer: CarriedAnswer) => void;
+}
+
+/** Answers each carried completion from the lease call's `completed`; one it does not answer is sent on its own. */
+function answerCarried(carried: readonly Carried[], outcomes: readonly CarriedCompletionOutcome[], waiting: Map<string, Carried>): void {
+  const byTask = new Map(outcomes.map((o) => [o.taskId, o.status]));
+  for (const entry of carried) {
+    waiting.delete(entry.task.id);
+    const status = byTask.get(entry.task.id);
+    entry.answer(status === 200 ? 'done' : status === 409 ? 'stale' : 'alone');
+  }
+}
+
 /** Why a running task's signal was aborted. */
 class Stop extends Error {
   constructor(readonly reason: 'timeout' | 'lease-lost' | 'shutdown', message: string) {
@@ -135,6 +168,12 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private leaseAnsweredAt = 0;
   /** Tasks that stopped running since the last answered lease call: the next one reports them, freeing their slots. */
   private readonly finished = new Set<string>();
+  /** Completions waiting for the next lease call to carry them, by task id: their tasks no longer run. */
+  private readonly carried = new Map<string, Carried>();
+  /** A lease call is on its way: an end now is sent on its own rather than wait for the call after it. */
+  private leasing = false;
+  /** False once the API refused a carried completion's field (an API older than this SDK): every end goes on its own. */
+  private carrying = true;
 
   constructor(private readonly options: WorkerOptions<T>) {
     this.client = new TaskfleetClient<T>(options);
@@ -193,6 +232,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
     try {
       while (this.running) await this.leaseRound(registered.id, concurrency);
     } finally {
+      // Stopped: no lease call will carry these.
+      this.sendCarriedAlone();
       clearInterval(heartbeat);
       process.removeListener('SIGTERM', onSigterm);
       process.removeListener('SIGINT', onSigint);
@@ -229,36 +270,60 @@ export class Worker<T extends TaskMap = AnyTasks> {
     if (this.running) this.emit({ kind: 'error', error: String(error) });
   }
 
+  /** Tasks still running: in flight and not only waiting for their completion to be carried. */
+  private get runningCount(): number {
+    return this.inFlight.size - this.carried.size;
+  }
+
   private async leaseRound(workerId: string, concurrency: number): Promise<void> {
-    if (concurrency - this.inFlight.size <= 0) return this.sleepUntilWoken(60_000);
+    if (concurrency - this.runningCount <= 0) return this.sleepUntilWoken(60_000);
     // Busy with others still running: gather the ends that come close together into one lease call (each call writes the agent's record twice).
     const gatherMs = this.options.leaseGatherMs ?? 25;
-    if (this.inFlight.size > 0 && this.finished.size > 0 && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
-    const free = concurrency - this.inFlight.size;
+    if (this.runningCount > 0 && this.finished.size + this.carried.size > 0 && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+    const free = concurrency - this.runningCount;
     const gate = admit(this.circuit, Date.now(), this.circuitPolicy);
     if (!gate.allowed) {
+      this.sendCarriedAlone();
       this.emit({ kind: 'circuit-open', retryAfterSeconds: gate.retryAfterSeconds });
       return this.sleepUntilWoken(gate.retryAfterSeconds * 1000);
     }
     this.circuit = gate.next;
     let tasks: LeasedTask[];
-    const idle = this.inFlight.size === 0 && Date.now() - this.busyAt >= (this.options.idleAfterSeconds ?? 60) * 1000;
+    const idle = this.runningCount === 0 && Date.now() - this.busyAt >= (this.options.idleAfterSeconds ?? 60) * 1000;
+    // Taken now, with `leasing` set in the same turn: an end from here on goes on its own.
+    const carried = [...this.carried.values()].slice(0, MAX_CARRIED);
+    this.leasing = true;
     try {
       // A task running again (leased anew) is not reported: its new lease is the one held.
       const finished = [...this.finished].filter((id) => !this.inFlight.has(id)).slice(0, 1000);
-      tasks = await this.client.agents.lease(workerId, {
+      const request = {
         // The half-open probe takes a single task.
         max: this.circuit.status === 'HALF_OPEN' ? 1 : free,
-        waitSeconds: idle ? 0 : (this.options.leaseWaitSeconds ?? 10),
+        // Carrying completions, the call answers at once: their senders wait for its answer.
+        waitSeconds: idle || carried.length > 0 ? 0 : (this.options.leaseWaitSeconds ?? 10),
         finished,
-      });
+      };
+      if (carried.length === 0) tasks = await this.client.agents.lease(workerId, request);
+      else {
+        const completed = carried.map(({ task, result }) => ({ taskId: task.id, leaseToken: task.leaseToken, result }));
+        const answer = await this.client.agents.completeAndLease(workerId, { ...request, completed });
+        tasks = answer.tasks;
+        answerCarried(carried, answer.completed, this.carried);
+      }
       this.leaseAnsweredAt = Date.now();
       for (const id of finished) this.finished.delete(id);
     } catch (error) {
-      // The answer may be lost with tasks in it: the next heartbeat goes out and hands back what the server holds for us.
+      // An API older than this SDK refuses the field: from now on every end goes on its own.
+      if (error instanceof ValidationError && error.fields.some((f) => f.field.startsWith('completed'))) this.carrying = false;
+      // The answer may be lost, with tasks and completions in it. Each carried completion is sent again on its own (one this
+      // call did make is then refused as stale: its lease is over either way); the next heartbeat hands back the tasks.
+      for (const entry of carried) this.carried.delete(entry.task.id);
+      for (const entry of carried) entry.answer('alone');
       this.leaseAnsweredAt = 0;
       this.reportError(error);
       return this.running ? this.sleepUntilWoken(1000) : undefined;
+    } finally {
+      this.leasing = false;
     }
     if (!this.running) {
       // Stopped during the long poll: hand these back untouched.
@@ -275,16 +340,17 @@ export class Worker<T extends TaskMap = AnyTasks> {
     const controller = new AbortController();
     const done = this.execute(task, controller).then((reported) => {
       this.inFlight.delete(task.id);
-      // Only an end the API heard of frees the slot in its records: one it did not is still ACTIVE there, until its lease lapses.
-      if (reported) this.finished.add(task.id);
+      // Only an end the API heard of frees the slot in its records: one it did not is still ACTIVE there, until its lease
+      // lapses. One a lease call carried was freed by that call.
+      if (reported === 'alone') this.finished.add(task.id);
       this.busyAt = Date.now();
       this.wake?.();
     });
     this.inFlight.set(task.id, { task, controller, done });
   }
 
-  /** Runs a leased task and reports its end; true when the API answered the report (or said the lease was gone already). */
-  private async execute(task: LeasedTask, controller: AbortController): Promise<boolean> {
+  /** Runs a leased task and reports its end: how the API heard of it, or false when it did not. */
+  private async execute(task: LeasedTask, controller: AbortController): Promise<Reported> {
     const timeout = setTimeout(() => controller.abort(new Stop('timeout', `timed out after ${task.timeoutSeconds} s`)), task.timeoutSeconds * 1000);
     // Heartbeat at a third of the timeout: the lease survives two missed beats.
     const beat = setInterval(() => {
@@ -315,10 +381,10 @@ export class Worker<T extends TaskMap = AnyTasks> {
       // A payload too large to lease inline is fetched on its own.
       const payload = (task.payloadRef !== undefined ? (await this.client.tasks.get(task.id, { include: 'payload' })).payload : task.payload) as Json;
       const result = await Promise.race([Promise.resolve().then(() => handler(payload, ctx)), aborted]);
-      await this.client.leases.complete(task.id, task.leaseToken, (result ?? null) as Json);
+      const reported = await this.complete(task, (result ?? null) as Json);
       this.circuit = recordSuccess(this.circuit);
       this.emit({ kind: 'completed', task });
-      return true;
+      return reported;
     } catch (error) {
       return await this.settle(task, error);
     } finally {
@@ -327,7 +393,32 @@ export class Worker<T extends TaskMap = AnyTasks> {
     }
   }
 
-  private async settle(task: LeasedTask, error: unknown): Promise<boolean> {
+  /**
+   * Reports a completion: carried by the next lease call when the worker is about
+   * to make one (not while one waits), else on its own.
+   */
+  private async complete(task: LeasedTask, result: Json): Promise<Reported> {
+    const limit = this.options.carryResultBytes ?? 65_536;
+    if (this.carrying && this.running && !this.leasing && this.circuit.status === 'CLOSED' && Buffer.byteLength(JSON.stringify(result)) <= limit) {
+      const answer = await new Promise<CarriedAnswer>((resolve) => {
+        this.carried.set(task.id, { task, result, answer: resolve });
+        this.wake?.();
+      });
+      if (answer === 'done') return 'carried';
+      if (answer === 'stale') throw new Stop('lease-lost', 'the lease was lost');
+    }
+    await this.client.leases.complete(task.id, task.leaseToken, result);
+    return 'alone';
+  }
+
+  /** Completions no lease call will carry now: each goes on its own. */
+  private sendCarriedAlone(): void {
+    const waiting = [...this.carried.values()];
+    this.carried.clear();
+    for (const entry of waiting) entry.answer('alone');
+  }
+
+  private async settle(task: LeasedTask, error: unknown): Promise<Reported> {
     try {
       if (error instanceof Stop && error.reason === 'lease-lost') {
         this.emit({ kind: 'lease-lost', task });
@@ -343,7 +434,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
         await this.client.leases.fail(task.id, task.leaseToken, message, { retryable: !isUnrecoverable(error) });
         this.emit({ kind: 'failed', task, error: message });
       }
-      return true;
+      return 'alone';
     } catch (reportError) {
       // The API could not be reached: that is what the breaker is for. The lease
       // lapses and the task is retried elsewhere, so nothing is lost.

@@ -127,7 +127,8 @@ function keyShape(key: unknown): string {
   if (typeof key !== 'string') return '?';
   const parts = key.split('#');
   const kept = /^[A-Z]+$/.test(parts[0] ?? '') ? parts : parts.slice(1);
-  return kept.map((p) => (/^[0-9a-f-]{8,}$|^\d+$/.test(p) ? '*' : p)).join('#');
+  // An id, a number, or a job child's id (`<job id>~<index>`, `<job id>~reduce`) is one shape.
+  return kept.map((p) => (/^[0-9a-f-]{8,}(~[a-z0-9]+)?$|^\d+$/.test(p) ? '*' : p)).join('#');
 }
 
 function sqsRequests(call: ObservedCall): number {

@@ -172,7 +172,16 @@ export const LeasedTaskSchema = named(
     leaseExpiresAt: timestamp,
   }),
 );
-export const LeaseSchema = named('Lease', 'POST /workers/{id}/lease: the tasks leased (none when nothing fits within waitSeconds).', z.object({ tasks: z.array(LeasedTaskSchema) }));
+export const CarriedCompletionOutcomeSchema = named(
+  'CarriedCompletionOutcome',
+  'One completion a lease call carried: status 200, or the status and error POST /tasks/{id}/complete would have answered (409 stale_lease: the lease no longer holds; 503: send it again).',
+  z.object({ taskId: z.string(), status: z.int(), error: z.object({ code: z.string(), message: z.string(), fields: z.array(z.object({ field: z.string(), message: z.string() })).optional() }).optional() }),
+);
+export const LeaseSchema = named(
+  'Lease',
+  'POST /workers/{id}/lease: the tasks leased (none when nothing fits within waitSeconds), and the outcome of each completion the call carried.',
+  z.object({ tasks: z.array(LeasedTaskSchema), completed: z.array(CarriedCompletionOutcomeSchema).optional() }),
+);
 
 const stage = z.object({ name: z.enum(['map', 'reduce', 'then']), type: z.string(), status: z.string(), taskId: z.string().optional() });
 export const JobSchema = named(

@@ -24,14 +24,25 @@ export type CommitOutcome =
   | { readonly status: 'conflict'; readonly reason: 'key-taken'; readonly taskId: string };
 
 /**
+ * How a read may be served. Strongly consistent by default. `latest: false` may
+ * return an earlier version (never a later one) for half the price: for a
+ * caller whose next step is a write conditional on the version it read (a stale
+ * read then loses the race and the lifecycle reads again, consistently), or one
+ * that confirms what an earlier version would have made it decide.
+ */
+export interface RecordRead {
+  readonly latest: boolean;
+}
+
+/**
  * Task records: read and commit, nothing more. A store holds no domain logic: it
  * turns a `TaskWrite` into one conditional write and maps the store's failures to
  * a `CommitOutcome`. Every key is per tenant.
  */
 export interface TaskRecords {
-  get(tenant: string, id: string): Promise<Task | undefined>;
+  get(tenant: string, id: string, read?: RecordRead): Promise<Task | undefined>;
   /** Several tasks by id, in the order asked; missing ones left out. */
-  getMany(tenant: string, ids: readonly string[]): Promise<readonly Task[]>;
+  getMany(tenant: string, ids: readonly string[], read?: RecordRead): Promise<readonly Task[]>;
   commit(write: TaskWrite): Promise<CommitOutcome>;
   /** The id of the task a tenant's idempotency key was used for, if it was. */
   idempotent(tenant: string, key: string): Promise<string | undefined>;

@@ -15,7 +15,8 @@ import type { ReadySignal, Woken } from '../ports/ready-signal.js';
 import type { ReadyTask, TaskQueries } from '../ports/task-queries.js';
 import type { Pool } from '../topology/topology.js';
 import { startEvent, type DeliveryDeps } from './claim-delivery.js';
-import { isInvalidTransition } from './task-lifecycle.js';
+import { carriedCompletion, completeCarried, type CarriedOutcome } from './lease-calls.js';
+import { isInvalidTransition, isRaceLost } from './task-lifecycle.js';
 import type { ReadyView } from './ready-view.js';
 import { isWaitForTurn } from './start-gate.js';
 import { releaseUnheldLeases } from './unheld-leases.js';
@@ -107,6 +108,13 @@ export const leaseRequest = z.strictObject({
    * watched): the list is checked against the records.
    */
   finished: z.array(z.string().min(1).max(512)).max(1000).optional(),
+  /**
+   * Completions of leased tasks, each as POST /tasks/{id}/complete would take it
+   * (with the task's id): an agent that finishes work and asks for more says both
+   * in one request. Each is answered in `completed`; their slots are free for
+   * this call's leases.
+   */
+  completed: z.array(carriedCompletion).max(100).optional(),
 });
 
 /** What an agent gets for each leased task. */
@@ -155,12 +163,27 @@ function policyOf(pool: Pool): SchedulingPolicy {
  * (in this process: see ReadySignal), or REREAD_MS after the last.
  */
 export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: string, raw: unknown): Promise<LeasedTask[]> {
+  return (await leaseCall(deps, tenant, agentId, raw)).tasks;
+}
+
+/** POST /workers/{id}/lease's answer: the tasks leased, and each carried completion's outcome when it carried any. */
+export interface LeaseAnswer {
+  readonly tasks: LeasedTask[];
+  readonly completed?: CarriedOutcome[];
+}
+
+/** `leaseTasks`, with the completions the call carried answered. */
+export async function leaseCall(deps: AgentDeps, tenant: string, agentId: string, raw: unknown): Promise<LeaseAnswer> {
   const parsed = leaseRequest.safeParse(raw ?? {});
   if (!parsed.success) throw new ValidationError(toFieldErrors(parsed.error));
-  const { max, waitSeconds, finished } = parsed.data;
+  const { max, waitSeconds, finished, completed } = parsed.data;
   let agent = await ownAgent(deps, tenant, agentId);
+  const carried = completed === undefined ? undefined : await completeCarried(deps, tenant, completed);
+  // Completed by this call: over, without reading them again. One refused (stale, too large) is checked like a listed end.
+  const over = new Set((carried ?? []).filter((c) => c.status === 200).map((c) => c.taskId));
+  const listed = [...(finished ?? []), ...(carried ?? []).filter((c) => c.status !== 200).map((c) => c.taskId)];
   // The leases the agent reported over (and that are over): not counted, and dropped from its record by this call's first write.
-  const ended = await endedLeases(deps, agent, finished ?? []);
+  const ended = await endedLeases(deps, agent, listed, over);
   const started = deps.now();
   const until = started.getTime() + waitSeconds * 1000;
   // The task a notify woke this call for, until this call has read the ready set since.
@@ -170,7 +193,7 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
   let saidWaiting = false;
   const pools = poolsFor(deps.pools, agent.capabilities);
   const leased: LeasedTask[] = [];
-  const endReported = finished !== undefined;
+  const endReported = finished !== undefined || completed !== undefined;
   try {
     while (pools.length > 0) {
       const now = deps.now();
@@ -215,7 +238,7 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
       agent = await ownAgent(deps, tenant, agentId);
     }
-    return leased;
+    return { tasks: leased, ...(carried !== undefined ? { completed: carried } : {}) };
   } finally {
     // Woken, then out of the loop before reading (no room left, an error): another waiter may take it.
     if (woken !== undefined) deps.signal.passOn(tenant, woken.pool, [woken.task], agentId);
@@ -231,13 +254,16 @@ export async function leaseTasks(deps: AgentDeps, tenant: string, agentId: strin
  * not report a task's end (the API was down) and listed it anyway would leave an
  * ACTIVE task that nothing watches (the sweep finds attempts through these
  * entries). One strongly consistent read per task: a read unit, where a write at
- * each task's end was a write unit.
+ * each task's end was a write unit. The ones this call completed (`over`) are
+ * over without a read: the call's own write ended them.
  */
-async function endedLeases(deps: AgentDeps, agent: Agent, finished: readonly string[]): Promise<Set<string>> {
-  const held = finished.filter((taskId) => agent.leases[taskId] !== undefined);
-  if (held.length === 0) return new Set();
+async function endedLeases(deps: AgentDeps, agent: Agent, finished: readonly string[], over: ReadonlySet<string>): Promise<Set<string>> {
+  const ended = new Set([...over].filter((taskId) => agent.leases[taskId] !== undefined));
+  const held = finished.filter((taskId) => agent.leases[taskId] !== undefined && !ended.has(taskId));
+  if (held.length === 0) return ended;
   const tasks = new Map((await deps.records.getMany(agent.tenant, held)).map((t) => [t.id, t]));
-  return new Set(held.filter((taskId) => leaseCheck(tasks.get(taskId), agent, deps.now()).kind === 'drop'));
+  for (const taskId of held) if (leaseCheck(tasks.get(taskId), agent, deps.now()).kind === 'drop') ended.add(taskId);
+  return ended;
 }
 
 /** The leases the agent's record holds, less the ones it reported over. */
@@ -304,8 +330,9 @@ async function leaseFromPool(
   if (chosen.length === 0) return undefined;
   // Out of this process's view at once: a concurrent call here chooses others rather than reading these and losing the race.
   for (const candidate of chosen) deps.readyView?.taken(agent.tenant, pool.name, candidate.id);
-  // Read first: each lease's entry says when to check it, from the task's timeout.
-  const records = (await deps.records.getMany(agent.tenant, chosen.map((c) => c.id))).filter((t) => t.status === 'PENDING');
+  // Read first: each lease's entry says when to check it, from the task's timeout. At half price: the claim is
+  // conditional on the version read, so an earlier one only loses its claim (the lifecycle reads again), as a race would.
+  const records = (await deps.records.getMany(agent.tenant, chosen.map((c) => c.id), { latest: false })).filter((t) => t.status === 'PENDING');
   const starts = records.map((task) => ({ task, start: startEvent(deps, agent.id, task.timeoutSeconds * 1000, now, { token: deps.newToken(), ...(endReported ? { endReported: true as const } : {}) }) }));
   const reserved = starts.map(({ task, start }): HeldLease => ({ taskId: task.id, checkAt: leaseCheckAt(start.leaseExpiresAt, now.getTime()), ...(task.resources !== undefined ? { resources: task.resources } : {}) }));
   if (reserved.length === 0) return undefined;
@@ -353,10 +380,11 @@ function readReady(deps: AgentDeps, tenant: string, pool: Pool): Promise<readonl
 async function claim(deps: AgentDeps, current: Task, start: ReturnType<typeof startEvent>): Promise<LeasedTask | undefined> {
   let task: Task;
   try {
-    task = await deps.lifecycle.move(current.tenant, current.id, start, { seen: current });
+    // Once: a claim that loses the race lost the task (another agent's, most likely), so it is not read again to find out.
+    task = await deps.lifecycle.move(current.tenant, current.id, start, { seen: current, once: true });
   } catch (error) {
     // Taken by someone else, or its concurrency key / rate limit says not now: it stays in the ready set.
-    if (isInvalidTransition(error) || isWaitForTurn(error)) return undefined;
+    if (isInvalidTransition(error) || isRaceLost(error) || isWaitForTurn(error)) return undefined;
     throw error;
   }
   return {

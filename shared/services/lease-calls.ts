@@ -3,7 +3,9 @@ import { jsonByteLength, LIMITS } from '../domain/limits.js';
 import { toFieldErrors } from '../domain/task-input.js';
 import { boundedJson, leaseToken } from '../domain/validation.js';
 import type { Task } from '../domain/task.js';
-import { StaleLeaseError, ValidationError } from '../errors.js';
+import { mapWithConcurrency } from '../concurrency.js';
+import { StaleLeaseError, TaskfleetError, UnavailableError, ValidationError } from '../errors.js';
+import { logger } from '../logger.js';
 import type { AgentDeps } from './agents.js';
 import { leaseGrace, secondsUntil, settleFailure } from './claim-delivery.js';
 import { getTask } from './read-tasks.js';
@@ -35,12 +37,34 @@ const holds = (id: string, leaseToken: string): Guard => (t) => {
   if (t.status !== 'ACTIVE' || t.lease?.token !== leaseToken) throw new StaleLeaseError(id);
 };
 
+/**
+ * The task, if `guard` holds on it. Read first at half the price of a strongly
+ * consistent read: a version older than the latest either fails the guard
+ * wrongly (so a refusal is read again, consistently, before it stands) or passes
+ * it and is then written on as `seen`, where the write, conditional on that
+ * version, loses the race and the lifecycle reads again, consistently.
+ */
+async function guarded(deps: AgentDeps, tenant: string, id: string, guard: Guard): Promise<Task> {
+  const early = await deps.records.get(tenant, id, { latest: false });
+  if (early !== undefined && passes(guard, early)) return early;
+  const task = await getTask({ records: deps.records }, tenant, id);
+  guard(task);
+  return task;
+}
+
+function passes(guard: Guard, task: Task): boolean {
+  try {
+    guard(task);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The task, if `leaseToken` holds it. */
 async function leased(deps: AgentDeps, tenant: string, id: string, leaseToken: string): Promise<{ task: Task; guard: Guard }> {
   const guard = holds(id, leaseToken);
-  const task = await getTask({ records: deps.records }, tenant, id);
-  guard(task);
-  return { task, guard };
+  return { task: await guarded(deps, tenant, id, guard), guard };
 }
 
 /** Invalid transitions under a lease mean the lease no longer holds (cancelled, finished). */
@@ -64,8 +88,7 @@ export async function heartbeatTask(deps: AgentDeps, tenant: string, id: string,
     holds(id, leaseToken)(t);
     if (secondsUntil(t.leaseExpiresAt, deps.now()) <= 0) throw new StaleLeaseError(id);
   };
-  const { task } = await leased(deps, tenant, id, leaseToken);
-  live(task);
+  const task = await guarded(deps, tenant, id, live);
   const now = deps.now();
   const leaseExpiresAt = new Date(now.getTime() + (task.timeoutSeconds + leaseGrace(deps)) * 1000).toISOString();
   // The task's record is the only write: its new `updatedAt` is a sign of the agent's life to the sweep, and the agent's own lease entry still holds the room.
@@ -109,4 +132,36 @@ export async function failTask(deps: AgentDeps, tenant: string, id: string, raw:
   if (body.release) return underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'release' }, { seen: task, guard }));
   await underLease(id, () => settleFailure(deps, task, { message: body.error, retryable: body.retryable }, guard));
   return getTask({ records: deps.records }, tenant, id);
+}
+
+/** A completion carried by a lease call (`completed` of POST /workers/{id}/lease): the body of POST /tasks/{id}/complete and the task's id. */
+export const carriedCompletion = completeBody.extend({ taskId: z.string().min(1).max(512) });
+
+/** What became of one carried completion: 200, or the error POST /tasks/{id}/complete would have answered. */
+export type CarriedOutcome =
+  | { readonly taskId: string; readonly status: 200 }
+  | { readonly taskId: string; readonly status: number; readonly error: ReturnType<TaskfleetError['toJSON']>['error'] };
+
+/** Completions at once per lease call: each is a read and a write of its own record. */
+const CARRIED_AT_ONCE = 8;
+
+/**
+ * The completions a lease call carries, each exactly as POST /tasks/{id}/complete
+ * would make it, so an agent under load reports its ends in the call that asks
+ * for more work rather than in a request per task. One failing does not fail the
+ * others or the lease: each gets its own answer, and one the API could not settle
+ * (503) can be sent again on its own.
+ */
+export async function completeCarried(deps: AgentDeps, tenant: string, items: readonly z.infer<typeof carriedCompletion>[]): Promise<CarriedOutcome[]> {
+  return mapWithConcurrency(items, CARRIED_AT_ONCE, async ({ taskId, leaseToken, result }): Promise<CarriedOutcome> => {
+    try {
+      await completeTask(deps, tenant, taskId, { leaseToken, result });
+      return { taskId, status: 200 };
+    } catch (error) {
+      if (error instanceof TaskfleetError) return { taskId, status: error.status, error: error.toJSON().error };
+      logger.error('carried completion failed', { taskId, tenant, error });
+      const unavailable = new UnavailableError(`task ${taskId} could not be completed now; send its completion again`);
+      return { taskId, status: unavailable.status, error: unavailable.toJSON().error };
+    }
+  });
 }

@@ -233,7 +233,7 @@ export class TaskLifecycle {
    * holds. Throws NotFoundError, InvalidTransitionError, WaitForTurn, or what the
    * guard throws.
    */
-  async move(tenant: string, id: string, given: TaskEvent, options: { seen?: Task; guard?: Guard; gate?: GateOptions } = {}): Promise<Task> {
+  async move(tenant: string, id: string, given: TaskEvent, options: MoveOptions = {}): Promise<Task> {
     // A large result goes to the values bucket first, as a new object; the record keeps a reference.
     const event = given.type === 'complete' ? await this.offloadResult(tenant, id, given) : given;
     const written = event !== given && event.type === 'complete' ? event.resultRef : undefined;
@@ -247,7 +247,7 @@ export class TaskLifecycle {
     }
   }
 
-  private async apply(tenant: string, id: string, event: TaskEvent, options: { seen?: Task; guard?: Guard; gate?: GateOptions }): Promise<Task> {
+  private async apply(tenant: string, id: string, event: TaskEvent, options: MoveOptions): Promise<Task> {
     let before = options.seen;
     let gate = options.gate;
     for (let race = 0; race < MAX_RACES; race++) {
@@ -273,6 +273,7 @@ export class TaskLifecycle {
         return after;
       }
       await undo?.();
+      if (options.once === true) throw new RaceLostError(id);
       // A held token is offered to one commit only: lost with a lost race, it under-runs the limit, never over-runs it.
       if (gate?.held !== undefined) gate = { ...gate, held: undefined };
       before = undefined;
@@ -421,5 +422,28 @@ export class TaskLifecycle {
 
 /** Is this error a refusal by the state machine (the task moved on meanwhile)? */
 export const isInvalidTransition = (error: unknown): error is InvalidTransitionError => error instanceof InvalidTransitionError;
+
+/** How `move` applies an event: see there. */
+export interface MoveOptions {
+  readonly seen?: Task;
+  readonly guard?: Guard;
+  readonly gate?: GateOptions;
+  /**
+   * One try, on `seen`: a record that changed meanwhile throws RaceLostError
+   * rather than being read again. For a caller with other choices (a lease call
+   * that lost a claim takes another task), a read the answer would not use.
+   */
+  readonly once?: boolean;
+}
+
+/** The record moved on since the version a `once` move was decided on. */
+export class RaceLostError extends Error {
+  constructor(readonly taskId: string) {
+    super(`task ${taskId} changed since it was read`);
+    this.name = 'RaceLostError';
+  }
+}
+
+export const isRaceLost = (error: unknown): error is RaceLostError => error instanceof RaceLostError;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

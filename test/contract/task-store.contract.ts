@@ -44,6 +44,14 @@ export function taskStoreContract(name: string, open: () => Promise<TaskStoreUnd
       expect(await store.records.get('nobody', 'uni-1')).toBeUndefined();
     });
 
+    it('serves a half-price read (latest: false) of a task and of several, as the latest read does once written', async () => {
+      await store.records.commit({ after: task('early-1') });
+      await store.records.commit({ after: task('early-2') });
+      // Here each read happens after its write settled; a lagging replica may answer an earlier version, never a later one.
+      expect((await store.records.get('acme', 'early-1', { latest: false }))?.id).toBe('early-1');
+      expect((await store.records.getMany('acme', ['early-2', 'early-1', 'none'], { latest: false })).map((t) => t.id)).toEqual(['early-2', 'early-1']);
+    });
+
     it('answers a used idempotency key with the task that used it', async () => {
       await store.records.commit({ after: task('first', { idempotencyKey: 'k' }) });
       expect(await store.records.commit({ after: task('second', { idempotencyKey: 'k' }) })).toEqual({ status: 'conflict', reason: 'key-taken', taskId: 'first' });

@@ -165,6 +165,40 @@ describe('the SDK Worker', () => {
     expect(errors).toEqual([]);
   }, 300_000);
 
+  it('carries completions in its lease calls while busy: every task COMPLETED with its result, fewer requests than tasks', async () => {
+    const sent = { lease: 0, carried: 0, completeAlone: 0 };
+    const counting: typeof fetch = async (input, init) => {
+      const url = String(input);
+      if (url.endsWith('/complete')) sent.completeAlone++;
+      if (url.endsWith('/lease')) {
+        sent.lease++;
+        sent.carried += (JSON.parse(String(init?.body ?? '{}')) as { completed?: unknown[] }).completed?.length ?? 0;
+      }
+      return fetch(input, init);
+    };
+    const completed: string[] = [];
+    const worker = testWorker({
+      capabilities: ['carrier'],
+      concurrency: 4,
+      fetch: counting,
+      handlers: { carry: async (payload) => ({ doubled: (payload as { i: number }).i * 2 }) },
+      log: (event) => void (event.kind === 'completed' && completed.push(event.task.id)),
+    });
+    const running = worker.run();
+    // Registered first: admission refuses work for a capability no agent has.
+    await waitFor(() => Promise.resolve(worker.workerId), (id) => id !== undefined, 60_000);
+    const ids = (await client.submitBatch(Array.from({ length: 40 }, (_, i) => ({ type: 'carry', requires: ['carrier'], payload: { i } })))).items.map((i) => ('id' in i ? i.id : ''));
+    const tasks = await waitFor(() => Promise.all(ids.map((id) => client.get(id))), (all) => all.every((t) => t.status === 'COMPLETED'), 240_000, 1000);
+    await worker.stop();
+    await running;
+    for (const t of tasks) expect(t.result).toEqual({ doubled: (t.payload as { i: number }).i * 2 });
+    expect(completed.sort()).toEqual([...ids].sort());
+    // Each end went exactly one way; a busy worker's ends mostly ride the lease calls it makes anyway.
+    expect(sent.carried + sent.completeAlone).toBe(40);
+    expect(sent.carried).toBeGreaterThan(0);
+    expect(sent.lease + sent.completeAlone).toBeLessThan(40);
+  }, 300_000);
+
   it('hands running tasks back on stop, without counting their attempt', async () => {
     const worker = testWorker({
       capabilities: ['shell'],

@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Task } from '../../domain/task.js';
-import type { CommitOutcome, TaskRecords, TaskWrite } from '../../ports/task-records.js';
+import type { CommitOutcome, RecordRead, TaskRecords, TaskWrite } from '../../ports/task-records.js';
 import { mapWithConcurrency } from '../../concurrency.js';
 import { tenantKey } from '../../topology/keys.js';
 import { TABLE } from '../../topology/table.js';
@@ -31,14 +31,14 @@ export class DynamoDbTaskRecords implements TaskRecords {
     private readonly tableName: string,
   ) {}
 
-  async get(tenant: string, id: string): Promise<Task | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(tenant, id), ConsistentRead: true }));
+  async get(tenant: string, id: string, read: RecordRead = { latest: true }): Promise<Task | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: taskKey(tenant, id), ConsistentRead: read.latest }));
     return Item === undefined ? undefined : fromTaskItem(Item);
   }
 
-  async getMany(tenant: string, ids: readonly string[]): Promise<readonly Task[]> {
+  async getMany(tenant: string, ids: readonly string[], read: RecordRead = { latest: true }): Promise<readonly Task[]> {
     const keys = [...new Set(ids)].map((id) => taskKey(tenant, id));
-    const items = await batchGetItems(this.db, this.tableName, keys, { consistentRead: true });
+    const items = await batchGetItems(this.db, this.tableName, keys, { consistentRead: read.latest });
     const found = new Map(items.map((item) => [String(item.id), fromTaskItem(item)]));
     return ids.flatMap((id) => found.get(id) ?? []);
   }

@@ -170,8 +170,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private readonly finished = new Set<string>();
   /** Completions waiting for the next lease call to carry them, by task id: their tasks no longer run. */
   private readonly carried = new Map<string, Carried>();
-  /** A lease call is on its way: an end now is sent on its own rather than wait for the call after it. */
-  private leasing = false;
+  /** A lease call that may wait (a long poll) is on its way: an end now is sent on its own rather than wait for the call after it. */
+  private longPolling = false;
   /** False once the API refused a carried completion's field (an API older than this SDK): every end goes on its own. */
   private carrying = true;
 
@@ -290,9 +290,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
     this.circuit = gate.next;
     let tasks: LeasedTask[];
     const idle = this.runningCount === 0 && Date.now() - this.busyAt >= (this.options.idleAfterSeconds ?? 60) * 1000;
-    // Taken now, with `leasing` set in the same turn: an end from here on goes on its own.
+    // Taken now: an end from here on waits for the next call, unless this one is a long poll.
     const carried = [...this.carried.values()].slice(0, MAX_CARRIED);
-    this.leasing = true;
     try {
       // A task running again (leased anew) is not reported: its new lease is the one held.
       const finished = [...this.finished].filter((id) => !this.inFlight.has(id)).slice(0, 1000);
@@ -303,6 +302,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
         waitSeconds: idle || carried.length > 0 ? 0 : (this.options.leaseWaitSeconds ?? 10),
         finished,
       };
+      this.longPolling = request.waitSeconds > 0;
       if (carried.length === 0) tasks = await this.client.agents.lease(workerId, request);
       else {
         const completed = carried.map(({ task, result }) => ({ taskId: task.id, leaseToken: task.leaseToken, result }));
@@ -323,7 +323,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
       this.reportError(error);
       return this.running ? this.sleepUntilWoken(1000) : undefined;
     } finally {
-      this.leasing = false;
+      this.longPolling = false;
     }
     if (!this.running) {
       // Stopped during the long poll: hand these back untouched.
@@ -394,12 +394,13 @@ export class Worker<T extends TaskMap = AnyTasks> {
   }
 
   /**
-   * Reports a completion: carried by the next lease call when the worker is about
-   * to make one (not while one waits), else on its own.
+   * Reports a completion: carried by the worker's next lease call, which follows
+   * at once (after `leaseGatherMs` while others run), unless a lease call is
+   * long-polling now: then on its own.
    */
   private async complete(task: LeasedTask, result: Json): Promise<Reported> {
     const limit = this.options.carryResultBytes ?? 65_536;
-    if (this.carrying && this.running && !this.leasing && this.circuit.status === 'CLOSED' && Buffer.byteLength(JSON.stringify(result)) <= limit) {
+    if (this.carrying && this.running && !this.longPolling && this.circuit.status === 'CLOSED' && Buffer.byteLength(JSON.stringify(result)) <= limit) {
       const answer = await new Promise<CarriedAnswer>((resolve) => {
         this.carried.set(task.id, { task, result, answer: resolve });
         this.wake?.();

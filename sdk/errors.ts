@@ -35,7 +35,6 @@ export type ErrorCode =
   | 'duplicate_id'
   | 'stale_lease'
   | 'already_terminal'
-  | 'lease_in_progress'
   | 'schedule_ended'
   | 'schedule_busy'
   | 'too_many_webhooks'
@@ -174,7 +173,7 @@ export class NotFoundError extends TaskfleetApiError {}
 
 /**
  * 409: the request clashes with the current state; `code` says how
- * (`already_terminal`, `stale_lease`, `duplicate_id`, `lease_in_progress` …).
+ * (`already_terminal`, `stale_lease`, `duplicate_id` …).
  *
  * @example
  * ```ts

@@ -1887,7 +1887,6 @@ export interface operations {
             401: components["responses"]["E401"];
             403: components["responses"]["E403"];
             404: components["responses"]["E404"];
-            409: components["responses"]["E409"];
             413: components["responses"]["E413"];
             429: components["responses"]["E429"];
             500: components["responses"]["E500"];

@@ -92,7 +92,7 @@ export const API_CONTRACT: Readonly<Record<string, RouteContract>> = {
     body: leaseRequest,
     bodyRequired: false,
     ok: { 200: R.LeaseSchema },
-    errors: [...bodyErrors, 404, 409],
+    errors: [...bodyErrors, 404],
   },
   'POST /tasks/{id}/heartbeat': { summary: 'Extend a lease by the task’s timeout.', tag: 'agents', body: heartbeatTaskBody, ok: { 200: R.LeaseExtensionSchema }, errors: [...bodyErrors, 404, 409] },
   'POST /tasks/{id}/progress': { summary: 'Report progress on a leased task.', tag: 'agents', body: progressBody, ok: { 200: R.TaskSchema }, errors: [...bodyErrors, 404, 409] },

@@ -172,6 +172,8 @@ export class Worker<T extends TaskMap = AnyTasks> {
   private readonly carried = new Map<string, Carried>();
   /** A lease call that may wait (a long poll) is on its way: an end now is sent on its own rather than wait for the call after it. */
   private longPolling = false;
+  /** The last lease call brought tasks, now running: the next one gathers ends first. */
+  private justStarted = false;
   /** False once the API refused a carried completion's field (an API older than this SDK): every end goes on its own. */
   private carrying = true;
 
@@ -279,7 +281,9 @@ export class Worker<T extends TaskMap = AnyTasks> {
     if (concurrency - this.runningCount <= 0) return this.sleepUntilWoken(60_000);
     // Busy with others still running: gather the ends that come close together into one lease call (each call writes the agent's record twice).
     const gatherMs = this.options.leaseGatherMs ?? 25;
-    if (this.runningCount > 0 && this.finished.size + this.carried.size > 0 && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+    // Also just after starting tasks: a quick one's end then rides the next call rather than going on its own beside a long poll.
+    if (this.runningCount > 0 && (this.finished.size + this.carried.size > 0 || this.justStarted) && gatherMs > 0) await new Promise((resolve) => setTimeout(resolve, gatherMs));
+    this.justStarted = false;
     const free = concurrency - this.runningCount;
     const gate = admit(this.circuit, Date.now(), this.circuitPolicy);
     if (!gate.allowed) {
@@ -331,6 +335,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
       return;
     }
     for (const task of tasks) this.start(task);
+    this.justStarted = tasks.length > 0;
     if (tasks.length > 0) this.busyAt = Date.now();
     else if (idle && this.running) await this.sleepUntilWoken((this.options.idlePollSeconds ?? 20) * 1000);
   }

@@ -14,7 +14,10 @@ import { dueShardKey } from './task-item.js';
  * Agents are items `<tenant>#agent#<id>` / `agent`. Their leases are a map
  * attribute updated one key at a time (`SET leases.#task` / `REMOVE leases.#task`),
  * so a completion never overwrites a lease granted at the same moment; each
- * entry is `{checkAt, resources?}` (its key is the task id). A tenant's agents
+ * entry is `{c, resources?}` (its key is the task id; `c` its check time in epoch
+ * ms, short because an agent's record with its leases is written by every lease
+ * call, and with eight leases `{checkAt: <ISO>}` took it past the kilobyte a
+ * write unit buys). An entry written as `{checkAt}` reads as before. A tenant's agents
  * are listed through the `list` index under `<tenant>#agents`, and the sweep
  * finds every tenant's lease holders through the `due` index under
  * `DUE#agent#<n>`: both keys are set once (the second again by each lease call,
@@ -140,11 +143,11 @@ export class DynamoDbAgentStore implements AgentStore {
   async recheck(tenant: string, id: string, taskId: string, checkAt: string): Promise<void> {
     await this.conditional({
       Key: agentKey(tenant, id),
-      UpdateExpression: 'SET leases.#t.checkAt = :at',
+      UpdateExpression: 'SET leases.#t.c = :at',
       // Dropped meanwhile (its attempt ended): not brought back.
       ConditionExpression: 'attribute_exists(leases.#t)',
       ExpressionAttributeNames: { '#t': taskId },
-      ExpressionAttributeValues: { ':at': checkAt },
+      ExpressionAttributeValues: { ':at': Date.parse(checkAt) },
     });
   }
 
@@ -189,7 +192,19 @@ export class DynamoDbAgentStore implements AgentStore {
 
 /** A held lease as its map entry: the task id is the entry's key. */
 function entryOf(lease: HeldLease): Record<string, unknown> {
-  return { checkAt: lease.checkAt, ...(lease.resources !== undefined ? { resources: lease.resources } : {}) };
+  return { c: Date.parse(lease.checkAt), ...(lease.resources !== undefined ? { resources: lease.resources } : {}) };
+}
+
+/** A stored entry's check time: `c` (epoch ms), else an older entry's `checkAt`, else its lease's end then (`expiresAt`). */
+function checkAtOf(entry: StoredEntry): string {
+  return typeof entry.c === 'number' ? new Date(entry.c).toISOString() : String(entry.checkAt ?? entry.expiresAt);
+}
+
+interface StoredEntry {
+  readonly c?: number;
+  readonly checkAt?: string;
+  readonly expiresAt?: string;
+  readonly resources?: HeldLease['resources'];
 }
 
 function toItem(agent: Agent): Record<string, unknown> {
@@ -197,7 +212,7 @@ function toItem(agent: Agent): Record<string, unknown> {
 }
 
 function fromItem(Item: Record<string, unknown>): Agent {
-  const entries = (Item.leases ?? {}) as Record<string, { checkAt?: string; expiresAt?: string; resources?: HeldLease['resources'] }>;
+  const entries = (Item.leases ?? {}) as Record<string, StoredEntry>;
   return {
     id: String(Item.id),
     tenant: String(Item.tenant),
@@ -210,9 +225,6 @@ function fromItem(Item: Record<string, unknown>): Agent {
     lastSeenAt: String(Item.lastSeenAt),
     revision: typeof Item.revision === 'number' ? Item.revision : 0,
     ...(typeof Item.waitingUntil === 'string' ? { waitingUntil: Item.waitingUntil } : {}),
-    // An entry written before `checkAt` (its lease's end then) is checked at that time.
-    leases: Object.fromEntries(
-      Object.entries(entries).map(([taskId, e]) => [taskId, { taskId, checkAt: String(e.checkAt ?? e.expiresAt), ...(e.resources !== undefined ? { resources: e.resources } : {}) }]),
-    ),
+    leases: Object.fromEntries(Object.entries(entries).map(([taskId, e]) => [taskId, { taskId, checkAt: checkAtOf(e), ...(e.resources !== undefined ? { resources: e.resources } : {}) }])),
   };
 }

@@ -55,7 +55,7 @@ const KEY_DIGITS = 15;
  * it one level, never more (`effectiveRank`), so `critical` and `high` share
  * level 0, `normal` is 1, `low` 2.
  */
-export function reachableRank(priority: Priority): number {
+function reachableRank(priority: Priority): number {
   return Math.max(0, priorityRank(priority) - 1);
 }
 

@@ -1,4 +1,4 @@
-import { PRIORITIES, priorityRank, type Priority } from '../priority.js';
+import { priorityRank, type Priority } from '../priority.js';
 import { DEFAULT_SCHEDULING_CONFIG, type SchedulingConfig } from './config.js';
 import type { Candidate } from './types.js';
 
@@ -47,47 +47,58 @@ export function readyOrder(candidates: readonly Candidate[], now: Date, config: 
     .map(({ c }) => c);
 }
 
+/** Digits of a time in ms: up to year 33658, so keys of any real date have one width. */
+const KEY_DIGITS = 15;
+
 /**
- * How far behind `critical` each priority starts in virtual time: the max waits
- * of the levels in between, so a task that has aged one level has caught up
- * with fresh tasks of that level (with the defaults: critical 0, high 60 s,
- * normal 180 s, low 480 s).
+ * The best effective rank a task can reach: aging and a due deadline each lift
+ * it one level, never more (`effectiveRank`), so `critical` and `high` share
+ * level 0, `normal` is 1, `low` 2.
  */
-export function priorityOffsetsMs(maxWaitSeconds: Readonly<Record<Priority, number>>): Record<Priority, number> {
-  let offset = 0;
-  const offsets = {} as Record<Priority, number>;
-  PRIORITIES.forEach((priority, rank) => {
-    if (rank > 0) offset += maxWaitSeconds[priority] * 1000;
-    offsets[priority] = offset;
-  });
-  return offsets;
+function reachableRank(priority: Priority): number {
+  return Math.max(0, priorityRank(priority) - 1);
 }
 
-/** Digits of a virtual time in ms: up to year 33658, so keys of any real date have one width. */
-const KEY_DIGITS = 15;
+/**
+ * When a task reaches its `reachableRank`: at once for `critical`, else when it
+ * has waited its priority's max wait or becomes due (deadline − horizon),
+ * whichever comes first.
+ */
+function reachesAt(candidate: Pick<Candidate, 'priority' | 'enqueuedAt' | 'deadline'>, config: Pick<SchedulingConfig, 'maxWaitSeconds' | 'deadlineHorizonSeconds'>): number {
+  const enqueued = Date.parse(candidate.enqueuedAt);
+  if (priorityRank(candidate.priority) === 0) return enqueued;
+  const aged = enqueued + config.maxWaitSeconds[candidate.priority] * 1000;
+  const due = candidate.deadline === undefined ? Infinity : Date.parse(candidate.deadline) - config.deadlineHorizonSeconds * 1000;
+  return Math.min(aged, due);
+}
 
 /**
  * The sort key of a ready-set entry, for a DynamoDB index whose ascending query
  * returns the candidates to look at first. Written once when the task enters the
- * ready set and never rewritten, because aging is built into it:
+ * ready set and never rewritten, so the ranks a task will have are built in:
  *
- *   virtual = min(enqueuedAt + offset[priority], deadline − deadlineHorizon)
- *   key     = virtual in ms, zero-padded to 15 digits, "#", task id
+ *   key = reachableRank  "#"  reachesAt in ms, zero-padded to 15 digits  "#"  task id
  *
- * A `normal` task enqueued at t sorts with `high` tasks enqueued at t + 120 s:
- * once it has waited its max wait it is ahead of every fresh `high`, as aging
- * says. Unlike the exact rule it keeps rising past one level, so the key only
- * chooses which candidates are read; the policy's `order` ranks them exactly.
- * A deadline pulls the key to (deadline − horizon), so work that is due surfaces
- * at the top of its shard in time. Fixed width keeps lexical order = numeric
- * order; the id breaks ties and keeps keys unique.
+ * The level comes first because aging stops at one level: a `normal` task that
+ * waited an hour is served as `high`, never as `critical`, so it must not sort
+ * ahead of a `high` task that became due a minute ago (served as `critical`).
+ * A time-only key (enqueuedAt + per-priority offset) kept rising past that one
+ * level, and with a backlog deeper than the read window (the top 8 of each of 16
+ * shards) its aged tasks filled the window: due production work stayed unread
+ * until it expired, and agents started lower ranks in front of it. With the
+ * level first, a task outside the window never has a better rank than one inside
+ * it (one shard's head aside): a task of a lower level can reach at best the
+ * rank a higher level's task starts at, and within a level, a task that has
+ * reached the level's rank sorts ahead of one that has not yet. Within a level
+ * tasks sort by when they reached it, so a `high` task that aged (or became due)
+ * lines up behind the `critical` work already there. The policy's `order` ranks
+ * what was read exactly. Fixed width keeps lexical order = numeric order; the id
+ * breaks ties and keeps keys unique.
  */
 export function readySortKey(
   candidate: Pick<Candidate, 'id' | 'priority' | 'enqueuedAt' | 'deadline'>,
   config: Pick<SchedulingConfig, 'maxWaitSeconds' | 'deadlineHorizonSeconds'> = DEFAULT_SCHEDULING_CONFIG,
 ): string {
-  const byPriority = Date.parse(candidate.enqueuedAt) + priorityOffsetsMs(config.maxWaitSeconds)[candidate.priority];
-  const byDeadline = candidate.deadline === undefined ? Infinity : Date.parse(candidate.deadline) - config.deadlineHorizonSeconds * 1000;
-  const virtual = Math.max(0, Math.min(byPriority, byDeadline, 10 ** KEY_DIGITS - 1));
-  return `${String(Math.floor(virtual)).padStart(KEY_DIGITS, '0')}#${candidate.id}`;
+  const at = Math.max(0, Math.min(reachesAt(candidate, config), 10 ** KEY_DIGITS - 1));
+  return `${reachableRank(candidate.priority)}#${String(Math.floor(at)).padStart(KEY_DIGITS, '0')}#${candidate.id}`;
 }

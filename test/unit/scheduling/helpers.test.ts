@@ -1,8 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admit } from '../../../shared/domain/scheduling/admission.js';
 import { affinityOwner } from '../../../shared/domain/scheduling/affinity.js';
 import { canRun, fits, take } from '../../../shared/domain/scheduling/fit.js';
-import { effectiveRank, priorityOffsetsMs, readyOrder, readySortKey } from '../../../shared/domain/scheduling/order.js';
+import { candidateRank, effectiveRank, readyOrder, readySortKey } from '../../../shared/domain/scheduling/order.js';
+import { PRIORITIES } from '../../../shared/domain/priority.js';
 import { DEFAULT_SCHEDULING_CONFIG } from '../../../shared/domain/scheduling/config.js';
 import { agent, ago, candidate, inSeconds, NOW } from './factories.js';
 
@@ -53,28 +55,59 @@ describe('ready order', () => {
 });
 
 describe('readySortKey', () => {
+  const keyTime = (key: string): string => key.split('#')[1] as string;
+
   it('is fixed-width, so lexical order is numeric order', () => {
     const a = readySortKey({ id: 'a', priority: 'critical', enqueuedAt: '1970-01-01T00:00:01.000Z' });
     const b = readySortKey({ id: 'b', priority: 'critical', enqueuedAt: NOW.toISOString() });
-    expect(a.split('#')[0]).toHaveLength(15);
-    expect(b.split('#')[0]).toHaveLength(15);
+    expect(keyTime(a)).toHaveLength(15);
+    expect(keyTime(b)).toHaveLength(15);
     expect(a < b).toBe(true);
   });
 
-  it('builds aging in: a normal task that waited its max wait sorts with fresh high tasks', () => {
-    const offsets = priorityOffsetsMs(DEFAULT_SCHEDULING_CONFIG.maxWaitSeconds);
-    expect(offsets).toEqual({ critical: 0, high: 60_000, normal: 180_000, low: 480_000 });
-    const normal = readySortKey({ id: 'n', priority: 'normal', enqueuedAt: ago(121) });
-    const high = readySortKey({ id: 'h', priority: 'high', enqueuedAt: NOW.toISOString() });
-    const freshNormal = readySortKey({ id: 'm', priority: 'normal', enqueuedAt: ago(119) });
-    expect(normal < high).toBe(true);
-    expect(freshNormal > high).toBe(true);
+  it('builds aging in: a high task that waited its max wait sorts with critical work enqueued then', () => {
+    const aged = readySortKey({ id: 'h', priority: 'high', enqueuedAt: ago(61) });
+    const critical = readySortKey({ id: 'c', priority: 'critical', enqueuedAt: NOW.toISOString() });
+    const fresh = readySortKey({ id: 'f', priority: 'high', enqueuedAt: ago(59) });
+    expect(aged < critical).toBe(true);
+    expect(fresh > critical).toBe(true);
   });
 
-  it('pulls a task with a near deadline ahead of fresh work', () => {
-    const due = readySortKey({ id: 'd', priority: 'low', enqueuedAt: NOW.toISOString(), deadline: inSeconds(60) });
+  it('ages one level only: a normal task that waited an hour sorts behind a high task that became due or aged just now', () => {
+    const old = readySortKey({ id: 'n', priority: 'normal', enqueuedAt: ago(3600) });
+    const due = readySortKey({ id: 'd', priority: 'high', enqueuedAt: NOW.toISOString(), deadline: inSeconds(DEFAULT_SCHEDULING_CONFIG.deadlineHorizonSeconds) });
+    const aged = readySortKey({ id: 'h', priority: 'high', enqueuedAt: ago(61) });
+    const fresh = readySortKey({ id: 'f', priority: 'high', enqueuedAt: NOW.toISOString() });
+    expect(due < old && aged < old && fresh < old).toBe(true);
+  });
+
+  it('pulls a task with a near deadline ahead of its level, not past it', () => {
+    const due = readySortKey({ id: 'd', priority: 'normal', enqueuedAt: NOW.toISOString(), deadline: inSeconds(60) });
+    const older = readySortKey({ id: 'o', priority: 'normal', enqueuedAt: ago(100) });
     const critical = readySortKey({ id: 'c', priority: 'critical', enqueuedAt: NOW.toISOString() });
-    expect(due < critical).toBe(true);
+    expect(due < older).toBe(true);
+    expect(critical < due).toBe(true);
+  });
+
+  it('never sorts a task ahead of one with a better rank at any later time (so a window of the top keys holds the best ranks)', () => {
+    const priority = fc.constantFrom(...PRIORITIES);
+    // Whole seconds for the tasks, half seconds for `now`: never on a boundary, where aging (strict) and due (inclusive) differ.
+    const task = fc.record({ priority, enqueued: fc.integer({ min: 0, max: 2000 }), deadlineIn: fc.option(fc.integer({ min: -100, max: 1500 }), { nil: undefined }) });
+    fc.assert(
+      fc.property(task, task, fc.integer({ min: 0, max: 4000 }), (a, b, later) => {
+        const base = NOW.getTime();
+        const toCandidate = (t: typeof a, id: string) =>
+          candidate(id, {
+            priority: t.priority,
+            enqueuedAt: new Date(base + t.enqueued * 1000).toISOString(),
+            ...(t.deadlineIn !== undefined ? { deadline: new Date(base + (t.enqueued + t.deadlineIn) * 1000).toISOString() } : {}),
+          });
+        const [x, y] = [toCandidate(a, 'a'), toCandidate(b, 'b')];
+        const now = new Date(base + (Math.max(a.enqueued, b.enqueued) + later) * 1000 + 500);
+        const [first, second] = readySortKey(x) < readySortKey(y) ? [x, y] : [y, x];
+        expect(candidateRank(first, now)).toBeLessThanOrEqual(candidateRank(second, now));
+      }),
+    );
   });
 });
 

@@ -596,4 +596,4 @@ export interface CarriedCompletion {
  * for (const outcome of completed) if (outcome.status !== 200) console.warn(outcome.taskId, outcome.error?.code);
  * ```
  */
-export type CarriedCompletionOutcome = Wire<'CarriedCompletionOutcome'>;
+export interface CarriedCompletionOutcome extends Wire<'CarriedCompletionOutcome'> {}

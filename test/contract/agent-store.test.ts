@@ -1,43 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { asItem, itemSize } from '../../bench/cost/item-size.js';
 import type { Agent } from '../../shared/domain/agent.js';
-import { testEndpoints } from '../helpers/endpoints.js';
-import { createDocumentClient } from '../../shared/adapters/aws-clients.js';
 import { DynamoDbAgentStore } from '../../shared/adapters/dynamodb/dynamodb-agent-store.js';
 import { MemoryAgentStore } from '../../shared/adapters/memory/memory-agent-store.js';
-import { provisionTable } from '../../local/provision.js';
+import { contractTable } from '../helpers/contract-table.js';
 import { agentStoreContract } from './agent-store.contract.js';
-
-process.env.AWS_ACCESS_KEY_ID ??= 'local';
-process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
 agentStoreContract('memory', async () => new MemoryAgentStore());
 
-let table: Promise<string> | undefined;
+// One table for the file: each test has its own tenants (or agent ids).
+let table: ReturnType<typeof contractTable> | undefined;
+const fileTable = (): ReturnType<typeof contractTable> => (table ??= contractTable());
+
 agentStoreContract('DynamoDB', async () => {
-  const { dynamodb } = testEndpoints();
-  // One table for the file: each test has its own tenants.
-  table ??= (async () => {
-    const tableName = `contract-${randomUUID().slice(0, 8)}`;
-    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb });
-    await provisionTable(client, tableName);
-    client.destroy();
-    return tableName;
-  })();
-  return new DynamoDbAgentStore(createDocumentClient({ region: 'us-east-1', dynamoDbEndpoint: dynamodb }), await table);
+  const { db, tableName } = await fileTable();
+  return new DynamoDbAgentStore(db, tableName);
 });
 
 describe('DynamoDB agent store: the stored lease entries', () => {
-  const open = async (): Promise<{ store: DynamoDbAgentStore; db: ReturnType<typeof createDocumentClient>; tableName: string }> => {
-    const { dynamodb } = testEndpoints();
-    const tableName = `agents-${randomUUID().slice(0, 8)}`;
-    const client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamodb });
-    await provisionTable(client, tableName);
-    client.destroy();
-    const db = createDocumentClient({ region: 'us-east-1', dynamoDbEndpoint: dynamodb });
+  const open = async (): Promise<{ store: DynamoDbAgentStore; db: DynamoDBDocumentClient; tableName: string }> => {
+    const { db, tableName } = await fileTable();
     return { store: new DynamoDbAgentStore(db, tableName), db, tableName };
   };
   const agent = (id: string): Agent => ({

@@ -321,8 +321,7 @@ export class Worker<T extends TaskMap = AnyTasks> {
       if (error instanceof ValidationError && error.fields.some((f) => f.field.startsWith('completed'))) this.carrying = false;
       // The answer may be lost, with tasks and completions in it. Each carried completion is sent again on its own (one this
       // call did make is then refused as stale: its lease is over either way); the next heartbeat hands back the tasks.
-      for (const entry of carried) this.carried.delete(entry.task.id);
-      for (const entry of carried) entry.answer('alone');
+      answerCarried(carried, [], this.carried);
       this.leaseAnsweredAt = 0;
       this.reportError(error);
       return this.running ? this.sleepUntilWoken(1000) : undefined;

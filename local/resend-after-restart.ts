@@ -1,5 +1,5 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fromTaskItem, TASK_SK } from '../shared/adapters/dynamodb/task-item.js';
+import { fromTaskItem, LEGACY_TASK_SK, LISTED_TASK_SK_PREFIX } from '../shared/adapters/dynamodb/task-item.js';
 import { mapWithConcurrency } from '../shared/concurrency.js';
 import type { Task } from '../shared/domain/task.js';
 import type { DeadLetters } from '../shared/ports/dead-letters.js';
@@ -43,9 +43,9 @@ export async function resendAfterRestart(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#sk = :task AND #status IN (:pending, :active, :failed)',
+        FilterExpression: '(#sk = :task OR begins_with(#sk, :listed)) AND #status IN (:pending, :active, :failed)',
         ExpressionAttributeNames: { '#sk': TABLE.sortKey, '#status': 'status' },
-        ExpressionAttributeValues: { ':task': TASK_SK, ':pending': 'PENDING', ':active': 'ACTIVE', ':failed': 'FAILED' },
+        ExpressionAttributeValues: { ':task': LEGACY_TASK_SK, ':listed': LISTED_TASK_SK_PREFIX, ':pending': 'PENDING', ':active': 'ACTIVE', ':failed': 'FAILED' },
         ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
       }),
     );

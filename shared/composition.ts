@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -200,7 +201,8 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
     agents,
     tokens: new DynamoDbTokenStore(db, config.tableName),
     pools,
-    newId: randomUUID,
+    // Time-ordered: a task's id places it in its tenant's list (task-item.ts, `listedByTable`).
+    newId: uuidv7,
     now,
     warn,
   };

@@ -2,7 +2,7 @@
  * The cost scenarios. Each runs under its own tenant, so its stream records
  * and calls are its own, and drives the real local stack over HTTP.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import { Worker } from '../../sdk/index.js';
 
 export interface ScenarioContext {
@@ -48,14 +48,14 @@ async function inParallel(count: number, width: number, each: (i: number) => Pro
 }
 
 /**
- * 500 tasks a call. Each task carries its own id (a UUID, as the server would
- * make), so a call that answers 503 (timed out on a loaded machine, maybe after
+ * 500 tasks a call. Each task carries its own id (a UUIDv7, as the server would
+ * make: the table lists such a task itself), so a call that answers 503 (timed out on a loaded machine, maybe after
  * writing some) can be sent again: the ones already written answer 409.
  */
 async function batchSubmit(ctx: ScenarioContext, task: Record<string, unknown>): Promise<void> {
   for (let offset = 0; offset < ctx.tasks; offset += 500) {
     const n = Math.min(500, ctx.tasks - offset);
-    const body = { tasks: Array.from({ length: n }, () => ({ ...task, id: randomUUID() })) };
+    const body = { tasks: Array.from({ length: n }, () => ({ ...task, id: uuidv7() })) };
     for (let attempt = 1; ; attempt++) {
       try {
         await post(ctx, '/tasks/batch', body);

@@ -1,4 +1,5 @@
 /** Turns one scenario's stream records and metered calls into per-task figures. */
+import { itemKind } from '../../shared/adapters/dynamodb/stream-records.js';
 import { TABLE } from '../../shared/topology/table.js';
 import { itemSize, type Item } from './item-size.js';
 import { keyOf, type CallMeter } from './meter.js';
@@ -32,7 +33,7 @@ export interface Figures {
 export function writeKind(keys: Item | undefined, oldImage: Item | undefined, newImage: Item | undefined): string {
   const pk = String(keys?.[TABLE.partitionKey]?.S);
   const sk = String(keys?.[TABLE.sortKey]?.S);
-  if (sk === 'task') return `task ${oldImage?.status?.S ?? '∅'}→${newImage?.status?.S ?? '∅'}`;
+  if (itemKind({ [TABLE.partitionKey]: pk, [TABLE.sortKey]: sk }) === 'task') return `task ${oldImage?.status?.S ?? '∅'}→${newImage?.status?.S ?? '∅'}`;
   const kind = pk.replace(/^[a-z0-9][a-z0-9-]*#/, '').replace(/#.*$/, '');
   if (kind === 'events' || kind === 'counts' || kind.startsWith('STREAMBATCH')) return kind;
   return `${kind} ${sk.split('#')[0]}`;
@@ -61,7 +62,7 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
       indexUnits[w.index] = (indexUnits[w.index] ?? 0) + w.units;
       for (const p of w.partitions) add(`${w.index} ${p.key}`, p.units);
     }
-    if (keys?.[TABLE.sortKey]?.S === 'task') {
+    if (itemKind({ [TABLE.partitionKey]: keys?.[TABLE.partitionKey]?.S, [TABLE.sortKey]: keys?.[TABLE.sortKey]?.S }) === 'task') {
       const k = keyOf(keys);
       taskSizes.set(k, Math.max(taskSizes.get(k) ?? 0, itemSize(oldImage), itemSize(newImage)));
     }

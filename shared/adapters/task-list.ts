@@ -29,8 +29,8 @@ export function wantsItem(task: Task, query: ListTasksQuery): boolean {
   );
 }
 
-/** A list key: `<createdAt>#<id>`; ids never hold `#`. */
-const LIST_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z#[A-Za-z0-9._:~-]{1,200}$/;
+/** A list key: `<createdAt>#<id>` (an index's), or `task#<id>` (the table's own); ids never hold `#`. */
+const LIST_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z|task)#[A-Za-z0-9._:~-]{1,200}$/;
 
 /** The cursor is the last key shown, base64url-wrapped so clients treat it as opaque. */
 export function encodeListCursor(key: string): string {

@@ -4,7 +4,11 @@
  * the key names below are the only copy. See docs/architecture.md, "Data layer".
  *
  * Items (pk / sk) — every tenant's key starts with the tenant (shared/topology/keys.ts):
- *   <tenant>#task#<id>      / task        a task record
+ *   <tenant>#tasks#<nn>     / task#<id>   a task record whose id is a UUIDv7 (every id the API
+ *                                         makes), in `taskShards` shards: a query of them lists a
+ *                                         tenant's tasks by creation, with no index entry
+ *   <tenant>#task#<id>      / task        a task record with any other id (chosen by a client, or
+ *                                         made before ids were UUIDv7s)
  *   <tenant>#idem#<key>     / idem        idempotency key → task id (7-day TTL)
  *   <tenant>#job#<id>       / job         a job; its child counters beside it: / count#<nn>
  *   <tenant>#jobidem#<key>  / jobidem     a job's idempotency key → job id (7-day TTL)
@@ -18,8 +22,9 @@
  *
  * Indexes. None has a key attribute that changes while a task runs, so claims,
  * progress, heartbeats and completions write no index entry:
- *   list    every task of a tenant by creation, in `listShards` shards
- *           (`<tenant>#tasks#<n>` / `<createdAt>#<id>`), written once; also a
+ *   list    the tasks the table does not list itself (ids that are not UUIDv7s), by
+ *           creation, in `listShards` shards (`<tenant>#tasks#<n>` / `<createdAt>#<id>`),
+ *           written once; also a
  *           tenant's agents (`<tenant>#agents`), jobs (`<tenant>#jobs`) and concurrency
  *           keys (`<tenant>#conckeys#all`).
  *   status  only tasks that ended FAILED, CANCELLED or EXPIRED (`<tenant>#<status>#<n>`),
@@ -47,8 +52,14 @@ export const TABLE = {
     },
     due: { name: 'due', partitionKey: 'dpk', sortKey: 'dsk', projection: ['id', 'tenant', 'dueKind', 'dueAt'] },
   },
-  /** Shards of a tenant's task list: each takes 1/16 of the list writes (~1.6 % of a tenant's writes). */
+  /** Shards of a tenant's task list in the `list` and `status` indexes: each takes 1/16 of those writes. */
   listShards: 16,
+  /**
+   * Shards of a tenant's tasks in the table itself: every write of a task (create,
+   * claim, heartbeat, end) lands in one, so each takes ~1.6 % of a tenant's writes,
+   * and a tenant's writes spread over 64 partition keys (a list page queries all 64).
+   */
+  taskShards: 64,
   /** Shards of each timer kind. */
   dueShards: 8,
 } as const;

@@ -1,8 +1,9 @@
+import { v7 as uuidv7 } from 'uuid';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withDispatch } from '../../shared/domain/dispatch.js';
 import { transition } from '../../shared/domain/state-machine.js';
 import { newTask, type Task } from '../../shared/domain/task.js';
-import type { TaskQueries } from '../../shared/ports/task-queries.js';
+import type { ListTasksQuery, TaskQueries } from '../../shared/ports/task-queries.js';
 import type { TaskRecords } from '../../shared/ports/task-records.js';
 
 export interface TaskStoreUnderTest {
@@ -93,24 +94,45 @@ export function taskStoreContract(name: string, open: () => Promise<TaskStoreUnd
       expect((await store.records.get('acme', 'json'))?.payload).toEqual(payload);
     });
 
-    it('lists a tenant newest first, paged by cursor, filtered by status, pool and type', async () => {
-      for (let i = 0; i < 7; i++) await store.records.commit({ after: task(`l${i}`, { type: i % 2 === 0 ? 'even' : 'odd' }, later(i)) });
-      await store.records.commit({ after: task('other-tenant', { tenant: 'globex' }, later(99)) });
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await store.queries.list({ tenant: 'acme', limit: 3, ...(cursor !== undefined ? { cursor } : {}) });
-        seen.push(...page.items.map((t) => t.id));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      expect(seen).toEqual(['l6', 'l5', 'l4', 'l3', 'l2', 'l1', 'l0']);
-      const evens = await store.queries.list({ tenant: 'acme', limit: 10, type: 'even', order: 'asc' });
-      expect(evens.items.map((t) => t.id)).toEqual(['l0', 'l2', 'l4', 'l6']);
-      const l1 = (await store.records.get('acme', 'l1')) as Task;
-      await store.records.commit({ before: l1, after: transition(l1, { type: 'cancel' }, at) });
-      expect((await store.queries.list({ tenant: 'acme', limit: 10, status: 'CANCELLED' })).items.map((t) => t.id)).toEqual(['l1']);
-      expect((await store.queries.list({ tenant: 'acme', limit: 10, status: 'PENDING' })).items).toHaveLength(6);
-    });
+    // Ids as the service makes them (UUIDv7, which the DynamoDB table lists itself) and
+    // as it made them before (any other string, listed through the `list` index).
+    const idStyles: Record<string, (name: string, created: Date) => string> = {
+      'UUIDv7 ids': (_name, created) => uuidv7({ msecs: created.getTime() }),
+      'older ids': (name) => name,
+    };
+    for (const [style, idOf] of Object.entries(idStyles)) {
+      it(`lists a tenant newest first, paged by cursor, filtered by status, pool and type (${style})`, async () => {
+        const names = new Map<string, string>();
+        const ids = new Map<string, string>();
+        const named = (name: string, overrides: Partial<Task>, created: Date): Task => {
+          const id = idOf(name, created);
+          names.set(id, name);
+          ids.set(name, id);
+          return task(id, overrides, created);
+        };
+        const all = async (query: Omit<ListTasksQuery, 'tenant' | 'cursor'>): Promise<string[]> => {
+          const seen: string[] = [];
+          let cursor: string | undefined;
+          do {
+            const page = await store.queries.list({ tenant: 'acme', ...query, ...(cursor !== undefined ? { cursor } : {}) });
+            seen.push(...page.items.map((t) => names.get(t.id) ?? t.id));
+            cursor = page.nextCursor;
+          } while (cursor !== undefined);
+          return seen;
+        };
+        for (let i = 0; i < 7; i++) await store.records.commit({ after: named(`l${i}`, { type: i % 2 === 0 ? 'even' : 'odd' }, later(i)) });
+        await store.records.commit({ after: named('other-tenant', { tenant: 'globex' }, later(99)) });
+        expect(await all({ limit: 3 })).toEqual(['l6', 'l5', 'l4', 'l3', 'l2', 'l1', 'l0']);
+        expect(await all({ limit: 2, order: 'asc' })).toEqual(['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6']);
+        expect(await all({ limit: 2, type: 'odd' })).toEqual(['l5', 'l3', 'l1']);
+        const evens = await store.queries.list({ tenant: 'acme', limit: 10, type: 'even', order: 'asc' });
+        expect(evens.items.map((t) => names.get(t.id))).toEqual(['l0', 'l2', 'l4', 'l6']);
+        const l1 = (await store.records.get('acme', ids.get('l1') ?? '')) as Task;
+        await store.records.commit({ before: l1, after: transition(l1, { type: 'cancel' }, at) });
+        expect((await store.queries.list({ tenant: 'acme', limit: 10, status: 'CANCELLED' })).items.map((t) => names.get(t.id))).toEqual(['l1']);
+        expect(await all({ limit: 4, status: 'PENDING' })).toEqual(['l6', 'l5', 'l4', 'l3', 'l2', 'l0']);
+      });
+    }
 
     it('shows a ready set in sort-key order, per tenant and pool, and drops a task from it once claimed', async () => {
       const agentTask = (id: string, priority: Task['priority'], created: Date): Task =>

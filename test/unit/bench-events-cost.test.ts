@@ -16,6 +16,10 @@ describe('the events cost bench', () => {
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, task('MODIFY', 'ACTIVE', 'PENDING'))).toBe(true);
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, task('MODIFY', 'COMPLETED', 'ACTIVE'))).toBe(true);
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, task('MODIFY', 'ACTIVE', 'ACTIVE'))).toBe(false);
+    // A task the table lists itself (`task#<id>`), as every new one is.
+    const listed = { eventName: 'MODIFY', dynamodb: { NewImage: { sk: { S: 'task#019b76da-a800-7417' } , status: { S: 'COMPLETED' } }, OldImage: { status: { S: 'ACTIVE' } } } };
+    expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, listed)).toBe(true);
+    expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, { eventName: 'REMOVE', dynamodb: { OldImage: { sk: { S: 'task#019b76da-a800-7417' } } } })).toBe(true);
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, { eventName: 'MODIFY', dynamodb: { NewImage: { sk: { S: 'n#1' } } } })).toBe(false);
     // A circuit (one per tenant × task type) changing.
     expect(matchesAnyFilter(STREAM_FILTER_PATTERNS, { eventName: 'MODIFY', dynamodb: { NewImage: { sk: { S: 'CIRCUIT#acme#resize' } } } })).toBe(true);

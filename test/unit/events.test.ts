@@ -112,6 +112,8 @@ describe('stream records', () => {
     const item = toTaskItem(task({ status: 'ACTIVE' }));
     expect(itemKind(item)).toBe('task');
     expect(itemKind({ pk: 'acme#task#t1', sk: 'task' })).toBe('task');
+    expect(itemKind({ pk: 'acme#tasks#07', sk: 'task#019b76da-a800-7417-a85f-cf40616f3922' })).toBe('task');
+    expect(itemKind({ pk: 'acme#tasks#07', sk: 'other#1' })).toBe('other');
     expect(itemKind({ pk: 'acme#task#t1', sk: 'x' })).toBe('other');
     expect(itemKind({ pk: 'acme#job#j1', sk: 'job' })).toBe('job');
     expect(itemKind({ pk: 'acme#job#j1', sk: 'count#01' })).toBe('other');

@@ -1,18 +1,21 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DISPATCH_DEFAULTS } from '../../domain/dispatch.js';
-import type { Due } from '../../domain/task.js';
+import type { Due, Task } from '../../domain/task.js';
 import type { DueTask, ListTasksQuery, Page, ReadyTask, TaskQueries, TaskSummary } from '../../ports/task-queries.js';
 import { TABLE } from '../../topology/table.js';
 import { decodeListCursor, encodeListCursor, summaryOf, wantsItem } from '../task-list.js';
 import { DynamoDbTaskRecords } from './dynamodb-task-records.js';
-import { dueShardKey, INDEXED_STATUSES, listShardKey, readyShardKey, statusShardKey } from './task-item.js';
-import { queryPages } from './query-pages.js';
+import { firstOfShards } from './shard-merge.js';
+import { dueShardKey, fromTaskItem, INDEXED_STATUSES, LISTED_TASK_SK_PREFIX, listShardKey, readyShardKey, statusShardKey } from './task-item.js';
 
 /**
  * Queries over the sharded indexes: every shard is queried in parallel and the
  * pages are merged by sort key, so no query reads a tenant's whole history and no
  * partition is hot (docs/architecture.md, "Data layer").
  */
+/** Where tasks are listed: the table's own shards, the `list` index (tasks written before those), the `status` index. */
+type ListSource = 'table' | 'index' | 'status';
+
 export class DynamoDbTaskQueries implements TaskQueries {
   private readonly records: DynamoDbTaskRecords;
 
@@ -25,66 +28,88 @@ export class DynamoDbTaskQueries implements TaskQueries {
   }
 
   /**
-   * Newest first (or oldest with `order: 'asc'`), `limit` at a time. The cursor is
-   * the last key shown, so a page is "the next `limit` keys past it" in every shard.
-   * A status filter the `status` index does not hold (PENDING, ACTIVE, COMPLETED)
-   * is applied to the records read for the page, so such a page may hold fewer
-   * than `limit` tasks and still have a next one.
+   * Newest first (or oldest with `order: 'asc'`), `limit` at a time. Tasks live in
+   * two places (task-item.ts, `listedByTable`): the table's own list shards, keyed
+   * `task#<UUIDv7>`, and, for tasks written before those, the `list` index, keyed
+   * `<createdAt>#<id>`. Every task of the index is older than every task of the table,
+   * so a listing reads the table and then the index (the index first, ascending),
+   * and the cursor (the last key shown) says which it had reached. A status filter
+   * the `status` index holds (FAILED, CANCELLED, EXPIRED) reads that index alone; one
+   * it does not hold (PENDING, ACTIVE, COMPLETED) filters the table's items as they
+   * are read, and the index's records once read, so such a page may hold fewer than
+   * `limit` tasks and still have a next one.
    */
   async list(query: ListTasksQuery): Promise<Page<TaskSummary>> {
     const indexed = query.status !== undefined && (INDEXED_STATUSES as readonly string[]).includes(query.status);
-    const index = indexed ? TABLE.indexes.status : TABLE.indexes.list;
     const descending = query.order !== 'asc';
     const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
-    const shardKeys = Array.from({ length: TABLE.listShards }, (_, n) =>
-      indexed ? statusShardKey(query.tenant, query.status as string, n) : listShardKey(query.tenant, n),
-    );
-    const filters: string[] = [];
-    const names: Record<string, string> = { '#pk': index.partitionKey, ...(after !== undefined ? { '#sk': index.sortKey } : {}) };
-    const values: Record<string, unknown> = {};
-    if (query.pool !== undefined) {
-      filters.push('#pool = :pool');
-      names['#pool'] = 'pool';
-      values[':pool'] = query.pool;
+    const inTable = after?.startsWith(LISTED_TASK_SK_PREFIX) === true;
+    // The cursor's own place first, then those that come after it in this order.
+    const order: readonly ListSource[] = descending ? ['table', 'index'] : ['index', 'table'];
+    const from = after === undefined ? 0 : order.indexOf(inTable ? 'table' : 'index');
+    const sources: readonly ListSource[] = indexed ? ['status'] : order.slice(from);
+    // One key past the page tells whether there is a next one.
+    const found: { key: string; task?: Task; id: string }[] = [];
+    for (const [n, source] of sources.entries()) {
+      const want = query.limit + 1 - found.length;
+      if (want <= 0) break;
+      found.push(...(await this.listSource(source, query, n === 0 ? after : undefined, want, descending)));
     }
-    if (query.type !== undefined) {
-      filters.push('#type = :type');
-      names['#type'] = 'type';
-      values[':type'] = query.type;
-    }
-    const pages = await Promise.all(
-      shardKeys.map((pk) =>
-        this.queryAll({
-          TableName: this.tableName,
-          IndexName: index.name,
-          KeyConditionExpression: after === undefined ? '#pk = :pk' : `#pk = :pk AND #sk ${descending ? '<' : '>'} :after`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ...values, ':pk': pk, ...(after !== undefined ? { ':after': after } : {}) },
-          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-          ScanIndexForward: !descending,
-        }, query.limit),
-      ),
-    );
-    const keyed = pages
-      .flat()
-      .map((item) => ({ key: String(item[index.sortKey]), id: String(item.id) }))
-      .sort((a, b) => (descending ? b.key.localeCompare(a.key) : a.key.localeCompare(b.key)));
-    const page = keyed.slice(0, query.limit);
-    const tasks = await this.records.getMany(query.tenant, page.map((p) => p.id));
-    const items = tasks.filter((task) => wantsItem(task, query)).map(summaryOf);
-    const more = keyed.length > query.limit || pages.some((p) => p.length >= query.limit);
+    const page = found.slice(0, query.limit);
+    const read = await this.records.getMany(query.tenant, page.flatMap((p) => (p.task === undefined ? [p.id] : [])));
+    const byId = new Map([...page.flatMap((p) => (p.task === undefined ? [] : [p.task])), ...read].map((task) => [task.id, task]));
+    const items = page.flatMap((p) => byId.get(p.id) ?? []).filter((task) => wantsItem(task, query)).map(summaryOf);
     const last = page.at(-1);
-    return more && last !== undefined ? { items, nextCursor: encodeListCursor(last.key) } : { items };
+    return found.length > query.limit && last !== undefined ? { items, nextCursor: encodeListCursor(last.key) } : { items };
   }
 
-  /** Up to `limit` items of one shard past the key condition, following pages (a filter can thin a page). */
-  private async queryAll(input: QueryCommandInput, limit: number): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    for await (const page of queryPages(this.db, { ...input, Limit: limit })) {
-      items.push(...(page.Items ?? []));
-      if (items.length >= limit) break;
+  /** Up to `want` keys of one place tasks are listed, past `after`, in order; the table's come with their task. */
+  private async listSource(
+    source: ListSource,
+    query: ListTasksQuery,
+    after: string | undefined,
+    want: number,
+    descending: boolean,
+  ): Promise<{ key: string; task?: Task; id: string }[]> {
+    const index = source === 'status' ? TABLE.indexes.status : source === 'index' ? TABLE.indexes.list : undefined;
+    const sortKey = index?.sortKey ?? TABLE.sortKey;
+    const filters: string[] = [];
+    const names: Record<string, string> = { '#pk': index?.partitionKey ?? TABLE.partitionKey, ...(after !== undefined ? { '#sk': sortKey } : {}) };
+    const values: Record<string, unknown> = {};
+    const filter = { pool: query.pool, type: query.type, ...(source === 'table' ? { status: query.status } : {}) };
+    for (const [name, value] of Object.entries(filter)) {
+      if (value === undefined) continue;
+      filters.push(`#${name} = :${name}`);
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
     }
-    return items.slice(0, limit);
+    const shards = source === 'table' ? TABLE.taskShards : TABLE.listShards;
+    const places = Array.from({ length: shards }, (_, n) => ({
+      pk: source === 'status' ? statusShardKey(query.tenant, query.status as string, n) : listShardKey(query.tenant, n),
+      start: undefined as Record<string, unknown> | undefined,
+    }));
+    const found = await firstOfShards(shards, want, descending, async (shard, limit) => {
+      const place = places[shard] as (typeof places)[number];
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          ...(index !== undefined ? { IndexName: index.name } : { ConsistentRead: false }),
+          KeyConditionExpression: after === undefined ? '#pk = :pk' : `#pk = :pk AND #sk ${descending ? '<' : '>'} :after`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':pk': place.pk, ...(after !== undefined ? { ':after': after } : {}) },
+          ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+          ...(place.start !== undefined ? { ExclusiveStartKey: place.start } : {}),
+          ScanIndexForward: !descending,
+          Limit: limit,
+        }),
+      );
+      place.start = page.LastEvaluatedKey;
+      return {
+        items: (page.Items ?? []).map((item) => ({ key: String(item[sortKey]), item })),
+        ...(page.LastEvaluatedKey !== undefined ? { frontier: String(page.LastEvaluatedKey[sortKey]) } : {}),
+      };
+    });
+    return found.map(({ key, item }) => (index === undefined ? { key, id: String(item.id), task: fromTaskItem(item) } : { key, id: String(item.id) }));
   }
 
   async ready(tenant: string, pool: string, perShard: number): Promise<readonly ReadyTask[]> {

@@ -4,12 +4,13 @@ import type { CircuitStatus } from '../../domain/circuit-breaker.js';
 import type { DecodedRecord } from '../../domain/events.js';
 import { TABLE } from '../../topology/table.js';
 import { fromJobItem } from './dynamodb-job-store.js';
-import { fromTaskItem } from './task-item.js';
+import { fromTaskItem, LEGACY_TASK_SK, LISTED_TASK_SK_PREFIX } from './task-item.js';
 
 /**
  * THE ONE PLACE that knows which table items are tasks, jobs and circuits, for the
- * stream consumer. The item layout is changing (per-tenant keys such as
- * `<tenant>#task#<id>`): adapt `itemKind` and the filter patterns below, nothing else.
+ * stream consumer. A task is `<tenant>#tasks#<nn>` / `task#<id>`, or, written before
+ * the table listed tasks, `<tenant>#task#<id>` / `task` (task-item.ts): when the layout
+ * changes, adapt `itemKind` and the filter patterns below, nothing else.
  * Images are decoded only by the stores' own decoders (`fromTaskItem`, `fromJobItem`).
  */
 export type ItemKind = 'task' | 'job' | 'circuit' | 'other';
@@ -17,7 +18,8 @@ export type ItemKind = 'task' | 'job' | 'circuit' | 'other';
 export function itemKind(item: Record<string, unknown>): ItemKind {
   const pk = String(item[TABLE.partitionKey] ?? '');
   const sk = String(item[TABLE.sortKey] ?? '');
-  if (sk === 'task' && /^[a-z0-9][a-z0-9-]*#task#/.test(pk)) return 'task';
+  if (sk.startsWith(LISTED_TASK_SK_PREFIX) && /^[a-z0-9][a-z0-9-]*#tasks#\d+$/.test(pk)) return 'task';
+  if (sk === LEGACY_TASK_SK && /^[a-z0-9][a-z0-9-]*#task#/.test(pk)) return 'task';
   if (sk === 'job' && /^[a-z0-9][a-z0-9-]*#job#/.test(pk)) return 'job';
   if (pk.startsWith('CIRCUIT#')) return 'circuit';
   return 'other';
@@ -30,21 +32,23 @@ export function itemKind(item: Record<string, unknown>): ItemKind {
  * compare the two images, so any other same-status write still invokes and is dropped
  * by `eventsOf`.
  */
+const TASK_SK_PATTERN = [LEGACY_TASK_SK, { prefix: LISTED_TASK_SK_PREFIX }];
+
 export const STREAM_FILTER_PATTERNS: readonly object[] = [
   // Created, retried, finished tasks and every job transition: the new status is not ACTIVE.
   {
     eventName: ['INSERT', 'MODIFY'],
     dynamodb: {
       NewImage: {
-        [TABLE.sortKey]: { S: ['task', 'job'] },
+        [TABLE.sortKey]: { S: [...TASK_SK_PATTERN, 'job'] },
         status: { S: ['PENDING', 'COMPLETED', 'FAILED', 'CANCELLED', 'EXPIRED', 'RUNNING', 'REDUCING'] },
       },
     },
   },
   // Started: PENDING → ACTIVE (or created ACTIVE).
-  { eventName: ['MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: ['task'] }, status: { S: ['ACTIVE'] } }, OldImage: { status: { S: ['PENDING'] } } } },
+  { eventName: ['MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: TASK_SK_PATTERN }, status: { S: ['ACTIVE'] } }, OldImage: { status: { S: ['PENDING'] } } } },
   // A task deleted by TTL leaves the /stats counts.
-  { eventName: ['REMOVE'], dynamodb: { OldImage: { [TABLE.sortKey]: { S: ['task'] } } } },
+  { eventName: ['REMOVE'], dynamodb: { OldImage: { [TABLE.sortKey]: { S: TASK_SK_PATTERN } } } },
   // Circuit state changes, for the metric.
   { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { [TABLE.sortKey]: { S: [{ prefix: 'CIRCUIT#' }] } } } },
 ];

@@ -12,27 +12,42 @@ import { TABLE } from '../../topology/table.js';
  */
 export type TaskItem = Record<string, unknown>;
 
-export const TASK_SK = 'task';
-
-export const taskKey = (tenant: string, id: string): Record<string, string> => ({
-  [TABLE.partitionKey]: tenantKey(tenant, 'task', id),
-  [TABLE.sortKey]: TASK_SK,
-});
-
-/** Statuses listed through the sparse `status` index: the unhappy ends, rare by design. */
-export const INDEXED_STATUSES = ['FAILED', 'CANCELLED', 'EXPIRED'] as const;
-
 export const listShardKey = (tenant: string, shard: number): string => `${tenant}#tasks#${String(shard).padStart(2, '0')}`;
 export const statusShardKey = (tenant: string, status: string, shard: number): string => `${tenant}#${status}#${String(shard).padStart(2, '0')}`;
 export const readyShardKey = (tenant: string, pool: string, shard: number): string => `${tenant}#${pool}#ready#${String(shard).padStart(2, '0')}`;
 export const dueShardKey = (kind: string, shard: number): string => `DUE#${kind}#${shard}`;
+
+/** The sort key of a task written before the table listed tasks itself (`<tenant>#task#<id>` / `task`). */
+export const LEGACY_TASK_SK = 'task';
+/** The prefix of a listed task's sort key (`<tenant>#tasks#<nn>` / `task#<id>`). */
+export const LISTED_TASK_SK_PREFIX = 'task#';
+
+/**
+ * Is the task stored where the table lists it? The ids the API makes are UUIDv7s
+ * (time-ordered), and such a task (or a job child or next stage of one, `<id>~<n>`)
+ * is stored under its tenant's list shard with `task#<id>` as sort key, so a query
+ * of the shards lists a tenant's tasks by creation and no `list` index entry is
+ * written: one write unit less per task. Any other id (one a client chose, or a v4
+ * UUID from before the change) keeps its own partition and its index entry, so
+ * tasks written before are found where they are, and listed after the newer ones.
+ */
+export const listedByTable = (id: string): boolean => UUID_V7.test(id);
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(~|$)/;
+
+export const taskKey = (tenant: string, id: string): Record<string, string> =>
+  listedByTable(id)
+    ? { [TABLE.partitionKey]: listShardKey(tenant, shardOf(id, TABLE.taskShards)), [TABLE.sortKey]: `${LISTED_TASK_SK_PREFIX}${id}` }
+    : { [TABLE.partitionKey]: tenantKey(tenant, 'task', id), [TABLE.sortKey]: LEGACY_TASK_SK };
+
+/** Statuses listed through the sparse `status` index: the unhappy ends, rare by design. */
+export const INDEXED_STATUSES = ['FAILED', 'CANCELLED', 'EXPIRED'] as const;
 
 /** Index keys of a task: every one is a function of fields that are fixed while it runs. */
 function indexKeys(task: Task): TaskItem {
   const { list, status, ready, due } = TABLE.indexes;
   const age = `${task.createdAt}#${task.id}`;
   const shard = shardOf(task.id, TABLE.listShards);
-  const keys: TaskItem = { [list.partitionKey]: listShardKey(task.tenant, shard), [list.sortKey]: age };
+  const keys: TaskItem = listedByTable(task.id) ? {} : { [list.partitionKey]: listShardKey(task.tenant, shard), [list.sortKey]: age };
   if ((INDEXED_STATUSES as readonly string[]).includes(task.status)) {
     keys[status.partitionKey] = statusShardKey(task.tenant, task.status, shard);
     keys[status.sortKey] = age;

@@ -1,5 +1,5 @@
 import type { Task } from '../task.js';
-import { eligible, fits } from './fit.js';
+import { eligible, fits, waste } from './fit.js';
 import type { AgentProfile, Candidate } from './types.js';
 
 /**
@@ -45,7 +45,14 @@ export function canTake(waiter: Waiter, note: ReadyNote): boolean {
  * most one waiter per task and one task per waiter, each waiter able to take its
  * task, and as many tasks covered as any such choice covers (a maximum
  * matching, so a CPU task does not use up the one GPU waiter a GPU task needed).
- * Among equal choices the earlier waiter wins: pass them longest-waiting first.
+ * A task goes first to the waiter it fits most tightly (least `waste` of the
+ * room it leaves), the earlier waiter among equals (pass them longest-waiting
+ * first): the woken call takes the task, so this is where a new task lands on
+ * an idle fleet. Waking the longest waiter put a 1-GPU task on an empty 8-GPU
+ * agent while a 4-GPU agent with one GPU free waited, and the next 8-GPU task
+ * found no agent whole (the agent bench's fleets with the lease calls modelled
+ * as they run, each agent deciding on its own wakes, ends and re-reads, mean of
+ * 10 orders: GPU 91.7 → 93.6 %, clusters 93.6 → 93.8 %, mixed 92.9 → 94.2 %).
  *
  * Kuhn's augmenting paths: each search visits only waiters, and re-routes only
  * tasks already matched (at most one per waiter), so a batch of T tasks for W
@@ -53,9 +60,9 @@ export function canTake(waiter: Waiter, note: ReadyNote): boolean {
  */
 export function chooseWakes<W extends Waiter>(notes: readonly ReadyNote[], waiters: readonly W[]): Map<W, ReadyNote> {
   const noteOf = new Map<number, number>(); // waiter index → note index
-  const fitting = notes.map((note) => waiters.flatMap((w, i) => (canTake(w, note) ? [i] : [])));
-  // A task takes the first free waiter that fits; only when none is free does it
-  // move an earlier task to another waiter (so the first tasks keep the longest waiters).
+  const fitting = notes.map((note) => bestFitFirst(note, waiters));
+  // A task takes the best-fitting free waiter; only when none is free does it
+  // move an earlier task to another waiter (so the first tasks keep their best fits).
   const place = (note: number, seen: Set<number>): boolean => {
     const options = fitting[note] ?? [];
     const free = options.find((w) => !seen.has(w) && !noteOf.has(w));
@@ -77,4 +84,12 @@ export function chooseWakes<W extends Waiter>(notes: readonly ReadyNote[], waite
   const chosen = new Map<W, ReadyNote>();
   for (const [w, n] of [...noteOf].sort(([a], [b]) => a - b)) chosen.set(waiters[w] as W, notes[n] as ReadyNote);
   return chosen;
+}
+
+/** The indexes of the waiters that can take `note`, tightest fit first (stable: equals keep the waiters' order). */
+function bestFitFirst(note: ReadyNote, waiters: readonly Waiter[]): number[] {
+  return waiters
+    .flatMap((w, i) => (canTake(w, note) ? [{ i, left: waste(note.resources, w.free, w.capacity) }] : []))
+    .sort((a, b) => a.left - b.left)
+    .map(({ i }) => i);
 }

@@ -20,6 +20,18 @@ describe('which waiting lease calls new ready tasks wake', () => {
     expect(woken(chooseWakes([note('t1'), note('t2'), note('t3')], waiters))).toEqual({ a0: 't1', a1: 't2', a2: 't3' });
   });
 
+  it('wakes the waiter a task fits most tightly, so a small task does not split an idle big agent', () => {
+    const idle8 = gpu('idle8', 8);
+    const oneLeft = { ...gpu('oneLeft', 4), free: { slots: 1, cpu: 2, gpu: 1, memoryMb: 4_000 } };
+    const small = note('small', { requires: ['gpu'], resources: { gpu: 1, cpu: 2, memoryMb: 4_000 } });
+    expect(woken(chooseWakes([small], [idle8, oneLeft]))).toEqual({ oneLeft: 'small' });
+    // The big task only fits the idle agent: both are covered, each where it fits best.
+    const big = note('big', { requires: ['gpu'], resources: { gpu: 8 } });
+    expect(woken(chooseWakes([small, big], [idle8, oneLeft]))).toEqual({ idle8: 'big', oneLeft: 'small' });
+    // Equal fits: the longest waiting.
+    expect(woken(chooseWakes([small], [gpu('g1', 8), gpu('g2', 8)]))).toEqual({ g1: 'small' });
+  });
+
   it('wakes the waiter that fits a GPU task, not a CPU one that waited longer', () => {
     const waiters = [cpu('c1'), cpu('c2'), gpu('g1')];
     expect(woken(chooseWakes([note('t1', { requires: ['gpu'], resources: { gpu: 1 } })], waiters))).toEqual({ g1: 't1' });

@@ -8,16 +8,16 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { generateToken, hashToken } from '../shared/domain/token.js';
-import { itemKind } from '../shared/adapters/dynamodb/stream-records.js';
 import { TABLE } from '../shared/topology/table.js';
 import { TOPOLOGY } from '../shared/topology/topology.js';
 import { STREAM_BATCH_SIZE, STREAM_BATCHING_WINDOW_SECONDS } from '../shared/topology/events.js';
 import { startLocalStack } from '../local/runtime.js';
 import { startEventSourceMappings } from '../local/event-source-mappings.js';
+import type { Item } from './cost/item-size.js';
 import { CallMeter } from './cost/meter.js';
 import { SCENARIOS, ONE_KB_PAYLOAD, ONE_KB_RECORD_PAYLOAD } from './cost/scenarios.js';
 import { TableStream, type StreamRecord } from './cost/stream.js';
-import { dollarsPerMillion, PRICES, PROVISIONED, provisionedDollarsPerMillion, tally, type Figures } from './cost/tally.js';
+import { dollarsPerMillion, isTaskKeys, PRICES, PROVISIONED, provisionedDollarsPerMillion, tally, type Figures } from './cost/tally.js';
 import { EventsMeter, eventsCost, printEventsCost, type EventsFigures } from './events-cost.js';
 import { AllInMeter, allInCost, type AllInFigures } from './cost/all-in.js';
 import { printAllIn } from './cost/all-in-report.js';
@@ -75,7 +75,7 @@ const idleSeconds = Number(values['idle-seconds']);
 let idle: IdleAgentFigures | undefined;
 
 const completions = (records: readonly StreamRecord[]): number =>
-  records.filter((r) => itemKind({ [TABLE.partitionKey]: r.dynamodb?.Keys?.[TABLE.partitionKey]?.S, [TABLE.sortKey]: r.dynamodb?.Keys?.[TABLE.sortKey]?.S }) === 'task' && r.dynamodb?.NewImage?.status?.S === 'COMPLETED' && r.dynamodb?.OldImage?.status?.S !== 'COMPLETED').length;
+  records.filter((r) => isTaskKeys(r.dynamodb?.Keys as Item | undefined) && r.dynamodb?.NewImage?.status?.S === 'COMPLETED' && r.dynamodb?.OldImage?.status?.S !== 'COMPLETED').length;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 try {

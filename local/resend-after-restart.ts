@@ -1,10 +1,10 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { fromTaskItem, LEGACY_TASK_SK, LISTED_TASK_SK_PREFIX } from '../shared/adapters/dynamodb/task-item.js';
+import { itemKind } from '../shared/adapters/dynamodb/stream-records.js';
+import { fromTaskItem } from '../shared/adapters/dynamodb/task-item.js';
 import { mapWithConcurrency } from '../shared/concurrency.js';
 import type { Task } from '../shared/domain/task.js';
 import type { DeadLetters } from '../shared/ports/dead-letters.js';
 import type { QueueEntry, TaskQueue } from '../shared/ports/task-queue.js';
-import { TABLE } from '../shared/topology/table.js';
 
 /** SQS keeps a DLQ's messages 14 days (the stack's retention): older letters would be gone on AWS too. */
 const LETTER_RETENTION_MS = 14 * 24 * 3600 * 1000;
@@ -43,13 +43,15 @@ export async function resendAfterRestart(
     const page = await db.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '(#sk = :task OR begins_with(#sk, :listed)) AND #status IN (:pending, :active, :failed)',
-        ExpressionAttributeNames: { '#sk': TABLE.sortKey, '#status': 'status' },
-        ExpressionAttributeValues: { ':task': LEGACY_TASK_SK, ':listed': LISTED_TASK_SK_PREFIX, ':pending': 'PENDING', ':active': 'ACTIVE', ':failed': 'FAILED' },
+        FilterExpression: '#status IN (:pending, :active, :failed)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pending': 'PENDING', ':active': 'ACTIVE', ':failed': 'FAILED' },
         ...(startKey !== undefined ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
     for (const item of page.Items ?? []) {
+      // Jobs have statuses too: which items are tasks is stream-records.ts's to say.
+      if (itemKind(item) !== 'task') continue;
       const task = fromTaskItem(item);
       if (task.status === 'FAILED') {
         if (now.getTime() - Date.parse(task.finishedAt ?? task.updatedAt) < LETTER_RETENTION_MS) failed.push(task);

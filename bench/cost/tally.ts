@@ -29,11 +29,16 @@ export interface Figures {
   readonly errors: readonly string[];
 }
 
+/** Whether a stream record's keys are a task's (either layout; stream-records.ts knows which items are tasks). */
+export function isTaskKeys(keys: Item | undefined): boolean {
+  return itemKind({ [TABLE.partitionKey]: keys?.[TABLE.partitionKey]?.S, [TABLE.sortKey]: keys?.[TABLE.sortKey]?.S }) === 'task';
+}
+
 /** What a stream record wrote, for the breakdown: ids dropped, a task's status change kept. */
 export function writeKind(keys: Item | undefined, oldImage: Item | undefined, newImage: Item | undefined): string {
   const pk = String(keys?.[TABLE.partitionKey]?.S);
   const sk = String(keys?.[TABLE.sortKey]?.S);
-  if (itemKind({ [TABLE.partitionKey]: pk, [TABLE.sortKey]: sk }) === 'task') return `task ${oldImage?.status?.S ?? '∅'}→${newImage?.status?.S ?? '∅'}`;
+  if (isTaskKeys(keys)) return `task ${oldImage?.status?.S ?? '∅'}→${newImage?.status?.S ?? '∅'}`;
   const kind = pk.replace(/^[a-z0-9][a-z0-9-]*#/, '').replace(/#.*$/, '');
   if (kind === 'events' || kind === 'counts' || kind.startsWith('STREAMBATCH')) return kind;
   return `${kind} ${sk.split('#')[0]}`;
@@ -62,7 +67,7 @@ export function tally(tasks: number, records: readonly StreamRecord[], meter: Ca
       indexUnits[w.index] = (indexUnits[w.index] ?? 0) + w.units;
       for (const p of w.partitions) add(`${w.index} ${p.key}`, p.units);
     }
-    if (itemKind({ [TABLE.partitionKey]: keys?.[TABLE.partitionKey]?.S, [TABLE.sortKey]: keys?.[TABLE.sortKey]?.S }) === 'task') {
+    if (isTaskKeys(keys)) {
       const k = keyOf(keys);
       taskSizes.set(k, Math.max(taskSizes.get(k) ?? 0, itemSize(oldImage), itemSize(newImage)));
     }

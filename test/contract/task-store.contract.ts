@@ -4,6 +4,7 @@ import { withDispatch } from '../../shared/domain/dispatch.js';
 import { transition } from '../../shared/domain/state-machine.js';
 import { newTask, type Task } from '../../shared/domain/task.js';
 import type { ListTasksQuery, TaskQueries } from '../../shared/ports/task-queries.js';
+import { listPages } from '../helpers/list-pages.js';
 import type { TaskRecords } from '../../shared/ports/task-records.js';
 
 export interface TaskStoreUnderTest {
@@ -110,16 +111,8 @@ export function taskStoreContract(name: string, open: () => Promise<TaskStoreUnd
           ids.set(name, id);
           return task(id, overrides, created);
         };
-        const all = async (query: Omit<ListTasksQuery, 'tenant' | 'cursor'>): Promise<string[]> => {
-          const seen: string[] = [];
-          let cursor: string | undefined;
-          do {
-            const page = await store.queries.list({ tenant: 'acme', ...query, ...(cursor !== undefined ? { cursor } : {}) });
-            seen.push(...page.items.map((t) => names.get(t.id) ?? t.id));
-            cursor = page.nextCursor;
-          } while (cursor !== undefined);
-          return seen;
-        };
+        const all = async (query: Omit<ListTasksQuery, 'tenant' | 'cursor'>): Promise<string[]> =>
+          (await listPages(store.queries, { tenant: 'acme', ...query })).flat().map((t) => names.get(t.id) ?? t.id);
         for (let i = 0; i < 7; i++) await store.records.commit({ after: named(`l${i}`, { type: i % 2 === 0 ? 'even' : 'odd' }, later(i)) });
         await store.records.commit({ after: named('other-tenant', { tenant: 'globex' }, later(99)) });
         expect(await all({ limit: 3 })).toEqual(['l6', 'l5', 'l4', 'l3', 'l2', 'l1', 'l0']);

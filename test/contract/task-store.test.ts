@@ -2,6 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { contractTable } from '../helpers/contract-table.js';
+import { listPages } from '../helpers/list-pages.js';
 import { DynamoDbTaskQueries } from '../../shared/adapters/dynamodb/dynamodb-task-queries.js';
 import { DynamoDbTaskRecords } from '../../shared/adapters/dynamodb/dynamodb-task-records.js';
 import { itemKind } from '../../shared/adapters/dynamodb/stream-records.js';
@@ -42,16 +43,8 @@ describe('DynamoDB: tasks written before the table listed them', () => {
     expect(newItem.lpk).toBeUndefined();
     expect([itemKind(oldItem), itemKind(newItem)]).toEqual(['task', 'task']);
 
-    const all = async (query: Omit<ListTasksQuery, 'tenant' | 'cursor'>): Promise<string[]> => {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await queries.list({ tenant: 'acme', ...query, ...(cursor !== undefined ? { cursor } : {}) });
-        seen.push(...page.items.map((t) => t.id));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      return seen;
-    };
+    const all = async (query: Omit<ListTasksQuery, 'tenant' | 'cursor'>): Promise<string[]> =>
+      (await listPages(queries, { tenant: 'acme', ...query })).flat().map((t) => t.id);
     const ascending = [...older, ...newer].map((t) => t.id);
     for (const limit of [1, 3, 5, 10, 11]) {
       expect(await all({ limit })).toEqual([...ascending].reverse());
@@ -75,15 +68,9 @@ describe('DynamoDB: tasks written before the table listed them', () => {
     await records.insertMany(tasks);
     const ids = tasks.map((t) => t.id);
     for (const limit of [4, 17, 100]) {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await queries.list({ tenant: 'acme', limit, order: 'asc', ...(cursor !== undefined ? { cursor } : {}) });
-        expect(page.items.length).toBeLessThanOrEqual(limit);
-        seen.push(...page.items.map((t) => t.id));
-        cursor = page.nextCursor;
-      } while (cursor !== undefined);
-      expect(seen).toEqual(ids);
+      const pages = await listPages(queries, { tenant: 'acme', limit, order: 'asc' });
+      for (const page of pages) expect(page.length).toBeLessThanOrEqual(limit);
+      expect(pages.flat().map((t) => t.id)).toEqual(ids);
     }
   });
 });

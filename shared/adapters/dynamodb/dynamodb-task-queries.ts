@@ -8,13 +8,21 @@ import { DynamoDbTaskRecords } from './dynamodb-task-records.js';
 import { firstOfShards } from './shard-merge.js';
 import { dueShardKey, fromTaskItem, INDEXED_STATUSES, LISTED_TASK_SK_PREFIX, listShardKey, readyShardKey, statusShardKey } from './task-item.js';
 
+/** Where tasks are listed: the table's own shards, the `list` index (tasks written before those), the `status` index. */
+type ListSource = 'table' | 'index' | 'status';
+
+/** A listed task's key in its source, and its record when the source held it (the table's do). */
+interface Listed {
+  readonly key: string;
+  readonly id: string;
+  readonly task?: Task;
+}
+
 /**
  * Queries over the sharded indexes: every shard is queried in parallel and the
  * pages are merged by sort key, so no query reads a tenant's whole history and no
  * partition is hot (docs/architecture.md, "Data layer").
  */
-/** Where tasks are listed: the table's own shards, the `list` index (tasks written before those), the `status` index. */
-type ListSource = 'table' | 'index' | 'status';
 
 export class DynamoDbTaskQueries implements TaskQueries {
   private readonly records: DynamoDbTaskRecords;
@@ -49,7 +57,7 @@ export class DynamoDbTaskQueries implements TaskQueries {
     const from = after === undefined ? 0 : order.indexOf(inTable ? 'table' : 'index');
     const sources: readonly ListSource[] = indexed ? ['status'] : order.slice(from);
     // One key past the page tells whether there is a next one.
-    const found: { key: string; task?: Task; id: string }[] = [];
+    const found: Listed[] = [];
     for (const [n, source] of sources.entries()) {
       const want = query.limit + 1 - found.length;
       if (want <= 0) break;
@@ -57,8 +65,8 @@ export class DynamoDbTaskQueries implements TaskQueries {
     }
     const page = found.slice(0, query.limit);
     const read = await this.records.getMany(query.tenant, page.flatMap((p) => (p.task === undefined ? [p.id] : [])));
-    const byId = new Map([...page.flatMap((p) => (p.task === undefined ? [] : [p.task])), ...read].map((task) => [task.id, task]));
-    const items = page.flatMap((p) => byId.get(p.id) ?? []).filter((task) => wantsItem(task, query)).map(summaryOf);
+    const byId = new Map(read.map((task) => [task.id, task]));
+    const items = page.flatMap((p) => p.task ?? byId.get(p.id) ?? []).filter((task) => wantsItem(task, query)).map(summaryOf);
     const last = page.at(-1);
     return found.length > query.limit && last !== undefined ? { items, nextCursor: encodeListCursor(last.key) } : { items };
   }
@@ -70,7 +78,7 @@ export class DynamoDbTaskQueries implements TaskQueries {
     after: string | undefined,
     want: number,
     descending: boolean,
-  ): Promise<{ key: string; task?: Task; id: string }[]> {
+  ): Promise<Listed[]> {
     const index = source === 'status' ? TABLE.indexes.status : source === 'index' ? TABLE.indexes.list : undefined;
     const sortKey = index?.sortKey ?? TABLE.sortKey;
     const filters: string[] = [];

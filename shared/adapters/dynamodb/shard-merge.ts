@@ -65,7 +65,7 @@ export async function firstOfShards<T>(
   descending: boolean,
   read: (shard: number, limit: number) => Promise<ShardPage<T>>,
 ): Promise<{ key: string; item: T }[]> {
-  const progress = Array.from({ length: shardCount }, (): { keys: string[]; frontier?: string; items: { key: string; item: T }[] } => ({ keys: [], items: [], frontier: '' }));
+  const progress = Array.from({ length: shardCount }, (): { items: { key: string; item: T }[]; frontier?: string } => ({ items: [] }));
   let pending = progress.map((_, n) => n);
   // A shard read again asks for twice as many as last time: a filter that matches few
   // items (a type, a status) then takes a few rounds, not one per `limit` items.
@@ -80,11 +80,11 @@ export async function firstOfShards<T>(
       const shard = progress[n];
       if (shard === undefined) continue;
       shard.items.push(...page.items);
-      shard.keys.push(...page.items.map((i) => i.key));
       if (page.frontier === undefined) delete shard.frontier;
       else shard.frontier = page.frontier;
     }
-    pending = [...nextReads(progress, want, descending).read];
+    const examined = progress.map((s): ShardProgress => ({ keys: s.items.map((i) => i.key), ...(s.frontier !== undefined ? { frontier: s.frontier } : {}) }));
+    pending = [...nextReads(examined, want, descending).read];
   }
   return progress
     .flatMap((s) => s.items)

@@ -12,6 +12,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // Each project's files make their temporary files in a folder the run removes (temp-dir-setup.ts).
+          globalSetup: ['test/temp-dir-setup.ts'],
         },
       },
       {
@@ -19,7 +21,7 @@ export default defineConfig({
           name: 'integration',
           // Contract suites run every port's adapters, memory and DynamoDB, in the emulators.
           include: ['test/integration/**/*.test.ts', 'test/contract/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/temp-dir-setup.ts', 'test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
@@ -30,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'scale',
           include: ['test/scale/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/temp-dir-setup.ts', 'test/integration/global-setup.ts'],
           testTimeout: 600_000,
           hookTimeout: 60_000,
         },
@@ -43,7 +45,7 @@ export default defineConfig({
           // After the others: `npm pack` rebuilds the SDK's dist, which the README and SDK tests import.
           sequence: { groupOrder: 1 },
           // One test runs the installed command against a local stack in the emulators.
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/temp-dir-setup.ts', 'test/integration/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },
@@ -54,7 +56,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
+          globalSetup: ['test/temp-dir-setup.ts', 'test/integration/global-setup.ts'],
           testTimeout: 300_000,
           hookTimeout: 60_000,
         },
@@ -63,6 +65,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          globalSetup: ['test/temp-dir-setup.ts'],
           testTimeout: 120_000,
           // The stack's synth in beforeAll takes ~50 s on a loaded 2-core machine.
           hookTimeout: 300_000,

@@ -28,6 +28,7 @@ import { DynamoDbWebhookStore } from './adapters/dynamodb/dynamodb-webhook-store
 import { decodeStreamRecord } from './adapters/dynamodb/stream-records.js';
 import { sendWebhook } from './adapters/http/webhook-sender.js';
 import { InProcessReadySignal } from './adapters/memory/in-process-ready-signal.js';
+import { RecentAgents } from './adapters/recent-agents.js';
 import { EmfBacklogMetrics } from './adapters/metrics/emf-backlog-metrics.js';
 import { EmfEventMetrics } from './adapters/metrics/emf-event-metrics.js';
 import { S3ValueStore } from './adapters/s3/s3-value-store.js';
@@ -76,6 +77,8 @@ export { KeepMessage, loggingRecordFailures } from './adapters/sqs/task-records.
 
 /** How stale a worker's view of its pool's circuit may be. */
 const CIRCUIT_CACHE_MS = 1_000;
+/** How old a view of a tenant's agents admission may look at first (a refusal reads afresh: adapters/recent-agents.ts). */
+const RECENT_AGENTS_MS = 5_000;
 /** How late a worker may learn that a job stopped (its children claimed meanwhile are cancelled by the job's cancellation). */
 const JOB_STATUS_CACHE_MS = 5_000;
 
@@ -199,6 +202,7 @@ export function createServices(config: Config, options: ServicesOptions = {}): A
     records,
     queries,
     agents,
+    recentAgents: new RecentAgents(agents, RECENT_AGENTS_MS),
     tokens: new DynamoDbTokenStore(db, config.tableName),
     pools,
     // Time-ordered: a task's id places it in its tenant's list (task-item.ts, `listedByTable`).

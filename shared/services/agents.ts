@@ -234,6 +234,11 @@ export async function leaseCall(deps: AgentDeps, tenant: string, agentId: string
       // A new ready task this agent could take, or a lease of this agent ending (more room), ends the wait early.
       const waiter = { id: agentId, capabilities: agent.capabilities, capacity: agent.capacity, free };
       woken = await deps.signal.wait(tenant, pools.map((p) => p.name), Math.min(REREAD_MS, until - deps.now().getTime()), waiter);
+      // Woken for a task, the record is as this call left it: another call of the agent reserving meanwhile fails
+      // this one's reserve (its revision changed), which reads it again ('moved'); a lease end here wakes the call
+      // without a task (notifyAgent), and so does the re-read timer, and those read it. One round trip less between
+      // a submission and its claim, and a read unit less per wake.
+      if (woken !== undefined) continue;
       // Start reading the ready sets while the agent's record is read: one round trip, not two.
       if (deps.readyView !== undefined) for (const pool of pools) readReady(deps, tenant, pool).catch(() => undefined);
       agent = await ownAgent(deps, tenant, agentId);

@@ -14,6 +14,8 @@ export interface Services {
   readonly queries: TaskQueries;
   /** Registered agents: admission checks agent-pool tasks against them. */
   readonly agents: Pick<AgentStore, 'list'>;
+  /** The same list as read a few seconds ago in this process, when there is such a view: admission looks there first (placement.ts). */
+  readonly recentAgents?: Pick<AgentStore, 'list'>;
   readonly tokens: TokenStore;
   readonly pools: readonly Pool[];
   readonly newId: () => string;
@@ -23,7 +25,7 @@ export interface Services {
 }
 
 /** What the job use cases run on (submit, expand, fan in, cancel). */
-export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'pools' | 'newId' | 'now' | 'warn'> {
+export interface JobDeps extends Pick<Services, 'lifecycle' | 'records' | 'agents' | 'recentAgents' | 'pools' | 'newId' | 'now' | 'warn'> {
   readonly jobs: JobStore;
   /** Where expansion messages go (the work queues). */
   readonly queue: Pick<TaskQueue, 'enqueue'>;

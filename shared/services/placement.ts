@@ -12,12 +12,24 @@ export interface Requirements {
   readonly placement?: Placement;
 }
 
-/** The tenant's agents, read at most once per request and only if an item goes to an agent pool. */
-export type Fleet = () => Promise<readonly Agent[]>;
+/**
+ * The tenant's agents, read at most once per request and only if an item goes
+ * to an agent pool: `recent` from the process's few-seconds-old view when there
+ * is one (Services.recentAgents; `cached`), `fresh` from the store.
+ */
+export interface Fleet {
+  readonly cached: boolean;
+  recent(): Promise<readonly Agent[]>;
+  fresh(): Promise<readonly Agent[]>;
+}
 
-export function lazyFleet(services: Pick<Services, 'agents'>, tenant: string): Fleet {
-  let agents: Promise<readonly Agent[]> | undefined;
-  return () => (agents ??= services.agents.list(tenant));
+export function lazyFleet(services: Pick<Services, 'agents' | 'recentAgents'>, tenant: string): Fleet {
+  let recent: Promise<readonly Agent[]> | undefined;
+  let fresh: Promise<readonly Agent[]> | undefined;
+  const read = (): Promise<readonly Agent[]> => (fresh ??= services.agents.list(tenant));
+  const view = services.recentAgents;
+  if (view === undefined) return { cached: false, recent: read, fresh: read };
+  return { cached: true, recent: () => (recent ??= view.list(tenant)), fresh: read };
 }
 
 /**
@@ -37,12 +49,21 @@ export async function placeTask(
   if (!route.ok) return { ok: false, error: new UnroutableError(route.missing, field) };
   const pool = route.pool;
   if (pool.runsOn !== 'agents' || pool.acceptUnmatched) return { ok: true, pool };
-  const now = services.now();
+  let verdict = admission(services.now(), pool, await fleet.recent(), task, field);
+  // A view a few seconds old may lack an agent registered since: only its agents admitting the task stands without a fresh read.
+  if (verdict.kind !== 'admitted' && fleet.cached) verdict = admission(services.now(), pool, await fleet.fresh(), task, field);
+  return verdict.kind === 'refused' ? { ok: false, error: verdict.error } : { ok: true, pool };
+}
+
+type Admission = { readonly kind: 'admitted' | 'waits' } | { readonly kind: 'refused'; readonly error: TaskfleetError };
+
+/** Whether `agents` could run the task; `waits` when none has served the pool yet (a fleet not started). */
+function admission(now: Date, pool: Pool, agents: readonly Agent[], task: Requirements, field: string): Admission {
   const since = now.getTime() - pool.admissionWindowSeconds * 1000;
-  const recent = (await fleet()).filter((a) => (isOnline(a, now) || Date.parse(a.lastSeenAt) >= since) && poolsFor([pool], a.capabilities).length > 0);
+  const recent = agents.filter((a) => (isOnline(a, now) || Date.parse(a.lastSeenAt) >= since) && poolsFor([pool], a.capabilities).length > 0);
   if (recent.length === 0) {
-    if (!pool.openCapabilities) return { ok: true, pool };
-    return { ok: false, error: new UnmatchedError(`no agent offers ${task.requires.join(', ')} (pool ${pool.name})`, field) };
+    if (!pool.openCapabilities) return { kind: 'waits' };
+    return { kind: 'refused', error: new UnmatchedError(`no agent offers ${task.requires.join(', ')} (pool ${pool.name})`, field) };
   }
   const verdict = admit(
     {
@@ -53,5 +74,5 @@ export async function placeTask(
     },
     recent,
   );
-  return verdict.ok ? { ok: true, pool } : { ok: false, error: new UnmatchedError(`${verdict.reason} (pool ${pool.name})`, field) };
+  return verdict.ok ? { kind: 'admitted' } : { kind: 'refused', error: new UnmatchedError(`${verdict.reason} (pool ${pool.name})`, field) };
 }

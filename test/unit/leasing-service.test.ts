@@ -218,6 +218,32 @@ describe('leasing from the ready set', () => {
     expect((await firstPoll).map((t) => t.id)).toEqual([plain.id]);
   }, 60_000);
 
+  it("claims the task that woke a waiting poll without reading its agent's record again; two woken polls of one agent still spend its room once", async () => {
+    const services = memoryServices();
+    let waiting = 0;
+    const signal: AgentDeps['signal'] = {
+      notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
+      passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
+      notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
+      wait: (tenant, pools, _ms, waiter) => {
+        waiting++;
+        return services.signal.wait(tenant, pools, 600_000, waiter);
+      },
+    };
+    const deps = { ...memoryAgentDeps(services), signal };
+    const tenant = fresh();
+    const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
+    const polls = [leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 }), leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 })];
+    await vi.waitFor(() => expect(waiting).toBe(2), { timeout: 30_000 });
+    const get = vi.spyOn(deps.agents, 'get');
+    const tasks = [(await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task, (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task];
+    const [a, b] = await Promise.race([Promise.all(polls), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a woken poll did not answer')), 10_000))]);
+    // One slot: one poll claims, the other's reserve finds the record changed, reads it, and has no room left.
+    expect([...a!, ...b!].map((t) => t.id)).toHaveLength(1);
+    expect(tasks.map((t) => t.id)).toContain([...a!, ...b!][0]?.id);
+    expect(get.mock.calls.length).toBeLessThanOrEqual(1);
+  }, 60_000);
+
   it('serves higher priorities first', async () => {
     const services = memoryServices();
     const deps = memoryAgentDeps(services);

@@ -5,6 +5,7 @@ import { getTask, listTasks } from '../../shared/services/read-tasks.js';
 import type { Agent } from '../../shared/domain/agent.js';
 import { submitTask, submitTasks } from '../../shared/services/submit-tasks.js';
 import { memoryServices } from '../helpers/memory-services.js';
+import { RecentAgents } from '../../shared/adapters/recent-agents.js';
 
 describe('submitTask', () => {
   it('writes a PENDING task routed to its pool and enqueues it', async () => {
@@ -159,6 +160,49 @@ describe('admission to agent pools', () => {
   it('accepts work for a pool whose fleet has not started yet', async () => {
     const services = memoryServices();
     await expect(submitTask(services, 'acme', { type: 'train', requires: ['gpu'], resources: { gpu: 64 } })).resolves.toMatchObject({ created: true });
+  });
+});
+
+describe('admission through a recent view of the agents', () => {
+  /** Services whose admission looks at a RecentAgents view first; `reads` counts the store's list reads. */
+  function viewed() {
+    const services = memoryServices();
+    let reads = 0;
+    const store = { list: (tenant: string) => ((reads += 1), services.agents.list(tenant)) };
+    return { services: { ...services, agents: store, recentAgents: new RecentAgents(store, 5_000, () => 0) }, reads: () => reads, agents: services.agents };
+  }
+
+  it('admits from the view without reading the agents again', async () => {
+    const { services, reads, agents } = viewed();
+    await agents.create(agentWith(['gpu'], { slots: 4, gpu: 8 }));
+    for (let i = 0; i < 3; i++) await submitTask(services, 'acme', { type: 'render', requires: ['gpu'], resources: { gpu: 2 } });
+    expect(reads()).toBe(1);
+  });
+
+  it('reads afresh before refusing: an agent registered since the view was taken admits the task', async () => {
+    const { services, reads, agents } = viewed();
+    await agents.create(agentWith(['shell']));
+    await submitTask(services, 'acme', { type: 'echo', requires: ['shell'] });
+    await agents.create(agentWith(['security-review']));
+    await expect(submitTask(services, 'acme', { type: 'review', requires: ['security-review'] })).resolves.toMatchObject({ created: true });
+    expect(reads()).toBe(2);
+  });
+
+  it('refuses on the fresh read alone, naming why', async () => {
+    const { services, agents } = viewed();
+    await agents.create(agentWith(['gpu'], { slots: 1, gpu: 8 }));
+    await submitTask(services, 'acme', { type: 'render', requires: ['gpu'] });
+    await expect(submitTask(services, 'acme', { type: 'train', requires: ['gpu'], resources: { gpu: 16 } })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('needs gpu 16, the largest agent has 8'),
+    });
+  });
+
+  it('does not accept for a fleet not started on a view taken before its first agent registered', async () => {
+    const { services, agents } = viewed();
+    await submitTask(services, 'acme', { type: 'train', requires: ['gpu'] });
+    await agents.create(agentWith(['gpu'], { slots: 1, gpu: 8 }));
+    await expect(submitTask(services, 'acme', { type: 'train', requires: ['gpu'], resources: { gpu: 64 } })).rejects.toMatchObject({ status: 422 });
   });
 });
 

@@ -9,7 +9,7 @@ import { logger } from '../logger.js';
 import type { AgentDeps } from './agents.js';
 import { leaseGrace, secondsUntil, settleFailure } from './claim-delivery.js';
 import { getTask } from './read-tasks.js';
-import { isInvalidTransition, type Guard } from './task-lifecycle.js';
+import { isInvalidTransition, type Guard, type MoveOptions } from './task-lifecycle.js';
 
 /**
  * The calls an agent makes on a task it leased. Each proves itself with the
@@ -109,7 +109,7 @@ export async function reportProgress(deps: AgentDeps, tenant: string, id: string
  * over the limit fails the task once, for good, with a clear error (rerunning
  * would only produce it again).
  */
-export async function completeTask(deps: AgentDeps, tenant: string, id: string, raw: unknown): Promise<Task> {
+export async function completeTask(deps: AgentDeps, tenant: string, id: string, raw: unknown, options: Pick<MoveOptions, 'leaseEndHandled'> = {}): Promise<Task> {
   const body = parse(completeBody, raw);
   const { task, guard } = await leased(deps, tenant, id, body.leaseToken);
   const bytes = jsonByteLength(body.result);
@@ -118,7 +118,7 @@ export async function completeTask(deps: AgentDeps, tenant: string, id: string, 
     await underLease(id, () => settleFailure(deps, task, { message, type: 'ResultTooLarge', retryable: false }, guard));
     throw new ValidationError([{ field: 'result', message: `is ${bytes} bytes serialized; the limit is ${LIMITS.resultBytes} (the task is FAILED)` }]);
   }
-  return underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'complete', result: body.result as Task['payload'] }, { seen: task, guard }));
+  return underLease(id, () => deps.lifecycle.move(tenant, id, { type: 'complete', result: body.result as Task['payload'] }, { seen: task, guard, ...options }));
 }
 
 /**
@@ -155,7 +155,8 @@ const CARRIED_AT_ONCE = 8;
 export async function completeCarried(deps: AgentDeps, tenant: string, items: readonly z.infer<typeof carriedCompletion>[]): Promise<CarriedOutcome[]> {
   return mapWithConcurrency(items, CARRIED_AT_ONCE, async ({ taskId, leaseToken, result }): Promise<CarriedOutcome> => {
     try {
-      await completeTask(deps, tenant, taskId, { leaseToken, result });
+      // The lease call carrying it drops the lease in its own write (agents.ts, `over`): no separate release.
+      await completeTask(deps, tenant, taskId, { leaseToken, result }, { leaseEndHandled: true });
       return { taskId, status: 200 };
     } catch (error) {
       if (error instanceof TaskfleetError) return { taskId, status: error.status, error: error.toJSON().error };

@@ -269,7 +269,7 @@ export class TaskLifecycle {
       }
       const outcome = await this.deps.records.commit({ before, after });
       if (outcome.status === 'ok') {
-        await this.afterCommit(before, after, event);
+        await this.afterCommit(before, after, event, options);
         return after;
       }
       await undo?.();
@@ -296,7 +296,7 @@ export class TaskLifecycle {
    * thrown: the transition stands, and the sweep (follow timers, job reconciler,
    * lapsed agent leases) repeats what did not happen.
    */
-  private async afterCommit(before: Task, after: Task, event: TaskEvent): Promise<void> {
+  private async afterCommit(before: Task, after: Task, event: TaskEvent, options: MoveOptions): Promise<void> {
     const run = async (what: string, effect: () => Promise<unknown>): Promise<void> => {
       try {
         await effect();
@@ -320,7 +320,7 @@ export class TaskLifecycle {
       // A left-over holder is also removed by the next task of its key that finds the key full.
       await run('concurrency slot release', () => (this.deps.gate as StartGate).release(before));
     }
-    if (before.lease !== undefined && after.status !== 'ACTIVE' && this.effects.leaseEnded !== undefined) {
+    if (before.lease !== undefined && after.status !== 'ACTIVE' && this.effects.leaseEnded !== undefined && options.leaseEndHandled !== true) {
       await run('lease release', () => (this.effects.leaseEnded as (t: Task) => Promise<void>)(before));
     }
     if (isTerminal(after.status) && !isTerminal(before.status)) {
@@ -434,6 +434,14 @@ export interface MoveOptions {
    * that lost a claim takes another task), a read the answer would not use.
    */
   readonly once?: boolean;
+  /**
+   * The caller frees the agent's room itself: a lease call carrying the
+   * completion drops the lease in its own write, so the `leaseEnded` effect
+   * (a read of the agent's record, and a write when a call of it waits) is
+   * not run. Should the call fail before it writes, the sweep's check of the
+   * lease drops it (lost-agent-leases): room held a while, never overcommitted.
+   */
+  readonly leaseEndHandled?: boolean;
 }
 
 /** The record moved on since the version a `once` move was decided on. */

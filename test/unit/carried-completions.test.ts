@@ -35,6 +35,26 @@ describe('completions carried by a lease call', () => {
     expect(Object.keys((await deps.agents.get(tenant, agentId))?.leases ?? {})).toEqual([second.id]);
   });
 
+  it("frees a carried task's resources in the call's own write: its end neither reads nor writes the agent's record besides", async () => {
+    const services = memoryServices();
+    const deps = memoryAgentDeps(services);
+    const tenant = fresh();
+    const { id: agentId } = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
+    const big = (await submitTask(services, tenant, { type: 'train', requires: ['gpu'], resources: { gpu: 2 } })).task;
+    const [leased] = await leaseTasks(deps, tenant, agentId, { finished: [] });
+    expect(leased?.id).toBe(big.id);
+    // A call that waited set waitingUntil: an end reported on its own would read the record and write the drop.
+    await deps.agents.update(tenant, agentId, { seenAt: new Date(), waitingUntil: new Date(Date.now() + 60_000), drop: [] });
+    const next = (await submitTask(services, tenant, { type: 'train', requires: ['gpu'], resources: { gpu: 2 } })).task;
+    const get = vi.spyOn(deps.agents, 'get');
+    const update = vi.spyOn(deps.agents, 'update');
+    const reserve = vi.spyOn(deps.agents, 'reserve');
+    const answer = await leaseCall(deps, tenant, agentId, { finished: [], completed: [{ taskId: big.id, leaseToken: leased?.leaseToken, result: null }] });
+    expect(answer.tasks.map((t) => t.id)).toEqual([next.id]);
+    expect([get.mock.calls.length, update.mock.calls.length, reserve.mock.calls.length]).toEqual([1, 0, 1]);
+    expect(Object.keys((await deps.agents.get(tenant, agentId))?.leases ?? {})).toEqual([next.id]);
+  });
+
   it('answers a stale token 409 for that task alone: the others complete, and the stale one keeps the room it holds', async () => {
     const { services, deps, tenant, agentId } = await oneAgent(2);
     const a = (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task;

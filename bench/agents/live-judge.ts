@@ -26,6 +26,8 @@ export interface ServerTask {
   readonly startedAt?: number;
   readonly finishedAt?: number;
   readonly agent?: string;
+  /** Ended without a completed run (EXPIRED, CANCELLED, FAILED): when, epoch ms. */
+  readonly endedUnrun?: number;
 }
 
 /** One lease call's answer: which tasks it brought, in the order the server claimed them. */
@@ -141,11 +143,17 @@ export function idleAgentTasks(tasks: readonly ServerTask[], agents: readonly Ag
  * deadlines as the server had them, placements from claim to completion, so
  * `measure` computes utilisation and load over what the server held.
  */
-export function inWorkloadTime(workload: Workload, tasks: readonly ServerTask[], t0: number, scale: number): { workload: Workload; placements: Map<string, Placement> } {
+export function inWorkloadTime(
+  workload: Workload,
+  tasks: readonly ServerTask[],
+  t0: number,
+  scale: number,
+): { workload: Workload; placements: Map<string, Placement>; leftUnrun: Map<string, number> } {
   const seconds = (ms: number): number => (ms - t0) / 1000 / scale;
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const specs: TaskSpec[] = [];
   const placements = new Map<string, Placement>();
+  const leftUnrun = new Map<string, number>();
   for (const spec of workload.tasks) {
     const server = byId.get(spec.id);
     if (server === undefined) continue;
@@ -154,6 +162,9 @@ export function inWorkloadTime(workload: Workload, tasks: readonly ServerTask[],
     if (server.agent !== undefined && server.startedAt !== undefined && server.finishedAt !== undefined) {
       placements.set(spec.id, { task: spec.id, agent: server.agent, start: seconds(server.startedAt), end: seconds(server.finishedAt) });
     }
+    // Past its deadline a task is expired, not started (runs recorded before endedUnrun: the deadline alone says when).
+    const ended = Math.min(server.endedUnrun ?? Infinity, server.deadline === undefined ? Infinity : Date.parse(server.deadline));
+    if (!placements.has(spec.id) && ended < Infinity) leftUnrun.set(spec.id, seconds(ended));
   }
-  return { workload: { ...workload, tasks: specs }, placements };
+  return { workload: { ...workload, tasks: specs }, placements, leftUnrun };
 }

@@ -53,7 +53,7 @@ export function reportLive(run: LiveRun): void {
   // The knobs the server ran with, in real seconds: the judge reads the server's times.
   const config = run.knobsScaled === true ? knobsTimes(poolKnobs(), scale) : poolKnobs();
   const asRun = inWorkloadTime(workload, run.tasks, run.wall0, scale);
-  const live = measure(asRun.workload, asRun.placements, countInversions(run.tasks, run.calls, workload.agents, config));
+  const live = measure(asRun.workload, asRun.placements, countInversions(run.tasks, run.calls, workload.agents, config), asRun.leftUnrun);
   const latencies = [...idleAgentTasks(run.tasks, workload.agents)].flatMap((id) => {
     const from = run.submitted[id];
     const to = run.leased[id];

@@ -190,5 +190,6 @@ function serverTask(spec: TaskSpec, view: TaskView, agentIds: ReadonlyMap<string
     ...(view.startedAt !== undefined ? { startedAt: Date.parse(view.startedAt) } : {}),
     ...(view.finishedAt !== undefined && view.status === 'COMPLETED' ? { finishedAt: Date.parse(view.finishedAt) } : {}),
     ...(agent !== undefined ? { agent } : {}),
+    ...(view.finishedAt !== undefined && view.status !== 'COMPLETED' ? { endedUnrun: Date.parse(view.finishedAt) } : {}),
   };
 }

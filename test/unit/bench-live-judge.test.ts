@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countInversions, idleAgentTasks, inWorkloadTime, type ServerTask } from '../../bench/agents/live-judge.js';
 import type { AgentSpec, Workload } from '../../bench/agents/workload.js';
+import { measure } from '../../bench/agents/metrics.js';
 import { DEFAULT_SCHEDULING_CONFIG } from '../../shared/domain/scheduling/config.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');
@@ -97,5 +98,24 @@ describe('live run: in workload time', () => {
     expect(placements.get('x')).toMatchObject({ task: 'x', agent: 'a' });
     expect(placements.get('x')?.start).toBeCloseTo(2.5);
     expect(placements.get('x')?.end).toBeCloseTo(12.5);
+  });
+
+  it('counts an expired task as backlog until its deadline, not for the rest of the run', () => {
+    const spec = (id: string, gpu: number, work: number): Workload['tasks'][number] => ({ id, arrival: 0, priority: 'normal', requires: ['cuda'], resources: { gpu }, work });
+    const workload: Workload = { name: 'gpu', agents: [four], dimension: 'gpu', tasks: [spec('short', 3, 10), spec('long', 1, 100), { ...spec('gone', 8, 10), deadline: 10 }] };
+    // Time × 1 on the four GPUs: `short` (3) runs 0–10 s, `long` (1) 0–100 s; `gone` fits no agent and expires at 10 s.
+    const tasks = [
+      task('short', { resources: { gpu: 3 }, startedAt: s(0), finishedAt: s(10), agent: 'a' }),
+      task('long', { startedAt: s(0), finishedAt: s(100), agent: 'a' }),
+      task('gone', { resources: { gpu: 8 }, deadline: new Date(s(10)).toISOString(), endedUnrun: s(10.4) }),
+    ];
+    const run = inWorkloadTime(workload, tasks, t0, 1);
+    expect(run.leftUnrun).toEqual(new Map([['gone', 10]]));
+    // A backlog for its first 10 s only, every GPU busy; counted on to 100 s: (4 × 10 + 1 × 90) / (4 × 100).
+    expect(measure(run.workload, run.placements, 0, run.leftUnrun).utilisation).toBeCloseTo(1);
+    expect(measure(run.workload, run.placements, 0).utilisation).toBeCloseTo(0.325);
+    // A record from before `endedUnrun` was kept: the deadline alone says when it left.
+    const { endedUnrun: _ended, ...older } = tasks[2] as ServerTask;
+    expect(inWorkloadTime(workload, [...tasks.slice(0, 2), older], t0, 1).leftUnrun).toEqual(new Map([['gone', 10]]));
   });
 });

@@ -9,6 +9,21 @@ import { sweepDue } from '../../shared/services/sweep.js';
 import { memoryAgentDeps } from '../helpers/agent-deps.js';
 import { memoryServices } from '../helpers/memory-services.js';
 
+/** The services' signal with waits that only a signal ends (no re-read timer), counting the waits begun. */
+function signalOnly(services: ReturnType<typeof memoryServices>): { signal: AgentDeps['signal']; waiting: () => number } {
+  let waiting = 0;
+  const signal: AgentDeps['signal'] = {
+    notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
+    passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
+    notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
+    wait: (tenant, pools, _ms, waiter) => {
+      waiting++;
+      return services.signal.wait(tenant, pools, 600_000, waiter);
+    },
+  };
+  return { signal, waiting: () => waiting };
+}
+
 /** Each test its own tenant, so no test reads another's records. */
 let tenants = 0;
 const fresh = (): string => `t${++tenants}`;
@@ -162,17 +177,8 @@ describe('leasing from the ready set', () => {
   // An agent that reports its ended tasks (`finished`) too: a lease call of it is waiting, so the end writes the record.
   it.each([false, true])("wakes a waiting long poll when one of its agent's leases ends, so the room is used at once (reports ends: %s)", async (reports) => {
     const services = memoryServices();
-    let waiting = 0;
     // Waits that only a signal ends: the poll below can only answer if the completion wakes it.
-    const signal: AgentDeps['signal'] = {
-      notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
-      passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
-      notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
-      wait: (tenant, pools, _ms, waiter) => {
-        waiting++;
-        return services.signal.wait(tenant, pools, 600_000, waiter);
-      },
-    };
+    const { signal, waiting } = signalOnly(services);
     const deps = { ...memoryAgentDeps(services), signal };
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['gpu'], capacity: { slots: 2, gpu: 2 } });
@@ -180,7 +186,7 @@ describe('leasing from the ready set', () => {
     const [big] = await leaseTasks(deps, tenant, agent.id, reports ? { finished: [] } : {});
     const small = (await submitTask(services, tenant, { type: 'small', requires: ['gpu'], resources: { gpu: 1 } })).task;
     const poll = leaseTasks(deps, tenant, agent.id, { waitSeconds: 20, ...(reports ? { finished: [] } : {}) });
-    await vi.waitFor(() => expect(waiting).toBeGreaterThan(0), { timeout: 30_000 });
+    await vi.waitFor(() => expect(waiting()).toBeGreaterThan(0), { timeout: 30_000 });
     await completeTask(deps, tenant, big!.id, { leaseToken: big!.leaseToken, result: null });
     expect((await poll).map((t) => t.id)).toEqual([small.id]);
   }, 60_000);
@@ -220,21 +226,12 @@ describe('leasing from the ready set', () => {
 
   it("claims the task that woke a waiting poll without reading its agent's record again; two woken polls of one agent still spend its room once", async () => {
     const services = memoryServices();
-    let waiting = 0;
-    const signal: AgentDeps['signal'] = {
-      notify: (tenant, pool, tasks) => services.signal.notify(tenant, pool, tasks),
-      passOn: (tenant, pool, tasks, by) => services.signal.passOn(tenant, pool, tasks, by),
-      notifyAgent: (tenant, agentId) => services.signal.notifyAgent(tenant, agentId),
-      wait: (tenant, pools, _ms, waiter) => {
-        waiting++;
-        return services.signal.wait(tenant, pools, 600_000, waiter);
-      },
-    };
+    const { signal, waiting } = signalOnly(services);
     const deps = { ...memoryAgentDeps(services), signal };
     const tenant = fresh();
     const agent = await registerAgent(deps, tenant, { capabilities: ['shell'], capacity: { slots: 1 } });
     const polls = [leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 }), leaseTasks(deps, tenant, agent.id, { waitSeconds: 20 })];
-    await vi.waitFor(() => expect(waiting).toBe(2), { timeout: 30_000 });
+    await vi.waitFor(() => expect(waiting()).toBe(2), { timeout: 30_000 });
     const get = vi.spyOn(deps.agents, 'get');
     const tasks = [(await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task, (await submitTask(services, tenant, { type: 'sh', requires: ['shell'] })).task];
     const [a, b] = await Promise.race([Promise.all(polls), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('a woken poll did not answer')), 10_000))]);

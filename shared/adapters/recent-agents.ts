@@ -1,5 +1,6 @@
 import type { Agent } from '../domain/agent.js';
 import type { AgentStore } from '../ports/agent-store.js';
+import { SharedLoads } from '../shared-loads.js';
 
 /** Tenants whose list is kept at once: a bound on memory, not a working-set guess. */
 const MAX_TENANTS = 1_000;
@@ -15,21 +16,17 @@ const MAX_TENANTS = 1_000;
  * refuses. Concurrent readers share one read; a failed read is not kept.
  */
 export class RecentAgents implements Pick<AgentStore, 'list'> {
-  private readonly cache = new Map<string, { at: number; agents: Promise<readonly Agent[]> }>();
+  private readonly lists: SharedLoads<readonly Agent[]>;
 
   constructor(
     private readonly store: Pick<AgentStore, 'list'>,
-    private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
-  ) {}
+    ttlMs: number,
+    clock: () => number = Date.now,
+  ) {
+    this.lists = new SharedLoads(ttlMs, clock, MAX_TENANTS);
+  }
 
   list(tenant: string): Promise<readonly Agent[]> {
-    const hit = this.cache.get(tenant);
-    if (hit !== undefined && this.clock() - hit.at < this.ttlMs) return hit.agents;
-    if (hit === undefined && this.cache.size >= MAX_TENANTS) this.cache.delete(this.cache.keys().next().value as string);
-    const agents = this.store.list(tenant);
-    this.cache.set(tenant, { at: this.clock(), agents });
-    agents.catch(() => this.cache.delete(tenant));
-    return agents;
+    return this.lists.get(tenant, () => this.store.list(tenant));
   }
 }
